@@ -1,0 +1,18 @@
+//! Tongban's domain: the types, rules and state machines of government service.
+//!
+//! Nothing here does IO, spawns tasks or speaks SQL. Every value that crosses the edge of the
+//! system is parsed into a type that cannot hold a bad value ("parse, don't validate"); every
+//! rejection carries a stable error code and a Chinese message.
+
+pub mod account;
+pub mod audit;
+pub mod calendar;
+pub mod error;
+pub mod identity;
+pub mod mask;
+pub mod org;
+pub mod region;
+pub mod time;
+pub mod uscc;
+
+pub use error::{Code, DomainError};

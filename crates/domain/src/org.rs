@@ -1,0 +1,244 @@
+//! The organisation: roles, halls, posts with their substitutes, and who may see what.
+
+use serde::{Deserialize, Serialize};
+
+use crate::region::{Level, RegionCode};
+
+/// What a signed-in person is. Staff roles act inside a department and a region subtree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Applicant,
+    Agent,
+    Clerk,
+    Approver,
+    DeptHead,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Applicant,
+        Role::Agent,
+        Role::Clerk,
+        Role::Approver,
+        Role::DeptHead,
+        Role::Supervisor,
+        Role::Admin,
+    ];
+    pub const STAFF: [Role; 6] =
+        [Role::Agent, Role::Clerk, Role::Approver, Role::DeptHead, Role::Supervisor, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Agent => "agent",
+            Role::Clerk => "clerk",
+            Role::Approver => "approver",
+            Role::DeptHead => "dept_head",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Applicant => "申请人",
+            Role::Agent => "代办员",
+            Role::Clerk => "窗口人员",
+            Role::Approver => "审批人员",
+            Role::DeptHead => "部门负责人",
+            Role::Supervisor => "监察人员",
+            Role::Admin => "系统管理员",
+        }
+    }
+
+    pub fn is_staff(self) -> bool {
+        self != Role::Applicant
+    }
+
+    /// Roles whose work belongs to one department (their scope is that department).
+    pub fn is_departmental(self) -> bool {
+        matches!(self, Role::Clerk | Role::Approver | Role::DeptHead)
+    }
+}
+
+/// The kinds of service place in the four-level network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HallKind {
+    Centre,
+    SubHall,
+    Township,
+    Village,
+}
+
+impl HallKind {
+    pub const ALL: [HallKind; 4] =
+        [HallKind::Centre, HallKind::SubHall, HallKind::Township, HallKind::Village];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HallKind::Centre => "centre",
+            HallKind::SubHall => "sub_hall",
+            HallKind::Township => "township",
+            HallKind::Village => "village",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HallKind> {
+        HallKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HallKind::Centre => "政务服务中心",
+            HallKind::SubHall => "分厅",
+            HallKind::Township => "便民服务中心",
+            HallKind::Village => "代办点",
+        }
+    }
+
+    /// Centres and sub-halls serve cities and counties; the others sit at their own level.
+    pub fn fits(self, level: Level) -> bool {
+        match self {
+            HallKind::Centre | HallKind::SubHall => matches!(level, Level::City | Level::County),
+            HallKind::Township => level == Level::Township,
+            HallKind::Village => level == Level::Village,
+        }
+    }
+}
+
+/// Who is acting, as the server knows them from the session — never from the request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    /// The department of departmental roles and of agents attached to one.
+    pub department_id: Option<i64>,
+    /// The root of the region subtree a staff member works in. Applicants have none.
+    pub region: Option<RegionCode>,
+}
+
+impl Actor {
+    /// Whether this actor may see records of a region: staff and supervisors see their subtree.
+    pub fn sees_region(&self, region: &RegionCode) -> bool {
+        self.role.is_staff() && self.region.as_ref().is_some_and(|own| own.contains(region))
+    }
+
+    /// Whether this actor may act on the work of a department sitting in `region`.
+    pub fn acts_for_department(&self, department_id: i64, region: &RegionCode) -> bool {
+        match self.role {
+            Role::Applicant => false,
+            Role::Clerk | Role::Approver | Role::DeptHead => {
+                self.department_id == Some(department_id) && self.sees_region(region)
+            }
+            Role::Agent => self.sees_region(region),
+            Role::Supervisor | Role::Admin => self.sees_region(region),
+        }
+    }
+
+    /// Whether this actor may read an applicant's own record. Applicants see only themselves;
+    /// staff reach applicants through cases, never by browsing.
+    pub fn sees_applicant(&self, applicant_id: i64) -> bool {
+        match self.role {
+            Role::Applicant => self.user_id == applicant_id,
+            Role::Admin => true,
+            _ => false,
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// A post (岗位) and the people on it. 同岗替代制: the substitute acts while the holder is away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostHolders {
+    pub holder_id: i64,
+    pub substitute_id: Option<i64>,
+    pub holder_away: bool,
+}
+
+impl PostHolders {
+    /// Who may act on the post now.
+    pub fn acting(&self) -> Option<i64> {
+        if self.holder_away {
+            self.substitute_id
+        } else {
+            Some(self.holder_id)
+        }
+    }
+
+    pub fn may_act(&self, user_id: i64) -> bool {
+        self.acting() == Some(user_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, dept: Option<i64>, region: &str) -> Actor {
+        Actor {
+            user_id: 7,
+            name: "测试".into(),
+            role,
+            department_id: dept,
+            region: Some(RegionCode::parse(region).unwrap()),
+        }
+    }
+
+    #[test]
+    fn departmental_staff_act_only_for_their_department_in_their_subtree() {
+        let clerk = actor(Role::Clerk, Some(3), "361202");
+        let here = RegionCode::parse("361202001000").unwrap();
+        let elsewhere = RegionCode::parse("361203").unwrap();
+        assert!(clerk.acts_for_department(3, &here));
+        assert!(!clerk.acts_for_department(4, &here));
+        assert!(!clerk.acts_for_department(3, &elsewhere));
+    }
+
+    #[test]
+    fn supervisors_see_their_subtree_only() {
+        let sup = actor(Role::Supervisor, None, "361202");
+        assert!(sup.sees_region(&RegionCode::parse("361202001003").unwrap()));
+        assert!(!sup.sees_region(&RegionCode::parse("361200").unwrap()));
+        assert!(sup.acts_for_department(9, &RegionCode::parse("361202").unwrap()));
+    }
+
+    #[test]
+    fn applicants_see_only_themselves() {
+        let mut me = actor(Role::Applicant, None, "361200");
+        me.region = None;
+        assert!(me.sees_applicant(7));
+        assert!(!me.sees_applicant(8));
+        assert!(!me.sees_region(&RegionCode::parse("361200").unwrap()));
+        assert!(!actor(Role::Clerk, Some(1), "361200").sees_applicant(8));
+    }
+
+    #[test]
+    fn substitute_acts_only_while_the_holder_is_away() {
+        let mut post = PostHolders { holder_id: 1, substitute_id: Some(2), holder_away: false };
+        assert!(post.may_act(1));
+        assert!(!post.may_act(2));
+        post.holder_away = true;
+        assert!(!post.may_act(1));
+        assert!(post.may_act(2));
+    }
+
+    #[test]
+    fn hall_kinds_sit_at_their_levels() {
+        assert!(HallKind::Centre.fits(Level::County));
+        assert!(!HallKind::Centre.fits(Level::Village));
+        assert!(HallKind::Village.fits(Level::Village));
+        assert!(!HallKind::Township.fits(Level::City));
+    }
+}
