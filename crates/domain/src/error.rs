@@ -30,3 +30,21 @@ impl Code for DomainError {
 pub fn coded<E: Code + std::fmt::Display>(err: E) -> DomainError {
     DomainError::new(err.code(), err.to_string())
 }
+
+/// A stored or submitted name of an enum variant that is not one of ours.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("未知的取值“{0}”")]
+pub struct UnknownVariant(pub String);
+
+/// `TryFrom<String>` for enums that already have `parse(&str) -> Option<Self>`.
+#[macro_export]
+macro_rules! parse_from_string {
+    ($($ty:ty),*) => {$(
+        impl TryFrom<String> for $ty {
+            type Error = $crate::error::UnknownVariant;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                <$ty>::parse(&s).ok_or($crate::error::UnknownVariant(s))
+            }
+        }
+    )*};
+}

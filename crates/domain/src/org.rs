@@ -242,3 +242,5 @@ mod tests {
         assert!(!HallKind::Township.fits(Level::City));
     }
 }
+
+crate::parse_from_string!(Role, HallKind, crate::region::Level);

@@ -1,1 +1,270 @@
-//! wip
+//! Tongban's storage: one [`Store`], two backends.
+//!
+//! SQLite (bundled, WAL) is the embedded default; PostgreSQL is for scale. The SQL is written
+//! once: the [`read!`] and [`write!`] macros expand the same body against whichever pool the
+//! store was opened with, so each statement is compiled for both backends and typed for each
+//! (no `Any` driver). Where the dialects differ, each backend has its own migration file.
+//!
+//! Every write runs in one transaction that also appends its audit record to the hash chain, so
+//! a change and the evidence of it land together or not at all.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use tongban_domain::audit::HashAlgo;
+
+/// Runs `$body` with `$db` bound to a pool for reading.
+macro_rules! read {
+    ($store:expr, |$db:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { reader, .. } => {
+                let $db = reader;
+                $body
+            }
+            $crate::Backend::Postgres(pool) => {
+                let $db = pool;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` inside a write transaction bound to `$tx` and commits it. An early return
+/// through `?` drops the transaction, which rolls it back.
+macro_rules! write {
+    ($store:expr, |$tx:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { writer, .. } => {
+                let mut $tx = writer.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::Backend::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+/// Appends an audit record inside the transaction `$tx`. The head row is bumped first, which
+/// locks it (PostgreSQL row lock; SQLite's single writer), so concurrent appends serialise.
+macro_rules! audit {
+    ($store:expr, $tx:ident, $entry:expr) => {{
+        let entry: ::tongban_domain::audit::AuditEntry = $entry;
+        let (seq, prev): (i64, String) =
+            sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(&mut *$tx)
+                .await?;
+        let record = ::tongban_domain::audit::link($store.algo, Some((seq - 1, &prev)), entry);
+        debug_assert_eq!(record.seq, seq);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, role, action, target, summary, algo, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(record.seq)
+        .bind(record.entry.at.timestamp_millis())
+        .bind(&record.entry.actor)
+        .bind(&record.entry.role)
+        .bind(&record.entry.action)
+        .bind(&record.entry.target)
+        .bind(&record.entry.summary)
+        .bind(record.algo.as_str())
+        .bind(&record.prev_hash)
+        .bind(&record.hash)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(&record.hash)
+            .execute(&mut *$tx)
+            .await?;
+        record.seq
+    }};
+}
+
+pub mod audit;
+mod migrate;
+pub mod org;
+pub mod settings;
+pub mod users;
+
+pub use migrate::MIGRATIONS;
+
+/// Failures of the store. Unique-key clashes become [`StoreError::Conflict`] so the layers
+/// above can tell a person "that already exists" instead of failing.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("cannot open the store: {0}")]
+    Open(String),
+    #[error("database error: {0}")]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.constraint().unwrap_or("unique").to_string())
+            }
+            sqlx::Error::RowNotFound => StoreError::NotFound("row"),
+            sqlx::Error::ColumnDecode { source, .. } => StoreError::Corrupt(source.to_string()),
+            _ => StoreError::Db(err),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database the store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    /// One writer connection (SQLite allows one writer; sharing it avoids busy retries) and a
+    /// pool of read-only connections that WAL lets run beside it.
+    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The audit chain's hash for new records.
+    pub algo: HashAlgo,
+    /// SQLite: `synchronous=FULL` (every commit reaches the disk) unless turned off.
+    pub sqlite_full_sync: bool,
+    /// PostgreSQL connections in the pool; SQLite readers.
+    pub max_connections: u32,
+    /// PostgreSQL: a schema to create and use (tests get a fresh one each).
+    pub pg_schema: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { algo: HashAlgo::Sm3, sqlite_full_sync: true, max_connections: 8, pg_schema: None }
+    }
+}
+
+/// The store. Cheap to clone: it holds pools.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+    algo: HashAlgo,
+}
+
+impl Store {
+    /// Opens `target`: a `postgres://` URL, a `sqlite:` path, or a data directory that will
+    /// hold `tongban.db`. Does not migrate.
+    pub async fn open(target: &str, opts: &Options) -> Result<Store> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Self::open_postgres(target, opts).await
+        } else {
+            let path = match target.strip_prefix("sqlite:") {
+                Some(p) => p.trim_start_matches("//").into(),
+                None => {
+                    std::fs::create_dir_all(target)
+                        .map_err(|e| StoreError::Open(format!("{target}: {e}")))?;
+                    Path::new(target).join("tongban.db")
+                }
+            };
+            Self::open_sqlite(&path, opts).await
+        }
+    }
+
+    async fn open_sqlite(path: &Path, opts: &Options) -> Result<Store> {
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(if opts.sqlite_full_sync {
+                SqliteSynchronous::Full
+            } else {
+                SqliteSynchronous::Normal
+            })
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(base.clone().create_if_missing(true))
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(opts.max_connections.max(1))
+            .connect_with(base.read_only(true))
+            .await?;
+        Ok(Store { backend: Backend::Sqlite { writer, reader }, algo: opts.algo })
+    }
+
+    async fn open_postgres(url: &str, opts: &Options) -> Result<Store> {
+        let mut connect =
+            PgConnectOptions::from_str(url).map_err(|e| StoreError::Open(e.to_string()))?;
+        if let Some(schema) = &opts.pg_schema {
+            // Create the schema over a plain connection first, then point every pooled
+            // connection at it.
+            let admin = PgPoolOptions::new().max_connections(1).connect_with(connect.clone()).await?;
+            let create = format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', ""));
+            sqlx::raw_sql(&create).execute(&admin).await?;
+            admin.close().await;
+            connect = connect.options([("search_path", schema.as_str())]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(opts.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(connect)
+            .await?;
+        Ok(Store { backend: Backend::Postgres(pool), algo: opts.algo })
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self.backend {
+            Backend::Sqlite { .. } => Kind::Sqlite,
+            Backend::Postgres(_) => Kind::Postgres,
+        }
+    }
+
+    pub fn algo(&self) -> HashAlgo {
+        self.algo
+    }
+
+    /// Checks the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        read!(self, |db| sqlx::query("SELECT 1").execute(db).await.map(drop)?);
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Milliseconds since the epoch, the stored form of an instant.
+pub(crate) fn millis(at: chrono::DateTime<chrono::Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+pub(crate) fn instant(ms: i64) -> Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| StoreError::Corrupt(format!("instant out of range: {ms}")))
+}

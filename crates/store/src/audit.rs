@@ -1,0 +1,115 @@
+//! Reading the audit chain. Appending happens only through the `audit!` macro inside a write.
+
+use tongban_domain::audit::{AuditEntry, AuditRecord, ChainBreak, ChainVerifier, HashAlgo};
+
+use crate::{instant, Result, Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    seq: i64,
+    at: i64,
+    actor: String,
+    role: String,
+    action: String,
+    target: String,
+    summary: String,
+    algo: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl TryFrom<Row> for AuditRecord {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(AuditRecord {
+            seq: r.seq,
+            entry: AuditEntry {
+                at: instant(r.at)?,
+                actor: r.actor,
+                role: r.role,
+                action: r.action,
+                target: r.target,
+                summary: r.summary,
+            },
+            algo: HashAlgo::parse(&r.algo)
+                .ok_or_else(|| StoreError::Corrupt(format!("audit #{}: hash {}", r.seq, r.algo)))?,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT seq, at, actor, role, action, target, summary, algo, prev_hash, hash
+    FROM audit_log";
+
+/// The outcome of walking the whole chain.
+#[derive(Debug)]
+pub enum Verified {
+    Intact { records: u64 },
+    Broken(ChainBreak),
+}
+
+impl Store {
+    /// The newest records first, `limit` at a time, before `before_seq` when given.
+    pub async fn audit_page(&self, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+        let sql = format!("{SELECT} WHERE seq < $1 ORDER BY seq DESC LIMIT $2");
+        let rows: Vec<Row> = read!(self, |db| {
+            sqlx::query_as(&sql)
+                .bind(before_seq.unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(db)
+                .await?
+        });
+        rows.into_iter().map(AuditRecord::try_from).collect()
+    }
+
+    /// The records about one target (e.g. `user:12`), oldest first.
+    pub async fn audit_for_target(&self, target: &str) -> Result<Vec<AuditRecord>> {
+        let sql = format!("{SELECT} WHERE target = $1 ORDER BY seq");
+        let rows: Vec<Row> = read!(self, |db| {
+            sqlx::query_as(&sql).bind(target).fetch_all(db).await?
+        });
+        rows.into_iter().map(AuditRecord::try_from).collect()
+    }
+
+    /// The head of the chain: the last sequence number and hash.
+    pub async fn audit_head(&self) -> Result<(i64, String)> {
+        Ok(read!(self, |db| {
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(db).await?
+        }))
+    }
+
+    /// Walks the whole chain in batches, in `seq` order, and checks every link.
+    pub async fn audit_verify(&self) -> Result<Verified> {
+        const BATCH: i64 = 5000;
+        let (head_seq, head_hash) = self.audit_head().await?;
+        let sql = format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2");
+        let mut verifier = ChainVerifier::default();
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<Row> = read!(self, |db| {
+                sqlx::query_as(&sql)
+                    .bind(after)
+                    .bind(BATCH)
+                    .fetch_all(db)
+                    .await?
+            });
+            let n = rows.len();
+            for row in rows {
+                let record = AuditRecord::try_from(row)?;
+                after = record.seq;
+                if let Err(brk) = verifier.push(&record) {
+                    return Ok(Verified::Broken(brk));
+                }
+            }
+            if (n as i64) < BATCH {
+                break;
+            }
+        }
+        let head = (head_seq > 0).then_some((head_seq, head_hash.as_str()));
+        Ok(match verifier.finish(head) {
+            Ok(records) => Verified::Intact { records },
+            Err(brk) => Verified::Broken(brk),
+        })
+    }
+}

@@ -1,0 +1,59 @@
+//! Migrations, one ordered list per backend. Each runs once, in its own transaction, and is
+//! recorded in `schema_migrations`.
+
+use crate::{Kind, Result, Store};
+
+/// (version, name, SQLite text, PostgreSQL text).
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    BIGINT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at BIGINT NOT NULL
+)";
+
+impl Store {
+    /// Applies the migrations not yet applied; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let mut ran = 0;
+        write!(self, |tx| sqlx::raw_sql(TRACK).execute(&mut *tx).await.map(drop)?);
+        for &(version, name, sqlite_sql, pg_sql) in MIGRATIONS {
+            let sql = match self.kind() {
+                Kind::Sqlite => sqlite_sql,
+                Kind::Postgres => pg_sql,
+            };
+            ran += write!(self, |tx| {
+                if self.kind() == Kind::Postgres {
+                    // Two servers starting at once must not both migrate.
+                    sqlx::query("SELECT pg_advisory_xact_lock(7242026)").execute(&mut *tx).await?;
+                }
+                let done: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if done.is_none() {
+                    sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    )
+                    .bind(version)
+                    .bind(name)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    1
+                } else {
+                    0
+                }
+            });
+        }
+        Ok(ran)
+    }
+}
