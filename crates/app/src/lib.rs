@@ -1,1 +1,93 @@
-//! wip
+//! Tongban's use cases. Each takes the acting person (an [`Actor`] the server built from the
+//! session, never from the request) and checks what that person may see and do before it reads
+//! or writes. The web layer and the command line both call these; neither holds rules of its own.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+use tongban_domain::audit::AuditEntry;
+use tongban_domain::org::Actor;
+use tongban_store::Store;
+
+pub mod accounts;
+pub mod audit;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod org;
+pub mod password;
+pub mod settings;
+
+pub use clock::Clock;
+pub use error::{AppError, Kind, Result};
+pub use settings::Settings;
+
+/// The application: the store, the clock and the settings in force.
+pub struct App {
+    pub store: Store,
+    pub clock: Clock,
+    settings: RwLock<Settings>,
+    /// Sign-in attempts per client address in the current 15-minute window.
+    attempts: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
+}
+
+impl App {
+    /// Builds the application over a migrated store and loads its settings.
+    pub async fn new(store: Store, clock: Clock) -> Result<App> {
+        let settings = Settings::from_pairs(&store.settings().await?)?;
+        Ok(App {
+            store,
+            clock,
+            settings: RwLock::new(settings),
+            attempts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// An audit entry for something `actor` did now.
+    pub fn entry(&self, actor: &Actor, action: &str, target: String, summary: String) -> AuditEntry {
+        AuditEntry {
+            at: self.now(),
+            actor: format!("{}#{}", actor.name, actor.user_id),
+            role: actor.role.as_str().to_string(),
+            action: action.to_string(),
+            target,
+            summary,
+        }
+    }
+
+    /// An audit entry for something the system did itself (demo loading, a lock by time).
+    pub fn system_entry(&self, action: &str, target: String, summary: String) -> AuditEntry {
+        AuditEntry {
+            at: self.now(),
+            actor: "system".into(),
+            role: "system".into(),
+            action: action.to_string(),
+            target,
+            summary,
+        }
+    }
+
+    /// Sets a local rule (administrators only) and puts it in force at once.
+    pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden());
+        }
+        let n = settings::parse_value(key, value)?;
+        let entry = self.entry(actor, "setting.set", format!("setting:{key}"), format!("{key} = {n}"));
+        self.store.set_setting(key, &n.to_string(), entry).await?;
+        let fresh = Settings::from_pairs(&self.store.settings().await?)?;
+        if let Ok(mut s) = self.settings.write() {
+            *s = fresh;
+        }
+        Ok(())
+    }
+}

@@ -71,6 +71,14 @@ impl IdNumber {
         Ok(Self(value))
     }
 
+    /// Completes 17 digits with their check digit (for generating test and demo data).
+    pub fn complete(first17: &str) -> Result<Self, IdNumberError> {
+        if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(IdNumberError::Length(first17.chars().count() + 1));
+        }
+        Self::parse(&format!("{first17}{}", check_char(first17.as_bytes())))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -130,6 +138,12 @@ mod tests {
         assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert_eq!(id.masked(), "110105********002X");
         assert_eq!(format!("{id:?}"), "IdNumber(110105********002X)");
+    }
+
+    #[test]
+    fn completion_adds_the_check_digit() {
+        assert_eq!(IdNumber::complete("11010519491231002").unwrap().as_str(), VALID);
+        assert!(IdNumber::complete("1101051949123100").is_err());
     }
 
     #[test]
