@@ -12,6 +12,7 @@ use tongban_store::Store;
 
 pub mod accounts;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod error;
@@ -89,5 +90,26 @@ impl App {
             *s = fresh;
         }
         Ok(())
+    }
+
+    /// Moves a simulated clock forward (administrators only; refused on a real clock).
+    pub async fn advance_clock(&self, actor: &Actor, by: chrono::Duration) -> Result<DateTime<Utc>> {
+        if !actor.is_admin() {
+            return Err(AppError::forbidden());
+        }
+        if by < chrono::Duration::zero() {
+            return Err(AppError::invalid("clock.backwards", "模拟时钟只能向前拨"));
+        }
+        let now = self.clock.advance(by).ok_or_else(|| {
+            AppError::invalid("clock.not_simulated", "系统使用真实时钟，不能拨动（仅 --simulated-clock 启动时可用）")
+        })?;
+        let entry = self.entry(
+            actor,
+            "clock.advance",
+            "clock".into(),
+            format!("模拟时钟拨快 {} 分钟，现为 {}", by.num_minutes(), tongban_domain::time::format_local(now)),
+        );
+        self.store.record_event(entry).await?;
+        Ok(now)
     }
 }

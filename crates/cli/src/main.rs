@@ -1,1 +1,279 @@
-fn main() {}
+//! `tongban`: the one binary. Serves the web UI and API, migrates, loads the demo city, verifies
+//! the audit chain, validates ID numbers and credit codes, and counts working days.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use tongban_app::{App, Clock};
+use tongban_domain::audit::HashAlgo;
+use tongban_domain::error::Code;
+use tongban_store::audit::Verified;
+use tongban_store::{Options, Store};
+
+mod calendar;
+mod config;
+
+use config::Config;
+
+#[derive(Parser)]
+#[command(name = "tongban", version, about = "通办：政务服务平台")]
+struct Cli {
+    /// Configuration file (TOML). Default: ./tongban.toml when present.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory holding the SQLite database, uploads and indexes [default: ./data].
+    #[arg(long, global = true)]
+    data: Option<String>,
+    /// A postgres:// URL: use PostgreSQL instead of the embedded SQLite.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates first).
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long)]
+        listen: Option<String>,
+        /// Let an administrator move time forward (tests and demos; refused in production).
+        #[arg(long)]
+        simulated_clock: bool,
+        /// Load the demo city first if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Load the demo city into an empty database and print its sign-ins.
+    Demo,
+    /// The audit chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Check an ID number or a unified social credit code: exit 0 when valid, 1 when not.
+    Validate {
+        #[command(subcommand)]
+        what: ValidateCommand,
+    },
+    /// Working-day arithmetic on the official calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the chain; exit non-zero naming the first record altered, removed or reordered.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ValidateCommand {
+    /// 居民身份证号码 (GB 11643).
+    Id { value: String },
+    /// 统一社会信用代码 (GB 32100).
+    Uscc { value: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { what } => return validate(what),
+        Command::Openapi => {
+            let doc = tongban_web::openapi();
+            match serde_json::to_string_pretty(&doc) {
+                Ok(json) => println!("{json}"),
+                Err(e) => eprintln!("{e}"),
+            }
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let mut cfg = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(d) = cli.data {
+        cfg.storage.data = d;
+    }
+    if let Some(u) = cli.database_url {
+        cfg.storage.database_url = Some(u);
+    }
+    init_logging(&cfg);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, cfg)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log.level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cfg.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn validate(what: ValidateCommand) -> ExitCode {
+    use tongban_domain::identity::IdNumber;
+    use tongban_domain::uscc::Uscc;
+    let (value, result) = match &what {
+        ValidateCommand::Id { value } => (value, IdNumber::parse(value).map(|i| i.masked()).map_err(|e| (e.code(), e.to_string()))),
+        ValidateCommand::Uscc { value } => (value, Uscc::parse(value).map(|u| u.to_string()).map_err(|e| (e.code(), e.to_string()))),
+    };
+    match result {
+        Ok(shown) => {
+            println!("有效：{shown}");
+            ExitCode::SUCCESS
+        }
+        Err((code, reason)) => {
+            eprintln!("无效：“{value}” {reason}（{code}）");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn open_store(cfg: &Config) -> Result<Store, String> {
+    let algo = HashAlgo::parse(&cfg.storage.audit_hash)
+        .ok_or_else(|| format!("audit_hash 应为 sm3 或 sha256，收到“{}”", cfg.storage.audit_hash))?;
+    let full_sync = match cfg.storage.sqlite_synchronous.as_str() {
+        "full" => true,
+        "normal" => false,
+        other => return Err(format!("sqlite_synchronous 应为 full 或 normal，收到“{other}”")),
+    };
+    let opts = Options { algo, sqlite_full_sync: full_sync, max_connections: cfg.storage.max_connections, pg_schema: None };
+    let target = cfg.storage.database_url.clone().unwrap_or_else(|| cfg.storage.data.clone());
+    let store = Store::open(&target, &opts).await.map_err(|e| e.to_string())?;
+    let ran = store.migrate().await.map_err(|e| e.to_string())?;
+    if ran > 0 {
+        tracing::info!(migrations = ran, "migrated");
+    }
+    Ok(store)
+}
+
+async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
+    match command {
+        Command::Serve { listen, simulated_clock, demo } => {
+            if simulated_clock && cfg.server.production {
+                return Err("配置为生产环境（production = true），不允许使用 --simulated-clock".into());
+            }
+            let store = open_store(&cfg).await?;
+            let clock = if simulated_clock { Clock::simulated() } else { Clock::System };
+            let app = Arc::new(App::new(store, clock).await.map_err(|e| e.to_string())?);
+            if demo && app.store.regions(None).await.map_err(|e| e.to_string())?.is_empty() {
+                print_demo(&app.load_demo().await.map_err(|e| e.to_string())?);
+            }
+            app.load_shipped_calendar().await.map_err(|e| e.to_string())?;
+            let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
+            let web = tongban_web::WebConfig { secure_cookies: cfg.server.secure_cookies };
+            let router = tongban_web::router(app.clone(), web, metrics);
+            let listen = listen.unwrap_or(cfg.server.listen.clone());
+            let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("无法监听 {listen}：{e}"))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            tracing::info!(%addr, simulated_clock, "tongban listening");
+            println!("Tongban 已启动：http://{addr}/");
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(shutdown())
+                .await
+                .map_err(|e| e.to_string())?;
+            app.store.close().await;
+            tracing::info!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            open_store(&cfg).await?;
+            println!("数据库已是最新结构");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let store = open_store(&cfg).await?;
+            let app = App::new(store, Clock::System).await.map_err(|e| e.to_string())?;
+            let accounts = app.load_demo().await.map_err(|e| e.to_string())?;
+            app.load_shipped_calendar().await.map_err(|e| e.to_string())?;
+            print_demo(&accounts);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let store = open_store(&cfg).await?;
+            match store.audit_verify().await.map_err(|e| e.to_string())? {
+                Verified::Intact { records } => {
+                    println!("审计链完整：共 {records} 条记录");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verified::Broken(brk) => {
+                    eprintln!("审计链被破坏：{brk}（{}）", brk.code());
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Calendar { command } => {
+            // Without a database yet, answer from the shipped file rather than create one.
+            let embedded_missing = cfg.storage.database_url.is_none()
+                && !std::path::Path::new(&cfg.storage.data).join("tongban.db").exists();
+            let cal = if embedded_missing {
+                tongban_domain::calendar::Calendar::shipped()
+            } else {
+                let store = open_store(&cfg).await?;
+                let app = App::new(store, Clock::System).await.map_err(|e| e.to_string())?;
+                app.calendar().await.map_err(|e| e.to_string())?
+            };
+            calendar::run(&cal, command)
+        }
+        Command::Validate { .. } | Command::Openapi => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn print_demo(accounts: &[tongban_app::demo::DemoAccount]) {
+    println!("演示城市“清江市”已载入。所有演示账号的密码：{}", tongban_app::demo::DEMO_PASSWORD);
+    println!("{:<20} {:<10} {:<8} 单位", "登录名", "角色", "姓名");
+    for a in accounts {
+        println!("{:<20} {:<10} {:<8} {}", a.login, a.role.label(), a.name, a.unit);
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

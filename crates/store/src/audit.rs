@@ -113,3 +113,11 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Records an action that changes no table of its own (a simulated clock moved, an export
+    /// taken), so that it too is in the chain.
+    pub async fn record_event(&self, entry: AuditEntry) -> Result<i64> {
+        Ok(write!(self, |tx| audit!(self, tx, entry)))
+    }
+}

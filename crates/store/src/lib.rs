@@ -91,6 +91,7 @@ macro_rules! audit {
 }
 
 pub mod audit;
+pub mod calendar;
 mod migrate;
 pub mod org;
 pub mod settings;

@@ -4,12 +4,20 @@
 use crate::{Kind, Result, Store};
 
 /// (version, name, SQLite text, PostgreSQL text).
-pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "calendar",
+        include_str!("../migrations/sqlite/0002_calendar.sql"),
+        include_str!("../migrations/postgres/0002_calendar.sql"),
+    ),
+];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version    BIGINT PRIMARY KEY,

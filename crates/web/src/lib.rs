@@ -1,1 +1,64 @@
-//! wip
+//! Tongban's web layer: the Chinese HTML UI and the JSON API under `/api/v1`, both thin over the
+//! application's use cases. Nothing here decides who may do what; it turns requests into calls
+//! and results into pages, JSON and status codes.
+
+use std::sync::Arc;
+
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tongban_app::App;
+
+mod api;
+mod assets;
+mod error;
+mod pages;
+mod session;
+mod views;
+
+pub use session::SESSION_COOKIE;
+
+/// How the web layer behaves in this deployment.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub app: Arc<App>,
+    pub cfg: Arc<WebConfig>,
+    pub metrics: Option<PrometheusHandle>,
+}
+
+/// The whole application as one router: pages, API, OpenAPI document, assets, health, metrics.
+pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) -> Router {
+    let state = AppState { app, cfg: Arc::new(cfg), metrics };
+    let (api, openapi) = api::router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(pages::router())
+        .merge(api)
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = openapi.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .route("/healthz", axum::routing::get(pages::healthz))
+        .route("/metrics", axum::routing::get(pages::metrics))
+        .route("/static/{*path}", axum::routing::get(assets::serve))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve))
+        .layer(axum::middleware::from_fn(pages::count_requests))
+        .layer(tower_http::csrf::CsrfLayer::new())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The OpenAPI document, for tests and for `tongban` to print.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().split_for_parts().1
+}

@@ -1,0 +1,161 @@
+//! Configuration: a TOML file (unknown keys are an error, so a typo never silently falls back
+//! to a default), then `TONGBAN_*` environment variables over it, then command-line flags.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Must be 1: the file's format version.
+    pub version: Option<u32>,
+    pub server: Server,
+    pub storage: Storage,
+    pub log: Log,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Server {
+    pub listen: String,
+    /// A production deployment refuses `--simulated-clock`.
+    pub production: bool,
+    pub secure_cookies: bool,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Self { listen: "127.0.0.1:8080".into(), production: false, secure_cookies: false }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Storage {
+    /// Data directory: the SQLite file, uploads and indexes.
+    pub data: String,
+    /// A `postgres://` URL selects PostgreSQL instead of the embedded SQLite.
+    pub database_url: Option<String>,
+    /// `sm3` (default) or `sha256`.
+    pub audit_hash: String,
+    /// SQLite `synchronous`: `full` (default, every commit on disk) or `normal`.
+    pub sqlite_synchronous: String,
+    pub max_connections: u32,
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Self {
+            data: "./data".into(),
+            database_url: None,
+            audit_hash: "sm3".into(),
+            sqlite_synchronous: "full".into(),
+            max_connections: 8,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Log {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter, e.g. `info` or `tongban=debug,info`.
+    pub level: String,
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        Self { format: "text".into(), level: "info".into() }
+    }
+}
+
+impl Config {
+    /// Reads `path` if given (it must exist), else `./tongban.toml` if present, else defaults;
+    /// then applies the environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, String> {
+        let implicit = Path::new("tongban.toml");
+        let file = match path {
+            Some(p) => Some(p),
+            None if implicit.exists() => Some(implicit),
+            None => None,
+        };
+        let mut cfg = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| format!("无法读取配置文件 {}：{e}", p.display()))?;
+                toml::from_str::<Config>(&text).map_err(|e| format!("配置文件 {} 有误：{e}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Some(v) = cfg.version {
+            if v != 1 {
+                return Err(format!("不支持的配置文件版本 {v}（应为 1）"));
+            }
+        }
+        cfg.apply_env(|k| std::env::var(k).ok())?;
+        Ok(cfg)
+    }
+
+    fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+        let flag = |name: &str, v: String| match v.as_str() {
+            "1" | "true" | "yes" => Ok(true),
+            "0" | "false" | "no" => Ok(false),
+            _ => Err(format!("环境变量 {name} 应为 true 或 false，收到“{v}”")),
+        };
+        if let Some(v) = var("TONGBAN_LISTEN") {
+            self.server.listen = v;
+        }
+        if let Some(v) = var("TONGBAN_PRODUCTION") {
+            self.server.production = flag("TONGBAN_PRODUCTION", v)?;
+        }
+        if let Some(v) = var("TONGBAN_SECURE_COOKIES") {
+            self.server.secure_cookies = flag("TONGBAN_SECURE_COOKIES", v)?;
+        }
+        if let Some(v) = var("TONGBAN_DATA") {
+            self.storage.data = v;
+        }
+        if let Some(v) = var("TONGBAN_DATABASE_URL").filter(|v| !v.is_empty()) {
+            self.storage.database_url = Some(v);
+        }
+        if let Some(v) = var("TONGBAN_AUDIT_HASH") {
+            self.storage.audit_hash = v;
+        }
+        if let Some(v) = var("TONGBAN_SQLITE_SYNCHRONOUS") {
+            self.storage.sqlite_synchronous = v;
+        }
+        if let Some(v) = var("TONGBAN_LOG_FORMAT") {
+            self.log.format = v;
+        }
+        if let Some(v) = var("TONGBAN_LOG_LEVEL") {
+            self.log.level = v;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = toml::from_str::<Config>("[server]\nlisten = \"0.0.0.0:80\"\nlissten = 1\n").unwrap_err();
+        assert!(err.to_string().contains("lissten"), "{err}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut cfg: Config = toml::from_str("version = 1\n[storage]\ndata = \"/srv/tongban\"\n").unwrap();
+        cfg.apply_env(|k| match k {
+            "TONGBAN_DATABASE_URL" => Some("postgres://db/tongban".into()),
+            "TONGBAN_PRODUCTION" => Some("true".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(cfg.storage.data, "/srv/tongban");
+        assert_eq!(cfg.storage.database_url.as_deref(), Some("postgres://db/tongban"));
+        assert!(cfg.server.production);
+        assert!(cfg.apply_env(|k| (k == "TONGBAN_PRODUCTION").then(|| "maybe".into())).is_err());
+    }
+}

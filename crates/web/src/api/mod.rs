@@ -1,0 +1,42 @@
+//! The JSON API under `/api/v1`. Routes and the OpenAPI document are built in one pass
+//! (utoipa-axum), so they cannot drift. Writes with a session need the `X-CSRF-Token` header
+//! returned at sign-in.
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+mod accounts;
+mod org;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "通办 Tongban API", version = "1", description = "清江市政务服务平台接口。错误统一返回 {code, message}：code 稳定可检索，message 为中文说明。"),
+    tags(
+        (name = "accounts", description = "登录、注册、本人信息、号码校验"),
+        (name = "organisation", description = "区划、部门、大厅、窗口、岗位、人员"),
+        (name = "audit", description = "审计链与模拟时钟")
+    )
+)]
+struct ApiDoc;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(accounts::sign_in, accounts::sign_out))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::register))
+        .routes(routes!(accounts::validate))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(org::regions, org::create_region))
+        .routes(routes!(org::departments, org::create_department))
+        .routes(routes!(org::halls, org::create_hall))
+        .routes(routes!(org::windows, org::create_window))
+        .routes(routes!(org::posts, org::create_post))
+        .routes(routes!(org::staff, org::create_staff))
+        .routes(routes!(org::unlock))
+        .routes(routes!(org::set_away))
+        .routes(routes!(org::audit))
+        .routes(routes!(org::advance_clock))
+}

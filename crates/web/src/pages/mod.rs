@@ -1,0 +1,110 @@
+//! The HTML pages.
+
+use axum::extract::{Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use crate::error::PageError;
+use crate::session::{LargeText, Viewer, LARGE_TEXT_COOKIE};
+use crate::views::{self, Base};
+use crate::AppState;
+use tongban_app::AppError;
+
+mod admin;
+mod auth;
+mod home;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/register", get(auth::register_page).post(auth::register))
+        .route("/account/password", get(auth::password_page).post(auth::change_password))
+        .route("/me", get(home::me))
+        .route("/workbench", get(home::workbench))
+        .route("/prefs/text", get(text_size))
+        .merge(admin::router())
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    match &state.metrics {
+        Some(handle) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            handle.render(),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "metrics are not enabled").into_response(),
+    }
+}
+
+/// Counts requests by route and status for `/metrics`.
+pub async fn count_requests(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = req.method().to_string();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    let labels = [("method", method), ("route", route), ("status", res.status().as_u16().to_string())];
+    metrics::counter!("tongban_http_requests_total", &labels).increment(1);
+    metrics::histogram!("tongban_http_request_seconds", &labels[..2]).record(started.elapsed().as_secs_f64());
+    res
+}
+
+pub async fn not_found(viewer: Viewer, LargeText(large): LargeText) -> Response {
+    let page = views::ErrorPage {
+        base: Base::new("未找到", viewer.signed_in(), large),
+        code: "not_found".into(),
+        message: "您要找的页面不存在".into(),
+    };
+    (StatusCode::NOT_FOUND, views::render(&page)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct TextSize {
+    size: String,
+}
+
+/// Switches large text on or off: a preference cookie, valid a year.
+async fn text_size(Query(q): Query<TextSize>, headers: axum::http::HeaderMap) -> Response {
+    let on = q.size == "large";
+    let cookie = format!(
+        "{LARGE_TEXT_COOKIE}={}; Path=/; SameSite=Lax; Max-Age={}",
+        if on { "1" } else { "0" },
+        if on { 31_536_000 } else { 0 }
+    );
+    // Go back where the person was, but only within this site.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_string()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+/// Requires a staff member (pages).
+pub(crate) fn staff_only(who: &tongban_app::accounts::SignedIn) -> Result<(), PageError> {
+    if who.user.role.is_staff() {
+        Ok(())
+    } else {
+        Err(PageError(AppError::forbidden()))
+    }
+}

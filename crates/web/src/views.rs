@@ -1,0 +1,184 @@
+//! The page models: one askama template each, all extending `base.html`.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use tongban_app::accounts::SignedIn;
+use tongban_domain::org::Role;
+
+/// What every page's frame needs: the title, who is signed in, the anti-forgery token for its
+/// forms, and the text size.
+pub struct Base {
+    pub title: String,
+    pub who: Option<(String, String)>,
+    pub staff: bool,
+    pub admin: bool,
+    pub csrf: String,
+    pub large: bool,
+}
+
+impl Base {
+    pub fn anonymous(title: &str) -> Base {
+        Base { title: title.into(), who: None, staff: false, admin: false, csrf: String::new(), large: false }
+    }
+
+    pub fn new(title: &str, who: Option<&SignedIn>, large: bool) -> Base {
+        Base {
+            title: title.into(),
+            who: who.map(|s| (s.user.name.clone(), s.user.role.label().to_string())),
+            staff: who.is_some_and(|s| s.user.role.is_staff()),
+            admin: who.is_some_and(|s| matches!(s.user.role, Role::Admin | Role::Supervisor)),
+            csrf: who.map(|s| s.csrf.clone()).unwrap_or_default(),
+            large,
+        }
+    }
+}
+
+pub fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub base: Base,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct Home {
+    pub base: Base,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct Login {
+    pub base: Base,
+    pub login: String,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct Register {
+    pub base: Base,
+    pub kind: String,
+    pub login: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub id_number: String,
+    pub uscc: String,
+    pub error: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "me.html")]
+pub struct Me {
+    pub base: Base,
+    pub name: String,
+    pub login: String,
+    pub kind: String,
+    pub id_masked: Option<String>,
+    pub uscc: Option<String>,
+    pub phone_masked: Option<String>,
+    pub email_masked: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workbench.html")]
+pub struct Workbench {
+    pub base: Base,
+    pub name: String,
+    pub role: String,
+    pub department: Option<String>,
+    pub region: String,
+    pub hall: Option<String>,
+    pub posts: Vec<PostLine>,
+    pub windows: Vec<String>,
+    pub colleagues: Vec<String>,
+    pub links: Vec<(String, String)>,
+    pub away: bool,
+}
+
+pub struct PostLine {
+    pub name: String,
+    pub holder: String,
+    pub substitute: String,
+    pub acting_now: bool,
+    pub mine_as: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct Password {
+    pub base: Base,
+    pub error: Option<String>,
+}
+
+/// A generic administration page: a table, row actions and a creation form.
+#[derive(Template)]
+#[template(path = "admin_table.html")]
+pub struct AdminTable {
+    pub base: Base,
+    pub heading: String,
+    pub intro: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+    pub has_actions: bool,
+    pub form: Option<FormSpec>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub nav: Vec<(String, String)>,
+}
+
+pub struct Row {
+    pub cells: Vec<String>,
+    pub actions: Vec<Action>,
+}
+
+/// A one-button form posting to `url`.
+pub struct Action {
+    pub url: String,
+    pub label: String,
+}
+
+pub struct FormSpec {
+    pub action: String,
+    pub submit: String,
+    pub fields: Vec<Field>,
+}
+
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    /// `text`, `password`, `number`, `date` or `select`.
+    pub kind: &'static str,
+    pub options: Vec<(String, String)>,
+    pub required: bool,
+    pub hint: String,
+}
+
+impl Field {
+    pub fn text(name: &str, label: &str, required: bool, hint: &str) -> Field {
+        Field { name: name.into(), label: label.into(), kind: "text", options: vec![], required, hint: hint.into() }
+    }
+
+    pub fn with_kind(mut self, kind: &'static str) -> Field {
+        self.kind = kind;
+        self
+    }
+
+    pub fn select(name: &str, label: &str, options: Vec<(String, String)>, required: bool) -> Field {
+        Field { name: name.into(), label: label.into(), kind: "select", options, required, hint: String::new() }
+    }
+}
