@@ -119,7 +119,8 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Conflict(db.constraint().unwrap_or("unique").to_string())
+                // PostgreSQL names the constraint; SQLite names the columns in its message.
+                StoreError::Conflict(db.constraint().map_or_else(|| db.message().to_string(), str::to_string))
             }
             sqlx::Error::RowNotFound => StoreError::NotFound("row"),
             sqlx::Error::ColumnDecode { source, .. } => StoreError::Corrupt(source.to_string()),

@@ -11,6 +11,7 @@ use tongban_app::App;
 mod api;
 mod assets;
 mod error;
+mod json;
 mod pages;
 mod session;
 mod views;

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use crate::json::ApiJson;
 use serde::{Deserialize, Serialize};
 use tongban_app::accounts::{ApplicantKind, Registration};
 use tongban_domain::error::Code;
@@ -73,7 +74,7 @@ pub struct SignedInView {
 /// Sign in; the session cookie is set on the response.
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = SignInBody,
     responses((status = 200, body = SignedInView), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn sign_in(State(state): State<AppState>, ClientAddr(client): ClientAddr, Json(body): Json<SignInBody>) -> ApiResult<Response> {
+pub async fn sign_in(State(state): State<AppState>, ClientAddr(client): ClientAddr, ApiJson(body): ApiJson<SignInBody>) -> ApiResult<Response> {
     let session = state.app.sign_in(&body.login, &body.password, &client).await?;
     let cookie = session_cookie(&session.token, state.cfg.secure_cookies);
     let view = SignedInView { user: UserView::of(&session.user), csrf: session.csrf };
@@ -120,7 +121,7 @@ pub struct Created {
 /// Register an applicant (person or company).
 #[utoipa::path(post, path = "/api/v1/applicants", tag = "accounts", request_body = RegisterBody,
     responses((status = 201, body = Created), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn register(State(state): State<AppState>, Json(b): Json<RegisterBody>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn register(State(state): State<AppState>, ApiJson(b): ApiJson<RegisterBody>) -> ApiResult<(StatusCode, Json<Created>)> {
     let kind = match b.kind.as_str() {
         "person" => ApplicantKind::Person,
         "company" => ApplicantKind::Company,
@@ -149,7 +150,7 @@ pub struct Validation {
 
 /// Check an ID number or credit code (a POST, so the value stays out of URLs and logs).
 #[utoipa::path(post, path = "/api/v1/validate", tag = "accounts", request_body = ValidateBody, responses((status = 200, body = Validation), (status = 422, body = ErrorBody)))]
-pub async fn validate(Json(b): Json<ValidateBody>) -> ApiResult<Json<Validation>> {
+pub async fn validate(ApiJson(b): ApiJson<ValidateBody>) -> ApiResult<Json<Validation>> {
     let result = match b.kind.as_str() {
         "id" => IdNumber::parse(&b.value).map(|i| i.masked()).map_err(|e| (e.code(), e.to_string())),
         "uscc" => Uscc::parse(&b.value).map(|u| u.to_string()).map_err(|e| (e.code(), e.to_string())),
@@ -169,7 +170,7 @@ pub struct PasswordBody {
 
 /// Change one's own password; every session of the account ends.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordBody, responses((status = 204), (status = 422, body = ErrorBody)))]
-pub async fn change_password(State(state): State<AppState>, ApiAuth(who): ApiAuth, Json(b): Json<PasswordBody>) -> ApiResult<Response> {
+pub async fn change_password(State(state): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<PasswordBody>) -> ApiResult<Response> {
     state.app.change_password(&who, &b.old, &b.new).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie())]).into_response())
 }

@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use crate::json::ApiJson;
 use serde::{Deserialize, Serialize};
 use tongban_app::accounts::NewStaff;
 use tongban_app::org::{NewHallForm, NewRegionForm};
@@ -39,7 +40,7 @@ pub struct RegionBody {
 
 /// Add a region below an existing one (administrators).
 #[utoipa::path(post, path = "/api/v1/regions", tag = "organisation", request_body = RegionBody, responses((status = 201), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_region(State(s): State<AppState>, ApiAuth(who): ApiAuth, Json(b): Json<RegionBody>) -> ApiResult<StatusCode> {
+pub async fn create_region(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<RegionBody>) -> ApiResult<StatusCode> {
     s.app.create_region(&who.actor, &NewRegionForm { code: b.code, name: b.name }).await?;
     Ok(StatusCode::CREATED)
 }
@@ -66,7 +67,7 @@ pub struct DepartmentBody {
 
 /// Create a department (administrators).
 #[utoipa::path(post, path = "/api/v1/departments", tag = "organisation", request_body = DepartmentBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_department(State(s): State<AppState>, ApiAuth(who): ApiAuth, Json(b): Json<DepartmentBody>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_department(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<DepartmentBody>) -> ApiResult<(StatusCode, Json<Created>)> {
     let id = s.app.create_department(&who.actor, &b.name, &b.region_code).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -108,7 +109,7 @@ pub struct HallBody {
 
 /// Create a hall whose kind fits its region's level (administrators).
 #[utoipa::path(post, path = "/api/v1/halls", tag = "organisation", request_body = HallBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_hall(State(s): State<AppState>, ApiAuth(who): ApiAuth, Json(b): Json<HallBody>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_hall(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<HallBody>) -> ApiResult<(StatusCode, Json<Created>)> {
     let kind = HallKind::parse(&b.kind).ok_or_else(|| AppError::invalid("hall.kind", "大厅类型应为 centre、sub_hall、township 或 village"))?;
     let form = NewHallForm { name: b.name, kind, region_code: b.region_code, parent_hall_id: b.parent_hall_id, address: b.address, hours: b.hours };
     let id = s.app.create_hall(&who.actor, &form).await?;
@@ -147,7 +148,7 @@ pub struct WindowBody {
 
 /// Station a department's window in a hall (administrators).
 #[utoipa::path(post, path = "/api/v1/windows", tag = "organisation", request_body = WindowBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_window(State(s): State<AppState>, ApiAuth(who): ApiAuth, Json(b): Json<WindowBody>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_window(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<WindowBody>) -> ApiResult<(StatusCode, Json<Created>)> {
     let id = s.app.create_window(&who.actor, b.hall_id, b.department_id, &b.number, &b.name).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -190,7 +191,7 @@ pub struct PostBody {
 
 /// Create a post with its holder and substitute (administrators).
 #[utoipa::path(post, path = "/api/v1/posts", tag = "organisation", request_body = PostBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_post(State(s): State<AppState>, ApiAuth(who): ApiAuth, Json(b): Json<PostBody>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_post(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<PostBody>) -> ApiResult<(StatusCode, Json<Created>)> {
     let id = s.app.create_post(&who.actor, b.department_id, &b.name, b.holder_id, b.substitute_id).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -215,7 +216,7 @@ pub struct StaffBody {
 
 /// Create a staff account (administrators).
 #[utoipa::path(post, path = "/api/v1/staff", tag = "organisation", request_body = StaffBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_staff(State(s): State<AppState>, ApiAuth(who): ApiAuth, Json(b): Json<StaffBody>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_staff(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<StaffBody>) -> ApiResult<(StatusCode, Json<Created>)> {
     let role = Role::parse(&b.role).ok_or_else(|| AppError::invalid("staff.role", "角色无效"))?;
     let new = NewStaff { login: b.login, name: b.name, role, region_code: b.region_code, department_id: b.department_id, hall_id: b.hall_id, password: b.password };
     let id = s.app.create_staff(&who.actor, &new).await?;
@@ -236,7 +237,7 @@ pub struct AwayBody {
 
 /// Mark a staff member away (their posts pass to substitutes) or back.
 #[utoipa::path(put, path = "/api/v1/users/{id}/away", tag = "organisation", params(("id" = i64, Path)), request_body = AwayBody, responses((status = 204), (status = 403, body = ErrorBody)))]
-pub async fn set_away(State(s): State<AppState>, ApiAuth(who): ApiAuth, Path(id): Path<i64>, Json(b): Json<AwayBody>) -> ApiResult<StatusCode> {
+pub async fn set_away(State(s): State<AppState>, ApiAuth(who): ApiAuth, Path(id): Path<i64>, ApiJson(b): ApiJson<AwayBody>) -> ApiResult<StatusCode> {
     s.app.set_away(&who.actor, id, b.away).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -290,7 +291,7 @@ pub struct ClockView {
 
 /// Move the simulated clock forward (administrators; only under `serve --simulated-clock`).
 #[utoipa::path(post, path = "/api/v1/admin/clock/advance", tag = "audit", request_body = AdvanceBody, responses((status = 200, body = ClockView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn advance_clock(State(s): State<AppState>, ApiAuth(who): ApiAuth, Json(b): Json<AdvanceBody>) -> ApiResult<Json<ClockView>> {
+pub async fn advance_clock(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<AdvanceBody>) -> ApiResult<Json<ClockView>> {
     if !(0..=3650).contains(&b.days) || !(0..=100_000).contains(&b.hours) || !(0..=1_000_000).contains(&b.minutes) {
         return Err(AppError::invalid("clock.amount", "拨动量超出范围").into());
     }

@@ -2,7 +2,7 @@
 //! audit log, settings and the simulated clock. Lists are scoped by the application layer;
 //! creation forms are shown to administrators, and the server refuses everyone else anyway.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,6 +18,7 @@ use tongban_domain::region::Level;
 use tongban_domain::time::format_local;
 
 use super::staff_only;
+use crate::json::PageForm;
 use crate::error::{status, PageError, PageResult};
 use crate::session::{Auth, LargeText};
 use crate::views::{self, Action, AdminTable, Base, Field, FormSpec, Row};
@@ -155,7 +156,7 @@ async fn regions(State(state): State<AppState>, Auth(who): Auth, LargeText(large
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
 }
 
-async fn create_region(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Form(form): Form<NewRegionForm>) -> PageResult<Response> {
+async fn create_region(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(form): PageForm<NewRegionForm>) -> PageResult<Response> {
     match state.app.create_region(&who.actor, &form).await {
         Ok(()) => Ok(saved("/admin/regions")),
         Err(e) => failed(&state, &who, large, regions_page(&state, &who).await, e),
@@ -219,7 +220,7 @@ struct DepartmentForm {
     region: String,
 }
 
-async fn create_department(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Form(form): Form<DepartmentForm>) -> PageResult<Response> {
+async fn create_department(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(form): PageForm<DepartmentForm>) -> PageResult<Response> {
     match state.app.create_department(&who.actor, &form.name, &form.region).await {
         Ok(_) => Ok(saved("/admin/departments")),
         Err(e) => failed(&state, &who, large, departments_page(&state, &who).await, e),
@@ -283,7 +284,7 @@ fn optional_id(s: &str, what: &str) -> Result<Option<i64>, AppError> {
     s.parse().map(Some).map_err(|_| AppError::invalid("form.id", format!("{what}编号无效")))
 }
 
-async fn create_hall(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Form(raw): Form<HallFormRaw>) -> PageResult<Response> {
+async fn create_hall(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(raw): PageForm<HallFormRaw>) -> PageResult<Response> {
     let result = async {
         let kind = HallKind::parse(&raw.kind).ok_or_else(|| AppError::invalid("hall.kind", "大厅类型无效"))?;
         let form = NewHallForm {
@@ -347,7 +348,7 @@ struct WindowForm {
     name: String,
 }
 
-async fn create_window(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Form(f): Form<WindowForm>) -> PageResult<Response> {
+async fn create_window(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<WindowForm>) -> PageResult<Response> {
     match state.app.create_window(&who.actor, f.hall_id, f.department_id, &f.number, &f.name).await {
         Ok(_) => Ok(saved("/admin/windows")),
         Err(e) => failed(&state, &who, large, windows_page(&state, &who).await, e),
@@ -403,7 +404,7 @@ struct PostForm {
     substitute_id: String,
 }
 
-async fn create_post(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Form(f): Form<PostForm>) -> PageResult<Response> {
+async fn create_post(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<PostForm>) -> PageResult<Response> {
     let result = match optional_id(&f.substitute_id, "替岗人员") {
         Ok(sub) => state.app.create_post(&who.actor, f.department_id, &f.name, f.holder_id, sub).await,
         Err(e) => Err(e),
@@ -484,7 +485,7 @@ struct StaffForm {
     password: String,
 }
 
-async fn create_staff(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Form(f): Form<StaffForm>) -> PageResult<Response> {
+async fn create_staff(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<StaffForm>) -> PageResult<Response> {
     let result = async {
         let role = Role::parse(&f.role).ok_or_else(|| AppError::invalid("staff.role", "角色无效"))?;
         let new = NewStaff {
@@ -613,7 +614,7 @@ struct SettingForm {
     value: String,
 }
 
-async fn save_setting(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Form(f): Form<SettingForm>) -> PageResult<Response> {
+async fn save_setting(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<SettingForm>) -> PageResult<Response> {
     match state.app.set_setting(&who.actor, &f.key, &f.value).await {
         Ok(()) => Ok(saved("/admin/settings")),
         Err(e) => failed(&state, &who, large, settings_page(&state, &who).await, e),
@@ -652,7 +653,7 @@ struct AdvanceForm {
     hours: String,
 }
 
-async fn advance_clock(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Form(f): Form<AdvanceForm>) -> PageResult<Response> {
+async fn advance_clock(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<AdvanceForm>) -> PageResult<Response> {
     let page = clock_page(&state, &who)?;
     let parse = |s: &str| if s.trim().is_empty() { Ok(0) } else { s.trim().parse::<i64>() };
     match (parse(&f.days), parse(&f.hours)) {

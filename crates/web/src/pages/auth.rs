@@ -1,11 +1,12 @@
 //! Sign-in, sign-out, registration and password change.
 
-use axum::extract::{Form, State};
+use axum::extract::{State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tongban_app::accounts::{ApplicantKind, Registration};
 
+use crate::json::PageForm;
 use crate::error::{status, PageResult};
 use crate::session::{clear_session_cookie, session_cookie, Auth, ClientAddr, LargeText, Viewer};
 use crate::views::{self, Base};
@@ -36,7 +37,7 @@ pub async fn login(
     State(state): State<AppState>,
     LargeText(large): LargeText,
     ClientAddr(client): ClientAddr,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     match state.app.sign_in(&form.login, &form.password, &client).await {
         Ok(session) => {
@@ -100,7 +101,7 @@ pub struct RegisterForm {
 pub async fn register(
     State(state): State<AppState>,
     LargeText(large): LargeText,
-    Form(form): Form<RegisterForm>,
+    PageForm(form): PageForm<RegisterForm>,
 ) -> Response {
     let kind = if form.kind == "company" { ApplicantKind::Company } else { ApplicantKind::Person };
     let reg = Registration {
@@ -154,7 +155,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     match state.app.change_password(&who, &form.old, &form.new).await {
         Ok(()) => {
