@@ -4,7 +4,9 @@ use chrono::Duration;
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tongban_domain::account::{check_password_strength, Email, LoginName, LoginState, PersonName, Phone};
+use tongban_domain::account::{
+    check_password_strength, Email, LoginName, LoginState, PersonName, Phone,
+};
 use tongban_domain::identity::IdNumber;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
@@ -82,7 +84,11 @@ pub fn token_hash(token: &str) -> String {
 }
 
 fn bad_credentials() -> AppError {
-    AppError::new(Kind::Unauthenticated, "auth.bad_credentials", "登录名或密码不正确")
+    AppError::new(
+        Kind::Unauthenticated,
+        "auth.bad_credentials",
+        "登录名或密码不正确",
+    )
 }
 
 /// The actor a stored account acts as.
@@ -92,7 +98,10 @@ pub fn actor_of(user: &User) -> Actor {
         name: user.name.clone(),
         role: user.role,
         department_id: user.department_id,
-        region: user.region_code.as_deref().and_then(|c| RegionCode::parse(c).ok()),
+        region: user
+            .region_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse(c).ok()),
     }
 }
 
@@ -137,14 +146,23 @@ impl App {
         if !password::verify(pass, &user.password_hash).await {
             let policy = self.settings().lockout;
             let next = state.after_failure(policy, now);
-            let audit = next.locked_until.filter(|_| next.check(now).is_err()).map(|until| {
-                self.system_entry(
-                    "account.lock",
-                    format!("user:{}", user.id),
-                    format!("连续{}次登录失败，锁定至{}", next.failed, tongban_domain::time::format_local(until)),
-                )
-            });
-            self.store.set_login_state(user.id, next.failed, next.locked_until, audit).await?;
+            let audit = next
+                .locked_until
+                .filter(|_| next.check(now).is_err())
+                .map(|until| {
+                    self.system_entry(
+                        "account.lock",
+                        format!("user:{}", user.id),
+                        format!(
+                            "连续{}次登录失败，锁定至{}",
+                            next.failed,
+                            tongban_domain::time::format_local(until)
+                        ),
+                    )
+                });
+            self.store
+                .set_login_state(user.id, next.failed, next.locked_until, audit)
+                .await?;
             return Err(match next.check(now) {
                 Err(locked) => locked.into(),
                 Ok(()) => bad_credentials(),
@@ -152,8 +170,15 @@ impl App {
         }
         let token = random_hex();
         let csrf = random_hex();
-        let entry = self.entry(&actor_of(&user), "session.sign_in", format!("user:{}", user.id), "登录".into());
-        self.store.create_session(&token_hash(&token), user.id, &csrf, now, entry).await?;
+        let entry = self.entry(
+            &actor_of(&user),
+            "session.sign_in",
+            format!("user:{}", user.id),
+            "登录".into(),
+        );
+        self.store
+            .create_session(&token_hash(&token), user.id, &csrf, now, entry)
+            .await?;
         Ok(NewSession { token, csrf, user })
     }
 
@@ -161,10 +186,14 @@ impl App {
     /// timeouts end it.
     pub async fn authenticate(&self, token: &str) -> Result<Option<SignedIn>> {
         let hash = token_hash(token);
-        let Some(session) = self.store.session(&hash).await? else { return Ok(None) };
+        let Some(session) = self.store.session(&hash).await? else {
+            return Ok(None);
+        };
         let now = self.now();
         let s = self.settings();
-        if now - session.created_at > s.session_absolute || now - session.last_seen_at > s.session_idle {
+        if now - session.created_at > s.session_absolute
+            || now - session.last_seen_at > s.session_idle
+        {
             self.store.delete_session(&hash, None).await?;
             return Ok(None);
         }
@@ -172,12 +201,23 @@ impl App {
         if now - session.last_seen_at > Duration::minutes(1) {
             self.store.touch_session(&hash, now).await?;
         }
-        Ok(Some(SignedIn { actor: actor_of(&session.user), user: session.user, csrf: session.csrf }))
+        Ok(Some(SignedIn {
+            actor: actor_of(&session.user),
+            user: session.user,
+            csrf: session.csrf,
+        }))
     }
 
     pub async fn sign_out(&self, token: &str, who: &SignedIn) -> Result<()> {
-        let entry = self.entry(&who.actor, "session.sign_out", format!("user:{}", who.user.id), "退出登录".into());
-        self.store.delete_session(&token_hash(token), Some(entry)).await?;
+        let entry = self.entry(
+            &who.actor,
+            "session.sign_out",
+            format!("user:{}", who.user.id),
+            "退出登录".into(),
+        );
+        self.store
+            .delete_session(&token_hash(token), Some(entry))
+            .await?;
         Ok(())
     }
 
@@ -187,11 +227,19 @@ impl App {
             return Err(AppError::invalid("account.old_password", "原密码不正确"));
         }
         if old == new {
-            return Err(AppError::invalid("account.password_same", "新密码不能与原密码相同"));
+            return Err(AppError::invalid(
+                "account.password_same",
+                "新密码不能与原密码相同",
+            ));
         }
         check_password_strength(new, &who.user.login, self.settings().password_min_length)?;
         let hash = password::hash(new).await?;
-        let entry = self.entry(&who.actor, "account.password", format!("user:{}", who.user.id), "修改密码".into());
+        let entry = self.entry(
+            &who.actor,
+            "account.password",
+            format!("user:{}", who.user.id),
+            "修改密码".into(),
+        );
         self.store.set_password(who.user.id, &hash, entry).await?;
         Ok(())
     }
@@ -204,27 +252,44 @@ impl App {
         let phone = optional(&reg.phone).map(Phone::parse).transpose()?;
         let email = optional(&reg.email).map(Email::parse).transpose()?;
         if phone.is_none() && email.is_none() {
-            return Err(AppError::invalid("account.contact", "请至少填写手机号码或电子邮箱中的一项"));
+            return Err(AppError::invalid(
+                "account.contact",
+                "请至少填写手机号码或电子邮箱中的一项",
+            ));
         }
         let (id_number, uscc) = match reg.kind {
             ApplicantKind::Person => {
-                let id = optional(&reg.id_number).map(IdNumber::parse).transpose().map_err(invalid)?;
+                let id = optional(&reg.id_number)
+                    .map(IdNumber::parse)
+                    .transpose()
+                    .map_err(invalid)?;
                 if let Some(id) = &id {
                     if id.birth_date() > local_date(self.now()) {
-                        return Err(AppError::invalid("id.birth_future", "身份证号码中的出生日期晚于今天"));
+                        return Err(AppError::invalid(
+                            "id.birth_future",
+                            "身份证号码中的出生日期晚于今天",
+                        ));
                     }
                 }
                 (id, None)
             }
             ApplicantKind::Company => {
-                let code = optional(&reg.uscc)
-                    .ok_or_else(|| AppError::invalid("uscc.required", "法人注册须填写统一社会信用代码"))?;
+                let code = optional(&reg.uscc).ok_or_else(|| {
+                    AppError::invalid("uscc.required", "法人注册须填写统一社会信用代码")
+                })?;
                 (None, Some(Uscc::parse(code).map_err(invalid)?))
             }
         };
-        check_password_strength(&reg.password, login.as_str(), self.settings().password_min_length)?;
+        check_password_strength(
+            &reg.password,
+            login.as_str(),
+            self.settings().password_min_length,
+        )?;
         if self.store.user_by_login(login.as_str()).await?.is_some() {
-            return Err(AppError::conflict("account.login_taken", "该登录名已被使用"));
+            return Err(AppError::conflict(
+                "account.login_taken",
+                "该登录名已被使用",
+            ));
         }
         let new = NewUser {
             login: login.as_str().to_string(),
@@ -242,23 +307,30 @@ impl App {
             ..NewUser::default()
         };
         let summary = match (&id_number, &uscc) {
-            (Some(id), _) => format!("个人注册 {}（{}）", tongban_domain::mask::name(name.as_str()), id.masked()),
+            (Some(id), _) => format!(
+                "个人注册 {}（{}）",
+                tongban_domain::mask::name(name.as_str()),
+                id.masked()
+            ),
             (_, Some(code)) => format!("法人注册 {}（{}）", name.as_str(), code),
             _ => format!("个人注册 {}", tongban_domain::mask::name(name.as_str())),
         };
         let entry = self.system_entry("account.register", String::new(), summary);
-        self.store.create_user(&new, self.now(), entry).await.map_err(|e| match e {
-            tongban_store::StoreError::Conflict(c) if c.contains("id_number") => {
-                AppError::conflict("account.id_taken", "该身份证号码已注册")
-            }
-            tongban_store::StoreError::Conflict(c) if c.contains("uscc") => {
-                AppError::conflict("account.uscc_taken", "该统一社会信用代码已注册")
-            }
-            tongban_store::StoreError::Conflict(_) => {
-                AppError::conflict("account.login_taken", "该登录名已被使用")
-            }
-            other => other.into(),
-        })
+        self.store
+            .create_user(&new, self.now(), entry)
+            .await
+            .map_err(|e| match e {
+                tongban_store::StoreError::Conflict(c) if c.contains("id_number") => {
+                    AppError::conflict("account.id_taken", "该身份证号码已注册")
+                }
+                tongban_store::StoreError::Conflict(c) if c.contains("uscc") => {
+                    AppError::conflict("account.uscc_taken", "该统一社会信用代码已注册")
+                }
+                tongban_store::StoreError::Conflict(_) => {
+                    AppError::conflict("account.login_taken", "该登录名已被使用")
+                }
+                other => other.into(),
+            })
     }
 
     /// Creates a staff account inside the administrator's region and, for departmental roles,
@@ -271,20 +343,37 @@ impl App {
         let name = PersonName::parse(&new.name)?;
         let region = RegionCode::parse(&new.region_code).map_err(invalid)?;
         if !new.role.is_staff() {
-            return Err(AppError::invalid("staff.role", "工作人员的角色不能是申请人"));
+            return Err(AppError::invalid(
+                "staff.role",
+                "工作人员的角色不能是申请人",
+            ));
         }
         if !actor.sees_region(&region) || self.store.region(&region).await?.is_none() {
-            return Err(AppError::invalid("staff.region", "所选区划不存在或不在您的管辖范围内"));
+            return Err(AppError::invalid(
+                "staff.region",
+                "所选区划不存在或不在您的管辖范围内",
+            ));
         }
         if let Some(dept_id) = new.department_id {
-            let dept = self.store.department(dept_id).await?.ok_or_else(|| AppError::not_found("部门"))?;
+            let dept = self
+                .store
+                .department(dept_id)
+                .await?
+                .ok_or_else(|| AppError::not_found("部门"))?;
             if !actor.sees_region(&dept.region_code) {
                 return Err(AppError::forbidden());
             }
         } else if new.role.is_departmental() {
-            return Err(AppError::invalid("staff.department", "窗口人员、审批人员和部门负责人须归属一个部门"));
+            return Err(AppError::invalid(
+                "staff.department",
+                "窗口人员、审批人员和部门负责人须归属一个部门",
+            ));
         }
-        check_password_strength(&new.password, login.as_str(), self.settings().password_min_length)?;
+        check_password_strength(
+            &new.password,
+            login.as_str(),
+            self.settings().password_min_length,
+        )?;
         let user = NewUser {
             login: login.as_str().into(),
             password_hash: password::hash(&new.password).await?,
@@ -295,7 +384,12 @@ impl App {
             hall_id: new.hall_id,
             ..NewUser::default()
         };
-        let entry = self.entry(actor, "staff.create", String::new(), format!("新建{}账号 {}", new.role.label(), name.as_str()));
+        let entry = self.entry(
+            actor,
+            "staff.create",
+            String::new(),
+            format!("新建{}账号 {}", new.role.label(), name.as_str()),
+        );
         Ok(self.store.create_user(&user, self.now(), entry).await?)
     }
 
@@ -304,7 +398,11 @@ impl App {
         if !actor.is_admin() {
             return Err(AppError::forbidden());
         }
-        let user = self.store.user(user_id).await?.ok_or_else(|| AppError::not_found("账号"))?;
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("账号"))?;
         let in_scope = match user.region_code.as_deref().map(RegionCode::parse) {
             Some(Ok(r)) => actor.sees_region(&r),
             _ => user.role == Role::Applicant,
@@ -318,28 +416,51 @@ impl App {
     /// Lifts a sign-in lock before its time.
     pub async fn unlock(&self, actor: &Actor, user_id: i64) -> Result<()> {
         let user = self.administered(actor, user_id).await?;
-        let entry = self.entry(actor, "account.unlock", format!("user:{user_id}"), format!("解除 {} 的登录锁定", user.login));
-        self.store.set_login_state(user_id, 0, None, Some(entry)).await?;
+        let entry = self.entry(
+            actor,
+            "account.unlock",
+            format!("user:{user_id}"),
+            format!("解除 {} 的登录锁定", user.login),
+        );
+        self.store
+            .set_login_state(user_id, 0, None, Some(entry))
+            .await?;
         Ok(())
     }
 
     /// Marks a staff member away (their posts pass to the substitutes) or back. Administrators
     /// and the head of the member's department may do it.
     pub async fn set_away(&self, actor: &Actor, user_id: i64, away: bool) -> Result<()> {
-        let user = self.store.user(user_id).await?.ok_or_else(|| AppError::not_found("账号"))?;
-        let region = user.region_code.as_deref().and_then(|c| RegionCode::parse(c).ok());
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("账号"))?;
+        let region = user
+            .region_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse(c).ok());
         let allowed = match (actor.role, region) {
             (Role::Admin, Some(r)) => actor.sees_region(&r),
-            (Role::DeptHead, Some(r)) => {
-                user.department_id.is_some_and(|d| actor.acts_for_department(d, &r))
-            }
+            (Role::DeptHead, Some(r)) => user
+                .department_id
+                .is_some_and(|d| actor.acts_for_department(d, &r)),
             _ => false,
         };
         if !allowed || !user.role.is_staff() {
             return Err(AppError::forbidden());
         }
-        let what = if away { "标记为不在岗，由替岗人员代为办理" } else { "恢复在岗" };
-        let entry = self.entry(actor, "staff.away", format!("user:{user_id}"), format!("{} {what}", user.name));
+        let what = if away {
+            "标记为不在岗，由替岗人员代为办理"
+        } else {
+            "恢复在岗"
+        };
+        let entry = self.entry(
+            actor,
+            "staff.away",
+            format!("user:{user_id}"),
+            format!("{} {what}", user.name),
+        );
         self.store.set_away(user_id, away, entry).await?;
         Ok(())
     }

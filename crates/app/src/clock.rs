@@ -29,7 +29,9 @@ impl Clock {
         let real = Utc::now();
         match self {
             Clock::System => real,
-            Clock::Simulated(offset) => real + Duration::milliseconds(offset.load(Ordering::SeqCst)),
+            Clock::Simulated(offset) => {
+                real + Duration::milliseconds(offset.load(Ordering::SeqCst))
+            }
         }
     }
 

@@ -58,16 +58,21 @@ pub const DEPARTMENTS: &[(&str, &str)] = &[
 ];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高",
-    "郑", "梁", "谢", "宋", "唐",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐",
 ];
 const GIVEN: &[&str] = &[
-    "建国", "秀英", "志强", "丽娟", "海燕", "伟", "敏", "静", "磊", "晓东", "勇", "艳", "俊杰", "娟", "文涛", "明",
-    "超", "春霞", "平", "国刚", "桂英", "玉兰", "文博", "晓华", "红梅", "子轩", "嘉怡", "浩然", "雨桐", "思远", "欣怡",
+    "建国", "秀英", "志强", "丽娟", "海燕", "伟", "敏", "静", "磊", "晓东", "勇", "艳", "俊杰",
+    "娟", "文涛", "明", "超", "春霞", "平", "国刚", "桂英", "玉兰", "文博", "晓华", "红梅", "子轩",
+    "嘉怡", "浩然", "雨桐", "思远", "欣怡",
 ];
 
 fn person_name(i: usize) -> String {
-    format!("{}{}", SURNAMES[i % SURNAMES.len()], GIVEN[(i * 7 + 3) % GIVEN.len()])
+    format!(
+        "{}{}",
+        SURNAMES[i % SURNAMES.len()],
+        GIVEN[(i * 7 + 3) % GIVEN.len()]
+    )
 }
 
 /// One demo sign-in, as printed for the person trying the demo.
@@ -87,10 +92,14 @@ impl App {
     /// Loads the demo city into an empty database and returns its sign-ins.
     pub async fn load_demo(&self) -> Result<Vec<DemoAccount>> {
         if !self.store.regions(None).await?.is_empty() {
-            return Err(AppError::conflict("demo.not_empty", "数据库中已有数据，演示数据只能载入空库"));
+            return Err(AppError::conflict(
+                "demo.not_empty",
+                "数据库中已有数据，演示数据只能载入空库",
+            ));
         }
         let now = self.now();
-        let entry = |action: &str, summary: String| self.system_entry(action, String::new(), summary);
+        let entry =
+            |action: &str, summary: String| self.system_entry(action, String::new(), summary);
         // One hash for every demo account keeps loading quick; each real account gets its own salt.
         let hash = password::hash(DEMO_PASSWORD).await?;
         let mut accounts = Vec::new();
@@ -103,7 +112,12 @@ impl App {
                 code: rc,
                 name: (*name).into(),
             };
-            self.store.create_region(&region, entry("region.create", format!("演示：区划 {name}"))).await?;
+            self.store
+                .create_region(
+                    &region,
+                    entry("region.create", format!("演示：区划 {name}")),
+                )
+                .await?;
         }
 
         let hall = |name: String, kind: HallKind, region: &str, parent: Option<i64>| {
@@ -122,21 +136,46 @@ impl App {
             }
         };
         let centre = hall("清江市政务服务中心".into(), HallKind::Centre, CITY, None).await?;
-        let north = hall("清江市政务服务中心江北分厅".into(), HallKind::SubHall, "361202", Some(centre)).await?;
-        let south = hall("清江市政务服务中心江南分厅".into(), HallKind::SubHall, "361203", Some(centre)).await?;
-        hall("青山县政务服务中心".into(), HallKind::Centre, "361221", None).await?;
+        let north = hall(
+            "清江市政务服务中心江北分厅".into(),
+            HallKind::SubHall,
+            "361202",
+            Some(centre),
+        )
+        .await?;
+        let south = hall(
+            "清江市政务服务中心江南分厅".into(),
+            HallKind::SubHall,
+            "361203",
+            Some(centre),
+        )
+        .await?;
+        hall(
+            "青山县政务服务中心".into(),
+            HallKind::Centre,
+            "361221",
+            None,
+        )
+        .await?;
         let mut village_halls = Vec::new();
         for (c, name) in REGIONS.iter().filter(|(c, _)| c.len() == 12) {
             if c.ends_with("000") {
                 hall(format!("{name}便民服务中心"), HallKind::Township, c, None).await?;
             } else {
-                village_halls.push((*c, hall(format!("{name}代办点"), HallKind::Village, c, None).await?));
+                village_halls.push((
+                    *c,
+                    hall(format!("{name}代办点"), HallKind::Village, c, None).await?,
+                ));
             }
         }
 
         let city = code(CITY)?;
         let mut person = 0usize;
-        let mut add = |login: String, role: Role, dept: Option<(i64, &str)>, region: &str, hall_id: Option<i64>| {
+        let mut add = |login: String,
+                       role: Role,
+                       dept: Option<(i64, &str)>,
+                       region: &str,
+                       hall_id: Option<i64>| {
             person += 1;
             let name = person_name(person);
             let unit = dept.map_or_else(|| region.to_string(), |(_, n)| n.to_string());
@@ -151,7 +190,12 @@ impl App {
                 ..NewUser::default()
             };
             let e = entry("staff.create", format!("演示：{} {}", role.label(), name));
-            accounts.push(DemoAccount { login, role, name, unit });
+            accounts.push(DemoAccount {
+                login,
+                role,
+                name,
+                unit,
+            });
             async move { Ok::<i64, AppError>(self.store.create_user(&user, now, e).await?) }
         };
 
@@ -159,20 +203,52 @@ impl App {
         for login in ["jiancha", "fazhi", "jijian"] {
             add(login.into(), Role::Supervisor, None, CITY, Some(centre)).await?;
         }
-        add("jiangbei.jiancha".into(), Role::Supervisor, None, "361202", Some(north)).await?;
+        add(
+            "jiangbei.jiancha".into(),
+            Role::Supervisor,
+            None,
+            "361202",
+            Some(north),
+        )
+        .await?;
 
         for (i, (short, name)) in DEPARTMENTS.iter().enumerate() {
-            let dept = self.store.create_department(name, &city, entry("department.create", format!("演示：{name}"))).await?;
+            let dept = self
+                .store
+                .create_department(
+                    name,
+                    &city,
+                    entry("department.create", format!("演示：{name}")),
+                )
+                .await?;
             let number = format!("A{:02}", i + 1);
             self.store
-                .create_window(centre, dept, &number, &format!("{}综合窗口", name.trim_start_matches("清江市")), entry("window.create", format!("演示：窗口 {number}")))
+                .create_window(
+                    centre,
+                    dept,
+                    &number,
+                    &format!("{}综合窗口", name.trim_start_matches("清江市")),
+                    entry("window.create", format!("演示：窗口 {number}")),
+                )
                 .await?;
             let d = Some((dept, *name));
             let clerk = add(format!("{short}.clerk"), Role::Clerk, d, CITY, Some(centre)).await?;
             let approver = add(format!("{short}.approver"), Role::Approver, d, CITY, None).await?;
             let head = add(format!("{short}.head"), Role::DeptHead, d, CITY, None).await?;
-            for (post, holder, sub) in [("受理岗", clerk, approver), ("审核岗", approver, head), ("决定岗", head, approver)] {
-                self.store.create_post(dept, post, holder, Some(sub), entry("post.create", format!("演示：{name} {post}"))).await?;
+            for (post, holder, sub) in [
+                ("受理岗", clerk, approver),
+                ("审核岗", approver, head),
+                ("决定岗", head, approver),
+            ] {
+                self.store
+                    .create_post(
+                        dept,
+                        post,
+                        holder,
+                        Some(sub),
+                        entry("post.create", format!("演示：{name} {post}")),
+                    )
+                    .await?;
             }
             let sub_hall = match *short {
                 "scjg" => Some((north, "B01")),
@@ -181,20 +257,54 @@ impl App {
             };
             if let Some((hall_id, number)) = sub_hall {
                 let label = format!("{}分厅窗口", name.trim_start_matches("清江市"));
-                self.store.create_window(hall_id, dept, number, &label, entry("window.create", format!("演示：窗口 {number}"))).await?;
-                add(format!("{short}.clerk2"), Role::Clerk, d, CITY, Some(hall_id)).await?;
+                self.store
+                    .create_window(
+                        hall_id,
+                        dept,
+                        number,
+                        &label,
+                        entry("window.create", format!("演示：窗口 {number}")),
+                    )
+                    .await?;
+                add(
+                    format!("{short}.clerk2"),
+                    Role::Clerk,
+                    d,
+                    CITY,
+                    Some(hall_id),
+                )
+                .await?;
             }
         }
-        for (login, village) in [("daiban.binjiang", "361202001001"), ("daiban.taoyuan", "361203101201")] {
-            let hall_id = village_halls.iter().find(|(c, _)| *c == village).map(|(_, id)| *id);
+        for (login, village) in [
+            ("daiban.binjiang", "361202001001"),
+            ("daiban.taoyuan", "361203101201"),
+        ] {
+            let hall_id = village_halls
+                .iter()
+                .find(|(c, _)| *c == village)
+                .map(|(_, id)| *id);
             add(login.into(), Role::Agent, None, village, hall_id).await?;
         }
-        add("daiban.center".into(), Role::Agent, None, CITY, Some(centre)).await?;
+        add(
+            "daiban.center".into(),
+            Role::Agent,
+            None,
+            CITY,
+            Some(centre),
+        )
+        .await?;
 
         for i in 1..=20usize {
             let district = ["361202", "361203", "361221"][i % 3];
-            let birth = format!("{}{:02}{:02}", 1950 + (i * 3) % 55, 1 + i % 12, 1 + (i * 5) % 28);
-            let id = IdNumber::complete(&format!("{district}{birth}{:03}", 100 + i * 7)).map_err(AppError::internal)?;
+            let birth = format!(
+                "{}{:02}{:02}",
+                1950 + (i * 3) % 55,
+                1 + i % 12,
+                1 + (i * 5) % 28
+            );
+            let id = IdNumber::complete(&format!("{district}{birth}{:03}", 100 + i * 7))
+                .map_err(AppError::internal)?;
             let name = person_name(100 + i);
             let user = NewUser {
                 login: format!("user{i:02}"),
@@ -206,13 +316,31 @@ impl App {
                 phone: Some(format!("139{:08}", 36_120_000 + i)),
                 ..NewUser::default()
             };
-            self.store.create_user(&user, now, entry("account.register", format!("演示：个人 {}", id.masked()))).await?;
-            accounts.push(DemoAccount { login: user.login, role: Role::Applicant, name, unit: "个人".into() });
+            self.store
+                .create_user(
+                    &user,
+                    now,
+                    entry("account.register", format!("演示：个人 {}", id.masked())),
+                )
+                .await?;
+            accounts.push(DemoAccount {
+                login: user.login,
+                role: Role::Applicant,
+                name,
+                unit: "个人".into(),
+            });
         }
-        let companies = ["星火科技有限公司", "江南食品有限公司", "青山茶业合作社", "清江建设工程有限公司", "滨江餐饮管理有限公司"];
+        let companies = [
+            "星火科技有限公司",
+            "江南食品有限公司",
+            "青山茶业合作社",
+            "清江建设工程有限公司",
+            "滨江餐饮管理有限公司",
+        ];
         for (i, company) in companies.iter().enumerate() {
             let district = ["361202", "361203", "361221"][i % 3];
-            let uscc = Uscc::complete(&format!("91{district}MA{:07}", 3_000_123 + i * 1_111)).map_err(AppError::internal)?;
+            let uscc = Uscc::complete(&format!("91{district}MA{:07}", 3_000_123 + i * 1_111))
+                .map_err(AppError::internal)?;
             let user = NewUser {
                 login: format!("corp{:02}", i + 1),
                 password_hash: hash.clone(),
@@ -223,8 +351,19 @@ impl App {
                 email: Some(format!("corp{:02}@example.cn", i + 1)),
                 ..NewUser::default()
             };
-            self.store.create_user(&user, now, entry("account.register", format!("演示：法人 {uscc}"))).await?;
-            accounts.push(DemoAccount { login: user.login, role: Role::Applicant, name: user.name, unit: "法人".into() });
+            self.store
+                .create_user(
+                    &user,
+                    now,
+                    entry("account.register", format!("演示：法人 {uscc}")),
+                )
+                .await?;
+            accounts.push(DemoAccount {
+                login: user.login,
+                role: Role::Applicant,
+                name: user.name,
+                unit: "法人".into(),
+            });
         }
         Ok(accounts)
     }

@@ -30,7 +30,11 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: Kind, code: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, code, message: message.into() }
+        Self {
+            kind,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
@@ -38,7 +42,11 @@ impl AppError {
     }
 
     pub fn forbidden() -> Self {
-        Self::new(Kind::Forbidden, "auth.forbidden", "您没有权限执行此操作或查看此内容")
+        Self::new(
+            Kind::Forbidden,
+            "auth.forbidden",
+            "您没有权限执行此操作或查看此内容",
+        )
     }
 
     pub fn unauthenticated() -> Self {
@@ -67,7 +75,11 @@ impl Code for AppError {
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
-        let kind = if e.code == "account.locked" { Kind::Throttled } else { Kind::Invalid };
+        let kind = if e.code == "account.locked" {
+            Kind::Throttled
+        } else {
+            Kind::Invalid
+        };
         Self::new(kind, e.code, e.message)
     }
 }

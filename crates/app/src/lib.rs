@@ -54,7 +54,13 @@ impl App {
     }
 
     /// An audit entry for something `actor` did now.
-    pub fn entry(&self, actor: &Actor, action: &str, target: String, summary: String) -> AuditEntry {
+    pub fn entry(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: String,
+        summary: String,
+    ) -> AuditEntry {
         AuditEntry {
             at: self.now(),
             actor: format!("{}#{}", actor.name, actor.user_id),
@@ -83,7 +89,12 @@ impl App {
             return Err(AppError::forbidden());
         }
         let n = settings::parse_value(key, value)?;
-        let entry = self.entry(actor, "setting.set", format!("setting:{key}"), format!("{key} = {n}"));
+        let entry = self.entry(
+            actor,
+            "setting.set",
+            format!("setting:{key}"),
+            format!("{key} = {n}"),
+        );
         self.store.set_setting(key, &n.to_string(), entry).await?;
         let fresh = Settings::from_pairs(&self.store.settings().await?)?;
         if let Ok(mut s) = self.settings.write() {
@@ -93,7 +104,11 @@ impl App {
     }
 
     /// Moves a simulated clock forward (administrators only; refused on a real clock).
-    pub async fn advance_clock(&self, actor: &Actor, by: chrono::Duration) -> Result<DateTime<Utc>> {
+    pub async fn advance_clock(
+        &self,
+        actor: &Actor,
+        by: chrono::Duration,
+    ) -> Result<DateTime<Utc>> {
         if !actor.is_admin() {
             return Err(AppError::forbidden());
         }
@@ -101,13 +116,20 @@ impl App {
             return Err(AppError::invalid("clock.backwards", "模拟时钟只能向前拨"));
         }
         let now = self.clock.advance(by).ok_or_else(|| {
-            AppError::invalid("clock.not_simulated", "系统使用真实时钟，不能拨动（仅 --simulated-clock 启动时可用）")
+            AppError::invalid(
+                "clock.not_simulated",
+                "系统使用真实时钟，不能拨动（仅 --simulated-clock 启动时可用）",
+            )
         })?;
         let entry = self.entry(
             actor,
             "clock.advance",
             "clock".into(),
-            format!("模拟时钟拨快 {} 分钟，现为 {}", by.num_minutes(), tongban_domain::time::format_local(now)),
+            format!(
+                "模拟时钟拨快 {} 分钟，现为 {}",
+                by.num_minutes(),
+                tongban_domain::time::format_local(now)
+            ),
         );
         self.store.record_event(entry).await?;
         Ok(now)

@@ -38,7 +38,10 @@ pub struct Scope {
 fn non_empty(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > 100 {
-        return Err(AppError::invalid("form.required", format!("{field}不能为空，且不超过100个字")));
+        return Err(AppError::invalid(
+            "form.required",
+            format!("{field}不能为空，且不超过100个字"),
+        ));
     }
     Ok(v.to_string())
 }
@@ -49,8 +52,15 @@ impl App {
         if !actor.role.is_staff() || actor.region.is_none() {
             return Err(AppError::forbidden());
         }
-        let department_id = if actor.role.is_departmental() { actor.department_id } else { None };
-        Ok(Scope { region: actor.region.clone(), department_id })
+        let department_id = if actor.role.is_departmental() {
+            actor.department_id
+        } else {
+            None
+        };
+        Ok(Scope {
+            region: actor.region.clone(),
+            department_id,
+        })
     }
 
     fn require_admin_of(&self, actor: &Actor, region: &RegionCode) -> Result<()> {
@@ -86,14 +96,22 @@ impl App {
             code: code.clone(),
             name: name.clone(),
         };
-        let entry = self.entry(actor, "region.create", format!("region:{code}"), format!("新建区划 {name}（{}）", code.level().label()));
+        let entry = self.entry(
+            actor,
+            "region.create",
+            format!("region:{code}"),
+            format!("新建区划 {name}（{}）", code.level().label()),
+        );
         Ok(self.store.create_region(&region, entry).await?)
     }
 
     pub async fn departments(&self, actor: &Actor) -> Result<Vec<Department>> {
         let scope = self.scope(actor)?;
         let all = self.store.departments(scope.region.as_ref()).await?;
-        Ok(all.into_iter().filter(|d| scope.department_id.is_none_or(|id| id == d.id)).collect())
+        Ok(all
+            .into_iter()
+            .filter(|d| scope.department_id.is_none_or(|id| id == d.id))
+            .collect())
     }
 
     pub async fn create_department(&self, actor: &Actor, name: &str, region: &str) -> Result<i64> {
@@ -103,7 +121,12 @@ impl App {
         if self.store.region(&region).await?.is_none() {
             return Err(AppError::invalid("region.missing", "所选区划不存在"));
         }
-        let entry = self.entry(actor, "department.create", String::new(), format!("新建部门 {name}"));
+        let entry = self.entry(
+            actor,
+            "department.create",
+            String::new(),
+            format!("新建部门 {name}"),
+        );
         Ok(self.store.create_department(&name, &region, entry).await?)
     }
 
@@ -120,7 +143,11 @@ impl App {
         if !form.kind.fits(region.level()) {
             return Err(AppError::invalid(
                 "hall.level",
-                format!("{}不能设在{}一级", form.kind.label(), region.level().label()),
+                format!(
+                    "{}不能设在{}一级",
+                    form.kind.label(),
+                    region.level().label()
+                ),
             ));
         }
         if self.store.region(&region).await?.is_none() {
@@ -128,12 +155,22 @@ impl App {
         }
         let parent = match (form.kind, form.parent_hall_id) {
             (HallKind::SubHall, None) => {
-                return Err(AppError::invalid("hall.parent", "分厅须指定所属的政务服务中心"))
+                return Err(AppError::invalid(
+                    "hall.parent",
+                    "分厅须指定所属的政务服务中心",
+                ))
             }
             (_, Some(id)) => {
-                let p = self.store.hall(id).await?.ok_or_else(|| AppError::not_found("上级大厅"))?;
+                let p = self
+                    .store
+                    .hall(id)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("上级大厅"))?;
                 if p.kind != HallKind::Centre || !actor.sees_region(&p.region_code) {
-                    return Err(AppError::invalid("hall.parent", "上级大厅须为您管辖范围内的政务服务中心"));
+                    return Err(AppError::invalid(
+                        "hall.parent",
+                        "上级大厅须为您管辖范围内的政务服务中心",
+                    ));
                 }
                 Some(id)
             }
@@ -147,13 +184,21 @@ impl App {
             address: form.address.trim().to_string(),
             hours: form.hours.trim().to_string(),
         };
-        let entry = self.entry(actor, "hall.create", String::new(), format!("新建{} {}", hall.kind.label(), hall.name));
+        let entry = self.entry(
+            actor,
+            "hall.create",
+            String::new(),
+            format!("新建{} {}", hall.kind.label(), hall.name),
+        );
         Ok(self.store.create_hall(&hall, entry).await?)
     }
 
     pub async fn windows(&self, actor: &Actor) -> Result<Vec<Window>> {
         let scope = self.scope(actor)?;
-        Ok(self.store.windows(scope.region.as_ref(), scope.department_id).await?)
+        Ok(self
+            .store
+            .windows(scope.region.as_ref(), scope.department_id)
+            .await?)
     }
 
     /// Stations a department's window in a hall. Both must be in the administrator's region.
@@ -165,19 +210,38 @@ impl App {
         number: &str,
         name: &str,
     ) -> Result<i64> {
-        let hall = self.store.hall(hall_id).await?.ok_or_else(|| AppError::not_found("大厅"))?;
-        let dept = self.store.department(department_id).await?.ok_or_else(|| AppError::not_found("部门"))?;
+        let hall = self
+            .store
+            .hall(hall_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("大厅"))?;
+        let dept = self
+            .store
+            .department(department_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("部门"))?;
         self.require_admin_of(actor, &hall.region_code)?;
         self.require_admin_of(actor, &dept.region_code)?;
         let number = non_empty("窗口编号", number)?;
         let name = non_empty("窗口名称", name)?;
-        let entry = self.entry(actor, "window.create", String::new(), format!("{} 设窗口 {number} {name}（{}）", hall.name, dept.name));
-        Ok(self.store.create_window(hall_id, department_id, &number, &name, entry).await?)
+        let entry = self.entry(
+            actor,
+            "window.create",
+            String::new(),
+            format!("{} 设窗口 {number} {name}（{}）", hall.name, dept.name),
+        );
+        Ok(self
+            .store
+            .create_window(hall_id, department_id, &number, &name, entry)
+            .await?)
     }
 
     pub async fn posts(&self, actor: &Actor) -> Result<Vec<Post>> {
         let scope = self.scope(actor)?;
-        Ok(self.store.posts(scope.region.as_ref(), scope.department_id).await?)
+        Ok(self
+            .store
+            .posts(scope.region.as_ref(), scope.department_id)
+            .await?)
     }
 
     /// Creates a post with its holder and substitute (同岗替代): both from the post's
@@ -190,20 +254,42 @@ impl App {
         holder_id: i64,
         substitute_id: Option<i64>,
     ) -> Result<i64> {
-        let dept = self.store.department(department_id).await?.ok_or_else(|| AppError::not_found("部门"))?;
+        let dept = self
+            .store
+            .department(department_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("部门"))?;
         self.require_admin_of(actor, &dept.region_code)?;
         let name = non_empty("岗位名称", name)?;
         if substitute_id == Some(holder_id) {
-            return Err(AppError::invalid("post.substitute_self", "替岗人员不能是在岗人员本人"));
+            return Err(AppError::invalid(
+                "post.substitute_self",
+                "替岗人员不能是在岗人员本人",
+            ));
         }
         for id in std::iter::once(holder_id).chain(substitute_id) {
-            let u = self.store.user(id).await?.ok_or_else(|| AppError::not_found("人员"))?;
+            let u = self
+                .store
+                .user(id)
+                .await?
+                .ok_or_else(|| AppError::not_found("人员"))?;
             if u.department_id != Some(department_id) {
-                return Err(AppError::invalid("post.department", format!("{} 不属于{}", u.name, dept.name)));
+                return Err(AppError::invalid(
+                    "post.department",
+                    format!("{} 不属于{}", u.name, dept.name),
+                ));
             }
         }
-        let entry = self.entry(actor, "post.create", String::new(), format!("{} 新建岗位 {name}", dept.name));
-        Ok(self.store.create_post(department_id, &name, holder_id, substitute_id, entry).await?)
+        let entry = self.entry(
+            actor,
+            "post.create",
+            String::new(),
+            format!("{} 新建岗位 {name}", dept.name),
+        );
+        Ok(self
+            .store
+            .create_post(department_id, &name, holder_id, substitute_id, entry)
+            .await?)
     }
 
     /// Staff the actor may see: an administrator or supervisor their region, a department
@@ -225,7 +311,10 @@ impl App {
         if !actor.is_admin() {
             return Err(AppError::forbidden());
         }
-        let filter = UserFilter { role: Some(Role::Applicant), ..UserFilter::default() };
+        let filter = UserFilter {
+            role: Some(Role::Applicant),
+            ..UserFilter::default()
+        };
         Ok(self.store.users(&filter).await?)
     }
 }

@@ -17,12 +17,48 @@ pub struct SettingDef {
 
 /// Every setting there is, with its default. The README's configuration section lists these.
 pub const DEFS: &[SettingDef] = &[
-    SettingDef { key: "session.idle_minutes", default: "30", min: 5, max: 480, label: "会话空闲超时（分钟）" },
-    SettingDef { key: "session.absolute_hours", default: "12", min: 1, max: 72, label: "会话最长有效期（小时）" },
-    SettingDef { key: "login.max_failures", default: "5", min: 3, max: 20, label: "连续登录失败锁定次数" },
-    SettingDef { key: "login.lock_minutes", default: "15", min: 1, max: 1440, label: "锁定时长（分钟）" },
-    SettingDef { key: "login.ip_attempts_per_15min", default: "30", min: 5, max: 1000, label: "同一地址15分钟内登录尝试上限" },
-    SettingDef { key: "password.min_length", default: "8", min: 8, max: 64, label: "密码最短长度" },
+    SettingDef {
+        key: "session.idle_minutes",
+        default: "30",
+        min: 5,
+        max: 480,
+        label: "会话空闲超时（分钟）",
+    },
+    SettingDef {
+        key: "session.absolute_hours",
+        default: "12",
+        min: 1,
+        max: 72,
+        label: "会话最长有效期（小时）",
+    },
+    SettingDef {
+        key: "login.max_failures",
+        default: "5",
+        min: 3,
+        max: 20,
+        label: "连续登录失败锁定次数",
+    },
+    SettingDef {
+        key: "login.lock_minutes",
+        default: "15",
+        min: 1,
+        max: 1440,
+        label: "锁定时长（分钟）",
+    },
+    SettingDef {
+        key: "login.ip_attempts_per_15min",
+        default: "30",
+        min: 5,
+        max: 1000,
+        label: "同一地址15分钟内登录尝试上限",
+    },
+    SettingDef {
+        key: "password.min_length",
+        default: "8",
+        min: 8,
+        max: 64,
+        label: "密码最短长度",
+    },
 ];
 
 /// The settings in force.
@@ -47,11 +83,13 @@ fn def(key: &str) -> Option<&'static SettingDef> {
 
 /// Parses a value for `key`, refusing unknown keys and values out of range.
 pub fn parse_value(key: &str, value: &str) -> Result<i64> {
-    let d = def(key).ok_or_else(|| {
-        AppError::invalid("setting.unknown", format!("没有名为“{key}”的设置项"))
-    })?;
+    let d = def(key)
+        .ok_or_else(|| AppError::invalid("setting.unknown", format!("没有名为“{key}”的设置项")))?;
     let n: i64 = value.trim().parse().map_err(|_| {
-        AppError::invalid("setting.value", format!("“{}”应为整数，收到“{value}”", d.label))
+        AppError::invalid(
+            "setting.value",
+            format!("“{}”应为整数，收到“{value}”", d.label),
+        )
     })?;
     if n < d.min || n > d.max {
         return Err(AppError::invalid(
@@ -66,7 +104,10 @@ impl Settings {
     /// Builds the settings from stored pairs over the defaults.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Settings> {
         let get = |key: &str| -> Result<i64> {
-            let stored = pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+            let stored = pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str());
             let default = def(key).map_or("0", |d| d.default);
             parse_value(key, stored.unwrap_or(default))
         };
@@ -98,8 +139,17 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused() {
-        assert_eq!(parse_value("login.max_failures", "x").unwrap_err().code, "setting.value");
-        assert_eq!(parse_value("login.max_failures", "1").unwrap_err().code, "setting.range");
-        assert_eq!(parse_value("nope", "1").unwrap_err().code, "setting.unknown");
+        assert_eq!(
+            parse_value("login.max_failures", "x").unwrap_err().code,
+            "setting.value"
+        );
+        assert_eq!(
+            parse_value("login.max_failures", "1").unwrap_err().code,
+            "setting.range"
+        );
+        assert_eq!(
+            parse_value("nope", "1").unwrap_err().code,
+            "setting.unknown"
+        );
     }
 }

@@ -32,17 +32,31 @@ pub enum CalendarCommand {
 }
 
 fn date(label: &str, s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("{label}“{s}”不是 YYYY-MM-DD 格式的有效日期"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{label}“{s}”不是 YYYY-MM-DD 格式的有效日期"))
 }
 
 pub fn run(cal: &Calendar, command: CalendarCommand) -> Result<ExitCode, String> {
     match command {
-        CalendarCommand::Due { start, days, explain, include_start } => {
+        CalendarCommand::Due {
+            start,
+            days,
+            explain,
+            include_start,
+        } => {
             let start = date("起算日", &start)?;
-            let days: WorkingDays = days.parse().map_err(|e: tongban_domain::calendar::CalendarError| e.to_string())?;
-            let counting = if include_start { Counting::IncludingStartDay } else { Counting::NextWorkingDay };
+            let days: WorkingDays = days
+                .parse()
+                .map_err(|e: tongban_domain::calendar::CalendarError| e.to_string())?;
+            let counting = if include_start {
+                Counting::IncludingStartDay
+            } else {
+                Counting::NextWorkingDay
+            };
             if explain {
-                let explanation = cal.explain_due(start, days, counting).map_err(|e| e.to_string())?;
+                let explanation = cal
+                    .explain_due(start, days, counting)
+                    .map_err(|e| e.to_string())?;
                 println!("{explanation}");
             }
             let due = cal.due(start, days, counting).map_err(|e| e.to_string())?;
@@ -51,7 +65,9 @@ pub fn run(cal: &Calendar, command: CalendarCommand) -> Result<ExitCode, String>
         CalendarCommand::Workdays { from, to } => {
             let from = date("开始日", &from)?;
             let to = date("结束日", &to)?;
-            let n = cal.working_days_between(from, to).map_err(|e| e.to_string())?;
+            let n = cal
+                .working_days_between(from, to)
+                .map_err(|e| e.to_string())?;
             println!("{n}");
         }
     }

@@ -26,7 +26,11 @@ pub struct Server {
 
 impl Default for Server {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8080".into(), production: false, secure_cookies: false }
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            production: false,
+            secure_cookies: false,
+        }
     }
 }
 
@@ -67,7 +71,10 @@ pub struct Log {
 
 impl Default for Log {
     fn default() -> Self {
-        Self { format: "text".into(), level: "info".into() }
+        Self {
+            format: "text".into(),
+            level: "info".into(),
+        }
     }
 }
 
@@ -83,8 +90,10 @@ impl Config {
         };
         let mut cfg = match file {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| format!("无法读取配置文件 {}：{e}", p.display()))?;
-                toml::from_str::<Config>(&text).map_err(|e| format!("配置文件 {} 有误：{e}", p.display()))?
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| format!("无法读取配置文件 {}：{e}", p.display()))?;
+                toml::from_str::<Config>(&text)
+                    .map_err(|e| format!("配置文件 {} 有误：{e}", p.display()))?
             }
             None => Config::default(),
         };
@@ -140,13 +149,15 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused() {
-        let err = toml::from_str::<Config>("[server]\nlisten = \"0.0.0.0:80\"\nlissten = 1\n").unwrap_err();
+        let err = toml::from_str::<Config>("[server]\nlisten = \"0.0.0.0:80\"\nlissten = 1\n")
+            .unwrap_err();
         assert!(err.to_string().contains("lissten"), "{err}");
     }
 
     #[test]
     fn environment_overrides_the_file() {
-        let mut cfg: Config = toml::from_str("version = 1\n[storage]\ndata = \"/srv/tongban\"\n").unwrap();
+        let mut cfg: Config =
+            toml::from_str("version = 1\n[storage]\ndata = \"/srv/tongban\"\n").unwrap();
         cfg.apply_env(|k| match k {
             "TONGBAN_DATABASE_URL" => Some("postgres://db/tongban".into()),
             "TONGBAN_PRODUCTION" => Some("true".into()),
@@ -154,8 +165,13 @@ mod tests {
         })
         .unwrap();
         assert_eq!(cfg.storage.data, "/srv/tongban");
-        assert_eq!(cfg.storage.database_url.as_deref(), Some("postgres://db/tongban"));
+        assert_eq!(
+            cfg.storage.database_url.as_deref(),
+            Some("postgres://db/tongban")
+        );
         assert!(cfg.server.production);
-        assert!(cfg.apply_env(|k| (k == "TONGBAN_PRODUCTION").then(|| "maybe".into())).is_err());
+        assert!(cfg
+            .apply_env(|k| (k == "TONGBAN_PRODUCTION").then(|| "maybe".into()))
+            .is_err());
     }
 }

@@ -112,7 +112,10 @@ fn main() -> ExitCode {
         cfg.storage.database_url = Some(u);
     }
     init_logging(&cfg);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("无法启动运行时：{e}");
@@ -131,7 +134,9 @@ fn main() -> ExitCode {
 fn init_logging(cfg: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log.level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if cfg.log.format == "json" {
         builder.json().init();
     } else {
@@ -143,8 +148,18 @@ fn validate(what: ValidateCommand) -> ExitCode {
     use tongban_domain::identity::IdNumber;
     use tongban_domain::uscc::Uscc;
     let (value, result) = match &what {
-        ValidateCommand::Id { value } => (value, IdNumber::parse(value).map(|i| i.masked()).map_err(|e| (e.code(), e.to_string()))),
-        ValidateCommand::Uscc { value } => (value, Uscc::parse(value).map(|u| u.to_string()).map_err(|e| (e.code(), e.to_string()))),
+        ValidateCommand::Id { value } => (
+            value,
+            IdNumber::parse(value)
+                .map(|i| i.masked())
+                .map_err(|e| (e.code(), e.to_string())),
+        ),
+        ValidateCommand::Uscc { value } => (
+            value,
+            Uscc::parse(value)
+                .map(|u| u.to_string())
+                .map_err(|e| (e.code(), e.to_string())),
+        ),
     };
     match result {
         Ok(shown) => {
@@ -159,16 +174,35 @@ fn validate(what: ValidateCommand) -> ExitCode {
 }
 
 async fn open_store(cfg: &Config) -> Result<Store, String> {
-    let algo = HashAlgo::parse(&cfg.storage.audit_hash)
-        .ok_or_else(|| format!("audit_hash 应为 sm3 或 sha256，收到“{}”", cfg.storage.audit_hash))?;
+    let algo = HashAlgo::parse(&cfg.storage.audit_hash).ok_or_else(|| {
+        format!(
+            "audit_hash 应为 sm3 或 sha256，收到“{}”",
+            cfg.storage.audit_hash
+        )
+    })?;
     let full_sync = match cfg.storage.sqlite_synchronous.as_str() {
         "full" => true,
         "normal" => false,
-        other => return Err(format!("sqlite_synchronous 应为 full 或 normal，收到“{other}”")),
+        other => {
+            return Err(format!(
+                "sqlite_synchronous 应为 full 或 normal，收到“{other}”"
+            ))
+        }
     };
-    let opts = Options { algo, sqlite_full_sync: full_sync, max_connections: cfg.storage.max_connections, pg_schema: None };
-    let target = cfg.storage.database_url.clone().unwrap_or_else(|| cfg.storage.data.clone());
-    let store = Store::open(&target, &opts).await.map_err(|e| e.to_string())?;
+    let opts = Options {
+        algo,
+        sqlite_full_sync: full_sync,
+        max_connections: cfg.storage.max_connections,
+        pg_schema: None,
+    };
+    let target = cfg
+        .storage
+        .database_url
+        .clone()
+        .unwrap_or_else(|| cfg.storage.data.clone());
+    let store = Store::open(&target, &opts)
+        .await
+        .map_err(|e| e.to_string())?;
     let ran = store.migrate().await.map_err(|e| e.to_string())?;
     if ran > 0 {
         tracing::info!(migrations = ran, "migrated");
@@ -178,29 +212,57 @@ async fn open_store(cfg: &Config) -> Result<Store, String> {
 
 async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
     match command {
-        Command::Serve { listen, simulated_clock, demo } => {
+        Command::Serve {
+            listen,
+            simulated_clock,
+            demo,
+        } => {
             if simulated_clock && cfg.server.production {
-                return Err("配置为生产环境（production = true），不允许使用 --simulated-clock".into());
+                return Err(
+                    "配置为生产环境（production = true），不允许使用 --simulated-clock".into(),
+                );
             }
             let store = open_store(&cfg).await?;
-            let clock = if simulated_clock { Clock::simulated() } else { Clock::System };
+            let clock = if simulated_clock {
+                Clock::simulated()
+            } else {
+                Clock::System
+            };
             let app = Arc::new(App::new(store, clock).await.map_err(|e| e.to_string())?);
-            if demo && app.store.regions(None).await.map_err(|e| e.to_string())?.is_empty() {
+            if demo
+                && app
+                    .store
+                    .regions(None)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .is_empty()
+            {
                 print_demo(&app.load_demo().await.map_err(|e| e.to_string())?);
             }
-            app.load_shipped_calendar().await.map_err(|e| e.to_string())?;
-            let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
-            let web = tongban_web::WebConfig { secure_cookies: cfg.server.secure_cookies };
+            app.load_shipped_calendar()
+                .await
+                .map_err(|e| e.to_string())?;
+            let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+                .install_recorder()
+                .ok();
+            let web = tongban_web::WebConfig {
+                secure_cookies: cfg.server.secure_cookies,
+            };
             let router = tongban_web::router(app.clone(), web, metrics);
             let listen = listen.unwrap_or(cfg.server.listen.clone());
-            let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("无法监听 {listen}：{e}"))?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| format!("无法监听 {listen}：{e}"))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             tracing::info!(%addr, simulated_clock, "tongban listening");
             println!("Tongban 已启动：http://{addr}/");
-            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .with_graceful_shutdown(shutdown())
-                .await
-                .map_err(|e| e.to_string())?;
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(|e| e.to_string())?;
             app.store.close().await;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
@@ -212,13 +274,19 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
         }
         Command::Demo => {
             let store = open_store(&cfg).await?;
-            let app = App::new(store, Clock::System).await.map_err(|e| e.to_string())?;
+            let app = App::new(store, Clock::System)
+                .await
+                .map_err(|e| e.to_string())?;
             let accounts = app.load_demo().await.map_err(|e| e.to_string())?;
-            app.load_shipped_calendar().await.map_err(|e| e.to_string())?;
+            app.load_shipped_calendar()
+                .await
+                .map_err(|e| e.to_string())?;
             print_demo(&accounts);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let store = open_store(&cfg).await?;
             match store.audit_verify().await.map_err(|e| e.to_string())? {
                 Verified::Intact { records } => {
@@ -234,12 +302,16 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
         Command::Calendar { command } => {
             // Without a database yet, answer from the shipped file rather than create one.
             let embedded_missing = cfg.storage.database_url.is_none()
-                && !std::path::Path::new(&cfg.storage.data).join("tongban.db").exists();
+                && !std::path::Path::new(&cfg.storage.data)
+                    .join("tongban.db")
+                    .exists();
             let cal = if embedded_missing {
                 tongban_domain::calendar::Calendar::shipped()
             } else {
                 let store = open_store(&cfg).await?;
-                let app = App::new(store, Clock::System).await.map_err(|e| e.to_string())?;
+                let app = App::new(store, Clock::System)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 app.calendar().await.map_err(|e| e.to_string())?
             };
             calendar::run(&cal, command)
@@ -249,10 +321,19 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
 }
 
 fn print_demo(accounts: &[tongban_app::demo::DemoAccount]) {
-    println!("演示城市“清江市”已载入。所有演示账号的密码：{}", tongban_app::demo::DEMO_PASSWORD);
+    println!(
+        "演示城市“清江市”已载入。所有演示账号的密码：{}",
+        tongban_app::demo::DEMO_PASSWORD
+    );
     println!("{:<20} {:<10} {:<8} 单位", "登录名", "角色", "姓名");
     for a in accounts {
-        println!("{:<20} {:<10} {:<8} {}", a.login, a.role.label(), a.name, a.unit);
+        println!(
+            "{:<20} {:<10} {:<8} {}",
+            a.login,
+            a.role.label(),
+            a.name,
+            a.unit
+        );
     }
 }
 

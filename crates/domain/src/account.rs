@@ -12,7 +12,9 @@ pub struct LoginName(String);
 impl LoginName {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let s = input.trim().to_ascii_lowercase();
-        let ok_chars = s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c));
+        let ok_chars = s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c));
         if !(3..=32).contains(&s.len()) || !ok_chars {
             return Err(DomainError::new(
                 "account.login_name",
@@ -36,7 +38,10 @@ impl PersonName {
         let s = input.trim();
         let len = s.chars().count();
         if len == 0 || len > 30 || s.chars().any(char::is_control) {
-            return Err(DomainError::new("account.name", "姓名不能为空，且不超过30个字"));
+            return Err(DomainError::new(
+                "account.name",
+                "姓名不能为空，且不超过30个字",
+            ));
         }
         Ok(Self(s.to_string()))
     }
@@ -52,14 +57,20 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let s: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let s: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
         let b = s.as_bytes();
         let ok = b.len() == 11
             && b.iter().all(u8::is_ascii_digit)
             && b[0] == b'1'
             && (b'3'..=b'9').contains(&b[1]);
         if !ok {
-            return Err(DomainError::new("account.phone", "手机号码应为以1开头的11位数字"));
+            return Err(DomainError::new(
+                "account.phone",
+                "手机号码应为以1开头的11位数字",
+            ));
         }
         Ok(Self(s))
     }
@@ -125,7 +136,10 @@ pub fn check_password_strength(
         ));
     }
     if !login.is_empty() && password.to_lowercase().contains(&login.to_lowercase()) {
-        return Err(DomainError::new("account.password_login", "密码不能包含登录名"));
+        return Err(DomainError::new(
+            "account.password_login",
+            "密码不能包含登录名",
+        ));
     }
     Ok(())
 }
@@ -140,7 +154,10 @@ pub struct LockoutPolicy {
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        Self { max_failures: 5, lock_for: Duration::minutes(15) }
+        Self {
+            max_failures: 5,
+            lock_for: Duration::minutes(15),
+        }
     }
 }
 
@@ -169,11 +186,21 @@ impl LoginState {
     /// The state after a failed attempt: the count rises and, at the limit, the lock begins.
     pub fn after_failure(self, policy: LockoutPolicy, now: DateTime<Utc>) -> LoginState {
         // A lock that has run out starts a fresh count.
-        let failed = if self.locked_until.is_some_and(|u| u <= now) { 1 } else { self.failed + 1 };
-        if failed >= policy.max_failures {
-            LoginState { failed, locked_until: Some(now + policy.lock_for) }
+        let failed = if self.locked_until.is_some_and(|u| u <= now) {
+            1
         } else {
-            LoginState { failed, locked_until: None }
+            self.failed + 1
+        };
+        if failed >= policy.max_failures {
+            LoginState {
+                failed,
+                locked_until: Some(now + policy.lock_for),
+            }
+        } else {
+            LoginState {
+                failed,
+                locked_until: None,
+            }
         }
     }
 
@@ -190,7 +217,10 @@ mod tests {
     #[test]
     fn contact_details_are_parsed() {
         assert!(Phone::parse("138 1234 5678").is_ok());
-        assert_eq!(Phone::parse("12812345678").unwrap_err().code, "account.phone");
+        assert_eq!(
+            Phone::parse("12812345678").unwrap_err().code,
+            "account.phone"
+        );
         assert!(Email::parse("Li.Si@example.cn").is_ok());
         assert!(Email::parse("li.si@example").is_err());
         assert!(PersonName::parse("  ").is_err());
@@ -206,11 +236,15 @@ mod tests {
             "account.password_length"
         );
         assert_eq!(
-            check_password_strength("abcdefgh12", "x", 8).unwrap_err().code,
+            check_password_strength("abcdefgh12", "x", 8)
+                .unwrap_err()
+                .code,
             "account.password_weak"
         );
         assert_eq!(
-            check_password_strength("Zhangsan#2026", "zhangsan", 8).unwrap_err().code,
+            check_password_strength("Zhangsan#2026", "zhangsan", 8)
+                .unwrap_err()
+                .code,
             "account.password_login"
         );
     }
@@ -226,7 +260,10 @@ mod tests {
         }
         state = state.after_failure(policy, t0);
         assert_eq!(state.check(t0).unwrap_err().code, "account.locked");
-        assert_eq!(state.check(t0 + Duration::minutes(14)).unwrap_err().code, "account.locked");
+        assert_eq!(
+            state.check(t0 + Duration::minutes(14)).unwrap_err().code,
+            "account.locked"
+        );
         let later = t0 + Duration::minutes(15);
         assert!(state.check(later).is_ok());
         // After the lock runs out one more failure does not lock again at once.

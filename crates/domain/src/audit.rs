@@ -94,7 +94,13 @@ pub fn link(algo: HashAlgo, prev: Option<(i64, &str)>, entry: AuditEntry) -> Aud
         None => (1, GENESIS.to_string()),
     };
     let hash = record_hash(algo, seq, &prev_hash, &entry);
-    AuditRecord { seq, entry, algo, prev_hash, hash }
+    AuditRecord {
+        seq,
+        entry,
+        algo,
+        prev_hash,
+        hash,
+    }
 }
 
 /// Where and how a chain is broken.
@@ -136,7 +142,10 @@ impl ChainVerifier {
             None => (1, GENESIS),
         };
         if record.seq != expected_seq {
-            return Err(ChainBreak::Missing { expected: expected_seq, found: record.seq });
+            return Err(ChainBreak::Missing {
+                expected: expected_seq,
+                found: record.seq,
+            });
         }
         if record.prev_hash != expected_prev {
             return Err(ChainBreak::Unlinked { seq: record.seq });
@@ -153,8 +162,13 @@ impl ChainVerifier {
     pub fn finish(self, head: Option<(i64, &str)>) -> Result<u64, ChainBreak> {
         let last_seq = self.last.as_ref().map_or(0, |(s, _)| *s);
         match head {
-            Some((seq, hash)) if seq != last_seq || self.last.as_ref().is_some_and(|l| l.1 != hash) => {
-                Err(ChainBreak::Truncated { expected: seq, found: last_seq })
+            Some((seq, hash))
+                if seq != last_seq || self.last.as_ref().is_some_and(|l| l.1 != hash) =>
+            {
+                Err(ChainBreak::Truncated {
+                    expected: seq,
+                    found: last_seq,
+                })
             }
             _ => Ok(self.count),
         }
@@ -227,7 +241,13 @@ mod tests {
     fn removal_and_reordering_are_caught() {
         let mut removed = chain(5, HashAlgo::Sm3);
         removed.remove(1);
-        assert_eq!(verify(&removed), Err(ChainBreak::Missing { expected: 2, found: 3 }));
+        assert_eq!(
+            verify(&removed),
+            Err(ChainBreak::Missing {
+                expected: 2,
+                found: 3
+            })
+        );
 
         let mut swapped = chain(5, HashAlgo::Sm3);
         // Swap contents but keep the seq column in order, as an UPDATE would.
@@ -247,7 +267,10 @@ mod tests {
         }
         assert_eq!(
             v.finish(Some((head.0, &head.1))),
-            Err(ChainBreak::Truncated { expected: 5, found: 3 })
+            Err(ChainBreak::Truncated {
+                expected: 5,
+                found: 3
+            })
         );
     }
 

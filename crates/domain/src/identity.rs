@@ -41,7 +41,11 @@ impl Code for IdNumberError {
 
 /// The GB 11643 check character for the first 17 digits.
 fn check_char(digits: &[u8]) -> char {
-    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = digits
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     char::from(CHECK_CHARS[(sum % 11) as usize])
 }
 
@@ -56,7 +60,10 @@ impl IdNumber {
         for (i, &b) in bytes.iter().enumerate() {
             let ok = b.is_ascii_digit() || (i == 17 && b == b'X');
             if !ok {
-                return Err(IdNumberError::Character { position: i + 1, ch: char::from(b) });
+                return Err(IdNumberError::Character {
+                    position: i + 1,
+                    ch: char::from(b),
+                });
             }
         }
         let birth = &value[6..14];
@@ -135,20 +142,29 @@ mod tests {
     #[test]
     fn published_vector_is_valid() {
         let id = IdNumber::parse(VALID).unwrap();
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.masked(), "110105********002X");
         assert_eq!(format!("{id:?}"), "IdNumber(110105********002X)");
     }
 
     #[test]
     fn completion_adds_the_check_digit() {
-        assert_eq!(IdNumber::complete("11010519491231002").unwrap().as_str(), VALID);
+        assert_eq!(
+            IdNumber::complete("11010519491231002").unwrap().as_str(),
+            VALID
+        );
         assert!(IdNumber::complete("1101051949123100").is_err());
     }
 
     #[test]
     fn lowercase_x_is_normalised() {
-        assert_eq!(IdNumber::parse("11010519491231002x").unwrap().as_str(), VALID);
+        assert_eq!(
+            IdNumber::parse("11010519491231002x").unwrap().as_str(),
+            VALID
+        );
     }
 
     #[test]
@@ -166,17 +182,29 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        assert_eq!(IdNumber::parse("1101051949").unwrap_err(), IdNumberError::Length(10));
+        assert_eq!(
+            IdNumber::parse("1101051949").unwrap_err(),
+            IdNumberError::Length(10)
+        );
         assert_eq!(
             IdNumber::parse("1101051949123100AX").unwrap_err(),
-            IdNumberError::Character { position: 17, ch: 'A' }
+            IdNumberError::Character {
+                position: 17,
+                ch: 'A'
+            }
         );
         assert_eq!(
             IdNumber::parse("110105194902300021").unwrap_err(),
             IdNumberError::BirthDate("19490230".into())
         );
         let err = IdNumber::parse("110105194912310021").unwrap_err();
-        assert_eq!(err, IdNumberError::CheckDigit { expected: 'X', actual: '1' });
+        assert_eq!(
+            err,
+            IdNumberError::CheckDigit {
+                expected: 'X',
+                actual: '1'
+            }
+        );
         assert_eq!(err.code(), "id.check_digit");
         assert!(err.to_string().contains("末位应为X"));
     }

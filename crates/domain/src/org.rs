@@ -27,8 +27,14 @@ impl Role {
         Role::Supervisor,
         Role::Admin,
     ];
-    pub const STAFF: [Role; 6] =
-        [Role::Agent, Role::Clerk, Role::Approver, Role::DeptHead, Role::Supervisor, Role::Admin];
+    pub const STAFF: [Role; 6] = [
+        Role::Agent,
+        Role::Clerk,
+        Role::Approver,
+        Role::DeptHead,
+        Role::Supervisor,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -79,8 +85,12 @@ pub enum HallKind {
 }
 
 impl HallKind {
-    pub const ALL: [HallKind; 4] =
-        [HallKind::Centre, HallKind::SubHall, HallKind::Township, HallKind::Village];
+    pub const ALL: [HallKind; 4] = [
+        HallKind::Centre,
+        HallKind::SubHall,
+        HallKind::Township,
+        HallKind::Village,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -226,7 +236,11 @@ mod tests {
 
     #[test]
     fn substitute_acts_only_while_the_holder_is_away() {
-        let mut post = PostHolders { holder_id: 1, substitute_id: Some(2), holder_away: false };
+        let mut post = PostHolders {
+            holder_id: 1,
+            substitute_id: Some(2),
+            holder_away: false,
+        };
         assert!(post.may_act(1));
         assert!(!post.may_act(2));
         post.holder_away = true;

@@ -86,7 +86,11 @@ impl RegionCode {
             return Err(RegionCodeError::Format(s.to_string()));
         }
         // A twelve-digit code whose last six digits are zero is its county written long.
-        let s = if s.len() == 12 && &s[6..] == "000000" { &s[..6] } else { s };
+        let s = if s.len() == 12 && &s[6..] == "000000" {
+            &s[..6]
+        } else {
+            s
+        };
         if &s[2..6] == "0000" {
             return Err(RegionCodeError::Province(s.to_string()));
         }
@@ -200,9 +204,21 @@ mod tests {
 
     #[test]
     fn bad_codes_are_refused() {
-        assert_eq!(RegionCode::parse("3612").unwrap_err().code(), "region.format");
-        assert_eq!(RegionCode::parse("36120A").unwrap_err().code(), "region.format");
-        assert_eq!(RegionCode::parse("360000").unwrap_err().code(), "region.province");
-        assert_eq!(RegionCode::parse("361200001000").unwrap_err().code(), "region.county");
+        assert_eq!(
+            RegionCode::parse("3612").unwrap_err().code(),
+            "region.format"
+        );
+        assert_eq!(
+            RegionCode::parse("36120A").unwrap_err().code(),
+            "region.format"
+        );
+        assert_eq!(
+            RegionCode::parse("360000").unwrap_err().code(),
+            "region.province"
+        );
+        assert_eq!(
+            RegionCode::parse("361200001000").unwrap_err().code(),
+            "region.county"
+        );
     }
 }

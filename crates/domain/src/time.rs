@@ -28,7 +28,9 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
 
 /// Formats an instant as Shanghai local time, `YYYY-MM-DD HH:MM`.
 pub fn format_local(at: DateTime<Utc>) -> String {
-    at.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&shanghai())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -39,8 +41,17 @@ mod tests {
     fn shanghai_date_turns_at_16_utc() {
         let before = Utc.with_ymd_and_hms(2026, 1, 31, 15, 59, 59).unwrap();
         let after = Utc.with_ymd_and_hms(2026, 1, 31, 16, 0, 0).unwrap();
-        assert_eq!(local_date(before), NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
-        assert_eq!(local_date(after), NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
-        assert_eq!(start_of_day(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()), after);
+        assert_eq!(
+            local_date(before),
+            NaiveDate::from_ymd_opt(2026, 1, 31).unwrap()
+        );
+        assert_eq!(
+            local_date(after),
+            NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()
+        );
+        assert_eq!(
+            start_of_day(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()),
+            after
+        );
     }
 }

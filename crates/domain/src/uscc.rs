@@ -18,7 +18,9 @@ pub struct Uscc(String);
 pub enum UsccError {
     #[error("统一社会信用代码应为18位，实际为{0}位")]
     Length(usize),
-    #[error("统一社会信用代码第{position}位“{ch}”无效：只能使用数字和除I、O、Z、S、V以外的大写字母")]
+    #[error(
+        "统一社会信用代码第{position}位“{ch}”无效：只能使用数字和除I、O、Z、S、V以外的大写字母"
+    )]
     Character { position: usize, ch: char },
     #[error("统一社会信用代码第3至8位应为行政区划码（数字），实际为“{0}”")]
     Region(String),
@@ -71,7 +73,10 @@ impl Uscc {
         }
         let mut values = [0u32; 18];
         for (i, &c) in chars.iter().enumerate() {
-            values[i] = value_of(c).ok_or(UsccError::Character { position: i + 1, ch: c })?;
+            values[i] = value_of(c).ok_or(UsccError::Character {
+                position: i + 1,
+                ch: c,
+            })?;
         }
         let region = &value[2..8];
         if !region.bytes().all(|b| b.is_ascii_digit()) {
@@ -79,7 +84,10 @@ impl Uscc {
         }
         let expected = check_char(&values[..17]);
         if expected != chars[17] {
-            return Err(UsccError::CheckDigit { expected, actual: chars[17] });
+            return Err(UsccError::CheckDigit {
+                expected,
+                actual: chars[17],
+            });
         }
         Ok(Self(value))
     }
@@ -163,10 +171,19 @@ mod tests {
         assert_eq!(Uscc::parse("9135").unwrap_err(), UsccError::Length(4));
         assert_eq!(
             Uscc::parse("91350100M000100I43").unwrap_err(),
-            UsccError::Character { position: 16, ch: 'I' }
+            UsccError::Character {
+                position: 16,
+                ch: 'I'
+            }
         );
         let err = Uscc::parse("91350100M000100Y44").unwrap_err();
-        assert_eq!(err, UsccError::CheckDigit { expected: '3', actual: '4' });
+        assert_eq!(
+            err,
+            UsccError::CheckDigit {
+                expected: '3',
+                actual: '4'
+            }
+        );
         assert_eq!(err.code(), "uscc.check_digit");
     }
 }

@@ -51,7 +51,11 @@ pub enum Verified {
 
 impl Store {
     /// The newest records first, `limit` at a time, before `before_seq` when given.
-    pub async fn audit_page(&self, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+    pub async fn audit_page(
+        &self,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
         let sql = format!("{SELECT} WHERE seq < $1 ORDER BY seq DESC LIMIT $2");
         let rows: Vec<Row> = read!(self, |db| {
             sqlx::query_as(&sql)
@@ -75,7 +79,9 @@ impl Store {
     /// The head of the chain: the last sequence number and hash.
     pub async fn audit_head(&self) -> Result<(i64, String)> {
         Ok(read!(self, |db| {
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(db).await?
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(db)
+                .await?
         }))
     }
 

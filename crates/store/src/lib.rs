@@ -120,7 +120,10 @@ impl From<sqlx::Error> for StoreError {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 // PostgreSQL names the constraint; SQLite names the columns in its message.
-                StoreError::Conflict(db.constraint().map_or_else(|| db.message().to_string(), str::to_string))
+                StoreError::Conflict(
+                    db.constraint()
+                        .map_or_else(|| db.message().to_string(), str::to_string),
+                )
             }
             sqlx::Error::RowNotFound => StoreError::NotFound("row"),
             sqlx::Error::ColumnDecode { source, .. } => StoreError::Corrupt(source.to_string()),
@@ -142,7 +145,10 @@ pub enum Kind {
 enum Backend {
     /// One writer connection (SQLite allows one writer; sharing it avoids busy retries) and a
     /// pool of read-only connections that WAL lets run beside it.
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -161,7 +167,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { algo: HashAlgo::Sm3, sqlite_full_sync: true, max_connections: 8, pg_schema: None }
+        Self {
+            algo: HashAlgo::Sm3,
+            sqlite_full_sync: true,
+            max_connections: 8,
+            pg_schema: None,
+        }
     }
 }
 
@@ -210,7 +221,10 @@ impl Store {
             .max_connections(opts.max_connections.max(1))
             .connect_with(base.read_only(true))
             .await?;
-        Ok(Store { backend: Backend::Sqlite { writer, reader }, algo: opts.algo })
+        Ok(Store {
+            backend: Backend::Sqlite { writer, reader },
+            algo: opts.algo,
+        })
     }
 
     async fn open_postgres(url: &str, opts: &Options) -> Result<Store> {
@@ -219,8 +233,14 @@ impl Store {
         if let Some(schema) = &opts.pg_schema {
             // Create the schema over a plain connection first, then point every pooled
             // connection at it.
-            let admin = PgPoolOptions::new().max_connections(1).connect_with(connect.clone()).await?;
-            let create = format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', ""));
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(connect.clone())
+                .await?;
+            let create = format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                schema.replace('"', "")
+            );
             sqlx::raw_sql(&create).execute(&admin).await?;
             admin.close().await;
             connect = connect.options([("search_path", schema.as_str())]);
@@ -230,7 +250,10 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(connect)
             .await?;
-        Ok(Store { backend: Backend::Postgres(pool), algo: opts.algo })
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+            algo: opts.algo,
+        })
     }
 
     pub fn kind(&self) -> Kind {
@@ -246,7 +269,10 @@ impl Store {
 
     /// Checks the database answers (for `/healthz`).
     pub async fn ping(&self) -> Result<()> {
-        read!(self, |db| sqlx::query("SELECT 1").execute(db).await.map(drop)?);
+        read!(self, |db| sqlx::query("SELECT 1")
+            .execute(db)
+            .await
+            .map(drop)?);
         Ok(())
     }
 

@@ -30,7 +30,10 @@ impl Store {
     pub async fn migrate(&self) -> Result<usize> {
         let now = chrono::Utc::now().timestamp_millis();
         let mut ran = 0;
-        write!(self, |tx| sqlx::raw_sql(TRACK).execute(&mut *tx).await.map(drop)?);
+        write!(self, |tx| sqlx::raw_sql(TRACK)
+            .execute(&mut *tx)
+            .await
+            .map(drop)?);
         for &(version, name, sqlite_sql, pg_sql) in MIGRATIONS {
             let sql = match self.kind() {
                 Kind::Sqlite => sqlite_sql,
@@ -39,7 +42,9 @@ impl Store {
             ran += write!(self, |tx| {
                 if self.kind() == Kind::Postgres {
                     // Two servers starting at once must not both migrate.
-                    sqlx::query("SELECT pg_advisory_xact_lock(7242026)").execute(&mut *tx).await?;
+                    sqlx::query("SELECT pg_advisory_xact_lock(7242026)")
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 let done: Option<i64> =
                     sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")

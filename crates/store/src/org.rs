@@ -87,13 +87,15 @@ const POSTS: &str = "SELECT p.id, p.department_id, p.name, p.holder_id, h.name A
 impl Store {
     pub async fn create_region(&self, region: &Region, audit: AuditEntry) -> Result<()> {
         write!(self, |tx| {
-            sqlx::query("INSERT INTO regions (code, name, level, parent_code) VALUES ($1, $2, $3, $4)")
-                .bind(region.code.as_str())
-                .bind(&region.name)
-                .bind(region.level.as_str())
-                .bind(&region.parent_code)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO regions (code, name, level, parent_code) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(region.code.as_str())
+            .bind(&region.name)
+            .bind(region.level.as_str())
+            .bind(&region.parent_code)
+            .execute(&mut *tx)
+            .await?;
             audit!(self, tx, audit);
         });
         Ok(())
@@ -134,7 +136,14 @@ impl Store {
             .bind(region.as_str())
             .fetch_one(&mut *tx)
             .await?;
-            audit!(self, tx, AuditEntry { target: format!("department:{id}"), ..audit });
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("department:{id}"),
+                    ..audit
+                }
+            );
             id
         }))
     }
@@ -174,7 +183,14 @@ impl Store {
             .bind(&hall.hours)
             .fetch_one(&mut *tx)
             .await?;
-            audit!(self, tx, AuditEntry { target: format!("hall:{id}"), ..audit });
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("hall:{id}"),
+                    ..audit
+                }
+            );
             id
         }))
     }
@@ -222,7 +238,14 @@ impl Store {
             .bind(name)
             .fetch_one(&mut *tx)
             .await?;
-            audit!(self, tx, AuditEntry { target: format!("window:{id}"), ..audit });
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("window:{id}"),
+                    ..audit
+                }
+            );
             id
         }))
     }
@@ -238,7 +261,11 @@ impl Store {
              ORDER BY h.id, w.number"
         );
         Ok(read!(self, |db| {
-            sqlx::query_as(&sql).bind(subtree(root)).bind(department_id).fetch_all(db).await?
+            sqlx::query_as(&sql)
+                .bind(subtree(root))
+                .bind(department_id)
+                .fetch_all(db)
+                .await?
         }))
     }
 
@@ -261,14 +288,24 @@ impl Store {
             .bind(substitute_id)
             .fetch_one(&mut *tx)
             .await?;
-            audit!(self, tx, AuditEntry { target: format!("post:{id}"), ..audit });
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("post:{id}"),
+                    ..audit
+                }
+            );
             id
         }))
     }
 
     pub async fn post(&self, id: i64) -> Result<Option<Post>> {
         let sql = format!("{POSTS} WHERE p.id = $1");
-        Ok(read!(self, |db| sqlx::query_as(&sql).bind(id).fetch_optional(db).await?))
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(db)
+            .await?))
     }
 
     /// Posts of one department, or of every department in a subtree.
@@ -283,7 +320,11 @@ impl Store {
              ORDER BY p.department_id, p.id"
         );
         Ok(read!(self, |db| {
-            sqlx::query_as(&sql).bind(subtree(root)).bind(department_id).fetch_all(db).await?
+            sqlx::query_as(&sql)
+                .bind(subtree(root))
+                .bind(department_id)
+                .fetch_all(db)
+                .await?
         }))
     }
 

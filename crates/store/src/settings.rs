@@ -16,7 +16,9 @@ impl Store {
 
     pub async fn settings(&self) -> Result<Vec<(String, String)>> {
         Ok(read!(self, |db| {
-            sqlx::query_as("SELECT key, value FROM settings ORDER BY key").fetch_all(db).await?
+            sqlx::query_as("SELECT key, value FROM settings ORDER BY key")
+                .fetch_all(db)
+                .await?
         }))
     }
 

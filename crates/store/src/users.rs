@@ -114,19 +114,32 @@ impl Store {
             .bind(millis(now))
             .fetch_one(&mut *tx)
             .await?;
-            audit!(self, tx, AuditEntry { target: format!("user:{id}"), ..audit });
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("user:{id}"),
+                    ..audit
+                }
+            );
             id
         }))
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<User>> {
         let sql = format!("{USERS} WHERE id = $1");
-        Ok(read!(self, |db| sqlx::query_as(&sql).bind(id).fetch_optional(db).await?))
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(db)
+            .await?))
     }
 
     pub async fn user_by_login(&self, login: &str) -> Result<Option<User>> {
         let sql = format!("{USERS} WHERE login = $1");
-        Ok(read!(self, |db| sqlx::query_as(&sql).bind(login).fetch_optional(db).await?))
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(login)
+            .fetch_optional(db)
+            .await?))
     }
 
     pub async fn users(&self, filter: &UserFilter) -> Result<Vec<User>> {
@@ -236,12 +249,18 @@ impl Store {
         );
         let found: Option<(User, SessionFields)> = read!(self, |db| {
             use sqlx::FromRow;
-            match sqlx::query(&sql).bind(token_hash).fetch_optional(db).await? {
+            match sqlx::query(&sql)
+                .bind(token_hash)
+                .fetch_optional(db)
+                .await?
+            {
                 Some(row) => Some((User::from_row(&row)?, SessionFields::from_row(&row)?)),
                 None => None,
             }
         });
-        let Some((user, fields)) = found else { return Ok(None) };
+        let Some((user, fields)) = found else {
+            return Ok(None);
+        };
         Ok(Some(SessionRow {
             user,
             csrf: fields.csrf,

@@ -29,7 +29,10 @@ impl TestDb {
             }
             Kind::Postgres => {
                 let pool = sqlx::PgPool::connect(&self.target).await.unwrap();
-                let sql = format!("SET search_path TO {}; {sql}", self.schema.as_deref().unwrap());
+                let sql = format!(
+                    "SET search_path TO {}; {sql}",
+                    self.schema.as_deref().unwrap()
+                );
                 sqlx::raw_sql(&sql).execute(&pool).await.unwrap();
                 pool.close().await;
             }
@@ -45,15 +48,28 @@ async fn backends() -> Vec<TestDb> {
     let mut out = Vec::new();
     let dir = std::env::temp_dir().join(unique("tongban_store"));
     let path = dir.join("tongban.db");
-    let store = Store::open(dir.to_str().unwrap(), &Options::default()).await.unwrap();
+    let store = Store::open(dir.to_str().unwrap(), &Options::default())
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
-    out.push(TestDb { store, target: path.to_string_lossy().into_owned(), schema: None });
+    out.push(TestDb {
+        store,
+        target: path.to_string_lossy().into_owned(),
+        schema: None,
+    });
     if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
         let schema = unique("t");
-        let opts = Options { pg_schema: Some(schema.clone()), ..Options::default() };
+        let opts = Options {
+            pg_schema: Some(schema.clone()),
+            ..Options::default()
+        };
         let store = Store::open(&url, &opts).await.unwrap();
         store.migrate().await.unwrap();
-        out.push(TestDb { store, target: url, schema: Some(schema) });
+        out.push(TestDb {
+            store,
+            target: url,
+            schema: Some(schema),
+        });
     }
     out
 }
@@ -92,14 +108,22 @@ async fn seed_regions(store: &Store) {
             code: rc,
             name: name.into(),
         };
-        store.create_region(&region, entry("region.create")).await.unwrap();
+        store
+            .create_region(&region, entry("region.create"))
+            .await
+            .unwrap();
     }
 }
 
 #[tokio::test]
 async fn migrations_run_once() {
     for db in backends().await {
-        assert_eq!(db.store.migrate().await.unwrap(), 0, "{:?}", db.store.kind());
+        assert_eq!(
+            db.store.migrate().await.unwrap(),
+            0,
+            "{:?}",
+            db.store.kind()
+        );
         db.store.ping().await.unwrap();
     }
 }
@@ -115,9 +139,17 @@ async fn organisation_is_listed_by_subtree() {
         assert_eq!(north[2].level, Level::Village);
         assert_eq!(s.regions(None).await.unwrap().len(), 5);
 
-        let dept_n = s.create_department("市场监管局", &code("361202"), entry("d")).await.unwrap();
-        let dept_s = s.create_department("市场监管局", &code("361203"), entry("d")).await.unwrap();
-        let dup = s.create_department("市场监管局", &code("361202"), entry("d")).await;
+        let dept_n = s
+            .create_department("市场监管局", &code("361202"), entry("d"))
+            .await
+            .unwrap();
+        let dept_s = s
+            .create_department("市场监管局", &code("361203"), entry("d"))
+            .await
+            .unwrap();
+        let dup = s
+            .create_department("市场监管局", &code("361202"), entry("d"))
+            .await;
         assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
         let in_north = s.departments(Some(&code("361202"))).await.unwrap();
         assert_eq!(in_north.iter().map(|d| d.id).collect::<Vec<_>>(), [dept_n]);
@@ -131,14 +163,28 @@ async fn organisation_is_listed_by_subtree() {
             hours: "工作日 9:00-17:00".into(),
         };
         let hall_id = s.create_hall(&hall, entry("h")).await.unwrap();
-        assert_eq!(s.hall(hall_id).await.unwrap().unwrap().kind, HallKind::Centre);
-        s.create_window(hall_id, dept_n, "A01", "市场监管综合窗口", entry("w")).await.unwrap();
-        s.create_window(hall_id, dept_s, "A02", "外区窗口", entry("w")).await.unwrap();
-        let windows = s.windows(Some(&code("361202")), Some(dept_n)).await.unwrap();
+        assert_eq!(
+            s.hall(hall_id).await.unwrap().unwrap().kind,
+            HallKind::Centre
+        );
+        s.create_window(hall_id, dept_n, "A01", "市场监管综合窗口", entry("w"))
+            .await
+            .unwrap();
+        s.create_window(hall_id, dept_s, "A02", "外区窗口", entry("w"))
+            .await
+            .unwrap();
+        let windows = s
+            .windows(Some(&code("361202")), Some(dept_n))
+            .await
+            .unwrap();
         assert_eq!(windows.len(), 1);
         assert_eq!(windows[0].department_name, "市场监管局");
         assert_eq!(s.windows(None, None).await.unwrap().len(), 2);
-        assert!(s.windows(Some(&code("361203")), None).await.unwrap().is_empty());
+        assert!(s
+            .windows(Some(&code("361203")), None)
+            .await
+            .unwrap()
+            .is_empty());
     }
 }
 
@@ -147,7 +193,10 @@ async fn accounts_posts_and_substitutes() {
     for db in backends().await {
         let s = &db.store;
         seed_regions(s).await;
-        let dept = s.create_department("住建局", &code("361202"), entry("d")).await.unwrap();
+        let dept = s
+            .create_department("住建局", &code("361202"), entry("d"))
+            .await
+            .unwrap();
         let staff = |login: &str, role| NewUser {
             login: login.into(),
             password_hash: "$argon2id$stub".into(),
@@ -157,9 +206,17 @@ async fn accounts_posts_and_substitutes() {
             region_code: Some(code("361202")),
             ..NewUser::default()
         };
-        let a = s.create_user(&staff("wang", Role::Approver), t0(), entry("u")).await.unwrap();
-        let b = s.create_user(&staff("li", Role::Approver), t0(), entry("u")).await.unwrap();
-        let again = s.create_user(&staff("wang", Role::Clerk), t0(), entry("u")).await;
+        let a = s
+            .create_user(&staff("wang", Role::Approver), t0(), entry("u"))
+            .await
+            .unwrap();
+        let b = s
+            .create_user(&staff("li", Role::Approver), t0(), entry("u"))
+            .await
+            .unwrap();
+        let again = s
+            .create_user(&staff("wang", Role::Clerk), t0(), entry("u"))
+            .await;
         assert!(matches!(again, Err(StoreError::Conflict(_))));
 
         let applicant = NewUser {
@@ -171,16 +228,29 @@ async fn accounts_posts_and_substitutes() {
             ..NewUser::default()
         };
         s.create_user(&applicant, t0(), entry("u")).await.unwrap();
-        let same_id = NewUser { login: "zhangsan2".into(), ..applicant.clone() };
-        assert!(matches!(s.create_user(&same_id, t0(), entry("u")).await, Err(StoreError::Conflict(_))));
+        let same_id = NewUser {
+            login: "zhangsan2".into(),
+            ..applicant.clone()
+        };
+        assert!(matches!(
+            s.create_user(&same_id, t0(), entry("u")).await,
+            Err(StoreError::Conflict(_))
+        ));
 
         let staff_list = s
-            .users(&UserFilter { department_id: Some(dept), staff_only: true, ..Default::default() })
+            .users(&UserFilter {
+                department_id: Some(dept),
+                staff_only: true,
+                ..Default::default()
+            })
             .await
             .unwrap();
         assert_eq!(staff_list.len(), 2);
         let in_south = s
-            .users(&UserFilter { region: Some(code("361203")), ..Default::default() })
+            .users(&UserFilter {
+                region: Some(code("361203")),
+                ..Default::default()
+            })
             .await
             .unwrap();
         assert!(in_south.is_empty());
@@ -188,7 +258,10 @@ async fn accounts_posts_and_substitutes() {
         assert_eq!(by_login.role, Role::Applicant);
         assert_eq!(by_login.created_at, t0().timestamp_millis());
 
-        let post = s.create_post(dept, "审批岗", a, Some(b), entry("p")).await.unwrap();
+        let post = s
+            .create_post(dept, "审批岗", a, Some(b), entry("p"))
+            .await
+            .unwrap();
         let p = s.post(post).await.unwrap().unwrap();
         assert_eq!((p.holder_name.as_str(), p.holder_away), ("员工wang", false));
         assert_eq!(p.substitute_name.as_deref(), Some("员工li"));
@@ -209,26 +282,41 @@ async fn sessions_live_and_die() {
             ..NewUser::default()
         };
         let id = s.create_user(&user, t0(), entry("u")).await.unwrap();
-        s.set_login_state(id, 3, Some(t0() + Duration::minutes(15)), None).await.unwrap();
+        s.set_login_state(id, 3, Some(t0() + Duration::minutes(15)), None)
+            .await
+            .unwrap();
         let locked = s.user(id).await.unwrap().unwrap();
         assert_eq!(locked.failed_logins, 3);
         assert_eq!(locked.locked_until(), Some(t0() + Duration::minutes(15)));
 
-        s.create_session("tok", id, "csrf1", t0(), entry("session.sign_in")).await.unwrap();
+        s.create_session("tok", id, "csrf1", t0(), entry("session.sign_in"))
+            .await
+            .unwrap();
         let unlocked = s.user(id).await.unwrap().unwrap();
         assert_eq!((unlocked.failed_logins, unlocked.locked_until), (0, None));
         let sess = s.session("tok").await.unwrap().unwrap();
         assert_eq!((sess.user.id, sess.csrf.as_str()), (id, "csrf1"));
-        s.touch_session("tok", t0() + Duration::minutes(5)).await.unwrap();
+        s.touch_session("tok", t0() + Duration::minutes(5))
+            .await
+            .unwrap();
         let touched = s.session("tok").await.unwrap().unwrap();
         assert_eq!(touched.last_seen_at, t0() + Duration::minutes(5));
         assert_eq!(touched.created_at, t0());
 
-        s.set_password(id, "h2", entry("user.password")).await.unwrap();
-        assert!(s.session("tok").await.unwrap().is_none(), "a new password ends every session");
+        s.set_password(id, "h2", entry("user.password"))
+            .await
+            .unwrap();
+        assert!(
+            s.session("tok").await.unwrap().is_none(),
+            "a new password ends every session"
+        );
         assert_eq!(s.user(id).await.unwrap().unwrap().password_hash, "h2");
-        s.create_session("tok2", id, "c", t0(), entry("session.sign_in")).await.unwrap();
-        s.delete_session("tok2", Some(entry("session.sign_out"))).await.unwrap();
+        s.create_session("tok2", id, "c", t0(), entry("session.sign_in"))
+            .await
+            .unwrap();
+        s.delete_session("tok2", Some(entry("session.sign_out")))
+            .await
+            .unwrap();
         assert!(s.session("tok2").await.unwrap().is_none());
     }
 }
@@ -238,9 +326,16 @@ async fn settings_round_trip() {
     for db in backends().await {
         let s = &db.store;
         assert_eq!(s.setting("warn.yellow_fraction").await.unwrap(), None);
-        s.set_setting("warn.yellow_fraction", "0.9", entry("setting")).await.unwrap();
-        s.set_setting("warn.yellow_fraction", "0.8", entry("setting")).await.unwrap();
-        assert_eq!(s.setting("warn.yellow_fraction").await.unwrap().as_deref(), Some("0.8"));
+        s.set_setting("warn.yellow_fraction", "0.9", entry("setting"))
+            .await
+            .unwrap();
+        s.set_setting("warn.yellow_fraction", "0.8", entry("setting"))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.setting("warn.yellow_fraction").await.unwrap().as_deref(),
+            Some("0.8")
+        );
         assert_eq!(s.settings().await.unwrap().len(), 1);
     }
 }
@@ -250,17 +345,23 @@ async fn every_write_is_chained_and_tampering_is_caught() {
     for db in backends().await {
         let s = &db.store;
         seed_regions(s).await;
-        s.create_department("民政局", &code("361200"), entry("department.create")).await.unwrap();
+        s.create_department("民政局", &code("361200"), entry("department.create"))
+            .await
+            .unwrap();
         let (head, _) = s.audit_head().await.unwrap();
         assert_eq!(head, 6, "five regions and a department");
-        assert!(matches!(s.audit_verify().await.unwrap(), Verified::Intact { records: 6 }));
+        assert!(matches!(
+            s.audit_verify().await.unwrap(),
+            Verified::Intact { records: 6 }
+        ));
         let page = s.audit_page(None, 2).await.unwrap();
         assert_eq!(page.iter().map(|r| r.seq).collect::<Vec<_>>(), [6, 5]);
         assert_eq!(page[0].entry.target, "department:1");
         assert_eq!(page[0].algo, HashAlgo::Sm3);
         assert_eq!(s.audit_for_target("department:1").await.unwrap().len(), 1);
 
-        db.exec_raw("UPDATE audit_log SET summary = '悄悄改过' WHERE seq = 3").await;
+        db.exec_raw("UPDATE audit_log SET summary = '悄悄改过' WHERE seq = 3")
+            .await;
         match s.audit_verify().await.unwrap() {
             Verified::Broken(brk) => {
                 assert_eq!(brk.code(), "audit.altered");
@@ -300,12 +401,17 @@ async fn concurrent_writers_keep_one_chain() {
         for i in 0..40 {
             let s = db.store.clone();
             tasks.push(tokio::spawn(async move {
-                s.set_setting(&format!("k{i}"), "v", entry("setting")).await.unwrap();
+                s.set_setting(&format!("k{i}"), "v", entry("setting"))
+                    .await
+                    .unwrap();
             }));
         }
         for t in tasks {
             t.await.unwrap();
         }
-        assert!(matches!(db.store.audit_verify().await.unwrap(), Verified::Intact { records: 40 }));
+        assert!(matches!(
+            db.store.audit_verify().await.unwrap(),
+            Verified::Intact { records: 40 }
+        ));
     }
 }

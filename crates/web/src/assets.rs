@@ -22,7 +22,10 @@ fn mime(path: &str) -> &'static str {
 pub async fn serve(Path(path): Path<String>) -> Response {
     match Assets::get(&path) {
         Some(file) => (
-            [(header::CONTENT_TYPE, mime(&path)), (header::CACHE_CONTROL, "public, max-age=3600")],
+            [
+                (header::CONTENT_TYPE, mime(&path)),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
             file.data.into_owned(),
         )
             .into_response(),

@@ -42,7 +42,10 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.0.code.to_string(), message: self.0.message };
+        let body = ErrorBody {
+            code: self.0.code.to_string(),
+            message: self.0.message,
+        };
         (status(self.0.kind), Json(body)).into_response()
     }
 }

@@ -1,8 +1,8 @@
 //! A JSON body extractor whose rejections are API errors with stable codes and Chinese
 //! messages, rather than axum's plain-text ones.
 
-use axum::extract::{FromRequest, Request};
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 use tongban_app::AppError;
 
@@ -21,14 +21,21 @@ where
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(ApiError(match rejection {
-                JsonRejection::MissingJsonContentType(_) => {
-                    AppError::invalid("request.content_type", "请求须为 JSON（Content-Type: application/json）")
+                JsonRejection::MissingJsonContentType(_) => AppError::invalid(
+                    "request.content_type",
+                    "请求须为 JSON（Content-Type: application/json）",
+                ),
+                JsonRejection::JsonSyntaxError(_) => {
+                    AppError::invalid("request.json_syntax", "请求内容不是有效的 JSON")
                 }
-                JsonRejection::JsonSyntaxError(_) => AppError::invalid("request.json_syntax", "请求内容不是有效的 JSON"),
-                JsonRejection::JsonDataError(e) => {
-                    AppError::invalid("request.json_data", format!("请求字段缺失或类型不对：{}", e.body_text()))
-                }
-                other => AppError::invalid("request.body", format!("无法读取请求内容：{}", other.body_text())),
+                JsonRejection::JsonDataError(e) => AppError::invalid(
+                    "request.json_data",
+                    format!("请求字段缺失或类型不对：{}", e.body_text()),
+                ),
+                other => AppError::invalid(
+                    "request.body",
+                    format!("无法读取请求内容：{}", other.body_text()),
+                ),
             })),
         }
     }

@@ -34,7 +34,11 @@ pub(crate) struct AppState {
 
 /// The whole application as one router: pages, API, OpenAPI document, assets, health, metrics.
 pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) -> Router {
-    let state = AppState { app, cfg: Arc::new(cfg), metrics };
+    let state = AppState {
+        app,
+        cfg: Arc::new(cfg),
+        metrics,
+    };
     let (api, openapi) = api::router().split_for_parts();
     let openapi = Arc::new(openapi);
     Router::new()
@@ -51,10 +55,15 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
         .route("/metrics", axum::routing::get(pages::metrics))
         .route("/static/{*path}", axum::routing::get(assets::serve))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::resolve,
+        ))
         .layer(axum::middleware::from_fn(pages::count_requests))
         .layer(tower_http::csrf::CsrfLayer::new())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            2 * 1024 * 1024,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

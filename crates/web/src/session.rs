@@ -58,7 +58,11 @@ impl Viewer {
 pub struct LargeText(pub bool);
 
 fn csrf_failure(api: bool) -> Response {
-    let err = AppError::new(Kind::Forbidden, "auth.csrf", "页面已过期或请求来源不明，请刷新页面后重试");
+    let err = AppError::new(
+        Kind::Forbidden,
+        "auth.csrf",
+        "页面已过期或请求来源不明，请刷新页面后重试",
+    );
     if api {
         ApiError(err).into_response()
     } else {
@@ -82,7 +86,10 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     let api = parts.uri.path().starts_with("/api/");
     let mut body = body;
     if let (true, Some((who, _))) = (unsafe_method, &signed_in) {
-        let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+        let header_token = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok());
         let ok = match header_token {
             Some(t) => t == who.csrf,
             None if is_form(&parts.headers) => {
@@ -116,14 +123,22 @@ fn is_form(headers: &HeaderMap) -> bool {
 impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Viewer>().cloned().unwrap_or(Viewer(None)))
+        Ok(parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or(Viewer(None)))
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for LargeText {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<LargeText>().copied().unwrap_or(LargeText(false)))
+        Ok(parts
+            .extensions
+            .get::<LargeText>()
+            .copied()
+            .unwrap_or(LargeText(false)))
     }
 }
 
@@ -133,8 +148,11 @@ pub struct Auth(pub SignedIn);
 impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        let Viewer(v) = Viewer::from_request_parts(parts, s).await.unwrap_or(Viewer(None));
-        v.map(|(who, _)| Auth(who)).ok_or_else(|| PageError(AppError::unauthenticated()))
+        let Viewer(v) = Viewer::from_request_parts(parts, s)
+            .await
+            .unwrap_or(Viewer(None));
+        v.map(|(who, _)| Auth(who))
+            .ok_or_else(|| PageError(AppError::unauthenticated()))
     }
 }
 
@@ -144,8 +162,11 @@ pub struct ApiAuth(pub SignedIn);
 impl<S: Send + Sync> FromRequestParts<S> for ApiAuth {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        let Viewer(v) = Viewer::from_request_parts(parts, s).await.unwrap_or(Viewer(None));
-        v.map(|(who, _)| ApiAuth(who)).ok_or_else(|| ApiError(AppError::unauthenticated()))
+        let Viewer(v) = Viewer::from_request_parts(parts, s)
+            .await
+            .unwrap_or(Viewer(None));
+        v.map(|(who, _)| ApiAuth(who))
+            .ok_or_else(|| ApiError(AppError::unauthenticated()))
     }
 }
 

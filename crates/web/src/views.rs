@@ -19,7 +19,14 @@ pub struct Base {
 
 impl Base {
     pub fn anonymous(title: &str) -> Base {
-        Base { title: title.into(), who: None, staff: false, admin: false, csrf: String::new(), large: false }
+        Base {
+            title: title.into(),
+            who: None,
+            staff: false,
+            admin: false,
+            csrf: String::new(),
+            large: false,
+        }
     }
 
     pub fn new(title: &str, who: Option<&SignedIn>, large: bool) -> Base {
@@ -170,7 +177,14 @@ pub struct Field {
 
 impl Field {
     pub fn text(name: &str, label: &str, required: bool, hint: &str) -> Field {
-        Field { name: name.into(), label: label.into(), kind: "text", options: vec![], required, hint: hint.into() }
+        Field {
+            name: name.into(),
+            label: label.into(),
+            kind: "text",
+            options: vec![],
+            required,
+            hint: hint.into(),
+        }
     }
 
     pub fn with_kind(mut self, kind: &'static str) -> Field {
@@ -178,7 +192,19 @@ impl Field {
         self
     }
 
-    pub fn select(name: &str, label: &str, options: Vec<(String, String)>, required: bool) -> Field {
-        Field { name: name.into(), label: label.into(), kind: "select", options, required, hint: String::new() }
+    pub fn select(
+        name: &str,
+        label: &str,
+        options: Vec<(String, String)>,
+        required: bool,
+    ) -> Field {
+        Field {
+            name: name.into(),
+            label: label.into(),
+            kind: "select",
+            options,
+            required,
+            hint: String::new(),
+        }
     }
 }

@@ -42,8 +42,14 @@ impl Reply {
 impl TestApp {
     /// A fresh SQLite store with the demo city, on a simulated clock at 2026-03-02 09:00 Shanghai.
     async fn new() -> TestApp {
-        let dir = std::env::temp_dir().join(format!("tongban_web_{}_{}", std::process::id(), rand::random::<u32>()));
-        let store = Store::open(dir.to_str().unwrap(), &Options::default()).await.unwrap();
+        let dir = std::env::temp_dir().join(format!(
+            "tongban_web_{}_{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        let store = Store::open(dir.to_str().unwrap(), &Options::default())
+            .await
+            .unwrap();
         store.migrate().await.unwrap();
         let clock = Clock::simulated_at(Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap());
         let app = Arc::new(App::new(store, clock).await.unwrap());
@@ -52,8 +58,19 @@ impl TestApp {
         TestApp { router, app }
     }
 
-    async fn send(&self, method: Method, path: &str, session: Option<&Session>, content_type: Option<&str>, body: String, extra: &[(&str, &str)]) -> Reply {
-        let mut req = Request::builder().method(method).uri(path).header(header::HOST, "localhost");
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        content_type: Option<&str>,
+        body: String,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "localhost");
         if let Some(s) = session {
             req = req.header(header::COOKIE, &s.cookie);
         }
@@ -63,45 +80,101 @@ impl TestApp {
         for (k, v) in extra {
             req = req.header(*k, *v);
         }
-        let res = self.router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = to_bytes(res.into_body(), 10 * 1024 * 1024).await.unwrap();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     async fn get(&self, path: &str, session: Option<&Session>) -> Reply {
-        self.send(Method::GET, path, session, None, String::new(), &[]).await
+        self.send(Method::GET, path, session, None, String::new(), &[])
+            .await
     }
 
     /// A JSON write carrying the session's anti-forgery token.
     async fn post_json(&self, path: &str, session: Option<&Session>, body: Value) -> Reply {
         let csrf = session.map(|s| s.csrf.clone()).unwrap_or_default();
-        let extra: Vec<(&str, &str)> = if session.is_some() { vec![("x-csrf-token", csrf.as_str())] } else { vec![] };
-        self.send(Method::POST, path, session, Some("application/json"), body.to_string(), &extra).await
+        let extra: Vec<(&str, &str)> = if session.is_some() {
+            vec![("x-csrf-token", csrf.as_str())]
+        } else {
+            vec![]
+        };
+        self.send(
+            Method::POST,
+            path,
+            session,
+            Some("application/json"),
+            body.to_string(),
+            &extra,
+        )
+        .await
     }
 
-    async fn post_form(&self, path: &str, session: Option<&Session>, fields: &[(&str, &str)]) -> Reply {
+    async fn post_form(
+        &self,
+        path: &str,
+        session: Option<&Session>,
+        fields: &[(&str, &str)],
+    ) -> Reply {
         let body = serde_urlencoded::to_string(fields).unwrap();
-        self.send(Method::POST, path, session, Some("application/x-www-form-urlencoded"), body, &[]).await
+        self.send(
+            Method::POST,
+            path,
+            session,
+            Some("application/x-www-form-urlencoded"),
+            body,
+            &[],
+        )
+        .await
     }
 
     async fn try_sign_in(&self, login: &str, password: &str) -> Reply {
-        self.post_json("/api/v1/session", None, json!({"login": login, "password": password})).await
+        self.post_json(
+            "/api/v1/session",
+            None,
+            json!({"login": login, "password": password}),
+        )
+        .await
     }
 
     async fn sign_in(&self, login: &str) -> Session {
         let r = self.try_sign_in(login, PASSWORD).await;
         assert_eq!(r.status, StatusCode::OK, "{login}: {}", r.body);
-        let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+        let set = r
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
         let cookie = set.split(';').next().unwrap().to_string();
-        Session { cookie, csrf: r.json()["csrf"].as_str().unwrap().to_string() }
+        Session {
+            cookie,
+            csrf: r.json()["csrf"].as_str().unwrap().to_string(),
+        }
     }
 }
 
 fn names(list: &Value, key: &str) -> Vec<String> {
-    list.as_array().unwrap().iter().map(|v| v[key].as_str().unwrap().to_string()).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[key].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -110,15 +183,31 @@ async fn pages_render_in_chinese_and_assets_are_local() {
     let home = t.get("/", None).await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("清江市政务服务网"));
-    assert!(!home.body.contains("http://") && !home.body.contains("https://"), "nothing from a CDN");
+    assert!(
+        !home.body.contains("http://") && !home.body.contains("https://"),
+        "nothing from a CDN"
+    );
     let css = t.get("/static/app.css", None).await;
     assert_eq!(css.status, StatusCode::OK);
-    assert!(t.get("/static/htmx.min.js", None).await.body.contains("htmx"));
+    assert!(t
+        .get("/static/htmx.min.js", None)
+        .await
+        .body
+        .contains("htmx"));
     let missing = t.get("/no/such/page", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("页面不存在"));
     assert_eq!(t.get("/healthz", None).await.status, StatusCode::OK);
-    let large = t.send(Method::GET, "/", None, None, String::new(), &[("cookie", "tb_large=1")]).await;
+    let large = t
+        .send(
+            Method::GET,
+            "/",
+            None,
+            None,
+            String::new(),
+            &[("cookie", "tb_large=1")],
+        )
+        .await;
     assert!(large.body.contains(r#"<html lang="zh-CN" class="large">"#));
 }
 
@@ -134,7 +223,10 @@ async fn workbench_needs_a_session_and_shows_the_clerks_own_department() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("清江市住建局"));
     assert!(page.body.contains("窗口人员"));
-    assert!(!page.body.contains("清江市市场监管局"), "another department leaked into the workbench");
+    assert!(
+        !page.body.contains("清江市市场监管局"),
+        "another department leaked into the workbench"
+    );
 }
 
 #[tokio::test]
@@ -144,20 +236,40 @@ async fn staff_see_their_department_and_supervisors_their_subtree() {
     let depts = t.get("/api/v1/departments", Some(&clerk)).await.json();
     assert_eq!(names(&depts, "name"), ["清江市市场监管局"]);
     let windows = t.get("/api/v1/windows", Some(&clerk)).await.json();
-    assert!(names(&windows, "department_name").iter().all(|n| n == "清江市市场监管局"));
-    assert_eq!(windows.as_array().unwrap().len(), 2, "A01 in the centre and B01 in the 江北 sub-hall");
+    assert!(names(&windows, "department_name")
+        .iter()
+        .all(|n| n == "清江市市场监管局"));
+    assert_eq!(
+        windows.as_array().unwrap().len(),
+        2,
+        "A01 in the centre and B01 in the 江北 sub-hall"
+    );
     let staff = t.get("/api/v1/staff", Some(&clerk)).await.json();
     assert_eq!(staff.as_array().unwrap().len(), 4);
 
     let north = t.sign_in("jiangbei.jiancha").await;
     let regions = t.get("/api/v1/regions", Some(&north)).await.json();
     let codes = names(&regions, "code");
-    assert!(!codes.is_empty() && codes.iter().all(|c| c.starts_with("361202")), "{codes:?}");
-    assert!(t.get("/api/v1/departments", Some(&north)).await.json().as_array().unwrap().is_empty(), "city departments are above 江北区");
+    assert!(
+        !codes.is_empty() && codes.iter().all(|c| c.starts_with("361202")),
+        "{codes:?}"
+    );
+    assert!(
+        t.get("/api/v1/departments", Some(&north))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "city departments are above 江北区"
+    );
 
     let applicant = t.sign_in("user01").await;
     let refused = t.get("/api/v1/regions", Some(&applicant)).await;
-    assert_eq!((refused.status, refused.code().as_str()), (StatusCode::FORBIDDEN, "auth.forbidden"));
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (StatusCode::FORBIDDEN, "auth.forbidden")
+    );
     let page = t.get("/admin/regions", Some(&applicant)).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.body.contains("没有权限"));
@@ -167,22 +279,58 @@ async fn staff_see_their_department_and_supervisors_their_subtree() {
 async fn only_administrators_change_the_organisation() {
     let t = TestApp::new().await;
     let head = t.sign_in("scjg.head").await;
-    let r = t.post_json("/api/v1/departments", Some(&head), json!({"name": "新部门", "region_code": "361200"})).await;
+    let r = t
+        .post_json(
+            "/api/v1/departments",
+            Some(&head),
+            json!({"name": "新部门", "region_code": "361200"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     let admin = t.sign_in("admin").await;
-    let r = t.post_json("/api/v1/departments", Some(&admin), json!({"name": "清江市文旅局", "region_code": "361200"})).await;
+    let r = t
+        .post_json(
+            "/api/v1/departments",
+            Some(&admin),
+            json!({"name": "清江市文旅局", "region_code": "361200"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let again = t.post_json("/api/v1/departments", Some(&admin), json!({"name": "清江市文旅局", "region_code": "361200"})).await;
+    let again = t
+        .post_json(
+            "/api/v1/departments",
+            Some(&admin),
+            json!({"name": "清江市文旅局", "region_code": "361200"}),
+        )
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 
-    let village_centre = json!({"name": "错误的中心", "kind": "centre", "region_code": "361202001001"});
-    let r = t.post_json("/api/v1/halls", Some(&admin), village_centre).await;
-    assert_eq!((r.status, r.code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "hall.level"));
+    let village_centre =
+        json!({"name": "错误的中心", "kind": "centre", "region_code": "361202001001"});
+    let r = t
+        .post_json("/api/v1/halls", Some(&admin), village_centre)
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "hall.level")
+    );
 
-    let region = t.post_json("/api/v1/regions", Some(&admin), json!({"code": "361202001009", "name": "新村社区"})).await;
+    let region = t
+        .post_json(
+            "/api/v1/regions",
+            Some(&admin),
+            json!({"code": "361202001009", "name": "新村社区"}),
+        )
+        .await;
     assert_eq!(region.status, StatusCode::CREATED, "{}", region.body);
-    let orphan = t.post_json("/api/v1/regions", Some(&admin), json!({"code": "361202009001", "name": "无上级"})).await;
+    let orphan = t
+        .post_json(
+            "/api/v1/regions",
+            Some(&admin),
+            json!({"code": "361202009001", "name": "无上级"}),
+        )
+        .await;
     assert_eq!(orphan.code(), "region.parent");
 
     let audit = t.get("/api/v1/audit", Some(&admin)).await.json();
@@ -195,12 +343,43 @@ async fn writes_need_the_session_token_and_a_same_site_origin() {
     let t = TestApp::new().await;
     let admin = t.sign_in("admin").await;
     let body = json!({"name": "清江市文旅局", "region_code": "361200"}).to_string();
-    let no_token = t.send(Method::POST, "/api/v1/departments", Some(&admin), Some("application/json"), body.clone(), &[]).await;
-    assert_eq!((no_token.status, no_token.code().as_str()), (StatusCode::FORBIDDEN, "auth.csrf"));
-    let wrong = t.send(Method::POST, "/api/v1/departments", Some(&admin), Some("application/json"), body.clone(), &[("x-csrf-token", "0000")]).await;
+    let no_token = t
+        .send(
+            Method::POST,
+            "/api/v1/departments",
+            Some(&admin),
+            Some("application/json"),
+            body.clone(),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (no_token.status, no_token.code().as_str()),
+        (StatusCode::FORBIDDEN, "auth.csrf")
+    );
+    let wrong = t
+        .send(
+            Method::POST,
+            "/api/v1/departments",
+            Some(&admin),
+            Some("application/json"),
+            body.clone(),
+            &[("x-csrf-token", "0000")],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     let cross = t
-        .send(Method::POST, "/api/v1/departments", Some(&admin), Some("application/json"), body, &[("x-csrf-token", &admin.csrf), ("sec-fetch-site", "cross-site")])
+        .send(
+            Method::POST,
+            "/api/v1/departments",
+            Some(&admin),
+            Some("application/json"),
+            body,
+            &[
+                ("x-csrf-token", &admin.csrf),
+                ("sec-fetch-site", "cross-site"),
+            ],
+        )
         .await;
     assert_eq!(cross.status, StatusCode::FORBIDDEN);
 
@@ -210,7 +389,9 @@ async fn writes_need_the_session_token_and_a_same_site_origin() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut with_token = form.to_vec();
     with_token.push(("csrf", &admin.csrf));
-    let r = t.post_form("/admin/departments", Some(&admin), &with_token).await;
+    let r = t
+        .post_form("/admin/departments", Some(&admin), &with_token)
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let listed = t.get("/admin/departments?ok=1", Some(&admin)).await;
     assert!(listed.body.contains("清江市体育局") && listed.body.contains("已保存"));
@@ -221,12 +402,22 @@ async fn repeated_failures_lock_the_account_until_time_or_an_administrator() {
     let t = TestApp::new().await;
     for _ in 0..4 {
         let r = t.try_sign_in("user02", "Wrong#Pass1").await;
-        assert_eq!((r.status, r.code().as_str()), (StatusCode::UNAUTHORIZED, "auth.bad_credentials"));
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::UNAUTHORIZED, "auth.bad_credentials")
+        );
     }
     let r = t.try_sign_in("user02", "Wrong#Pass1").await;
-    assert_eq!((r.status, r.code().as_str()), (StatusCode::TOO_MANY_REQUESTS, "account.locked"));
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "account.locked")
+    );
     let r = t.try_sign_in("user02", PASSWORD).await;
-    assert_eq!(r.code(), "account.locked", "the right password does not open a locked account");
+    assert_eq!(
+        r.code(),
+        "account.locked",
+        "the right password does not open a locked account"
+    );
 
     t.app.clock.advance(Duration::minutes(16));
     t.sign_in("user02").await;
@@ -234,15 +425,32 @@ async fn repeated_failures_lock_the_account_until_time_or_an_administrator() {
     for _ in 0..5 {
         t.try_sign_in("user03", "Wrong#Pass1").await;
     }
-    assert_eq!(t.try_sign_in("user03", PASSWORD).await.code(), "account.locked");
+    assert_eq!(
+        t.try_sign_in("user03", PASSWORD).await.code(),
+        "account.locked"
+    );
     let admin = t.sign_in("admin").await;
     let user03 = t.app.store.user_by_login("user03").await.unwrap().unwrap();
-    let r = t.post_json(&format!("/api/v1/users/{}/unlock", user03.id), Some(&admin), json!({})).await;
+    let r = t
+        .post_json(
+            &format!("/api/v1/users/{}/unlock", user03.id),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     t.sign_in("user03").await;
-    let trail = t.app.store.audit_for_target(&format!("user:{}", user03.id)).await.unwrap();
+    let trail = t
+        .app
+        .store
+        .audit_for_target(&format!("user:{}", user03.id))
+        .await
+        .unwrap();
     let actions: Vec<_> = trail.iter().map(|r| r.entry.action.as_str()).collect();
-    assert!(actions.contains(&"account.lock") && actions.contains(&"account.unlock"), "{actions:?}");
+    assert!(
+        actions.contains(&"account.lock") && actions.contains(&"account.unlock"),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]
@@ -251,33 +459,62 @@ async fn sessions_end_when_idle_and_on_sign_out() {
     let s = t.sign_in("user04").await;
     assert_eq!(t.get("/api/v1/me", Some(&s)).await.status, StatusCode::OK);
     t.app.clock.advance(Duration::minutes(29));
-    assert_eq!(t.get("/api/v1/me", Some(&s)).await.status, StatusCode::OK, "activity keeps it alive");
+    assert_eq!(
+        t.get("/api/v1/me", Some(&s)).await.status,
+        StatusCode::OK,
+        "activity keeps it alive"
+    );
     t.app.clock.advance(Duration::minutes(31));
     let r = t.get("/api/v1/me", Some(&s)).await;
-    assert_eq!((r.status, r.code().as_str()), (StatusCode::UNAUTHORIZED, "auth.required"));
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::UNAUTHORIZED, "auth.required")
+    );
 
     let s = t.sign_in("user04").await;
-    let out = t.send(Method::DELETE, "/api/v1/session", Some(&s), None, String::new(), &[("x-csrf-token", &s.csrf)]).await;
+    let out = t
+        .send(
+            Method::DELETE,
+            "/api/v1/session",
+            Some(&s),
+            None,
+            String::new(),
+            &[("x-csrf-token", &s.csrf)],
+        )
+        .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert_eq!(t.get("/api/v1/me", Some(&s)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/v1/me", Some(&s)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
 async fn registration_validates_and_masks_personal_data() {
     let t = TestApp::new().await;
     let person = |id: &str| json!({"kind": "person", "login": "wangwu", "password": "Qingjiang#88", "name": "王五", "phone": "13912345678", "id_number": id});
-    let bad = t.post_json("/api/v1/applicants", None, person("361202199001019993")).await;
-    assert_eq!((bad.status, bad.code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "id.check_digit"));
+    let bad = t
+        .post_json("/api/v1/applicants", None, person("361202199001019993"))
+        .await;
+    assert_eq!(
+        (bad.status, bad.code().as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "id.check_digit")
+    );
     assert!(bad.json()["message"].as_str().unwrap().contains("校验码"));
     let id = tongban_domain::identity::IdNumber::complete("36120219900101999").unwrap();
-    let ok = t.post_json("/api/v1/applicants", None, person(id.as_str())).await;
+    let ok = t
+        .post_json("/api/v1/applicants", None, person(id.as_str()))
+        .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
     let dup = t.post_json("/api/v1/applicants", None, json!({"kind": "person", "login": "wangwu2", "password": "Qingjiang#88", "name": "王五", "email": "w@example.cn", "id_number": id.as_str()})).await;
     assert_eq!(dup.code(), "account.id_taken");
 
     let s = t.sign_in_as("wangwu", "Qingjiang#88").await;
     let me = t.get("/api/v1/me", Some(&s)).await.json();
-    assert_eq!(me["id_number"], "361202********999".to_string() + &id.as_str()[17..]);
+    assert_eq!(
+        me["id_number"],
+        "361202********999".to_string() + &id.as_str()[17..]
+    );
     assert_eq!(me["phone"], "139****5678");
     let page = t.get("/me", Some(&s)).await;
     assert!(page.body.contains(&id.masked()) && !page.body.contains(id.as_str()));
@@ -286,17 +523,38 @@ async fn registration_validates_and_masks_personal_data() {
     let r = t.post_json("/api/v1/applicants", None, company).await;
     assert_eq!(r.code(), "uscc.check_digit");
     let weak = json!({"kind": "person", "login": "zhaoliu", "password": "password", "name": "赵六", "phone": "13912345679"});
-    assert_eq!(t.post_json("/api/v1/applicants", None, weak).await.code(), "account.password_weak");
-    let nothing = json!({"kind": "person", "login": "zhaoliu", "password": "Qingjiang#88", "name": "赵六"});
-    assert_eq!(t.post_json("/api/v1/applicants", None, nothing).await.code(), "account.contact");
+    assert_eq!(
+        t.post_json("/api/v1/applicants", None, weak).await.code(),
+        "account.password_weak"
+    );
+    let nothing =
+        json!({"kind": "person", "login": "zhaoliu", "password": "Qingjiang#88", "name": "赵六"});
+    assert_eq!(
+        t.post_json("/api/v1/applicants", None, nothing)
+            .await
+            .code(),
+        "account.contact"
+    );
 }
 
 impl TestApp {
     async fn sign_in_as(&self, login: &str, password: &str) -> Session {
         let r = self.try_sign_in(login, password).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
-        Session { cookie, csrf: r.json()["csrf"].as_str().unwrap().to_string() }
+        let cookie = r
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        Session {
+            cookie,
+            csrf: r.json()["csrf"].as_str().unwrap().to_string(),
+        }
     }
 }
 
@@ -305,26 +563,103 @@ async fn bad_input_gets_a_coded_chinese_error_never_a_500() {
     let t = TestApp::new().await;
     let admin = t.sign_in("admin").await;
     let cases: Vec<(Method, &str, Option<&str>, &str)> = vec![
-        (Method::POST, "/api/v1/session", Some("application/json"), "{not json"),
-        (Method::POST, "/api/v1/session", Some("text/plain"), "login=x"),
-        (Method::POST, "/api/v1/departments", Some("application/json"), r#"{"name": 3}"#),
-        (Method::POST, "/api/v1/regions", Some("application/json"), r#"{"code": "99", "name": "x"}"#),
-        (Method::POST, "/api/v1/halls", Some("application/json"), r#"{"name": "x", "kind": "palace", "region_code": "361200"}"#),
-        (Method::POST, "/api/v1/staff", Some("application/json"), r#"{"login": "a b", "name": "x", "role": "clerk", "region_code": "361200", "password": "x"}"#),
-        (Method::POST, "/api/v1/validate", Some("application/json"), r#"{"kind": "passport", "value": "x"}"#),
+        (
+            Method::POST,
+            "/api/v1/session",
+            Some("application/json"),
+            "{not json",
+        ),
+        (
+            Method::POST,
+            "/api/v1/session",
+            Some("text/plain"),
+            "login=x",
+        ),
+        (
+            Method::POST,
+            "/api/v1/departments",
+            Some("application/json"),
+            r#"{"name": 3}"#,
+        ),
+        (
+            Method::POST,
+            "/api/v1/regions",
+            Some("application/json"),
+            r#"{"code": "99", "name": "x"}"#,
+        ),
+        (
+            Method::POST,
+            "/api/v1/halls",
+            Some("application/json"),
+            r#"{"name": "x", "kind": "palace", "region_code": "361200"}"#,
+        ),
+        (
+            Method::POST,
+            "/api/v1/staff",
+            Some("application/json"),
+            r#"{"login": "a b", "name": "x", "role": "clerk", "region_code": "361200", "password": "x"}"#,
+        ),
+        (
+            Method::POST,
+            "/api/v1/validate",
+            Some("application/json"),
+            r#"{"kind": "passport", "value": "x"}"#,
+        ),
     ];
     for (method, path, ct, body) in cases {
-        let r = t.send(method, path, Some(&admin), ct, body.to_string(), &[("x-csrf-token", &admin.csrf)]).await;
-        assert!(r.status.is_client_error(), "{path} {body}: {} {}", r.status, r.body);
+        let r = t
+            .send(
+                method,
+                path,
+                Some(&admin),
+                ct,
+                body.to_string(),
+                &[("x-csrf-token", &admin.csrf)],
+            )
+            .await;
+        assert!(
+            r.status.is_client_error(),
+            "{path} {body}: {} {}",
+            r.status,
+            r.body
+        );
         let v = r.json();
-        assert!(!v["code"].as_str().unwrap().is_empty(), "{path}: {}", r.body);
-        assert!(v["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{path}: {}", r.body);
+        assert!(
+            !v["code"].as_str().unwrap().is_empty(),
+            "{path}: {}",
+            r.body
+        );
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{path}: {}",
+            r.body
+        );
     }
-    let form = t.post_form("/admin/windows", Some(&admin), &[("hall_id", "abc"), ("csrf", &admin.csrf)]).await;
+    let form = t
+        .post_form(
+            "/admin/windows",
+            Some(&admin),
+            &[("hall_id", "abc"), ("csrf", &admin.csrf)],
+        )
+        .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(form.body.contains("表单内容不完整"));
-    let v = t.post_json("/api/v1/validate", None, json!({"kind": "id", "value": "11010519491231002X"})).await.json();
-    assert_eq!((v["valid"].as_bool(), v["display"].as_str()), (Some(true), Some("110105********002X")));
+    let v = t
+        .post_json(
+            "/api/v1/validate",
+            None,
+            json!({"kind": "id", "value": "11010519491231002X"}),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (v["valid"].as_bool(), v["display"].as_str()),
+        (Some(true), Some("110105********002X"))
+    );
 }
 
 #[tokio::test]
@@ -332,11 +667,23 @@ async fn the_simulated_clock_moves_only_for_administrators() {
     let t = TestApp::new().await;
     let admin = t.sign_in("admin").await;
     let before = t.app.now();
-    let r = t.post_json("/api/v1/admin/clock/advance", Some(&admin), json!({"days": 3})).await;
+    let r = t
+        .post_json(
+            "/api/v1/admin/clock/advance",
+            Some(&admin),
+            json!({"days": 3}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(t.app.now() - before >= Duration::days(3));
     let clerk = t.sign_in("scjg.clerk").await;
-    let r = t.post_json("/api/v1/admin/clock/advance", Some(&clerk), json!({"days": 1})).await;
+    let r = t
+        .post_json(
+            "/api/v1/admin/clock/advance",
+            Some(&clerk),
+            json!({"days": 1}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -344,16 +691,45 @@ async fn the_simulated_clock_moves_only_for_administrators() {
 async fn substitutes_take_over_when_the_holder_is_away() {
     let t = TestApp::new().await;
     let head = t.sign_in("rsj.head").await;
-    let clerk = t.app.store.user_by_login("rsj.clerk").await.unwrap().unwrap();
-    let r = t.send(Method::PUT, &format!("/api/v1/users/{}/away", clerk.id), Some(&head), Some("application/json"), r#"{"away": true}"#.into(), &[("x-csrf-token", &head.csrf)]).await;
+    let clerk = t
+        .app
+        .store
+        .user_by_login("rsj.clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    let r = t
+        .send(
+            Method::PUT,
+            &format!("/api/v1/users/{}/away", clerk.id),
+            Some(&head),
+            Some("application/json"),
+            r#"{"away": true}"#.into(),
+            &[("x-csrf-token", &head.csrf)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let posts = t.get("/api/v1/posts", Some(&head)).await.json();
-    let intake = posts.as_array().unwrap().iter().find(|p| p["name"] == "受理岗").unwrap();
+    let intake = posts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "受理岗")
+        .unwrap();
     assert_eq!(intake["holder_away"], true);
     assert_eq!(intake["acting_id"], intake["substitute_id"]);
     // A head of another department may not touch this clerk.
     let other = t.sign_in("zjj.head").await;
-    let r = t.send(Method::PUT, &format!("/api/v1/users/{}/away", clerk.id), Some(&other), Some("application/json"), r#"{"away": false}"#.into(), &[("x-csrf-token", &other.csrf)]).await;
+    let r = t
+        .send(
+            Method::PUT,
+            &format!("/api/v1/users/{}/away", clerk.id),
+            Some(&other),
+            Some("application/json"),
+            r#"{"away": false}"#.into(),
+            &[("x-csrf-token", &other.csrf)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -361,8 +737,23 @@ async fn substitutes_take_over_when_the_holder_is_away() {
 async fn the_openapi_document_covers_every_api_route() {
     let doc = serde_json::to_value(tongban_web::openapi()).unwrap();
     let paths = doc["paths"].as_object().unwrap();
-    for p in ["/api/v1/session", "/api/v1/me", "/api/v1/applicants", "/api/v1/regions", "/api/v1/departments", "/api/v1/halls", "/api/v1/windows", "/api/v1/posts", "/api/v1/staff", "/api/v1/audit", "/api/v1/validate"] {
-        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
+    for p in [
+        "/api/v1/session",
+        "/api/v1/me",
+        "/api/v1/applicants",
+        "/api/v1/regions",
+        "/api/v1/departments",
+        "/api/v1/halls",
+        "/api/v1/windows",
+        "/api/v1/posts",
+        "/api/v1/staff",
+        "/api/v1/audit",
+        "/api/v1/validate",
+    ] {
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
     }
     let t = TestApp::new().await;
     let served = t.get("/api/v1/openapi.json", None).await.json();

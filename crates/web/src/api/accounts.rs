@@ -1,10 +1,10 @@
 //! Accounts over JSON.
 
+use crate::json::ApiJson;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use crate::json::ApiJson;
 use serde::{Deserialize, Serialize};
 use tongban_app::accounts::{ApplicantKind, Registration};
 use tongban_domain::error::Code;
@@ -74,10 +74,20 @@ pub struct SignedInView {
 /// Sign in; the session cookie is set on the response.
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = SignInBody,
     responses((status = 200, body = SignedInView), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn sign_in(State(state): State<AppState>, ClientAddr(client): ClientAddr, ApiJson(body): ApiJson<SignInBody>) -> ApiResult<Response> {
-    let session = state.app.sign_in(&body.login, &body.password, &client).await?;
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(body): ApiJson<SignInBody>,
+) -> ApiResult<Response> {
+    let session = state
+        .app
+        .sign_in(&body.login, &body.password, &client)
+        .await?;
     let cookie = session_cookie(&session.token, state.cfg.secure_cookies);
-    let view = SignedInView { user: UserView::of(&session.user), csrf: session.csrf };
+    let view = SignedInView {
+        user: UserView::of(&session.user),
+        csrf: session.csrf,
+    };
     Ok(([(header::SET_COOKIE, cookie)], Json(view)).into_response())
 }
 
@@ -87,7 +97,11 @@ pub async fn sign_out(State(state): State<AppState>, viewer: Viewer) -> ApiResul
     if let Some((who, token)) = &viewer.0 {
         state.app.sign_out(token, who).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie())]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_session_cookie())],
+    )
+        .into_response())
 }
 
 /// The signed-in person.
@@ -121,13 +135,31 @@ pub struct Created {
 /// Register an applicant (person or company).
 #[utoipa::path(post, path = "/api/v1/applicants", tag = "accounts", request_body = RegisterBody,
     responses((status = 201, body = Created), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn register(State(state): State<AppState>, ApiJson(b): ApiJson<RegisterBody>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(b): ApiJson<RegisterBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let kind = match b.kind.as_str() {
         "person" => ApplicantKind::Person,
         "company" => ApplicantKind::Company,
-        _ => return Err(tongban_app::AppError::invalid("account.kind", "注册类型应为 person（个人）或 company（法人）").into()),
+        _ => {
+            return Err(tongban_app::AppError::invalid(
+                "account.kind",
+                "注册类型应为 person（个人）或 company（法人）",
+            )
+            .into())
+        }
     };
-    let reg = Registration { kind, login: b.login, password: b.password, name: b.name, phone: b.phone, email: b.email, id_number: b.id_number, uscc: b.uscc };
+    let reg = Registration {
+        kind,
+        login: b.login,
+        password: b.password,
+        name: b.name,
+        phone: b.phone,
+        email: b.email,
+        id_number: b.id_number,
+        uscc: b.uscc,
+    };
     let id = state.app.register(&reg).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -152,13 +184,31 @@ pub struct Validation {
 #[utoipa::path(post, path = "/api/v1/validate", tag = "accounts", request_body = ValidateBody, responses((status = 200, body = Validation), (status = 422, body = ErrorBody)))]
 pub async fn validate(ApiJson(b): ApiJson<ValidateBody>) -> ApiResult<Json<Validation>> {
     let result = match b.kind.as_str() {
-        "id" => IdNumber::parse(&b.value).map(|i| i.masked()).map_err(|e| (e.code(), e.to_string())),
-        "uscc" => Uscc::parse(&b.value).map(|u| u.to_string()).map_err(|e| (e.code(), e.to_string())),
-        _ => return Err(tongban_app::AppError::invalid("validate.kind", "kind 应为 id 或 uscc").into()),
+        "id" => IdNumber::parse(&b.value)
+            .map(|i| i.masked())
+            .map_err(|e| (e.code(), e.to_string())),
+        "uscc" => Uscc::parse(&b.value)
+            .map(|u| u.to_string())
+            .map_err(|e| (e.code(), e.to_string())),
+        _ => {
+            return Err(
+                tongban_app::AppError::invalid("validate.kind", "kind 应为 id 或 uscc").into(),
+            )
+        }
     };
     Ok(Json(match result {
-        Ok(display) => Validation { valid: true, code: None, message: "有效".into(), display: Some(display) },
-        Err((code, message)) => Validation { valid: false, code: Some(code.into()), message, display: None },
+        Ok(display) => Validation {
+            valid: true,
+            code: None,
+            message: "有效".into(),
+            display: Some(display),
+        },
+        Err((code, message)) => Validation {
+            valid: false,
+            code: Some(code.into()),
+            message,
+            display: None,
+        },
     }))
 }
 
@@ -170,7 +220,15 @@ pub struct PasswordBody {
 
 /// Change one's own password; every session of the account ends.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordBody, responses((status = 204), (status = 422, body = ErrorBody)))]
-pub async fn change_password(State(state): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<PasswordBody>) -> ApiResult<Response> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<PasswordBody>,
+) -> ApiResult<Response> {
     state.app.change_password(&who, &b.old, &b.new).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie())]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_session_cookie())],
+    )
+        .into_response())
 }

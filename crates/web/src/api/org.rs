@@ -1,9 +1,9 @@
 //! The organisation, the audit log and the simulated clock over JSON.
 
+use crate::json::ApiJson;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use crate::json::ApiJson;
 use serde::{Deserialize, Serialize};
 use tongban_app::accounts::NewStaff;
 use tongban_app::org::{NewHallForm, NewRegionForm};
@@ -27,9 +27,21 @@ pub struct RegionView {
 
 /// Regions in the caller's subtree.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "organisation", responses((status = 200, body = [RegionView]), (status = 403, body = ErrorBody)))]
-pub async fn regions(State(s): State<AppState>, ApiAuth(who): ApiAuth) -> ApiResult<Json<Vec<RegionView>>> {
+pub async fn regions(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+) -> ApiResult<Json<Vec<RegionView>>> {
     let list = s.app.regions(&who.actor).await?;
-    Ok(Json(list.into_iter().map(|r| RegionView { code: r.code.to_string(), name: r.name, level: r.level.as_str().into(), parent_code: r.parent_code }).collect()))
+    Ok(Json(
+        list.into_iter()
+            .map(|r| RegionView {
+                code: r.code.to_string(),
+                name: r.name,
+                level: r.level.as_str().into(),
+                parent_code: r.parent_code,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -40,8 +52,20 @@ pub struct RegionBody {
 
 /// Add a region below an existing one (administrators).
 #[utoipa::path(post, path = "/api/v1/regions", tag = "organisation", request_body = RegionBody, responses((status = 201), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_region(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<RegionBody>) -> ApiResult<StatusCode> {
-    s.app.create_region(&who.actor, &NewRegionForm { code: b.code, name: b.name }).await?;
+pub async fn create_region(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<RegionBody>,
+) -> ApiResult<StatusCode> {
+    s.app
+        .create_region(
+            &who.actor,
+            &NewRegionForm {
+                code: b.code,
+                name: b.name,
+            },
+        )
+        .await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -54,9 +78,20 @@ pub struct DepartmentView {
 
 /// Departments the caller may see (departmental staff: their own).
 #[utoipa::path(get, path = "/api/v1/departments", tag = "organisation", responses((status = 200, body = [DepartmentView]), (status = 403, body = ErrorBody)))]
-pub async fn departments(State(s): State<AppState>, ApiAuth(who): ApiAuth) -> ApiResult<Json<Vec<DepartmentView>>> {
+pub async fn departments(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+) -> ApiResult<Json<Vec<DepartmentView>>> {
     let list = s.app.departments(&who.actor).await?;
-    Ok(Json(list.into_iter().map(|d| DepartmentView { id: d.id, name: d.name, region_code: d.region_code.to_string() }).collect()))
+    Ok(Json(
+        list.into_iter()
+            .map(|d| DepartmentView {
+                id: d.id,
+                name: d.name,
+                region_code: d.region_code.to_string(),
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -67,8 +102,15 @@ pub struct DepartmentBody {
 
 /// Create a department (administrators).
 #[utoipa::path(post, path = "/api/v1/departments", tag = "organisation", request_body = DepartmentBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_department(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<DepartmentBody>) -> ApiResult<(StatusCode, Json<Created>)> {
-    let id = s.app.create_department(&who.actor, &b.name, &b.region_code).await?;
+pub async fn create_department(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<DepartmentBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = s
+        .app
+        .create_department(&who.actor, &b.name, &b.region_code)
+        .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -86,11 +128,22 @@ pub struct HallView {
 
 /// Halls in the caller's subtree.
 #[utoipa::path(get, path = "/api/v1/halls", tag = "organisation", responses((status = 200, body = [HallView]), (status = 403, body = ErrorBody)))]
-pub async fn halls(State(s): State<AppState>, ApiAuth(who): ApiAuth) -> ApiResult<Json<Vec<HallView>>> {
+pub async fn halls(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+) -> ApiResult<Json<Vec<HallView>>> {
     let list = s.app.halls(&who.actor).await?;
     Ok(Json(
         list.into_iter()
-            .map(|h| HallView { id: h.id, name: h.name, kind: h.kind.as_str().into(), region_code: h.region_code.to_string(), parent_hall_id: h.parent_hall_id, address: h.address, hours: h.hours })
+            .map(|h| HallView {
+                id: h.id,
+                name: h.name,
+                kind: h.kind.as_str().into(),
+                region_code: h.region_code.to_string(),
+                parent_hall_id: h.parent_hall_id,
+                address: h.address,
+                hours: h.hours,
+            })
             .collect(),
     ))
 }
@@ -109,9 +162,25 @@ pub struct HallBody {
 
 /// Create a hall whose kind fits its region's level (administrators).
 #[utoipa::path(post, path = "/api/v1/halls", tag = "organisation", request_body = HallBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_hall(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<HallBody>) -> ApiResult<(StatusCode, Json<Created>)> {
-    let kind = HallKind::parse(&b.kind).ok_or_else(|| AppError::invalid("hall.kind", "大厅类型应为 centre、sub_hall、township 或 village"))?;
-    let form = NewHallForm { name: b.name, kind, region_code: b.region_code, parent_hall_id: b.parent_hall_id, address: b.address, hours: b.hours };
+pub async fn create_hall(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<HallBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let kind = HallKind::parse(&b.kind).ok_or_else(|| {
+        AppError::invalid(
+            "hall.kind",
+            "大厅类型应为 centre、sub_hall、township 或 village",
+        )
+    })?;
+    let form = NewHallForm {
+        name: b.name,
+        kind,
+        region_code: b.region_code,
+        parent_hall_id: b.parent_hall_id,
+        address: b.address,
+        hours: b.hours,
+    };
     let id = s.app.create_hall(&who.actor, &form).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -129,11 +198,22 @@ pub struct WindowView {
 
 /// Windows the caller may see (departmental staff: their department's).
 #[utoipa::path(get, path = "/api/v1/windows", tag = "organisation", responses((status = 200, body = [WindowView]), (status = 403, body = ErrorBody)))]
-pub async fn windows(State(s): State<AppState>, ApiAuth(who): ApiAuth) -> ApiResult<Json<Vec<WindowView>>> {
+pub async fn windows(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+) -> ApiResult<Json<Vec<WindowView>>> {
     let list = s.app.windows(&who.actor).await?;
     Ok(Json(
         list.into_iter()
-            .map(|w| WindowView { id: w.id, hall_id: w.hall_id, hall_name: w.hall_name, department_id: w.department_id, department_name: w.department_name, number: w.number, name: w.name })
+            .map(|w| WindowView {
+                id: w.id,
+                hall_id: w.hall_id,
+                hall_name: w.hall_name,
+                department_id: w.department_id,
+                department_name: w.department_name,
+                number: w.number,
+                name: w.name,
+            })
             .collect(),
     ))
 }
@@ -148,8 +228,15 @@ pub struct WindowBody {
 
 /// Station a department's window in a hall (administrators).
 #[utoipa::path(post, path = "/api/v1/windows", tag = "organisation", request_body = WindowBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_window(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<WindowBody>) -> ApiResult<(StatusCode, Json<Created>)> {
-    let id = s.app.create_window(&who.actor, b.hall_id, b.department_id, &b.number, &b.name).await?;
+pub async fn create_window(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<WindowBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = s
+        .app
+        .create_window(&who.actor, b.hall_id, b.department_id, &b.number, &b.name)
+        .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -169,13 +256,30 @@ pub struct PostView {
 
 /// Posts the caller may see, with who acts on each now.
 #[utoipa::path(get, path = "/api/v1/posts", tag = "organisation", responses((status = 200, body = [PostView]), (status = 403, body = ErrorBody)))]
-pub async fn posts(State(s): State<AppState>, ApiAuth(who): ApiAuth) -> ApiResult<Json<Vec<PostView>>> {
+pub async fn posts(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+) -> ApiResult<Json<Vec<PostView>>> {
     let list = s.app.posts(&who.actor).await?;
     Ok(Json(
         list.into_iter()
             .map(|p| {
-                let holders = tongban_domain::org::PostHolders { holder_id: p.holder_id, substitute_id: p.substitute_id, holder_away: p.holder_away };
-                PostView { acting_id: holders.acting(), id: p.id, department_id: p.department_id, name: p.name, holder_id: p.holder_id, holder_name: p.holder_name, holder_away: p.holder_away, substitute_id: p.substitute_id, substitute_name: p.substitute_name }
+                let holders = tongban_domain::org::PostHolders {
+                    holder_id: p.holder_id,
+                    substitute_id: p.substitute_id,
+                    holder_away: p.holder_away,
+                };
+                PostView {
+                    acting_id: holders.acting(),
+                    id: p.id,
+                    department_id: p.department_id,
+                    name: p.name,
+                    holder_id: p.holder_id,
+                    holder_name: p.holder_name,
+                    holder_away: p.holder_away,
+                    substitute_id: p.substitute_id,
+                    substitute_name: p.substitute_name,
+                }
             })
             .collect(),
     ))
@@ -191,15 +295,38 @@ pub struct PostBody {
 
 /// Create a post with its holder and substitute (administrators).
 #[utoipa::path(post, path = "/api/v1/posts", tag = "organisation", request_body = PostBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_post(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<PostBody>) -> ApiResult<(StatusCode, Json<Created>)> {
-    let id = s.app.create_post(&who.actor, b.department_id, &b.name, b.holder_id, b.substitute_id).await?;
+pub async fn create_post(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<PostBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = s
+        .app
+        .create_post(
+            &who.actor,
+            b.department_id,
+            &b.name,
+            b.holder_id,
+            b.substitute_id,
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 /// Staff the caller may see.
 #[utoipa::path(get, path = "/api/v1/staff", tag = "organisation", responses((status = 200, body = [UserView]), (status = 403, body = ErrorBody)))]
-pub async fn staff(State(s): State<AppState>, ApiAuth(who): ApiAuth) -> ApiResult<Json<Vec<UserView>>> {
-    Ok(Json(s.app.staff(&who.actor).await?.iter().map(UserView::of).collect()))
+pub async fn staff(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+) -> ApiResult<Json<Vec<UserView>>> {
+    Ok(Json(
+        s.app
+            .staff(&who.actor)
+            .await?
+            .iter()
+            .map(UserView::of)
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -216,16 +343,32 @@ pub struct StaffBody {
 
 /// Create a staff account (administrators).
 #[utoipa::path(post, path = "/api/v1/staff", tag = "organisation", request_body = StaffBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_staff(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<StaffBody>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_staff(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<StaffBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let role = Role::parse(&b.role).ok_or_else(|| AppError::invalid("staff.role", "角色无效"))?;
-    let new = NewStaff { login: b.login, name: b.name, role, region_code: b.region_code, department_id: b.department_id, hall_id: b.hall_id, password: b.password };
+    let new = NewStaff {
+        login: b.login,
+        name: b.name,
+        role,
+        region_code: b.region_code,
+        department_id: b.department_id,
+        hall_id: b.hall_id,
+        password: b.password,
+    };
     let id = s.app.create_staff(&who.actor, &new).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 /// Lift a sign-in lock (administrators).
 #[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "organisation", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = ErrorBody)))]
-pub async fn unlock(State(s): State<AppState>, ApiAuth(who): ApiAuth, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+pub async fn unlock(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     s.app.unlock(&who.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -237,7 +380,12 @@ pub struct AwayBody {
 
 /// Mark a staff member away (their posts pass to substitutes) or back.
 #[utoipa::path(put, path = "/api/v1/users/{id}/away", tag = "organisation", params(("id" = i64, Path)), request_body = AwayBody, responses((status = 204), (status = 403, body = ErrorBody)))]
-pub async fn set_away(State(s): State<AppState>, ApiAuth(who): ApiAuth, Path(id): Path<i64>, ApiJson(b): ApiJson<AwayBody>) -> ApiResult<StatusCode> {
+pub async fn set_away(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<AwayBody>,
+) -> ApiResult<StatusCode> {
     s.app.set_away(&who.actor, id, b.away).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -264,11 +412,26 @@ pub struct AuditQuery {
 
 /// The audit chain, newest first, 50 at a time (administrators and supervisors).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = [AuditView]), (status = 403, body = ErrorBody)))]
-pub async fn audit(State(s): State<AppState>, ApiAuth(who): ApiAuth, Query(q): Query<AuditQuery>) -> ApiResult<Json<Vec<AuditView>>> {
+pub async fn audit(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<Vec<AuditView>>> {
     let page = s.app.audit_page(&who.actor, q.before).await?;
     Ok(Json(
         page.into_iter()
-            .map(|r| AuditView { seq: r.seq, at: r.entry.at.to_rfc3339(), actor: r.entry.actor, role: r.entry.role, action: r.entry.action, target: r.entry.target, summary: r.entry.summary, algo: r.algo.as_str().into(), prev_hash: r.prev_hash, hash: r.hash })
+            .map(|r| AuditView {
+                seq: r.seq,
+                at: r.entry.at.to_rfc3339(),
+                actor: r.entry.actor,
+                role: r.entry.role,
+                action: r.entry.action,
+                target: r.entry.target,
+                summary: r.entry.summary,
+                algo: r.algo.as_str().into(),
+                prev_hash: r.prev_hash,
+                hash: r.hash,
+            })
             .collect(),
     ))
 }
@@ -291,11 +454,22 @@ pub struct ClockView {
 
 /// Move the simulated clock forward (administrators; only under `serve --simulated-clock`).
 #[utoipa::path(post, path = "/api/v1/admin/clock/advance", tag = "audit", request_body = AdvanceBody, responses((status = 200, body = ClockView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn advance_clock(State(s): State<AppState>, ApiAuth(who): ApiAuth, ApiJson(b): ApiJson<AdvanceBody>) -> ApiResult<Json<ClockView>> {
-    if !(0..=3650).contains(&b.days) || !(0..=100_000).contains(&b.hours) || !(0..=1_000_000).contains(&b.minutes) {
+pub async fn advance_clock(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<AdvanceBody>,
+) -> ApiResult<Json<ClockView>> {
+    if !(0..=3650).contains(&b.days)
+        || !(0..=100_000).contains(&b.hours)
+        || !(0..=1_000_000).contains(&b.minutes)
+    {
         return Err(AppError::invalid("clock.amount", "拨动量超出范围").into());
     }
-    let by = chrono::Duration::days(b.days) + chrono::Duration::hours(b.hours) + chrono::Duration::minutes(b.minutes);
+    let by = chrono::Duration::days(b.days)
+        + chrono::Duration::hours(b.hours)
+        + chrono::Duration::minutes(b.minutes);
     let now = s.app.advance_clock(&who.actor, by).await?;
-    Ok(Json(ClockView { now: now.to_rfc3339() }))
+    Ok(Json(ClockView {
+        now: now.to_rfc3339(),
+    }))
 }

@@ -18,8 +18,8 @@ use tongban_domain::region::Level;
 use tongban_domain::time::format_local;
 
 use super::staff_only;
-use crate::json::PageForm;
 use crate::error::{status, PageError, PageResult};
+use crate::json::PageForm;
 use crate::session::{Auth, LargeText};
 use crate::views::{self, Action, AdminTable, Base, Field, FormSpec, Row};
 use crate::AppState;
@@ -28,7 +28,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(index))
         .route("/admin/regions", get(regions).post(create_region))
-        .route("/admin/departments", get(departments).post(create_department))
+        .route(
+            "/admin/departments",
+            get(departments).post(create_department),
+        )
         .route("/admin/halls", get(halls).post(create_hall))
         .route("/admin/windows", get(windows).post(create_window))
         .route("/admin/posts", get(posts).post(create_post))
@@ -61,7 +64,10 @@ fn nav(who: &SignedIn, simulated: bool) -> Vec<(String, String)> {
     if simulated && who.actor.is_admin() {
         items.push(("/admin/clock", "模拟时钟"));
     }
-    items.into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    items
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 /// Outcome shown at the top of a page after a form was posted.
@@ -73,7 +79,10 @@ struct Outcome {
 
 impl Outcome {
     fn from_query(q: &HashMap<String, String>) -> Outcome {
-        Outcome { notice: q.get("ok").map(|_| "已保存。".to_string()), error: None }
+        Outcome {
+            notice: q.get("ok").map(|_| "已保存。".to_string()),
+            error: None,
+        }
     }
 }
 
@@ -85,8 +94,17 @@ struct Page {
     form: Option<FormSpec>,
 }
 
-fn respond(state: &AppState, who: &SignedIn, large: bool, page: Page, outcome: Outcome) -> Response {
-    let code = outcome.error.as_ref().map_or(StatusCode::OK, |e| status(e.kind));
+fn respond(
+    state: &AppState,
+    who: &SignedIn,
+    large: bool,
+    page: Page,
+    outcome: Outcome,
+) -> Response {
+    let code = outcome
+        .error
+        .as_ref()
+        .map_or(StatusCode::OK, |e| status(e.kind));
     let table = AdminTable {
         base: Base::new(page.heading, Some(who), large),
         heading: page.heading.into(),
@@ -94,7 +112,11 @@ fn respond(state: &AppState, who: &SignedIn, large: bool, page: Page, outcome: O
         headers: page.headers.iter().map(|s| s.to_string()).collect(),
         has_actions: page.rows.iter().any(|r| !r.actions.is_empty()),
         rows: page.rows,
-        form: if who.actor.is_admin() { page.form } else { None },
+        form: if who.actor.is_admin() {
+            page.form
+        } else {
+            None
+        },
         notice: outcome.notice,
         error: outcome.error.map(|e| e.message),
         nav: nav(who, state.app.clock.is_simulated()),
@@ -104,26 +126,61 @@ fn respond(state: &AppState, who: &SignedIn, large: bool, page: Page, outcome: O
 
 /// After a successful post, go back to the list (303 so a reload does not post again).
 fn saved(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, format!("{to}?ok=1"))]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("{to}?ok=1"))],
+    )
+        .into_response()
 }
 
 fn row(cells: Vec<String>) -> Row {
-    Row { cells, actions: vec![] }
+    Row {
+        cells,
+        actions: vec![],
+    }
 }
 
-async fn index(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText) -> PageResult<Response> {
+async fn index(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+) -> PageResult<Response> {
     staff_only(&who)?;
     let app = &state.app;
     let actor = &who.actor;
     let rows = vec![
-        row(vec!["区划".into(), app.regions(actor).await?.len().to_string()]),
-        row(vec!["部门".into(), app.departments(actor).await?.len().to_string()]),
-        row(vec!["大厅".into(), app.halls(actor).await?.len().to_string()]),
-        row(vec!["窗口".into(), app.windows(actor).await?.len().to_string()]),
-        row(vec!["岗位".into(), app.posts(actor).await?.len().to_string()]),
-        row(vec!["工作人员".into(), app.staff(actor).await?.len().to_string()]),
+        row(vec![
+            "区划".into(),
+            app.regions(actor).await?.len().to_string(),
+        ]),
+        row(vec![
+            "部门".into(),
+            app.departments(actor).await?.len().to_string(),
+        ]),
+        row(vec![
+            "大厅".into(),
+            app.halls(actor).await?.len().to_string(),
+        ]),
+        row(vec![
+            "窗口".into(),
+            app.windows(actor).await?.len().to_string(),
+        ]),
+        row(vec![
+            "岗位".into(),
+            app.posts(actor).await?.len().to_string(),
+        ]),
+        row(vec![
+            "工作人员".into(),
+            app.staff(actor).await?.len().to_string(),
+        ]),
     ];
-    let page = Page { heading: "组织与人员管理", intro: "您管辖范围内的组织概况。".into(), headers: &["类别", "数量"], rows, form: None };
+    let page = Page {
+        heading: "组织与人员管理",
+        intro: "您管辖范围内的组织概况。".into(),
+        headers: &["类别", "数量"],
+        rows,
+        form: None,
+    };
     Ok(respond(&state, &who, large, page, Outcome::default()))
 }
 
@@ -135,7 +192,14 @@ async fn regions_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
         .regions(&who.actor)
         .await?
         .into_iter()
-        .map(|r| row(vec![r.code.to_string(), r.name, r.level.label().into(), r.parent_code.unwrap_or_default()]))
+        .map(|r| {
+            row(vec![
+                r.code.to_string(),
+                r.name,
+                r.level.label().into(),
+                r.parent_code.unwrap_or_default(),
+            ])
+        })
         .collect();
     Ok(Page {
         heading: "区划",
@@ -150,13 +214,23 @@ async fn regions_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     })
 }
 
-async fn regions(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn regions(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     staff_only(&who)?;
     let page = regions_page(&state, &who).await?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
 }
 
-async fn create_region(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(form): PageForm<NewRegionForm>) -> PageResult<Response> {
+async fn create_region(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(form): PageForm<NewRegionForm>,
+) -> PageResult<Response> {
     match state.app.create_region(&who.actor, &form).await {
         Ok(()) => Ok(saved("/admin/regions")),
         Err(e) => failed(&state, &who, large, regions_page(&state, &who).await, e),
@@ -164,16 +238,35 @@ async fn create_region(State(state): State<AppState>, Auth(who): Auth, LargeText
 }
 
 /// Re-renders a page with the error that a post met. A refusal of the page itself wins.
-fn failed(state: &AppState, who: &SignedIn, large: bool, page: PageResult<Page>, err: AppError) -> PageResult<Response> {
+fn failed(
+    state: &AppState,
+    who: &SignedIn,
+    large: bool,
+    page: PageResult<Page>,
+    err: AppError,
+) -> PageResult<Response> {
     if err.kind == Kind::Forbidden {
         return Err(PageError(err));
     }
-    Ok(respond(state, who, large, page?, Outcome { notice: None, error: Some(err) }))
+    Ok(respond(
+        state,
+        who,
+        large,
+        page?,
+        Outcome {
+            notice: None,
+            error: Some(err),
+        },
+    ))
 }
 
 // ---- departments
 
-async fn region_options(state: &AppState, who: &SignedIn, levels: &[Level]) -> PageResult<Vec<(String, String)>> {
+async fn region_options(
+    state: &AppState,
+    who: &SignedIn,
+    levels: &[Level],
+) -> PageResult<Vec<(String, String)>> {
     Ok(state
         .app
         .regions(&who.actor)
@@ -202,13 +295,23 @@ async fn departments_page(state: &AppState, who: &SignedIn) -> PageResult<Page> 
             submit: "新增部门".into(),
             fields: vec![
                 Field::text("name", "部门名称", true, ""),
-                Field::select("region", "所属区划", region_options(state, who, &Level::ALL).await?, true),
+                Field::select(
+                    "region",
+                    "所属区划",
+                    region_options(state, who, &Level::ALL).await?,
+                    true,
+                ),
             ],
         }),
     })
 }
 
-async fn departments(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn departments(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     staff_only(&who)?;
     let page = departments_page(&state, &who).await?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
@@ -220,8 +323,17 @@ struct DepartmentForm {
     region: String,
 }
 
-async fn create_department(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(form): PageForm<DepartmentForm>) -> PageResult<Response> {
-    match state.app.create_department(&who.actor, &form.name, &form.region).await {
+async fn create_department(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(form): PageForm<DepartmentForm>,
+) -> PageResult<Response> {
+    match state
+        .app
+        .create_department(&who.actor, &form.name, &form.region)
+        .await
+    {
         Ok(_) => Ok(saved("/admin/departments")),
         Err(e) => failed(&state, &who, large, departments_page(&state, &who).await, e),
     }
@@ -231,15 +343,27 @@ async fn create_department(State(state): State<AppState>, Auth(who): Auth, Large
 
 async fn halls_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     let halls = state.app.halls(&who.actor).await?;
-    let centres: Vec<(String, String)> =
-        halls.iter().filter(|h| h.kind == HallKind::Centre).map(|h| (h.id.to_string(), h.name.clone())).collect();
+    let centres: Vec<(String, String)> = halls
+        .iter()
+        .filter(|h| h.kind == HallKind::Centre)
+        .map(|h| (h.id.to_string(), h.name.clone()))
+        .collect();
     let rows = halls
         .into_iter()
-        .map(|h| row(vec![h.id.to_string(), h.name, h.kind.label().into(), h.region_code.to_string(), h.hours]))
+        .map(|h| {
+            row(vec![
+                h.id.to_string(),
+                h.name,
+                h.kind.label().into(),
+                h.region_code.to_string(),
+                h.hours,
+            ])
+        })
         .collect();
     Ok(Page {
         heading: "大厅",
-        intro: "政务服务中心与分厅设在市、县；便民服务中心设在乡镇（街道）；代办点设在村（社区）。".into(),
+        intro: "政务服务中心与分厅设在市、县；便民服务中心设在乡镇（街道）；代办点设在村（社区）。"
+            .into(),
         headers: &["编号", "名称", "类型", "区划", "办公时间"],
         rows,
         form: Some(FormSpec {
@@ -247,8 +371,21 @@ async fn halls_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
             submit: "新增大厅".into(),
             fields: vec![
                 Field::text("name", "名称", true, ""),
-                Field::select("kind", "类型", HallKind::ALL.iter().map(|k| (k.as_str().into(), k.label().into())).collect(), true),
-                Field::select("region_code", "区划", region_options(state, who, &Level::ALL).await?, true),
+                Field::select(
+                    "kind",
+                    "类型",
+                    HallKind::ALL
+                        .iter()
+                        .map(|k| (k.as_str().into(), k.label().into()))
+                        .collect(),
+                    true,
+                ),
+                Field::select(
+                    "region_code",
+                    "区划",
+                    region_options(state, who, &Level::ALL).await?,
+                    true,
+                ),
                 Field::select("parent_hall_id", "所属中心（分厅必填）", centres, false),
                 Field::text("address", "地址", false, ""),
                 Field::text("hours", "办公时间", false, ""),
@@ -257,7 +394,12 @@ async fn halls_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     })
 }
 
-async fn halls(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn halls(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     staff_only(&who)?;
     let page = halls_page(&state, &who).await?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
@@ -281,12 +423,20 @@ fn optional_id(s: &str, what: &str) -> Result<Option<i64>, AppError> {
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse().map(Some).map_err(|_| AppError::invalid("form.id", format!("{what}编号无效")))
+    s.parse()
+        .map(Some)
+        .map_err(|_| AppError::invalid("form.id", format!("{what}编号无效")))
 }
 
-async fn create_hall(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(raw): PageForm<HallFormRaw>) -> PageResult<Response> {
+async fn create_hall(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(raw): PageForm<HallFormRaw>,
+) -> PageResult<Response> {
     let result = async {
-        let kind = HallKind::parse(&raw.kind).ok_or_else(|| AppError::invalid("hall.kind", "大厅类型无效"))?;
+        let kind = HallKind::parse(&raw.kind)
+            .ok_or_else(|| AppError::invalid("hall.kind", "大厅类型无效"))?;
         let form = NewHallForm {
             name: raw.name,
             kind,
@@ -314,8 +464,18 @@ async fn windows_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
         .into_iter()
         .map(|w| row(vec![w.number, w.name, w.hall_name, w.department_name]))
         .collect();
-    let halls = app.halls(&who.actor).await?.into_iter().map(|h| (h.id.to_string(), h.name)).collect();
-    let depts = app.departments(&who.actor).await?.into_iter().map(|d| (d.id.to_string(), d.name)).collect();
+    let halls = app
+        .halls(&who.actor)
+        .await?
+        .into_iter()
+        .map(|h| (h.id.to_string(), h.name))
+        .collect();
+    let depts = app
+        .departments(&who.actor)
+        .await?
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.name))
+        .collect();
     Ok(Page {
         heading: "窗口",
         intro: "部门派驻大厅的窗口。".into(),
@@ -334,7 +494,12 @@ async fn windows_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     })
 }
 
-async fn windows(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn windows(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     staff_only(&who)?;
     let page = windows_page(&state, &who).await?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
@@ -348,8 +513,17 @@ struct WindowForm {
     name: String,
 }
 
-async fn create_window(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<WindowForm>) -> PageResult<Response> {
-    match state.app.create_window(&who.actor, f.hall_id, f.department_id, &f.number, &f.name).await {
+async fn create_window(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(f): PageForm<WindowForm>,
+) -> PageResult<Response> {
+    match state
+        .app
+        .create_window(&who.actor, f.hall_id, f.department_id, &f.number, &f.name)
+        .await
+    {
         Ok(_) => Ok(saved("/admin/windows")),
         Err(e) => failed(&state, &who, large, windows_page(&state, &who).await, e),
     }
@@ -360,17 +534,49 @@ async fn create_window(State(state): State<AppState>, Auth(who): Auth, LargeText
 async fn posts_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     let app = &state.app;
     let depts = app.departments(&who.actor).await?;
-    let dept_name = |id: i64| depts.iter().find(|d| d.id == id).map_or_else(String::new, |d| d.name.clone());
+    let dept_name = |id: i64| {
+        depts
+            .iter()
+            .find(|d| d.id == id)
+            .map_or_else(String::new, |d| d.name.clone())
+    };
     let rows = app
         .posts(&who.actor)
         .await?
         .into_iter()
         .map(|p| {
-            let acting = if p.holder_away { p.substitute_name.clone().unwrap_or_else(|| "（无人）".into()) } else { p.holder_name.clone() };
-            row(vec![dept_name(p.department_id), p.name, p.holder_name, p.substitute_name.unwrap_or_else(|| "—".into()), acting])
+            let acting = if p.holder_away {
+                p.substitute_name
+                    .clone()
+                    .unwrap_or_else(|| "（无人）".into())
+            } else {
+                p.holder_name.clone()
+            };
+            row(vec![
+                dept_name(p.department_id),
+                p.name,
+                p.holder_name,
+                p.substitute_name.unwrap_or_else(|| "—".into()),
+                acting,
+            ])
         })
         .collect();
-    let people = app.staff(&who.actor).await?.into_iter().filter(|u| u.department_id.is_some()).map(|u| (u.id.to_string(), format!("{}（{}）", u.name, dept_name(u.department_id.unwrap_or_default())))).collect::<Vec<_>>();
+    let people = app
+        .staff(&who.actor)
+        .await?
+        .into_iter()
+        .filter(|u| u.department_id.is_some())
+        .map(|u| {
+            (
+                u.id.to_string(),
+                format!(
+                    "{}（{}）",
+                    u.name,
+                    dept_name(u.department_id.unwrap_or_default())
+                ),
+            )
+        })
+        .collect::<Vec<_>>();
     Ok(Page {
         heading: "岗位",
         intro: "同岗替代：在岗人员不在岗时，由替岗人员代为办理。".into(),
@@ -380,7 +586,15 @@ async fn posts_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
             action: "/admin/posts".into(),
             submit: "新增岗位".into(),
             fields: vec![
-                Field::select("department_id", "部门", depts.iter().map(|d| (d.id.to_string(), d.name.clone())).collect(), true),
+                Field::select(
+                    "department_id",
+                    "部门",
+                    depts
+                        .iter()
+                        .map(|d| (d.id.to_string(), d.name.clone()))
+                        .collect(),
+                    true,
+                ),
                 Field::text("name", "岗位名称", true, "如 受理岗"),
                 Field::select("holder_id", "在岗人员", people.clone(), true),
                 Field::select("substitute_id", "替岗人员", people, false),
@@ -389,7 +603,12 @@ async fn posts_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     })
 }
 
-async fn posts(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn posts(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     staff_only(&who)?;
     let page = posts_page(&state, &who).await?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
@@ -404,9 +623,19 @@ struct PostForm {
     substitute_id: String,
 }
 
-async fn create_post(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<PostForm>) -> PageResult<Response> {
+async fn create_post(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(f): PageForm<PostForm>,
+) -> PageResult<Response> {
     let result = match optional_id(&f.substitute_id, "替岗人员") {
-        Ok(sub) => state.app.create_post(&who.actor, f.department_id, &f.name, f.holder_id, sub).await,
+        Ok(sub) => {
+            state
+                .app
+                .create_post(&who.actor, f.department_id, &f.name, f.holder_id, sub)
+                .await
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -421,7 +650,10 @@ async fn staff_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     let app = &state.app;
     let now = app.now();
     let depts = app.departments(&who.actor).await?;
-    let dept_name = |id: Option<i64>| id.and_then(|id| depts.iter().find(|d| d.id == id)).map_or_else(|| "—".to_string(), |d| d.name.clone());
+    let dept_name = |id: Option<i64>| {
+        id.and_then(|id| depts.iter().find(|d| d.id == id))
+            .map_or_else(|| "—".to_string(), |d| d.name.clone())
+    };
     let can_mark = matches!(who.actor.role, Role::Admin | Role::DeptHead);
     let rows = app
         .staff(&who.actor)
@@ -430,24 +662,47 @@ async fn staff_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
         .map(|u| {
             let mut actions = Vec::new();
             if who.actor.is_admin() && locked(&u, now) {
-                actions.push(Action { url: format!("/admin/users/{}/unlock", u.id), label: "解锁".into() });
+                actions.push(Action {
+                    url: format!("/admin/users/{}/unlock", u.id),
+                    label: "解锁".into(),
+                });
             }
             if can_mark && u.id != who.actor.user_id {
-                let (url, label) = if u.away { ("back", "恢复在岗") } else { ("away", "标记不在岗") };
-                actions.push(Action { url: format!("/admin/users/{}/{url}", u.id), label: label.into() });
+                let (url, label) = if u.away {
+                    ("back", "恢复在岗")
+                } else {
+                    ("away", "标记不在岗")
+                };
+                actions.push(Action {
+                    url: format!("/admin/users/{}/{url}", u.id),
+                    label: label.into(),
+                });
             }
             let state_text = match (locked(&u, now), u.away) {
-                (true, _) => format!("已锁定至{}", u.locked_until().map(format_local).unwrap_or_default()),
+                (true, _) => format!(
+                    "已锁定至{}",
+                    u.locked_until().map(format_local).unwrap_or_default()
+                ),
                 (false, true) => "不在岗".into(),
                 (false, false) => "在岗".into(),
             };
             Row {
-                cells: vec![u.login, u.name, u.role.label().into(), dept_name(u.department_id), u.region_code.unwrap_or_default(), state_text],
+                cells: vec![
+                    u.login,
+                    u.name,
+                    u.role.label().into(),
+                    dept_name(u.department_id),
+                    u.region_code.unwrap_or_default(),
+                    state_text,
+                ],
                 actions,
             }
         })
         .collect();
-    let roles = Role::STAFF.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
+    let roles = Role::STAFF
+        .iter()
+        .map(|r| (r.as_str().to_string(), r.label().to_string()))
+        .collect();
     Ok(Page {
         heading: "工作人员",
         intro: String::new(),
@@ -460,15 +715,34 @@ async fn staff_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
                 Field::text("login", "登录名", true, ""),
                 Field::text("name", "姓名", true, ""),
                 Field::select("role", "角色", roles, true),
-                Field::select("region_code", "管辖区划", region_options(state, who, &Level::ALL).await?, true),
-                Field::select("department_id", "部门（窗口、审批、部门负责人必填）", depts.iter().map(|d| (d.id.to_string(), d.name.clone())).collect(), false),
-                Field::text("password", "初始密码", true, "至少8位，含三类字符").with_kind("password"),
+                Field::select(
+                    "region_code",
+                    "管辖区划",
+                    region_options(state, who, &Level::ALL).await?,
+                    true,
+                ),
+                Field::select(
+                    "department_id",
+                    "部门（窗口、审批、部门负责人必填）",
+                    depts
+                        .iter()
+                        .map(|d| (d.id.to_string(), d.name.clone()))
+                        .collect(),
+                    false,
+                ),
+                Field::text("password", "初始密码", true, "至少8位，含三类字符")
+                    .with_kind("password"),
             ],
         }),
     })
 }
 
-async fn staff(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn staff(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     staff_only(&who)?;
     let page = staff_page(&state, &who).await?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
@@ -485,9 +759,15 @@ struct StaffForm {
     password: String,
 }
 
-async fn create_staff(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<StaffForm>) -> PageResult<Response> {
+async fn create_staff(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(f): PageForm<StaffForm>,
+) -> PageResult<Response> {
     let result = async {
-        let role = Role::parse(&f.role).ok_or_else(|| AppError::invalid("staff.role", "角色无效"))?;
+        let role =
+            Role::parse(&f.role).ok_or_else(|| AppError::invalid("staff.role", "角色无效"))?;
         let new = NewStaff {
             login: f.login,
             name: f.name,
@@ -506,17 +786,30 @@ async fn create_staff(State(state): State<AppState>, Auth(who): Auth, LargeText(
     }
 }
 
-async fn unlock(State(state): State<AppState>, Auth(who): Auth, Path(id): Path<i64>, headers: axum::http::HeaderMap) -> PageResult<Response> {
+async fn unlock(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+) -> PageResult<Response> {
     state.app.unlock(&who.actor, id).await?;
     Ok(back_to(&headers, "/admin/staff"))
 }
 
-async fn mark_away(State(state): State<AppState>, Auth(who): Auth, Path(id): Path<i64>) -> PageResult<Response> {
+async fn mark_away(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
     state.app.set_away(&who.actor, id, true).await?;
     Ok(saved("/admin/staff"))
 }
 
-async fn mark_back(State(state): State<AppState>, Auth(who): Auth, Path(id): Path<i64>) -> PageResult<Response> {
+async fn mark_back(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
     state.app.set_away(&who.actor, id, false).await?;
     Ok(saved("/admin/staff"))
 }
@@ -526,14 +819,22 @@ fn back_to(headers: &axum::http::HeaderMap, default: &str) -> Response {
     let to = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.split_once("/admin/").map(|(_, rest)| format!("/admin/{}", rest.split('?').next().unwrap_or(""))))
+        .and_then(|r| {
+            r.split_once("/admin/")
+                .map(|(_, rest)| format!("/admin/{}", rest.split('?').next().unwrap_or("")))
+        })
         .unwrap_or_else(|| default.to_string());
     saved(&to)
 }
 
 // ---- applicants
 
-async fn applicants(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn applicants(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     let now = state.app.now();
     let rows = state
         .app
@@ -542,28 +843,76 @@ async fn applicants(State(state): State<AppState>, Auth(who): Auth, LargeText(la
         .into_iter()
         .map(|u| {
             let is_locked = locked(&u, now);
-            let actions = if is_locked { vec![Action { url: format!("/admin/users/{}/unlock", u.id), label: "解锁".into() }] } else { vec![] };
-            let id = u.id_number.as_deref().map(|i| mask::keep_ends(i, 6, 4)).or(u.uscc.clone()).unwrap_or_default();
+            let actions = if is_locked {
+                vec![Action {
+                    url: format!("/admin/users/{}/unlock", u.id),
+                    label: "解锁".into(),
+                }]
+            } else {
+                vec![]
+            };
+            let id = u
+                .id_number
+                .as_deref()
+                .map(|i| mask::keep_ends(i, 6, 4))
+                .or(u.uscc.clone())
+                .unwrap_or_default();
             Row {
-                cells: vec![u.login, mask::name(&u.name), if u.uscc.is_some() { "法人".into() } else { "个人".into() }, id, u.phone.as_deref().map(mask::phone).unwrap_or_default(), if is_locked { "已锁定".into() } else { "正常".into() }],
+                cells: vec![
+                    u.login,
+                    mask::name(&u.name),
+                    if u.uscc.is_some() {
+                        "法人".into()
+                    } else {
+                        "个人".into()
+                    },
+                    id,
+                    u.phone.as_deref().map(mask::phone).unwrap_or_default(),
+                    if is_locked {
+                        "已锁定".into()
+                    } else {
+                        "正常".into()
+                    },
+                ],
                 actions,
             }
         })
         .collect();
-    let page = Page { heading: "申请人账号", intro: "仅显示脱敏信息；可为被锁定的账号解锁。".into(), headers: &["登录名", "姓名", "类型", "证件号码", "手机", "状态"], rows, form: None };
+    let page = Page {
+        heading: "申请人账号",
+        intro: "仅显示脱敏信息；可为被锁定的账号解锁。".into(),
+        headers: &["登录名", "姓名", "类型", "证件号码", "手机", "状态"],
+        rows,
+        form: None,
+    };
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
 }
 
 // ---- audit
 
-async fn audit(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn audit(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     let before = q.get("before").and_then(|s| s.parse().ok());
     let rows = state
         .app
         .audit_page(&who.actor, before)
         .await?
         .into_iter()
-        .map(|r| row(vec![r.seq.to_string(), format_local(r.entry.at), r.entry.actor, r.entry.action, r.entry.target, r.entry.summary, r.hash[..16].to_string()]))
+        .map(|r| {
+            row(vec![
+                r.seq.to_string(),
+                format_local(r.entry.at),
+                r.entry.actor,
+                r.entry.action,
+                r.entry.target,
+                r.entry.summary,
+                r.hash[..16].to_string(),
+            ])
+        })
         .collect();
     let page = Page {
         heading: "审计日志",
@@ -585,11 +934,23 @@ async fn settings_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     let rows = tongban_app::settings::DEFS
         .iter()
         .map(|d| {
-            let current = stored.iter().find(|(k, _)| k == d.key).map_or(d.default, |(_, v)| v.as_str());
-            row(vec![d.label.into(), d.key.into(), current.into(), d.default.into(), format!("{}–{}", d.min, d.max)])
+            let current = stored
+                .iter()
+                .find(|(k, _)| k == d.key)
+                .map_or(d.default, |(_, v)| v.as_str());
+            row(vec![
+                d.label.into(),
+                d.key.into(),
+                current.into(),
+                d.default.into(),
+                format!("{}–{}", d.min, d.max),
+            ])
         })
         .collect();
-    let keys = tongban_app::settings::DEFS.iter().map(|d| (d.key.to_string(), d.label.to_string())).collect();
+    let keys = tongban_app::settings::DEFS
+        .iter()
+        .map(|d| (d.key.to_string(), d.label.to_string()))
+        .collect();
     Ok(Page {
         heading: "设置",
         intro: "本地规则以设置项保存，均有默认值；修改即时生效并记入审计日志。".into(),
@@ -598,12 +959,20 @@ async fn settings_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
         form: Some(FormSpec {
             action: "/admin/settings".into(),
             submit: "修改设置".into(),
-            fields: vec![Field::select("key", "设置项", keys, true), Field::text("value", "新值", true, "").with_kind("number")],
+            fields: vec![
+                Field::select("key", "设置项", keys, true),
+                Field::text("value", "新值", true, "").with_kind("number"),
+            ],
         }),
     })
 }
 
-async fn settings(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn settings(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     let page = settings_page(&state, &who).await?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
 }
@@ -614,7 +983,12 @@ struct SettingForm {
     value: String,
 }
 
-async fn save_setting(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<SettingForm>) -> PageResult<Response> {
+async fn save_setting(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(f): PageForm<SettingForm>,
+) -> PageResult<Response> {
     match state.app.set_setting(&who.actor, &f.key, &f.value).await {
         Ok(()) => Ok(saved("/admin/settings")),
         Err(e) => failed(&state, &who, large, settings_page(&state, &who).await, e),
@@ -625,7 +999,9 @@ async fn save_setting(State(state): State<AppState>, Auth(who): Auth, LargeText(
 
 fn clock_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     if !who.actor.is_admin() || !state.app.clock.is_simulated() {
-        return Err(PageError(AppError::not_found("模拟时钟（仅在以 --simulated-clock 启动时可用）")));
+        return Err(PageError(AppError::not_found(
+            "模拟时钟（仅在以 --simulated-clock 启动时可用）",
+        )));
     }
     Ok(Page {
         heading: "模拟时钟",
@@ -635,12 +1011,20 @@ fn clock_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
         form: Some(FormSpec {
             action: "/admin/clock".into(),
             submit: "拨快时钟".into(),
-            fields: vec![Field::text("days", "天数", false, "").with_kind("number"), Field::text("hours", "小时数", false, "").with_kind("number")],
+            fields: vec![
+                Field::text("days", "天数", false, "").with_kind("number"),
+                Field::text("hours", "小时数", false, "").with_kind("number"),
+            ],
         }),
     })
 }
 
-async fn clock(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(q): Query<HashMap<String, String>>) -> PageResult<Response> {
+async fn clock(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult<Response> {
     let page = clock_page(&state, &who)?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
 }
@@ -653,14 +1037,43 @@ struct AdvanceForm {
     hours: String,
 }
 
-async fn advance_clock(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<AdvanceForm>) -> PageResult<Response> {
+async fn advance_clock(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(f): PageForm<AdvanceForm>,
+) -> PageResult<Response> {
     let page = clock_page(&state, &who)?;
-    let parse = |s: &str| if s.trim().is_empty() { Ok(0) } else { s.trim().parse::<i64>() };
+    let parse = |s: &str| {
+        if s.trim().is_empty() {
+            Ok(0)
+        } else {
+            s.trim().parse::<i64>()
+        }
+    };
     match (parse(&f.days), parse(&f.hours)) {
         (Ok(d), Ok(h)) if (0..=3650).contains(&d) && (0..=1000).contains(&h) => {
-            state.app.advance_clock(&who.actor, chrono::Duration::days(d) + chrono::Duration::hours(h)).await?;
+            state
+                .app
+                .advance_clock(
+                    &who.actor,
+                    chrono::Duration::days(d) + chrono::Duration::hours(h),
+                )
+                .await?;
             Ok(saved("/admin/clock"))
         }
-        _ => Ok(respond(&state, &who, large, page, Outcome { notice: None, error: Some(AppError::invalid("clock.amount", "天数应为0至3650、小时数应为0至1000的整数")) })),
+        _ => Ok(respond(
+            &state,
+            &who,
+            large,
+            page,
+            Outcome {
+                notice: None,
+                error: Some(AppError::invalid(
+                    "clock.amount",
+                    "天数应为0至3650、小时数应为0至1000的整数",
+                )),
+            },
+        )),
     }
 }

@@ -1,13 +1,13 @@
 //! Sign-in, sign-out, registration and password change.
 
-use axum::extract::{State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tongban_app::accounts::{ApplicantKind, Registration};
 
-use crate::json::PageForm;
 use crate::error::{status, PageResult};
+use crate::json::PageForm;
 use crate::session::{clear_session_cookie, session_cookie, Auth, ClientAddr, LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -24,7 +24,12 @@ pub async fn login_page(viewer: Viewer, LargeText(large): LargeText) -> Response
     if let Some(who) = viewer.signed_in() {
         return Redirect::to(landing(who.user.role.is_staff())).into_response();
     }
-    views::render(&views::Login { base: Base::new("登录", None, large), login: String::new(), error: None, notice: None })
+    views::render(&views::Login {
+        base: Base::new("登录", None, large),
+        login: String::new(),
+        error: None,
+        notice: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -39,11 +44,22 @@ pub async fn login(
     ClientAddr(client): ClientAddr,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
-    match state.app.sign_in(&form.login, &form.password, &client).await {
+    match state
+        .app
+        .sign_in(&form.login, &form.password, &client)
+        .await
+    {
         Ok(session) => {
             let cookie = session_cookie(&session.token, state.cfg.secure_cookies);
             let to = landing(session.user.role.is_staff());
-            (StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, to.to_string())]).into_response()
+            (
+                StatusCode::SEE_OTHER,
+                [
+                    (header::SET_COOKIE, cookie),
+                    (header::LOCATION, to.to_string()),
+                ],
+            )
+                .into_response()
         }
         Err(e) => {
             let page = views::Login {
@@ -61,7 +77,14 @@ pub async fn logout(State(state): State<AppState>, viewer: Viewer) -> PageResult
     if let Some((who, token)) = &viewer.0 {
         state.app.sign_out(token, who).await?;
     }
-    Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, clear_session_cookie()), (header::LOCATION, "/".to_string())]).into_response())
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, clear_session_cookie()),
+            (header::LOCATION, "/".to_string()),
+        ],
+    )
+        .into_response())
 }
 
 pub async fn register_page(LargeText(large): LargeText) -> Response {
@@ -103,7 +126,11 @@ pub async fn register(
     LargeText(large): LargeText,
     PageForm(form): PageForm<RegisterForm>,
 ) -> Response {
-    let kind = if form.kind == "company" { ApplicantKind::Company } else { ApplicantKind::Person };
+    let kind = if form.kind == "company" {
+        ApplicantKind::Company
+    } else {
+        ApplicantKind::Person
+    };
     let reg = Registration {
         kind,
         login: form.login.clone(),
@@ -142,7 +169,10 @@ pub async fn register(
 }
 
 pub async fn password_page(Auth(who): Auth, LargeText(large): LargeText) -> Response {
-    views::render(&views::Password { base: Base::new("修改密码", Some(&who), large), error: None })
+    views::render(&views::Password {
+        base: Base::new("修改密码", Some(&who), large),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -165,10 +195,17 @@ pub async fn change_password(
                 error: None,
                 notice: Some("密码已修改，请用新密码重新登录。".into()),
             };
-            ([(header::SET_COOKIE, clear_session_cookie())], views::render(&page)).into_response()
+            (
+                [(header::SET_COOKIE, clear_session_cookie())],
+                views::render(&page),
+            )
+                .into_response()
         }
         Err(e) => {
-            let page = views::Password { base: Base::new("修改密码", Some(&who), large), error: Some(e.message.clone()) };
+            let page = views::Password {
+                base: Base::new("修改密码", Some(&who), large),
+                error: Some(e.message.clone()),
+            };
             (status(e.kind), views::render(&page)).into_response()
         }
     }

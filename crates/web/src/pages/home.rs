@@ -12,7 +12,9 @@ use crate::views::{self, Base, PostLine};
 use crate::AppState;
 
 pub async fn home(viewer: Viewer, LargeText(large): LargeText) -> Response {
-    views::render(&views::Home { base: Base::new("首页", viewer.signed_in(), large) })
+    views::render(&views::Home {
+        base: Base::new("首页", viewer.signed_in(), large),
+    })
 }
 
 /// The applicant's own page. Personal data is masked even here: a shared screen at a hall
@@ -31,7 +33,9 @@ pub async fn me(Auth(who): Auth, LargeText(large): LargeText) -> Response {
         name: u.name.clone(),
         login: u.login.clone(),
         kind: kind.into(),
-        id_masked: u.id_number.as_deref().map(|id| IdNumber::parse(id).map_or_else(|_| mask::keep_ends(id, 6, 4), |i| i.masked())),
+        id_masked: u.id_number.as_deref().map(|id| {
+            IdNumber::parse(id).map_or_else(|_| mask::keep_ends(id, 6, 4), |i| i.masked())
+        }),
         uscc: u.uscc.clone(),
         phone_masked: u.phone.as_deref().map(mask::phone),
         email_masked: u.email.as_deref().map(mask::email),
@@ -39,7 +43,11 @@ pub async fn me(Auth(who): Auth, LargeText(large): LargeText) -> Response {
 }
 
 /// The staff workbench: who I am, my scope, my posts and my department's windows.
-pub async fn workbench(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText) -> PageResult<Response> {
+pub async fn workbench(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+) -> PageResult<Response> {
     if !who.user.role.is_staff() {
         return Ok(Redirect::to("/me").into_response());
     }
@@ -50,7 +58,10 @@ pub async fn workbench(State(state): State<AppState>, Auth(who): Auth, LargeText
         None => None,
     };
     let region = match &actor.region {
-        Some(code) => app.store.region(code).await?.map_or_else(|| code.to_string(), |r| format!("{}（{}）", r.name, r.level.label())),
+        Some(code) => app.store.region(code).await?.map_or_else(
+            || code.to_string(),
+            |r| format!("{}（{}）", r.name, r.level.label()),
+        ),
         None => "—".into(),
     };
     let hall = match who.user.hall_id {
@@ -63,10 +74,18 @@ pub async fn workbench(State(state): State<AppState>, Auth(who): Auth, LargeText
         .into_iter()
         .filter(|p| p.holder_id == actor.user_id || p.substitute_id == Some(actor.user_id))
         .map(|p| {
-            let holders = PostHolders { holder_id: p.holder_id, substitute_id: p.substitute_id, holder_away: p.holder_away };
+            let holders = PostHolders {
+                holder_id: p.holder_id,
+                substitute_id: p.substitute_id,
+                holder_away: p.holder_away,
+            };
             PostLine {
                 acting_now: holders.may_act(actor.user_id),
-                mine_as: if p.holder_id == actor.user_id { "在岗" } else { "替岗" },
+                mine_as: if p.holder_id == actor.user_id {
+                    "在岗"
+                } else {
+                    "替岗"
+                },
                 holder: p.holder_name,
                 substitute: p.substitute_name.unwrap_or_else(|| "—".into()),
                 name: p.name,
@@ -74,8 +93,18 @@ pub async fn workbench(State(state): State<AppState>, Auth(who): Auth, LargeText
         })
         .collect();
     let (windows, colleagues) = if actor.role.is_departmental() {
-        let windows = app.windows(actor).await?.into_iter().map(|w| format!("{} {} · {}", w.number, w.name, w.hall_name)).collect();
-        let colleagues = app.staff(actor).await?.into_iter().map(|u| format!("{}（{}）", u.name, u.role.label())).collect();
+        let windows = app
+            .windows(actor)
+            .await?
+            .into_iter()
+            .map(|w| format!("{} {} · {}", w.number, w.name, w.hall_name))
+            .collect();
+        let colleagues = app
+            .staff(actor)
+            .await?
+            .into_iter()
+            .map(|u| format!("{}（{}）", u.name, u.role.label()))
+            .collect();
         (windows, colleagues)
     } else {
         (vec![], vec![])

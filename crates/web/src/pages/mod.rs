@@ -24,7 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/register", get(auth::register_page).post(auth::register))
-        .route("/account/password", get(auth::password_page).post(auth::change_password))
+        .route(
+            "/account/password",
+            get(auth::password_page).post(auth::change_password),
+        )
         .route("/me", get(home::me))
         .route("/workbench", get(home::workbench))
         .route("/prefs/text", get(text_size))
@@ -61,9 +64,14 @@ pub async fn count_requests(req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     let started = std::time::Instant::now();
     let res = next.run(req).await;
-    let labels = [("method", method), ("route", route), ("status", res.status().as_u16().to_string())];
+    let labels = [
+        ("method", method),
+        ("route", route),
+        ("status", res.status().as_u16().to_string()),
+    ];
     metrics::counter!("tongban_http_requests_total", &labels).increment(1);
-    metrics::histogram!("tongban_http_request_seconds", &labels[..2]).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("tongban_http_request_seconds", &labels[..2])
+        .record(started.elapsed().as_secs_f64());
     res
 }
 
