@@ -911,3 +911,53 @@ END:VCALENDAR\r\n";
         assert_eq!(parse_kind("weekend"), None);
     }
 }
+
+/// A due date as the public calculator and the API answer it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeadlineAnswer {
+    pub start: chrono::NaiveDate,
+    pub days: u32,
+    pub due: chrono::NaiveDate,
+    pub explanation: tongban_domain::calendar::Explanation,
+    /// Which calendar data answered (the shipped version or a hash of the stored years).
+    pub calendar_version: String,
+}
+
+impl App {
+    /// The due date `days` working days after `start`, with its day-by-day explanation. Anyone
+    /// may ask: it is the same clock every deadline in the system uses.
+    pub async fn deadline(
+        &self,
+        start: &str,
+        days: &str,
+        include_start: bool,
+    ) -> Result<DeadlineAnswer> {
+        use tongban_domain::calendar::{Counting, WorkingDays};
+        let start = parse_date(start)?;
+        let days: WorkingDays = days.parse().map_err(crate::error::invalid)?;
+        let counting = if include_start {
+            Counting::IncludingStartDay
+        } else {
+            Counting::NextWorkingDay
+        };
+        let cal = self.calendar().await?;
+        let explanation = cal
+            .explain_due(start, days, counting)
+            .map_err(crate::error::invalid)?;
+        Ok(DeadlineAnswer {
+            start,
+            days: days.get(),
+            due: explanation.due_date,
+            calendar_version: cal.version().unwrap_or("shipped").to_string(),
+            explanation,
+        })
+    }
+
+    /// Working days after `from` up to and including `to`.
+    pub async fn workdays_between(&self, from: &str, to: &str) -> Result<u32> {
+        let (from, to) = (parse_date(from)?, parse_date(to)?);
+        let cal = self.calendar().await?;
+        cal.working_days_between(from, to)
+            .map_err(crate::error::invalid)
+    }
+}

@@ -760,3 +760,116 @@ async fn the_openapi_document_covers_every_api_route() {
     assert_eq!(served["paths"].as_object().unwrap().len(), paths.len());
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
 }
+
+#[tokio::test]
+async fn the_deadline_calculator_explains_every_day() {
+    let t = TestApp::new().await;
+    let page = t.get("/calendar?start=2026-02-10&days=5", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(r#"<span data-testid="due">2026-02-24</span>"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("2026-02-14 周六 春节调休上班 计入第4日"));
+    assert!(page.body.contains("2026-02-15…02-23 春节 不计入"));
+    let bad = t.get("/calendar?start=2026-02-30&days=5", None).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("calendar.date"));
+    let beyond = t
+        .get("/api/v1/calendar/due?start=2026-12-20&days=20", None)
+        .await;
+    assert_eq!(beyond.code(), "calendar.year_missing");
+    assert!(beyond.json()["message"].as_str().unwrap().contains("2027"));
+    let api = t
+        .get("/api/v1/calendar/due?start=2025-09-26&days=5", None)
+        .await
+        .json();
+    assert_eq!(api["due"], "2025-10-10");
+    let n = t
+        .get(
+            "/api/v1/calendar/workdays?from=2026-09-30&to=2026-10-12",
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(n["workdays"], 4);
+}
+
+#[tokio::test]
+async fn administrators_close_a_typhoon_day_and_deadlines_move() {
+    let t = TestApp::new().await;
+    t.app.load_shipped_calendar().await.unwrap();
+    let admin = t.sign_in("admin").await;
+    let before = t
+        .get("/api/v1/calendar/due?start=2026-03-02&days=3", None)
+        .await
+        .json();
+    assert_eq!(before["due"], "2026-03-05");
+    let form = [
+        ("date", "2026-03-04"),
+        ("kind", "local_closure"),
+        ("name", "台风停止办公"),
+        ("csrf", admin.csrf.as_str()),
+    ];
+    let r = t
+        .post_form("/admin/calendar/day", Some(&admin), &form)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = t
+        .get("/api/v1/calendar/due?start=2026-03-02&days=3", None)
+        .await
+        .json();
+    assert_eq!(after["due"], "2026-03-06");
+    assert!(after["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l.as_str().unwrap().contains("台风停止办公")));
+    let page = t.get("/admin/calendar?year=2026", Some(&admin)).await;
+    assert!(page.body.contains("台风停止办公") && page.body.contains("国办发明电〔2025〕7号"));
+
+    let clerk = t.sign_in("scjg.clerk").await;
+    let mut f = form.to_vec();
+    f[3] = ("csrf", clerk.csrf.as_str());
+    assert_eq!(
+        t.post_form("/admin/calendar/day", Some(&clerk), &f)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let weekday_makeup = [
+        ("date", "2026-03-10"),
+        ("kind", "makeup_workday"),
+        ("name", "错误"),
+        ("csrf", admin.csrf.as_str()),
+    ];
+    let r = t
+        .post_form("/admin/calendar/day", Some(&admin), &weekday_makeup)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不是周六或周日"));
+}
+
+#[tokio::test]
+async fn the_calendar_page_asks_for_next_year_from_november() {
+    let t = TestApp::new().await;
+    t.app.load_shipped_calendar().await.unwrap();
+    let admin = t.sign_in("admin").await;
+    assert!(!t
+        .get("/admin/calendar", Some(&admin))
+        .await
+        .body
+        .contains("year-warning"));
+    t.app
+        .clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 1, 1, 0, 0).unwrap());
+    let admin = t.sign_in("admin").await;
+    let page = t.get("/admin/calendar", Some(&admin)).await;
+    assert!(
+        page.body.contains("year-warning") && page.body.contains("2027"),
+        "{}",
+        page.body
+    );
+}

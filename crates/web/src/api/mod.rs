@@ -9,6 +9,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 mod accounts;
+mod calendar;
 mod org;
 
 #[derive(OpenApi)]
@@ -17,7 +18,8 @@ mod org;
     tags(
         (name = "accounts", description = "登录、注册、本人信息、号码校验"),
         (name = "organisation", description = "区划、部门、大厅、窗口、岗位、人员"),
-        (name = "audit", description = "审计链与模拟时钟")
+        (name = "audit", description = "审计链与模拟时钟"),
+        (name = "calendar", description = "法定工作日计算")
     )
 )]
 struct ApiDoc;
@@ -39,4 +41,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(org::set_away))
         .routes(routes!(org::audit))
         .routes(routes!(org::advance_clock))
+        .routes(routes!(calendar::due))
+        .routes(routes!(calendar::workdays))
 }

@@ -45,7 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/clock", get(clock).post(advance_clock))
 }
 
-fn nav(who: &SignedIn, simulated: bool) -> Vec<(String, String)> {
+pub(super) fn nav(who: &SignedIn, simulated: bool) -> Vec<(String, String)> {
     let mut items = vec![
         ("/admin/regions", "区划"),
         ("/admin/departments", "部门"),
@@ -53,6 +53,7 @@ fn nav(who: &SignedIn, simulated: bool) -> Vec<(String, String)> {
         ("/admin/windows", "窗口"),
         ("/admin/posts", "岗位"),
         ("/admin/staff", "工作人员"),
+        ("/admin/calendar", "工作日历"),
     ];
     if who.actor.is_admin() {
         items.push(("/admin/applicants", "申请人账号"));

@@ -16,6 +16,7 @@ use tongban_app::AppError;
 
 mod admin;
 mod auth;
+mod calendar;
 mod home;
 
 pub fn router() -> Router<AppState> {
@@ -31,6 +32,11 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(home::me))
         .route("/workbench", get(home::workbench))
         .route("/prefs/text", get(text_size))
+        .route("/calendar", get(calendar::calculator))
+        .route("/admin/calendar", get(calendar::admin))
+        .route("/admin/calendar/day", post(calendar::set_day))
+        .route("/admin/calendar/remove", post(calendar::remove_day))
+        .route("/admin/calendar/ics", post(calendar::import_ics))
         .merge(admin::router())
 }
 

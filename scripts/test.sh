@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust suites (store tests on SQLite, and on PostgreSQL too when
+# TONGBAN_TEST_DATABASE_URL is set) and the browser journeys against a real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast
+else
+  cargo test --workspace --no-fail-fast
+fi
+
+# The browser journeys drive the binary built from this tree.
+cargo build -p tongban
+target_dir="${CARGO_TARGET_DIR:-target}"
+export TONGBAN_BIN="$target_dir/debug/tongban"
+bash e2e/run.sh
