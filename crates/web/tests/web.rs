@@ -873,3 +873,29 @@ async fn the_calendar_page_asks_for_next_year_from_november() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn registration_redirects_so_a_reload_does_not_register_again() {
+    let t = TestApp::new().await;
+    let form = [
+        ("kind", "person"),
+        ("login", "sunqi"),
+        ("name", "孙七"),
+        ("phone", "13912345670"),
+        ("password", "Qingjiang#88"),
+    ];
+    let r = t.post_form("/register", None, &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let to = r
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(to, "/login?registered=sunqi");
+    let page = t.get(&to, None).await;
+    assert!(page.body.contains("注册成功") && page.body.contains(r#"value="sunqi""#));
+    let forged = t.get("/login?registered=%3Cscript%3E", None).await;
+    assert!(!forged.body.contains("注册成功") && !forged.body.contains("<script>"));
+}

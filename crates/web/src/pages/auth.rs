@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, registration and password change.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -20,15 +20,29 @@ fn landing(staff: bool) -> &'static str {
     }
 }
 
-pub async fn login_page(viewer: Viewer, LargeText(large): LargeText) -> Response {
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    registered: Option<String>,
+}
+
+pub async fn login_page(
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     if let Some(who) = viewer.signed_in() {
         return Redirect::to(landing(who.user.role.is_staff())).into_response();
     }
+    // Only a well-formed sign-in name is echoed back into the form.
+    let login = q
+        .registered
+        .filter(|l| tongban_domain::account::LoginName::parse(l).is_ok());
+    let notice = login.as_ref().map(|_| "注册成功，请登录。".to_string());
     views::render(&views::Login {
         base: Base::new("登录", None, large),
-        login: String::new(),
+        login: login.unwrap_or_default(),
         error: None,
-        notice: None,
+        notice,
     })
 }
 
@@ -142,15 +156,12 @@ pub async fn register(
         uscc: form.uscc.clone(),
     };
     match state.app.register(&reg).await {
-        Ok(_) => {
-            let page = views::Login {
-                base: Base::new("登录", None, large),
-                login: form.login.trim().to_ascii_lowercase(),
-                error: None,
-                notice: Some("注册成功，请登录。".into()),
-            };
-            views::render(&page)
-        }
+        // Post/redirect/get: a reload of the next page must not register again.
+        Ok(_) => Redirect::to(&format!(
+            "/login?registered={}",
+            form.login.trim().to_ascii_lowercase()
+        ))
+        .into_response(),
         Err(e) => {
             let page = views::Register {
                 base: Base::new("注册", None, large),
