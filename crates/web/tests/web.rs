@@ -899,3 +899,44 @@ async fn registration_redirects_so_a_reload_does_not_register_again() {
     let forged = t.get("/login?registered=%3Cscript%3E", None).await;
     assert!(!forged.body.contains("注册成功") && !forged.body.contains("<script>"));
 }
+
+#[tokio::test]
+async fn an_administrator_enters_next_year_from_the_notice() {
+    let t = TestApp::new().await;
+    t.app.load_shipped_calendar().await.unwrap();
+    let admin = t.sign_in("admin").await;
+    let edit = t.get("/admin/calendar?year=2026", Some(&admin)).await;
+    assert!(
+        edit.body.contains("2026-02-15..2026-02-23 off 春节"),
+        "the year is offered in its editable form"
+    );
+    let rules = "2027-01-01..2027-01-03 off 元旦\n2027-02-06..2027-02-13 off 春节\n2027-02-14 work 春节调休上班\n";
+    let form = [
+        ("year", "2027"),
+        ("notice", "国办发明电〔2026〕X号"),
+        ("rules", rules),
+        ("csrf", admin.csrf.as_str()),
+    ];
+    let r = t
+        .post_form("/admin/calendar/year", Some(&admin), &form)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let due = t
+        .get("/api/v1/calendar/due?start=2027-02-05&days=1", None)
+        .await
+        .json();
+    assert_eq!(
+        due["due"], "2027-02-14",
+        "the make-up Sunday is the next working day"
+    );
+    let bad = [
+        ("year", "2028"),
+        ("notice", "x"),
+        ("rules", "2028-13-01 off 元旦"),
+        ("csrf", admin.csrf.as_str()),
+    ];
+    let r = t
+        .post_form("/admin/calendar/year", Some(&admin), &bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

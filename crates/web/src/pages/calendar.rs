@@ -88,6 +88,9 @@ pub struct AdminCalendar {
     pub years: Vec<(i32, String, usize, usize, usize, usize)>,
     pub selected: i32,
     pub rules: Vec<(String, &'static str, String)>,
+    /// The selected year in the editable line format, to correct and save whole.
+    pub selected_notice: String,
+    pub selected_rules: String,
     pub can_edit: bool,
 }
 
@@ -141,6 +144,10 @@ async fn admin_page(
                 .collect()
         })
         .unwrap_or_default();
+    let (selected_notice, selected_rules) = cal
+        .year(selected)
+        .map(|y| (y.notice.clone(), tongban_app::calendar::rules_text(y)))
+        .unwrap_or_default();
     let code = error.as_ref().map_or(StatusCode::OK, |e| status(e.kind));
     let page = AdminCalendar {
         base: Base::new("工作日历", Some(who), large),
@@ -151,6 +158,8 @@ async fn admin_page(
         years,
         selected,
         rules,
+        selected_notice,
+        selected_rules,
         can_edit: who.actor.is_admin(),
     };
     Ok((code, views::render(&page)).into_response())
@@ -242,6 +251,27 @@ pub async fn import_ics(
     let result = state
         .app
         .calendar_import_ics(&who.actor, f.year, &f.notice, &f.ics)
+        .await
+        .map(drop);
+    outcome(&state, &who, large, Some(f.year), result).await
+}
+
+#[derive(Deserialize)]
+pub struct YearForm {
+    year: i32,
+    notice: String,
+    rules: String,
+}
+
+pub async fn put_year(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(f): PageForm<YearForm>,
+) -> PageResult<Response> {
+    let result = state
+        .app
+        .calendar_put_year(&who.actor, f.year, &f.notice, &f.rules)
         .await
         .map(drop);
     outcome(&state, &who, large, Some(f.year), result).await

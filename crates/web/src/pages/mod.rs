@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/calendar/day", post(calendar::set_day))
         .route("/admin/calendar/remove", post(calendar::remove_day))
         .route("/admin/calendar/ics", post(calendar::import_ics))
+        .route("/admin/calendar/year", post(calendar::put_year))
         .merge(admin::router())
 }
 
