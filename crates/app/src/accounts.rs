@@ -111,31 +111,38 @@ fn optional(s: &str) -> Option<&str> {
 }
 
 impl App {
-    /// Throttles sign-in attempts per client address within a 15-minute window.
-    fn count_attempt(&self, client: &str) -> Result<()> {
+    /// Refuses sign-in from an address that failed too often in the last 15 minutes. Only
+    /// failures count: a hall's clerks share one address and all sign in at nine.
+    fn check_address(&self, client: &str) -> Result<()> {
         let now = self.now();
         let limit = self.settings().ip_attempts_per_15min;
         let mut map = self.attempts.lock().map_err(AppError::internal)?;
         map.retain(|_, (start, _)| now - *start < Duration::minutes(15));
-        let slot = map.entry(client.to_string()).or_insert((now, 0));
-        slot.1 += 1;
-        if slot.1 > limit {
+        if map.get(client).is_some_and(|(_, n)| *n >= limit) {
             return Err(AppError::new(
                 Kind::Throttled,
                 "auth.throttled",
-                "登录尝试过于频繁，请15分钟后再试",
+                "登录失败次数过多，请15分钟后再试",
             ));
         }
         Ok(())
     }
 
+    fn count_failure(&self, client: &str) {
+        let now = self.now();
+        if let Ok(mut map) = self.attempts.lock() {
+            map.entry(client.to_string()).or_insert((now, 0)).1 += 1;
+        }
+    }
+
     /// Signs a person in. Repeated failures lock the account for a while.
     pub async fn sign_in(&self, login: &str, pass: &str, client: &str) -> Result<NewSession> {
-        self.count_attempt(client)?;
+        self.check_address(client)?;
         let now = self.now();
         let login = login.trim().to_ascii_lowercase();
         let Some(user) = self.store.user_by_login(&login).await? else {
             password::verify(pass, password::DECOY).await;
+            self.count_failure(client);
             return Err(bad_credentials());
         };
         let state = LoginState {
@@ -144,6 +151,7 @@ impl App {
         };
         state.check(now)?;
         if !password::verify(pass, &user.password_hash).await {
+            self.count_failure(client);
             let policy = self.settings().lockout;
             let next = state.after_failure(policy, now);
             let audit = next

@@ -940,3 +940,34 @@ async fn an_administrator_enters_next_year_from_the_notice() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn one_address_is_throttled_on_failures_only() {
+    let t = TestApp::new().await;
+    // A hall's clerks share one address: many successful sign-ins are never throttled.
+    for login in [
+        "scjg.clerk",
+        "zjj.clerk",
+        "rsj.clerk",
+        "mzj.clerk",
+        "gaj.clerk",
+    ]
+    .iter()
+    .cycle()
+    .take(40)
+    {
+        t.sign_in(login).await;
+    }
+    // Guessing across many accounts from one address is.
+    for i in 0..30 {
+        let r = t.try_sign_in(&format!("nobody{i}"), "Wrong#Pass1").await;
+        assert_eq!(r.code(), "auth.bad_credentials");
+    }
+    let r = t.try_sign_in("user06", PASSWORD).await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "auth.throttled")
+    );
+    t.app.clock.advance(Duration::minutes(16));
+    t.sign_in("user06").await;
+}
