@@ -14,6 +14,10 @@ pub enum Role {
     Approver,
     DeptHead,
     Supervisor,
+    /// 法制审核人员: legal affairs, the catalog's second review (复审).
+    Legal,
+    /// 中心领导: the centre's leadership, the catalog's final review (审定).
+    Leader,
     Admin,
 }
 
@@ -44,6 +48,8 @@ impl Role {
             Role::Approver => "approver",
             Role::DeptHead => "dept_head",
             Role::Supervisor => "supervisor",
+            Role::Legal => "legal",
+            Role::Leader => "leader",
             Role::Admin => "admin",
         }
     }
@@ -60,6 +66,8 @@ impl Role {
             Role::Approver => "审批人员",
             Role::DeptHead => "部门负责人",
             Role::Supervisor => "监察人员",
+            Role::Legal => "法制审核人员",
+            Role::Leader => "中心领导",
             Role::Admin => "系统管理员",
         }
     }
@@ -150,7 +158,7 @@ impl Actor {
                 self.department_id == Some(department_id) && self.sees_region(region)
             }
             Role::Agent => self.sees_region(region),
-            Role::Supervisor | Role::Admin => self.sees_region(region),
+            Role::Supervisor | Role::Legal | Role::Leader | Role::Admin => self.sees_region(region),
         }
     }
 
