@@ -90,8 +90,34 @@ macro_rules! audit {
     }};
 }
 
+/// Appends an item event inside the transaction `$tx`.
+macro_rules! insert_event {
+    ($tx:ident, $item:expr, $version:expr, $from:expr, $to:expr, $event:expr, $now:expr) => {{
+        let e: &$crate::catalog::ItemEventNew = $event;
+        sqlx::query(
+            "INSERT INTO item_events (item_id, version, action, from_status, to_status, actor_id,
+                actor, role, comment, effective_date, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind($item)
+        .bind($version)
+        .bind(&e.action)
+        .bind($from)
+        .bind($to)
+        .bind(e.actor_id)
+        .bind(&e.actor)
+        .bind(&e.role)
+        .bind(&e.comment)
+        .bind(e.effective_date.as_deref())
+        .bind($crate::millis($now))
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
 mod migrate;
 pub mod org;
 pub mod settings;

@@ -17,6 +17,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_calendar.sql"),
         include_str!("../migrations/postgres/0002_calendar.sql"),
     ),
+    (
+        3,
+        "catalog",
+        include_str!("../migrations/sqlite/0003_catalog.sql"),
+        include_str!("../migrations/postgres/0003_catalog.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
