@@ -200,9 +200,11 @@ impl App {
         };
 
         add("admin".into(), Role::Admin, None, CITY, Some(centre)).await?;
-        for login in ["jiancha", "fazhi", "jijian"] {
+        for login in ["jiancha", "jijian"] {
             add(login.into(), Role::Supervisor, None, CITY, Some(centre)).await?;
         }
+        add("fazhi".into(), Role::Legal, None, CITY, Some(centre)).await?;
+        add("lingdao".into(), Role::Leader, None, CITY, Some(centre)).await?;
         add(
             "jiangbei.jiancha".into(),
             Role::Supervisor,

@@ -26,6 +26,16 @@ pub struct AppError {
     pub kind: Kind,
     pub code: &'static str,
     pub message: String,
+    /// Every broken rule when there are several (an item, an import), each at its field.
+    pub details: Vec<Detail>,
+}
+
+/// One broken rule at one field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Detail {
+    pub field: String,
+    pub code: String,
+    pub message: String,
 }
 
 impl AppError {
@@ -34,7 +44,13 @@ impl AppError {
             kind,
             code,
             message: message.into(),
+            details: Vec::new(),
         }
+    }
+
+    pub fn with_details(mut self, details: Vec<Detail>) -> Self {
+        self.details = details;
+        self
     }
 
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {

@@ -13,6 +13,7 @@ use tongban_store::Store;
 pub mod accounts;
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
 pub mod clock;
 pub mod demo;
 pub mod error;

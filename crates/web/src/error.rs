@@ -28,6 +28,16 @@ pub struct ErrorBody {
     pub code: String,
     /// What went wrong, in Chinese, for the person.
     pub message: String,
+    /// Each broken rule at its field, when there are several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ErrorDetail>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub field: String,
+    pub code: String,
+    pub message: String,
 }
 
 /// An error answered as JSON.
@@ -42,10 +52,8 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            code: self.0.code.to_string(),
-            message: self.0.message,
-        };
+        let details = self.0.details.into_iter().map(|d| ErrorDetail { field: d.field, code: d.code, message: d.message }).collect();
+        let body = ErrorBody { code: self.0.code.to_string(), message: self.0.message, details };
         (status(self.0.kind), Json(body)).into_response()
     }
 }

@@ -5,6 +5,7 @@
 mod codes;
 mod consistency;
 mod lifecycle;
+pub mod flowchart;
 pub mod sample;
 
 pub use codes::{BasicCode, ImplementationCode};

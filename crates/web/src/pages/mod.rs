@@ -17,7 +17,9 @@ use tongban_app::AppError;
 mod admin;
 mod auth;
 mod calendar;
+mod catalog;
 mod home;
+mod items;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -33,6 +35,16 @@ pub fn router() -> Router<AppState> {
         .route("/workbench", get(home::workbench))
         .route("/prefs/text", get(text_size))
         .route("/calendar", get(calendar::calculator))
+        .route("/items", get(items::browse))
+        .route("/items/{code}", get(items::guide))
+        .route("/files/{hash}", get(items::file))
+        .route("/catalog", get(catalog::list))
+        .route("/catalog/new", get(catalog::new_page).post(catalog::create))
+        .route("/catalog/{id}", get(catalog::item))
+        .route("/catalog/{id}/new-version", post(catalog::new_version))
+        .route("/catalog/{id}/v/{version}", get(catalog::preview))
+        .route("/catalog/{id}/v/{version}/edit", get(catalog::edit).post(catalog::save))
+        .route("/catalog/{id}/v/{version}/action", post(catalog::act))
         .route("/admin/calendar", get(calendar::admin))
         .route("/admin/calendar/day", post(calendar::set_day))
         .route("/admin/calendar/remove", post(calendar::remove_day))
