@@ -11,12 +11,26 @@ use crate::error::{AppError, Detail, Kind, Result};
 use crate::App;
 
 fn details(issues: Vec<Issue>) -> Vec<Detail> {
-    issues.into_iter().map(|i| Detail { field: i.field, code: i.code.to_string(), message: i.message }).collect()
+    issues
+        .into_iter()
+        .map(|i| Detail {
+            field: i.field,
+            code: i.code.to_string(),
+            message: i.message,
+        })
+        .collect()
 }
 
 fn broken(issues: Vec<Issue>) -> AppError {
-    let first = issues.first().map(|i| i.message.clone()).unwrap_or_default();
-    AppError::invalid("catalog.invalid", format!("事项有{}处不符合要求，首先：{first}", issues.len())).with_details(details(issues))
+    let first = issues
+        .first()
+        .map(|i| i.message.clone())
+        .unwrap_or_default();
+    AppError::invalid(
+        "catalog.invalid",
+        format!("事项有{}处不符合要求，首先：{first}", issues.len()),
+    )
+    .with_details(details(issues))
 }
 
 /// An item with everything a page needs about it.
@@ -31,17 +45,33 @@ pub struct ItemDetail {
 impl ItemDetail {
     /// The version in force, if any.
     pub fn published(&self) -> Option<&ItemVersion> {
-        self.versions.iter().find(|v| Some(v.version) == self.summary.published_version)
+        self.versions
+            .iter()
+            .find(|v| Some(v.version) == self.summary.published_version)
     }
 
     /// The version being drafted or reviewed, if any.
     pub fn open(&self) -> Option<&ItemVersion> {
-        self.versions.iter().find(|v| matches!(v.status, ItemStatus::Draft | ItemStatus::FirstReview | ItemStatus::SecondReview | ItemStatus::FinalReview))
+        self.versions.iter().find(|v| {
+            matches!(
+                v.status,
+                ItemStatus::Draft
+                    | ItemStatus::FirstReview
+                    | ItemStatus::SecondReview
+                    | ItemStatus::FinalReview
+            )
+        })
     }
 }
 
 impl App {
-    fn item_event(&self, actor: &Actor, action: &str, comment: &str, effective_date: Option<String>) -> ItemEventNew {
+    fn item_event(
+        &self,
+        actor: &Actor,
+        action: &str,
+        comment: &str,
+        effective_date: Option<String>,
+    ) -> ItemEventNew {
         ItemEventNew {
             action: action.into(),
             actor_id: Some(actor.user_id),
@@ -55,8 +85,14 @@ impl App {
     /// Whether `actor` may draft items of a department: its approvers and head, or an
     /// administrator whose region holds the department.
     async fn may_draft_for(&self, actor: &Actor, department_id: i64) -> Result<()> {
-        let dept = self.store.department(department_id).await?.ok_or_else(|| AppError::invalid("catalog.department", "实施部门不存在"))?;
-        if catalog::may_draft(actor.role) && actor.acts_for_department(department_id, &dept.region_code) {
+        let dept = self
+            .store
+            .department(department_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("catalog.department", "实施部门不存在"))?;
+        if catalog::may_draft(actor.role)
+            && actor.acts_for_department(department_id, &dept.region_code)
+        {
             Ok(())
         } else {
             Err(AppError::forbidden())
@@ -68,9 +104,17 @@ impl App {
     async fn check_item(&self, item: &Item) -> Result<()> {
         let mut issues = item.check();
         if self.store.region(&item.region).await?.is_none() {
-            issues.push(Issue { field: "region".into(), code: "catalog.region", message: format!("区划 {} 不存在", item.region) });
+            issues.push(Issue {
+                field: "region".into(),
+                code: "catalog.region",
+                message: format!("区划 {} 不存在", item.region),
+            });
         }
-        let same_code = ItemFilter { basic_code: Some(item.basic_code.to_string()), status: Some(ItemStatus::Published), ..ItemFilter::default() };
+        let same_code = ItemFilter {
+            basic_code: Some(item.basic_code.to_string()),
+            status: Some(ItemStatus::Published),
+            ..ItemFilter::default()
+        };
         for other in self.store.items(&same_code).await? {
             if other.implementation_code == item.implementation_code.as_str() {
                 continue;
@@ -95,27 +139,66 @@ impl App {
         self.may_draft_for(actor, item.department_id).await?;
         self.check_item(item).await?;
         let event = self.item_event(actor, "create", "新建事项", None);
-        let entry = self.entry(actor, "item.create", String::new(), format!("新建事项 {}（{}）", item.name, item.implementation_code));
-        self.store.create_item(item, &event, self.now(), entry).await.map_err(|e| match e {
-            tongban_store::StoreError::Conflict(_) => AppError::conflict("catalog.duplicate_code", format!("实施编码 {} 已存在", item.implementation_code)),
-            other => other.into(),
-        })
+        let entry = self.entry(
+            actor,
+            "item.create",
+            String::new(),
+            format!("新建事项 {}（{}）", item.name, item.implementation_code),
+        );
+        self.store
+            .create_item(item, &event, self.now(), entry)
+            .await
+            .map_err(|e| match e {
+                tongban_store::StoreError::Conflict(_) => AppError::conflict(
+                    "catalog.duplicate_code",
+                    format!("实施编码 {} 已存在", item.implementation_code),
+                ),
+                other => other.into(),
+            })
     }
 
     /// Saves a draft version. Codes identify the item and cannot change in a new version.
-    pub async fn save_item(&self, actor: &Actor, item_id: i64, version: i64, item: &Item) -> Result<()> {
-        let current = self.store.item_version(item_id, version).await?.ok_or_else(|| AppError::not_found("事项版本"))?;
-        self.may_draft_for(actor, current.item.department_id).await?;
+    pub async fn save_item(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        version: i64,
+        item: &Item,
+    ) -> Result<()> {
+        let current = self
+            .store
+            .item_version(item_id, version)
+            .await?
+            .ok_or_else(|| AppError::not_found("事项版本"))?;
+        self.may_draft_for(actor, current.item.department_id)
+            .await?;
         if !current.status.editable() {
-            return Err(AppError::conflict("catalog.not_draft", format!("该版本处于“{}”状态，不能修改；请新建版本", current.status.label())));
+            return Err(AppError::conflict(
+                "catalog.not_draft",
+                format!(
+                    "该版本处于“{}”状态，不能修改；请新建版本",
+                    current.status.label()
+                ),
+            ));
         }
         if item.implementation_code != current.item.implementation_code {
-            return Err(AppError::invalid("catalog.code_changed", "实施编码是事项的身份，不能修改"));
+            return Err(AppError::invalid(
+                "catalog.code_changed",
+                "实施编码是事项的身份，不能修改",
+            ));
         }
         self.may_draft_for(actor, item.department_id).await?;
         self.check_item(item).await?;
-        let entry = self.entry(actor, "item.save", format!("item:{item_id}"), format!("修改 {} 第{version}版草稿", item.name));
-        Ok(self.store.save_item_draft(item_id, version, item, self.now(), entry).await?)
+        let entry = self.entry(
+            actor,
+            "item.save",
+            format!("item:{item_id}"),
+            format!("修改 {} 第{version}版草稿", item.name),
+        );
+        Ok(self
+            .store
+            .save_item_draft(item_id, version, item, self.now(), entry)
+            .await?)
     }
 
     /// Submits, reviews, returns, cancels, transfers or delegates a version.
@@ -128,21 +211,30 @@ impl App {
         comment: &str,
         effective_date: Option<&str>,
     ) -> Result<ItemStatus> {
-        let v = self.store.item_version(item_id, version).await?.ok_or_else(|| AppError::not_found("事项版本"))?;
+        let v = self
+            .store
+            .item_version(item_id, version)
+            .await?
+            .ok_or_else(|| AppError::not_found("事项版本"))?;
         match action {
             ItemAction::Submit => self.may_draft_for(actor, v.item.department_id).await?,
             _ if !actor.sees_region(&v.item.region) => return Err(AppError::forbidden()),
             _ => {}
         }
-        let to = catalog::transition(v.status, action, actor.role).map_err(|e| AppError::new(Kind::Forbidden, e.code, e.message))?;
+        let to = catalog::transition(v.status, action, actor.role)
+            .map_err(|e| AppError::new(Kind::Forbidden, e.code, e.message))?;
         if action.needs_reason() && comment.trim().is_empty() {
-            return Err(AppError::invalid("catalog.reason_required", format!("{}须写明理由", action.label())));
+            return Err(AppError::invalid(
+                "catalog.reason_required",
+                format!("{}须写明理由", action.label()),
+            ));
         }
         let effective = match action {
             ItemAction::Cancel | ItemAction::Transfer | ItemAction::Delegate => {
                 let raw = effective_date.unwrap_or_default().trim();
-                let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                    .map_err(|_| AppError::invalid("catalog.effective_date", "须写明生效日期（YYYY-MM-DD）"))?;
+                let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                    AppError::invalid("catalog.effective_date", "须写明生效日期（YYYY-MM-DD）")
+                })?;
                 Some(date.to_string())
             }
             _ => None,
@@ -152,18 +244,44 @@ impl App {
         }
         if action == ItemAction::Approve {
             let events = self.store.item_events(item_id).await?;
-            let reviewed_before = events.iter().any(|e| e.version == version && e.action == "approve" && e.actor_id == Some(actor.user_id));
+            let reviewed_before = events.iter().any(|e| {
+                e.version == version && e.action == "approve" && e.actor_id == Some(actor.user_id)
+            });
             if reviewed_before {
-                return Err(AppError::new(Kind::Forbidden, "catalog.same_reviewer", "同一人不能对同一版本审核两次，三审须由不同人员办理"));
+                return Err(AppError::new(
+                    Kind::Forbidden,
+                    "catalog.same_reviewer",
+                    "同一人不能对同一版本审核两次，三审须由不同人员办理",
+                ));
             }
         }
         let event = self.item_event(actor, action.as_str(), comment, effective);
-        let summary = format!("{} 第{version}版：{} → {}{}", v.item.name, v.status.label(), to.label(), if comment.trim().is_empty() { String::new() } else { format!("（{}）", comment.trim()) });
-        let entry = self.entry(actor, &format!("item.{}", action.as_str()), format!("item:{item_id}"), summary);
-        self.store.transition_item(item_id, version, v.status, to, &event, self.now(), entry).await.map_err(|e| match e {
-            tongban_store::StoreError::Conflict(_) => AppError::conflict("catalog.changed", "该事项刚被他人处理，请刷新后重试"),
-            other => other.into(),
-        })?;
+        let summary = format!(
+            "{} 第{version}版：{} → {}{}",
+            v.item.name,
+            v.status.label(),
+            to.label(),
+            if comment.trim().is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", comment.trim())
+            }
+        );
+        let entry = self.entry(
+            actor,
+            &format!("item.{}", action.as_str()),
+            format!("item:{item_id}"),
+            summary,
+        );
+        self.store
+            .transition_item(item_id, version, v.status, to, &event, self.now(), entry)
+            .await
+            .map_err(|e| match e {
+                tongban_store::StoreError::Conflict(_) => {
+                    AppError::conflict("catalog.changed", "该事项刚被他人处理，请刷新后重试")
+                }
+                other => other.into(),
+            })?;
         if to == ItemStatus::Published || v.status == ItemStatus::Published {
             self.reindex_item(item_id).await;
         }
@@ -173,15 +291,31 @@ impl App {
     /// Opens a new version of a published item for changes; the published one stays in force
     /// until the new one passes the three reviews.
     pub async fn new_item_version(&self, actor: &Actor, item_id: i64) -> Result<i64> {
-        let summary = self.store.item(item_id).await?.ok_or_else(|| AppError::not_found("事项"))?;
+        let summary = self
+            .store
+            .item(item_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("事项"))?;
         self.may_draft_for(actor, summary.department_id).await?;
-        let from = summary.published_version.ok_or_else(|| AppError::invalid("catalog.not_published", "只有已发布的事项才能新建版本"))?;
+        let from = summary.published_version.ok_or_else(|| {
+            AppError::invalid("catalog.not_published", "只有已发布的事项才能新建版本")
+        })?;
         let event = self.item_event(actor, "new_version", "新建修订版本", None);
-        let entry = self.entry(actor, "item.new_version", format!("item:{item_id}"), format!("{} 新建修订版本", summary.name));
-        self.store.new_item_version(item_id, from, &event, self.now(), entry).await.map_err(|e| match e {
-            tongban_store::StoreError::Conflict(_) => AppError::conflict("catalog.open_version", "该事项已有正在修订或审核中的版本"),
-            other => other.into(),
-        })
+        let entry = self.entry(
+            actor,
+            "item.new_version",
+            format!("item:{item_id}"),
+            format!("{} 新建修订版本", summary.name),
+        );
+        self.store
+            .new_item_version(item_id, from, &event, self.now(), entry)
+            .await
+            .map_err(|e| match e {
+                tongban_store::StoreError::Conflict(_) => {
+                    AppError::conflict("catalog.open_version", "该事项已有正在修订或审核中的版本")
+                }
+                other => other.into(),
+            })
     }
 
     /// Published items for the public, filtered.
@@ -195,12 +329,25 @@ impl App {
         let code = code.trim().to_ascii_uppercase();
         let summary = match self.store.item_by_code(&code).await? {
             Some(s) => Some(s),
-            None => self.public_items(ItemFilter { basic_code: Some(code.clone()), ..ItemFilter::default() }).await?.into_iter().next(),
+            None => self
+                .public_items(ItemFilter {
+                    basic_code: Some(code.clone()),
+                    ..ItemFilter::default()
+                })
+                .await?
+                .into_iter()
+                .next(),
         };
         let not_published = || AppError::not_found("该事项（未发布或已取消的事项不予公开）");
-        let summary = summary.filter(|s| s.status == ItemStatus::Published).ok_or_else(not_published)?;
+        let summary = summary
+            .filter(|s| s.status == ItemStatus::Published)
+            .ok_or_else(not_published)?;
         let version = summary.published_version.ok_or_else(not_published)?;
-        let v = self.store.item_version(summary.id, version).await?.ok_or_else(not_published)?;
+        let v = self
+            .store
+            .item_version(summary.id, version)
+            .await?
+            .ok_or_else(not_published)?;
         Ok((summary, v))
     }
 
@@ -208,7 +355,11 @@ impl App {
     /// reviewers, supervisors and administrators.
     pub async fn staff_items(&self, actor: &Actor) -> Result<Vec<ItemSummary>> {
         let scope = self.scope(actor)?;
-        let filter = ItemFilter { region: scope.region, department_id: scope.department_id, ..ItemFilter::default() };
+        let filter = ItemFilter {
+            region: scope.region,
+            department_id: scope.department_id,
+            ..ItemFilter::default()
+        };
         Ok(self.store.items(&filter).await?)
     }
 
@@ -221,7 +372,14 @@ impl App {
             _ => return Ok(vec![]),
         };
         let mut out = Vec::new();
-        for s in self.store.items(&ItemFilter { region: actor.region.clone(), ..ItemFilter::default() }).await? {
+        for s in self
+            .store
+            .items(&ItemFilter {
+                region: actor.region.clone(),
+                ..ItemFilter::default()
+            })
+            .await?
+        {
             for v in self.store.item_versions(s.id).await? {
                 if v.status == status {
                     out.push((s.clone(), v));
@@ -234,18 +392,35 @@ impl App {
     /// An item with its versions and history, for staff who may see it.
     pub async fn item_detail(&self, actor: &Actor, item_id: i64) -> Result<ItemDetail> {
         let scope = self.scope(actor)?;
-        let summary = self.store.item(item_id).await?.ok_or_else(|| AppError::not_found("事项"))?;
-        let region = tongban_domain::region::RegionCode::parse(&summary.region_code).map_err(AppError::internal)?;
-        let visible = scope.region.as_ref().is_some_and(|r| r.contains(&region)) && scope.department_id.is_none_or(|d| d == summary.department_id);
+        let summary = self
+            .store
+            .item(item_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("事项"))?;
+        let region = tongban_domain::region::RegionCode::parse(&summary.region_code)
+            .map_err(AppError::internal)?;
+        let visible = scope.region.as_ref().is_some_and(|r| r.contains(&region))
+            && scope
+                .department_id
+                .is_none_or(|d| d == summary.department_id);
         if !visible {
             return Err(AppError::forbidden());
         }
         let department = self.department_name(summary.department_id).await?;
-        Ok(ItemDetail { versions: self.store.item_versions(item_id).await?, events: self.store.item_events(item_id).await?, department, summary })
+        Ok(ItemDetail {
+            versions: self.store.item_versions(item_id).await?,
+            events: self.store.item_events(item_id).await?,
+            department,
+            summary,
+        })
     }
 
     pub async fn department_name(&self, id: i64) -> Result<String> {
-        Ok(self.store.department(id).await?.map_or_else(|| format!("部门{id}"), |d| d.name))
+        Ok(self
+            .store
+            .department(id)
+            .await?
+            .map_or_else(|| format!("部门{id}"), |d| d.name))
     }
 
     /// Keeps the search index in step with an item's version in force. A failure to index is
@@ -277,7 +452,11 @@ impl App {
         for summary in listed {
             if let Some(v) = summary.published_version {
                 if let Some(version) = self.store.item_version(summary.id, v).await? {
-                    out.push(Found { summary, item: version.item, snippet: String::new() });
+                    out.push(Found {
+                        summary,
+                        item: version.item,
+                        snippet: String::new(),
+                    });
                 }
             }
         }
@@ -286,7 +465,9 @@ impl App {
             return Ok(out);
         }
         // Until the full-text index is attached, a plain match on names and materials.
-        out.retain(|f| f.item.name.contains(q) || f.item.materials.iter().any(|m| m.name.contains(q)));
+        out.retain(|f| {
+            f.item.name.contains(q) || f.item.materials.iter().any(|m| m.name.contains(q))
+        });
         Ok(out)
     }
 }

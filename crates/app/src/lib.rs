@@ -16,6 +16,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod demo;
+pub mod demo_catalog;
 pub mod error;
 pub mod org;
 pub mod password;

@@ -22,21 +22,25 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 9] = [
         Role::Applicant,
         Role::Agent,
         Role::Clerk,
         Role::Approver,
         Role::DeptHead,
         Role::Supervisor,
+        Role::Legal,
+        Role::Leader,
         Role::Admin,
     ];
-    pub const STAFF: [Role; 6] = [
+    pub const STAFF: [Role; 8] = [
         Role::Agent,
         Role::Clerk,
         Role::Approver,
         Role::DeptHead,
         Role::Supervisor,
+        Role::Legal,
+        Role::Leader,
         Role::Admin,
     ];
 
@@ -240,6 +244,15 @@ mod tests {
         assert!(!me.sees_applicant(8));
         assert!(!me.sees_region(&RegionCode::parse("361200").unwrap()));
         assert!(!actor(Role::Clerk, Some(1), "361200").sees_applicant(8));
+    }
+
+    #[test]
+    fn every_role_round_trips_through_its_stored_name() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::STAFF.len() + 1, Role::ALL.len());
+        assert!(Role::STAFF.iter().all(|r| r.is_staff()));
     }
 
     #[test]

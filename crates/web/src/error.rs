@@ -52,8 +52,21 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let details = self.0.details.into_iter().map(|d| ErrorDetail { field: d.field, code: d.code, message: d.message }).collect();
-        let body = ErrorBody { code: self.0.code.to_string(), message: self.0.message, details };
+        let details = self
+            .0
+            .details
+            .into_iter()
+            .map(|d| ErrorDetail {
+                field: d.field,
+                code: d.code,
+                message: d.message,
+            })
+            .collect();
+        let body = ErrorBody {
+            code: self.0.code.to_string(),
+            message: self.0.message,
+            details,
+        };
         (status(self.0.kind), Json(body)).into_response()
     }
 }

@@ -971,3 +971,149 @@ async fn one_address_is_throttled_on_failures_only() {
     t.app.clock.advance(Duration::minutes(16));
     t.sign_in("user06").await;
 }
+
+/// A form post carrying the session's token.
+async fn post_with_token(t: &TestApp, path: &str, s: &Session, fields: &[(&str, &str)]) -> Reply {
+    let mut all = fields.to_vec();
+    all.push(("csrf", s.csrf.as_str()));
+    t.post_form(path, Some(s), &all).await
+}
+
+#[tokio::test]
+async fn an_item_goes_through_three_reviews_to_the_public_guide() {
+    let t = TestApp::new().await;
+    t.app.load_shipped_calendar().await.unwrap();
+    let item = tongban_domain::catalog::sample::food_licence();
+    let code = item.implementation_code.to_string();
+    let doc = serde_json::to_string(&item).unwrap();
+
+    let clerk = t.sign_in("scjg.clerk").await;
+    assert_eq!(
+        post_with_token(&t, "/catalog/new", &clerk, &[("document", &doc)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "clerks do not draft items"
+    );
+    let other = t.sign_in("zjj.head").await;
+    assert_eq!(
+        post_with_token(&t, "/catalog/new", &other, &[("document", &doc)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "another department's head may not draft for 市场监管局"
+    );
+
+    let head = t.sign_in("scjg.head").await;
+    let r = post_with_token(&t, "/catalog/new", &head, &[("document", &doc)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let item_url = r
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .trim_end_matches("?ok=1")
+        .to_string();
+    assert_eq!(
+        t.get(&format!("/items/{code}"), None).await.status,
+        StatusCode::NOT_FOUND,
+        "a draft is not public"
+    );
+
+    let act = |s: &Session, action: &'static str, comment: &'static str| {
+        let url = format!("{item_url}/v/1/action");
+        let s = Session {
+            cookie: s.cookie.clone(),
+            csrf: s.csrf.clone(),
+        };
+        let t = &t;
+        async move { post_with_token(t, &url, &s, &[("action", action), ("comment", comment)]).await }
+    };
+    assert_eq!(act(&head, "submit", "").await.status, StatusCode::SEE_OTHER);
+    let leader = t.sign_in("lingdao").await;
+    let early = act(&leader, "approve", "").await;
+    assert!(
+        early.body.contains("初审") && early.body.contains("监察人员"),
+        "the leader cannot do the first review: {}",
+        early.body
+    );
+    let supervisor = t.sign_in("jiancha").await;
+    let queue = t.get("/catalog", Some(&supervisor)).await;
+    assert!(queue.body.contains("待我审核") && queue.body.contains("食品经营许可"));
+    let no_reason = act(&supervisor, "return", "").await;
+    assert!(no_reason.body.contains("须写明理由"));
+    assert_eq!(
+        act(&supervisor, "approve", "要素齐全").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let legal = t.sign_in("fazhi").await;
+    assert_eq!(
+        act(&legal, "approve", "依据合法").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(&leader, "approve", "同意发布").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let guide = t.get(&format!("/items/{code}"), None).await;
+    assert_eq!(guide.status, StatusCode::OK);
+    for text in [
+        "食品经营许可",
+        "经营场所平面布局图",
+        "可容缺后补",
+        "<svg",
+        "现场核查",
+        "清江市卫健委",
+        "不收费",
+        "《中华人民共和国食品安全法》",
+        "承诺期限届满日",
+    ] {
+        assert!(guide.body.contains(text), "the guide lacks {text}");
+    }
+    let api = t.get(&format!("/api/v1/items/{code}"), None).await.json();
+    assert_eq!(api["version"], 1);
+    assert_eq!(api["item"]["committed_limit_days"], 10);
+    let listed = t.get("/api/v1/items?theme=开办企业", None).await.json();
+    assert_eq!(names(&listed, "name"), ["食品经营许可"]);
+
+    let history = t.get(&item_url, Some(&head)).await;
+    for text in [
+        "新建",
+        "提交审核",
+        "审核通过",
+        "要素齐全",
+        "依据合法",
+        "同意发布",
+        "已发布",
+    ] {
+        assert!(history.body.contains(text), "history lacks {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_revision_that_breaks_a_rule_is_refused_field_by_field() {
+    let t = TestApp::new().await;
+    let head = t.sign_in("scjg.head").await;
+    let mut item = tongban_domain::catalog::sample::food_licence();
+    item.committed_limit_days = 30;
+    item.steps[1].lead = false;
+    let r = post_with_token(
+        &t,
+        "/catalog/new",
+        &head,
+        &[("document", &serde_json::to_string(&item).unwrap())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("committed_limit_days") && r.body.contains("不得超过法定时限"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("有且只有一个主办部门"));
+    let garbled = post_with_token(&t, "/catalog/new", &head, &[("document", "{\"name\": ")]).await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(garbled.body.contains("事项文档第1行"));
+}

@@ -10,6 +10,7 @@ use crate::AppState;
 
 mod accounts;
 mod calendar;
+mod items;
 mod org;
 
 #[derive(OpenApi)]
@@ -19,7 +20,8 @@ mod org;
         (name = "accounts", description = "登录、注册、本人信息、号码校验"),
         (name = "organisation", description = "区划、部门、大厅、窗口、岗位、人员"),
         (name = "audit", description = "审计链与模拟时钟"),
-        (name = "calendar", description = "法定工作日计算")
+        (name = "calendar", description = "法定工作日计算"),
+        (name = "catalog", description = "事项目录与办事指南")
     )
 )]
 struct ApiDoc;
@@ -43,4 +45,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(org::advance_clock))
         .routes(routes!(calendar::due))
         .routes(routes!(calendar::workdays))
+        .routes(routes!(items::list))
+        .routes(routes!(items::get))
 }

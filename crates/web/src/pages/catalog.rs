@@ -38,20 +38,49 @@ pub struct Notice {
     ok: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Query(n): Query<Notice>) -> PageResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Query(n): Query<Notice>,
+) -> PageResult<Response> {
     super::staff_only(&who)?;
     let app = &state.app;
-    let departments: HashMap<i64, String> = app.store.departments(None).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let departments: HashMap<i64, String> = app
+        .store
+        .departments(None)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
     let items = app
         .staff_items(&who.actor)
         .await?
         .into_iter()
         .map(|i| {
-            let published = i.published_version.map_or_else(|| "—".into(), |v| format!("第{v}版"));
-            (i.id, i.name, i.basic_code, departments.get(&i.department_id).cloned().unwrap_or_default(), i.status.label().to_string(), published, format!("第{}版", i.latest_version))
+            let published = i
+                .published_version
+                .map_or_else(|| "—".into(), |v| format!("第{v}版"));
+            (
+                i.id,
+                i.name,
+                i.basic_code,
+                departments
+                    .get(&i.department_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                i.status.label().to_string(),
+                published,
+                format!("第{}版", i.latest_version),
+            )
         })
         .collect();
-    let queue = app.review_queue(&who.actor).await?.into_iter().map(|(s, v)| (s.id, v.item.name, v.version, v.status.label().to_string())).collect();
+    let queue = app
+        .review_queue(&who.actor)
+        .await?
+        .into_iter()
+        .map(|(s, v)| (s.id, v.item.name, v.version, v.status.label().to_string()))
+        .collect();
     let stage = match who.actor.role {
         Role::Supervisor => "初审",
         Role::Legal => "复审",
@@ -102,11 +131,19 @@ fn action_of(a: ItemAction) -> (&'static str, &'static str, bool, bool) {
     (a.as_str(), a.label(), a.needs_reason(), false)
 }
 
-async fn item_page(state: &AppState, who: &SignedIn, large: bool, id: i64, notice: Option<String>, error: Option<AppError>) -> PageResult<Response> {
+async fn item_page(
+    state: &AppState,
+    who: &SignedIn,
+    large: bool,
+    id: i64,
+    notice: Option<String>,
+    error: Option<AppError>,
+) -> PageResult<Response> {
     let app = &state.app;
     let d = app.item_detail(&who.actor, id).await?;
     let role = who.actor.role;
-    let drafter = may_draft(role) && (!role.is_departmental() || who.actor.department_id == Some(d.summary.department_id));
+    let drafter = may_draft(role)
+        && (!role.is_departmental() || who.actor.department_id == Some(d.summary.department_id));
     let open = d.open().map(|v| {
         let mut actions = Vec::new();
         if v.status == ItemStatus::Draft && drafter {
@@ -116,15 +153,31 @@ async fn item_page(state: &AppState, who: &SignedIn, large: bool, id: i64, notic
             actions.push(action_of(ItemAction::Approve));
             actions.push(action_of(ItemAction::Return));
         }
-        OpenVersion { version: v.version, status: v.status.label().into(), editable: v.status.editable() && drafter, actions }
+        OpenVersion {
+            version: v.version,
+            status: v.status.label().into(),
+            editable: v.status.editable() && drafter,
+            actions,
+        }
     });
-    let published = d.summary.published_version.filter(|_| d.summary.status == ItemStatus::Published);
+    let published = d
+        .summary
+        .published_version
+        .filter(|_| d.summary.status == ItemStatus::Published);
     let end_actions = if published.is_some() && who.actor.is_admin() {
-        [ItemAction::Cancel, ItemAction::Transfer, ItemAction::Delegate].into_iter().map(|a| (a.as_str(), a.label())).collect()
+        [
+            ItemAction::Cancel,
+            ItemAction::Transfer,
+            ItemAction::Delegate,
+        ]
+        .into_iter()
+        .map(|a| (a.as_str(), a.label()))
+        .collect()
     } else {
         vec![]
     };
-    let status_label = |s: Option<&str>| s.and_then(ItemStatus::parse).map_or("—", ItemStatus::label);
+    let status_label =
+        |s: Option<&str>| s.and_then(ItemStatus::parse).map_or("—", ItemStatus::label);
     let page = CatalogItem {
         base: Base::new(&d.summary.name, Some(who), large),
         id,
@@ -137,35 +190,101 @@ async fn item_page(state: &AppState, who: &SignedIn, large: bool, id: i64, notic
         error: error.map(|e| (e.message, e.details)),
         can_new_version: drafter && published.is_some() && d.open().is_none(),
         end_actions,
-        versions: d.versions.iter().map(|v| (v.version, v.status.label().to_string(), format_local(v.created_at), v.published_at.map(format_local).unwrap_or_default())).collect(),
+        versions: d
+            .versions
+            .iter()
+            .map(|v| {
+                (
+                    v.version,
+                    v.status.label().to_string(),
+                    format_local(v.created_at),
+                    v.published_at.map(format_local).unwrap_or_default(),
+                )
+            })
+            .collect(),
         history: d
             .events
             .iter()
             .rev()
             .map(|e| {
-                let at = chrono::DateTime::from_timestamp_millis(e.at).map(format_local).unwrap_or_default();
-                let action = ItemAction::parse(&e.action).map_or_else(|| match e.action.as_str() { "create" => "新建".to_string(), "new_version" => "新建版本".to_string(), other => other.to_string() }, |a| a.label().to_string());
+                let at = chrono::DateTime::from_timestamp_millis(e.at)
+                    .map(format_local)
+                    .unwrap_or_default();
+                let action = ItemAction::parse(&e.action).map_or_else(
+                    || match e.action.as_str() {
+                        "create" => "新建".to_string(),
+                        "new_version" => "新建版本".to_string(),
+                        other => other.to_string(),
+                    },
+                    |a| a.label().to_string(),
+                );
                 let role = Role::parse(&e.role).map_or(e.role.clone(), |r| r.label().to_string());
-                (at, format!("第{}版", e.version), action, format!("{} → {}", status_label(e.from_status.as_deref()), status_label(Some(&e.to_status))), format!("{}（{}）", e.actor, role), e.comment.clone(), e.effective_date.clone().unwrap_or_default())
+                (
+                    at,
+                    format!("第{}版", e.version),
+                    action,
+                    format!(
+                        "{} → {}",
+                        status_label(e.from_status.as_deref()),
+                        status_label(Some(&e.to_status))
+                    ),
+                    format!("{}（{}）", e.actor, role),
+                    e.comment.clone(),
+                    e.effective_date.clone().unwrap_or_default(),
+                )
             })
             .collect(),
         open,
     };
-    let code = page.error.as_ref().map_or(StatusCode::OK, |_| StatusCode::UNPROCESSABLE_ENTITY);
+    let code = page
+        .error
+        .as_ref()
+        .map_or(StatusCode::OK, |_| StatusCode::UNPROCESSABLE_ENTITY);
     Ok((code, views::render(&page)).into_response())
 }
 
-pub async fn item(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Path(id): Path<i64>, Query(n): Query<Notice>) -> PageResult<Response> {
+pub async fn item(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path(id): Path<i64>,
+    Query(n): Query<Notice>,
+) -> PageResult<Response> {
     super::staff_only(&who)?;
-    item_page(&state, &who, large, id, n.ok.map(|_| "已办理。".into()), None).await
+    item_page(
+        &state,
+        &who,
+        large,
+        id,
+        n.ok.map(|_| "已办理。".into()),
+        None,
+    )
+    .await
 }
 
 /// A staff preview of any version's guide (reviewers see what they approve).
-pub async fn preview(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Path((id, version)): Path<(i64, i64)>) -> PageResult<Response> {
+pub async fn preview(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path((id, version)): Path<(i64, i64)>,
+) -> PageResult<Response> {
     super::staff_only(&who)?;
     let d = state.app.item_detail(&who.actor, id).await?;
-    let v = d.versions.into_iter().find(|v| v.version == version).ok_or_else(|| PageError(AppError::not_found("事项版本")))?;
-    super::items::render_guide(&state, Some(&who), large, &d.summary.implementation_code, v, false).await
+    let v = d
+        .versions
+        .into_iter()
+        .find(|v| v.version == version)
+        .ok_or_else(|| PageError(AppError::not_found("事项版本")))?;
+    super::items::render_guide(
+        &state,
+        Some(&who),
+        large,
+        &d.summary.implementation_code,
+        v,
+        false,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -178,20 +297,40 @@ pub struct ActionForm {
 }
 
 fn back(id: i64) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/catalog/{id}?ok=1"))]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/catalog/{id}?ok=1"))],
+    )
+        .into_response()
 }
 
-pub async fn act(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Path((id, version)): Path<(i64, i64)>, PageForm(f): PageForm<ActionForm>) -> PageResult<Response> {
-    let action = ItemAction::parse(&f.action).ok_or_else(|| PageError(AppError::invalid("catalog.action", "未知的操作")))?;
+pub async fn act(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path((id, version)): Path<(i64, i64)>,
+    PageForm(f): PageForm<ActionForm>,
+) -> PageResult<Response> {
+    let action = ItemAction::parse(&f.action)
+        .ok_or_else(|| PageError(AppError::invalid("catalog.action", "未知的操作")))?;
     let date = (!f.effective_date.trim().is_empty()).then_some(f.effective_date.as_str());
-    match state.app.item_action(&who.actor, id, version, action, &f.comment, date).await {
+    match state
+        .app
+        .item_action(&who.actor, id, version, action, &f.comment, date)
+        .await
+    {
         Ok(_) => Ok(back(id)),
         Err(e) if e.kind == Kind::Forbidden && e.code == "auth.forbidden" => Err(PageError(e)),
         Err(e) => item_page(&state, &who, large, id, None, Some(e)).await,
     }
 }
 
-pub async fn new_version(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn new_version(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
     match state.app.new_item_version(&who.actor, id).await {
         Ok(_) => Ok(back(id)),
         Err(e) if e.kind == Kind::Forbidden => Err(PageError(e)),
@@ -215,11 +354,23 @@ fn pretty(item: &Item) -> String {
     serde_json::to_string_pretty(item).unwrap_or_default()
 }
 
-pub async fn edit(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Path((id, version)): Path<(i64, i64)>) -> PageResult<Response> {
+pub async fn edit(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path((id, version)): Path<(i64, i64)>,
+) -> PageResult<Response> {
     let d = state.app.item_detail(&who.actor, id).await?;
-    let v = d.versions.iter().find(|v| v.version == version).ok_or_else(|| PageError(AppError::not_found("事项版本")))?;
+    let v = d
+        .versions
+        .iter()
+        .find(|v| v.version == version)
+        .ok_or_else(|| PageError(AppError::not_found("事项版本")))?;
     if !v.status.editable() {
-        return Err(PageError(AppError::conflict("catalog.not_draft", "只有草稿可以编辑")));
+        return Err(PageError(AppError::conflict(
+            "catalog.not_draft",
+            "只有草稿可以编辑",
+        )));
     }
     let page = CatalogEdit {
         base: Base::new("编辑事项", Some(&who), large),
@@ -239,10 +390,21 @@ pub struct DocumentForm {
 }
 
 fn parse_document(text: &str) -> Result<Item, AppError> {
-    serde_json::from_str(text).map_err(|e| AppError::invalid("catalog.document", format!("事项文档第{}行第{}列有误：{e}", e.line(), e.column())))
+    serde_json::from_str(text).map_err(|e| {
+        AppError::invalid(
+            "catalog.document",
+            format!("事项文档第{}行第{}列有误：{e}", e.line(), e.column()),
+        )
+    })
 }
 
-pub async fn save(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, Path((id, version)): Path<(i64, i64)>, PageForm(f): PageForm<DocumentForm>) -> PageResult<Response> {
+pub async fn save(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path((id, version)): Path<(i64, i64)>,
+    PageForm(f): PageForm<DocumentForm>,
+) -> PageResult<Response> {
     let result = match parse_document(&f.document) {
         Ok(item) => state.app.save_item(&who.actor, id, version, &item).await,
         Err(e) => Err(e),
@@ -289,7 +451,12 @@ pub async fn new_page(Auth(who): Auth, LargeText(large): LargeText) -> PageResul
     Ok(views::render(&page))
 }
 
-pub async fn create(State(state): State<AppState>, Auth(who): Auth, LargeText(large): LargeText, PageForm(f): PageForm<DocumentForm>) -> PageResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(f): PageForm<DocumentForm>,
+) -> PageResult<Response> {
     let result = match parse_document(&f.document) {
         Ok(item) => state.app.create_item(&who.actor, &item).await,
         Err(e) => Err(e),

@@ -62,7 +62,12 @@ fn limit_text(item: &Item) -> String {
     }
 }
 
-pub async fn browse(State(state): State<AppState>, viewer: Viewer, LargeText(large): LargeText, Query(b): Query<Browse>) -> PageResult<Response> {
+pub async fn browse(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    Query(b): Query<Browse>,
+) -> PageResult<Response> {
     let app = &state.app;
     let filter = ItemFilter {
         department_id: b.department.parse().ok(),
@@ -72,14 +77,23 @@ pub async fn browse(State(state): State<AppState>, viewer: Viewer, LargeText(lar
         ..ItemFilter::default()
     };
     let found = app.find_items(&b.q, filter).await?;
-    let departments: HashMap<i64, String> = app.store.departments(None).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let departments: HashMap<i64, String> = app
+        .store
+        .departments(None)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
     let results = found
         .into_iter()
         .map(|f| ResultLine {
             code: f.summary.implementation_code.clone(),
             name: f.item.name.clone(),
             item_type: f.item.item_type.label().into(),
-            department: departments.get(&f.item.department_id).cloned().unwrap_or_default(),
+            department: departments
+                .get(&f.item.department_id)
+                .cloned()
+                .unwrap_or_default(),
             limit: limit_text(&f.item),
             depth: i64::from(f.item.online_depth),
             visits: f.item.max_visits,
@@ -125,9 +139,23 @@ pub struct GuideQuery {
     print: Option<String>,
 }
 
-pub async fn guide(State(state): State<AppState>, viewer: Viewer, LargeText(large): LargeText, Path(code): Path<String>, Query(q): Query<GuideQuery>) -> PageResult<Response> {
+pub async fn guide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    Path(code): Path<String>,
+    Query(q): Query<GuideQuery>,
+) -> PageResult<Response> {
     let (summary, version) = state.app.public_item(&code).await?;
-    render_guide(&state, viewer.signed_in(), large, &summary.implementation_code, version, q.print.is_some()).await
+    render_guide(
+        &state,
+        viewer.signed_in(),
+        large,
+        &summary.implementation_code,
+        version,
+        q.print.is_some(),
+    )
+    .await
 }
 
 /// Renders the guide of one version: the public one, or a draft previewed by its reviewers.
@@ -142,7 +170,9 @@ pub(super) async fn render_guide(
     let app = &state.app;
     let item = version.item;
     let mut names: HashMap<i64, String> = HashMap::new();
-    for id in std::iter::once(item.department_id).chain(item.steps.iter().filter_map(|s| s.department_id)) {
+    for id in
+        std::iter::once(item.department_id).chain(item.steps.iter().filter_map(|s| s.department_id))
+    {
         if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
             e.insert(app.department_name(id).await?);
         }
@@ -155,7 +185,11 @@ pub(super) async fn render_guide(
         .map(|s| {
             let mut note = Vec::new();
             if s.parallel_group.is_some() {
-                note.push(if s.lead { "并联·主办" } else { "并联·协办" });
+                note.push(if s.lead {
+                    "并联·主办"
+                } else {
+                    "并联·协办"
+                });
             }
             if s.deemed_approval {
                 note.push("超时默认");
@@ -163,17 +197,39 @@ pub(super) async fn render_guide(
             if s.kind == StepKind::Intake {
                 note.push("一次性告知所缺材料");
             }
-            let limit = if s.limit_days == 0 { "当场".to_string() } else { format!("{}个工作日", s.limit_days) };
-            (s.name.clone(), s.post.clone(), name_of(s.department_id.unwrap_or(item.department_id)), limit, note.join("，"))
+            let limit = if s.limit_days == 0 {
+                "当场".to_string()
+            } else {
+                format!("{}个工作日", s.limit_days)
+            };
+            (
+                s.name.clone(),
+                s.post.clone(),
+                name_of(s.department_id.unwrap_or(item.department_id)),
+                limit,
+                note.join("，"),
+            )
         })
         .collect();
-    let fees = item.fees.iter().map(|f| (f.name.clone(), f.basis.clone(), catalog::yuan(f.amount_fen))).collect();
+    let fees = item
+        .fees
+        .iter()
+        .map(|f| (f.name.clone(), f.basis.clone(), catalog::yuan(f.amount_fen)))
+        .collect();
     // "If accepted today": the same clock and explanation every deadline uses.
     let due = match WorkingDays::new(item.committed_limit_days) {
         Ok(days) => {
             let today = tongban_domain::time::local_date(app.now());
             match app.calendar().await {
-                Ok(cal) => cal.explain_due(today, days, Counting::NextWorkingDay).ok().map(|e| (e.due_date.to_string(), e.lines.into_iter().map(|l| l.text).collect())),
+                Ok(cal) => cal
+                    .explain_due(today, days, Counting::NextWorkingDay)
+                    .ok()
+                    .map(|e| {
+                        (
+                            e.due_date.to_string(),
+                            e.lines.into_iter().map(|l| l.text).collect(),
+                        )
+                    }),
                 Err(_) => None,
             }
         }
@@ -184,7 +240,10 @@ pub(super) async fn render_guide(
         code: code.to_string(),
         department: name_of(item.department_id),
         version: version.version,
-        published_at: version.published_at.map(|t| tongban_domain::time::local_date(t).to_string()).unwrap_or_default(),
+        published_at: version
+            .published_at
+            .map(|t| tongban_domain::time::local_date(t).to_string())
+            .unwrap_or_default(),
         flowchart,
         steps,
         fees,
@@ -203,7 +262,18 @@ pub async fn file(State(state): State<AppState>, Path(hash): Path<String>) -> Re
     match state.app.store.file(&hash).await {
         Ok(Some(f)) => {
             let disposition = format!("attachment; filename*=UTF-8''{}", percent(&f.name));
-            ([(header::CONTENT_TYPE, f.content_type), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "public, max-age=31536000, immutable".into())], f.content).into_response()
+            (
+                [
+                    (header::CONTENT_TYPE, f.content_type),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (
+                        header::CACHE_CONTROL,
+                        "public, max-age=31536000, immutable".into(),
+                    ),
+                ],
+                f.content,
+            )
+                .into_response()
         }
         Ok(None) => (StatusCode::NOT_FOUND, "未找到该文件").into_response(),
         Err(e) => crate::error::PageError(e.into()).into_response(),
@@ -213,6 +283,12 @@ pub async fn file(State(state): State<AppState>, Path(hash): Path<String>) -> Re
 /// RFC 5987 encoding of a file name.
 fn percent(name: &str) -> String {
     name.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

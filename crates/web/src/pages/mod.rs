@@ -43,7 +43,10 @@ pub fn router() -> Router<AppState> {
         .route("/catalog/{id}", get(catalog::item))
         .route("/catalog/{id}/new-version", post(catalog::new_version))
         .route("/catalog/{id}/v/{version}", get(catalog::preview))
-        .route("/catalog/{id}/v/{version}/edit", get(catalog::edit).post(catalog::save))
+        .route(
+            "/catalog/{id}/v/{version}/edit",
+            get(catalog::edit).post(catalog::save),
+        )
         .route("/catalog/{id}/v/{version}/action", post(catalog::act))
         .route("/admin/calendar", get(calendar::admin))
         .route("/admin/calendar/day", post(calendar::set_day))
