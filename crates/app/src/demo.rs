@@ -370,3 +370,109 @@ impl App {
         Ok(accounts)
     }
 }
+
+/// Demo materials that get a blank template to download: the application forms.
+fn wants_template(material_name: &str) -> bool {
+    material_name.contains("申请书")
+        || material_name.contains("申请表")
+        || material_name.contains("登记表")
+}
+
+/// A printable blank form for a material, as a small HTML page.
+fn blank_form(item: &str, material: &str) -> Vec<u8> {
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{material}</title>\
+         <body style=\"font-family:sans-serif;max-width:40em;margin:2em auto\"><h1>{material}</h1>\
+         <p>事项：{item}</p><table border=\"1\" cellpadding=\"8\" style=\"border-collapse:collapse;width:100%\">\
+         <tr><td>申请人（单位）名称</td><td></td></tr><tr><td>证件号码</td><td></td></tr>\
+         <tr><td>联系电话</td><td></td></tr><tr><td>申请事项说明</td><td style=\"height:8em\"></td></tr>\
+         <tr><td>申请人签名（盖章）</td><td>　　　　年　　月　　日</td></tr></table></body></html>"
+    )
+    .into_bytes()
+}
+
+impl App {
+    /// Loads the demo catalog: each item drafted by its department's head, given blank forms
+    /// for its application materials, and taken through the three reviews with comments, so
+    /// the demo has a history. The last two stay in review for trying the reviews out.
+    pub async fn load_demo_catalog(&self) -> Result<usize> {
+        use tongban_domain::catalog::ItemAction;
+        let departments = self.store.departments(None).await?;
+        let dept_id = |short: &str| {
+            DEPARTMENTS
+                .iter()
+                .find(|(s, _)| *s == short)
+                .and_then(|(_, name)| departments.iter().find(|d| d.name == *name))
+                .map(|d| d.id)
+        };
+        let mut items = crate::demo_catalog::demo_items(&dept_id).map_err(AppError::internal)?;
+        let actor = |login: String| async move {
+            let user = self
+                .store
+                .user_by_login(&login)
+                .await?
+                .ok_or_else(|| AppError::internal(format!("demo account {login} missing")))?;
+            Ok::<_, AppError>(crate::accounts::actor_of(&user))
+        };
+        let (first, second, last) = (
+            actor("jiancha".into()).await?,
+            actor("fazhi".into()).await?,
+            actor("lingdao".into()).await?,
+        );
+        let total = items.len();
+        for (n, item) in items.iter_mut().enumerate() {
+            let short = DEPARTMENTS
+                .iter()
+                .find(|(s, _)| dept_id(s) == Some(item.department_id))
+                .map(|(s, _)| *s)
+                .unwrap_or("scjg");
+            let head = actor(format!("{short}.head")).await?;
+            for m in item
+                .materials
+                .iter_mut()
+                .filter(|m| wants_template(&m.name))
+            {
+                let entry =
+                    self.system_entry("file.put", String::new(), format!("演示：{} 空表", m.name));
+                let hash = self
+                    .store
+                    .put_file(
+                        &format!("{}（空表）.html", m.name),
+                        "text/html; charset=utf-8",
+                        &blank_form(&item.name, &m.name),
+                        self.now(),
+                        entry,
+                    )
+                    .await?;
+                m.template_file = Some(hash);
+            }
+            let id = self.create_item(&head, item).await?;
+            self.item_action(&head, id, 1, ItemAction::Submit, "申报事项，请审核", None)
+                .await?;
+            if n + 2 >= total {
+                continue;
+            }
+            self.item_action(
+                &first,
+                id,
+                1,
+                ItemAction::Approve,
+                "要素齐全，同意提交复审",
+                None,
+            )
+            .await?;
+            self.item_action(
+                &second,
+                id,
+                1,
+                ItemAction::Approve,
+                "设定依据合法有效",
+                None,
+            )
+            .await?;
+            self.item_action(&last, id, 1, ItemAction::Approve, "同意发布", None)
+                .await?;
+        }
+        Ok(total)
+    }
+}

@@ -229,19 +229,18 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 Clock::System
             };
             let app = Arc::new(App::new(store, clock).await.map_err(|e| e.to_string())?);
-            if demo
-                && app
-                    .store
-                    .regions(None)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .is_empty()
-            {
-                print_demo(&app.load_demo().await.map_err(|e| e.to_string())?);
-            }
             app.load_shipped_calendar()
                 .await
                 .map_err(|e| e.to_string())?;
+            let empty = app
+                .store
+                .regions(None)
+                .await
+                .map_err(|e| e.to_string())?
+                .is_empty();
+            if demo && empty {
+                load_demo_city(&app).await?;
+            }
             let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
                 .install_recorder()
                 .ok();
@@ -277,11 +276,10 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             let app = App::new(store, Clock::System)
                 .await
                 .map_err(|e| e.to_string())?;
-            let accounts = app.load_demo().await.map_err(|e| e.to_string())?;
             app.load_shipped_calendar()
                 .await
                 .map_err(|e| e.to_string())?;
-            print_demo(&accounts);
+            load_demo_city(&app).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
@@ -318,6 +316,15 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
         }
         Command::Validate { .. } | Command::Openapi => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The demo city, its catalog, and the sign-ins printed for whoever is trying it.
+async fn load_demo_city(app: &App) -> Result<(), String> {
+    let accounts = app.load_demo().await.map_err(|e| e.to_string())?;
+    let items = app.load_demo_catalog().await.map_err(|e| e.to_string())?;
+    print_demo(&accounts);
+    println!("演示事项目录已载入：{items} 个事项（其中 2 个待审核）");
+    Ok(())
 }
 
 fn print_demo(accounts: &[tongban_app::demo::DemoAccount]) {
