@@ -189,7 +189,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             insert_event!(tx, id, 1i64, None::<&str>, "draft", event, now);
-            audit!(self, tx, AuditEntry { target: format!("item:{id}"), ..audit });
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("item:{id}"),
+                    ..audit
+                }
+            );
             id
         }))
     }
@@ -227,7 +234,12 @@ impl Store {
             .bind(item.item_type.prefix())
             .bind(i64::from(item.online_depth))
             .bind(themes(item))
-            .bind(serde_json::to_value(item.service_object).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+            .bind(
+                serde_json::to_value(item.service_object)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            )
             .bind(millis(now))
             .bind(item_id)
             .execute(&mut *tx)
@@ -266,7 +278,9 @@ impl Store {
             .await?
             .rows_affected();
             if done != 1 {
-                return Err(StoreError::Conflict("item version changed meanwhile".into()));
+                return Err(StoreError::Conflict(
+                    "item version changed meanwhile".into(),
+                ));
             }
             if to == ItemStatus::Published {
                 sqlx::query(
@@ -277,12 +291,15 @@ impl Store {
                 .bind(version)
                 .execute(&mut *tx)
                 .await?;
-                let doc: String = sqlx::query_scalar("SELECT document FROM item_versions WHERE item_id = $1 AND version = $2")
-                    .bind(item_id)
-                    .bind(version)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let item: Item = serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let doc: String = sqlx::query_scalar(
+                    "SELECT document FROM item_versions WHERE item_id = $1 AND version = $2",
+                )
+                .bind(item_id)
+                .bind(version)
+                .fetch_one(&mut *tx)
+                .await?;
+                let item: Item =
+                    serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 sqlx::query(
                     "UPDATE items SET status = 'published', published_version = $1, name = $2,
                         item_type = $3, online_depth = $4, themes = $5, service_object = $6,
@@ -294,7 +311,12 @@ impl Store {
                 .bind(item.item_type.prefix())
                 .bind(i64::from(item.online_depth))
                 .bind(themes(&item))
-                .bind(serde_json::to_value(item.service_object).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+                .bind(
+                    serde_json::to_value(item.service_object)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                )
                 .bind(item.department_id)
                 .bind(millis(now))
                 .bind(item_id)
@@ -317,7 +339,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            insert_event!(tx, item_id, version, Some(from.as_str()), to.as_str(), event, now);
+            insert_event!(
+                tx,
+                item_id,
+                version,
+                Some(from.as_str()),
+                to.as_str(),
+                event,
+                now
+            );
             audit!(self, tx, audit);
         });
         Ok(())
@@ -379,12 +409,18 @@ impl Store {
 
     pub async fn item(&self, id: i64) -> Result<Option<ItemSummary>> {
         let sql = format!("{SUMMARY} WHERE id = $1");
-        Ok(read!(self, |db| sqlx::query_as(&sql).bind(id).fetch_optional(db).await?))
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(db)
+            .await?))
     }
 
     pub async fn item_by_code(&self, implementation_code: &str) -> Result<Option<ItemSummary>> {
         let sql = format!("{SUMMARY} WHERE implementation_code = $1");
-        Ok(read!(self, |db| sqlx::query_as(&sql).bind(implementation_code).fetch_optional(db).await?))
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(implementation_code)
+            .fetch_optional(db)
+            .await?))
     }
 
     pub async fn items(&self, f: &ItemFilter) -> Result<Vec<ItemSummary>> {
@@ -419,14 +455,20 @@ impl Store {
 
     pub async fn item_version(&self, item_id: i64, version: i64) -> Result<Option<ItemVersion>> {
         let sql = format!("{VERSION} WHERE item_id = $1 AND version = $2");
-        let row: Option<VersionRow> =
-            read!(self, |db| sqlx::query_as(&sql).bind(item_id).bind(version).fetch_optional(db).await?);
+        let row: Option<VersionRow> = read!(self, |db| sqlx::query_as(&sql)
+            .bind(item_id)
+            .bind(version)
+            .fetch_optional(db)
+            .await?);
         row.map(ItemVersion::try_from).transpose()
     }
 
     pub async fn item_versions(&self, item_id: i64) -> Result<Vec<ItemVersion>> {
         let sql = format!("{VERSION} WHERE item_id = $1 ORDER BY version DESC");
-        let rows: Vec<VersionRow> = read!(self, |db| sqlx::query_as(&sql).bind(item_id).fetch_all(db).await?);
+        let rows: Vec<VersionRow> = read!(self, |db| sqlx::query_as(&sql)
+            .bind(item_id)
+            .fetch_all(db)
+            .await?);
         rows.into_iter().map(ItemVersion::try_from).collect()
     }
 
@@ -438,7 +480,12 @@ impl Store {
              ORDER BY item_id"
         );
         let rows: Vec<VersionRow> = read!(self, |db| sqlx::query_as(&sql).fetch_all(db).await?);
-        let summaries = self.items(&ItemFilter { status: Some(ItemStatus::Published), ..ItemFilter::default() }).await?;
+        let summaries = self
+            .items(&ItemFilter {
+                status: Some(ItemStatus::Published),
+                ..ItemFilter::default()
+            })
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let v = ItemVersion::try_from(row)?;
@@ -486,21 +533,33 @@ impl Store {
             .bind(millis(now))
             .execute(&mut *tx)
             .await?;
-            audit!(self, tx, AuditEntry { target: format!("file:{hash}"), ..audit });
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("file:{hash}"),
+                    ..audit
+                }
+            );
         });
         Ok(hash)
     }
 
     pub async fn file(&self, hash: &str) -> Result<Option<StoredFile>> {
         Ok(read!(self, |db| {
-            sqlx::query_as("SELECT hash, name, content_type, size, content FROM files WHERE hash = $1")
-                .bind(hash)
-                .fetch_optional(db)
-                .await?
+            sqlx::query_as(
+                "SELECT hash, name, content_type, size, content FROM files WHERE hash = $1",
+            )
+            .bind(hash)
+            .fetch_optional(db)
+            .await?
         }))
     }
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

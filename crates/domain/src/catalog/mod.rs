@@ -4,8 +4,8 @@
 
 mod codes;
 mod consistency;
-mod lifecycle;
 pub mod flowchart;
+mod lifecycle;
 pub mod sample;
 
 pub use codes::{BasicCode, ImplementationCode};
