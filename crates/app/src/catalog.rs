@@ -64,6 +64,18 @@ impl ItemDetail {
     }
 }
 
+/// The history entry for something `actor` did to an item.
+pub(crate) fn item_event_of(actor: &Actor, action: &str, comment: &str) -> ItemEventNew {
+    ItemEventNew {
+        action: action.into(),
+        actor_id: Some(actor.user_id),
+        actor: actor.name.clone(),
+        role: actor.role.as_str().into(),
+        comment: comment.trim().into(),
+        effective_date: None,
+    }
+}
+
 impl App {
     fn item_event(
         &self,
@@ -73,12 +85,8 @@ impl App {
         effective_date: Option<String>,
     ) -> ItemEventNew {
         ItemEventNew {
-            action: action.into(),
-            actor_id: Some(actor.user_id),
-            actor: actor.name.clone(),
-            role: actor.role.as_str().into(),
-            comment: comment.trim().into(),
             effective_date,
+            ..item_event_of(actor, action, comment)
         }
     }
 
@@ -101,7 +109,7 @@ impl App {
 
     /// The rules an item must keep, plus 上下对应 with the published items of higher levels
     /// that share its basic code.
-    async fn check_item(&self, item: &Item) -> Result<()> {
+    pub(crate) async fn check_item(&self, item: &Item) -> Result<()> {
         let mut issues = item.check();
         if self.store.region(&item.region).await?.is_none() {
             issues.push(Issue {

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_io;
 pub mod clock;
 pub mod demo;
 pub mod demo_catalog;

@@ -134,8 +134,42 @@ fn json(item: &Item) -> Result<String> {
     serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+const INSERT_ITEM: &str = "INSERT INTO items (implementation_code, basic_code, name, item_type,
+        department_id, region_code, level, service_object, online_depth, themes, status,
+        published_version, latest_version, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', NULL, 1, $11) RETURNING id";
+
+const INSERT_VERSION: &str =
+    "INSERT INTO item_versions (item_id, version, status, document, created_at, created_by)
+    VALUES ($1, $2, 'draft', $3, $4, $5)";
+
+const OPEN_VERSIONS: &str = "SELECT COUNT(*) FROM item_versions WHERE item_id = $1
+    AND status IN ('draft', 'first_review', 'second_review', 'final_review')";
+
+fn service_object(item: &Item) -> String {
+    serde_json::to_value(item.service_object)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn themes(item: &Item) -> String {
     format!("|{}|", item.themes.join("|"))
+}
+
+/// What an import does to one item.
+#[derive(Debug, Clone)]
+pub enum ImportOp {
+    /// A new item, drafted as version 1.
+    Create(Item),
+    /// The item's open draft takes the imported content.
+    ReplaceDraft {
+        item_id: i64,
+        version: i64,
+        item: Item,
+    },
+    /// A published item gets a new draft version with the imported content.
+    NewVersion { item_id: i64, item: Item },
 }
 
 /// A stored file.
@@ -159,35 +193,28 @@ impl Store {
     ) -> Result<i64> {
         let doc = json(item)?;
         Ok(write!(self, |tx| {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO items (implementation_code, basic_code, name, item_type, department_id,
-                    region_code, level, service_object, online_depth, themes, status,
-                    published_version, latest_version, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', NULL, 1, $11) RETURNING id",
-            )
-            .bind(item.implementation_code.as_str())
-            .bind(item.basic_code.as_str())
-            .bind(&item.name)
-            .bind(item.item_type.prefix())
-            .bind(item.department_id)
-            .bind(item.region.as_str())
-            .bind(item.level.as_str())
-            .bind(serde_json::to_value(item.service_object).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
-            .bind(i64::from(item.online_depth))
-            .bind(themes(item))
-            .bind(millis(now))
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO item_versions (item_id, version, status, document, created_at, created_by)
-                 VALUES ($1, 1, 'draft', $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(&doc)
-            .bind(millis(now))
-            .bind(&event.actor)
-            .execute(&mut *tx)
-            .await?;
+            let id: i64 = sqlx::query_scalar(INSERT_ITEM)
+                .bind(item.implementation_code.as_str())
+                .bind(item.basic_code.as_str())
+                .bind(&item.name)
+                .bind(item.item_type.prefix())
+                .bind(item.department_id)
+                .bind(item.region.as_str())
+                .bind(item.level.as_str())
+                .bind(service_object(item))
+                .bind(i64::from(item.online_depth))
+                .bind(themes(item))
+                .bind(millis(now))
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(INSERT_VERSION)
+                .bind(id)
+                .bind(1i64)
+                .bind(&doc)
+                .bind(millis(now))
+                .bind(&event.actor)
+                .execute(&mut *tx)
+                .await?;
             insert_event!(tx, id, 1i64, None::<&str>, "draft", event, now);
             audit!(
                 self,
@@ -364,13 +391,10 @@ impl Store {
         audit: AuditEntry,
     ) -> Result<i64> {
         Ok(write!(self, |tx| {
-            let open: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM item_versions WHERE item_id = $1
-                 AND status IN ('draft', 'first_review', 'second_review', 'final_review')",
-            )
-            .bind(item_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let open: i64 = sqlx::query_scalar(OPEN_VERSIONS)
+                .bind(item_id)
+                .fetch_one(&mut *tx)
+                .await?;
             if open > 0 {
                 return Err(StoreError::Conflict("an open version exists".into()));
             }
@@ -405,6 +429,94 @@ impl Store {
             audit!(self, tx, audit);
             version
         }))
+    }
+
+    /// Applies a whole import in one transaction: every item is created, replaces its draft or
+    /// opens a new version, or nothing is written at all.
+    pub async fn apply_import(
+        &self,
+        ops: &[ImportOp],
+        event: &ItemEventNew,
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<usize> {
+        write!(self, |tx| {
+            for op in ops {
+                match op {
+                    ImportOp::Create(item) => {
+                        let id: i64 = sqlx::query_scalar(INSERT_ITEM)
+                            .bind(item.implementation_code.as_str())
+                            .bind(item.basic_code.as_str())
+                            .bind(&item.name)
+                            .bind(item.item_type.prefix())
+                            .bind(item.department_id)
+                            .bind(item.region.as_str())
+                            .bind(item.level.as_str())
+                            .bind(service_object(item))
+                            .bind(i64::from(item.online_depth))
+                            .bind(themes(item))
+                            .bind(millis(now))
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        sqlx::query(INSERT_VERSION)
+                            .bind(id)
+                            .bind(1i64)
+                            .bind(json(item)?)
+                            .bind(millis(now))
+                            .bind(&event.actor)
+                            .execute(&mut *tx)
+                            .await?;
+                        insert_event!(tx, id, 1i64, None::<&str>, "draft", event, now);
+                    }
+                    ImportOp::ReplaceDraft {
+                        item_id,
+                        version,
+                        item,
+                    } => {
+                        let done = sqlx::query("UPDATE item_versions SET document = $1 WHERE item_id = $2 AND version = $3 AND status = 'draft'")
+                            .bind(json(item)?)
+                            .bind(item_id)
+                            .bind(version)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                        if done != 1 {
+                            return Err(StoreError::Conflict(format!(
+                                "item {item_id} v{version} is not a draft"
+                            )));
+                        }
+                        insert_event!(tx, *item_id, *version, Some("draft"), "draft", event, now);
+                    }
+                    ImportOp::NewVersion { item_id, item } => {
+                        let open: i64 = sqlx::query_scalar(OPEN_VERSIONS)
+                            .bind(item_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        if open > 0 {
+                            return Err(StoreError::Conflict(format!(
+                                "item {item_id} has an open version"
+                            )));
+                        }
+                        let version: i64 = sqlx::query_scalar("UPDATE items SET latest_version = latest_version + 1, updated_at = $1 WHERE id = $2 RETURNING latest_version")
+                            .bind(millis(now))
+                            .bind(item_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        sqlx::query(INSERT_VERSION)
+                            .bind(item_id)
+                            .bind(version)
+                            .bind(json(item)?)
+                            .bind(millis(now))
+                            .bind(&event.actor)
+                            .execute(&mut *tx)
+                            .await?;
+                        insert_event!(tx, *item_id, version, None::<&str>, "draft", event, now);
+                    }
+                }
+            }
+            audit!(self, tx, audit);
+        });
+        Ok(ops.len())
     }
 
     pub async fn item(&self, id: i64) -> Result<Option<ItemSummary>> {

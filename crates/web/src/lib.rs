@@ -61,8 +61,10 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
         ))
         .layer(axum::middleware::from_fn(pages::count_requests))
         .layer(tower_http::csrf::CsrfLayer::new())
+        // The largest body anywhere is a catalog workbook; extractors keep axum's 2 MiB
+        // default everywhere else.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            2 * 1024 * 1024,
+            20 * 1024 * 1024,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

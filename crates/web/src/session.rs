@@ -92,6 +92,13 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
             .and_then(|v| v.to_str().ok());
         let ok = match header_token {
             Some(t) => t == who.csrf,
+            // A file upload from a plain HTML form cannot set a header, so its token rides in
+            // the form's action URL.
+            None if is_multipart(&parts.headers) => parts
+                .uri
+                .query()
+                .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+                .is_some_and(|pairs| pairs.iter().any(|(k, v)| k == "csrf" && *v == who.csrf)),
             None if is_form(&parts.headers) => {
                 let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
                     return csrf_failure(api);
@@ -111,6 +118,13 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     parts.extensions.insert(Viewer(signed_in));
     parts.extensions.insert(LargeText(large));
     next.run(Request::from_parts(parts, body)).await
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
 fn is_form(headers: &HeaderMap) -> bool {

@@ -1117,3 +1117,125 @@ async fn a_revision_that_breaks_a_rule_is_refused_field_by_field() {
     assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(garbled.body.contains("事项文档第1行"));
 }
+
+/// A multipart upload of one file and a mode, with the session token in the URL as the page's form does.
+async fn upload(t: &TestApp, s: &Session, bytes: &[u8], mode: &str) -> Reply {
+    let boundary = "tongbanboundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\n{mode}\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/catalog/import?csrf={}", s.csrf))
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, &s.cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let res = t.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = to_bytes(res.into_body(), 10 * 1024 * 1024).await.unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn an_import_is_checked_whole_and_a_faulty_one_writes_nothing() {
+    let t = TestApp::new().await;
+    let admin = t.sign_in("admin").await;
+    let names = |id: i64| match id {
+        1 => Some("清江市市场监管局".to_string()),
+        6 => Some("清江市卫健委".to_string()),
+        _ => None,
+    };
+    let good = vec![
+        tongban_exchange::CatalogRow {
+            item: tongban_domain::catalog::sample::food_licence(),
+            status: "草稿".into(),
+            version: 1,
+        },
+        tongban_exchange::CatalogRow {
+            item: tongban_domain::catalog::sample::birth_registration(),
+            status: "草稿".into(),
+            version: 1,
+        },
+    ];
+    let xlsx = tongban_exchange::export_catalog(&good, &names).unwrap();
+
+    let mut broken = good.clone();
+    broken[0].item.committed_limit_days = 99;
+    let bad_xlsx = tongban_exchange::export_catalog(&broken, &names).unwrap();
+    let before = t.app.store.audit_head().await.unwrap().0;
+    let r = upload(&t, &admin, &bad_xlsx, "apply").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("事项!2:承诺时限") && r.body.contains("未写入任何内容"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        t.app.store.audit_head().await.unwrap().0,
+        before,
+        "nothing was written"
+    );
+    assert!(t
+        .app
+        .store
+        .items(&Default::default())
+        .await
+        .unwrap()
+        .is_empty());
+
+    let dry = upload(&t, &admin, &xlsx, "dry_run").await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert!(dry.body.contains("试导入通过") && dry.body.contains("新增 2 项"));
+    assert!(
+        t.app
+            .store
+            .items(&Default::default())
+            .await
+            .unwrap()
+            .is_empty(),
+        "a dry run writes nothing"
+    );
+    let applied = upload(&t, &admin, &xlsx, "apply").await;
+    assert!(applied.body.contains("已导入"), "{}", applied.body);
+    let items = t.app.store.items(&Default::default()).await.unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(
+        items
+            .iter()
+            .all(|i| i.status == tongban_domain::catalog::ItemStatus::Draft),
+        "imported items wait for the three reviews"
+    );
+    let again = upload(&t, &admin, &xlsx, "apply").await;
+    assert!(again.body.contains("更新草稿 2 项"), "{}", again.body);
+
+    let clerk = t.sign_in("scjg.clerk").await;
+    assert_eq!(
+        upload(&t, &clerk, &xlsx, "apply").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let no_token = Session {
+        cookie: admin.cookie.clone(),
+        csrf: "x".into(),
+    };
+    assert_eq!(
+        upload(&t, &no_token, &xlsx, "apply").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let export = t.get("/catalog/export.xlsx", Some(&admin)).await;
+    assert_eq!(export.status, StatusCode::OK);
+}

@@ -478,3 +478,112 @@ pub async fn create(
         }
     }
 }
+
+#[derive(askama::Template)]
+#[template(path = "catalog_import.html")]
+pub struct ImportPage {
+    pub base: Base,
+    pub error: Option<(String, Vec<Detail>)>,
+    pub report: Option<tongban_app::catalog_io::ImportReport>,
+}
+
+pub async fn import_page(Auth(who): Auth, LargeText(large): LargeText) -> PageResult<Response> {
+    if !who.actor.is_admin() {
+        return Err(PageError(AppError::forbidden()));
+    }
+    Ok(views::render(&ImportPage {
+        base: Base::new("Excel 导入", Some(&who), large),
+        error: None,
+        report: None,
+    }))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const MAX_UPLOAD: usize = 20 * 1024 * 1024;
+
+pub async fn import(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    mut form: axum::extract::Multipart,
+) -> PageResult<Response> {
+    let mut bytes = Vec::new();
+    let mut dry_run = true;
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("file") => {
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| {
+                        PageError(AppError::invalid("import.upload", "文件上传不完整，请重试"))
+                    })?
+                    .to_vec()
+            }
+            Some("mode") => dry_run = field.text().await.map_or(true, |m| m != "apply"),
+            _ => {}
+        }
+    }
+    if bytes.is_empty() || bytes.len() > MAX_UPLOAD {
+        return Err(PageError(AppError::invalid(
+            "import.upload",
+            "请选择不超过20MB的 .xlsx 文件",
+        )));
+    }
+    let (code, page) = match state.app.import_catalog(&who.actor, &bytes, dry_run).await {
+        Ok(report) => (
+            StatusCode::OK,
+            ImportPage {
+                base: Base::new("Excel 导入", Some(&who), large),
+                error: None,
+                report: Some(report),
+            },
+        ),
+        Err(e) if e.kind == Kind::Forbidden => return Err(PageError(e)),
+        Err(e) => (
+            status(e.kind),
+            ImportPage {
+                base: Base::new("Excel 导入", Some(&who), large),
+                error: Some((e.message.clone(), e.details.clone())),
+                report: None,
+            },
+        ),
+    };
+    Ok((code, views::render(&page)).into_response())
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        super::items::percent(name)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn export(State(state): State<AppState>, Auth(who): Auth) -> PageResult<Response> {
+    let bytes = state.app.export_catalog(&who.actor).await?;
+    Ok(download(bytes, XLSX, "事项目录.xlsx"))
+}
+
+pub async fn power_list_table(State(state): State<AppState>) -> PageResult<Response> {
+    Ok(download(
+        state.app.power_list(false).await?,
+        XLSX,
+        "权力清单（一表）.xlsx",
+    ))
+}
+
+pub async fn power_list_bundle(State(state): State<AppState>) -> PageResult<Response> {
+    Ok(download(
+        state.app.power_list(true).await?,
+        "application/zip",
+        "权力清单（一表一图一件一盘）.zip",
+    ))
+}

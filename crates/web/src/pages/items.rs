@@ -281,7 +281,7 @@ pub async fn file(State(state): State<AppState>, Path(hash): Path<String>) -> Re
 }
 
 /// RFC 5987 encoding of a file name.
-fn percent(name: &str) -> String {
+pub(super) fn percent(name: &str) -> String {
     name.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._".contains(&b) {

@@ -40,6 +40,15 @@ pub fn router() -> Router<AppState> {
         .route("/files/{hash}", get(items::file))
         .route("/catalog", get(catalog::list))
         .route("/catalog/new", get(catalog::new_page).post(catalog::create))
+        .route(
+            "/catalog/import",
+            get(catalog::import_page)
+                .post(catalog::import)
+                .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024)),
+        )
+        .route("/catalog/export.xlsx", get(catalog::export))
+        .route("/items/power-list.xlsx", get(catalog::power_list_table))
+        .route("/items/power-list.zip", get(catalog::power_list_bundle))
         .route("/catalog/{id}", get(catalog::item))
         .route("/catalog/{id}/new-version", post(catalog::new_version))
         .route("/catalog/{id}/v/{version}", get(catalog::preview))
