@@ -439,8 +439,64 @@ impl App {
         }
     }
 
-    async fn try_reindex_item(&self, _item_id: i64) -> Result<()> {
-        Ok(())
+    async fn try_reindex_item(&self, item_id: i64) -> Result<()> {
+        let summary = self
+            .store
+            .item(item_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("事项"))?;
+        let version = summary
+            .published_version
+            .filter(|_| summary.status == ItemStatus::Published);
+        match version {
+            Some(v) => {
+                let item = self
+                    .store
+                    .item_version(item_id, v)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("事项版本"))?
+                    .item;
+                let doc = self.search_doc(item_id, &item).await?;
+                self.search.upsert(&doc).map_err(AppError::internal)
+            }
+            // Cancelled, transferred or delegated items leave the public search.
+            None => self.search.remove(item_id).map_err(AppError::internal),
+        }
+    }
+
+    async fn search_doc(&self, item_id: i64, item: &Item) -> Result<tongban_search::SearchDoc> {
+        Ok(tongban_search::SearchDoc {
+            item_id,
+            code: item.basic_code.to_string(),
+            name: item.name.clone(),
+            department: self.department_name(item.department_id).await?,
+            item_type: item.item_type.label().into(),
+            service_object: item.service_object.label().into(),
+            themes: item.themes.clone(),
+            online_depth: item.online_depth,
+            materials: item.materials.iter().map(|m| m.name.clone()).collect(),
+            conditions: item.conditions.clone(),
+            faq: item
+                .faq
+                .iter()
+                .map(|f| format!("{} {}", f.question, f.answer))
+                .collect(),
+            basis: item
+                .legal_basis
+                .iter()
+                .map(|b| format!("{}{}", b.title, b.article))
+                .collect(),
+        })
+    }
+
+    /// Rebuilds the search index from the published catalog.
+    pub async fn rebuild_search_index(&self) -> Result<usize> {
+        let mut docs = Vec::new();
+        for (summary, version) in self.store.published_items().await? {
+            docs.push(self.search_doc(summary.id, &version.item).await?);
+        }
+        self.search.replace_all(&docs).map_err(AppError::internal)?;
+        Ok(docs.len())
     }
 }
 
@@ -472,10 +528,17 @@ impl App {
         if q.is_empty() {
             return Ok(out);
         }
-        // Until the full-text index is attached, a plain match on names and materials.
-        out.retain(|f| {
-            f.item.name.contains(q) || f.item.materials.iter().any(|m| m.name.contains(q))
-        });
-        Ok(out)
+        let hits = self.search.search(q, 200).map_err(AppError::internal)?;
+        let mut by_id: std::collections::HashMap<i64, Found> =
+            out.into_iter().map(|f| (f.summary.id, f)).collect();
+        Ok(hits
+            .into_iter()
+            .filter_map(|h| {
+                by_id.remove(&h.item_id).map(|f| Found {
+                    snippet: h.snippet,
+                    ..f
+                })
+            })
+            .collect())
     }
 }

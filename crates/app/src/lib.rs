@@ -32,20 +32,28 @@ pub struct App {
     pub store: Store,
     pub clock: Clock,
     settings: RwLock<Settings>,
+    /// Full-text index of the published catalog. The database is the truth; the index follows
+    /// every publish and is rebuilt from the database at start.
+    search: tongban_search::CatalogIndex,
     /// Sign-in attempts per client address in the current 15-minute window.
     attempts: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
 }
 
 impl App {
-    /// Builds the application over a migrated store and loads its settings.
+    /// Builds the application over a migrated store, loads its settings and indexes the
+    /// published catalog for search.
     pub async fn new(store: Store, clock: Clock) -> Result<App> {
         let settings = Settings::from_pairs(&store.settings().await?)?;
-        Ok(App {
+        let search = tongban_search::CatalogIndex::in_memory().map_err(AppError::internal)?;
+        let app = App {
             store,
             clock,
             settings: RwLock::new(settings),
+            search,
             attempts: Mutex::new(HashMap::new()),
-        })
+        };
+        app.rebuild_search_index().await?;
+        Ok(app)
     }
 
     pub fn now(&self) -> DateTime<Utc> {

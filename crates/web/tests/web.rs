@@ -1239,3 +1239,54 @@ async fn an_import_is_checked_whole_and_a_faulty_one_writes_nothing() {
     let export = t.get("/catalog/export.xlsx", Some(&admin)).await;
     assert_eq!(export.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn citizens_find_items_by_everyday_words() {
+    let t = TestApp::new().await;
+    t.app.load_shipped_calendar().await.unwrap();
+    assert_eq!(t.app.load_demo_catalog().await.unwrap(), 42);
+    let found = t.get("/api/v1/items?q=营业执照", None).await.json();
+    let names = names(&found, "name");
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("企业设立登记"),
+        "{names:?}"
+    );
+    let page = t.get("/items?q=%E5%BC%80%E9%A5%AD%E5%BA%97", None).await;
+    assert!(
+        page.body.contains("食品经营许可"),
+        "开饭店 finds the food licence"
+    );
+    let by_material = t.get("/api/v1/items?q=公司章程", None).await.json();
+    assert!(by_material[0]["snippet"]
+        .as_str()
+        .unwrap()
+        .contains("公司章程"));
+    let nothing = t.get("/api/v1/items?q=%22%3A(", None).await;
+    assert_eq!(
+        nothing.status,
+        StatusCode::OK,
+        "query syntax typed by a person is not an error"
+    );
+    let pending = t
+        .app
+        .store
+        .items(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.published_version.is_none())
+        .count();
+    assert_eq!(
+        pending, 2,
+        "two demo items wait for review and are not public"
+    );
+    let all = t.get("/api/v1/items", None).await.json();
+    assert_eq!(all.as_array().unwrap().len(), 40);
+    let bundle = t.get("/items/power-list.zip", None).await;
+    assert_eq!(bundle.status, StatusCode::OK);
+    assert_eq!(
+        bundle.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/zip"
+    );
+}
