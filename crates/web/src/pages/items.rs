@@ -35,6 +35,8 @@ pub struct ItemsPage {
     pub theme: String,
     pub serves: String,
     pub depth: String,
+    pub level: String,
+    pub levels: Vec<(&'static str, &'static str)>,
     pub departments: Vec<(i64, String)>,
     pub themes: &'static [&'static str],
     pub results: Vec<ResultLine>,
@@ -52,6 +54,8 @@ pub struct Browse {
     serves: String,
     #[serde(default)]
     depth: String,
+    #[serde(default)]
+    level: String,
 }
 
 fn limit_text(item: &Item) -> String {
@@ -74,6 +78,7 @@ pub async fn browse(
         theme: (!b.theme.is_empty()).then(|| b.theme.clone()),
         serves: matches!(b.serves.as_str(), "person" | "company").then(|| b.serves.clone()),
         online_depth: b.depth.parse().ok(),
+        level: tongban_domain::region::Level::parse(&b.level).map(|l| l.as_str().to_string()),
         ..ItemFilter::default()
     };
     let found = app.find_items(&b.q, filter).await?;
@@ -109,6 +114,11 @@ pub async fn browse(
         theme: b.theme,
         serves: b.serves,
         depth: b.depth,
+        level: b.level,
+        levels: tongban_domain::region::Level::ALL
+            .iter()
+            .map(|l| (l.as_str(), l.label()))
+            .collect(),
         departments: department_list,
         themes: catalog::THEMES,
         results,
