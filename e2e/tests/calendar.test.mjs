@@ -43,7 +43,7 @@ test('a typhoon closure entered by an administrator moves the due date', async (
   await page.fill('form[action="/admin/calendar/day"] input[name=date]', '2026-06-03');
   await page.selectOption('select[name=kind]', 'local_closure');
   await page.fill('form[action="/admin/calendar/day"] input[name=name]', '台风停止办公');
-  await Promise.all([page.waitForURL(/ok=1/), page.getByRole('button', { name: '保存' }).click()]);
+  await Promise.all([page.waitForURL(/ok=1/), page.getByRole('button', { name: '保存', exact: true }).click()]);
   assert.match(await page.locator('table').last().innerText(), /台风停止办公/);
   assert.equal(await ask(page, '2026-06-01', 3), '2026-06-05');
   assert.match(await page.locator('[data-testid=explanation]').innerText(), /台风停止办公/);
