@@ -134,6 +134,37 @@ fn json(item: &Item) -> Result<String> {
     serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// Inserts a new item and its first version as a draft inside `$tx`; evaluates to its id.
+macro_rules! insert_item {
+    ($tx:ident, $item:expr, $event:expr, $now:expr) => {{
+        let item: &Item = $item;
+        let id: i64 = sqlx::query_scalar(INSERT_ITEM)
+            .bind(item.implementation_code.as_str())
+            .bind(item.basic_code.as_str())
+            .bind(&item.name)
+            .bind(item.item_type.prefix())
+            .bind(item.department_id)
+            .bind(item.region.as_str())
+            .bind(item.level.as_str())
+            .bind(service_object(item))
+            .bind(i64::from(item.online_depth))
+            .bind(themes(item))
+            .bind(millis($now))
+            .fetch_one(&mut *$tx)
+            .await?;
+        sqlx::query(INSERT_VERSION)
+            .bind(id)
+            .bind(1i64)
+            .bind(json(item)?)
+            .bind(millis($now))
+            .bind(&$event.actor)
+            .execute(&mut *$tx)
+            .await?;
+        insert_event!($tx, id, 1i64, None::<&str>, "draft", $event, $now);
+        id
+    }};
+}
+
 const INSERT_ITEM: &str = "INSERT INTO items (implementation_code, basic_code, name, item_type,
         department_id, region_code, level, service_object, online_depth, themes, status,
         published_version, latest_version, updated_at)
@@ -191,31 +222,8 @@ impl Store {
         now: DateTime<Utc>,
         audit: AuditEntry,
     ) -> Result<i64> {
-        let doc = json(item)?;
         Ok(write!(self, |tx| {
-            let id: i64 = sqlx::query_scalar(INSERT_ITEM)
-                .bind(item.implementation_code.as_str())
-                .bind(item.basic_code.as_str())
-                .bind(&item.name)
-                .bind(item.item_type.prefix())
-                .bind(item.department_id)
-                .bind(item.region.as_str())
-                .bind(item.level.as_str())
-                .bind(service_object(item))
-                .bind(i64::from(item.online_depth))
-                .bind(themes(item))
-                .bind(millis(now))
-                .fetch_one(&mut *tx)
-                .await?;
-            sqlx::query(INSERT_VERSION)
-                .bind(id)
-                .bind(1i64)
-                .bind(&doc)
-                .bind(millis(now))
-                .bind(&event.actor)
-                .execute(&mut *tx)
-                .await?;
-            insert_event!(tx, id, 1i64, None::<&str>, "draft", event, now);
+            let id = insert_item!(tx, item, event, now);
             audit!(
                 self,
                 tx,
@@ -444,29 +452,7 @@ impl Store {
             for op in ops {
                 match op {
                     ImportOp::Create(item) => {
-                        let id: i64 = sqlx::query_scalar(INSERT_ITEM)
-                            .bind(item.implementation_code.as_str())
-                            .bind(item.basic_code.as_str())
-                            .bind(&item.name)
-                            .bind(item.item_type.prefix())
-                            .bind(item.department_id)
-                            .bind(item.region.as_str())
-                            .bind(item.level.as_str())
-                            .bind(service_object(item))
-                            .bind(i64::from(item.online_depth))
-                            .bind(themes(item))
-                            .bind(millis(now))
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        sqlx::query(INSERT_VERSION)
-                            .bind(id)
-                            .bind(1i64)
-                            .bind(json(item)?)
-                            .bind(millis(now))
-                            .bind(&event.actor)
-                            .execute(&mut *tx)
-                            .await?;
-                        insert_event!(tx, id, 1i64, None::<&str>, "draft", event, now);
+                        insert_item!(tx, item, event, now);
                     }
                     ImportOp::ReplaceDraft {
                         item_id,

@@ -4,70 +4,10 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::calendar::{parse_holidays, DayKind, DayRule, YearCalendar, SHIPPED_DATA};
-use tongban_store::{Kind, Options, Store, StoreError};
+use tongban_store::{Store, StoreError};
 
-/// A store under test and a side door to its database for tampering.
-struct TestDb {
-    store: Store,
-    target: String,
-    schema: Option<String>,
-}
-
-impl TestDb {
-    async fn exec_raw(&self, sql: &str) {
-        match self.store.kind() {
-            Kind::Sqlite => {
-                let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&self.target);
-                let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
-                pool.close().await;
-            }
-            Kind::Postgres => {
-                let pool = sqlx::PgPool::connect(&self.target).await.unwrap();
-                let sql = format!(
-                    "SET search_path TO {}; {sql}",
-                    self.schema.as_deref().unwrap()
-                );
-                sqlx::raw_sql(&sql).execute(&pool).await.unwrap();
-                pool.close().await;
-            }
-        }
-    }
-}
-
-fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), rand::random::<u32>())
-}
-
-async fn backends() -> Vec<TestDb> {
-    let mut out = Vec::new();
-    let dir = std::env::temp_dir().join(unique("tongban_store"));
-    let path = dir.join("tongban.db");
-    let store = Store::open(dir.to_str().unwrap(), &Options::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    out.push(TestDb {
-        store,
-        target: path.to_string_lossy().into_owned(),
-        schema: None,
-    });
-    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
-        let schema = unique("t");
-        let opts = Options {
-            pg_schema: Some(schema.clone()),
-            ..Options::default()
-        };
-        let store = Store::open(&url, &opts).await.unwrap();
-        store.migrate().await.unwrap();
-        out.push(TestDb {
-            store,
-            target: url,
-            schema: Some(schema),
-        });
-    }
-    out
-}
+mod common;
+use common::backends;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap()

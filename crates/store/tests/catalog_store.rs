@@ -6,30 +6,16 @@ use tongban_domain::catalog::{sample, ItemStatus};
 use tongban_domain::region::RegionCode;
 use tongban_store::catalog::{ItemEventNew, ItemFilter};
 use tongban_store::org::Region;
-use tongban_store::{Options, Store, StoreError};
+use tongban_store::{Store, StoreError};
 
-fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), rand::random::<u32>())
-}
+mod common;
 
 async fn backends() -> Vec<Store> {
-    let mut out = Vec::new();
-    let dir = std::env::temp_dir().join(unique("tongban_catalog"));
-    let store = Store::open(dir.to_str().unwrap(), &Options::default())
+    common::backends()
         .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    out.push(store);
-    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
-        let opts = Options {
-            pg_schema: Some(unique("t")),
-            ..Options::default()
-        };
-        let store = Store::open(&url, &opts).await.unwrap();
-        store.migrate().await.unwrap();
-        out.push(store);
-    }
-    out
+        .into_iter()
+        .map(|db| db.store)
+        .collect()
 }
 
 fn t0() -> DateTime<Utc> {
