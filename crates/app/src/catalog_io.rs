@@ -11,6 +11,24 @@ use tongban_store::catalog::{ImportOp, ItemFilter};
 use crate::error::{AppError, Detail, Result};
 use crate::App;
 
+/// A workbook carries no files: an item it updates keeps the templates and samples it had,
+/// matched by material key.
+fn keep_files(
+    imported: &mut tongban_domain::catalog::Item,
+    existing: &tongban_domain::catalog::Item,
+) {
+    for m in &mut imported.materials {
+        if let Some(old) = existing.material(&m.key) {
+            m.template_file = m.template_file.take().or_else(|| old.template_file.clone());
+            m.sample_file = m.sample_file.take().or_else(|| old.sample_file.clone());
+        }
+    }
+    imported.result_sample_file = imported
+        .result_sample_file
+        .take()
+        .or_else(|| existing.result_sample_file.clone());
+}
+
 /// What an import did, or (in a dry run) would do.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
@@ -130,7 +148,7 @@ impl App {
         let mut ops = Vec::with_capacity(items.len());
         let mut report = ImportReport::default();
         let mut problems = Vec::new();
-        for item in items {
+        for mut item in items {
             if let Err(e) = self.check_item(&item).await {
                 problems.extend(e.details.into_iter().map(|d| Detail {
                     field: format!("事项 {} · {}", item.implementation_code, d.field),
@@ -172,6 +190,7 @@ impl App {
                         });
                     match open {
                         Some(v) if v.status == ItemStatus::Draft => {
+                            keep_files(&mut item, &v.item);
                             report.replaced_drafts.push(item.name.clone());
                             ops.push(ImportOp::ReplaceDraft {
                                 item_id: existing.id,
@@ -189,6 +208,13 @@ impl App {
                             ),
                         }),
                         None => {
+                            if let Some(p) = existing.published_version {
+                                if let Some(published) =
+                                    self.store.item_version(existing.id, p).await?
+                                {
+                                    keep_files(&mut item, &published.item);
+                                }
+                            }
                             report.new_versions.push(item.name.clone());
                             ops.push(ImportOp::NewVersion {
                                 item_id: existing.id,

@@ -1290,3 +1290,102 @@ async fn citizens_find_items_by_everyday_words() {
         "application/zip"
     );
 }
+
+#[tokio::test]
+async fn re_importing_the_exported_catalog_keeps_its_forms_and_waits_for_review() {
+    let t = TestApp::new().await;
+    t.app.load_shipped_calendar().await.unwrap();
+    t.app.load_demo_catalog().await.unwrap();
+    let admin = t.sign_in("admin").await;
+    let export = t.get("/catalog/export.xlsx", Some(&admin)).await;
+    assert_eq!(export.status, StatusCode::OK);
+    let bytes = {
+        let req = Request::builder()
+            .uri("/catalog/export.xlsx")
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &admin.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let res = t.router.clone().oneshot(req).await.unwrap();
+        to_bytes(res.into_body(), 10 * 1024 * 1024)
+            .await
+            .unwrap()
+            .to_vec()
+    };
+    // Two demo items are still in review: the whole import is refused and names them.
+    let before = t.app.store.audit_head().await.unwrap().0;
+    let r = upload(&t, &admin, &bytes, "apply").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body.matches("审核结束前不能导入修改").count(), 2);
+    assert_eq!(
+        t.app.store.audit_head().await.unwrap().0,
+        before,
+        "nothing was written"
+    );
+
+    // Once they are published, the same workbook opens a new version of every item.
+    let mut reviewers = Vec::new();
+    for login in ["jiancha", "fazhi", "lingdao"] {
+        reviewers.push(tongban_app::accounts::actor_of(
+            &t.app.store.user_by_login(login).await.unwrap().unwrap(),
+        ));
+    }
+    for item in t
+        .app
+        .store
+        .items(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.published_version.is_none())
+    {
+        for who in &reviewers {
+            t.app
+                .item_action(
+                    who,
+                    item.id,
+                    1,
+                    tongban_domain::catalog::ItemAction::Approve,
+                    "同意",
+                    None,
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let r = upload(&t, &admin, &bytes, "apply").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("新建修订版本 42 项"), "{}", r.body);
+    let with_form = t
+        .app
+        .store
+        .published_items()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(_, v)| v.item.materials.iter().any(|m| m.template_file.is_some()))
+        .expect("the demo has blank forms");
+    let draft = t
+        .app
+        .store
+        .item_version(with_form.0.id, 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        draft.status,
+        tongban_domain::catalog::ItemStatus::Draft,
+        "imported changes wait for the three reviews"
+    );
+    let forms = |item: &tongban_domain::catalog::Item| {
+        item.materials
+            .iter()
+            .map(|m| m.template_file.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        forms(&draft.item),
+        forms(&with_form.1.item),
+        "the workbook carries no files; the new version keeps the old ones"
+    );
+}

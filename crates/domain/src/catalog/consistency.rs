@@ -342,6 +342,7 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
     }
     // Parallel groups: declared, contiguous, at least two steps, exactly one lead.
     let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut departments: BTreeMap<&str, HashSet<i64>> = BTreeMap::new();
     let mut previous: Option<&str> = None;
     for (i, s) in item.steps.iter().enumerate() {
         if let Some(g) = s.parallel_group.as_deref() {
@@ -362,14 +363,31 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
                 );
             }
             let entry = seen.entry(g).or_insert((0, 0));
-            entry.0 += 1;
             if s.lead {
                 entry.1 += 1;
             }
+            departments
+                .entry(g)
+                .or_default()
+                .insert(s.department_id.unwrap_or(item.department_id));
         }
         previous = s.parallel_group.as_deref();
     }
+    for (g, depts) in &departments {
+        if let Some(entry) = seen.get_mut(g) {
+            entry.0 = depts.len();
+        }
+    }
+    let mut group_keys = HashSet::new();
     for pg in &item.parallel_groups {
+        if !group_keys.insert(pg.key.as_str()) {
+            issue(
+                out,
+                format!("parallel_groups.{}", pg.key),
+                "catalog.group_key",
+                format!("并联组编号“{}”重复", pg.key),
+            );
+        }
         match seen.get(pg.key.as_str()) {
             None | Some((0 | 1, _)) => issue(
                 out,
@@ -519,6 +537,20 @@ mod tests {
             s.lead = false;
         }
         assert!(codes_of(&item).contains(&"catalog.group_lead"));
+    }
+
+    #[test]
+    fn a_parallel_group_spans_two_departments_under_one_key() {
+        let mut item = sample::food_licence();
+        item.steps[2].department_id = None;
+        assert!(
+            codes_of(&item).contains(&"catalog.group_size"),
+            "two steps of one department are not a joint review"
+        );
+        let mut item = sample::food_licence();
+        let dup = item.parallel_groups[0].clone();
+        item.parallel_groups.push(dup);
+        assert!(codes_of(&item).contains(&"catalog.group_key"));
     }
 
     #[test]
