@@ -379,22 +379,10 @@ impl App {
             Role::Leader => ItemStatus::FinalReview,
             _ => return Ok(vec![]),
         };
-        let mut out = Vec::new();
-        for s in self
+        Ok(self
             .store
-            .items(&ItemFilter {
-                region: actor.region.clone(),
-                ..ItemFilter::default()
-            })
-            .await?
-        {
-            for v in self.store.item_versions(s.id).await? {
-                if v.status == status {
-                    out.push((s.clone(), v));
-                }
-            }
-        }
-        Ok(out)
+            .versions_in_status(status, actor.region.as_ref())
+            .await?)
     }
 
     /// An item with its versions and history, for staff who may see it.
@@ -500,6 +488,9 @@ impl App {
     }
 }
 
+/// The most results one browse or search returns.
+pub const MAX_RESULTS: usize = 200;
+
 /// One search or browse result: the item in force and, for a search, why it matched.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -509,34 +500,44 @@ pub struct Found {
 }
 
 impl App {
-    /// Published items matching a filter and, when `q` is not blank, a search, best first.
+    /// Published items matching a filter and, when `q` is not blank, a search, best first. At
+    /// most [`MAX_RESULTS`]; their documents are read in one query.
     pub async fn find_items(&self, q: &str, filter: ItemFilter) -> Result<Vec<Found>> {
         let listed = self.public_items(filter).await?;
-        let mut out = Vec::with_capacity(listed.len());
-        for summary in listed {
-            if let Some(v) = summary.published_version {
-                if let Some(version) = self.store.item_version(summary.id, v).await? {
-                    out.push(Found {
-                        summary,
-                        item: version.item,
-                        snippet: String::new(),
-                    });
-                }
-            }
-        }
         let q = q.trim();
-        if q.is_empty() {
-            return Ok(out);
-        }
-        let hits = self.search.search(q, 200).map_err(AppError::internal)?;
-        let mut by_id: std::collections::HashMap<i64, Found> =
-            out.into_iter().map(|f| (f.summary.id, f)).collect();
-        Ok(hits
+        // (summary, snippet) in the order they will be shown.
+        let chosen: Vec<(ItemSummary, String)> = if q.is_empty() {
+            listed
+                .into_iter()
+                .take(MAX_RESULTS)
+                .map(|s| (s, String::new()))
+                .collect()
+        } else {
+            let hits = self
+                .search
+                .search(q, MAX_RESULTS)
+                .map_err(AppError::internal)?;
+            let mut by_id: std::collections::HashMap<i64, ItemSummary> =
+                listed.into_iter().map(|s| (s.id, s)).collect();
+            hits.into_iter()
+                .filter_map(|h| by_id.remove(&h.item_id).map(|s| (s, h.snippet)))
+                .collect()
+        };
+        let ids: Vec<i64> = chosen.iter().map(|(s, _)| s.id).collect();
+        let mut docs: std::collections::HashMap<i64, Item> = self
+            .store
+            .published_versions(&ids)
+            .await?
             .into_iter()
-            .filter_map(|h| {
-                by_id.remove(&h.item_id).map(|f| Found {
-                    snippet: h.snippet,
-                    ..f
+            .map(|v| (v.item_id, v.item))
+            .collect();
+        Ok(chosen
+            .into_iter()
+            .filter_map(|(summary, snippet)| {
+                docs.remove(&summary.id).map(|item| Found {
+                    summary,
+                    item,
+                    snippet,
                 })
             })
             .collect())

@@ -594,6 +594,51 @@ impl Store {
         Ok(out)
     }
 
+    /// The versions in force of the given items, in one query (browse and search results).
+    pub async fn published_versions(&self, item_ids: &[i64]) -> Result<Vec<ItemVersion>> {
+        if item_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let placeholders: Vec<String> = (1..=item_ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT v.item_id, v.version, v.status, v.document, v.created_at, v.created_by, v.published_at
+             FROM item_versions v JOIN items i ON i.id = v.item_id AND i.published_version = v.version
+             WHERE v.item_id IN ({})",
+            placeholders.join(", ")
+        );
+        let rows: Vec<VersionRow> = read!(self, |db| {
+            let mut q = sqlx::query_as(&sql);
+            for id in item_ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(db).await?
+        });
+        rows.into_iter().map(ItemVersion::try_from).collect()
+    }
+
+    /// Versions in one status across a region, in one query (a reviewer's queue).
+    pub async fn versions_in_status(
+        &self,
+        status: ItemStatus,
+        region: Option<&RegionCode>,
+    ) -> Result<Vec<(ItemSummary, ItemVersion)>> {
+        let sql = format!("{VERSION} v WHERE v.status = $1 AND v.item_id IN (SELECT id FROM items WHERE region_code LIKE $2) ORDER BY v.item_id");
+        let prefix = format!("{}%", region.map_or("", RegionCode::prefix));
+        let rows: Vec<VersionRow> = read!(self, |db| sqlx::query_as(&sql)
+            .bind(status.as_str())
+            .bind(&prefix)
+            .fetch_all(db)
+            .await?);
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let v = ItemVersion::try_from(row)?;
+            if let Some(s) = self.item(v.item_id).await? {
+                out.push((s, v));
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn item_events(&self, item_id: i64) -> Result<Vec<ItemEvent>> {
         Ok(read!(self, |db| {
             sqlx::query_as(

@@ -375,3 +375,73 @@ async fn files_are_stored_once_by_content() {
         assert!(s.file("0").await.unwrap().is_none());
     }
 }
+
+#[tokio::test]
+async fn versions_in_force_and_review_queues_come_in_one_query() {
+    for s in backends().await {
+        seed(&s).await;
+        let food = s
+            .create_item(
+                &sample::food_licence(),
+                &event("create", "admin"),
+                t0(),
+                entry("c"),
+            )
+            .await
+            .unwrap();
+        let mut birth = sample::birth_registration();
+        birth.department_id = 1;
+        let birth = s
+            .create_item(&birth, &event("create", "admin"), t0(), entry("c"))
+            .await
+            .unwrap();
+        publish(&s, food, 1).await;
+        s.new_item_version(food, 1, &event("new_version", "admin"), t0(), entry("v"))
+            .await
+            .unwrap();
+        s.transition_item(
+            birth,
+            1,
+            ItemStatus::Draft,
+            ItemStatus::FirstReview,
+            &event("submit", "admin"),
+            t0(),
+            entry("t"),
+        )
+        .await
+        .unwrap();
+
+        let in_force = s.published_versions(&[food, birth, 999]).await.unwrap();
+        assert_eq!(
+            in_force
+                .iter()
+                .map(|v| (v.item_id, v.version))
+                .collect::<Vec<_>>(),
+            [(food, 1)],
+            "the open draft v2 and the unpublished item are not in force"
+        );
+        assert!(s.published_versions(&[]).await.unwrap().is_empty());
+        let queue = s
+            .versions_in_status(
+                ItemStatus::FirstReview,
+                Some(&RegionCode::parse("361200").unwrap()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            queue
+                .iter()
+                .map(|(sum, v)| (sum.id, v.version))
+                .collect::<Vec<_>>(),
+            [(birth, 1)]
+        );
+        assert!(s
+            .versions_in_status(
+                ItemStatus::FirstReview,
+                Some(&RegionCode::parse("361202").unwrap())
+            )
+            .await
+            .unwrap()
+            .is_empty());
+    }
+}
