@@ -3,6 +3,7 @@
 //! This module holds the pure parts of the case engine: the case number and the run of an item
 //! version's process (which steps are open, how a parallel group closes, what a timeout means).
 
+pub mod intake;
 mod number;
 mod process;
 
