@@ -14,6 +14,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::atomic::Ordering;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use sha2::{Digest, Sha256};
@@ -203,12 +204,33 @@ fn require_holidays(year: &YearCalendar) -> Result<()> {
 impl App {
     /// The calendar in force: the stored years, or the shipped ones while none are stored.
     pub async fn calendar(&self) -> Result<Calendar> {
-        let years = self.store.calendar_years().await?;
-        if years.is_empty() {
-            return Ok(Calendar::shipped());
+        // Every deadline, guide and calculator asks; the data changes only through the writes
+        // below, which invalidate it. A generation guards against caching a read that a
+        // concurrent write has already made stale.
+        let generation = self.calendar_generation.load(Ordering::SeqCst);
+        if let Ok(cache) = self.calendar_cache.read() {
+            if let Some((_, cal)) = cache.as_ref().filter(|(g, _)| *g == generation) {
+                return Ok(cal.clone());
+            }
         }
-        let version = stored_version(&years);
-        Calendar::from_data(HolidayData { version, years }).map_err(invalid)
+        let years = self.store.calendar_years().await?;
+        let cal = if years.is_empty() {
+            Calendar::shipped()
+        } else {
+            let version = stored_version(&years);
+            Calendar::from_data(HolidayData { version, years }).map_err(invalid)?
+        };
+        if let Ok(mut cache) = self.calendar_cache.write() {
+            if self.calendar_generation.load(Ordering::SeqCst) == generation {
+                *cache = Some((generation, cal.clone()));
+            }
+        }
+        Ok(cal)
+    }
+
+    /// Marks the cached calendar stale after a write.
+    fn calendar_changed(&self) {
+        self.calendar_generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Stores every shipped year not stored yet, as the system; returns how many were added.
@@ -237,6 +259,7 @@ impl App {
             self.store
                 .put_calendar_year(year, &source, self.now(), entry)
                 .await?;
+            self.calendar_changed();
             added += 1;
         }
         Ok(added)
@@ -299,10 +322,11 @@ impl App {
             format!("calendar:{date}"),
             format!("将 {date} 设为{}：{}{was}", kind_label(kind), rule.name),
         );
-        Ok(self
-            .store
+        self.store
             .upsert_calendar_day(date.year(), &rule, entry)
-            .await?)
+            .await?;
+        self.calendar_changed();
+        Ok(())
     }
 
     /// Removes the rule of one date (administrators only); the date becomes an ordinary weekday
@@ -331,8 +355,10 @@ impl App {
             .await
             .map_err(|e| match e {
                 StoreError::NotFound(_) => not_found(),
-                other => other.into(),
-            })
+                other => AppError::from(other),
+            })?;
+        self.calendar_changed();
+        Ok(())
     }
 
     /// Replaces (or adds) a whole year (administrators only) from rules in the data file's line
@@ -410,6 +436,7 @@ impl App {
         self.store
             .put_calendar_year(&year, source, self.now(), entry)
             .await?;
+        self.calendar_changed();
         Ok(year)
     }
 

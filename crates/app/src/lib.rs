@@ -35,6 +35,9 @@ pub struct App {
     /// Full-text index of the published catalog. The database is the truth; the index follows
     /// every publish and is rebuilt from the database at start.
     search: tongban_search::CatalogIndex,
+    /// The calendar in force with the generation it was read at (see `App::calendar`).
+    calendar_cache: RwLock<Option<(u64, tongban_domain::calendar::Calendar)>>,
+    calendar_generation: std::sync::atomic::AtomicU64,
     /// Sign-in attempts per client address in the current 15-minute window.
     attempts: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
 }
@@ -50,6 +53,8 @@ impl App {
             clock,
             settings: RwLock::new(settings),
             search,
+            calendar_cache: RwLock::new(None),
+            calendar_generation: std::sync::atomic::AtomicU64::new(0),
             attempts: Mutex::new(HashMap::new()),
         };
         app.rebuild_search_index().await?;

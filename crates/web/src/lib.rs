@@ -41,7 +41,9 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
     };
     let (api, openapi) = api::router().split_for_parts();
     let openapi = Arc::new(openapi);
-    Router::new()
+    // Pages and the API need to know who is asking; assets, health and metrics do not, so they
+    // stay outside the session layer and cost no database read.
+    let with_session = Router::new()
         .merge(pages::router())
         .merge(api)
         .route(
@@ -51,14 +53,16 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        .route("/healthz", axum::routing::get(pages::healthz))
-        .route("/metrics", axum::routing::get(pages::metrics))
-        .route("/static/{*path}", axum::routing::get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::resolve,
-        ))
+        ));
+    Router::new()
+        .route("/healthz", axum::routing::get(pages::healthz))
+        .route("/metrics", axum::routing::get(pages::metrics))
+        .route("/static/{*path}", axum::routing::get(assets::serve))
+        .merge(with_session)
         .layer(axum::middleware::from_fn(pages::count_requests))
         .layer(tower_http::csrf::CsrfLayer::new())
         // The largest body anywhere is a catalog workbook; extractors keep axum's 2 MiB
