@@ -13,6 +13,7 @@ use tongban_store::Store;
 pub mod accounts;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
 pub mod catalog_io;
 pub mod clock;
@@ -148,6 +149,8 @@ impl App {
             ),
         );
         self.store.record_event(entry).await?;
+        // Deadlines that the move crossed take effect at once.
+        self.sweep_cases().await?;
         Ok(now)
     }
 }

@@ -59,6 +59,34 @@ pub const DEFS: &[SettingDef] = &[
         max: 64,
         label: "密码最短长度",
     },
+    SettingDef {
+        key: "case.deferred_days",
+        default: "5",
+        min: 1,
+        max: 60,
+        label: "容缺材料补交期限（工作日）",
+    },
+    SettingDef {
+        key: "case.extension_days",
+        default: "10",
+        min: 1,
+        max: 10,
+        label: "单一部门办理延期（工作日，行政许可法第四十二条）",
+    },
+    SettingDef {
+        key: "case.joint_extension_days",
+        default: "15",
+        min: 1,
+        max: 15,
+        label: "联合办理（45日）延期（工作日）",
+    },
+    SettingDef {
+        key: "case.max_upload_mb",
+        default: "10",
+        min: 1,
+        max: 100,
+        label: "单个申请材料文件大小上限（MB）",
+    },
 ];
 
 /// The settings in force.
@@ -69,6 +97,8 @@ pub struct Settings {
     pub lockout: LockoutPolicy,
     pub ip_attempts_per_15min: u32,
     pub password_min_length: usize,
+    pub case_rules: tongban_domain::case::CaseRules,
+    pub max_upload_bytes: usize,
 }
 
 impl Default for Settings {
@@ -120,6 +150,12 @@ impl Settings {
             },
             ip_attempts_per_15min: get("login.ip_attempts_per_15min")? as u32,
             password_min_length: get("password.min_length")? as usize,
+            case_rules: tongban_domain::case::CaseRules {
+                deferred_days: get("case.deferred_days")? as u32,
+                extension_days: get("case.extension_days")? as u32,
+                joint_extension_days: get("case.joint_extension_days")? as u32,
+            },
+            max_upload_bytes: get("case.max_upload_mb")? as usize * 1024 * 1024,
         })
     }
 }

@@ -117,6 +117,7 @@ macro_rules! insert_event {
 
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
 mod migrate;
 pub mod org;

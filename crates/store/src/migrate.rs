@@ -23,6 +23,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_catalog.sql"),
         include_str!("../migrations/postgres/0003_catalog.sql"),
     ),
+    (
+        4,
+        "cases",
+        include_str!("../migrations/sqlite/0004_cases.sql"),
+        include_str!("../migrations/postgres/0004_cases.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,0 +1,1170 @@
+//! Cases (办件): filing, every action on a case, what each person sees, and the clock's sweep.
+//!
+//! Each use case reads the case, asks the domain engine what the command does, and writes the
+//! events with their projections in one transaction that only lands if the case has not moved
+//! meanwhile. The engine decides; this layer loads what it needs and checks who sees what.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tongban_domain::calendar::Calendar;
+use tongban_domain::case::document::Document;
+use tongban_domain::case::engine::step_due;
+use tongban_domain::case::{
+    self, Case, CaseEvent, CaseNumber, CaseStatus, Channel, Command, Ctx, Decided, FileRef, Party,
+    PartyKind, Post, PostBook, StaffRef, Submission, Who,
+};
+use tongban_domain::catalog::{Delivery, Item};
+use tongban_domain::identity::IdNumber;
+use tongban_domain::org::{Actor, Role};
+use tongban_domain::uscc::Uscc;
+use tongban_store::cases::{
+    CaseLine, CaseProjection, CaseWrite, Created, DocumentRow, EventRecord, EventRow,
+    NegativeFiling, NegativeRow, NotificationRow, StepLine, StepRow, StoredCase,
+};
+use tongban_store::StoreError;
+
+use crate::error::{invalid, AppError, Result};
+use crate::App;
+
+/// The applicant as a clerk or agent types them in.
+#[derive(Debug, Clone)]
+pub struct ApplicantInput {
+    pub kind: PartyKind,
+    pub name: String,
+    pub id_code: String,
+    pub phone: String,
+    pub email: Option<String>,
+}
+
+/// A new application from any channel.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub item_code: String,
+    /// Required when staff or an agent files; an applicant files for themself.
+    pub applicant: Option<ApplicantInput>,
+    /// Filed at a village or community 代办点 (an agent), forwarded to the competent hall.
+    pub village: bool,
+    pub pickup_hall_id: Option<i64>,
+    pub delivery: Delivery,
+    pub materials: BTreeMap<String, Vec<FileRef>>,
+    pub form: BTreeMap<String, String>,
+    pub idempotency_key: Option<String>,
+}
+
+/// A case with its item version, as the engine and the pages read it.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub id: i64,
+    pub version: i64,
+    pub case: Case,
+    pub item: Item,
+}
+
+/// Everything a case page shows.
+#[derive(Debug, Clone)]
+pub struct CaseDetail {
+    pub view: CaseView,
+    pub events: Vec<EventRecord>,
+    pub documents: Vec<DocumentRow>,
+    pub clocks: Vec<ClockLine>,
+    pub next_action: String,
+}
+
+/// One deadline of a case with its plain explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClockLine {
+    pub label: String,
+    pub due_at: DateTime<Utc>,
+    pub remaining_days: i64,
+    pub overdue: bool,
+    pub suspended: bool,
+    pub explanation: Vec<String>,
+}
+
+/// What the public lookup shows: no names, no materials.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicStatus {
+    pub number: String,
+    pub item_name: String,
+    pub status: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub next_action: String,
+    pub timeline: Vec<(DateTime<Utc>, String)>,
+}
+
+/// A result document as its public verify page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedDocument {
+    pub number: String,
+    pub title: String,
+    pub case_number: String,
+    pub item_name: String,
+    pub applicant: String,
+    pub department_id: i64,
+    pub issued_at: DateTime<Utc>,
+    pub hash: String,
+    /// The stored hash matches the stored text.
+    pub intact: bool,
+    pub outcome: String,
+}
+
+/// Kinds of file an applicant may upload, told by their first bytes rather than their name.
+const MAGIC: &[(&[u8], &str, &str)] = &[
+    (b"%PDF", "application/pdf", "PDF"),
+    (b"\x89PNG", "image/png", "PNG"),
+    (b"\xFF\xD8\xFF", "image/jpeg", "JPEG"),
+    (b"PK\x03\x04", "application/ofd", "OFD"),
+];
+
+fn stale() -> AppError {
+    AppError::conflict("case.stale", "办件已被他人办理或更新，请刷新页面后再试")
+}
+
+fn tail(s: &str, n: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    chars[chars.len().saturating_sub(n)..].iter().collect()
+}
+
+impl App {
+    /// Now, to the millisecond the store keeps, so a case's state and its logged events agree.
+    fn case_now(&self) -> DateTime<Utc> {
+        let now = self.now();
+        DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+    }
+
+    /// Whether `actor` may see a case: the applicant or their agent, the staff of any
+    /// department the case runs through, and supervisors and administrators of its region.
+    pub fn sees_case(&self, actor: &Actor, case: &Case) -> bool {
+        match actor.role {
+            Role::Applicant => case.applicant.user_id == Some(actor.user_id),
+            Role::Agent => case
+                .agent
+                .as_ref()
+                .is_some_and(|a| a.user_id == actor.user_id),
+            Role::Clerk | Role::Approver | Role::DeptHead => {
+                let depts = std::iter::once(case.item.department_id)
+                    .chain(case.steps.values().map(|s| s.department_id));
+                depts
+                    .into_iter()
+                    .any(|d| actor.acts_for_department(d, &case.item.region))
+            }
+            Role::Supervisor | Role::Legal | Role::Leader | Role::Admin => {
+                actor.sees_region(&case.item.region)
+            }
+        }
+    }
+
+    /// Stores an uploaded material after checking its size and kind.
+    pub async fn upload_case_file(
+        &self,
+        actor: &Actor,
+        name: &str,
+        content: &[u8],
+    ) -> Result<FileRef> {
+        if !matches!(
+            actor.role,
+            Role::Applicant | Role::Agent | Role::Clerk | Role::DeptHead
+        ) {
+            return Err(AppError::forbidden());
+        }
+        let max = self.settings().max_upload_bytes;
+        if content.is_empty() {
+            return Err(AppError::invalid("case.file_empty", "上传的文件是空的"));
+        }
+        if content.len() > max {
+            return Err(AppError::invalid(
+                "case.file_too_large",
+                format!("文件不能超过 {} MB", max / 1024 / 1024),
+            ));
+        }
+        let (_, content_type, _) = MAGIC
+            .iter()
+            .find(|(magic, _, _)| content.starts_with(magic))
+            .ok_or_else(|| {
+                AppError::invalid("case.file_type", "只接受 PDF、JPEG、PNG 或 OFD 格式的文件")
+            })?;
+        let hash = self
+            .store
+            .put_case_file(content_type, content, self.now())
+            .await?;
+        let name: String = name.trim().chars().take(120).collect();
+        Ok(FileRef {
+            hash,
+            name: if name.is_empty() {
+                "材料".into()
+            } else {
+                name
+            },
+            size: content.len() as u64,
+        })
+    }
+
+    /// A material of a case, for those who see the case; never by hash alone.
+    pub async fn case_file(
+        &self,
+        actor: &Actor,
+        number: &str,
+        hash: &str,
+    ) -> Result<tongban_store::cases::CaseFile> {
+        let view = self.case_view(actor, number).await?;
+        let listed = view
+            .case
+            .materials
+            .values()
+            .flatten()
+            .any(|f| f.hash == hash);
+        if !listed {
+            return Err(AppError::not_found("该材料"));
+        }
+        self.store
+            .case_file(hash)
+            .await?
+            .ok_or_else(|| AppError::not_found("该材料"))
+    }
+
+    /// Files a new application through the channel the actor's role implies.
+    pub async fn submit_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView> {
+        let (summary, version) = self.public_item(&new.item_code).await?;
+        let item = version.item;
+        let (channel, applicant) = match actor.role {
+            Role::Applicant => (Channel::Online, self.party_of(actor).await?),
+            Role::Clerk | Role::DeptHead => (Channel::Window, parse_party(new.applicant)?),
+            Role::Agent if new.village => (Channel::Village, parse_party(new.applicant)?),
+            Role::Agent => (Channel::Agent, parse_party(new.applicant)?),
+            _ => return Err(AppError::forbidden()),
+        };
+        let intake_hall_id = match channel {
+            Channel::Online => None,
+            _ => self
+                .store
+                .user(actor.user_id)
+                .await?
+                .and_then(|u| u.hall_id),
+        };
+        if let Some(hall) = new.pickup_hall_id {
+            if self.store.hall(hall).await?.is_none() {
+                return Err(AppError::invalid(
+                    "case.pickup_hall",
+                    "请选择有效的取件大厅",
+                ));
+            }
+        }
+        for files in new.materials.values() {
+            for f in files {
+                if self.store.case_file(&f.hash).await?.is_none() {
+                    return Err(AppError::invalid(
+                        "case.file_missing",
+                        format!("材料文件“{}”未上传成功，请重新上传", f.name),
+                    ));
+                }
+            }
+        }
+        let key = match &new.idempotency_key {
+            Some(k) if k.len() > 100 || k.trim().is_empty() => {
+                return Err(AppError::invalid(
+                    "case.idempotency_key",
+                    "幂等键应为1至100个字符",
+                ))
+            }
+            Some(k) => Some(k.trim().to_string()),
+            None => None,
+        };
+        let now = self.case_now();
+        let cal = self.calendar().await?;
+        let posts = self.post_book(&item).await?;
+        let rules = self.settings().case_rules;
+        let submission = Submission {
+            applicant,
+            channel,
+            intake_hall_id,
+            pickup_hall_id: new.pickup_hall_id,
+            delivery: new.delivery,
+            materials: new.materials,
+            form: new.form,
+        };
+        let region = item.region.clone();
+        let day = tongban_domain::time::local_date(now);
+        let ctx = Ctx {
+            item: &item,
+            cal: &cal,
+            now,
+            who: Who::Person(actor),
+            posts: &posts,
+            rules: &rules,
+        };
+        let created = self
+            .store
+            .create_case(
+                region.as_str(),
+                day,
+                key.as_deref().map(|k| (actor.user_id, k)),
+                now,
+                |seq| -> Result<CaseWrite> {
+                    let number = CaseNumber::new(&region, day, seq)?;
+                    let decided =
+                        case::receive(submission, number, summary.id, version.version, &ctx)?;
+                    self.write_of(&decided, actor_ref(Some(actor)), &cal, now)
+                },
+            )
+            .await??;
+        let number = match created {
+            Created::New { number, .. } | Created::Repeat { number } => number,
+        };
+        self.case_view(actor, &number).await
+    }
+
+    /// Reads a case the actor may see.
+    pub async fn case_view(&self, actor: &Actor, number: &str) -> Result<CaseView> {
+        let number = CaseNumber::parse(number)?;
+        let stored = self
+            .store
+            .case_by_number(number.as_str())
+            .await?
+            .ok_or_else(|| AppError::not_found("该办件"))?;
+        let view = self.load(stored).await?;
+        if !self.sees_case(actor, &view.case) {
+            // Someone else's case is as good as absent: no hint that the number exists.
+            return Err(AppError::not_found("该办件"));
+        }
+        Ok(view)
+    }
+
+    async fn load(&self, stored: StoredCase) -> Result<CaseView> {
+        let case: Case = serde_json::from_str(&stored.state)
+            .map_err(|e| AppError::internal(format!("case {}: {e}", stored.number)))?;
+        let item = self
+            .store
+            .item_version(case.item.id, case.item.version)
+            .await?
+            .ok_or_else(|| AppError::internal(format!("case {} lost its item", stored.number)))?
+            .item;
+        Ok(CaseView {
+            id: stored.id,
+            version: stored.version,
+            case,
+            item,
+        })
+    }
+
+    /// Everything the case page shows, including each deadline explained.
+    pub async fn case_detail(&self, actor: &Actor, number: &str) -> Result<CaseDetail> {
+        let view = self.case_view(actor, number).await?;
+        let events = self.store.case_events(view.id).await?;
+        let documents = self.store.case_documents(view.id).await?;
+        let cal = self.calendar().await?;
+        let clocks = clock_lines(&view.case, &cal, self.now());
+        let next_action = next_action(&view.case, actor);
+        Ok(CaseDetail {
+            view,
+            events,
+            documents,
+            clocks,
+            next_action,
+        })
+    }
+
+    /// Runs one command on a case. `expected_version`, when given, must match: a page that
+    /// showed an older state cannot act on a newer one.
+    pub async fn act_on_case(
+        &self,
+        actor: &Actor,
+        number: &str,
+        expected_version: Option<i64>,
+        command: Command,
+    ) -> Result<CaseView> {
+        if matches!(command, Command::Tick) {
+            return Err(AppError::forbidden());
+        }
+        let view = self.case_view(actor, number).await?;
+        if expected_version.is_some_and(|v| v != view.version) {
+            return Err(stale());
+        }
+        let command = self.checked_command(&view, command).await?;
+        self.run_command(&view, Who::Person(actor), command).await?;
+        self.case_view(actor, number).await
+    }
+
+    /// Checks what the engine cannot know: that a reassignment goes to a real member of staff.
+    async fn checked_command(&self, view: &CaseView, command: Command) -> Result<Command> {
+        match command {
+            Command::Reassign {
+                step, to, reason, ..
+            } => {
+                let user = self
+                    .store
+                    .user(to.user_id)
+                    .await?
+                    .filter(|u| u.role.is_departmental())
+                    .ok_or_else(|| {
+                        AppError::invalid("case.reassign_to", "请选择要转交的工作人员")
+                    })?;
+                let _ = view;
+                Ok(Command::Reassign {
+                    step,
+                    to: StaffRef {
+                        user_id: user.id,
+                        name: user.name,
+                    },
+                    to_department: user.department_id,
+                    reason,
+                })
+            }
+            Command::HandOver { to } => {
+                let user = self
+                    .store
+                    .user(to.user_id)
+                    .await?
+                    .filter(|u| u.role.is_departmental())
+                    .ok_or_else(|| AppError::invalid("case.handover_to", "请选择接手的工作人员"))?;
+                Ok(Command::HandOver {
+                    to: StaffRef {
+                        user_id: user.id,
+                        name: user.name,
+                    },
+                })
+            }
+            other => Ok(other),
+        }
+    }
+
+    async fn run_command(
+        &self,
+        view: &CaseView,
+        who: Who<'_>,
+        command: Command,
+    ) -> Result<Decided> {
+        let now = self.case_now();
+        let cal = self.calendar().await?;
+        let posts = self.post_book(&view.item).await?;
+        let rules = self.settings().case_rules;
+        let ctx = Ctx {
+            item: &view.item,
+            cal: &cal,
+            now,
+            who,
+            posts: &posts,
+            rules: &rules,
+        };
+        let decided = case::handle(&view.case, command, &ctx)?;
+        let actor = match who {
+            Who::Person(a) => Some(a),
+            Who::System => None,
+        };
+        let write = self.write_of(&decided, actor_ref(actor), &cal, now)?;
+        if decided.events.is_empty() {
+            // Nothing happened (a sweep that found nothing due): only the timer moves.
+            self.store
+                .set_case_timer(view.id, view.version, write.projection.next_timer_at)
+                .await
+                .map_err(map_stale)?;
+            return Ok(decided);
+        }
+        self.store
+            .update_case(view.id, view.version, &write, now)
+            .await
+            .map_err(map_stale)?;
+        Ok(decided)
+    }
+
+    /// The clock's work: every case whose next timer has passed gets a tick (acceptance by
+    /// law, deemed approvals, 容缺 deadlines). Returns how many cases changed.
+    pub async fn sweep_cases(&self) -> Result<usize> {
+        let mut changed = 0;
+        loop {
+            let ids = self.store.due_case_timers(self.now(), 200).await?;
+            if ids.is_empty() {
+                break;
+            }
+            let batch = ids.len();
+            for id in ids {
+                for _attempt in 0..3 {
+                    let Some(stored) = self.store.case_by_id(id).await? else {
+                        break;
+                    };
+                    let view = self.load(stored).await?;
+                    match self.run_command(&view, Who::System, Command::Tick).await {
+                        Ok(d) => {
+                            changed += usize::from(!d.events.is_empty());
+                            break;
+                        }
+                        // Someone acted on the case meanwhile: read it again.
+                        Err(e) if e.code == "case.stale" => continue,
+                        Err(e) => {
+                            tracing::warn!(case = id, error = %e, "sweep could not tick a case");
+                            break;
+                        }
+                    }
+                }
+            }
+            if batch < 200 {
+                break;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// The posts of every department the item's steps run in.
+    async fn post_book(&self, item: &Item) -> Result<PostBook> {
+        let mut depts: Vec<i64> = item
+            .steps
+            .iter()
+            .map(|s| s.department_id.unwrap_or(item.department_id))
+            .collect();
+        depts.sort_unstable();
+        depts.dedup();
+        let mut posts = Vec::new();
+        for d in depts {
+            for p in self.store.posts(None, Some(d)).await? {
+                posts.push(Post {
+                    department_id: p.department_id,
+                    name: p.name,
+                    holder: StaffRef {
+                        user_id: p.holder_id,
+                        name: p.holder_name,
+                    },
+                    substitute: p.substitute_id.map(|id| StaffRef {
+                        user_id: id,
+                        name: p.substitute_name.unwrap_or_default(),
+                    }),
+                    holder_away: p.holder_away,
+                });
+            }
+        }
+        Ok(PostBook(posts))
+    }
+
+    /// The applicant's own party record from their account.
+    async fn party_of(&self, actor: &Actor) -> Result<Party> {
+        let user = self
+            .store
+            .user(actor.user_id)
+            .await?
+            .ok_or_else(AppError::unauthenticated)?;
+        let (kind, id_code) = match (&user.uscc, &user.id_number) {
+            (Some(code), _) => (PartyKind::Company, code.clone()),
+            (None, Some(id)) => (PartyKind::Person, id.clone()),
+            (None, None) => {
+                return Err(AppError::invalid(
+                    "case.applicant_identity",
+                    "请先在个人中心完善身份证件信息",
+                ))
+            }
+        };
+        Ok(Party {
+            kind,
+            name: user.name,
+            id_code,
+            phone: user.phone.unwrap_or_default(),
+            email: user.email,
+            user_id: Some(user.id),
+        })
+    }
+
+    /// Builds the rows a decided command writes.
+    fn write_of(
+        &self,
+        decided: &Decided,
+        by: Option<(StaffRef, Role)>,
+        cal: &Calendar,
+        now: DateTime<Utc>,
+    ) -> Result<CaseWrite> {
+        let c = &decided.case;
+        let projection = project(c, cal, now);
+        let open_steps = c
+            .open_steps()
+            .iter()
+            .map(|s| StepRow {
+                step: s.key.clone(),
+                name: s.name.clone(),
+                department_id: s.department_id,
+                post: s.post.clone(),
+                assignee_id: s.assignee.as_ref().map(|a| a.user_id),
+                opened_at: s.opened_at.unwrap_or(now),
+                due_at: step_due(s, cal, now),
+            })
+            .collect();
+        let (actor_id, actor_name, role) = match &by {
+            Some((s, r)) => (Some(s.user_id), s.name.clone(), r.as_str().to_string()),
+            None => (None, "系统".to_string(), "system".to_string()),
+        };
+        let mut events = Vec::with_capacity(decided.events.len());
+        let mut negative = Vec::new();
+        let mut notifications = Vec::new();
+        for e in &decided.events {
+            let payload = serde_json::to_string(e).map_err(AppError::internal)?;
+            let post = match e {
+                CaseEvent::StepDecided { step, .. } | CaseEvent::StepReassigned { step, .. } => {
+                    c.step(step).map(|s| s.post.clone())
+                }
+                CaseEvent::StepReturned { from, .. } => c.step(from).map(|s| s.post.clone()),
+                _ => None,
+            };
+            events.push(EventRow {
+                kind: e.kind().to_string(),
+                payload,
+                actor_id,
+                actor_name: actor_name.clone(),
+                role: role.clone(),
+                post,
+                hall_id: c.intake_hall_id,
+                at: now,
+                recorded_at: now,
+            });
+            if let CaseEvent::NegativeFiled { what, reason } = e {
+                negative.push(NegativeRow {
+                    what: what.clone(),
+                    reason: reason.clone(),
+                    actor_id,
+                    actor_name: actor_name.clone(),
+                    at: now,
+                });
+            }
+            if let Some(text) = milestone(e) {
+                notifications.extend(notify_applicant(c, text));
+            }
+        }
+        let documents = decided
+            .documents
+            .iter()
+            .map(document_row)
+            .collect::<Result<Vec<_>>>()?;
+        let summary = decided
+            .events
+            .iter()
+            .map(CaseEvent::summary)
+            .collect::<Vec<_>>()
+            .join("；");
+        // The audit record carries the hash of the events, so the log cannot be edited unseen.
+        let events_hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+            events
+                .iter()
+                .map(|e| e.payload.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
+        let action = decided.events.first().map_or("case.tick", |e| e.kind());
+        let audit = tongban_domain::audit::AuditEntry {
+            at: now,
+            actor: by.as_ref().map_or("system".into(), |(s, _)| {
+                format!("{}#{}", s.name, s.user_id)
+            }),
+            role,
+            action: format!("case.{action}"),
+            target: format!("case:{}", c.number),
+            summary: format!("{summary}（事件摘要 {}）", &events_hash[..16]),
+        };
+        Ok(CaseWrite {
+            projection,
+            state: serde_json::to_string(c).map_err(AppError::internal)?,
+            events,
+            documents,
+            open_steps,
+            negative,
+            notifications,
+            audit,
+        })
+    }
+
+    /// An applicant's own cases (an agent's filings).
+    pub async fn my_cases(&self, actor: &Actor) -> Result<Vec<CaseLine>> {
+        if !matches!(actor.role, Role::Applicant | Role::Agent) {
+            return Err(AppError::forbidden());
+        }
+        Ok(self.store.cases_of_applicant(actor.user_id, 200).await?)
+    }
+
+    /// A window's queue: applications to check, supplements awaited, results to hand out.
+    pub async fn window_queue(&self, actor: &Actor) -> Result<Vec<CaseLine>> {
+        let dept = match (actor.role, actor.department_id) {
+            (Role::Clerk | Role::DeptHead, Some(d)) => d,
+            _ => return Err(AppError::forbidden()),
+        };
+        Ok(self
+            .store
+            .department_cases(dept, &["received", "awaiting_supplement", "decided"], 200)
+            .await?)
+    }
+
+    /// Open steps of the actor (or, for a head, of the department), soonest due first.
+    pub async fn my_steps(&self, actor: &Actor) -> Result<Vec<StepLine>> {
+        match (actor.role, actor.department_id) {
+            (Role::DeptHead, Some(d)) => Ok(self.store.steps_of_department(d, 200).await?),
+            (Role::Approver | Role::Clerk, Some(_)) => {
+                Ok(self.store.steps_of_assignee(actor.user_id, 200).await?)
+            }
+            _ => Err(AppError::forbidden()),
+        }
+    }
+
+    /// Extensions and waivers waiting for a department head.
+    pub async fn head_queue(&self, actor: &Actor) -> Result<Vec<CaseLine>> {
+        match (actor.role, actor.department_id) {
+            (Role::DeptHead, Some(d)) => Ok(self.store.head_queue(d, 200).await?),
+            _ => Err(AppError::forbidden()),
+        }
+    }
+
+    /// 否定报备 in the supervisor's region.
+    pub async fn negative_filings(&self, actor: &Actor) -> Result<Vec<NegativeFiling>> {
+        if !matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin) {
+            return Err(AppError::forbidden());
+        }
+        let prefix = actor
+            .region
+            .as_ref()
+            .map_or(String::new(), |r| r.prefix().to_string());
+        Ok(self.store.negative_filings(&prefix, 200).await?)
+    }
+
+    /// The public lookup: a case number and the last four digits of the applicant's phone or
+    /// ID number. A wrong pair and an unknown number answer the same.
+    pub async fn public_case_status(&self, number: &str, tail4: &str) -> Result<PublicStatus> {
+        let not_found = || AppError::not_found("该办件（请核对办件编号和手机号或证件号后四位）");
+        let number = CaseNumber::parse(number).map_err(|_| not_found())?;
+        let tail4 = tail4.trim().to_ascii_uppercase();
+        if tail4.chars().count() != 4 {
+            return Err(AppError::invalid(
+                "case.lookup_tail",
+                "请输入手机号或证件号后四位",
+            ));
+        }
+        let stored = self
+            .store
+            .case_by_number(number.as_str())
+            .await?
+            .ok_or_else(not_found)?;
+        let view = self.load(stored).await?;
+        let c = &view.case;
+        if tail(&c.applicant.phone, 4) != tail4
+            && tail(&c.applicant.id_code, 4).to_ascii_uppercase() != tail4
+        {
+            return Err(not_found());
+        }
+        let cal = self.calendar().await?;
+        let due_at = c
+            .clock
+            .as_ref()
+            .and_then(|k| k.status(&cal, self.now()).ok())
+            .map(|s| s.due_at);
+        let events = self.store.case_events(view.id).await?;
+        let timeline = events
+            .iter()
+            .filter_map(|e| {
+                let ev: CaseEvent = serde_json::from_str(&e.payload).ok()?;
+                let at = DateTime::from_timestamp_millis(e.at)?;
+                public_line(&ev).then(|| (at, ev.summary()))
+            })
+            .collect();
+        Ok(PublicStatus {
+            number: c.number.to_string(),
+            item_name: c.item.name.clone(),
+            status: c.status.label().to_string(),
+            received_at: c.received_at,
+            due_at,
+            next_action: applicant_next_action(c),
+            timeline,
+        })
+    }
+
+    /// The public verify page of a result document, by its number (the QR code carries it).
+    pub async fn verify_document(&self, number: &str) -> Result<VerifiedDocument> {
+        let not_found = || AppError::not_found("该文书（请核对文书编号）");
+        let number = number.trim();
+        if number.is_empty() || number.chars().count() > 64 {
+            return Err(not_found());
+        }
+        let row = self
+            .store
+            .case_document(number)
+            .await?
+            .ok_or_else(not_found)?;
+        let kind = case::document::DocKind::parse(&row.kind).ok_or_else(not_found)?;
+        if !kind.is_result() {
+            return Err(not_found());
+        }
+        let stored = self
+            .store
+            .case_by_id(row.case_id)
+            .await?
+            .ok_or_else(not_found)?;
+        let view = self.load(stored).await?;
+        let paragraphs: Vec<String> =
+            serde_json::from_str(&row.body).map_err(AppError::internal)?;
+        let issued_at = DateTime::from_timestamp_millis(row.issued_at).ok_or_else(not_found)?;
+        let recomputed = Document {
+            number: row.number.clone(),
+            kind,
+            title: row.title.clone(),
+            paragraphs,
+            department_id: row.department_id,
+            issued_at,
+        }
+        .content_hash();
+        Ok(VerifiedDocument {
+            number: row.number,
+            title: row.title,
+            case_number: view.case.number.to_string(),
+            item_name: view.case.item.name.clone(),
+            applicant: tongban_domain::mask::name(&view.case.applicant.name),
+            department_id: row.department_id,
+            issued_at,
+            intact: recomputed == row.hash,
+            hash: row.hash,
+            outcome: match kind {
+                case::document::DocKind::Approval => "准予".into(),
+                _ => "不予".into(),
+            },
+        })
+    }
+
+    /// A document of a case, for those who see the case.
+    pub async fn case_document(
+        &self,
+        actor: &Actor,
+        doc_number: &str,
+    ) -> Result<(DocumentRow, Vec<String>, CaseView)> {
+        let row = self
+            .store
+            .case_document(doc_number.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found("该文书"))?;
+        let stored = self
+            .store
+            .case_by_id(row.case_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("该文书"))?;
+        let view = self.load(stored).await?;
+        if !self.sees_case(actor, &view.case) {
+            return Err(AppError::not_found("该文书"));
+        }
+        let paragraphs: Vec<String> =
+            serde_json::from_str(&row.body).map_err(AppError::internal)?;
+        Ok((row, paragraphs, view))
+    }
+
+    /// Staff of a department, for transfers and hand-overs.
+    pub async fn department_staff(
+        &self,
+        actor: &Actor,
+        department_id: i64,
+    ) -> Result<Vec<StaffRef>> {
+        if !actor.role.is_departmental() {
+            return Err(AppError::forbidden());
+        }
+        let users = self
+            .store
+            .users(&tongban_store::users::UserFilter {
+                department_id: Some(department_id),
+                ..Default::default()
+            })
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| u.role.is_departmental())
+            .map(|u| StaffRef {
+                user_id: u.id,
+                name: u.name,
+            })
+            .collect())
+    }
+}
+
+fn map_stale(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(c) if c == "case.stale" => stale(),
+        other => other.into(),
+    }
+}
+
+fn actor_ref(actor: Option<&Actor>) -> Option<(StaffRef, Role)> {
+    actor.map(|a| {
+        (
+            StaffRef {
+                user_id: a.user_id,
+                name: a.name.clone(),
+            },
+            a.role,
+        )
+    })
+}
+
+/// Parses an applicant typed in by staff: the ID number or credit code must be valid.
+fn parse_party(input: Option<ApplicantInput>) -> Result<Party> {
+    let a =
+        input.ok_or_else(|| AppError::invalid("case.applicant_required", "请填写申请人信息"))?;
+    let name = tongban_domain::account::PersonName::parse(&a.name).map_err(invalid)?;
+    let id_code = match a.kind {
+        PartyKind::Person => IdNumber::parse(&a.id_code).map_err(invalid)?.to_string(),
+        PartyKind::Company => Uscc::parse(&a.id_code)
+            .map_err(invalid)?
+            .as_str()
+            .to_string(),
+    };
+    let phone = tongban_domain::account::Phone::parse(&a.phone).map_err(invalid)?;
+    let email = match a.email.as_deref().map(str::trim) {
+        Some(e) if !e.is_empty() => Some(
+            tongban_domain::account::Email::parse(e)
+                .map_err(invalid)?
+                .as_str()
+                .to_string(),
+        ),
+        _ => None,
+    };
+    Ok(Party {
+        kind: a.kind,
+        name: name.as_str().to_string(),
+        id_code,
+        phone: phone.as_str().to_string(),
+        email,
+        user_id: None,
+    })
+}
+
+/// The query columns of a case.
+fn project(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> CaseProjection {
+    let due_at = c
+        .clock
+        .as_ref()
+        .and_then(|k| k.status(cal, now).ok())
+        .map(|s| s.due_at);
+    CaseProjection {
+        number: c.number.to_string(),
+        item_id: c.item.id,
+        item_version: c.item.version,
+        basic_code: c.item.basic_code.clone(),
+        item_name: c.item.name.clone(),
+        department_id: c.item.department_id,
+        region: c.item.region.to_string(),
+        applicant_user_id: c.applicant.user_id,
+        applicant_name: c.applicant.name.clone(),
+        applicant_id_code: c.applicant.id_code.clone(),
+        phone_tail: tail(&c.applicant.phone, 4),
+        id_tail: tail(&c.applicant.id_code, 4),
+        agent_id: c.agent.as_ref().map(|a| a.user_id),
+        intake_hall_id: c.intake_hall_id,
+        pickup_hall_id: c.pickup_hall_id,
+        channel: serde_plain(&c.channel),
+        status: c.status.as_str().to_string(),
+        first_responder_id: c.first_responder.as_ref().map(|s| s.user_id),
+        awaiting_head: c.extension_request.is_some() || c.fees.waiver_requested.is_some(),
+        received_at: c.received_at,
+        accepted_at: c.accepted.as_ref().map(|a| a.at),
+        decided_at: c.decision.as_ref().map(|d| d.at),
+        closed_at: c.delivered.as_ref().map(|d| d.at),
+        due_at,
+        next_timer_at: case::next_timer(c, cal, now),
+    }
+}
+
+fn serde_plain<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn document_row(d: &Document) -> Result<DocumentRow> {
+    Ok(DocumentRow {
+        number: d.number.clone(),
+        case_id: 0,
+        kind: d.kind.as_str().to_string(),
+        title: d.title.clone(),
+        body: serde_json::to_string(&d.paragraphs).map_err(AppError::internal)?,
+        department_id: d.department_id,
+        hash: d.content_hash(),
+        issued_at: d.issued_at.timestamp_millis(),
+    })
+}
+
+/// Events the applicant is told about, and how.
+fn milestone(e: &CaseEvent) -> Option<String> {
+    match e {
+        CaseEvent::Received { .. }
+        | CaseEvent::SupplementNoticed { .. }
+        | CaseEvent::Accepted { .. }
+        | CaseEvent::NotAccepted { .. }
+        | CaseEvent::SpecialStarted { .. }
+        | CaseEvent::SpecialEnded { .. }
+        | CaseEvent::ExtensionDecided { approved: true, .. }
+        | CaseEvent::DeferredOverdue { .. }
+        | CaseEvent::Decided { .. }
+        | CaseEvent::Delivered { .. }
+        | CaseEvent::Withdrawn { .. } => Some(e.summary()),
+        _ => None,
+    }
+}
+
+fn notify_applicant(c: &Case, what: String) -> Vec<NotificationRow> {
+    let subject = format!("办件 {} 进度：{what}", c.number);
+    let body = format!(
+        "【通办】您申请的“{}”（办件编号 {}）：{what}。请登录通办或凭办件编号查询详情。",
+        c.item.name, c.number
+    );
+    let mut out = Vec::new();
+    if !c.applicant.phone.is_empty() {
+        out.push(NotificationRow {
+            channel: "sms".into(),
+            recipient: c.applicant.phone.clone(),
+            subject: subject.clone(),
+            body: body.clone(),
+        });
+    }
+    if let Some(email) = &c.applicant.email {
+        out.push(NotificationRow {
+            channel: "email".into(),
+            recipient: email.clone(),
+            subject,
+            body,
+        });
+    }
+    out
+}
+
+/// Lines of the timeline the public may see (no internal reassignments or opinions).
+fn public_line(e: &CaseEvent) -> bool {
+    !matches!(
+        e,
+        CaseEvent::StepReassigned { .. }
+            | CaseEvent::FirstResponder { .. }
+            | CaseEvent::NegativeFiled { .. }
+            | CaseEvent::StepsOpened { .. }
+    )
+}
+
+/// Each deadline of the case, explained day by day.
+pub fn clock_lines(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> Vec<ClockLine> {
+    let mut out = Vec::new();
+    let mut add = |label: String, clock: &tongban_domain::calendar::StatutoryClock| {
+        if let Ok(s) = clock.status(cal, now) {
+            let explanation = clock
+                .explain(cal, now)
+                .map(|e| e.lines().iter().map(|l| l.text.clone()).collect())
+                .unwrap_or_default();
+            out.push(ClockLine {
+                label,
+                due_at: s.due_at,
+                remaining_days: s.remaining_days,
+                overdue: s.overdue,
+                suspended: s.suspended,
+                explanation,
+            });
+        }
+    };
+    if c.accepted.is_none() && c.status.is_open() {
+        add("受理决定期限（收件后5个工作日）".into(), &c.intake_clock);
+    }
+    if c.status.is_open() && c.decision.is_none() {
+        if let Some(k) = &c.clock {
+            add(format!("承诺办结期限（{} 个工作日）", k.total_days()), k);
+        }
+        if let Some(k) = &c.statutory_clock {
+            add(format!("法定办结期限（{} 个工作日）", k.total_days()), k);
+        }
+        for s in c.open_steps() {
+            if let Some(k) = &s.clock {
+                add(
+                    format!("环节“{}”时限（{} 个工作日）", s.name, k.total_days()),
+                    k,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// What the applicant must do next, in one sentence.
+pub fn applicant_next_action(c: &Case) -> String {
+    match c.status {
+        CaseStatus::Received => "材料已收到，等待窗口审查受理，无需操作。".into(),
+        CaseStatus::AwaitingSupplement => {
+            let items: Vec<String> = c
+                .notices
+                .last()
+                .map(|n| {
+                    n.items
+                        .iter()
+                        .map(|(k, why)| format!("{k}：{why}"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("请按补正材料通知书补交：{}。", items.join("；"))
+        }
+        CaseStatus::InProgress if !c.deferred.is_empty() => format!(
+            "请在 {} 前补交容缺材料：{}。",
+            c.deferred_due
+                .map(|d| d.format("%Y年%m月%d日").to_string())
+                .unwrap_or_default(),
+            c.deferred.join("、")
+        ),
+        CaseStatus::InProgress => "正在审查办理，无需操作。".into(),
+        CaseStatus::Suspended if c.deferred_overdue => {
+            format!(
+                "容缺材料逾期未补交，办理已中止，请尽快补交：{}。",
+                c.deferred.join("、")
+            )
+        }
+        CaseStatus::Suspended => match &c.special {
+            Some(s) => format!(
+                "正在进行特殊程序（{}），预计 {} 结束，期间不计入办理时限。",
+                s.kind.label_zh(),
+                s.expected_end.format("%Y年%m月%d日")
+            ),
+            None => "办理已中止计时。".into(),
+        },
+        CaseStatus::Decided if !c.fees.settled() => format!(
+            "已作出决定，请到窗口缴纳费用 {} 后领取结果。",
+            tongban_domain::catalog::yuan(c.fees.total_fen())
+        ),
+        CaseStatus::Decided => format!(
+            "已作出决定，请按选择的方式领取结果（{}）。",
+            c.delivery.label()
+        ),
+        CaseStatus::Closed => "已办结。欢迎对本次服务作出评价。".into(),
+        CaseStatus::NotAccepted => {
+            "申请不予受理，理由见不予受理决定书；如有异议可依法申请复议或诉讼。".into()
+        }
+        CaseStatus::Withdrawn => "申请已撤回。".into(),
+    }
+}
+
+/// What the person looking at the case should do next.
+pub fn next_action(c: &Case, actor: &Actor) -> String {
+    match actor.role {
+        Role::Applicant | Role::Agent => applicant_next_action(c),
+        _ => match c.status {
+            CaseStatus::Received => {
+                "核对材料：齐全则受理，不齐全则一次性告知补正，不符合则不予受理（须写明理由）。"
+                    .into()
+            }
+            CaseStatus::AwaitingSupplement => "等待申请人补正材料。".into(),
+            CaseStatus::InProgress | CaseStatus::Suspended => {
+                let open: Vec<String> = c
+                    .open_steps()
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}（{}）",
+                            s.name,
+                            s.assignee.as_ref().map_or("未分配", |a| a.name.as_str())
+                        )
+                    })
+                    .collect();
+                let mut line = format!("当前环节：{}。", open.join("、"));
+                if c.extension_request.is_some() {
+                    line.push_str("有延期申请待部门负责人审批。");
+                }
+                line
+            }
+            CaseStatus::Decided if !c.fees.settled() => {
+                "待缴费：在窗口录入缴款凭证后方可发放结果。".into()
+            }
+            CaseStatus::Decided => "送达结果并办结。".into(),
+            CaseStatus::Closed => "已办结。".into(),
+            CaseStatus::NotAccepted => "已不予受理并报备电子监察。".into(),
+            CaseStatus::Withdrawn => "申请人已撤回。".into(),
+        },
+    }
+}

@@ -1,0 +1,350 @@
+//! Cases through the application layer over the demo city, on SQLite and (when
+//! `TONGBAN_TEST_DATABASE_URL` is set) PostgreSQL: the same story on both backends, with the
+//! simulated clock moved instead of sleeping.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tongban_app::accounts::actor_of;
+use tongban_app::cases::{ApplicantInput, NewCase};
+use tongban_app::{App, Clock};
+use tongban_domain::case::intake::MaterialCheck;
+use tongban_domain::case::{Case, CaseEvent, CaseStatus, Command, FileRef, PartyKind, StepOutcome};
+use tongban_domain::catalog::Delivery;
+use tongban_domain::org::Actor;
+use tongban_store::{Options, Store};
+
+const PROPERTY: &str = "QR00701002";
+const PDF: &[u8] = b"%PDF-1.4\n% test material\n";
+
+/// Monday 2 March 2026, 09:00 Shanghai.
+fn monday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap()
+}
+
+async fn stores() -> Vec<Store> {
+    let mut out = Vec::new();
+    let dir = std::env::temp_dir().join(format!(
+        "tongban_cases_{}_{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let s = Store::open(dir.to_str().unwrap(), &Options::default())
+        .await
+        .unwrap();
+    s.migrate().await.unwrap();
+    out.push(s);
+    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
+        let opts = Options {
+            pg_schema: Some(format!("c_{}_{}", std::process::id(), rand::random::<u32>())),
+            ..Options::default()
+        };
+        let s = Store::open(&url, &opts).await.unwrap();
+        s.migrate().await.unwrap();
+        out.push(s);
+    }
+    out
+}
+
+async fn apps() -> Vec<App> {
+    let mut out = Vec::new();
+    for store in stores().await {
+        let app = App::new(store, Clock::simulated_at(monday())).await.unwrap();
+        app.load_demo().await.unwrap();
+        app.load_demo_catalog().await.unwrap();
+        out.push(app);
+    }
+    out
+}
+
+async fn who(app: &App, login: &str) -> Actor {
+    actor_of(&app.store.user_by_login(login).await.unwrap().unwrap())
+}
+
+async fn item_code(app: &App, basic: &str) -> String {
+    let (summary, _) = app.public_item(basic).await.unwrap();
+    summary.implementation_code
+}
+
+async fn upload(app: &App, actor: &Actor, keys: &[&str]) -> BTreeMap<String, Vec<FileRef>> {
+    let mut out = BTreeMap::new();
+    for k in keys {
+        let content = [PDF, k.as_bytes()].concat();
+        let f = app
+            .upload_case_file(actor, &format!("{k}.pdf"), &content)
+            .await
+            .unwrap();
+        out.insert(k.to_string(), vec![f]);
+    }
+    out
+}
+
+async fn apply(app: &App, applicant: &Actor, keys: &[&str], key: Option<&str>) -> Case {
+    let materials = upload(app, applicant, keys).await;
+    app.submit_case(
+        applicant,
+        NewCase {
+            item_code: item_code(app, PROPERTY).await,
+            applicant: None,
+            village: false,
+            pickup_hall_id: None,
+            delivery: Delivery::Window,
+            materials,
+            form: BTreeMap::new(),
+            idempotency_key: key.map(str::to_string),
+        },
+    )
+    .await
+    .unwrap()
+    .case
+}
+
+fn check(keys: &[&str]) -> MaterialCheck {
+    MaterialCheck {
+        present: keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>(),
+        defective: vec![],
+    }
+}
+
+async fn act(app: &App, actor: &Actor, number: &str, cmd: Command) -> Case {
+    match app.act_on_case(actor, number, None, cmd.clone()).await {
+        Ok(v) => v.case,
+        Err(e) => panic!("{cmd:?} by {}: {} {}", actor.name, e.code, e.message),
+    }
+}
+
+fn approve(step: &str) -> Command {
+    Command::Decide {
+        step: step.into(),
+        approve: true,
+        opinion: "符合".into(),
+    }
+}
+
+#[tokio::test]
+async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every_backend() {
+    for app in apps().await {
+        let user = who(&app, "user01").await;
+        let clerk = who(&app, "zrzy.clerk").await;
+        let case = apply(&app, &user, &["m1", "m2", "m4"], None).await;
+        let n = case.number.to_string();
+        assert_eq!(case.status, CaseStatus::Received);
+
+        let err = app
+            .act_on_case(&clerk, &n, None, Command::Accept { check: check(&["m1", "m2", "m4"]) })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "case.materials_incomplete");
+        act(
+            &app,
+            &clerk,
+            &n,
+            Command::NoticeSupplement {
+                items: vec![("m3".into(), "请提交不动产权证书原件扫描件".into())],
+            },
+        )
+        .await;
+        let m3 = upload(&app, &user, &["m3"]).await;
+        act(&app, &user, &n, Command::AddMaterials { materials: m3 }).await;
+        let case = act(&app, &clerk, &n, Command::Accept { check: check(&["m1", "m2", "m3", "m4"]) }).await;
+        let open: Vec<&str> = case.open_steps().iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(open, vec!["s2a", "s2b", "s2c"]);
+
+        // Each branch is in its department's queue, assigned to the post holder.
+        let zrzy = who(&app, "zrzy.approver").await;
+        let swj = who(&app, "swj.approver").await;
+        let mine = app.my_steps(&zrzy).await.unwrap();
+        assert!(mine.iter().any(|s| s.number == n && s.step == "s2a"));
+        let theirs = app.my_steps(&swj).await.unwrap();
+        assert!(theirs.iter().any(|s| s.number == n && s.step == "s2b"));
+
+        act(&app, &zrzy, &n, approve("s2a")).await;
+        act(&app, &swj, &n, approve("s2b")).await;
+        // s2c (住建) has one working day and a deemed-approval rule: two days later it fires.
+        let admin = who(&app, "admin").await;
+        app.advance_clock(&admin, Duration::days(2)).await.unwrap();
+        let case = app.case_view(&user, &n).await.unwrap().case;
+        assert_eq!(case.step("s2c").unwrap().outcome, Some(StepOutcome::DeemedApprove));
+        let open: Vec<&str> = case.open_steps().iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(open, vec!["s3"]);
+
+        let head = who(&app, "zrzy.head").await;
+        let case = act(&app, &head, &n, approve("s3")).await;
+        assert_eq!(case.status, CaseStatus::Decided);
+        let err = app
+            .act_on_case(&clerk, &n, None, Command::Deliver { method: Delivery::Window, note: String::new() })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "case.fee_unpaid");
+        act(&app, &clerk, &n, Command::PayFee { reference: "FS2026030001".into(), amount_fen: 8000 }).await;
+        let case = act(&app, &clerk, &n, Command::Deliver { method: Delivery::Window, note: String::new() }).await;
+        assert_eq!(case.status, CaseStatus::Closed);
+
+        // The result verifies; the public lookup works with the phone's last four digits.
+        let doc = case.decision.as_ref().unwrap().document.clone();
+        let v = app.verify_document(&doc).await.unwrap();
+        assert!(v.intact);
+        assert_eq!(v.outcome, "准予");
+        let phone = app.store.user(user.user_id).await.unwrap().unwrap().phone.unwrap();
+        let status = app.public_case_status(&n, &phone[phone.len() - 4..]).await.unwrap();
+        assert_eq!(status.status, "已办结");
+        assert!(app.public_case_status(&n, "0000").await.is_err());
+
+        // The log replays to the stored state, and every event is in the audit chain.
+        let stored = app.store.case_by_number(&n).await.unwrap().unwrap();
+        let events = app.store.case_events(stored.id).await.unwrap();
+        let mut replay: Option<Case> = None;
+        for e in &events {
+            let ev: CaseEvent = serde_json::from_str(&e.payload).unwrap();
+            let at = DateTime::from_timestamp_millis(e.at).unwrap();
+            let by = e.actor_id.map(|id| tongban_domain::case::StaffRef {
+                user_id: id,
+                name: e.actor_name.clone(),
+            });
+            match &mut replay {
+                None => replay = Case::from_received(&ev, at),
+                Some(c) => c.apply(&ev, by.as_ref(), at),
+            }
+            assert!(e.audit_seq > 0);
+        }
+        let state: Case = serde_json::from_str(&stored.state).unwrap();
+        assert_eq!(replay.unwrap(), state);
+        assert!(matches!(
+            app.audit_verify().await.unwrap(),
+            tongban_store::audit::Verified::Intact { .. }
+        ));
+
+        // Notifications to the applicant went to the outbox at each milestone.
+        let outbox: i64 = app.store.count_outbox_for(&n).await.unwrap();
+        assert!(outbox >= 5, "only {outbox} notifications");
+    }
+}
+
+#[tokio::test]
+async fn a_retried_submission_returns_the_first_case() {
+    for app in apps().await {
+        let user = who(&app, "user02").await;
+        let a = apply(&app, &user, &["m1", "m2", "m3", "m4"], Some("retry-1")).await;
+        let b = apply(&app, &user, &["m1", "m2", "m3", "m4"], Some("retry-1")).await;
+        assert_eq!(a.number, b.number);
+        let c = apply(&app, &user, &["m1", "m2", "m3", "m4"], Some("retry-2")).await;
+        assert_ne!(a.number, c.number);
+        assert_eq!(app.store.count_cases().await.unwrap(), 2);
+    }
+}
+
+#[tokio::test]
+async fn two_clerks_acting_on_the_same_version_cannot_both_win() {
+    for app in apps().await {
+        let user = who(&app, "user03").await;
+        let clerk = who(&app, "zrzy.clerk").await;
+        let case = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
+        let n = case.number.to_string();
+        let v = app.case_view(&clerk, &n).await.unwrap().version;
+        let accept = Command::Accept { check: check(&["m1", "m2", "m3", "m4"]) };
+        let notice = Command::NotAccept { reason: "不属于本机关职权".into() };
+        let (a, b) = tokio::join!(
+            app.act_on_case(&clerk, &n, Some(v), accept),
+            app.act_on_case(&clerk, &n, Some(v), notice)
+        );
+        assert!(a.is_ok() != b.is_ok(), "exactly one wins: {a:?} / {b:?}");
+        let loser = a.err().or(b.err()).unwrap();
+        assert!(
+            loser.code == "case.stale" || loser.code == "case.wrong_status",
+            "{}",
+            loser.code
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_application_left_without_answer_five_working_days_is_accepted_by_law() {
+    for app in apps().await {
+        let user = who(&app, "user04").await;
+        let case = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
+        let n = case.number.to_string();
+        let admin = who(&app, "admin").await;
+        // Monday 2 March + 5 working days = Monday 9 March; Tuesday it counts as accepted.
+        app.advance_clock(&admin, Duration::days(7)).await.unwrap();
+        assert_eq!(app.case_view(&user, &n).await.unwrap().case.status, CaseStatus::Received);
+        app.advance_clock(&admin, Duration::days(1)).await.unwrap();
+        let case = app.case_view(&user, &n).await.unwrap().case;
+        let acc = case.accepted.unwrap();
+        assert!(acc.by_law);
+        assert_eq!(acc.from, case.received_at);
+    }
+}
+
+#[tokio::test]
+async fn a_window_refusal_is_filed_with_supervision_and_nobody_else_sees_the_case() {
+    for app in apps().await {
+        let clerk = who(&app, "zrzy.clerk").await;
+        let code = item_code(&app, PROPERTY).await;
+        let case = app
+            .submit_case(
+                &clerk,
+                NewCase {
+                    item_code: code,
+                    applicant: Some(ApplicantInput {
+                        kind: PartyKind::Person,
+                        name: "李四".into(),
+                        id_code: "11010519491231002X".into(),
+                        phone: "13912345678".into(),
+                        email: None,
+                    }),
+                    village: false,
+                    pickup_hall_id: None,
+                    delivery: Delivery::Window,
+                    materials: BTreeMap::new(),
+                    form: BTreeMap::new(),
+                    idempotency_key: None,
+                },
+            )
+            .await
+            .unwrap()
+            .case;
+        let n = case.number.to_string();
+        assert_eq!(case.first_responder.as_ref().unwrap().user_id, clerk.user_id);
+        act(&app, &clerk, &n, Command::NotAccept { reason: "该房屋已被司法查封".into() }).await;
+        let sup = who(&app, "jiancha").await;
+        let filings = app.negative_filings(&sup).await.unwrap();
+        assert!(filings.iter().any(|f| f.case_number == n && f.reason.contains("司法查封")));
+        // Another applicant and another department's clerk get "not found".
+        for login in ["user05", "rsj.clerk"] {
+            let other = who(&app, login).await;
+            let err = app.case_view(&other, &n).await.unwrap_err();
+            assert_eq!(err.code, "not_found", "{login}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn uploads_are_limited_in_size_and_kind() {
+    for app in apps().await {
+        let user = who(&app, "user06").await;
+        let err = app
+            .upload_case_file(&user, "a.exe", b"MZ\x90\x00")
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "case.file_type");
+        let big = [PDF, &vec![b'x'; 11 * 1024 * 1024]].concat();
+        let err = app.upload_case_file(&user, "big.pdf", &big).await.unwrap_err();
+        assert_eq!(err.code, "case.file_too_large");
+        let clerk = who(&app, "zrzy.approver").await;
+        assert_eq!(
+            app.upload_case_file(&clerk, "a.pdf", PDF).await.unwrap_err().code,
+            "auth.forbidden"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sweep_with_nothing_due_changes_nothing() {
+    for app in apps().await {
+        let user = who(&app, "user07").await;
+        apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
+        let head = app.store.audit_head().await.unwrap().0;
+        assert_eq!(app.sweep_cases().await.unwrap(), 0);
+        assert_eq!(app.store.audit_head().await.unwrap().0, head);
+    }
+}

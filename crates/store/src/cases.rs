@@ -1,0 +1,748 @@
+//! Cases in storage. A command's whole effect — the events appended to the case's log, the
+//! projections people query (the case row with its state document, its open steps, documents,
+//! negative filings) and the notifications to send — is written in one short transaction,
+//! with its audit record, and only if the case is still at the version the command read
+//! (optimistic concurrency: two clerks acting at once cannot both win).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tongban_domain::audit::AuditEntry;
+
+use crate::{instant, millis, Result, Store, StoreError};
+
+/// The columns of the case row that lists, queues and the sweeper read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseProjection {
+    pub number: String,
+    pub item_id: i64,
+    pub item_version: i64,
+    pub basic_code: String,
+    pub item_name: String,
+    pub department_id: i64,
+    pub region: String,
+    pub applicant_user_id: Option<i64>,
+    pub applicant_name: String,
+    pub applicant_id_code: String,
+    pub phone_tail: String,
+    pub id_tail: String,
+    pub agent_id: Option<i64>,
+    pub intake_hall_id: Option<i64>,
+    pub pickup_hall_id: Option<i64>,
+    pub channel: String,
+    pub status: String,
+    pub first_responder_id: Option<i64>,
+    pub awaiting_head: bool,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub next_timer_at: Option<DateTime<Utc>>,
+}
+
+/// One event to append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub kind: String,
+    pub payload: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub role: String,
+    pub post: Option<String>,
+    pub hall_id: Option<i64>,
+    /// Business time: when it happened.
+    pub at: DateTime<Utc>,
+    /// Entry time: when it was written.
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub number: String,
+    #[sqlx(default)]
+    pub case_id: i64,
+    pub kind: String,
+    pub title: String,
+    /// The paragraphs as a JSON array.
+    pub body: String,
+    pub department_id: i64,
+    pub hash: String,
+    pub issued_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRow {
+    pub step: String,
+    pub name: String,
+    pub department_id: i64,
+    pub post: String,
+    pub assignee_id: Option<i64>,
+    pub opened_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NegativeRow {
+    pub what: String,
+    pub reason: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRow {
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Everything one command writes.
+#[derive(Debug, Clone)]
+pub struct CaseWrite {
+    pub projection: CaseProjection,
+    pub state: String,
+    pub events: Vec<EventRow>,
+    pub documents: Vec<DocumentRow>,
+    /// The open steps after the command (replacing those before).
+    pub open_steps: Vec<StepRow>,
+    pub negative: Vec<NegativeRow>,
+    pub notifications: Vec<NotificationRow>,
+    pub audit: AuditEntry,
+}
+
+/// A case as read back: its row, version and state document.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredCase {
+    pub id: i64,
+    pub number: String,
+    pub version: i64,
+    pub state: String,
+}
+
+/// A line in a list of cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CaseLine {
+    pub id: i64,
+    pub number: String,
+    pub item_name: String,
+    pub department_id: i64,
+    pub applicant_name: String,
+    pub channel: String,
+    pub status: String,
+    pub received_at: i64,
+    pub due_at: Option<i64>,
+}
+
+/// An open step with its case, for "my steps".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct StepLine {
+    pub case_id: i64,
+    pub number: String,
+    pub item_name: String,
+    pub applicant_name: String,
+    pub step: String,
+    pub name: String,
+    pub department_id: i64,
+    pub post: String,
+    pub assignee_id: Option<i64>,
+    pub opened_at: i64,
+    pub due_at: Option<i64>,
+}
+
+/// One logged event as read back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct EventRecord {
+    pub case_id: i64,
+    pub seq: i64,
+    pub kind: String,
+    pub payload: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub role: String,
+    pub post: Option<String>,
+    pub hall_id: Option<i64>,
+    pub at: i64,
+    pub recorded_at: i64,
+    pub audit_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct NegativeFiling {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    pub department_id: i64,
+    pub region: String,
+    pub what: String,
+    pub reason: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseFile {
+    pub hash: String,
+    pub content_type: String,
+    pub size: i64,
+    pub content: Vec<u8>,
+}
+
+/// What [`Store::create_case`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    New {
+        id: i64,
+        number: String,
+    },
+    /// The idempotency key was used before: this is the first case it made.
+    Repeat {
+        number: String,
+    },
+}
+
+const CASE_LINE: &str =
+    "SELECT id, number, item_name, department_id, applicant_name, channel, status,
+    received_at, due_at FROM cases";
+
+const STEP_LINE: &str = "SELECT s.case_id, c.number, c.item_name, c.applicant_name, s.step, s.name,
+    s.department_id, s.post, s.assignee_id, s.opened_at, s.due_at
+    FROM case_steps s JOIN cases c ON c.id = s.case_id";
+
+fn opt_millis(at: Option<DateTime<Utc>>) -> Option<i64> {
+    at.map(millis)
+}
+
+/// Appends a write's rows (events, steps, documents, filings, notifications, audit).
+macro_rules! write_rows {
+    ($store:expr, $tx:ident, $case_id:expr, $w:expr) => {{
+        let case_id: i64 = $case_id;
+        let w: &CaseWrite = $w;
+        let audit_seq = audit!($store, $tx, w.audit.clone());
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(seq) FROM case_events WHERE case_id = $1")
+                .bind(case_id)
+                .fetch_one(&mut *$tx)
+                .await?;
+        let mut seq = last.unwrap_or(0);
+        for e in &w.events {
+            seq += 1;
+            sqlx::query(
+                "INSERT INTO case_events (case_id, seq, kind, payload, actor_id, actor_name, role,
+                    post, hall_id, at, recorded_at, audit_seq)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(case_id)
+            .bind(seq)
+            .bind(&e.kind)
+            .bind(&e.payload)
+            .bind(e.actor_id)
+            .bind(&e.actor_name)
+            .bind(&e.role)
+            .bind(e.post.as_deref())
+            .bind(e.hall_id)
+            .bind(millis(e.at))
+            .bind(millis(e.recorded_at))
+            .bind(audit_seq)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM case_steps WHERE case_id = $1")
+            .bind(case_id)
+            .execute(&mut *$tx)
+            .await?;
+        for s in &w.open_steps {
+            sqlx::query(
+                "INSERT INTO case_steps (case_id, step, name, department_id, post, assignee_id,
+                    opened_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(case_id)
+            .bind(&s.step)
+            .bind(&s.name)
+            .bind(s.department_id)
+            .bind(&s.post)
+            .bind(s.assignee_id)
+            .bind(millis(s.opened_at))
+            .bind(opt_millis(s.due_at))
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for d in &w.documents {
+            sqlx::query(
+                "INSERT INTO case_documents (number, case_id, kind, title, body, department_id,
+                    hash, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&d.number)
+            .bind(case_id)
+            .bind(&d.kind)
+            .bind(&d.title)
+            .bind(&d.body)
+            .bind(d.department_id)
+            .bind(&d.hash)
+            .bind(d.issued_at)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        let p = &w.projection;
+        for n in &w.negative {
+            sqlx::query(
+                "INSERT INTO negative_filings (case_id, case_number, department_id, region, what,
+                    reason, actor_id, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(case_id)
+            .bind(&p.number)
+            .bind(p.department_id)
+            .bind(&p.region)
+            .bind(&n.what)
+            .bind(&n.reason)
+            .bind(n.actor_id)
+            .bind(&n.actor_name)
+            .bind(millis(n.at))
+            .execute(&mut *$tx)
+            .await?;
+        }
+        let now = w.events.last().map_or(0, |e| millis(e.recorded_at));
+        for n in &w.notifications {
+            sqlx::query(
+                "INSERT INTO outbox (channel, recipient, subject, body, case_number, created_at,
+                    next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            )
+            .bind(&n.channel)
+            .bind(&n.recipient)
+            .bind(&n.subject)
+            .bind(&n.body)
+            .bind(&p.number)
+            .bind(now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// Inserts the case row inside `$tx`; evaluates to its id.
+macro_rules! insert_case {
+    ($tx:ident, $w:expr, $now:expr) => {{
+        let w: &CaseWrite = $w;
+        let p = &w.projection;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO cases (number, item_id, item_version, basic_code, item_name, department_id,
+                region, applicant_user_id, applicant_name, applicant_id_code, phone_tail, id_tail,
+                agent_id, intake_hall_id, pickup_hall_id, channel, status, first_responder_id,
+                awaiting_head, received_at, accepted_at, decided_at, closed_at, due_at, next_timer_at,
+                state, version, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                $19, $20, $21, $22, $23, $24, $25, $26, 1, $27)
+             RETURNING id",
+        )
+        .bind(&p.number)
+        .bind(p.item_id)
+        .bind(p.item_version)
+        .bind(&p.basic_code)
+        .bind(&p.item_name)
+        .bind(p.department_id)
+        .bind(&p.region)
+        .bind(p.applicant_user_id)
+        .bind(&p.applicant_name)
+        .bind(&p.applicant_id_code)
+        .bind(&p.phone_tail)
+        .bind(&p.id_tail)
+        .bind(p.agent_id)
+        .bind(p.intake_hall_id)
+        .bind(p.pickup_hall_id)
+        .bind(&p.channel)
+        .bind(&p.status)
+        .bind(p.first_responder_id)
+        .bind(i64::from(p.awaiting_head))
+        .bind(millis(p.received_at))
+        .bind(opt_millis(p.accepted_at))
+        .bind(opt_millis(p.decided_at))
+        .bind(opt_millis(p.closed_at))
+        .bind(opt_millis(p.due_at))
+        .bind(opt_millis(p.next_timer_at))
+        .bind(&w.state)
+        .bind(millis($now))
+        .fetch_one(&mut *$tx)
+        .await?;
+        id
+    }};
+}
+
+impl Store {
+    /// The case an idempotency key made, if it made one.
+    pub async fn idempotent_case(&self, actor_id: i64, key: &str) -> Result<Option<String>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT case_number FROM idempotency_keys WHERE actor_id = $1 AND key = $2"
+        )
+        .bind(actor_id)
+        .bind(key)
+        .fetch_optional(db)
+        .await?))
+    }
+
+    /// Creates a case: takes the next number of `region` on `day`, lets `build` make the write
+    /// for it, and stores it with its idempotency key, all in one transaction. A key used
+    /// before returns the first case instead.
+    pub async fn create_case<E>(
+        &self,
+        region: &str,
+        day: NaiveDate,
+        idempotency: Option<(i64, &str)>,
+        now: DateTime<Utc>,
+        build: impl FnOnce(u32) -> std::result::Result<CaseWrite, E>,
+    ) -> Result<std::result::Result<Created, E>> {
+        if let Some((actor, key)) = idempotency {
+            if let Some(number) = self.idempotent_case(actor, key).await? {
+                return Ok(Ok(Created::Repeat { number }));
+            }
+        }
+        match self
+            .insert_new_case(region, day, idempotency, now, build)
+            .await
+        {
+            // A concurrent retry with the same key won the race: answer with its case.
+            Err(StoreError::Conflict(c)) if c.contains("idempotency") => {
+                let (actor, key) = idempotency.unwrap_or((0, ""));
+                match self.idempotent_case(actor, key).await? {
+                    Some(number) => Ok(Ok(Created::Repeat { number })),
+                    None => Err(StoreError::Conflict(c)),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn insert_new_case<E>(
+        &self,
+        region: &str,
+        day: NaiveDate,
+        idempotency: Option<(i64, &str)>,
+        now: DateTime<Utc>,
+        build: impl FnOnce(u32) -> std::result::Result<CaseWrite, E>,
+    ) -> Result<std::result::Result<Created, E>> {
+        let day_text = day.format("%Y%m%d").to_string();
+        Ok(write!(self, |tx| {
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO case_numbers (region, day, last) VALUES ($1, $2, 1)
+                 ON CONFLICT (region, day) DO UPDATE SET last = case_numbers.last + 1
+                 RETURNING last",
+            )
+            .bind(region)
+            .bind(&day_text)
+            .fetch_one(&mut *tx)
+            .await?;
+            let seq = u32::try_from(seq)
+                .map_err(|_| StoreError::Corrupt(format!("case sequence {seq}")))?;
+            match build(seq) {
+                // Dropping the transaction rolls the number back: refused filings leave no gaps.
+                Err(e) => return Ok(Err(e)),
+                Ok(w) => {
+                    if let Some((actor, key)) = idempotency {
+                        sqlx::query(
+                            "INSERT INTO idempotency_keys (actor_id, key, case_number, created_at)
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(actor)
+                        .bind(key)
+                        .bind(&w.projection.number)
+                        .bind(millis(now))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    let id: i64 = insert_case!(tx, &w, now);
+                    write_rows!(self, tx, id, &w);
+                    Ok(Created::New {
+                        id,
+                        number: w.projection.number.clone(),
+                    })
+                }
+            }
+        }))
+    }
+
+    /// Writes a command's effect if the case is still at `version`; otherwise
+    /// [`StoreError::Conflict`] with `case.stale` and nothing is written.
+    pub async fn update_case(
+        &self,
+        id: i64,
+        version: i64,
+        w: &CaseWrite,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let p = &w.projection;
+        write!(self, |tx| {
+            let updated = sqlx::query(
+                "UPDATE cases SET status = $3, first_responder_id = $4, awaiting_head = $5,
+                    accepted_at = $6, decided_at = $7, closed_at = $8, due_at = $9,
+                    next_timer_at = $10, state = $11, version = version + 1, updated_at = $12,
+                    pickup_hall_id = $13
+                 WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(&p.status)
+            .bind(p.first_responder_id)
+            .bind(i64::from(p.awaiting_head))
+            .bind(opt_millis(p.accepted_at))
+            .bind(opt_millis(p.decided_at))
+            .bind(opt_millis(p.closed_at))
+            .bind(opt_millis(p.due_at))
+            .bind(opt_millis(p.next_timer_at))
+            .bind(&w.state)
+            .bind(millis(now))
+            .bind(p.pickup_hall_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::Conflict("case.stale".into()));
+            }
+            write_rows!(self, tx, id, w);
+        });
+        Ok(())
+    }
+
+    /// Moves a case's timer without changing it (a sweep that found nothing due).
+    pub async fn set_case_timer(
+        &self,
+        id: i64,
+        version: i64,
+        next: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        let updated = write!(self, |tx| sqlx::query(
+            "UPDATE cases SET next_timer_at = $3 WHERE id = $1 AND version = $2"
+        )
+        .bind(id)
+        .bind(version)
+        .bind(opt_millis(next))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected());
+        if updated == 0 {
+            return Err(StoreError::Conflict("case.stale".into()));
+        }
+        Ok(())
+    }
+
+    pub async fn case_by_number(&self, number: &str) -> Result<Option<StoredCase>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT id, number, version, state FROM cases WHERE number = $1"
+        )
+        .bind(number)
+        .fetch_optional(db)
+        .await?))
+    }
+
+    pub async fn case_by_id(&self, id: i64) -> Result<Option<StoredCase>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT id, number, version, state FROM cases WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(db)
+        .await?))
+    }
+
+    pub async fn case_events(&self, case_id: i64) -> Result<Vec<EventRecord>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT case_id, seq, kind, payload, actor_id, actor_name, role, post, hall_id, at,
+                recorded_at, audit_seq FROM case_events WHERE case_id = $1 ORDER BY seq"
+        )
+        .bind(case_id)
+        .fetch_all(db)
+        .await?))
+    }
+
+    pub async fn case_documents(&self, case_id: i64) -> Result<Vec<DocumentRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT number, case_id, kind, title, body, department_id, hash, issued_at
+             FROM case_documents WHERE case_id = $1 ORDER BY issued_at, number"
+        )
+        .bind(case_id)
+        .fetch_all(db)
+        .await?))
+    }
+
+    pub async fn case_document(&self, number: &str) -> Result<Option<DocumentRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT number, case_id, kind, title, body, department_id, hash, issued_at
+             FROM case_documents WHERE number = $1"
+        )
+        .bind(number)
+        .fetch_optional(db)
+        .await?))
+    }
+
+    /// An applicant's own cases (or an agent's filings), newest first.
+    pub async fn cases_of_applicant(&self, user_id: i64, limit: i64) -> Result<Vec<CaseLine>> {
+        let sql = format!(
+            "{CASE_LINE} WHERE applicant_user_id = $1 OR agent_id = $1 ORDER BY received_at DESC LIMIT $2"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(user_id)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// A department's cases in some statuses, oldest first (a window's queue).
+    pub async fn department_cases(
+        &self,
+        department_id: i64,
+        statuses: &[&str],
+        limit: i64,
+    ) -> Result<Vec<CaseLine>> {
+        let marks: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql =
+            format!(
+            "{CASE_LINE} WHERE department_id = $1 AND status IN ({}) ORDER BY received_at LIMIT $2",
+            if marks.is_empty() { "NULL".to_string() } else { marks.join(", ") }
+        );
+        Ok(read!(self, |db| {
+            let mut q = sqlx::query_as(&sql).bind(department_id).bind(limit);
+            for s in statuses {
+                q = q.bind(*s);
+            }
+            q.fetch_all(db).await?
+        }))
+    }
+
+    /// Cases waiting for a department head (an extension or a fee waiver to approve).
+    pub async fn head_queue(&self, department_id: i64, limit: i64) -> Result<Vec<CaseLine>> {
+        let sql = format!(
+            "{CASE_LINE} WHERE department_id = $1 AND awaiting_head = 1 ORDER BY received_at LIMIT $2"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(department_id)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// Open steps assigned to a person, soonest due first.
+    pub async fn steps_of_assignee(&self, user_id: i64, limit: i64) -> Result<Vec<StepLine>> {
+        let sql = format!("{STEP_LINE} WHERE s.assignee_id = $1 ORDER BY s.due_at LIMIT $2");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(user_id)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// Open steps of a department, soonest due first (the head's view).
+    pub async fn steps_of_department(
+        &self,
+        department_id: i64,
+        limit: i64,
+    ) -> Result<Vec<StepLine>> {
+        let sql = format!("{STEP_LINE} WHERE s.department_id = $1 ORDER BY s.due_at LIMIT $2");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(department_id)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// Ids of cases whose next timer has passed, soonest first: the sweep reads only these.
+    pub async fn due_case_timers(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<i64>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT id FROM cases WHERE next_timer_at IS NOT NULL AND next_timer_at <= $1
+             ORDER BY next_timer_at LIMIT $2"
+        )
+        .bind(millis(now))
+        .bind(limit)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Negative filings (否定报备) in a region subtree, newest first.
+    pub async fn negative_filings(
+        &self,
+        region_prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<NegativeFiling>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT id, case_id, case_number, department_id, region, what, reason, actor_id,
+                actor_name, at FROM negative_filings WHERE region LIKE $1 ORDER BY at DESC, id DESC
+             LIMIT $2"
+        )
+        .bind(format!("{region_prefix}%"))
+        .bind(limit)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Other open cases of the same applicant for the same matter (basic code).
+    pub async fn open_cases_for_matter(
+        &self,
+        id_code: &str,
+        basic_code: &str,
+    ) -> Result<Vec<CaseLine>> {
+        let sql = format!(
+            "{CASE_LINE} WHERE applicant_id_code = $1 AND basic_code = $2
+             AND status NOT IN ('closed', 'not_accepted', 'withdrawn') ORDER BY received_at"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(id_code)
+            .bind(basic_code)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// Stores an uploaded material by its content hash and returns the hash.
+    pub async fn put_case_file(
+        &self,
+        content_type: &str,
+        content: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        let hash = hex::encode(Sha256::digest(content));
+        write!(self, |tx| sqlx::query(
+            "INSERT INTO case_files (hash, content_type, size, content, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING"
+        )
+        .bind(&hash)
+        .bind(content_type)
+        .bind(content.len() as i64)
+        .bind(content)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await
+        .map(drop)?);
+        Ok(hash)
+    }
+
+    pub async fn case_file(&self, hash: &str) -> Result<Option<CaseFile>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT hash, content_type, size, content FROM case_files WHERE hash = $1"
+        )
+        .bind(hash)
+        .fetch_optional(db)
+        .await?))
+    }
+
+    /// How many notifications a case has queued or sent.
+    pub async fn count_outbox_for(&self, number: &str) -> Result<i64> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE case_number = $1"
+        )
+        .bind(number)
+        .fetch_one(db)
+        .await?))
+    }
+
+    /// How many cases are stored (for metrics and tests).
+    pub async fn count_cases(&self) -> Result<i64> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases"
+        )
+        .fetch_one(db)
+        .await?))
+    }
+}
+
+/// Instants read back from millis.
+pub fn at(ms: i64) -> Result<DateTime<Utc>> {
+    instant(ms)
+}
