@@ -5,6 +5,7 @@
 //! meanwhile. The engine decides; this layer loads what it needs and checks who sees what.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -59,7 +60,7 @@ pub struct CaseView {
     pub id: i64,
     pub version: i64,
     pub case: Case,
-    pub item: Item,
+    pub item: Arc<Item>,
 }
 
 /// Everything a case page shows.
@@ -332,15 +333,33 @@ impl App {
         Ok(view)
     }
 
+    /// The item version a case runs under, from memory after the first read.
+    async fn case_item(&self, id: i64, version: i64) -> Result<Arc<Item>> {
+        if let Some(item) = self
+            .item_versions
+            .read()
+            .ok()
+            .and_then(|m| m.get(&(id, version)).cloned())
+        {
+            return Ok(item);
+        }
+        let item = Arc::new(
+            self.store
+                .item_version(id, version)
+                .await?
+                .ok_or_else(|| AppError::internal(format!("item {id} v{version} is missing")))?
+                .item,
+        );
+        if let Ok(mut m) = self.item_versions.write() {
+            m.insert((id, version), item.clone());
+        }
+        Ok(item)
+    }
+
     async fn load(&self, stored: StoredCase) -> Result<CaseView> {
         let case: Case = serde_json::from_str(&stored.state)
             .map_err(|e| AppError::internal(format!("case {}: {e}", stored.number)))?;
-        let item = self
-            .store
-            .item_version(case.item.id, case.item.version)
-            .await?
-            .ok_or_else(|| AppError::internal(format!("case {} lost its item", stored.number)))?
-            .item;
+        let item = self.case_item(case.item.id, case.item.version).await?;
         Ok(CaseView {
             id: stored.id,
             version: stored.version,

@@ -41,6 +41,9 @@ pub struct App {
     calendar_generation: std::sync::atomic::AtomicU64,
     /// Sign-in attempts per client address in the current 15-minute window.
     attempts: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
+    /// Item versions cases run under. A version never changes once written, so every case
+    /// command can read it from memory instead of parsing its document again.
+    item_versions: RwLock<HashMap<(i64, i64), std::sync::Arc<tongban_domain::catalog::Item>>>,
 }
 
 impl App {
@@ -57,6 +60,7 @@ impl App {
             calendar_cache: RwLock::new(None),
             calendar_generation: std::sync::atomic::AtomicU64::new(0),
             attempts: Mutex::new(HashMap::new()),
+            item_versions: RwLock::new(HashMap::new()),
         };
         app.rebuild_search_index().await?;
         Ok(app)
