@@ -20,6 +20,7 @@ pub mod clock;
 pub mod demo;
 pub mod demo_catalog;
 pub mod error;
+pub mod notify;
 pub mod org;
 pub mod password;
 pub mod settings;

@@ -13,6 +13,8 @@ pub struct Config {
     pub server: Server,
     pub storage: Storage,
     pub log: Log,
+    /// Outgoing SMS and e-mail; without it notices wait in the outbox.
+    pub notify: tongban_app::notify::NotifyConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -173,5 +175,27 @@ mod tests {
         assert!(cfg
             .apply_env(|k| (k == "TONGBAN_PRODUCTION").then(|| "maybe".into()))
             .is_err());
+    }
+
+    #[test]
+    fn the_notify_section_is_optional_and_strict() {
+        let cfg: Config = toml::from_str("version = 1\n").unwrap();
+        assert!(cfg.notify.smtp.is_none() && cfg.notify.sms.is_none());
+        assert_eq!(cfg.notify.max_attempts, 5);
+        let cfg: Config = toml::from_str(
+            "[notify]\nmax_attempts = 8\n\
+             [notify.smtp]\nhost = \"127.0.0.1\"\nport = 2525\nfrom = \"noreply@qingjiang.gov.cn\"\n\
+             [notify.sms]\nurl = \"http://127.0.0.1:9000/send\"\ntoken = \"t\"\n",
+        )
+        .unwrap();
+        let smtp = cfg.notify.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.hello_name.as_str()), (2525, "localhost"));
+        assert_eq!(cfg.notify.sms.unwrap().token.as_deref(), Some("t"));
+        assert_eq!((cfg.notify.max_attempts, cfg.notify.batch), (8, 20));
+        let err = toml::from_str::<Config>(
+            "[notify.smtp]\nhost = \"h\"\nfrom = \"a@b.cn\"\npasswd = \"x\"\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("passwd"), "{err}");
     }
 }

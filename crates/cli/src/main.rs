@@ -247,6 +247,11 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             let web = tongban_web::WebConfig {
                 secure_cookies: cfg.server.secure_cookies,
             };
+            // Notices go out in the background, on the app's clock so a simulated clock moves
+            // retries too. A channel left unconfigured keeps its messages waiting in the outbox.
+            let dispatcher =
+                tongban_app::notify::Dispatcher::new(app.store.clone(), cfg.notify.clone())
+                    .map_err(|e| format!("[notify] 配置有误：{e}"))?;
             let router = tongban_web::router(app.clone(), web, metrics);
             let listen = listen.unwrap_or(cfg.server.listen.clone());
             let listener = tokio::net::TcpListener::bind(&listen)
@@ -255,6 +260,28 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             tracing::info!(%addr, simulated_clock, "tongban listening");
             println!("Tongban 已启动：http://{addr}/");
+            tracing::info!(
+                smtp = cfg.notify.smtp.is_some(),
+                sms = cfg.notify.sms.is_some(),
+                "notification dispatcher started"
+            );
+            let clock = app.clock.clone();
+            let notifier = dispatcher.spawn(move || clock.now());
+            // The clock's work on cases (acceptance by law, deemed approvals, 容缺 deadlines):
+            // each round reads only the cases whose next timer has passed.
+            let sweeper = {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+                    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    loop {
+                        tick.tick().await;
+                        if let Err(e) = app.sweep_cases().await {
+                            tracing::warn!(error = %e, "case sweep failed");
+                        }
+                    }
+                })
+            };
             axum::serve(
                 listener,
                 router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -262,6 +289,9 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             .with_graceful_shutdown(shutdown())
             .await
             .map_err(|e| e.to_string())?;
+            // A message cut off mid-send goes again after its lease: at least once, never lost.
+            notifier.abort();
+            sweeper.abort();
             app.store.close().await;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)

@@ -121,6 +121,7 @@ pub mod cases;
 pub mod catalog;
 mod migrate;
 pub mod org;
+pub mod outbox;
 pub mod settings;
 pub mod users;
 
