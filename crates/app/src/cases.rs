@@ -77,7 +77,9 @@ pub struct CaseDetail {
 #[derive(Debug, Clone, Serialize)]
 pub struct ClockLine {
     pub label: String,
-    pub due_at: DateTime<Utc>,
+    /// `None` when the deadline cannot be computed; `problem` then says why.
+    pub due_at: Option<DateTime<Utc>>,
+    pub problem: Option<String>,
     pub remaining_days: i64,
     pub overdue: bool,
     pub suspended: bool,
@@ -231,6 +233,12 @@ impl App {
         let (summary, version) = self.public_item(&new.item_code).await?;
         let item = version.item;
         let (channel, applicant) = match actor.role {
+            Role::Applicant if item.online_depth < 3 => {
+                return Err(AppError::invalid(
+                    "case.not_online",
+                    "本事项暂不支持网上申请，请到窗口办理",
+                ))
+            }
             Role::Applicant => (Channel::Online, self.party_of(actor).await?),
             Role::Clerk | Role::DeptHead => (Channel::Window, parse_party(new.applicant)?),
             Role::Agent if new.village => (Channel::Village, parse_party(new.applicant)?),
@@ -375,7 +383,7 @@ impl App {
         let documents = self.store.case_documents(view.id).await?;
         let cal = self.calendar().await?;
         let clocks = clock_lines(&view.case, &cal, self.now());
-        let next_action = next_action(&view.case, actor);
+        let next_action = next_action(&view.case, &view.item, actor);
         Ok(CaseDetail {
             view,
             events,
@@ -783,7 +791,7 @@ impl App {
             status: c.status.label().to_string(),
             received_at: c.received_at,
             due_at,
-            next_action: applicant_next_action(c),
+            next_action: applicant_next_action(c, &view.item),
             timeline,
         })
     }
@@ -870,7 +878,8 @@ impl App {
         actor: &Actor,
         department_id: i64,
     ) -> Result<Vec<StaffRef>> {
-        if !actor.role.is_departmental() {
+        // Staff lists stay within one's own department: transfers never leave it.
+        if !actor.role.is_departmental() || actor.department_id != Some(department_id) {
             return Err(AppError::forbidden());
         }
         let users = self
@@ -1057,19 +1066,33 @@ fn public_line(e: &CaseEvent) -> bool {
 pub fn clock_lines(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> Vec<ClockLine> {
     let mut out = Vec::new();
     let mut add = |label: String, clock: &tongban_domain::calendar::StatutoryClock| {
-        if let Ok(s) = clock.status(cal, now) {
-            let explanation = clock
-                .explain(cal, now)
-                .map(|e| e.lines().iter().map(|l| l.text.clone()).collect())
-                .unwrap_or_default();
-            out.push(ClockLine {
+        match clock.status(cal, now) {
+            Ok(s) => {
+                let explanation = clock
+                    .explain(cal, now)
+                    .map(|e| e.lines().iter().map(|l| l.text.clone()).collect())
+                    .unwrap_or_default();
+                out.push(ClockLine {
+                    label,
+                    due_at: Some(s.due_at),
+                    problem: None,
+                    remaining_days: s.remaining_days,
+                    overdue: s.overdue,
+                    suspended: s.suspended,
+                    explanation,
+                });
+            }
+            // A deadline that cannot be computed (a year not loaded) is shown as such, never
+            // dropped: the administrator must load the year.
+            Err(e) => out.push(ClockLine {
                 label,
-                due_at: s.due_at,
-                remaining_days: s.remaining_days,
-                overdue: s.overdue,
-                suspended: s.suspended,
-                explanation,
-            });
+                due_at: None,
+                problem: Some(e.to_string()),
+                remaining_days: 0,
+                overdue: false,
+                suspended: clock.is_suspended(now),
+                explanation: vec![],
+            }),
         }
     };
     if c.accepted.is_none() && c.status.is_open() {
@@ -1095,7 +1118,11 @@ pub fn clock_lines(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> Vec<ClockLin
 }
 
 /// What the applicant must do next, in one sentence.
-pub fn applicant_next_action(c: &Case) -> String {
+pub fn applicant_next_action(c: &Case, item: &Item) -> String {
+    let name = |k: &str| {
+        item.material(k)
+            .map_or_else(|| k.to_string(), |m| m.name.clone())
+    };
     match c.status {
         CaseStatus::Received => "材料已收到，等待窗口审查受理，无需操作。".into(),
         CaseStatus::AwaitingSupplement => {
@@ -1105,7 +1132,7 @@ pub fn applicant_next_action(c: &Case) -> String {
                 .map(|n| {
                     n.items
                         .iter()
-                        .map(|(k, why)| format!("{k}：{why}"))
+                        .map(|(k, why)| format!("{}：{why}", name(k)))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -1116,13 +1143,21 @@ pub fn applicant_next_action(c: &Case) -> String {
             c.deferred_due
                 .map(|d| d.format("%Y年%m月%d日").to_string())
                 .unwrap_or_default(),
-            c.deferred.join("、")
+            c.deferred
+                .iter()
+                .map(|k| name(k))
+                .collect::<Vec<_>>()
+                .join("、")
         ),
         CaseStatus::InProgress => "正在审查办理，无需操作。".into(),
         CaseStatus::Suspended if c.deferred_overdue => {
             format!(
                 "容缺材料逾期未补交，办理已中止，请尽快补交：{}。",
-                c.deferred.join("、")
+                c.deferred
+                    .iter()
+                    .map(|k| name(k))
+                    .collect::<Vec<_>>()
+                    .join("、")
             )
         }
         CaseStatus::Suspended => match &c.special {
@@ -1150,9 +1185,9 @@ pub fn applicant_next_action(c: &Case) -> String {
 }
 
 /// What the person looking at the case should do next.
-pub fn next_action(c: &Case, actor: &Actor) -> String {
+pub fn next_action(c: &Case, item: &Item, actor: &Actor) -> String {
     match actor.role {
-        Role::Applicant | Role::Agent => applicant_next_action(c),
+        Role::Applicant | Role::Agent => applicant_next_action(c, item),
         _ => match c.status {
             CaseStatus::Received => {
                 "核对材料：齐全则受理，不齐全则一次性告知补正，不符合则不予受理（须写明理由）。"

@@ -91,10 +91,17 @@ impl Code for AppError {
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
-        let kind = if e.code == "account.locked" {
-            Kind::Throttled
-        } else {
-            Kind::Invalid
+        let kind = match e.code {
+            "account.locked" => Kind::Throttled,
+            // The case engine's refusals of who is acting, as opposed to what is asked.
+            "case.not_your_step"
+            | "case.not_your_window"
+            | "case.head_only"
+            | "case.not_applicant"
+            | "case.not_first_responder"
+            | "case.channel_not_allowed"
+            | "case.system_only" => Kind::Forbidden,
+            _ => Kind::Invalid,
         };
         Self::new(kind, e.code, e.message)
     }

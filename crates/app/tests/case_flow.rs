@@ -36,7 +36,11 @@ async fn stores() -> Vec<Store> {
     out.push(s);
     if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
         let opts = Options {
-            pg_schema: Some(format!("c_{}_{}", std::process::id(), rand::random::<u32>())),
+            pg_schema: Some(format!(
+                "c_{}_{}",
+                std::process::id(),
+                rand::random::<u32>()
+            )),
             ..Options::default()
         };
         let s = Store::open(&url, &opts).await.unwrap();
@@ -49,7 +53,9 @@ async fn stores() -> Vec<Store> {
 async fn apps() -> Vec<App> {
     let mut out = Vec::new();
     for store in stores().await {
-        let app = App::new(store, Clock::simulated_at(monday())).await.unwrap();
+        let app = App::new(store, Clock::simulated_at(monday()))
+            .await
+            .unwrap();
         app.load_demo().await.unwrap();
         app.load_demo_catalog().await.unwrap();
         out.push(app);
@@ -131,7 +137,14 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
         assert_eq!(case.status, CaseStatus::Received);
 
         let err = app
-            .act_on_case(&clerk, &n, None, Command::Accept { check: check(&["m1", "m2", "m4"]) })
+            .act_on_case(
+                &clerk,
+                &n,
+                None,
+                Command::Accept {
+                    check: check(&["m1", "m2", "m4"]),
+                },
+            )
             .await
             .unwrap_err();
         assert_eq!(err.code, "case.materials_incomplete");
@@ -146,7 +159,15 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
         .await;
         let m3 = upload(&app, &user, &["m3"]).await;
         act(&app, &user, &n, Command::AddMaterials { materials: m3 }).await;
-        let case = act(&app, &clerk, &n, Command::Accept { check: check(&["m1", "m2", "m3", "m4"]) }).await;
+        let case = act(
+            &app,
+            &clerk,
+            &n,
+            Command::Accept {
+                check: check(&["m1", "m2", "m3", "m4"]),
+            },
+        )
+        .await;
         let open: Vec<&str> = case.open_steps().iter().map(|s| s.key.as_str()).collect();
         assert_eq!(open, vec!["s2a", "s2b", "s2c"]);
 
@@ -164,7 +185,10 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
         let admin = who(&app, "admin").await;
         app.advance_clock(&admin, Duration::days(2)).await.unwrap();
         let case = app.case_view(&user, &n).await.unwrap().case;
-        assert_eq!(case.step("s2c").unwrap().outcome, Some(StepOutcome::DeemedApprove));
+        assert_eq!(
+            case.step("s2c").unwrap().outcome,
+            Some(StepOutcome::DeemedApprove)
+        );
         let open: Vec<&str> = case.open_steps().iter().map(|s| s.key.as_str()).collect();
         assert_eq!(open, vec!["s3"]);
 
@@ -172,12 +196,38 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
         let case = act(&app, &head, &n, approve("s3")).await;
         assert_eq!(case.status, CaseStatus::Decided);
         let err = app
-            .act_on_case(&clerk, &n, None, Command::Deliver { method: Delivery::Window, note: String::new() })
+            .act_on_case(
+                &clerk,
+                &n,
+                None,
+                Command::Deliver {
+                    method: Delivery::Window,
+                    note: String::new(),
+                },
+            )
             .await
             .unwrap_err();
         assert_eq!(err.code, "case.fee_unpaid");
-        act(&app, &clerk, &n, Command::PayFee { reference: "FS2026030001".into(), amount_fen: 8000 }).await;
-        let case = act(&app, &clerk, &n, Command::Deliver { method: Delivery::Window, note: String::new() }).await;
+        act(
+            &app,
+            &clerk,
+            &n,
+            Command::PayFee {
+                reference: "FS2026030001".into(),
+                amount_fen: 8000,
+            },
+        )
+        .await;
+        let case = act(
+            &app,
+            &clerk,
+            &n,
+            Command::Deliver {
+                method: Delivery::Window,
+                note: String::new(),
+            },
+        )
+        .await;
         assert_eq!(case.status, CaseStatus::Closed);
 
         // The result verifies; the public lookup works with the phone's last four digits.
@@ -185,8 +235,18 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
         let v = app.verify_document(&doc).await.unwrap();
         assert!(v.intact);
         assert_eq!(v.outcome, "准予");
-        let phone = app.store.user(user.user_id).await.unwrap().unwrap().phone.unwrap();
-        let status = app.public_case_status(&n, &phone[phone.len() - 4..]).await.unwrap();
+        let phone = app
+            .store
+            .user(user.user_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .phone
+            .unwrap();
+        let status = app
+            .public_case_status(&n, &phone[phone.len() - 4..])
+            .await
+            .unwrap();
         assert_eq!(status.status, "已办结");
         assert!(app.public_case_status(&n, "0000").await.is_err());
 
@@ -241,8 +301,12 @@ async fn two_clerks_acting_on_the_same_version_cannot_both_win() {
         let case = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
         let n = case.number.to_string();
         let v = app.case_view(&clerk, &n).await.unwrap().version;
-        let accept = Command::Accept { check: check(&["m1", "m2", "m3", "m4"]) };
-        let notice = Command::NotAccept { reason: "不属于本机关职权".into() };
+        let accept = Command::Accept {
+            check: check(&["m1", "m2", "m3", "m4"]),
+        };
+        let notice = Command::NotAccept {
+            reason: "不属于本机关职权".into(),
+        };
         let (a, b) = tokio::join!(
             app.act_on_case(&clerk, &n, Some(v), accept),
             app.act_on_case(&clerk, &n, Some(v), notice)
@@ -266,7 +330,10 @@ async fn an_application_left_without_answer_five_working_days_is_accepted_by_law
         let admin = who(&app, "admin").await;
         // Monday 2 March + 5 working days = Monday 9 March; Tuesday it counts as accepted.
         app.advance_clock(&admin, Duration::days(7)).await.unwrap();
-        assert_eq!(app.case_view(&user, &n).await.unwrap().case.status, CaseStatus::Received);
+        assert_eq!(
+            app.case_view(&user, &n).await.unwrap().case.status,
+            CaseStatus::Received
+        );
         app.advance_clock(&admin, Duration::days(1)).await.unwrap();
         let case = app.case_view(&user, &n).await.unwrap().case;
         let acc = case.accepted.unwrap();
@@ -304,11 +371,24 @@ async fn a_window_refusal_is_filed_with_supervision_and_nobody_else_sees_the_cas
             .unwrap()
             .case;
         let n = case.number.to_string();
-        assert_eq!(case.first_responder.as_ref().unwrap().user_id, clerk.user_id);
-        act(&app, &clerk, &n, Command::NotAccept { reason: "该房屋已被司法查封".into() }).await;
+        assert_eq!(
+            case.first_responder.as_ref().unwrap().user_id,
+            clerk.user_id
+        );
+        act(
+            &app,
+            &clerk,
+            &n,
+            Command::NotAccept {
+                reason: "该房屋已被司法查封".into(),
+            },
+        )
+        .await;
         let sup = who(&app, "jiancha").await;
         let filings = app.negative_filings(&sup).await.unwrap();
-        assert!(filings.iter().any(|f| f.case_number == n && f.reason.contains("司法查封")));
+        assert!(filings
+            .iter()
+            .any(|f| f.case_number == n && f.reason.contains("司法查封")));
         // Another applicant and another department's clerk get "not found".
         for login in ["user05", "rsj.clerk"] {
             let other = who(&app, login).await;
@@ -328,11 +408,17 @@ async fn uploads_are_limited_in_size_and_kind() {
             .unwrap_err();
         assert_eq!(err.code, "case.file_type");
         let big = [PDF, &vec![b'x'; 11 * 1024 * 1024]].concat();
-        let err = app.upload_case_file(&user, "big.pdf", &big).await.unwrap_err();
+        let err = app
+            .upload_case_file(&user, "big.pdf", &big)
+            .await
+            .unwrap_err();
         assert_eq!(err.code, "case.file_too_large");
         let clerk = who(&app, "zrzy.approver").await;
         assert_eq!(
-            app.upload_case_file(&clerk, "a.pdf", PDF).await.unwrap_err().code,
+            app.upload_case_file(&clerk, "a.pdf", PDF)
+                .await
+                .unwrap_err()
+                .code,
             "auth.forbidden"
         );
     }

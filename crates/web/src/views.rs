@@ -99,6 +99,7 @@ pub struct Me {
     pub uscc: Option<String>,
     pub phone_masked: Option<String>,
     pub email_masked: Option<String>,
+    pub cases: Vec<CaseRow>,
 }
 
 #[derive(Template)]
@@ -115,6 +116,53 @@ pub struct Workbench {
     pub colleagues: Vec<String>,
     pub links: Vec<(String, String)>,
     pub away: bool,
+    pub lists: CaseLists,
+}
+
+/// The case lists of a workbench, each shown only when the role has it.
+#[derive(Default)]
+pub struct CaseLists {
+    /// 窗口收件 / 代办申报 link.
+    pub can_file: bool,
+    /// An agent's filings (我的办件).
+    pub mine: Option<Vec<CaseRow>>,
+    /// 窗口待办: to check, awaiting supplement, results to hand out.
+    pub window: Option<Vec<CaseRow>>,
+    pub steps_title: &'static str,
+    pub steps: Option<Vec<StepDue>>,
+    /// 待审批: extensions and waivers for a head.
+    pub head: Option<Vec<CaseRow>>,
+    /// 否定报备 for supervision.
+    pub negative: Option<Vec<NegativeLine>>,
+}
+
+pub struct CaseRow {
+    pub number: String,
+    pub item: String,
+    pub applicant: String,
+    pub status: String,
+    pub received: String,
+    pub due: String,
+}
+
+pub struct StepDue {
+    pub number: String,
+    pub item: String,
+    pub applicant: String,
+    pub step: String,
+    pub due: String,
+    pub left: String,
+    /// `overdue`, `soon` (a day or less) or empty.
+    pub level: &'static str,
+}
+
+pub struct NegativeLine {
+    pub at: String,
+    pub number: String,
+    pub department: String,
+    pub what: String,
+    pub reason: String,
+    pub actor: String,
 }
 
 pub struct PostLine {

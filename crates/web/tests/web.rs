@@ -1,181 +1,13 @@
 //! The web layer driven in-process (no socket): pages, API, sessions, CSRF, scopes, errors.
 
-use std::sync::Arc;
+mod common;
 
 use axum::body::{to_bytes, Body};
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
-use axum::Router;
+use axum::http::{header, Method, Request, StatusCode};
 use chrono::{Duration, TimeZone, Utc};
-use serde_json::{json, Value};
-use tongban_app::{App, Clock};
-use tongban_store::{Options, Store};
+use common::*;
+use serde_json::json;
 use tower::ServiceExt;
-
-const PASSWORD: &str = tongban_app::demo::DEMO_PASSWORD;
-
-struct TestApp {
-    router: Router,
-    app: Arc<App>,
-}
-
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
-    }
-
-    fn code(&self) -> String {
-        self.json()["code"].as_str().unwrap_or_default().to_string()
-    }
-}
-
-impl TestApp {
-    /// A fresh SQLite store with the demo city, on a simulated clock at 2026-03-02 09:00 Shanghai.
-    async fn new() -> TestApp {
-        let dir = std::env::temp_dir().join(format!(
-            "tongban_web_{}_{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        let store = Store::open(dir.to_str().unwrap(), &Options::default())
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
-        let clock = Clock::simulated_at(Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap());
-        let app = Arc::new(App::new(store, clock).await.unwrap());
-        app.load_demo().await.unwrap();
-        let router = tongban_web::router(app.clone(), tongban_web::WebConfig::default(), None);
-        TestApp { router, app }
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        session: Option<&Session>,
-        content_type: Option<&str>,
-        body: String,
-        extra: &[(&str, &str)],
-    ) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, "localhost");
-        if let Some(s) = session {
-            req = req.header(header::COOKIE, &s.cookie);
-        }
-        if let Some(ct) = content_type {
-            req = req.header(header::CONTENT_TYPE, ct);
-        }
-        for (k, v) in extra {
-            req = req.header(*k, *v);
-        }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = to_bytes(res.into_body(), 10 * 1024 * 1024).await.unwrap();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&self, path: &str, session: Option<&Session>) -> Reply {
-        self.send(Method::GET, path, session, None, String::new(), &[])
-            .await
-    }
-
-    /// A JSON write carrying the session's anti-forgery token.
-    async fn post_json(&self, path: &str, session: Option<&Session>, body: Value) -> Reply {
-        let csrf = session.map(|s| s.csrf.clone()).unwrap_or_default();
-        let extra: Vec<(&str, &str)> = if session.is_some() {
-            vec![("x-csrf-token", csrf.as_str())]
-        } else {
-            vec![]
-        };
-        self.send(
-            Method::POST,
-            path,
-            session,
-            Some("application/json"),
-            body.to_string(),
-            &extra,
-        )
-        .await
-    }
-
-    async fn post_form(
-        &self,
-        path: &str,
-        session: Option<&Session>,
-        fields: &[(&str, &str)],
-    ) -> Reply {
-        let body = serde_urlencoded::to_string(fields).unwrap();
-        self.send(
-            Method::POST,
-            path,
-            session,
-            Some("application/x-www-form-urlencoded"),
-            body,
-            &[],
-        )
-        .await
-    }
-
-    async fn try_sign_in(&self, login: &str, password: &str) -> Reply {
-        self.post_json(
-            "/api/v1/session",
-            None,
-            json!({"login": login, "password": password}),
-        )
-        .await
-    }
-
-    async fn sign_in(&self, login: &str) -> Session {
-        let r = self.try_sign_in(login, PASSWORD).await;
-        assert_eq!(r.status, StatusCode::OK, "{login}: {}", r.body);
-        let set = r
-            .headers
-            .get(header::SET_COOKIE)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
-        assert!(
-            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
-            "{set}"
-        );
-        let cookie = set.split(';').next().unwrap().to_string();
-        Session {
-            cookie,
-            csrf: r.json()["csrf"].as_str().unwrap().to_string(),
-        }
-    }
-}
-
-fn names(list: &Value, key: &str) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v[key].as_str().unwrap().to_string())
-        .collect()
-}
 
 #[tokio::test]
 async fn pages_render_in_chinese_and_assets_are_local() {
@@ -970,13 +802,6 @@ async fn one_address_is_throttled_on_failures_only() {
     );
     t.app.clock.advance(Duration::minutes(16));
     t.sign_in("user06").await;
-}
-
-/// A form post carrying the session's token.
-async fn post_with_token(t: &TestApp, path: &str, s: &Session, fields: &[(&str, &str)]) -> Reply {
-    let mut all = fields.to_vec();
-    all.push(("csrf", s.csrf.as_str()));
-    t.post_form(path, Some(s), &all).await
 }
 
 #[tokio::test]

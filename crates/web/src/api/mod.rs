@@ -10,6 +10,7 @@ use crate::AppState;
 
 mod accounts;
 mod calendar;
+mod cases;
 mod items;
 mod org;
 
@@ -21,7 +22,8 @@ mod org;
         (name = "organisation", description = "区划、部门、大厅、窗口、岗位、人员"),
         (name = "audit", description = "审计链与模拟时钟"),
         (name = "calendar", description = "法定工作日计算"),
-        (name = "catalog", description = "事项目录与办事指南")
+        (name = "catalog", description = "事项目录与办事指南"),
+        (name = "cases", description = "办件：材料上传、申报、办理、查询与文书核验")
     )
 )]
 struct ApiDoc;
@@ -47,4 +49,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::workdays))
         .routes(routes!(items::list))
         .routes(routes!(items::get))
+        .merge(
+            // Material files are the only large API bodies.
+            OpenApiRouter::new().routes(routes!(cases::upload)).layer(
+                axum::extract::DefaultBodyLimit::max(crate::pages::UPLOAD_LIMIT),
+            ),
+        )
+        .routes(routes!(cases::list, cases::create))
+        .routes(routes!(cases::get))
+        .routes(routes!(cases::act))
+        .routes(routes!(cases::events))
+        .routes(routes!(cases::documents))
+        .routes(routes!(cases::public_status))
+        .routes(routes!(cases::verify))
 }

@@ -1,14 +1,21 @@
 //! The portal home, the applicant's own page and the staff workbench.
 
+use std::collections::HashMap;
+
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use tongban_app::accounts::SignedIn;
+use tongban_domain::case::CaseStatus;
 use tongban_domain::identity::IdNumber;
 use tongban_domain::mask;
 use tongban_domain::org::{PostHolders, Role};
+use tongban_domain::time::format_local;
+use tongban_store::cases::{CaseLine, StepLine};
 
 use crate::error::PageResult;
 use crate::session::{Auth, LargeText, Viewer};
-use crate::views::{self, Base, PostLine};
+use crate::views::{self, Base, CaseLists, CaseRow, NegativeLine, PostLine, StepDue};
 use crate::AppState;
 
 pub async fn home(viewer: Viewer, LargeText(large): LargeText) -> Response {
@@ -19,16 +26,27 @@ pub async fn home(viewer: Viewer, LargeText(large): LargeText) -> Response {
 
 /// The applicant's own page. Personal data is masked even here: a shared screen at a hall
 /// must not show a full ID number.
-pub async fn me(Auth(who): Auth, LargeText(large): LargeText) -> Response {
+pub async fn me(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+) -> PageResult<Response> {
     if who.user.role.is_staff() {
-        return Redirect::to("/workbench").into_response();
+        return Ok(Redirect::to("/workbench").into_response());
     }
+    let cases = state
+        .app
+        .my_cases(&who.actor)
+        .await?
+        .into_iter()
+        .map(case_row)
+        .collect();
     let u = &who.user;
     let kind = match u.applicant_kind.as_deref() {
         Some("company") => "法人",
         _ => "个人",
     };
-    views::render(&views::Me {
+    Ok(views::render(&views::Me {
         base: Base::new("我的办事", Some(&who), large),
         name: u.name.clone(),
         login: u.login.clone(),
@@ -39,7 +57,8 @@ pub async fn me(Auth(who): Auth, LargeText(large): LargeText) -> Response {
         uscc: u.uscc.clone(),
         phone_masked: u.phone.as_deref().map(mask::phone),
         email_masked: u.email.as_deref().map(mask::email),
-    })
+        cases,
+    }))
 }
 
 /// The staff workbench: who I am, my scope, my posts and my department's windows.
@@ -117,6 +136,7 @@ pub async fn workbench(
     if actor.role == Role::DeptHead {
         links.insert(0, ("/admin/staff".into(), "本部门人员与在岗状态".into()));
     }
+    let lists = case_lists(&state, &who).await?;
     Ok(views::render(&views::Workbench {
         base: Base::new("工作台", Some(&who), large),
         name: who.user.name.clone(),
@@ -129,5 +149,137 @@ pub async fn workbench(
         colleagues,
         links,
         away: who.user.away,
+        lists,
     }))
+}
+
+fn at(ms: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms)
+}
+
+fn case_row(l: CaseLine) -> CaseRow {
+    CaseRow {
+        status: CaseStatus::parse(&l.status).map_or(l.status.clone(), |s| s.label().to_string()),
+        received: at(l.received_at).map(format_local).unwrap_or_default(),
+        due: l
+            .due_at
+            .and_then(at)
+            .map(format_local)
+            .unwrap_or_else(|| "—".into()),
+        number: l.number,
+        item: l.item_name,
+        applicant: l.applicant_name,
+    }
+}
+
+/// Time left on a step by its due instant: red once past, amber within a day.
+fn step_due(l: StepLine, now: DateTime<Utc>) -> StepDue {
+    let due = l.due_at.and_then(at);
+    let (left, level) = match due {
+        Some(d) if d < now => {
+            let late = now - d;
+            (
+                format!("已超时 {}天{}小时", late.num_days(), late.num_hours() % 24),
+                "overdue",
+            )
+        }
+        Some(d) => {
+            let left = d - now;
+            let text = format!("剩余 {}天{}小时", left.num_days(), left.num_hours() % 24);
+            (text, if left.num_hours() <= 24 { "soon" } else { "" })
+        }
+        None => ("—".into(), ""),
+    };
+    StepDue {
+        number: l.number,
+        item: l.item_name,
+        applicant: l.applicant_name,
+        step: l.name,
+        due: due.map(format_local).unwrap_or_else(|| "—".into()),
+        left,
+        level,
+    }
+}
+
+/// The case lists a role works from.
+async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
+    let app = &state.app;
+    let actor = &who.actor;
+    let now = app.now();
+    let mut lists = CaseLists::default();
+    match actor.role {
+        Role::Agent => {
+            lists.can_file = true;
+            lists.mine = Some(
+                app.my_cases(actor)
+                    .await?
+                    .into_iter()
+                    .map(case_row)
+                    .collect(),
+            );
+        }
+        Role::Clerk | Role::DeptHead | Role::Approver => {
+            if matches!(actor.role, Role::Clerk | Role::DeptHead) {
+                lists.can_file = true;
+                lists.window = Some(
+                    app.window_queue(actor)
+                        .await?
+                        .into_iter()
+                        .map(case_row)
+                        .collect(),
+                );
+            }
+            let mut steps: Vec<StepDue> = app
+                .my_steps(actor)
+                .await?
+                .into_iter()
+                .map(|l| step_due(l, now))
+                .collect();
+            // Soonest first; steps without a deadline last.
+            steps.sort_by_key(|s| (s.due == "—", s.due.clone()));
+            lists.steps_title = if actor.role == Role::DeptHead {
+                "本部门在办环节"
+            } else {
+                "我的环节"
+            };
+            lists.steps = Some(steps);
+            if actor.role == Role::DeptHead {
+                lists.head = Some(
+                    app.head_queue(actor)
+                        .await?
+                        .into_iter()
+                        .map(case_row)
+                        .collect(),
+                );
+            }
+        }
+        Role::Supervisor | Role::Leader | Role::Admin => {
+            let departments: HashMap<i64, String> = app
+                .store
+                .departments(None)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect();
+            lists.negative = Some(
+                app.negative_filings(actor)
+                    .await?
+                    .into_iter()
+                    .map(|n| NegativeLine {
+                        at: at(n.at).map(format_local).unwrap_or_default(),
+                        department: departments
+                            .get(&n.department_id)
+                            .cloned()
+                            .unwrap_or_default(),
+                        number: n.case_number,
+                        what: n.what,
+                        reason: n.reason,
+                        actor: n.actor_name,
+                    })
+                    .collect(),
+            );
+        }
+        Role::Applicant | Role::Legal => {}
+    }
+    Ok(lists)
 }

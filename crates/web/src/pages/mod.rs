@@ -15,11 +15,18 @@ use crate::AppState;
 use tongban_app::AppError;
 
 mod admin;
+mod apply;
 mod auth;
 mod calendar;
+mod cases;
 mod catalog;
 mod home;
 mod items;
+mod public;
+
+/// The largest form with files (an application with all its materials); the outer layer
+/// caps every request at the same size.
+pub(crate) const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,6 +45,28 @@ pub fn router() -> Router<AppState> {
         .route("/items", get(items::browse))
         .route("/items/{code}", get(items::guide))
         .route("/files/{hash}", get(items::file))
+        .route(
+            "/items/{code}/apply",
+            get(apply::apply_page)
+                .post(apply::apply)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/cases/new",
+            get(apply::new_page)
+                .post(apply::create)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/cases/{number}", get(cases::show))
+        .route(
+            "/cases/{number}/act",
+            post(cases::act).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/cases/{number}/files/{hash}", get(cases::file))
+        .route("/cases/{number}/documents/{doc}", get(cases::document))
+        .route("/track", get(public::track))
+        .route("/verify", get(public::verify_form))
+        .route("/verify/{doc}", get(public::verify))
         .route("/catalog", get(catalog::list))
         .route("/catalog/new", get(catalog::new_page).post(catalog::create))
         .route(

@@ -1,0 +1,861 @@
+//! Cases through the web layer: the online form, the window, the case page's actions, the API,
+//! the public lookups, and who may see what.
+
+mod common;
+
+use axum::http::{header, Method, StatusCode};
+use common::*;
+use serde_json::{json, Value};
+
+/// 国有建设用地使用权及房屋所有权转移登记 (自然资源局): m1–m4 required, a parallel group of
+/// three departments (s2c with deemed approval), a fee of 80 元.
+const ITEM: &str = "QR00701002";
+
+fn location(r: &Reply) -> String {
+    r.headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The case number a filing redirected to.
+fn filed_number(r: &Reply) -> String {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = location(r);
+    to.trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn case_json(t: &TestApp, s: &Session, number: &str) -> Value {
+    let r = t.get(&format!("/api/v1/cases/{number}"), Some(s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+async fn version(t: &TestApp, s: &Session, number: &str) -> String {
+    case_json(t, s, number).await["version"].to_string()
+}
+
+async fn user_name(t: &TestApp, login: &str) -> String {
+    t.app
+        .store
+        .user_by_login(login)
+        .await
+        .unwrap()
+        .unwrap()
+        .name
+}
+
+/// An action through the API with the version just read.
+async fn api_act(t: &TestApp, s: &Session, number: &str, mut body: Value) -> Reply {
+    let v: i64 = version(t, s, number).await.parse().unwrap();
+    body["version"] = json!(v);
+    t.post_json(&format!("/api/v1/cases/{number}/actions"), Some(s), body)
+        .await
+}
+
+/// A page action posted as its form does.
+async fn page_act(t: &TestApp, s: &Session, number: &str, fields: &[(&str, &str)]) -> Reply {
+    let v = version(t, s, number).await;
+    let mut all = fields.to_vec();
+    all.push(("version", v.as_str()));
+    post_with_token(t, &format!("/cases/{number}/act"), s, &all).await
+}
+
+#[tokio::test]
+async fn an_online_application_goes_through_one_notice_to_three_parallel_steps() {
+    let t = TestApp::with_catalog().await;
+    let guide = t.get(&format!("/items/{ITEM}"), None).await;
+    assert!(
+        guide.body.contains("/apply\""),
+        "the guide links to the form"
+    );
+    let anon = t.get(&format!("/items/{ITEM}/apply"), None).await;
+    assert_eq!(location(&anon), "/login");
+
+    let user = t.sign_in("user01").await;
+    let form = t.get(&format!("/items/{ITEM}/apply"), Some(&user)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    for text in [
+        "name=\"m_m1\"",
+        "name=\"commit\"",
+        "name=\"idempotency_key\"",
+        "不动产权证书",
+        "权属清晰",
+        "value=\"window\"",
+        "清江市政务服务中心",
+    ] {
+        assert!(form.body.contains(text), "the form lacks {text}");
+    }
+    let (m1, m2, m4) = (pdf("申请书"), pdf("身份证明"), pdf("买卖合同"));
+    let parts = [
+        Part::Text("idempotency_key", "online-1"),
+        Part::Text("commit", "1"),
+        Part::Text("delivery", "window"),
+        Part::Text("pickup", ""),
+        Part::File("m_m1", "申请书.pdf", &m1),
+        Part::File("m_m2", "身份证明.pdf", &m2),
+        Part::File("m_m3", "", b""),
+        Part::File("m_m4", "合同.pdf", &m4),
+    ];
+    let filed = t
+        .post_multipart(&format!("/items/{ITEM}/apply"), &user, &parts)
+        .await;
+    let number = filed_number(&filed);
+    let again = t
+        .post_multipart(&format!("/items/{ITEM}/apply"), &user, &parts)
+        .await;
+    assert_eq!(
+        filed_number(&again),
+        number,
+        "a repeated post files nothing new"
+    );
+
+    let page = t
+        .get(&format!("/cases/{number}?ok=submitted"), Some(&user))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("待受理") && page.body.contains("申请已提交"));
+    assert!(page.body.contains("申请材料收件凭证"));
+    assert!(
+        !page.body.contains("13936120001"),
+        "the phone is masked even for its owner"
+    );
+    let mine = t.get("/me", Some(&user)).await;
+    assert!(mine.body.contains(&number), "listed under 我的办件");
+
+    // The clerk cannot accept without m3 and sends one notice listing it.
+    let clerk = t.sign_in("zrzy.clerk").await;
+    let queue = t.get("/workbench", Some(&clerk)).await;
+    assert!(queue.body.contains("窗口待办") && queue.body.contains(&number));
+    let page = t.get(&format!("/cases/{number}"), Some(&clerk)).await;
+    assert!(
+        page.body.contains("data-action=\"accept\"")
+            && page.body.contains("data-action=\"notice\"")
+    );
+    let early = page_act(
+        &t,
+        &clerk,
+        &number,
+        &[
+            ("action", "accept"),
+            ("present", "m1"),
+            ("present", "m2"),
+            ("present", "m4"),
+        ],
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        early
+            .body
+            .contains("data-code=\"case.materials_incomplete\""),
+        "{}",
+        early.body
+    );
+    let ticked_missing = page_act(
+        &t,
+        &clerk,
+        &number,
+        &[
+            ("action", "accept"),
+            ("present", "m1"),
+            ("present", "m2"),
+            ("present", "m3"),
+            ("present", "m4"),
+        ],
+    )
+    .await;
+    assert!(ticked_missing
+        .body
+        .contains("data-code=\"case.material_not_received\""));
+    let noticed = page_act(
+        &t,
+        &clerk,
+        &number,
+        &[
+            ("action", "notice"),
+            ("notice", "m3"),
+            ("why_m3", "未提交不动产权证书原件扫描件"),
+        ],
+    )
+    .await;
+    assert_eq!(noticed.status, StatusCode::SEE_OTHER, "{}", noticed.body);
+    let view = case_json(&t, &user, &number).await;
+    assert_eq!(view["status"], "awaiting_supplement");
+
+    // The applicant supplements m3 through the page's upload form.
+    let page = t.get(&format!("/cases/{number}"), Some(&user)).await;
+    assert!(page.body.contains("data-action=\"add_materials\""));
+    let m3 = pdf("权证");
+    let v = version(&t, &user, &number).await;
+    let added = t
+        .post_multipart(
+            &format!("/cases/{number}/act"),
+            &user,
+            &[
+                Part::Text("action", "add_materials"),
+                Part::Text("version", &v),
+                Part::File("m_m3", "权证.pdf", &m3),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert_eq!(case_json(&t, &user, &number).await["status"], "received");
+
+    // A page that showed an older state cannot act on the newer one.
+    let stale = post_with_token(
+        &t,
+        &format!("/cases/{number}/act"),
+        &clerk,
+        &[("action", "accept"), ("version", "1"), ("present", "m1")],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("data-code=\"case.stale\""));
+
+    let accepted = page_act(
+        &t,
+        &clerk,
+        &number,
+        &[
+            ("action", "accept"),
+            ("present", "m1"),
+            ("present", "m2"),
+            ("present", "m3"),
+            ("present", "m4"),
+        ],
+    )
+    .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let view = case_json(&t, &clerk, &number).await;
+    assert_eq!(view["status"], "in_progress");
+    let open: Vec<(String, String)> = view["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["open"] == true)
+        .map(|s| {
+            (
+                s["key"].as_str().unwrap().to_string(),
+                s["assignee"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        open,
+        vec![
+            ("s2a".to_string(), user_name(&t, "zrzy.approver").await),
+            ("s2b".to_string(), user_name(&t, "swj.approver").await),
+            ("s2c".to_string(), user_name(&t, "zjj.approver").await),
+        ]
+    );
+    let clocks = view["clocks"].as_array().unwrap();
+    assert!(clocks
+        .iter()
+        .any(|c| c["label"].as_str().unwrap().contains("承诺办结期限")));
+
+    // Each branch's holder sees it in their steps and on the case page.
+    let swj = t.sign_in("swj.approver").await;
+    let bench = t.get("/workbench", Some(&swj)).await;
+    assert!(
+        bench.body.contains("我的环节") && bench.body.contains(&number),
+        "{}",
+        bench.body
+    );
+    let page = t.get(&format!("/cases/{number}"), Some(&swj)).await;
+    assert!(page
+        .body
+        .contains("data-action=\"decide\" data-step=\"s2b\""));
+    assert!(
+        !page
+            .body
+            .contains("data-action=\"decide\" data-step=\"s2a\""),
+        "not someone else's branch"
+    );
+
+    // Someone else's case does not exist for another applicant, page or API.
+    let other = t.sign_in("user02").await;
+    let hidden = t.get(&format!("/cases/{number}"), Some(&other)).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get(&format!("/api/v1/cases/{number}"), Some(&other))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let act = t
+        .post_json(
+            &format!("/api/v1/cases/{number}/actions"),
+            Some(&other),
+            json!({"version": 1, "action": "withdraw"}),
+        )
+        .await;
+    assert_eq!(act.status, StatusCode::NOT_FOUND);
+
+    // Materials download for those who see the case, and only them.
+    let hash = view["materials"]["m3"][0]["hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let file = t
+        .get(&format!("/cases/{number}/files/{hash}"), Some(&user))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(
+        file.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/pdf"
+    );
+    assert!(file
+        .headers
+        .get(header::CONTENT_DISPOSITION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(
+        t.get(&format!("/cases/{number}/files/{hash}"), Some(&other))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A stale API action is a 409 with its code.
+    let stale = t
+        .post_json(
+            &format!("/api/v1/cases/{number}/actions"),
+            Some(&swj),
+            json!({"version": 1, "action": "decide", "step": "s2b", "approve": true}),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(stale.code(), "case.stale");
+
+    // The public lookup by the phone's last four digits; a wrong tail finds nothing.
+    let tracked = t
+        .get(&format!("/track?number={number}&tail=0001"), None)
+        .await;
+    assert_eq!(tracked.status, StatusCode::OK, "{}", tracked.body);
+    assert!(tracked.body.contains("办理中") && tracked.body.contains("受理"));
+    let wrong = t
+        .get(&format!("/track?number={number}&tail=9999"), None)
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert!(!wrong.body.contains("办理中"));
+    let api = t
+        .get(&format!("/api/v1/public/cases/{number}?tail=0001"), None)
+        .await;
+    assert_eq!(api.json()["status"], "办理中");
+    assert_eq!(
+        t.get(&format!("/api/v1/public/cases/{number}?tail=1234"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// Uploads a PDF through the API as a raw body.
+async fn api_upload(t: &TestApp, s: &Session, name: &str) -> Value {
+    let r = t
+        .send_bytes(
+            Method::POST,
+            "/api/v1/cases/files",
+            Some(s),
+            &[
+                ("x-csrf-token", s.csrf.as_str()),
+                ("content-type", "application/pdf"),
+                ("x-file-name", name),
+            ],
+            pdf(name),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()
+}
+
+#[tokio::test]
+async fn the_api_drives_a_case_to_a_result_that_verifies() {
+    let t = TestApp::with_catalog().await;
+    let user = t.sign_in("user01").await;
+    let mut materials = serde_json::Map::new();
+    for key in ["m1", "m2", "m3", "m4"] {
+        materials.insert(
+            key.into(),
+            json!([api_upload(&t, &user, &format!("{key}.pdf")).await]),
+        );
+    }
+    let body = json!({"item_code": ITEM, "delivery": "window", "materials": materials});
+    let created = t
+        .send(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&user),
+            Some("application/json"),
+            body.to_string(),
+            &[
+                ("x-csrf-token", user.csrf.as_str()),
+                ("idempotency-key", "api-1"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let number = created.json()["number"].as_str().unwrap().to_string();
+    assert_eq!(created.json()["channel"], "online");
+
+    let clerk = t.sign_in("zrzy.clerk").await;
+    let r = api_act(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "accept", "present": ["m1", "m2", "m3", "m4"]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "in_progress");
+    let listed = t.get("/api/v1/cases", Some(&user)).await.json();
+    assert_eq!(listed[0]["number"], number.as_str());
+
+    let zrzy = t.sign_in("zrzy.approver").await;
+    let not_mine = api_act(
+        &t,
+        &zrzy,
+        &number,
+        json!({"action": "decide", "step": "s2b", "approve": true}),
+    )
+    .await;
+    assert_eq!(not_mine.code(), "case.not_your_step", "{}", not_mine.body);
+    let r = api_act(
+        &t,
+        &zrzy,
+        &number,
+        json!({"action": "decide", "step": "s2a", "approve": true, "opinion": "权属清晰"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let swj = t.sign_in("swj.approver").await;
+    let r = api_act(
+        &t,
+        &swj,
+        &number,
+        json!({"action": "decide", "step": "s2b", "approve": true, "opinion": "契税已缴"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // 住建局 never answers: its branch is deemed approved once its working day has passed.
+    let admin = t.sign_in("admin").await;
+    let r = t
+        .post_json(
+            "/api/v1/admin/clock/advance",
+            Some(&admin),
+            json!({"days": 3}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Days passed: every session ended on its idle timeout.
+    let (user, clerk) = (t.sign_in("user01").await, t.sign_in("zrzy.clerk").await);
+    let head = t.sign_in("zrzy.head").await;
+    let view = case_json(&t, &head, &number).await;
+    let step = |key: &str| {
+        view["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == key)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(step("s2c")["outcome"], "deemed_approve");
+    assert_eq!(step("s3")["open"], true);
+    assert_eq!(
+        step("s3")["assignee"],
+        user_name(&t, "zrzy.head").await.as_str()
+    );
+    let page = t.get(&format!("/cases/{number}"), Some(&user)).await;
+    assert!(page.body.contains("超时默认通过"));
+
+    let r = api_act(
+        &t,
+        &head,
+        &number,
+        json!({"action": "decide", "step": "s3", "approve": true, "opinion": "准予登簿"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let decided = r.json();
+    assert_eq!(decided["status"], "decided");
+    let doc = decided["decision"]["document"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The result verifies in public, by API and page, and its page carries a QR code.
+    let verified = t
+        .get(&format!("/api/v1/public/documents/{doc}"), None)
+        .await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+    let v = verified.json();
+    assert_eq!(v["intact"], true);
+    assert_eq!(v["verdict"], "文书真实有效");
+    assert_eq!(v["case_number"], number.as_str());
+    assert!(!v["applicant"].as_str().unwrap().is_empty());
+    assert_eq!(v["department"], "清江市自然资源局");
+    let encoded: String = doc
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let page = t.get(&format!("/verify/{encoded}"), None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("文书真实有效"));
+    let by_form = t.get(&format!("/verify?number={encoded}"), None).await;
+    assert!(by_form.body.contains("文书真实有效"));
+    assert_eq!(
+        t.get("/verify/%E5%87%86000000", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let printed = t
+        .get(&format!("/cases/{number}/documents/{encoded}"), Some(&user))
+        .await;
+    assert_eq!(printed.status, StatusCode::OK, "{}", printed.body);
+    assert!(printed.body.contains("准予行政许可决定书") && printed.body.contains("<svg"));
+    let other = t.sign_in("user02").await;
+    assert_eq!(
+        t.get(
+            &format!("/cases/{number}/documents/{encoded}"),
+            Some(&other)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The window takes the fee and hands the result over.
+    let wrong_fee = api_act(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "pay", "reference": "PJ-001", "amount_fen": 100}),
+    )
+    .await;
+    assert_eq!(wrong_fee.code(), "case.fee_amount");
+    let early = api_act(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "deliver", "method": "window"}),
+    )
+    .await;
+    assert_eq!(early.code(), "case.fee_unpaid");
+    let paid = page_act(
+        &t,
+        &clerk,
+        &number,
+        &[
+            ("action", "pay"),
+            ("reference", "PJ-001"),
+            ("amount_yuan", "80.00"),
+        ],
+    )
+    .await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
+    let r = api_act(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "deliver", "method": "window", "note": "本人领取"}),
+    )
+    .await;
+    assert_eq!(r.json()["status"], "closed", "{}", r.body);
+
+    let events = t
+        .get(&format!("/api/v1/cases/{number}/events"), Some(&user))
+        .await
+        .json();
+    let kinds: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "received",
+        "accepted",
+        "steps_opened",
+        "step_decided",
+        "decided",
+        "fee_paid",
+        "delivered",
+    ] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    let docs = t
+        .get(&format!("/api/v1/cases/{number}/documents"), Some(&user))
+        .await
+        .json();
+    let kinds: Vec<&str> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["receipt", "acceptance", "approval"]);
+}
+
+#[tokio::test]
+async fn uploads_are_refused_by_kind_and_size_with_their_codes() {
+    let t = TestApp::with_catalog().await;
+    let user = t.sign_in("user01").await;
+    let csrf = user.csrf.clone();
+    let headers = [("x-csrf-token", csrf.as_str()), ("x-file-name", "a.txt")];
+    let text = t
+        .send_bytes(
+            Method::POST,
+            "/api/v1/cases/files",
+            Some(&user),
+            &headers,
+            b"just text".to_vec(),
+        )
+        .await;
+    assert_eq!(text.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(text.code(), "case.file_type");
+    let mut big = pdf("big");
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    let large = t
+        .send_bytes(
+            Method::POST,
+            "/api/v1/cases/files",
+            Some(&user),
+            &headers,
+            big,
+        )
+        .await;
+    assert_eq!(large.code(), "case.file_too_large", "{}", large.body);
+
+    // The form says which file was refused and keeps the rest of the form.
+    let gif = b"GIF89a not allowed".to_vec();
+    let r = t
+        .post_multipart(
+            &format!("/items/{ITEM}/apply"),
+            &user,
+            &[
+                Part::Text("commit", "1"),
+                Part::Text("delivery", "post"),
+                Part::File("m_m1", "photo.gif", &gif),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("data-code=\"case.file_type\"") && r.body.contains("photo.gif"));
+    assert!(
+        r.body.contains("value=\"post\" checked"),
+        "the choice is kept"
+    );
+    let uncommitted = t
+        .post_multipart(
+            &format!("/items/{ITEM}/apply"),
+            &user,
+            &[Part::Text("delivery", "window")],
+        )
+        .await;
+    assert!(uncommitted.body.contains("data-code=\"case.commitment\""));
+    assert!(t
+        .get("/api/v1/cases", Some(&user))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_window_refusal_is_filed_with_supervision() {
+    let t = TestApp::with_catalog().await;
+    let clerk = t.sign_in("zrzy.clerk").await;
+    let blank = t.get("/cases/new", Some(&clerk)).await;
+    assert!(
+        blank.body.contains("name=\"item\""),
+        "asks for the item first"
+    );
+    let form = t
+        .get(&format!("/cases/new?item={ITEM}"), Some(&clerk))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"id_code\"") && !form.body.contains("name=\"village\""));
+
+    let id = tongban_domain::identity::IdNumber::complete("36120219800101123")
+        .unwrap()
+        .as_str()
+        .to_string();
+    let wrong_check = format!("{}{}", &id[..17], if id.ends_with('0') { '1' } else { '0' });
+    let m1 = pdf("申请书");
+    let bad = t
+        .post_multipart(
+            "/cases/new",
+            &clerk,
+            &[
+                Part::Text("item", ITEM),
+                Part::Text("kind", "person"),
+                Part::Text("name", "钱多多"),
+                Part::Text("id_code", &wrong_check),
+                Part::Text("phone", "13912345678"),
+                Part::Text("commit", "1"),
+                Part::Text("delivery", "window"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("data-code=\"id.check_digit\""),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains("value=\"钱多多\""),
+        "typed values come back"
+    );
+    let filed = t
+        .post_multipart(
+            "/cases/new",
+            &clerk,
+            &[
+                Part::Text("item", ITEM),
+                Part::Text("idempotency_key", "window-1"),
+                Part::Text("kind", "person"),
+                Part::Text("name", "钱多多"),
+                Part::Text("id_code", &id),
+                Part::Text("phone", "13912345678"),
+                Part::Text("commit", "1"),
+                Part::Text("delivery", "window"),
+                Part::File("m_m1", "申请书.pdf", &m1),
+            ],
+        )
+        .await;
+    let number = filed_number(&filed);
+    let view = case_json(&t, &clerk, &number).await;
+    assert_eq!(view["channel"], "window");
+    assert_eq!(
+        view["first_responder"],
+        user_name(&t, "zrzy.clerk").await.as_str()
+    );
+    assert!(!view["applicant"]["id_code"]
+        .as_str()
+        .unwrap()
+        .contains(&id[6..14]));
+
+    let no_reason = page_act(
+        &t,
+        &clerk,
+        &number,
+        &[("action", "not_accept"), ("reason", " ")],
+    )
+    .await;
+    assert!(no_reason
+        .body
+        .contains("data-code=\"case.reason_required\""));
+    let refused = page_act(
+        &t,
+        &clerk,
+        &number,
+        &[
+            ("action", "not_accept"),
+            ("reason", "申请事项依法不属于本机关职权范围"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER, "{}", refused.body);
+    let page = t.get(&location(&refused), Some(&clerk)).await;
+    assert!(page.body.contains("不予受理决定书") && page.body.contains("已向电子监察报备"));
+
+    let supervisor = t.sign_in("jiancha").await;
+    let bench = t.get("/workbench", Some(&supervisor)).await;
+    assert!(bench.body.contains("否定报备"));
+    assert!(bench.body.contains(&number) && bench.body.contains("不属于本机关职权范围"));
+    let listed = t.get("/api/v1/cases", Some(&supervisor)).await.json();
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["list"] == "negative" && l["number"] == number.as_str()));
+    // The public lookup also takes the last four of the ID number.
+    let tracked = t
+        .get(&format!("/track?number={number}&tail={}", &id[14..]), None)
+        .await;
+    assert!(tracked.body.contains("不予受理"), "{}", tracked.body);
+}
+
+#[tokio::test]
+async fn an_agent_files_at_a_village_point_and_follows_the_case() {
+    let t = TestApp::with_catalog().await;
+    let agent = t.sign_in("daiban.binjiang").await;
+    let form = t.get(&format!("/items/{ITEM}/apply"), Some(&agent)).await;
+    assert_eq!(location(&form), format!("/cases/new?item={ITEM}"));
+    let form = t
+        .get(&format!("/cases/new?item={ITEM}"), Some(&agent))
+        .await;
+    assert!(form.body.contains("name=\"village\""));
+    let id = tongban_domain::identity::IdNumber::complete("36120219700505123")
+        .unwrap()
+        .as_str()
+        .to_string();
+    let m1 = pdf("申请书");
+    let filed = t
+        .post_multipart(
+            "/cases/new",
+            &agent,
+            &[
+                Part::Text("item", ITEM),
+                Part::Text("kind", "person"),
+                Part::Text("name", "孙二娘"),
+                Part::Text("id_code", &id),
+                Part::Text("phone", "13800001111"),
+                Part::Text("village", "1"),
+                Part::Text("commit", "1"),
+                Part::Text("delivery", "post"),
+                Part::File("m_m1", "申请书.pdf", &m1),
+            ],
+        )
+        .await;
+    let number = filed_number(&filed);
+    assert_eq!(case_json(&t, &agent, &number).await["channel"], "village");
+    let bench = t.get("/workbench", Some(&agent)).await;
+    assert!(bench.body.contains("我的办件") && bench.body.contains(&number));
+    let withdrawn = page_act(&t, &agent, &number, &[("action", "withdraw")]).await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    assert_eq!(case_json(&t, &agent, &number).await["status"], "withdrawn");
+}
+
+#[test]
+fn the_openapi_document_covers_the_case_routes() {
+    let doc = serde_json::to_value(tongban_web::openapi()).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/cases/files",
+        "/api/v1/cases",
+        "/api/v1/cases/{number}",
+        "/api/v1/cases/{number}/actions",
+        "/api/v1/cases/{number}/events",
+        "/api/v1/cases/{number}/documents",
+        "/api/v1/public/cases/{number}",
+        "/api/v1/public/documents/{doc}",
+    ] {
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
+    }
+}
