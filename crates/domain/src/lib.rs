@@ -14,6 +14,7 @@ pub mod identity;
 pub mod mask;
 pub mod org;
 pub mod region;
+pub mod supervision;
 pub mod time;
 pub mod uscc;
 

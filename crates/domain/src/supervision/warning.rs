@@ -1,0 +1,194 @@
+//! Warning lights on a clock: yellow (预警) before the deadline, red (纠错) once it has passed.
+//!
+//! Yellow comes when a share of the committed working time has elapsed or when only a few
+//! working days remain, whichever is first (defaults: 90 %, 1 day; local settings). Both are
+//! counted in working days on the clock itself, so a suspension pauses them and an approved
+//! extension moves them, exactly as it moves the deadline.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, CalendarError, ClockStatus, StatutoryClock, WorkingDays};
+use crate::time::start_of_day;
+
+/// Local rules for the lights; settings with these defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarningRules {
+    /// Yellow once this percentage of the working time has elapsed.
+    pub yellow_percent: u32,
+    /// Yellow once this many working days (or fewer) remain.
+    pub yellow_days_left: u32,
+}
+
+impl Default for WarningRules {
+    fn default() -> Self {
+        Self {
+            yellow_percent: 90,
+            yellow_days_left: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Light {
+    pub fn label(self) -> &'static str {
+        match self {
+            Light::Green => "正常",
+            Light::Yellow => "黄灯预警",
+            Light::Red => "红灯超期",
+        }
+    }
+}
+
+impl WarningRules {
+    /// The counted day from which a clock of `total` days is yellow (0: from the start).
+    pub fn yellow_day(&self, total: u32) -> u32 {
+        let by_share = (u64::from(total) * u64::from(self.yellow_percent)).div_ceil(100);
+        let by_share = u32::try_from(by_share).unwrap_or(u32::MAX);
+        by_share.min(total.saturating_sub(self.yellow_days_left))
+    }
+}
+
+/// The light of a clock whose status at some instant is `status`.
+pub fn light(status: &ClockStatus, rules: &WarningRules) -> Light {
+    if status.overdue {
+        Light::Red
+    } else if status.elapsed_days >= rules.yellow_day(status.total_days) {
+        Light::Yellow
+    } else {
+        Light::Green
+    }
+}
+
+/// When a clock turns yellow and red, as things stand at `now` (an open suspension is taken to
+/// last until `now`, so while suspended both move out day by day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crossings {
+    pub yellow_at: DateTime<Utc>,
+    /// Just after the last instant of the due date.
+    pub red_at: DateTime<Utc>,
+}
+
+pub fn crossings(
+    clock: &StatutoryClock,
+    cal: &Calendar,
+    now: DateTime<Utc>,
+    rules: &WarningRules,
+) -> Result<Crossings, CalendarError> {
+    let status = clock.status(cal, now)?;
+    let red_at = status.due_at + Duration::milliseconds(1);
+    let k = rules.yellow_day(status.total_days);
+    let yellow_at = match WorkingDays::new(k) {
+        // Yellow from the start of the k-th counted day: the due date of the same clock cut to
+        // k days, suspensions and all.
+        Ok(days) => {
+            let mut cut = clock.clone();
+            cut.limit = days;
+            cut.extensions.clear();
+            start_of_day(cut.due_date(cal, now)?)
+        }
+        Err(_) => clock.start,
+    };
+    Ok(Crossings { yellow_at, red_at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{Extension, LimitKind, Suspension, SuspensionKind};
+    use chrono::{NaiveDate, TimeZone};
+
+    fn shanghai(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        crate::time::shanghai()
+            .with_ymd_and_hms(y, m, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn clock(days: u32) -> StatutoryClock {
+        // Monday 2 March 2026, 10:00.
+        StatutoryClock::new(
+            shanghai(2026, 3, 2, 10),
+            WorkingDays::new(days).unwrap(),
+            LimitKind::Committed,
+        )
+    }
+
+    fn at(c: &StatutoryClock, now: DateTime<Utc>) -> Light {
+        light(
+            &c.status(&Calendar::shipped(), now).unwrap(),
+            &WarningRules::default(),
+        )
+    }
+
+    #[test]
+    fn yellow_comes_at_ninety_percent_or_one_day_left_whichever_first() {
+        let r = WarningRules::default();
+        assert_eq!(r.yellow_day(20), 18, "90% of 20");
+        assert_eq!(r.yellow_day(10), 9);
+        assert_eq!(r.yellow_day(5), 4, "one day left comes before 90%");
+        assert_eq!(
+            r.yellow_day(1),
+            0,
+            "a one-day limit is yellow from the start"
+        );
+    }
+
+    #[test]
+    fn a_ten_day_clock_goes_green_yellow_red() {
+        let c = clock(10);
+        // Counted days: 3,4,5,6,9,10,11,12,13 (day 9) and 16 March (day 10).
+        assert_eq!(at(&c, shanghai(2026, 3, 12, 17)), Light::Green);
+        assert_eq!(at(&c, shanghai(2026, 3, 13, 9)), Light::Yellow);
+        assert_eq!(at(&c, shanghai(2026, 3, 16, 23)), Light::Yellow);
+        assert_eq!(at(&c, shanghai(2026, 3, 17, 0)), Light::Red);
+        let x = crossings(&c, &Calendar::shipped(), c.start, &WarningRules::default()).unwrap();
+        assert_eq!(x.yellow_at, shanghai(2026, 3, 13, 0));
+        let due = crate::time::end_of_day(NaiveDate::from_ymd_opt(2026, 3, 16).unwrap());
+        assert_eq!(x.red_at, due + Duration::milliseconds(1));
+    }
+
+    #[test]
+    fn a_suspension_pauses_the_lights_and_an_extension_moves_them() {
+        let cal = Calendar::shipped();
+        let r = WarningRules::default();
+        let mut c = clock(10);
+        let before = crossings(&c, &cal, c.start, &r).unwrap();
+        c.suspensions.push(Suspension {
+            kind: SuspensionKind::Inspection,
+            reason: "现场检查".into(),
+            started_by: "审批人".into(),
+            start: shanghai(2026, 3, 4, 9),
+            end: Some(shanghai(2026, 3, 6, 17)),
+            ended_by: Some("审批人".into()),
+        });
+        let paused = crossings(&c, &cal, shanghai(2026, 3, 9, 9), &r).unwrap();
+        assert_eq!(
+            paused.yellow_at,
+            shanghai(2026, 3, 18, 0),
+            "three days later"
+        );
+        assert!(paused.red_at > before.red_at);
+        assert_eq!(
+            at(&c, shanghai(2026, 3, 13, 9)),
+            Light::Green,
+            "not yet yellow"
+        );
+        c.extensions.push(Extension {
+            days: WorkingDays::new(10).unwrap(),
+            approver: "负责人".into(),
+            reason: "复杂".into(),
+            at: shanghai(2026, 3, 9, 10),
+        });
+        let extended = crossings(&c, &cal, shanghai(2026, 3, 9, 11), &r).unwrap();
+        // 20 days: yellow on the 18th counted day.
+        assert!(extended.yellow_at > paused.red_at);
+    }
+}
