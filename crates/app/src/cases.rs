@@ -80,6 +80,8 @@ pub struct ClockLine {
     /// `None` when the deadline cannot be computed; `problem` then says why.
     pub due_at: Option<DateTime<Utc>>,
     pub problem: Option<String>,
+    /// 正常, 黄灯预警 or 红灯超期 by the supervision settings.
+    pub light: tongban_domain::supervision::Light,
     pub remaining_days: i64,
     pub overdue: bool,
     pub suspended: bool,
@@ -382,7 +384,7 @@ impl App {
         let events = self.store.case_events(view.id).await?;
         let documents = self.store.case_documents(view.id).await?;
         let cal = self.calendar().await?;
-        let clocks = clock_lines(&view.case, &cal, self.now());
+        let clocks = clock_lines(&view.case, &cal, self.now(), &self.settings().warnings);
         let next_action = next_action(&view.case, &view.item, actor);
         Ok(CaseDetail {
             view,
@@ -1063,7 +1065,12 @@ fn public_line(e: &CaseEvent) -> bool {
 }
 
 /// Each deadline of the case, explained day by day.
-pub fn clock_lines(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> Vec<ClockLine> {
+pub fn clock_lines(
+    c: &Case,
+    cal: &Calendar,
+    now: DateTime<Utc>,
+    rules: &tongban_domain::supervision::WarningRules,
+) -> Vec<ClockLine> {
     let mut out = Vec::new();
     let mut add = |label: String, clock: &tongban_domain::calendar::StatutoryClock| {
         match clock.status(cal, now) {
@@ -1076,6 +1083,7 @@ pub fn clock_lines(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> Vec<ClockLin
                     label,
                     due_at: Some(s.due_at),
                     problem: None,
+                    light: tongban_domain::supervision::light(&s, rules),
                     remaining_days: s.remaining_days,
                     overdue: s.overdue,
                     suspended: s.suspended,
@@ -1088,6 +1096,7 @@ pub fn clock_lines(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> Vec<ClockLin
                 label,
                 due_at: None,
                 problem: Some(e.to_string()),
+                light: tongban_domain::supervision::Light::Green,
                 remaining_days: 0,
                 overdue: false,
                 suspended: clock.is_suspended(now),

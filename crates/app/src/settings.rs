@@ -87,6 +87,20 @@ pub const DEFS: &[SettingDef] = &[
         max: 100,
         label: "单个申请材料文件大小上限（MB）",
     },
+    SettingDef {
+        key: "supervision.yellow_percent",
+        default: "90",
+        min: 50,
+        max: 99,
+        label: "黄灯预警：已用时限达到的百分比",
+    },
+    SettingDef {
+        key: "supervision.yellow_days_left",
+        default: "1",
+        min: 0,
+        max: 10,
+        label: "黄灯预警：剩余工作日不超过",
+    },
 ];
 
 /// The settings in force.
@@ -99,6 +113,7 @@ pub struct Settings {
     pub password_min_length: usize,
     pub case_rules: tongban_domain::case::CaseRules,
     pub max_upload_bytes: usize,
+    pub warnings: tongban_domain::supervision::WarningRules,
 }
 
 impl Default for Settings {
@@ -156,6 +171,10 @@ impl Settings {
                 joint_extension_days: get("case.joint_extension_days")? as u32,
             },
             max_upload_bytes: get("case.max_upload_mb")? as usize * 1024 * 1024,
+            warnings: tongban_domain::supervision::WarningRules {
+                yellow_percent: get("supervision.yellow_percent")? as u32,
+                yellow_days_left: get("supervision.yellow_days_left")? as u32,
+            },
         })
     }
 }

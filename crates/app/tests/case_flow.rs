@@ -434,3 +434,45 @@ async fn a_sweep_with_nothing_due_changes_nothing() {
         assert_eq!(app.store.audit_head().await.unwrap().0, head);
     }
 }
+
+#[tokio::test]
+async fn the_case_clock_turns_yellow_then_red_as_time_passes() {
+    use tongban_domain::supervision::Light;
+    for app in apps().await {
+        let user = who(&app, "user08").await;
+        let clerk = who(&app, "zrzy.clerk").await;
+        let admin = who(&app, "admin").await;
+        let case = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
+        let n = case.number.to_string();
+        act(
+            &app,
+            &clerk,
+            &n,
+            Command::Accept {
+                check: check(&["m1", "m2", "m3", "m4"]),
+            },
+        )
+        .await;
+        let committed = |d: &tongban_app::cases::CaseDetail| {
+            d.clocks
+                .iter()
+                .find(|k| k.label.starts_with("承诺"))
+                .map(|k| k.light)
+                .unwrap()
+        };
+        let d = app.case_detail(&clerk, &n).await.unwrap();
+        assert_eq!(committed(&d), Light::Green);
+        // 5 working days from Monday 2 March: the 4th counted day (Friday 6th) is yellow.
+        app.advance_clock(&admin, Duration::days(4)).await.unwrap();
+        assert_eq!(
+            committed(&app.case_detail(&clerk, &n).await.unwrap()),
+            Light::Yellow
+        );
+        // Due Monday 9 March; on Tuesday it is red.
+        app.advance_clock(&admin, Duration::days(4)).await.unwrap();
+        assert_eq!(
+            committed(&app.case_detail(&clerk, &n).await.unwrap()),
+            Light::Red
+        );
+    }
+}

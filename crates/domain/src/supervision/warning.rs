@@ -38,6 +38,14 @@ pub enum Light {
 }
 
 impl Light {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Light::Green => "green",
+            Light::Yellow => "yellow",
+            Light::Red => "red",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Light::Green => "正常",

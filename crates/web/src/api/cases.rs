@@ -163,6 +163,8 @@ pub struct ClockView {
     /// Absent when the deadline cannot be computed; `problem` then says why.
     pub due_at: Option<String>,
     pub problem: Option<String>,
+    /// green, yellow or red by the supervision settings.
+    pub light: String,
     pub remaining_days: i64,
     pub overdue: bool,
     pub suspended: bool,
@@ -176,6 +178,7 @@ impl From<ClockLine> for ClockView {
             label: k.label,
             due_at: k.due_at.map(rfc3339),
             problem: k.problem,
+            light: k.light.as_str().to_string(),
             remaining_days: k.remaining_days,
             overdue: k.overdue,
             suspended: k.suspended,

@@ -54,6 +54,9 @@ pub struct StepLine {
 
 pub struct ClockView {
     pub label: String,
+    /// `green`, `yellow` or `red`, and its Chinese label.
+    pub light: &'static str,
+    pub light_label: &'static str,
     pub due: String,
     pub remaining: String,
     pub overdue: bool,
@@ -442,6 +445,8 @@ pub(super) async fn case_page(
             } else {
                 format!("剩余 {} 个工作日", k.remaining_days)
             },
+            light: k.light.as_str(),
+            light_label: k.light.label(),
             label: k.label,
             due: k
                 .due_at
