@@ -1,0 +1,404 @@
+//! Violation detectors (电子监察): named rules read over a case's event log. The engine refuses
+//! most violations up front; the detectors watch the log itself, because records can also come
+//! from elsewhere (an import, a crafted or back-dated entry, an older version of the rules), and
+//! what supervision must prove is what the log says happened.
+//!
+//! Each detector replays the log, folding the events into the case state as it goes, so it
+//! judges every event against the state the case was in when it was written.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::case::{Case, CaseEvent, CaseStatus, Outcome, StaffRef, StepOutcome};
+use crate::catalog::Item;
+
+/// The rules, by their names in the seeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// 违规受理
+    ImproperAcceptance,
+    /// 流程错误
+    ProcessError,
+    /// 办理超时
+    Overdue,
+    /// 多头审批
+    MultiplePlaces,
+    /// 体外循环
+    OutsideSystem,
+    /// 一次性告知 broken
+    SecondNotice,
+    /// 乱收费
+    IllegalFee,
+    /// 否定报备 missing
+    NegativeNotFiled,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::ImproperAcceptance => "improper_acceptance",
+            Rule::ProcessError => "process_error",
+            Rule::Overdue => "overdue",
+            Rule::MultiplePlaces => "multiple_places",
+            Rule::OutsideSystem => "outside_system",
+            Rule::SecondNotice => "second_notice",
+            Rule::IllegalFee => "illegal_fee",
+            Rule::NegativeNotFiled => "negative_not_filed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Rule::ImproperAcceptance => "违规受理",
+            Rule::ProcessError => "流程错误",
+            Rule::Overdue => "办理超时",
+            Rule::MultiplePlaces => "多头审批",
+            Rule::OutsideSystem => "体外循环",
+            Rule::SecondNotice => "违反一次性告知",
+            Rule::IllegalFee => "乱收费",
+            Rule::NegativeNotFiled => "否定报备缺失",
+        }
+    }
+}
+
+/// One event of the log as stored: who wrote it, its business time and its entry time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logged {
+    pub seq: i64,
+    pub event: CaseEvent,
+    pub by: Option<StaffRef>,
+    /// When it happened, as recorded.
+    pub at: DateTime<Utc>,
+    /// When it was written.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A rule that fired, with the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub detail: String,
+    pub step: Option<String>,
+    /// The member of staff the finding is about, when one is.
+    pub person: Option<i64>,
+    /// Sequence numbers of the events that prove it.
+    pub evidence: Vec<i64>,
+}
+
+/// What the detectors read besides the log.
+pub struct Scan<'a> {
+    /// The case's item version.
+    pub item: &'a Item,
+    /// Whether that version was the one in force (published, not cancelled or superseded)
+    /// when the case was accepted.
+    pub version_in_force: bool,
+    pub cal: &'a Calendar,
+    pub now: DateTime<Utc>,
+    /// An event recorded later than its business time by more than this is after the fact.
+    pub backdate_limit: Duration,
+}
+
+/// Runs every per-case detector over a log. The log must start with the receipt.
+pub fn scan(log: &[Logged], ctx: &Scan<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(first) = log.first() else {
+        return out;
+    };
+    let Some(mut case) = Case::from_received(&first.event, first.at) else {
+        return out;
+    };
+    let mut first_notice: Option<Vec<String>> = None;
+    let mut refusals: Vec<(i64, &'static str)> = Vec::new();
+    for (i, l) in log.iter().enumerate() {
+        let before = case.clone();
+        if i > 0 {
+            case.apply(&l.event, l.by.as_ref(), l.at);
+        }
+        let fire = |rule, detail: String, step: Option<String>| Finding {
+            rule,
+            detail,
+            step,
+            person: l.by.as_ref().map(|b| b.user_id),
+            evidence: vec![l.seq],
+        };
+        // 体外循环: written long after it supposedly happened.
+        if l.recorded_at - l.at > ctx.backdate_limit {
+            out.push(fire(
+                Rule::OutsideSystem,
+                format!(
+                    "事后补录：业务时间 {}，录入时间 {}",
+                    crate::time::format_local(l.at),
+                    crate::time::format_local(l.recorded_at)
+                ),
+                None,
+            ));
+        }
+        match &l.event {
+            CaseEvent::Accepted { deferred, .. } => {
+                if !ctx.version_in_force {
+                    out.push(fire(
+                        Rule::ImproperAcceptance,
+                        "按未发布、已取消或已被替代的事项版本受理".into(),
+                        None,
+                    ));
+                }
+                let missing: Vec<&str> = ctx
+                    .item
+                    .materials
+                    .iter()
+                    .filter(|m| m.required && !before.has_material(&m.key))
+                    .filter(|m| !(m.deferrable && deferred.contains(&m.key)))
+                    .map(|m| m.name.as_str())
+                    .collect();
+                if !missing.is_empty() {
+                    out.push(fire(
+                        Rule::ImproperAcceptance,
+                        format!("必要材料缺失且不可容缺即予受理：{}", missing.join("、")),
+                        None,
+                    ));
+                }
+            }
+            CaseEvent::NotAccepted { reason, .. } => {
+                if reason.trim().is_empty() {
+                    out.push(fire(
+                        Rule::ImproperAcceptance,
+                        "不予受理未说明理由".into(),
+                        None,
+                    ));
+                }
+                refusals.push((l.seq, "不予受理"));
+            }
+            CaseEvent::SupplementNoticed { items, .. } => {
+                let keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
+                match &first_notice {
+                    None => first_notice = Some(keys),
+                    Some(first) => {
+                        let new: Vec<&String> =
+                            keys.iter().filter(|k| !first.contains(k)).collect();
+                        if !new.is_empty() {
+                            out.push(fire(
+                                Rule::SecondNotice,
+                                format!(
+                                    "第二次补正通知要求了第一次未告知的材料：{}",
+                                    new.iter()
+                                        .map(|s| s.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join("、")
+                                ),
+                                None,
+                            ));
+                        }
+                    }
+                }
+            }
+            CaseEvent::StepDecided { step, outcome, .. } => {
+                let open = before
+                    .run
+                    .as_ref()
+                    .and_then(|r| r.state(step))
+                    .is_some_and(|s| s == crate::case::StepState::Open);
+                let accepted = before.accepted.is_some();
+                if !accepted || !open {
+                    out.push(fire(
+                        Rule::ProcessError,
+                        format!("环节“{step}”未到办理顺序即被办理（越序或跳过环节）"),
+                        Some(step.clone()),
+                    ));
+                } else if *outcome != StepOutcome::DeemedApprove {
+                    let assignee = before.step(step).and_then(|s| s.assignee.clone());
+                    let by = l.by.as_ref().map(|b| b.user_id);
+                    if by.is_none() || assignee.as_ref().map(|a| a.user_id) != by {
+                        out.push(fire(
+                            Rule::ProcessError,
+                            format!(
+                                "环节“{step}”由非本岗位人员办理（应为{}）",
+                                assignee.map_or("岗位人员".into(), |a| a.name)
+                            ),
+                            Some(step.clone()),
+                        ));
+                    }
+                }
+                if *outcome == StepOutcome::DeemedApprove {
+                    out.push(fire(
+                        Rule::Overdue,
+                        format!("环节“{step}”超时未办，已按超时默认处理"),
+                        Some(step.clone()),
+                    ));
+                }
+            }
+            CaseEvent::Decided { outcome, .. } => {
+                let steps_done = before
+                    .steps
+                    .values()
+                    .filter(|s| s.kind != crate::catalog::StepKind::Intake)
+                    .any(|s| s.outcome.is_some());
+                if before.accepted.is_none() {
+                    out.push(fire(
+                        Rule::OutsideSystem,
+                        "未受理即作出决定（办件建立时已决定）".into(),
+                        None,
+                    ));
+                } else if !steps_done && ctx.item.handling != crate::catalog::HandlingKind::Instant
+                {
+                    out.push(fire(
+                        Rule::OutsideSystem,
+                        "未经审查环节即出具结果".into(),
+                        None,
+                    ));
+                }
+                if *outcome == Outcome::Refused {
+                    refusals.push((l.seq, "不予许可决定"));
+                }
+            }
+            CaseEvent::FeesAssessed { fees } => {
+                for f in fees {
+                    let listed = ctx.item.fees.iter().find(|x| x.name == f.name);
+                    match listed {
+                        None => out.push(fire(
+                            Rule::IllegalFee,
+                            format!("收取事项未公布的费用：{}", f.name),
+                            None,
+                        )),
+                        Some(x) if f.amount_fen > x.amount_fen => out.push(fire(
+                            Rule::IllegalFee,
+                            format!(
+                                "“{}”收费{}高于标准{}",
+                                f.name,
+                                crate::catalog::yuan(f.amount_fen),
+                                crate::catalog::yuan(x.amount_fen)
+                            ),
+                            None,
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+            CaseEvent::FeePaid { amount_fen, .. } => {
+                let due = before.fees.total_fen();
+                let listed = ctx.item.total_fee_fen();
+                if *amount_fen > due.max(listed) || listed == 0 {
+                    out.push(fire(
+                        Rule::IllegalFee,
+                        format!(
+                            "实收{}，应收{}",
+                            crate::catalog::yuan(*amount_fen),
+                            crate::catalog::yuan(due)
+                        ),
+                        None,
+                    ));
+                }
+            }
+            CaseEvent::Delivered { .. } => {
+                let approved = before
+                    .decision
+                    .as_ref()
+                    .is_some_and(|d| d.outcome == Outcome::Approved);
+                if approved && !before.fees.settled() {
+                    out.push(fire(Rule::IllegalFee, "未缴费即发放结果".into(), None));
+                }
+            }
+            _ => {}
+        }
+    }
+    // 否定报备: every refusal must be filed with supervision after it.
+    for (seq, what) in refusals {
+        let filed = log
+            .iter()
+            .any(|l| l.seq > seq && matches!(l.event, CaseEvent::NegativeFiled { .. }));
+        if !filed {
+            out.push(Finding {
+                rule: Rule::NegativeNotFiled,
+                detail: format!("{what}未向电子监察报备"),
+                step: None,
+                person: log
+                    .iter()
+                    .find(|l| l.seq == seq)
+                    .and_then(|l| l.by.as_ref().map(|b| b.user_id)),
+                evidence: vec![seq],
+            });
+        }
+    }
+    // 办理超时: the case or an open step past its time now.
+    if case.status.is_open() && case.decision.is_none() {
+        if let Some(status) = case
+            .clock
+            .as_ref()
+            .and_then(|c| c.status(ctx.cal, ctx.now).ok())
+        {
+            if status.overdue {
+                out.push(Finding {
+                    rule: Rule::Overdue,
+                    detail: format!("办件超过承诺时限 {} 个工作日", status.overdue_by.max(1)),
+                    step: None,
+                    person: None,
+                    evidence: log.last().map(|l| vec![l.seq]).unwrap_or_default(),
+                });
+            }
+        }
+        for s in case.open_steps() {
+            let overdue = s
+                .clock
+                .as_ref()
+                .and_then(|c| c.status(ctx.cal, ctx.now).ok())
+                .is_some_and(|st| st.overdue);
+            if overdue && case.status == CaseStatus::InProgress {
+                out.push(Finding {
+                    rule: Rule::Overdue,
+                    detail: format!("环节“{}”超过环节时限", s.name),
+                    step: Some(s.key.clone()),
+                    person: s.assignee.as_ref().map(|a| a.user_id),
+                    evidence: log.last().map(|l| vec![l.seq]).unwrap_or_default(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// An open case as the 多头审批 detector sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenMatter {
+    pub number: String,
+    pub applicant_id_code: String,
+    pub basic_code: String,
+    pub department_id: i64,
+    pub hall_id: Option<i64>,
+}
+
+/// 多头审批: the same applicant and the same matter (basic code) open in more than one
+/// department or hall at once. Returns the groups that fire, each with its case numbers.
+pub fn multiple_places(open: &[OpenMatter]) -> Vec<Finding> {
+    let mut keys: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for m in open {
+        keys.insert((m.applicant_id_code.as_str(), m.basic_code.as_str()));
+    }
+    let mut out = Vec::new();
+    for (who, code) in keys {
+        let same: Vec<&OpenMatter> = open
+            .iter()
+            .filter(|m| m.applicant_id_code == who && m.basic_code == code)
+            .collect();
+        let places: BTreeSet<(i64, Option<i64>)> =
+            same.iter().map(|m| (m.department_id, m.hall_id)).collect();
+        if places.len() > 1 {
+            out.push(Finding {
+                rule: Rule::MultiplePlaces,
+                detail: format!(
+                    "同一申请人同一事项（{code}）在多处同时办理：{}",
+                    same.iter()
+                        .map(|m| m.number.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+                step: None,
+                person: None,
+                evidence: vec![],
+            });
+        }
+    }
+    out
+}

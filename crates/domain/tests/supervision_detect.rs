@@ -1,0 +1,414 @@
+//! The violation detectors: for each rule, a log that fires it and one that must not. Clean logs
+//! come from the engine; violating ones are crafted, as a record written outside the engine
+//! would be.
+
+use chrono::{DateTime, Duration, Utc};
+use tongban_domain::case::*;
+use tongban_domain::catalog::{Delivery, Fee};
+use tongban_domain::org::Actor;
+use tongban_domain::supervision::detect::{
+    multiple_places, scan, Finding, Logged, OpenMatter, Rule, Scan,
+};
+
+mod common;
+use common::*;
+
+/// A case's log as the store keeps it.
+struct Log {
+    entries: Vec<Logged>,
+    case: Case,
+}
+
+impl Log {
+    fn start(w: &World, materials: &[&str]) -> Log {
+        let d = w.submit(materials);
+        let mut log = Log {
+            entries: vec![],
+            case: d.case.clone(),
+        };
+        log.record(&d.events, Some(staff(100)), w.now, w.now);
+        log
+    }
+
+    fn record(
+        &mut self,
+        events: &[CaseEvent],
+        by: Option<StaffRef>,
+        at: DateTime<Utc>,
+        recorded: DateTime<Utc>,
+    ) {
+        for e in events {
+            self.entries.push(Logged {
+                seq: self.entries.len() as i64 + 1,
+                event: e.clone(),
+                by: by.clone(),
+                at,
+                recorded_at: recorded,
+            });
+        }
+    }
+
+    /// Runs a command through the engine and logs what it did.
+    fn act(&mut self, w: &World, who: &Actor, cmd: Command) {
+        let d = w.run(&self.case, who, cmd).expect("the engine accepts it");
+        self.record(&d.events, Some(staff(who.user_id)), w.now, w.now);
+        self.case = d.case;
+    }
+
+    fn tick(&mut self, w: &World) {
+        let d = w.tick(&self.case);
+        self.record(&d.events, None, w.now, w.now);
+        self.case = d.case;
+    }
+
+    /// Appends an event the engine never produced, as someone writing outside it would.
+    fn craft(&mut self, by: &Actor, event: CaseEvent, at: DateTime<Utc>, recorded: DateTime<Utc>) {
+        self.case.apply(&event, Some(&staff(by.user_id)), at);
+        self.record(&[event], Some(staff(by.user_id)), at, recorded);
+    }
+
+    fn findings(&self, w: &World, in_force: bool) -> Vec<Finding> {
+        scan(
+            &self.entries,
+            &Scan {
+                item: &w.item,
+                version_in_force: in_force,
+                cal: &w.cal,
+                now: w.now,
+                backdate_limit: Duration::hours(24),
+            },
+        )
+    }
+
+    fn fired(&self, w: &World) -> Vec<Rule> {
+        self.findings(w, true).into_iter().map(|f| f.rule).collect()
+    }
+}
+
+fn all() -> Command {
+    Command::Accept {
+        check: check(&["m1", "m2", "m3"]),
+    }
+}
+
+fn approve(step: &str) -> Command {
+    Command::Decide {
+        step: step.into(),
+        approve: true,
+        opinion: "符合".into(),
+    }
+}
+
+fn with_fee(w: &mut World) {
+    w.item.fees = vec![Fee {
+        name: "工本费".into(),
+        basis: "发改价格〔2019〕914号".into(),
+        amount_fen: 2000,
+    }];
+}
+
+/// A case carried lawfully to its end by the engine.
+fn lawful(w: &mut World) -> Log {
+    with_fee(w);
+    let mut log = Log::start(w, &["m1", "m2", "m3"]);
+    log.act(w, &clerk(), all());
+    log.act(w, &approver(), approve("s2a"));
+    log.act(w, &wjw_approver(), approve("s2b"));
+    log.act(w, &head(), approve("s3"));
+    log.act(
+        w,
+        &clerk(),
+        Command::PayFee {
+            reference: "P1".into(),
+            amount_fen: 2000,
+        },
+    );
+    log.act(
+        w,
+        &clerk(),
+        Command::Deliver {
+            method: Delivery::Window,
+            note: String::new(),
+        },
+    );
+    log
+}
+
+#[test]
+fn a_lawful_case_raises_nothing() {
+    let mut w = World::new();
+    let log = lawful(&mut w);
+    assert_eq!(log.case.status, CaseStatus::Closed);
+    assert_eq!(log.fired(&w), vec![]);
+}
+
+#[test]
+fn acceptance_under_a_version_not_in_force_is_improper() {
+    let mut w = World::new();
+    let log = lawful(&mut w);
+    let f = log.findings(&w, false);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].rule, Rule::ImproperAcceptance);
+    assert_eq!(f[0].person, Some(10), "the clerk who accepted");
+}
+
+#[test]
+fn acceptance_with_a_required_material_missing_is_improper_unless_deferrable() {
+    let w = World::new();
+    // m2 is required and not deferrable: accepted anyway by a crafted record.
+    let mut log = Log::start(&w, &["m1", "m3"]);
+    let accepted = CaseEvent::Accepted {
+        by_law: false,
+        from: w.now,
+        deferred: vec![],
+        deferred_due: None,
+        fees: vec![],
+        document: "受X".into(),
+    };
+    log.craft(&clerk(), accepted, w.now, w.now);
+    assert_eq!(log.fired(&w), vec![Rule::ImproperAcceptance]);
+    // m3 is deferrable: the engine's 容缺 acceptance raises nothing.
+    let mut ok = Log::start(&w, &["m1", "m2"]);
+    ok.act(
+        &w,
+        &clerk(),
+        Command::Accept {
+            check: check(&["m1", "m2"]),
+        },
+    );
+    assert_eq!(ok.fired(&w), vec![]);
+}
+
+#[test]
+fn a_refusal_without_reason_or_filing_is_caught() {
+    let w = World::new();
+    let mut log = Log::start(&w, &["m1"]);
+    log.craft(
+        &clerk(),
+        CaseEvent::NotAccepted {
+            reason: " ".into(),
+            document: "不受X".into(),
+        },
+        w.now,
+        w.now,
+    );
+    let fired = log.fired(&w);
+    assert!(fired.contains(&Rule::ImproperAcceptance));
+    assert!(fired.contains(&Rule::NegativeNotFiled));
+    // The engine's refusal has a reason and its filing.
+    let mut ok = Log::start(&w, &["m1"]);
+    ok.act(
+        &w,
+        &clerk(),
+        Command::NotAccept {
+            reason: "不属于本机关职权范围".into(),
+        },
+    );
+    assert_eq!(ok.fired(&w), vec![]);
+}
+
+#[test]
+fn a_step_done_out_of_order_or_by_another_post_is_a_process_error() {
+    let w = World::new();
+    let mut log = Log::start(&w, &["m1", "m2", "m3"]);
+    log.act(&w, &clerk(), all());
+    // s3 while the parallel group is still open.
+    let skip = CaseEvent::StepDecided {
+        step: "s3".into(),
+        outcome: StepOutcome::Approve,
+        opinion: String::new(),
+        rule: None,
+        meeting: false,
+    };
+    log.craft(&head(), skip, w.now, w.now);
+    assert_eq!(log.fired(&w), vec![Rule::ProcessError]);
+    // s2a decided by 卫健 approver, who is not on it.
+    let mut log = Log::start(&w, &["m1", "m2", "m3"]);
+    log.act(&w, &clerk(), all());
+    let wrong = CaseEvent::StepDecided {
+        step: "s2a".into(),
+        outcome: StepOutcome::Approve,
+        opinion: String::new(),
+        rule: None,
+        meeting: false,
+    };
+    log.craft(&wjw_approver(), wrong, w.now, w.now);
+    let f = log.findings(&w, true);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (f[0].rule, f[0].person, f[0].step.as_deref()),
+        (Rule::ProcessError, Some(21), Some("s2a"))
+    );
+}
+
+#[test]
+fn a_deemed_approval_and_an_overdue_case_are_reported() {
+    let mut w = World::new();
+    let mut log = Log::start(&w, &["m1", "m2", "m3"]);
+    log.act(&w, &clerk(), all());
+    log.act(&w, &approver(), approve("s2a"));
+    assert_eq!(log.fired(&w), vec![], "in time");
+    // s2b (4 days) is deemed approved after Friday 6 March.
+    w.now += Duration::days(5);
+    log.tick(&w);
+    let f = log.findings(&w, true);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (f[0].rule, f[0].step.as_deref()),
+        (Rule::Overdue, Some("s2b"))
+    );
+    // Weeks later s3 is still open: the step and the case (10 committed days) are overdue.
+    w.now += Duration::days(21);
+    let fired = log.fired(&w);
+    assert_eq!(
+        fired.iter().filter(|r| **r == Rule::Overdue).count(),
+        3,
+        "{fired:?}"
+    );
+}
+
+#[test]
+fn a_record_entered_long_after_the_fact_is_outside_the_system() {
+    let w = World::new();
+    let mut log = Log::start(&w, &["m1", "m2", "m3"]);
+    let three_days_ago = w.now - Duration::days(3);
+    let accepted = CaseEvent::Accepted {
+        by_law: false,
+        from: three_days_ago,
+        deferred: vec![],
+        deferred_due: None,
+        fees: vec![],
+        document: "受X".into(),
+    };
+    log.craft(&clerk(), accepted, three_days_ago, w.now);
+    assert_eq!(log.fired(&w), vec![Rule::OutsideSystem]);
+    // Within the limit is normal entry delay.
+    let mut ok = Log::start(&w, &["m1", "m2", "m3"]);
+    let accepted = CaseEvent::Accepted {
+        by_law: false,
+        from: w.now,
+        deferred: vec![],
+        deferred_due: None,
+        fees: vec![],
+        document: "受X".into(),
+    };
+    ok.craft(&clerk(), accepted, w.now - Duration::hours(2), w.now);
+    assert_eq!(ok.fired(&w), vec![]);
+}
+
+#[test]
+fn a_case_created_already_decided_is_outside_the_system() {
+    let w = World::new();
+    let mut log = Log::start(&w, &["m1", "m2", "m3"]);
+    let decided = CaseEvent::Decided {
+        outcome: Outcome::Approved,
+        reason: String::new(),
+        document: "准X".into(),
+    };
+    log.craft(&head(), decided, w.now, w.now);
+    assert_eq!(log.fired(&w), vec![Rule::OutsideSystem]);
+}
+
+#[test]
+fn a_second_notice_asking_for_something_new_breaks_one_notice() {
+    let w = World::new();
+    let mut log = Log::start(&w, &["m1"]);
+    log.act(
+        &w,
+        &clerk(),
+        Command::NoticeSupplement {
+            items: vec![("m2".into(), "缺".into())],
+        },
+    );
+    log.act(
+        &w,
+        &applicant(),
+        Command::AddMaterials {
+            materials: files(&["m2"]),
+        },
+    );
+    log.act(
+        &w,
+        &clerk(),
+        Command::NoticeSupplement {
+            items: vec![("m2".into(), "仍不清晰".into())],
+        },
+    );
+    assert_eq!(
+        log.fired(&w),
+        vec![],
+        "repeating the first notice is allowed"
+    );
+    let second = CaseEvent::SupplementNoticed {
+        items: vec![("m3".into(), "又缺".into())],
+        document: "补X-3".into(),
+    };
+    log.craft(&clerk(), second, w.now, w.now);
+    assert_eq!(log.fired(&w), vec![Rule::SecondNotice]);
+}
+
+#[test]
+fn fees_not_listed_above_the_standard_or_before_payment_are_illegal() {
+    let mut w = World::new();
+    with_fee(&mut w);
+    let mut log = Log::start(&w, &["m1", "m2", "m3"]);
+    log.act(&w, &clerk(), all());
+    let extra = CaseEvent::FeesAssessed {
+        fees: vec![
+            Fee {
+                name: "加急费".into(),
+                basis: String::new(),
+                amount_fen: 5000,
+            },
+            Fee {
+                name: "工本费".into(),
+                basis: String::new(),
+                amount_fen: 3000,
+            },
+        ],
+    };
+    log.craft(&clerk(), extra, w.now, w.now);
+    let fired = log.fired(&w);
+    assert_eq!(
+        fired,
+        vec![Rule::IllegalFee, Rule::IllegalFee],
+        "unlisted, and above the standard"
+    );
+
+    // A result handed out before payment.
+    let mut log = Log::start(&w, &["m1", "m2", "m3"]);
+    log.act(&w, &clerk(), all());
+    log.act(&w, &approver(), approve("s2a"));
+    log.act(&w, &wjw_approver(), approve("s2b"));
+    log.act(&w, &head(), approve("s3"));
+    log.craft(
+        &clerk(),
+        CaseEvent::Delivered {
+            method: Delivery::Window,
+            note: String::new(),
+        },
+        w.now,
+        w.now,
+    );
+    assert_eq!(log.fired(&w), vec![Rule::IllegalFee]);
+}
+
+#[test]
+fn the_same_matter_open_in_two_places_is_multiple_approval() {
+    let m = |n: &str, dept, hall| OpenMatter {
+        number: n.into(),
+        applicant_id_code: "91350100M000100Y43".into(),
+        basic_code: "XK00601001".into(),
+        department_id: dept,
+        hall_id: hall,
+    };
+    let f = multiple_places(&[m("A", 1, Some(1)), m("B", 1, Some(2))]);
+    assert_eq!(f.len(), 1);
+    assert!(f[0].detail.contains('A') && f[0].detail.contains('B'));
+    assert!(multiple_places(&[m("A", 1, Some(1))]).is_empty());
+    let other = OpenMatter {
+        basic_code: "XK00101001".into(),
+        ..m("C", 2, None)
+    };
+    assert!(multiple_places(&[m("A", 1, Some(1)), other]).is_empty());
+}
