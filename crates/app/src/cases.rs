@@ -322,9 +322,21 @@ impl App {
             )
             .await??;
         let number = match created {
-            Created::New { number, .. } | Created::Repeat { number } => number,
+            Created::New { id, number } => {
+                self.detect_quietly(id).await;
+                number
+            }
+            Created::Repeat { number } => number,
         };
         self.case_view(actor, &number).await
+    }
+
+    /// Runs the detectors after a change. The change has landed; a failure here is logged
+    /// for the operators and never undoes or refuses it.
+    async fn detect_quietly(&self, case_id: i64) {
+        if let Err(e) = self.detect_on_case(case_id).await {
+            tracing::warn!(case = case_id, error = %e, "supervision detectors failed");
+        }
     }
 
     /// Reads a case the actor may see.
@@ -344,7 +356,7 @@ impl App {
     }
 
     /// The item version a case runs under, from memory after the first read.
-    async fn case_item(&self, id: i64, version: i64) -> Result<Arc<Item>> {
+    pub(crate) async fn case_item(&self, id: i64, version: i64) -> Result<Arc<Item>> {
         if let Some(item) = self
             .item_versions
             .read()
@@ -495,6 +507,7 @@ impl App {
             .update_case(view.id, view.version, &write, now)
             .await
             .map_err(map_stale)?;
+        self.detect_quietly(view.id).await;
         Ok(decided)
     }
 

@@ -24,6 +24,7 @@ pub mod notify;
 pub mod org;
 pub mod password;
 pub mod settings;
+pub mod supervision;
 
 pub use clock::Clock;
 pub use error::{AppError, Kind, Result};

@@ -101,6 +101,13 @@ pub const DEFS: &[SettingDef] = &[
         max: 10,
         label: "黄灯预警：剩余工作日不超过",
     },
+    SettingDef {
+        key: "supervision.backdate_hours",
+        default: "24",
+        min: 1,
+        max: 720,
+        label: "体外循环：录入时间晚于业务时间超过（小时）",
+    },
 ];
 
 /// The settings in force.
@@ -114,6 +121,7 @@ pub struct Settings {
     pub case_rules: tongban_domain::case::CaseRules,
     pub max_upload_bytes: usize,
     pub warnings: tongban_domain::supervision::WarningRules,
+    pub backdate_limit: Duration,
 }
 
 impl Default for Settings {
@@ -175,6 +183,7 @@ impl Settings {
                 yellow_percent: get("supervision.yellow_percent")? as u32,
                 yellow_days_left: get("supervision.yellow_days_left")? as u32,
             },
+            backdate_limit: Duration::hours(get("supervision.backdate_hours")?),
         })
     }
 }

@@ -274,6 +274,21 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
             tongban_store::audit::Verified::Intact { .. }
         ));
 
+        // Supervision saw one thing only: the deemed approval (办理超时); nothing else fired.
+        let sup = who(&app, "jiancha").await;
+        let rules: Vec<(String, Option<String>)> = app
+            .findings(&sup, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.case_number == n)
+            .map(|f| (f.rule, f.step))
+            .collect();
+        assert_eq!(
+            rules,
+            vec![("overdue".to_string(), Some("s2c".to_string()))]
+        );
+
         // Notifications to the applicant went to the outbox at each milestone.
         let outbox: i64 = app.store.count_outbox_for(&n).await.unwrap();
         assert!(outbox >= 5, "only {outbox} notifications");
@@ -474,5 +489,84 @@ async fn the_case_clock_turns_yellow_then_red_as_time_passes() {
             committed(&app.case_detail(&clerk, &n).await.unwrap()),
             Light::Red
         );
+    }
+}
+
+#[tokio::test]
+async fn a_deemed_approval_becomes_a_finding_the_supervisor_confirms_once() {
+    for app in apps().await {
+        let user = who(&app, "user09").await;
+        let clerk = who(&app, "zrzy.clerk").await;
+        let admin = who(&app, "admin").await;
+        let sup = who(&app, "jiancha").await;
+        let case = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
+        let n = case.number.to_string();
+        act(
+            &app,
+            &clerk,
+            &n,
+            Command::Accept {
+                check: check(&["m1", "m2", "m3", "m4"]),
+            },
+        )
+        .await;
+        assert!(
+            app.findings(&sup, None).await.unwrap().is_empty(),
+            "a lawful start raises nothing"
+        );
+        // s2c (住建, 1 day) is deemed approved two days later: 办理超时.
+        app.advance_clock(&admin, Duration::days(2)).await.unwrap();
+        let open = app.findings(&sup, Some("open")).await.unwrap();
+        let f = open
+            .iter()
+            .find(|f| f.case_number == n && f.rule == "overdue" && f.step.as_deref() == Some("s2c"))
+            .expect("the deemed approval is reported");
+        // Sweeping again does not report it twice.
+        app.sweep_cases().await.unwrap();
+        assert_eq!(
+            app.findings(&sup, Some("open"))
+                .await
+                .unwrap()
+                .iter()
+                .filter(|x| x.id == f.id)
+                .count(),
+            1
+        );
+        // Only supervisors decide, with a reason, and only once.
+        assert_eq!(
+            app.decide_finding(&clerk, f.id, true, "x")
+                .await
+                .unwrap_err()
+                .code,
+            "auth.forbidden"
+        );
+        assert_eq!(
+            app.decide_finding(&sup, f.id, true, " ")
+                .await
+                .unwrap_err()
+                .code,
+            "finding.reason"
+        );
+        let done = app
+            .decide_finding(&sup, f.id, true, "住建局未在时限内答复，予以问责")
+            .await
+            .unwrap();
+        assert_eq!(done.status, "confirmed");
+        assert_eq!(done.department_id, case.step("s2c").unwrap().department_id);
+        assert_eq!(
+            app.decide_finding(&sup, f.id, false, "再议")
+                .await
+                .unwrap_err()
+                .code,
+            "finding.decided"
+        );
+        // A district supervisor does not see the city's findings.
+        let district = who(&app, "jiangbei.jiancha").await;
+        assert!(app
+            .findings(&district, None)
+            .await
+            .unwrap()
+            .iter()
+            .all(|x| x.case_number != n));
     }
 }

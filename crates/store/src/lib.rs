@@ -119,6 +119,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
+pub mod findings;
 mod migrate;
 pub mod org;
 pub mod outbox;

@@ -29,6 +29,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_cases.sql"),
         include_str!("../migrations/postgres/0004_cases.sql"),
     ),
+    (
+        5,
+        "findings",
+        include_str!("../migrations/sqlite/0005_findings.sql"),
+        include_str!("../migrations/postgres/0005_findings.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -134,6 +134,17 @@ pub struct CaseLists {
     pub head: Option<Vec<CaseRow>>,
     /// 否定报备 for supervision.
     pub negative: Option<Vec<NegativeLine>>,
+    /// Open findings of the detectors for a supervisor to confirm or dismiss.
+    pub findings: Option<Vec<FindingLine>>,
+}
+
+pub struct FindingLine {
+    pub id: i64,
+    pub at: String,
+    pub rule: &'static str,
+    pub number: String,
+    pub department: String,
+    pub detail: String,
 }
 
 pub struct CaseRow {

@@ -859,3 +859,91 @@ fn the_openapi_document_covers_the_case_routes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_supervisor_confirms_a_finding_from_the_workbench() {
+    let t = TestApp::with_catalog().await;
+    let user = t.sign_in("user01").await;
+    let mut materials = serde_json::Map::new();
+    for key in ["m1", "m2", "m3", "m4"] {
+        materials.insert(
+            key.into(),
+            json!([api_upload(&t, &user, &format!("{key}.pdf")).await]),
+        );
+    }
+    let body = json!({"item_code": ITEM, "delivery": "window", "materials": materials});
+    let created = t
+        .send(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&user),
+            Some("application/json"),
+            body.to_string(),
+            &[("x-csrf-token", user.csrf.as_str())],
+        )
+        .await;
+    let number = created.json()["number"].as_str().unwrap().to_string();
+    let clerk = t.sign_in("zrzy.clerk").await;
+    let r = api_act(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "accept", "present": ["m1", "m2", "m3", "m4"]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The 住建 branch runs out and is deemed approved: supervision sees 办理超时.
+    let admin = t.sign_in("admin").await;
+    let r = t
+        .post_json(
+            "/api/v1/admin/clock/advance",
+            Some(&admin),
+            json!({"days": 3}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let supervisor = t.sign_in("jiancha").await;
+    let bench = t.get("/workbench", Some(&supervisor)).await;
+    assert!(
+        bench.body.contains("监察发现") && bench.body.contains("办理超时"),
+        "{}",
+        bench.body
+    );
+    let marker = "data-finding=\"";
+    let start = bench.body.find(marker).expect("a finding row") + marker.len();
+    let id: String = bench.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    // A clerk may not decide it.
+    let clerk = t.sign_in("zrzy.clerk").await;
+    let r = t
+        .post_form(
+            &format!("/supervision/findings/{id}"),
+            Some(&clerk),
+            &[
+                ("csrf", &clerk.csrf),
+                ("decision", "confirm"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t
+        .post_form(
+            &format!("/supervision/findings/{id}"),
+            Some(&supervisor),
+            &[
+                ("csrf", &supervisor.csrf),
+                ("decision", "confirm"),
+                ("reason", "住建局未在时限内答复"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let bench = t.get("/workbench", Some(&supervisor)).await;
+    assert!(
+        !bench.body.contains(&format!("data-finding=\"{id}\"")),
+        "decided findings leave the list"
+    );
+}

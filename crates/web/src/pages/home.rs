@@ -13,7 +13,8 @@ use tongban_domain::org::{PostHolders, Role};
 use tongban_domain::time::format_local;
 use tongban_store::cases::{CaseLine, StepLine};
 
-use crate::error::PageResult;
+use crate::error::{PageError, PageResult};
+use crate::json::PageForm;
 use crate::session::{Auth, LargeText, Viewer};
 use crate::views::{self, Base, CaseLists, CaseRow, NegativeLine, PostLine, StepDue};
 use crate::AppState;
@@ -261,6 +262,25 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
                 .into_iter()
                 .map(|d| (d.id, d.name))
                 .collect();
+            if actor.role == Role::Supervisor {
+                lists.findings = Some(
+                    app.findings(actor, Some("open"))
+                        .await?
+                        .into_iter()
+                        .map(|f| crate::views::FindingLine {
+                            id: f.id,
+                            at: at(f.created_at).map(format_local).unwrap_or_default(),
+                            rule: rule_label(&f.rule),
+                            number: f.case_number,
+                            department: departments
+                                .get(&f.department_id)
+                                .cloned()
+                                .unwrap_or_default(),
+                            detail: f.detail,
+                        })
+                        .collect(),
+                );
+            }
             lists.negative = Some(
                 app.negative_filings(actor)
                     .await?
@@ -282,4 +302,53 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
         Role::Applicant | Role::Legal => {}
     }
     Ok(lists)
+}
+
+/// The Chinese name of a detector's rule.
+fn rule_label(rule: &str) -> &'static str {
+    use tongban_domain::supervision::detect::Rule;
+    [
+        Rule::ImproperAcceptance,
+        Rule::ProcessError,
+        Rule::Overdue,
+        Rule::MultiplePlaces,
+        Rule::OutsideSystem,
+        Rule::SecondNotice,
+        Rule::IllegalFee,
+        Rule::NegativeNotFiled,
+    ]
+    .into_iter()
+    .find(|r| r.as_str() == rule)
+    .map_or("其他", Rule::label)
+}
+
+#[derive(serde::Deserialize)]
+pub struct FindingForm {
+    pub decision: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A supervisor confirms (问责) or dismisses a finding from the workbench.
+pub async fn decide_finding(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    PageForm(f): PageForm<FindingForm>,
+) -> PageResult<Response> {
+    let confirm = f.decision == "confirm";
+    let to = match state
+        .app
+        .decide_finding(&who.actor, id, confirm, &f.reason)
+        .await
+    {
+        Ok(_) => "/workbench?ok=finding#findings".to_string(),
+        Err(e) if e.kind == tongban_app::Kind::Forbidden => return Err(PageError(e)),
+        Err(e) => format!("/workbench?error={}#findings", e.code),
+    };
+    Ok((
+        axum::http::StatusCode::SEE_OTHER,
+        [(axum::http::header::LOCATION, to)],
+    )
+        .into_response())
 }

@@ -64,6 +64,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{number}/files/{hash}", get(cases::file))
         .route("/cases/{number}/documents/{doc}", get(cases::document))
+        .route("/supervision/findings/{id}", post(home::decide_finding))
         .route("/track", get(public::track))
         .route("/verify", get(public::verify_form))
         .route("/verify/{doc}", get(public::verify))

@@ -1,0 +1,158 @@
+//! Supervision findings: each firing of a detector, kept once (by its fingerprint), and the
+//! supervisor's decision on it. Confirming or dismissing is a change of record, so it is audited.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tongban_domain::audit::AuditEntry;
+
+use crate::{millis, Result, Store, StoreError};
+
+/// A finding to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFinding {
+    pub rule: String,
+    pub case_id: i64,
+    pub case_number: String,
+    pub step: Option<String>,
+    pub person_id: Option<i64>,
+    pub department_id: i64,
+    pub hall_id: Option<i64>,
+    pub region: String,
+    pub detail: String,
+    /// Event sequence numbers, as JSON.
+    pub evidence: String,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct FindingRow {
+    pub id: i64,
+    pub rule: String,
+    pub case_id: i64,
+    pub case_number: String,
+    pub step: Option<String>,
+    pub person_id: Option<i64>,
+    pub department_id: i64,
+    pub hall_id: Option<i64>,
+    pub region: String,
+    pub detail: String,
+    pub evidence: String,
+    pub status: String,
+    pub decided_by: Option<i64>,
+    pub decision_note: Option<String>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+const FINDING: &str = "SELECT id, rule, case_id, case_number, step, person_id, department_id,
+    hall_id, region, detail, evidence, status, decided_by, decision_note, created_at, decided_at
+    FROM findings";
+
+impl Store {
+    /// Records the findings not recorded before; returns how many were new. A firing seen
+    /// again (same fingerprint) is kept once.
+    pub async fn record_findings(
+        &self,
+        findings: &[NewFinding],
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        if findings.is_empty() {
+            return Ok(0);
+        }
+        let mut new = 0;
+        write!(self, |tx| {
+            for f in findings {
+                new += sqlx::query(
+                    "INSERT INTO findings (rule, case_id, case_number, step, person_id,
+                        department_id, hall_id, region, detail, evidence, fingerprint, status,
+                        created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)
+                     ON CONFLICT (fingerprint) DO NOTHING",
+                )
+                .bind(&f.rule)
+                .bind(f.case_id)
+                .bind(&f.case_number)
+                .bind(f.step.as_deref())
+                .bind(f.person_id)
+                .bind(f.department_id)
+                .bind(f.hall_id)
+                .bind(&f.region)
+                .bind(&f.detail)
+                .bind(&f.evidence)
+                .bind(&f.fingerprint)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() as usize;
+            }
+        });
+        Ok(new)
+    }
+
+    /// Findings in a region subtree, optionally in one status, newest first.
+    pub async fn findings(
+        &self,
+        region_prefix: &str,
+        status: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<FindingRow>> {
+        let sql = format!(
+            "{FINDING} WHERE region LIKE $1 AND ($2 IS NULL OR status = $2)
+             ORDER BY created_at DESC, id DESC LIMIT $3"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(format!("{region_prefix}%"))
+            .bind(status)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    pub async fn findings_of_case(&self, case_id: i64) -> Result<Vec<FindingRow>> {
+        let sql = format!("{FINDING} WHERE case_id = $1 ORDER BY id");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(case_id)
+            .fetch_all(db)
+            .await?))
+    }
+
+    pub async fn finding(&self, id: i64) -> Result<Option<FindingRow>> {
+        let sql = format!("{FINDING} WHERE id = $1");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(db)
+            .await?))
+    }
+
+    /// Confirms (`confirmed`: an accountability record) or dismisses an open finding. Only an
+    /// open finding can be decided, so two supervisors cannot both decide it.
+    pub async fn decide_finding(
+        &self,
+        id: i64,
+        status: &str,
+        by: i64,
+        note: &str,
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            let n = sqlx::query(
+                "UPDATE findings SET status = $2, decided_by = $3, decision_note = $4,
+                    decided_at = $5 WHERE id = $1 AND status = 'open'",
+            )
+            .bind(id)
+            .bind(status)
+            .bind(by)
+            .bind(note)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Conflict("finding.decided".into()));
+            }
+            audit!(self, tx, audit);
+        });
+        Ok(())
+    }
+}
