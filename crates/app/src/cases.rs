@@ -514,7 +514,7 @@ impl App {
     /// The clock's work: every case whose next timer has passed gets a tick (acceptance by
     /// law, deemed approvals, 容缺 deadlines). Returns how many cases changed.
     pub async fn sweep_cases(&self) -> Result<usize> {
-        let mut changed = 0;
+        let mut changed = self.escalate_orders().await?;
         loop {
             let ids = self.store.due_case_timers(self.now(), 200).await?;
             if ids.is_empty() {

@@ -108,6 +108,13 @@ pub const DEFS: &[SettingDef] = &[
         max: 720,
         label: "体外循环：录入时间晚于业务时间超过（小时）",
     },
+    SettingDef {
+        key: "supervision.order_reply_days",
+        default: "5",
+        min: 1,
+        max: 30,
+        label: "督办回复期限（工作日）",
+    },
 ];
 
 /// The settings in force.
@@ -122,6 +129,7 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     pub warnings: tongban_domain::supervision::WarningRules,
     pub backdate_limit: Duration,
+    pub order_reply_days: u32,
 }
 
 impl Default for Settings {
@@ -184,6 +192,7 @@ impl Settings {
                 yellow_days_left: get("supervision.yellow_days_left")? as u32,
             },
             backdate_limit: Duration::hours(get("supervision.backdate_hours")?),
+            order_reply_days: get("supervision.order_reply_days")? as u32,
         })
     }
 }

@@ -6,6 +6,7 @@ use tongban_domain::case::{Case, CaseEvent, StaffRef};
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::supervision::detect::{scan, Finding, Logged, Scan};
 use tongban_store::findings::{FindingRow, NewFinding};
+use tongban_store::orders::{NewOrder, OrderRow};
 
 use crate::error::{AppError, Result};
 use crate::App;
@@ -165,6 +166,251 @@ impl App {
             .finding(id)
             .await?
             .ok_or_else(|| AppError::not_found("该监察发现"))
+    }
+}
+
+/// Orders visible to an actor: a supervisor's region, or a department head's department.
+pub enum OrderScope {
+    Region,
+    Department,
+}
+
+impl App {
+    /// A supervisor issues a supervision order (督办) on a case to the department concerned
+    /// (the finding's, or the case's lead department), with a reply deadline in working days.
+    pub async fn issue_order(
+        &self,
+        actor: &Actor,
+        case_number: &str,
+        finding_id: Option<i64>,
+        instruction: &str,
+        reply_days: Option<u32>,
+    ) -> Result<OrderRow> {
+        if actor.role != Role::Supervisor {
+            return Err(AppError::forbidden());
+        }
+        let view = self.case_view(actor, case_number).await?;
+        let instruction = instruction.trim();
+        if instruction.is_empty() || instruction.chars().count() > 2000 {
+            return Err(AppError::invalid(
+                "order.instruction",
+                "请填写督办事项（2000字以内）",
+            ));
+        }
+        let days = reply_days.unwrap_or(self.settings().order_reply_days);
+        if !(1..=30).contains(&days) {
+            return Err(AppError::invalid("order.days", "回复期限应为1至30个工作日"));
+        }
+        let department_id = match finding_id {
+            Some(fid) => {
+                let f = self
+                    .store
+                    .finding(fid)
+                    .await?
+                    .filter(|f| f.case_id == view.id)
+                    .ok_or_else(|| AppError::not_found("该监察发现"))?;
+                f.department_id
+            }
+            None => view.case.item.department_id,
+        };
+        let now = self.now();
+        let cal = self.calendar().await?;
+        let due = cal
+            .add_working_days(
+                now,
+                tongban_domain::calendar::WorkingDays::new(days).map_err(crate::error::invalid)?,
+                tongban_domain::calendar::Counting::NextWorkingDay,
+            )
+            .map_err(crate::error::invalid)?;
+        let order = NewOrder {
+            case_id: view.id,
+            case_number: view.case.number.to_string(),
+            finding_id,
+            department_id,
+            region: view.case.item.region.to_string(),
+            instruction: instruction.to_string(),
+            reply_days: i64::from(days),
+            due_at: tongban_domain::time::end_of_day(due),
+            issued_by: actor.user_id,
+        };
+        let entry = self.entry(
+            actor,
+            "order.issue",
+            String::new(),
+            format!(
+                "督办 {}：{instruction}（{days} 个工作日内回复）",
+                view.case.number
+            ),
+        );
+        let id = self.store.issue_order(&order, now, entry).await?;
+        self.notify_department_head(
+            department_id,
+            &format!(
+                "督办：办件 {} 需在 {days} 个工作日内回复整改情况",
+                view.case.number
+            ),
+        )
+        .await?;
+        self.store
+            .order(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("该督办"))
+    }
+
+    /// The head of the department concerned replies with its rectification.
+    pub async fn reply_order(&self, actor: &Actor, id: i64, reply: &str) -> Result<OrderRow> {
+        let o = self
+            .store
+            .order(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("该督办"))?;
+        if actor.role != Role::DeptHead || actor.department_id != Some(o.department_id) {
+            return Err(AppError::forbidden());
+        }
+        let reply = reply.trim();
+        if reply.is_empty() || reply.chars().count() > 4000 {
+            return Err(AppError::invalid(
+                "order.reply",
+                "请填写整改情况（4000字以内）",
+            ));
+        }
+        let entry = self.entry(
+            actor,
+            "order.reply",
+            format!("order:{id}"),
+            format!("回复督办：{reply}"),
+        );
+        self.store
+            .reply_order(id, actor.user_id, reply, self.now(), entry)
+            .await
+            .map_err(order_conflict)?;
+        self.store
+            .order(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("该督办"))
+    }
+
+    /// The supervisor closes a replied order.
+    pub async fn close_order(&self, actor: &Actor, id: i64, note: &str) -> Result<OrderRow> {
+        let o = self
+            .store
+            .order(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("该督办"))?;
+        let in_region = tongban_domain::region::RegionCode::parse(&o.region)
+            .map(|r| actor.sees_region(&r))
+            .unwrap_or(false);
+        if actor.role != Role::Supervisor || !in_region {
+            return Err(AppError::forbidden());
+        }
+        let note = note.trim();
+        if note.chars().count() > 2000 {
+            return Err(AppError::invalid("order.note", "办结意见不能超过2000字"));
+        }
+        let entry = self.entry(
+            actor,
+            "order.close",
+            format!("order:{id}"),
+            format!("督办办结：{note}"),
+        );
+        self.store
+            .close_order(id, actor.user_id, note, self.now(), entry)
+            .await
+            .map_err(order_conflict)?;
+        self.store
+            .order(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("该督办"))
+    }
+
+    /// Orders a supervisor watches (their region) or a head must answer (their department).
+    pub async fn orders(&self, actor: &Actor) -> Result<(OrderScope, Vec<OrderRow>)> {
+        match (actor.role, actor.department_id) {
+            (Role::Supervisor | Role::Leader | Role::Admin, _) => {
+                let prefix = actor
+                    .region
+                    .as_ref()
+                    .map_or(String::new(), |r| r.prefix().to_string());
+                Ok((
+                    OrderScope::Region,
+                    self.store.orders_in_region(&prefix, 200).await?,
+                ))
+            }
+            (Role::DeptHead, Some(d)) => Ok((
+                OrderScope::Department,
+                self.store.orders_of_department(d, 200).await?,
+            )),
+            _ => Err(AppError::forbidden()),
+        }
+    }
+
+    /// Escalates unanswered orders past their deadline, each once, and tells the head again.
+    pub async fn escalate_orders(&self) -> Result<usize> {
+        let entry = self.system_entry(
+            "order.escalate",
+            String::new(),
+            "督办逾期未回复，升级催办".into(),
+        );
+        let escalated = self.store.escalate_orders(self.now(), entry).await?;
+        for o in &escalated {
+            self.notify_department_head(
+                o.department_id,
+                &format!(
+                    "督办逾期：办件 {} 的督办已超过回复期限，已升级",
+                    o.case_number
+                ),
+            )
+            .await?;
+        }
+        Ok(escalated.len())
+    }
+
+    /// Queues an SMS (and e-mail) to the heads of a department.
+    async fn notify_department_head(&self, department_id: i64, text: &str) -> Result<()> {
+        let heads = self
+            .store
+            .users(&tongban_store::users::UserFilter {
+                department_id: Some(department_id),
+                role: Some(Role::DeptHead),
+                ..Default::default()
+            })
+            .await?;
+        for h in heads {
+            if let Some(phone) = h.phone.as_deref().filter(|p| !p.is_empty()) {
+                self.store
+                    .enqueue_notification(
+                        tongban_store::outbox::SMS,
+                        phone,
+                        "督办",
+                        text,
+                        None,
+                        self.now(),
+                    )
+                    .await?;
+            }
+            if let Some(email) = h.email.as_deref().filter(|e| !e.is_empty()) {
+                self.store
+                    .enqueue_notification(
+                        tongban_store::outbox::EMAIL,
+                        email,
+                        "督办",
+                        text,
+                        None,
+                        self.now(),
+                    )
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn order_conflict(e: tongban_store::StoreError) -> AppError {
+    match e {
+        tongban_store::StoreError::Conflict(_) => {
+            AppError::conflict("order.status", "该督办当前状态不能进行此操作")
+        }
+        other => other.into(),
     }
 }
 

@@ -570,3 +570,77 @@ async fn a_deemed_approval_becomes_a_finding_the_supervisor_confirms_once() {
             .all(|x| x.case_number != n));
     }
 }
+
+#[tokio::test]
+async fn a_supervision_order_is_answered_closed_or_escalated_when_left_unanswered() {
+    for app in apps().await {
+        let user = who(&app, "user10").await;
+        let sup = who(&app, "jiancha").await;
+        let head = who(&app, "zrzy.head").await;
+        let admin = who(&app, "admin").await;
+        let case = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
+        let n = case.number.to_string();
+        assert_eq!(
+            app.issue_order(&head, &n, None, "请说明", None)
+                .await
+                .unwrap_err()
+                .code,
+            "auth.forbidden"
+        );
+        let o = app
+            .issue_order(&sup, &n, None, "收件后未及时审查，请说明并整改", Some(2))
+            .await
+            .unwrap();
+        assert_eq!(o.status, "issued");
+        // Two working days from Monday 2 March: due at the end of Wednesday 4 March.
+        assert_eq!(
+            DateTime::from_timestamp_millis(o.due_at).unwrap(),
+            Utc.with_ymd_and_hms(2026, 3, 4, 15, 59, 59).unwrap() + Duration::milliseconds(999)
+        );
+        assert_eq!(
+            app.close_order(&sup, o.id, "").await.unwrap_err().code,
+            "order.status",
+            "nothing to close before the reply"
+        );
+        let other_head = who(&app, "swj.head").await;
+        assert_eq!(
+            app.reply_order(&other_head, o.id, "不归我管")
+                .await
+                .unwrap_err()
+                .code,
+            "auth.forbidden"
+        );
+        let (_, mine) = app.orders(&head).await.unwrap();
+        assert!(mine.iter().any(|x| x.id == o.id));
+        let replied = app
+            .reply_order(&head, o.id, "已于当日完成审查并受理，责任人已批评教育")
+            .await
+            .unwrap();
+        assert_eq!(replied.status, "replied");
+        let closed = app.close_order(&sup, o.id, "整改到位").await.unwrap();
+        assert_eq!(closed.status, "closed");
+
+        // A second order left unanswered past its deadline is escalated once.
+        let late = app
+            .issue_order(&sup, &n, None, "请报告进展", Some(1))
+            .await
+            .unwrap();
+        app.advance_clock(&admin, Duration::days(1)).await.unwrap();
+        assert!(app
+            .store
+            .order(late.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .escalated_at
+            .is_none());
+        app.advance_clock(&admin, Duration::days(2)).await.unwrap();
+        let esc = app.store.order(late.id).await.unwrap().unwrap();
+        assert!(esc.escalated_at.is_some());
+        assert_eq!(
+            app.escalate_orders().await.unwrap(),
+            0,
+            "escalated once only"
+        );
+    }
+}

@@ -121,6 +121,7 @@ pub mod cases;
 pub mod catalog;
 pub mod findings;
 mod migrate;
+pub mod orders;
 pub mod org;
 pub mod outbox;
 pub mod settings;

@@ -35,6 +35,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_findings.sql"),
         include_str!("../migrations/postgres/0005_findings.sql"),
     ),
+    (
+        6,
+        "orders",
+        include_str!("../migrations/sqlite/0006_orders.sql"),
+        include_str!("../migrations/postgres/0006_orders.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

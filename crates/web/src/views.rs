@@ -136,6 +136,21 @@ pub struct CaseLists {
     pub negative: Option<Vec<NegativeLine>>,
     /// Open findings of the detectors for a supervisor to confirm or dismiss.
     pub findings: Option<Vec<FindingLine>>,
+    /// Supervision orders: a supervisor's (to close) or a head's (to answer).
+    pub orders: Option<Vec<OrderItem>>,
+    pub orders_to_answer: bool,
+}
+
+pub struct OrderItem {
+    pub id: i64,
+    pub number: String,
+    pub instruction: String,
+    pub due: String,
+    pub status: &'static str,
+    pub overdue: bool,
+    pub reply: String,
+    /// Replied and waiting for the supervisor to close it.
+    pub closable: bool,
 }
 
 pub struct FindingLine {

@@ -947,3 +947,85 @@ async fn a_supervisor_confirms_a_finding_from_the_workbench() {
         "decided findings leave the list"
     );
 }
+
+#[tokio::test]
+async fn a_supervision_order_goes_from_the_case_page_to_the_heads_reply_and_is_closed() {
+    let t = TestApp::with_catalog().await;
+    let clerk = t.sign_in("zrzy.clerk").await;
+    let id = tongban_domain::identity::IdNumber::complete("36120219800101123")
+        .unwrap()
+        .as_str()
+        .to_string();
+    let filed = t
+        .post_multipart(
+            "/cases/new",
+            &clerk,
+            &[
+                Part::Text("item", ITEM),
+                Part::Text("kind", "person"),
+                Part::Text("name", "钱多多"),
+                Part::Text("id_code", &id),
+                Part::Text("phone", "13912345678"),
+                Part::Text("commit", "1"),
+                Part::Text("delivery", "window"),
+            ],
+        )
+        .await;
+    let number = filed_number(&filed);
+    let supervisor = t.sign_in("jiancha").await;
+    let page = t.get(&format!("/cases/{number}"), Some(&supervisor)).await;
+    assert!(
+        page.body.contains("data-action=\"order\""),
+        "supervisors may issue an order"
+    );
+    let page = t.get(&format!("/cases/{number}"), Some(&clerk)).await;
+    assert!(
+        !page.body.contains("data-action=\"order\""),
+        "clerks may not"
+    );
+    let r = t
+        .post_form(
+            "/supervision/orders",
+            Some(&supervisor),
+            &[
+                ("csrf", &supervisor.csrf),
+                ("case_number", &number),
+                ("instruction", "收件后未及时审查，请说明原因并整改"),
+                ("days", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let head = t.sign_in("zrzy.head").await;
+    let bench = t.get("/workbench", Some(&head)).await;
+    assert!(bench.body.contains("督办待回复") && bench.body.contains("请说明原因并整改"));
+    let marker = "data-order=\"";
+    let start = bench.body.find(marker).expect("an order row") + marker.len();
+    let order: String = bench.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let r = t
+        .post_form(
+            &format!("/supervision/orders/{order}/reply"),
+            Some(&head),
+            &[
+                ("csrf", &head.csrf),
+                ("text", "已当日审查受理，窗口人员已整改"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let bench = t.get("/workbench", Some(&supervisor)).await;
+    assert!(bench.body.contains("已回复，待办结") && bench.body.contains("data-action=\"close\""));
+    let r = t
+        .post_form(
+            &format!("/supervision/orders/{order}/close"),
+            Some(&supervisor),
+            &[("csrf", &supervisor.csrf), ("text", "整改到位")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&format!("/cases/{number}"), Some(&supervisor)).await;
+    assert!(page.body.contains("已办结") && page.body.contains("已当日审查受理"));
+}

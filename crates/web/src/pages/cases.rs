@@ -146,6 +146,34 @@ pub struct CasePage {
     pub documents: Vec<(String, String, String, String)>,
     pub forms: Forms,
     pub multipart_action: String,
+    /// Supervision orders on the case: (number, department, instruction, due, status, reply).
+    pub orders: Vec<OrderLine>,
+    /// A supervisor may issue a supervision order (督办) here.
+    pub can_order: bool,
+}
+
+pub struct OrderLine {
+    pub instruction: String,
+    pub due: String,
+    pub status: &'static str,
+    pub reply: String,
+    pub overdue: bool,
+}
+
+/// The Chinese word for an order's state.
+pub(crate) fn order_status(
+    o: &tongban_store::orders::OrderRow,
+    now: DateTime<Utc>,
+) -> (&'static str, bool) {
+    let overdue = o.status == "issued" && o.due_at < now.timestamp_millis();
+    let label = match (o.status.as_str(), o.escalated_at.is_some()) {
+        ("issued", true) => "逾期未回复，已升级",
+        ("issued", false) if overdue => "逾期未回复",
+        ("issued", false) => "待回复",
+        ("replied", _) => "已回复，待办结",
+        _ => "已办结",
+    };
+    (label, overdue)
 }
 
 fn at_millis(ms: i64) -> String {
@@ -629,7 +657,27 @@ pub(super) async fn case_page(
         }
     }
 
+    let now = app.now();
+    let orders = app
+        .store
+        .orders_of_case(view.id)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let (status, overdue) = order_status(&o, now);
+            OrderLine {
+                instruction: o.instruction.clone(),
+                due: at_millis(o.due_at),
+                status,
+                reply: o.reply.clone().unwrap_or_default(),
+                overdue,
+            }
+        })
+        .collect();
+    let can_order = actor.role == Role::Supervisor;
     Ok(CasePage {
+        orders,
+        can_order,
         base: Base::new(&format!("办件 {number}"), Some(who), large),
         multipart_action: format!("/cases/{number}/act?csrf={}", who.csrf),
         number,

@@ -301,6 +301,29 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
         }
         Role::Applicant | Role::Legal => {}
     }
+    // Supervision orders: supervisors close what was answered; heads answer what was issued.
+    if matches!(actor.role, Role::Supervisor | Role::DeptHead) {
+        let (_, orders) = app.orders(actor).await?;
+        lists.orders_to_answer = actor.role == Role::DeptHead;
+        lists.orders = Some(
+            orders
+                .into_iter()
+                .map(|o| {
+                    let (status, overdue) = super::cases::order_status(&o, now);
+                    views::OrderItem {
+                        id: o.id,
+                        closable: o.status == "replied",
+                        number: o.case_number.clone(),
+                        instruction: o.instruction.clone(),
+                        due: at(o.due_at).map(format_local).unwrap_or_default(),
+                        status,
+                        overdue,
+                        reply: o.reply.clone().unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        );
+    }
     Ok(lists)
 }
 
@@ -346,9 +369,84 @@ pub async fn decide_finding(
         Err(e) if e.kind == tongban_app::Kind::Forbidden => return Err(PageError(e)),
         Err(e) => format!("/workbench?error={}#findings", e.code),
     };
-    Ok((
+    Ok(see_other(to))
+}
+
+#[derive(serde::Deserialize)]
+pub struct OrderForm {
+    pub case_number: String,
+    pub instruction: String,
+    #[serde(default)]
+    pub days: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct OrderTextForm {
+    #[serde(default)]
+    pub text: String,
+}
+
+fn see_other(to: String) -> Response {
+    (
         axum::http::StatusCode::SEE_OTHER,
         [(axum::http::header::LOCATION, to)],
     )
-        .into_response())
+        .into_response()
+}
+
+/// A supervisor issues a supervision order (督办) from the case page.
+pub async fn issue_order(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    PageForm(f): PageForm<OrderForm>,
+) -> PageResult<Response> {
+    let days = f.days.trim().parse::<u32>().ok();
+    let number = crate::pages::cases::segment(f.case_number.trim());
+    match state
+        .app
+        .issue_order(&who.actor, &f.case_number, None, &f.instruction, days)
+        .await
+    {
+        Ok(_) => Ok(see_other(format!("/cases/{number}?ok=order#orders"))),
+        Err(e)
+            if matches!(
+                e.kind,
+                tongban_app::Kind::Forbidden | tongban_app::Kind::NotFound
+            ) =>
+        {
+            Err(PageError(e))
+        }
+        Err(e) => Ok(see_other(format!(
+            "/cases/{number}?error={}#orders",
+            e.code
+        ))),
+    }
+}
+
+/// The department head answers an order with its rectification.
+pub async fn reply_order(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    PageForm(f): PageForm<OrderTextForm>,
+) -> PageResult<Response> {
+    match state.app.reply_order(&who.actor, id, &f.text).await {
+        Ok(_) => Ok(see_other("/workbench?ok=order#orders".into())),
+        Err(e) if e.kind == tongban_app::Kind::Forbidden => Err(PageError(e)),
+        Err(e) => Ok(see_other(format!("/workbench?error={}#orders", e.code))),
+    }
+}
+
+/// The supervisor closes an answered order.
+pub async fn close_order(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    PageForm(f): PageForm<OrderTextForm>,
+) -> PageResult<Response> {
+    match state.app.close_order(&who.actor, id, &f.text).await {
+        Ok(_) => Ok(see_other("/workbench?ok=order#orders".into())),
+        Err(e) if e.kind == tongban_app::Kind::Forbidden => Err(PageError(e)),
+        Err(e) => Ok(see_other(format!("/workbench?error={}#orders", e.code))),
+    }
 }
