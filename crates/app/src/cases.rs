@@ -940,7 +940,10 @@ fn parse_party(input: Option<ApplicantInput>) -> Result<Party> {
         input.ok_or_else(|| AppError::invalid("case.applicant_required", "请填写申请人信息"))?;
     let name = tongban_domain::account::PersonName::parse(&a.name).map_err(invalid)?;
     let id_code = match a.kind {
-        PartyKind::Person => IdNumber::parse(&a.id_code).map_err(invalid)?.to_string(),
+        PartyKind::Person => IdNumber::parse(&a.id_code)
+            .map_err(invalid)?
+            .as_str()
+            .to_string(),
         PartyKind::Company => Uscc::parse(&a.id_code)
             .map_err(invalid)?
             .as_str()

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use tongban_domain::case::{Case, CaseEvent, StaffRef};
 use tongban_domain::org::{Actor, Role};
-use tongban_domain::supervision::detect::{scan, Finding, Logged, Scan};
+use tongban_domain::supervision::detect::{
+    multiple_places, scan, Finding, Logged, OpenMatter, Scan,
+};
 use tongban_store::findings::{FindingRow, NewFinding};
 use tongban_store::orders::{NewOrder, OrderRow};
 
@@ -58,10 +60,33 @@ impl App {
                 backdate_limit: settings.backdate_limit,
             },
         );
-        let rows: Vec<NewFinding> = found
+        let mut rows: Vec<NewFinding> = found
             .into_iter()
             .map(|f| new_finding(case_id, &stored.number, &case, f))
             .collect();
+        // 多头审批: the same applicant's same matter open elsewhere at the same time.
+        if case.status.is_open() {
+            let open: Vec<OpenMatter> = self
+                .store
+                .open_cases_for_matter(&case.applicant.id_code, &case.item.basic_code)
+                .await?
+                .into_iter()
+                .map(|l| OpenMatter {
+                    number: l.number,
+                    applicant_id_code: case.applicant.id_code.clone(),
+                    basic_code: case.item.basic_code.clone(),
+                    department_id: l.department_id,
+                    hall_id: l.intake_hall_id,
+                })
+                .collect();
+            for f in multiple_places(&open) {
+                let mut numbers: Vec<&str> = open.iter().map(|m| m.number.as_str()).collect();
+                numbers.sort_unstable();
+                let mut row = new_finding(case_id, &stored.number, &case, f);
+                row.fingerprint = format!("{case_id}:multiple_places:{}", numbers.join(","));
+                rows.push(row);
+            }
+        }
         Ok(self.store.record_findings(&rows, self.now()).await?)
     }
 

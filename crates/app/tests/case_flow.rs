@@ -644,3 +644,48 @@ async fn a_supervision_order_is_answered_closed_or_escalated_when_left_unanswere
         );
     }
 }
+
+#[tokio::test]
+async fn the_same_matter_filed_online_and_at_a_window_is_multiple_approval() {
+    for app in apps().await {
+        let user = who(&app, "user11").await;
+        let clerk = who(&app, "zrzy.clerk").await;
+        let sup = who(&app, "jiancha").await;
+        let online = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
+        assert!(
+            app.findings(&sup, None).await.unwrap().is_empty(),
+            "one place is fine"
+        );
+        let account = app.store.user(user.user_id).await.unwrap().unwrap();
+        let walk_in = app
+            .submit_case(
+                &clerk,
+                NewCase {
+                    item_code: item_code(&app, PROPERTY).await,
+                    applicant: Some(ApplicantInput {
+                        kind: PartyKind::Person,
+                        name: account.name.clone(),
+                        id_code: account.id_number.clone().unwrap(),
+                        phone: account.phone.clone().unwrap(),
+                        email: None,
+                    }),
+                    village: false,
+                    pickup_hall_id: None,
+                    delivery: Delivery::Window,
+                    materials: BTreeMap::new(),
+                    form: BTreeMap::new(),
+                    idempotency_key: None,
+                },
+            )
+            .await
+            .unwrap()
+            .case;
+        let found = app.findings(&sup, Some("open")).await.unwrap();
+        let f = found
+            .iter()
+            .find(|f| f.rule == "multiple_places")
+            .expect("the second filing raises 多头审批");
+        assert_eq!(f.case_number, walk_in.number.to_string());
+        assert!(f.detail.contains(&online.number.to_string()));
+    }
+}

@@ -134,6 +134,7 @@ pub struct CaseLine {
     pub status: String,
     pub received_at: i64,
     pub due_at: Option<i64>,
+    pub intake_hall_id: Option<i64>,
 }
 
 /// An open step with its case, for "my steps".
@@ -206,7 +207,7 @@ pub enum Created {
 
 const CASE_LINE: &str =
     "SELECT id, number, item_name, department_id, applicant_name, channel, status,
-    received_at, due_at FROM cases";
+    received_at, due_at, intake_hall_id FROM cases";
 
 const STEP_LINE: &str = "SELECT s.case_id, c.number, c.item_name, c.applicant_name, s.step, s.name,
     s.department_id, s.post, s.assignee_id, s.opened_at, s.due_at
