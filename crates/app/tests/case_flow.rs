@@ -390,6 +390,8 @@ async fn a_window_refusal_is_filed_with_supervision_and_nobody_else_sees_the_cas
             case.first_responder.as_ref().unwrap().user_id,
             clerk.user_id
         );
+        // The record keeps the whole ID number (pages and logs mask it).
+        assert_eq!(case.applicant.id_code, "11010519491231002X");
         act(
             &app,
             &clerk,
