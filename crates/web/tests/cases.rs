@@ -941,6 +941,29 @@ async fn a_supervisor_confirms_a_finding_from_the_workbench() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The API shows the same, to supervisors only.
+    let listed = t
+        .get(
+            "/api/v1/supervision/findings?status=confirmed",
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert!(listed
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"].as_i64() == id.parse::<i64>().ok()
+            && f["rule"] == "overdue"
+            && f["decision_note"] == "住建局未在时限内答复"));
+    let clerk = t.sign_in("zrzy.clerk").await;
+    assert_eq!(
+        t.get("/api/v1/supervision/findings", Some(&clerk))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let bench = t.get("/workbench", Some(&supervisor)).await;
     assert!(
         !bench.body.contains(&format!("data-finding=\"{id}\"")),

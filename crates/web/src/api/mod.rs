@@ -13,6 +13,7 @@ mod calendar;
 mod cases;
 mod items;
 mod org;
+mod supervision;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +24,8 @@ mod org;
         (name = "audit", description = "审计链与模拟时钟"),
         (name = "calendar", description = "法定工作日计算"),
         (name = "catalog", description = "事项目录与办事指南"),
-        (name = "cases", description = "办件：材料上传、申报、办理、查询与文书核验")
+        (name = "cases", description = "办件：材料上传、申报、办理、查询与文书核验"),
+        (name = "supervision", description = "电子监察：监察发现的认定与督办")
     )
 )]
 struct ApiDoc;
@@ -62,4 +64,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::documents))
         .routes(routes!(cases::public_status))
         .routes(routes!(cases::verify))
+        .routes(routes!(supervision::findings))
+        .routes(routes!(supervision::decide))
+        .routes(routes!(supervision::orders, supervision::issue))
+        .routes(routes!(supervision::reply))
+        .routes(routes!(supervision::close))
 }
