@@ -549,7 +549,7 @@ impl App {
     }
 
     /// The posts of every department the item's steps run in.
-    async fn post_book(&self, item: &Item) -> Result<PostBook> {
+    pub async fn post_book(&self, item: &Item) -> Result<PostBook> {
         let mut depts: Vec<i64> = item
             .steps
             .iter()

@@ -15,7 +15,7 @@ use tongban_app::accounts::SignedIn;
 use tongban_app::cases::CaseDetail;
 use tongban_app::{AppError, Kind};
 use tongban_domain::case::document::DocKind;
-use tongban_domain::case::{CaseEvent, CaseStatus, Post, PostBook, StaffRef, StepTrack};
+use tongban_domain::case::{CaseEvent, CaseStatus, Post, StepTrack};
 use tongban_domain::catalog::{yuan, HandlingKind, StepKind};
 use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
@@ -214,29 +214,6 @@ fn outcome_label(s: &StepTrack, open: bool) -> String {
         (None, false) if s.opened_at.is_some() => "未完成".into(),
         (None, false) => "未开始".into(),
     }
-}
-
-/// The posts of the departments the open steps run in, to tell whether the viewer holds one.
-async fn post_book(state: &AppState, departments: &[i64]) -> PageResult<PostBook> {
-    let mut posts = Vec::new();
-    for d in departments {
-        for p in state.app.store.posts(None, Some(*d)).await? {
-            posts.push(Post {
-                department_id: p.department_id,
-                name: p.name,
-                holder: StaffRef {
-                    user_id: p.holder_id,
-                    name: p.holder_name,
-                },
-                substitute: p.substitute_id.map(|id| StaffRef {
-                    user_id: id,
-                    name: p.substitute_name.unwrap_or_default(),
-                }),
-                holder_away: p.holder_away,
-            });
-        }
-    }
-    Ok(PostBook(posts))
 }
 
 /// The page of a case the viewer may see, with an optional notice or error.
@@ -555,14 +532,8 @@ pub(super) async fn case_page(
     forms.withdraw = own && status_now.before_decision();
 
     if actor.role.is_departmental() {
-        let mut step_depts: Vec<i64> = open_keys
-            .iter()
-            .filter_map(|k| c.step(k))
-            .map(|s| s.department_id)
-            .collect();
-        step_depts.sort_unstable();
-        step_depts.dedup();
-        let book = post_book(state, &step_depts).await?;
+        // The same post book the engine checks against, to tell whether the viewer holds a step.
+        let book = app.post_book(item).await?;
         let holds = |s: &StepTrack| {
             s.assignee.as_ref().is_some_and(|a| a.user_id == me)
                 || (actor.acts_for_department(s.department_id, region)
