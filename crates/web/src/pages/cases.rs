@@ -450,8 +450,17 @@ pub(super) async fn case_page(
             } else {
                 format!("剩余 {} 个工作日", k.remaining_days)
             },
-            light: k.light.as_str(),
-            light_label: k.light.label(),
+            // A deadline that cannot be computed has no light, only its reason.
+            light: if k.problem.is_some() {
+                "unknown"
+            } else {
+                k.light.as_str()
+            },
+            light_label: if k.problem.is_some() {
+                "无法计算"
+            } else {
+                k.light.label()
+            },
             label: k.label,
             due: k
                 .due_at
