@@ -515,13 +515,17 @@ impl App {
     /// law, deemed approvals, 容缺 deadlines). Returns how many cases changed.
     pub async fn sweep_cases(&self) -> Result<usize> {
         let mut changed = self.escalate_orders().await?;
+        // A case that cannot be ticked (say, its deadline runs into a year not loaded) keeps its
+        // timer; each sweep tries it once, so such cases cannot hold the sweep in a loop.
+        let mut tried = std::collections::HashSet::new();
         loop {
             let ids = self.store.due_case_timers(self.now(), 200).await?;
-            if ids.is_empty() {
+            let batch = ids.len();
+            let fresh: Vec<i64> = ids.into_iter().filter(|id| tried.insert(*id)).collect();
+            if fresh.is_empty() {
                 break;
             }
-            let batch = ids.len();
-            for id in ids {
+            for id in fresh {
                 for _attempt in 0..3 {
                     let Some(stored) = self.store.case_by_id(id).await? else {
                         break;
