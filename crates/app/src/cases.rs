@@ -767,7 +767,39 @@ impl App {
 
     /// The public lookup: a case number and the last four digits of the applicant's phone or
     /// ID number. A wrong pair and an unknown number answer the same.
-    pub async fn public_case_status(&self, number: &str, tail4: &str) -> Result<PublicStatus> {
+    pub async fn public_case_status(
+        &self,
+        number: &str,
+        tail4: &str,
+        client: &str,
+    ) -> Result<PublicStatus> {
+        // Four digits can be guessed: an address that misses too often waits, as at sign-in.
+        let key = format!("track:{client}");
+        let limit = self.settings().ip_attempts_per_15min;
+        let now = self.now();
+        if let Ok(mut map) = self.attempts.lock() {
+            map.retain(|_, (start, _)| now - *start < chrono::Duration::minutes(15));
+            if map.get(&key).is_some_and(|(_, n)| *n >= limit) {
+                return Err(AppError::new(
+                    crate::Kind::Throttled,
+                    "case.lookup_throttled",
+                    "查询失败次数过多，请15分钟后再试",
+                ));
+            }
+        }
+        let found = self.lookup_status(number, tail4).await;
+        if found
+            .as_ref()
+            .is_err_and(|e| e.kind == crate::Kind::NotFound)
+        {
+            if let Ok(mut map) = self.attempts.lock() {
+                map.entry(key).or_insert((now, 0)).1 += 1;
+            }
+        }
+        found
+    }
+
+    async fn lookup_status(&self, number: &str, tail4: &str) -> Result<PublicStatus> {
         let not_found = || AppError::not_found("该办件（请核对办件编号和手机号或证件号后四位）");
         let number = CaseNumber::parse(number).map_err(|_| not_found())?;
         let tail4 = tail4.trim().to_ascii_uppercase();

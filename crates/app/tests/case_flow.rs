@@ -244,11 +244,11 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
             .phone
             .unwrap();
         let status = app
-            .public_case_status(&n, &phone[phone.len() - 4..])
+            .public_case_status(&n, &phone[phone.len() - 4..], "test")
             .await
             .unwrap();
         assert_eq!(status.status, "已办结");
-        assert!(app.public_case_status(&n, "0000").await.is_err());
+        assert!(app.public_case_status(&n, "0000", "test").await.is_err());
 
         // The log replays to the stored state, and every event is in the audit chain.
         let stored = app.store.case_by_number(&n).await.unwrap().unwrap();
@@ -689,5 +689,50 @@ async fn the_same_matter_filed_online_and_at_a_window_is_multiple_approval() {
             .expect("the second filing raises 多头审批");
         assert_eq!(f.case_number, walk_in.number.to_string());
         assert!(f.detail.contains(&online.number.to_string()));
+    }
+}
+
+#[tokio::test]
+async fn guessing_the_public_lookup_is_throttled_per_address() {
+    for app in apps().await {
+        let user = who(&app, "user12").await;
+        let case = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
+        let n = case.number.to_string();
+        let phone = app
+            .store
+            .user(user.user_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .phone
+            .unwrap();
+        let tail = &phone[phone.len() - 4..];
+        let limit = app.settings().ip_attempts_per_15min;
+        let id_tail = &case.applicant.id_code[case.applicant.id_code.len() - 4..];
+        let mut guesses = (5000..10_000)
+            .map(|g: u32| format!("{g:04}"))
+            .filter(|g| g != tail && g != id_tail);
+        for _ in 0..limit {
+            let wrong = guesses.next().unwrap();
+            let err = app
+                .public_case_status(&n, &wrong, "203.0.113.9")
+                .await
+                .unwrap_err();
+            assert_eq!(err.code, "not_found");
+        }
+        let err = app
+            .public_case_status(&n, tail, "203.0.113.9")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code, "case.lookup_throttled",
+            "even the right digits wait now"
+        );
+        assert!(
+            app.public_case_status(&n, tail, "198.51.100.7")
+                .await
+                .is_ok(),
+            "other addresses are not affected"
+        );
     }
 }

@@ -640,8 +640,9 @@ pub async fn public_status(
     State(s): State<AppState>,
     Path(number): Path<String>,
     Query(q): Query<TailQuery>,
+    crate::session::ClientAddr(client): crate::session::ClientAddr,
 ) -> ApiResult<Json<PublicStatusView>> {
-    let p = s.app.public_case_status(&number, &q.tail).await?;
+    let p = s.app.public_case_status(&number, &q.tail, &client).await?;
     Ok(Json(PublicStatusView {
         number: p.number,
         item_name: p.item_name,

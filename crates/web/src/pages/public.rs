@@ -69,6 +69,7 @@ pub async fn track(
     viewer: Viewer,
     LargeText(large): LargeText,
     Query(q): Query<TrackQuery>,
+    crate::session::ClientAddr(client): crate::session::ClientAddr,
 ) -> PageResult<Response> {
     let mut page = TrackPage {
         base: Base::new("办件进度查询", viewer.signed_in(), large),
@@ -80,7 +81,11 @@ pub async fn track(
     if page.number.is_empty() && page.tail.is_empty() {
         return Ok(views::render(&page));
     }
-    match state.app.public_case_status(&page.number, &page.tail).await {
+    match state
+        .app
+        .public_case_status(&page.number, &page.tail, &client)
+        .await
+    {
         Ok(s) => {
             page.found = Some(Tracked {
                 number: s.number,
