@@ -154,10 +154,7 @@ impl App {
             .finding(id)
             .await?
             .ok_or_else(|| AppError::not_found("该监察发现"))?;
-        let in_region = tongban_domain::region::RegionCode::parse(&f.region)
-            .map(|r| actor.sees_region(&r))
-            .unwrap_or(false);
-        if !in_region {
+        if !in_region(actor, &f.region) {
             return Err(AppError::not_found("该监察发现"));
         }
         let reason = reason.trim();
@@ -276,19 +273,12 @@ impl App {
             ),
         )
         .await?;
-        self.store
-            .order(id)
-            .await?
-            .ok_or_else(|| AppError::not_found("该督办"))
+        self.order_row(id).await
     }
 
     /// The head of the department concerned replies with its rectification.
     pub async fn reply_order(&self, actor: &Actor, id: i64, reply: &str) -> Result<OrderRow> {
-        let o = self
-            .store
-            .order(id)
-            .await?
-            .ok_or_else(|| AppError::not_found("该督办"))?;
+        let o = self.order_row(id).await?;
         if actor.role != Role::DeptHead || actor.department_id != Some(o.department_id) {
             return Err(AppError::forbidden());
         }
@@ -309,23 +299,13 @@ impl App {
             .reply_order(id, actor.user_id, reply, self.now(), entry)
             .await
             .map_err(order_conflict)?;
-        self.store
-            .order(id)
-            .await?
-            .ok_or_else(|| AppError::not_found("该督办"))
+        self.order_row(id).await
     }
 
     /// The supervisor closes a replied order.
     pub async fn close_order(&self, actor: &Actor, id: i64, note: &str) -> Result<OrderRow> {
-        let o = self
-            .store
-            .order(id)
-            .await?
-            .ok_or_else(|| AppError::not_found("该督办"))?;
-        let in_region = tongban_domain::region::RegionCode::parse(&o.region)
-            .map(|r| actor.sees_region(&r))
-            .unwrap_or(false);
-        if actor.role != Role::Supervisor || !in_region {
+        let o = self.order_row(id).await?;
+        if actor.role != Role::Supervisor || !in_region(actor, &o.region) {
             return Err(AppError::forbidden());
         }
         let note = note.trim();
@@ -342,10 +322,7 @@ impl App {
             .close_order(id, actor.user_id, note, self.now(), entry)
             .await
             .map_err(order_conflict)?;
-        self.store
-            .order(id)
-            .await?
-            .ok_or_else(|| AppError::not_found("该督办"))
+        self.order_row(id).await
     }
 
     /// Orders a supervisor watches (their region) or a head must answer (their department).
@@ -428,6 +405,20 @@ impl App {
         }
         Ok(())
     }
+}
+
+impl App {
+    async fn order_row(&self, id: i64) -> Result<OrderRow> {
+        self.store
+            .order(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("该督办"))
+    }
+}
+
+/// Whether a record of `region` (stored as text) lies in the actor's subtree.
+fn in_region(actor: &Actor, region: &str) -> bool {
+    tongban_domain::region::RegionCode::parse(region).is_ok_and(|r| actor.sees_region(&r))
 }
 
 fn order_conflict(e: tongban_store::StoreError) -> AppError {
