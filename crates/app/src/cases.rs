@@ -321,20 +321,21 @@ impl App {
                 },
             )
             .await??;
+        let created_new = matches!(created, Created::New { .. });
         let number = match created {
-            Created::New { id, number } => {
-                self.detect_quietly(id).await;
-                number
-            }
-            Created::Repeat { number } => number,
+            Created::New { number, .. } | Created::Repeat { number } => number,
         };
-        self.case_view(actor, &number).await
+        let view = self.case_view(actor, &number).await?;
+        if created_new {
+            self.detect_quietly(view.id, &view.case).await;
+        }
+        Ok(view)
     }
 
     /// Runs the detectors after a change. The change has landed; a failure here is logged
     /// for the operators and never undoes or refuses it.
-    async fn detect_quietly(&self, case_id: i64) {
-        if let Err(e) = self.detect_on_case(case_id).await {
+    async fn detect_quietly(&self, case_id: i64, case: &Case) {
+        if let Err(e) = self.detect(case_id, case).await {
             tracing::warn!(case = case_id, error = %e, "supervision detectors failed");
         }
     }
@@ -507,7 +508,7 @@ impl App {
             .update_case(view.id, view.version, &write, now)
             .await
             .map_err(map_stale)?;
-        self.detect_quietly(view.id).await;
+        self.detect_quietly(view.id, &decided.case).await;
         Ok(decided)
     }
 

@@ -21,6 +21,13 @@ impl App {
             return Ok(0);
         };
         let case: Case = serde_json::from_str(&stored.state).map_err(AppError::internal)?;
+        self.detect(case_id, &case).await
+    }
+
+    /// The detectors over a case whose current state the caller already holds (it just wrote
+    /// it), so only the log is read back.
+    pub(crate) async fn detect(&self, case_id: i64, case: &Case) -> Result<usize> {
+        let number = case.number.to_string();
         let records = self.store.case_events(case_id).await?;
         let mut log = Vec::with_capacity(records.len());
         for r in &records {
@@ -62,7 +69,7 @@ impl App {
         );
         let mut rows: Vec<NewFinding> = found
             .into_iter()
-            .map(|f| new_finding(case_id, &stored.number, &case, f))
+            .map(|f| new_finding(case_id, &number, case, f))
             .collect();
         // 多头审批: the same applicant's same matter open elsewhere at the same time.
         if case.status.is_open() {
@@ -82,7 +89,7 @@ impl App {
             for f in multiple_places(&open) {
                 let mut numbers: Vec<&str> = open.iter().map(|m| m.number.as_str()).collect();
                 numbers.sort_unstable();
-                let mut row = new_finding(case_id, &stored.number, &case, f);
+                let mut row = new_finding(case_id, &number, case, f);
                 row.fingerprint = format!("{case_id}:multiple_places:{}", numbers.join(","));
                 rows.push(row);
             }
