@@ -377,31 +377,34 @@ async fn api_upload(t: &TestApp, s: &Session, name: &str) -> Value {
     r.json()
 }
 
-#[tokio::test]
-async fn the_api_drives_a_case_to_a_result_that_verifies() {
-    let t = TestApp::with_catalog().await;
-    let user = t.sign_in("user01").await;
+/// Files the item online through the API with every required material.
+async fn api_file(t: &TestApp, user: &Session, headers: &[(&str, &str)]) -> Reply {
     let mut materials = serde_json::Map::new();
     for key in ["m1", "m2", "m3", "m4"] {
         materials.insert(
             key.into(),
-            json!([api_upload(&t, &user, &format!("{key}.pdf")).await]),
+            json!([api_upload(t, user, &format!("{key}.pdf")).await]),
         );
     }
     let body = json!({"item_code": ITEM, "delivery": "window", "materials": materials});
-    let created = t
-        .send(
-            Method::POST,
-            "/api/v1/cases",
-            Some(&user),
-            Some("application/json"),
-            body.to_string(),
-            &[
-                ("x-csrf-token", user.csrf.as_str()),
-                ("idempotency-key", "api-1"),
-            ],
-        )
-        .await;
+    let mut headers = headers.to_vec();
+    headers.push(("x-csrf-token", user.csrf.as_str()));
+    t.send(
+        Method::POST,
+        "/api/v1/cases",
+        Some(user),
+        Some("application/json"),
+        body.to_string(),
+        &headers,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_api_drives_a_case_to_a_result_that_verifies() {
+    let t = TestApp::with_catalog().await;
+    let user = t.sign_in("user01").await;
+    let created = api_file(&t, &user, &[("idempotency-key", "api-1")]).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let number = created.json()["number"].as_str().unwrap().to_string();
     assert_eq!(created.json()["channel"], "online");
@@ -864,24 +867,7 @@ fn the_openapi_document_covers_the_case_routes() {
 async fn a_supervisor_confirms_a_finding_from_the_workbench() {
     let t = TestApp::with_catalog().await;
     let user = t.sign_in("user01").await;
-    let mut materials = serde_json::Map::new();
-    for key in ["m1", "m2", "m3", "m4"] {
-        materials.insert(
-            key.into(),
-            json!([api_upload(&t, &user, &format!("{key}.pdf")).await]),
-        );
-    }
-    let body = json!({"item_code": ITEM, "delivery": "window", "materials": materials});
-    let created = t
-        .send(
-            Method::POST,
-            "/api/v1/cases",
-            Some(&user),
-            Some("application/json"),
-            body.to_string(),
-            &[("x-csrf-token", user.csrf.as_str())],
-        )
-        .await;
+    let created = api_file(&t, &user, &[]).await;
     let number = created.json()["number"].as_str().unwrap().to_string();
     let clerk = t.sign_in("zrzy.clerk").await;
     let r = api_act(
