@@ -550,6 +550,8 @@ impl App {
                 break;
             }
         }
+        // Ticks may have opened deadlines already due; the warnings sweep comes after them.
+        self.sweep_warnings().await?;
         Ok(changed)
     }
 
@@ -711,6 +713,12 @@ impl App {
             open_steps,
             negative,
             notifications,
+            watches: tongban_domain::supervision::watches(
+                c,
+                cal,
+                now,
+                &self.settings().warnings_for(c.item.region.as_str()),
+            ),
             audit,
         })
     }
@@ -1124,59 +1132,43 @@ pub fn clock_lines(
     now: DateTime<Utc>,
     rules: &tongban_domain::supervision::WarningRules,
 ) -> Vec<ClockLine> {
-    let mut out = Vec::new();
-    let mut add = |label: String, clock: &tongban_domain::calendar::StatutoryClock| {
-        match clock.status(cal, now) {
-            Ok(s) => {
-                let explanation = clock
-                    .explain(cal, now)
-                    .map(|e| e.lines().iter().map(|l| l.text.clone()).collect())
-                    .unwrap_or_default();
-                out.push(ClockLine {
+    tongban_domain::supervision::deadlines(c)
+        .into_iter()
+        .filter_map(|d| {
+            let clock = d.clock?;
+            let label = d.label();
+            Some(match clock.status(cal, now) {
+                Ok(s) => {
+                    let explanation = clock
+                        .explain(cal, now)
+                        .map(|e| e.lines().iter().map(|l| l.text.clone()).collect())
+                        .unwrap_or_default();
+                    ClockLine {
+                        label,
+                        due_at: Some(s.due_at),
+                        problem: None,
+                        light: tongban_domain::supervision::light(&s, rules),
+                        remaining_days: s.remaining_days,
+                        overdue: s.overdue,
+                        suspended: s.suspended,
+                        explanation,
+                    }
+                }
+                // A deadline that cannot be computed (a year not loaded) is shown as such,
+                // never dropped: the administrator must load the year.
+                Err(e) => ClockLine {
                     label,
-                    due_at: Some(s.due_at),
-                    problem: None,
-                    light: tongban_domain::supervision::light(&s, rules),
-                    remaining_days: s.remaining_days,
-                    overdue: s.overdue,
-                    suspended: s.suspended,
-                    explanation,
-                });
-            }
-            // A deadline that cannot be computed (a year not loaded) is shown as such, never
-            // dropped: the administrator must load the year.
-            Err(e) => out.push(ClockLine {
-                label,
-                due_at: None,
-                problem: Some(e.to_string()),
-                light: tongban_domain::supervision::Light::Green,
-                remaining_days: 0,
-                overdue: false,
-                suspended: clock.is_suspended(now),
-                explanation: vec![],
-            }),
-        }
-    };
-    if c.accepted.is_none() && c.status.is_open() {
-        add("受理决定期限（收件后5个工作日）".into(), &c.intake_clock);
-    }
-    if c.status.is_open() && c.decision.is_none() {
-        if let Some(k) = &c.clock {
-            add(format!("承诺办结期限（{} 个工作日）", k.total_days()), k);
-        }
-        if let Some(k) = &c.statutory_clock {
-            add(format!("法定办结期限（{} 个工作日）", k.total_days()), k);
-        }
-        for s in c.open_steps() {
-            if let Some(k) = &s.clock {
-                add(
-                    format!("环节“{}”时限（{} 个工作日）", s.name, k.total_days()),
-                    k,
-                );
-            }
-        }
-    }
-    out
+                    due_at: None,
+                    problem: Some(e.to_string()),
+                    light: tongban_domain::supervision::Light::Green,
+                    remaining_days: 0,
+                    overdue: false,
+                    suspended: clock.is_suspended(now),
+                    explanation: vec![],
+                },
+            })
+        })
+        .collect()
 }
 
 /// What the applicant must do next, in one sentence.

@@ -12,6 +12,7 @@ use tongban_store::Store;
 
 pub mod accounts;
 pub mod audit;
+pub mod board;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
@@ -25,6 +26,7 @@ pub mod org;
 pub mod password;
 pub mod settings;
 pub mod supervision;
+pub mod warnings;
 
 pub use clock::Clock;
 pub use error::{AppError, Kind, Result};

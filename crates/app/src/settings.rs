@@ -115,7 +115,25 @@ pub const DEFS: &[SettingDef] = &[
         max: 30,
         label: "督办回复期限（工作日）",
     },
+    SettingDef {
+        key: "notify.quiet_start_hour",
+        default: "22",
+        min: 0,
+        max: 23,
+        label: "免打扰时段开始（时，预警短信与邮件顺延至结束）",
+    },
+    SettingDef {
+        key: "notify.quiet_end_hour",
+        default: "8",
+        min: 0,
+        max: 23,
+        label: "免打扰时段结束（时；与开始相同则不设免打扰）",
+    },
 ];
+
+/// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
+/// the longest matching region prefix wins over the city-wide value.
+pub const REGIONAL: &[&str] = &["supervision.yellow_percent", "supervision.yellow_days_left"];
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +148,54 @@ pub struct Settings {
     pub warnings: tongban_domain::supervision::WarningRules,
     pub backdate_limit: Duration,
     pub order_reply_days: u32,
+    /// Warning rules set for a region subtree, longest prefix first.
+    pub regional_warnings: Vec<(String, tongban_domain::supervision::WarningRules)>,
+    pub quiet_hours: QuietHours,
+}
+
+/// Hours (Shanghai) in which warning messages wait: from `start` until `end`, across midnight
+/// when `start > end`; none when they are equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl QuietHours {
+    /// When a message written at `now` may go out: `now`, or the end of the quiet hours.
+    pub fn release(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        use chrono::Timelike;
+        let local = now.with_timezone(&tongban_domain::time::shanghai());
+        let h = local.hour();
+        let quiet = match self.start.cmp(&self.end) {
+            std::cmp::Ordering::Equal => false,
+            std::cmp::Ordering::Less => h >= self.start && h < self.end,
+            std::cmp::Ordering::Greater => h >= self.start || h < self.end,
+        };
+        if !quiet {
+            return now;
+        }
+        let mut day = local.date_naive();
+        if h >= self.end {
+            day = day.succ_opt().unwrap_or(day);
+        }
+        day.and_hms_opt(self.end, 0, 0)
+            .and_then(|t| {
+                t.and_local_timezone(tongban_domain::time::shanghai())
+                    .single()
+            })
+            .map_or(now, |t| t.with_timezone(&chrono::Utc))
+    }
+}
+
+impl Settings {
+    /// The warning rules for a case of `region`: its region's own, else the city-wide ones.
+    pub fn warnings_for(&self, region: &str) -> tongban_domain::supervision::WarningRules {
+        self.regional_warnings
+            .iter()
+            .find(|(prefix, _)| region.starts_with(prefix.as_str()))
+            .map_or(self.warnings, |(_, r)| *r)
+    }
 }
 
 impl Default for Settings {
@@ -144,6 +210,24 @@ fn def(key: &str) -> Option<&'static SettingDef> {
 
 /// Parses a value for `key`, refusing unknown keys and values out of range.
 pub fn parse_value(key: &str, value: &str) -> Result<i64> {
+    let key = match key.split_once('@') {
+        Some((base, region)) => {
+            if !REGIONAL.contains(&base) {
+                return Err(AppError::invalid(
+                    "setting.not_regional",
+                    format!("设置项“{base}”不能按地区设置"),
+                ));
+            }
+            tongban_domain::region::RegionCode::parse(region).map_err(|_| {
+                AppError::invalid(
+                    "setting.region",
+                    format!("“{region}”不是有效的行政区划代码"),
+                )
+            })?;
+            base
+        }
+        None => key,
+    };
     let d = def(key)
         .ok_or_else(|| AppError::invalid("setting.unknown", format!("没有名为“{key}”的设置项")))?;
     let n: i64 = value.trim().parse().map_err(|_| {
@@ -193,8 +277,48 @@ impl Settings {
             },
             backdate_limit: Duration::hours(get("supervision.backdate_hours")?),
             order_reply_days: get("supervision.order_reply_days")? as u32,
+            regional_warnings: regional_warnings(pairs, &get)?,
+            quiet_hours: QuietHours {
+                start: get("notify.quiet_start_hour")? as u32,
+                end: get("notify.quiet_end_hour")? as u32,
+            },
         })
     }
+}
+
+/// The regions with warning rules of their own, each completed from the city-wide values.
+fn regional_warnings(
+    pairs: &[(String, String)],
+    get: &dyn Fn(&str) -> Result<i64>,
+) -> Result<Vec<(String, tongban_domain::supervision::WarningRules)>> {
+    let mut regions: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, _)| k.split_once('@').map(|(_, r)| r.to_string()))
+        .collect();
+    regions.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    regions.dedup();
+    regions
+        .into_iter()
+        .map(|region| {
+            let value = |key: &str| -> Result<u32> {
+                let own = format!("{key}@{region}");
+                match pairs.iter().find(|(k, _)| *k == own) {
+                    Some((k, v)) => parse_value(k, v),
+                    None => get(key),
+                }
+                .map(|n| n as u32)
+            };
+            let rules = tongban_domain::supervision::WarningRules {
+                yellow_percent: value("supervision.yellow_percent")?,
+                yellow_days_left: value("supervision.yellow_days_left")?,
+            };
+            // Stored as the canonical prefix, so 511300 and 5113 name the same subtree.
+            let prefix = tongban_domain::region::RegionCode::parse(&region)
+                .map(|r| r.prefix().to_string())
+                .unwrap_or(region);
+            Ok((prefix, rules))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -208,6 +332,52 @@ mod tests {
         assert_eq!(s.lockout.max_failures, 5);
         let s = Settings::from_pairs(&[("login.max_failures".into(), "3".into())]).unwrap();
         assert_eq!(s.lockout.max_failures, 3);
+    }
+
+    #[test]
+    fn a_region_may_set_its_own_warning_rules() {
+        let s = Settings::from_pairs(&[
+            ("supervision.yellow_percent".into(), "80".into()),
+            ("supervision.yellow_days_left@511302".into(), "2".into()),
+        ])
+        .unwrap();
+        let city = s.warnings_for("511303");
+        assert_eq!((city.yellow_percent, city.yellow_days_left), (80, 1));
+        let own = s.warnings_for("511302");
+        assert_eq!((own.yellow_percent, own.yellow_days_left), (80, 2));
+        assert_eq!(
+            parse_value("login.max_failures@511302", "3")
+                .unwrap_err()
+                .code,
+            "setting.not_regional"
+        );
+        assert_eq!(
+            parse_value("supervision.yellow_percent@12", "80")
+                .unwrap_err()
+                .code,
+            "setting.region"
+        );
+    }
+
+    #[test]
+    fn quiet_hours_hold_messages_until_morning() {
+        use chrono::TimeZone;
+        let q = QuietHours { start: 22, end: 8 };
+        let at = |d: u32, h: u32| {
+            tongban_domain::time::shanghai()
+                .with_ymd_and_hms(2026, 3, d, h, 30, 0)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        assert_eq!(q.release(at(2, 10)), at(2, 10), "daytime goes at once");
+        let morning = tongban_domain::time::shanghai()
+            .with_ymd_and_hms(2026, 3, 3, 8, 0, 0)
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(q.release(at(2, 23)), morning, "late evening waits");
+        assert_eq!(q.release(at(3, 6)), morning, "early morning waits");
+        let none = QuietHours { start: 8, end: 8 };
+        assert_eq!(none.release(at(2, 23)), at(2, 23));
     }
 
     #[test]

@@ -94,7 +94,59 @@ impl App {
                 rows.push(row);
             }
         }
-        Ok(self.store.record_findings(&rows, self.now()).await?)
+        let new = self.store.record_findings(&rows, self.now()).await?;
+        if new > 0 {
+            self.notify_supervisors(case, &rows).await?;
+        }
+        Ok(new)
+    }
+
+    /// Tells the supervisors over a case's region that it has new findings.
+    async fn notify_supervisors(&self, case: &Case, rows: &[NewFinding]) -> Result<()> {
+        let region = &case.item.region;
+        let supervisors: Vec<_> = self
+            .store
+            .users(&tongban_store::users::UserFilter {
+                role: Some(Role::Supervisor),
+                ..Default::default()
+            })
+            .await?
+            .into_iter()
+            .filter(|u| {
+                u.region_code
+                    .as_deref()
+                    .and_then(|r| tongban_domain::region::RegionCode::parse(r).ok())
+                    .is_some_and(|r| r.contains(region))
+            })
+            .collect();
+        let mut rules: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| {
+                tongban_domain::supervision::detect::Rule::parse(&r.rule).map(|x| x.label())
+            })
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let body = format!(
+            "【通办】办件 {} 发现监察问题：{}，请在监察中心核查。",
+            case.number,
+            rules.join("、")
+        );
+        let now = self.now();
+        for m in self.messages_to(&supervisors, "监察发现", &body, now) {
+            self.store
+                .enqueue_notification_at(
+                    &m.channel,
+                    &m.recipient,
+                    &m.subject,
+                    &m.body,
+                    Some(case.number.as_str()),
+                    now,
+                    m.send_at,
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     /// Whether `version` of an item was the one in force at `at`: published by then and not yet

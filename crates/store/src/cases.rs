@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tongban_domain::audit::AuditEntry;
+use tongban_domain::supervision::{Light, Watch};
 
 use crate::{instant, millis, Result, Store, StoreError};
 
@@ -110,6 +111,8 @@ pub struct CaseWrite {
     pub open_steps: Vec<StepRow>,
     pub negative: Vec<NegativeRow>,
     pub notifications: Vec<NotificationRow>,
+    /// The open deadlines after the command, for the crossing index.
+    pub watches: Vec<Watch>,
     pub audit: AuditEntry,
 }
 
@@ -323,6 +326,145 @@ macro_rules! write_rows {
     }};
 }
 
+/// The case row as it stood before a command, for the board's counters.
+#[derive(Debug, Clone, Copy, Default)]
+struct Before {
+    open: bool,
+    accepted: bool,
+    decided: bool,
+}
+
+/// Whether a stored status is one of an open case.
+pub(crate) fn open_status(status: &str) -> bool {
+    !matches!(status, "closed" | "not_accepted" | "withdrawn")
+}
+
+/// A local day as the daily tallies key it.
+pub fn tally_day(at: DateTime<Utc>) -> String {
+    tongban_domain::time::local_date(at)
+        .format("%Y%m%d")
+        .to_string()
+}
+
+fn gauge(light: i64) -> &'static str {
+    if light >= Light::Red.rank() {
+        "red"
+    } else {
+        "yellow"
+    }
+}
+
+/// Replaces a case's deadlines in the crossing index and moves the board's counters from the
+/// case as it was (`$before`; `None` for a new case) to the write's projection. A light already
+/// noticed stays noticed (the sweeper fires each crossing once); a light the clock has moved back
+/// from (an extension, a suspension) is lowered at once.
+macro_rules! sync_board {
+    ($store:expr, $tx:ident, $case_id:expr, $before:expr, $w:expr) => {{
+        let case_id: i64 = $case_id;
+        let before: Option<Before> = $before;
+        let w: &CaseWrite = $w;
+        let p = &w.projection;
+        let hall = p.intake_hall_id.unwrap_or(0);
+        let lock = match $store.kind() {
+            crate::Kind::Postgres => " FOR UPDATE",
+            crate::Kind::Sqlite => "",
+        };
+        let old: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT clock, light, department_id FROM clock_watch
+             WHERE case_id = $1 AND clock NOT LIKE 'order:%'{lock}"
+        ))
+        .bind(case_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        for (_, light, dept) in old.iter().filter(|o| o.1 > 0) {
+            bump!($tx, &p.region, *dept, hall, gauge(*light), "", -1);
+        }
+        sqlx::query("DELETE FROM clock_watch WHERE case_id = $1 AND clock NOT LIKE 'order:%'")
+            .bind(case_id)
+            .execute(&mut *$tx)
+            .await?;
+        for wch in &w.watches {
+            let noticed = old.iter().find(|o| o.0 == wch.key).map_or(0, |o| o.1);
+            let shown = Light::from_rank(noticed.min(wch.light.rank()));
+            sqlx::query(
+                "INSERT INTO clock_watch (case_id, case_number, clock, label, department_id,
+                    hall_id, region, assignee_id, yellow_at, red_at, light, next_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(case_id)
+            .bind(&p.number)
+            .bind(&wch.key)
+            .bind(&wch.label)
+            .bind(wch.department_id)
+            .bind(hall)
+            .bind(&p.region)
+            .bind(wch.assignee_id)
+            .bind(opt_millis(wch.yellow_at))
+            .bind(millis(wch.red_at))
+            .bind(shown.rank())
+            .bind(opt_millis(wch.next_after(shown)))
+            .execute(&mut *$tx)
+            .await?;
+            if shown != Light::Green {
+                bump!(
+                    $tx,
+                    &p.region,
+                    wch.department_id,
+                    hall,
+                    gauge(shown.rank()),
+                    "",
+                    1
+                );
+            }
+        }
+        let b = before.unwrap_or_default();
+        let dept = p.department_id;
+        let open = open_status(&p.status);
+        bump!(
+            $tx,
+            &p.region,
+            dept,
+            hall,
+            "open",
+            "",
+            i64::from(open) - i64::from(b.open)
+        );
+        if before.is_none() {
+            bump!(
+                $tx,
+                &p.region,
+                dept,
+                hall,
+                "received",
+                tally_day(p.received_at),
+                1
+            );
+        }
+        if let (false, Some(at)) = (b.accepted, p.accepted_at) {
+            bump!($tx, &p.region, dept, hall, "accepted", tally_day(at), 1);
+        }
+        if let (false, Some(at)) = (b.decided, p.decided_at) {
+            let day = tally_day(at);
+            bump!($tx, &p.region, dept, hall, "decided", day.clone(), 1);
+            if hall != 0 {
+                // 现场办结: a case filed at a hall and decided the same day.
+                bump!(
+                    $tx,
+                    &p.region,
+                    dept,
+                    hall,
+                    "decided_at_hall",
+                    day.clone(),
+                    1
+                );
+                if tally_day(p.received_at) == day {
+                    bump!($tx, &p.region, dept, hall, "on_the_spot", day, 1);
+                }
+            }
+        }
+    }};
+}
+
 /// Inserts the case row inside `$tx`; evaluates to its id.
 macro_rules! insert_case {
     ($tx:ident, $w:expr, $now:expr) => {{
@@ -454,6 +596,7 @@ impl Store {
                     }
                     let id: i64 = insert_case!(tx, &w, now);
                     write_rows!(self, tx, id, &w);
+                    sync_board!(self, tx, id, None, &w);
                     Ok(Created::New {
                         id,
                         number: w.projection.number.clone(),
@@ -473,7 +616,27 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let p = &w.projection;
+        let lock = match self.kind() {
+            crate::Kind::Postgres => " FOR UPDATE",
+            crate::Kind::Sqlite => "",
+        };
+        let read_before = format!(
+            "SELECT status, accepted_at, decided_at FROM cases WHERE id = $1 AND version = $2{lock}"
+        );
         write!(self, |tx| {
+            let before: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(&read_before)
+                .bind(id)
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((status, accepted, decided)) = before else {
+                return Err(StoreError::Conflict("case.stale".into()));
+            };
+            let before = Before {
+                open: open_status(&status),
+                accepted: accepted.is_some(),
+                decided: decided.is_some(),
+            };
             let updated = sqlx::query(
                 "UPDATE cases SET status = $3, first_responder_id = $4, awaiting_head = $5,
                     accepted_at = $6, decided_at = $7, closed_at = $8, due_at = $9,
@@ -501,6 +664,7 @@ impl Store {
                 return Err(StoreError::Conflict("case.stale".into()));
             }
             write_rows!(self, tx, id, w);
+            sync_board!(self, tx, id, Some(before), w);
         });
         Ok(())
     }

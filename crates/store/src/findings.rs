@@ -108,6 +108,22 @@ impl Store {
             .await?))
     }
 
+    /// Findings in a region subtree with ids after `after`, oldest first (the board's stream).
+    pub async fn findings_after(
+        &self,
+        region_prefix: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<FindingRow>> {
+        let sql = format!("{FINDING} WHERE region LIKE $1 AND id > $2 ORDER BY id LIMIT $3");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(format!("{region_prefix}%"))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
     pub async fn findings_of_case(&self, case_id: i64) -> Result<Vec<FindingRow>> {
         let sql = format!("{FINDING} WHERE case_id = $1 ORDER BY id");
         Ok(read!(self, |db| sqlx::query_as(&sql)

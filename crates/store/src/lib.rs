@@ -115,6 +115,29 @@ macro_rules! insert_event {
     }};
 }
 
+/// Moves a board counter by `$n` inside the transaction `$tx` (creating it at `$n`).
+macro_rules! bump {
+    ($tx:ident, $region:expr, $dept:expr, $hall:expr, $metric:expr, $day:expr, $n:expr) => {{
+        let n: i64 = $n;
+        if n != 0 {
+            sqlx::query(
+                "INSERT INTO board_counts (region, department_id, hall_id, metric, day, n)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (region, department_id, hall_id, metric, day)
+                 DO UPDATE SET n = board_counts.n + excluded.n",
+            )
+            .bind($region)
+            .bind($dept)
+            .bind($hall)
+            .bind($metric)
+            .bind($day)
+            .bind(n)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 pub mod audit;
 pub mod calendar;
 pub mod cases;
@@ -126,6 +149,7 @@ pub mod org;
 pub mod outbox;
 pub mod settings;
 pub mod users;
+pub mod watch;
 
 pub use migrate::MIGRATIONS;
 

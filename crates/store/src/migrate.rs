@@ -41,6 +41,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_orders.sql"),
         include_str!("../migrations/postgres/0006_orders.sql"),
     ),
+    (
+        8,
+        "watch",
+        include_str!("../migrations/sqlite/0008_watch.sql"),
+        include_str!("../migrations/postgres/0008_watch.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

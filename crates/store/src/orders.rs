@@ -72,6 +72,21 @@ impl Store {
             .bind(millis(now))
             .fetch_one(&mut *tx)
             .await?;
+            // The reply deadline is watched like any other: unanswered, the case turns red.
+            let red_at = millis(o.due_at) + 1;
+            sqlx::query(
+                "INSERT INTO clock_watch (case_id, case_number, clock, label, department_id,
+                    hall_id, region, assignee_id, yellow_at, red_at, light, next_at)
+                 SELECT id, number, $2, '督办回复期限', $3, COALESCE(intake_hall_id, 0), region,
+                    NULL, NULL, $4, 0, $4
+                 FROM cases WHERE id = $1",
+            )
+            .bind(o.case_id)
+            .bind(format!("order:{id}"))
+            .bind(o.department_id)
+            .bind(red_at)
+            .execute(&mut *tx)
+            .await?;
             audit!(
                 self,
                 tx,
@@ -188,6 +203,21 @@ impl Store {
                 .rows_affected();
             if n == 0 {
                 return Err(StoreError::Conflict("order.status".into()));
+            }
+            // Answered, the order's deadline is no longer watched, and its red clears.
+            let gone: Option<(i64, i64, i64, String)> = sqlx::query_as(
+                "DELETE FROM clock_watch
+                 WHERE case_id = (SELECT case_id FROM supervision_orders WHERE id = $1)
+                   AND clock = $2
+                 RETURNING light, department_id, hall_id, region",
+            )
+            .bind(id)
+            .bind(format!("order:{id}"))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((light, dept, hall, region)) = gone.filter(|g| g.0 > 0) {
+                let gauge = if light >= 2 { "red" } else { "yellow" };
+                bump!(tx, &region, dept, hall, gauge, "", -1);
             }
             audit!(self, tx, audit);
         });

@@ -112,11 +112,27 @@ impl Store {
         case_number: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        self.enqueue_notification_at(channel, recipient, subject, body, case_number, now, now)
+            .await
+    }
+
+    /// Puts one message in the outbox, held until `send_at` (quiet hours).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn enqueue_notification_at(
+        &self,
+        channel: &str,
+        recipient: &str,
+        subject: &str,
+        body: &str,
+        case_number: Option<&str>,
+        now: DateTime<Utc>,
+        send_at: DateTime<Utc>,
+    ) -> Result<i64> {
         Ok(write!(self, |tx| {
             sqlx::query_scalar(
                 "INSERT INTO outbox (channel, recipient, subject, body, case_number, created_at,
                     next_attempt_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(channel)
             .bind(recipient)
@@ -124,6 +140,7 @@ impl Store {
             .bind(body)
             .bind(case_number)
             .bind(millis(now))
+            .bind(millis(send_at))
             .fetch_one(&mut *tx)
             .await?
         }))

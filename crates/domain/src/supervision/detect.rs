@@ -38,6 +38,21 @@ pub enum Rule {
 }
 
 impl Rule {
+    pub const ALL: [Rule; 8] = [
+        Rule::ImproperAcceptance,
+        Rule::ProcessError,
+        Rule::Overdue,
+        Rule::MultiplePlaces,
+        Rule::OutsideSystem,
+        Rule::SecondNotice,
+        Rule::IllegalFee,
+        Rule::NegativeNotFiled,
+    ];
+
+    pub fn parse(s: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Rule::ImproperAcceptance => "improper_acceptance",

@@ -3,5 +3,7 @@
 
 pub mod detect;
 pub mod warning;
+pub mod watch;
 
 pub use warning::{crossings, light, Crossings, Light, WarningRules};
+pub use watch::{deadlines, watches, Deadline, Watch};

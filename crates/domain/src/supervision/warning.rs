@@ -46,6 +46,23 @@ impl Light {
         }
     }
 
+    /// 0, 1, 2: as stored and compared.
+    pub fn rank(self) -> i64 {
+        match self {
+            Light::Green => 0,
+            Light::Yellow => 1,
+            Light::Red => 2,
+        }
+    }
+
+    pub fn from_rank(rank: i64) -> Light {
+        match rank {
+            i64::MIN..=0 => Light::Green,
+            1 => Light::Yellow,
+            _ => Light::Red,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Light::Green => "正常",

@@ -1,0 +1,302 @@
+//! The supervision centre's board (监察中心): a supervisor's region at a glance, from the
+//! counters the case writes and the sweeper maintain (never a scan of the cases), with the
+//! newest findings and warnings and a drill-down from any number to its cases.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use tongban_domain::org::{Actor, Role};
+use tongban_domain::region::RegionCode;
+use tongban_domain::supervision::Light;
+use tongban_store::findings::FindingRow;
+use tongban_store::watch::{Count, LitClock, LitFilter, WarningRow};
+
+use crate::error::{AppError, Result};
+use crate::App;
+
+/// Seed 000: 现场办结率 of 90 % or more.
+pub const ON_THE_SPOT_TARGET: u32 = 90;
+
+/// One set of figures: gauges now and tallies of the chosen day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub open: i64,
+    pub yellow: i64,
+    pub red: i64,
+    pub received: i64,
+    pub accepted: i64,
+    pub decided: i64,
+    /// Decided that day, of cases filed at a hall.
+    pub decided_at_hall: i64,
+    /// Of those, decided the day they were filed (现场办结).
+    pub on_the_spot: i64,
+}
+
+impl Figures {
+    fn add(&mut self, metric: &str, n: i64) {
+        match metric {
+            "open" => self.open += n,
+            "yellow" => self.yellow += n,
+            "red" => self.red += n,
+            "received" => self.received += n,
+            "accepted" => self.accepted += n,
+            "decided" => self.decided += n,
+            "decided_at_hall" => self.decided_at_hall += n,
+            "on_the_spot" => self.on_the_spot += n,
+            _ => {}
+        }
+    }
+
+    /// 现场办结率 in percent, when anything filed at a hall was decided that day.
+    pub fn on_the_spot_rate(&self) -> Option<f64> {
+        (self.decided_at_hall > 0)
+            .then(|| self.on_the_spot as f64 * 100.0 / self.decided_at_hall as f64)
+    }
+
+    pub fn light(&self) -> Light {
+        if self.red > 0 {
+            Light::Red
+        } else if self.yellow > 0 {
+            Light::Yellow
+        } else {
+            Light::Green
+        }
+    }
+}
+
+/// A named line of the board.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub id: i64,
+    pub name: String,
+    pub figures: Figures,
+}
+
+/// A region of the tree with its figures and colour.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionNode {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    pub figures: Figures,
+    pub light: Light,
+}
+
+/// What narrows the board.
+#[derive(Debug, Clone, Default)]
+pub struct BoardFilter {
+    pub region: Option<RegionCode>,
+    pub department_id: Option<i64>,
+    pub hall_id: Option<i64>,
+    /// The day of the tallies; today when `None`.
+    pub day: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Board {
+    pub region: String,
+    pub day: NaiveDate,
+    pub totals: Figures,
+    pub departments: Vec<Line>,
+    pub halls: Vec<Line>,
+    pub regions: Vec<RegionNode>,
+    pub on_the_spot_target: u32,
+    pub findings: Vec<FindingRow>,
+    pub warnings: Vec<WarningRow>,
+    pub at: DateTime<Utc>,
+}
+
+impl App {
+    /// The region a supervisor may look at, narrowed by a filter to a region inside it.
+    fn board_region(&self, actor: &Actor, wanted: Option<&RegionCode>) -> Result<RegionCode> {
+        if !matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin) {
+            return Err(AppError::forbidden());
+        }
+        let own = actor
+            .region
+            .clone()
+            .ok_or_else(|| AppError::invalid("board.region", "账号未设置所属地区"))?;
+        match wanted {
+            Some(r) if own.contains(r) => Ok(r.clone()),
+            Some(_) => Err(AppError::invalid(
+                "board.region",
+                "只能查看本人所辖地区的监察数据",
+            )),
+            None => Ok(own),
+        }
+    }
+
+    pub async fn board(&self, actor: &Actor, f: &BoardFilter) -> Result<Board> {
+        let region = self.board_region(actor, f.region.as_ref())?;
+        let now = self.now();
+        let day = f
+            .day
+            .unwrap_or_else(|| tongban_domain::time::local_date(now));
+        let counts: Vec<Count> = self
+            .store
+            .board_counts(region.prefix(), &day.format("%Y%m%d").to_string())
+            .await?
+            .into_iter()
+            .filter(|c| f.department_id.is_none_or(|d| d == c.department_id))
+            .filter(|c| f.hall_id.is_none_or(|h| h == c.hall_id))
+            .collect();
+        let mut totals = Figures::default();
+        let mut by_dept: BTreeMap<i64, Figures> = BTreeMap::new();
+        let mut by_hall: BTreeMap<i64, Figures> = BTreeMap::new();
+        let mut by_region: BTreeMap<String, Figures> = BTreeMap::new();
+        for c in &counts {
+            totals.add(&c.metric, c.n);
+            by_dept
+                .entry(c.department_id)
+                .or_default()
+                .add(&c.metric, c.n);
+            by_hall.entry(c.hall_id).or_default().add(&c.metric, c.n);
+            by_region
+                .entry(c.region.clone())
+                .or_default()
+                .add(&c.metric, c.n);
+        }
+        let departments = self.store.departments(Some(&region)).await?;
+        let halls = self.store.halls(Some(&region)).await?;
+        let dept_name = |id: i64| {
+            departments
+                .iter()
+                .find(|d| d.id == id)
+                .map_or(format!("部门 {id}"), |d| d.name.clone())
+        };
+        let hall_name = |id: i64| match id {
+            0 => "网上申请".to_string(),
+            _ => halls
+                .iter()
+                .find(|h| h.id == id)
+                .map_or(format!("大厅 {id}"), |h| h.name.clone()),
+        };
+        let mut departments_out: Vec<Line> = by_dept
+            .into_iter()
+            .map(|(id, figures)| Line {
+                id,
+                name: dept_name(id),
+                figures,
+            })
+            .collect();
+        departments_out.sort_by_key(|l| {
+            (
+                std::cmp::Reverse(l.figures.red),
+                std::cmp::Reverse(l.figures.yellow),
+                l.name.clone(),
+            )
+        });
+        let halls_out = by_hall
+            .into_iter()
+            .map(|(id, figures)| Line {
+                id,
+                name: hall_name(id),
+                figures,
+            })
+            .collect();
+        let regions = self.region_tree(&region, &by_region).await?;
+        let prefix = region.prefix().to_string();
+        let findings = self.store.findings(&prefix, Some("open"), 10).await?;
+        let warnings = self.store.warnings(&prefix, None, 10).await?;
+        Ok(Board {
+            region: region.to_string(),
+            day,
+            totals,
+            departments: departments_out,
+            halls: halls_out,
+            regions,
+            on_the_spot_target: ON_THE_SPOT_TARGET,
+            findings,
+            warnings,
+            at: now,
+        })
+    }
+
+    /// The region tree under `root`, each node summing its subtree.
+    async fn region_tree(
+        &self,
+        root: &RegionCode,
+        by_region: &BTreeMap<String, Figures>,
+    ) -> Result<Vec<RegionNode>> {
+        let mut regions = self.store.regions(Some(root)).await?;
+        regions.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+        let root_depth = root.level() as usize;
+        Ok(regions
+            .into_iter()
+            .map(|r| {
+                let mut figures = Figures::default();
+                for (code, f) in by_region {
+                    let inside = RegionCode::parse(code).is_ok_and(|c| r.code.contains(&c));
+                    if inside {
+                        for (metric, n) in [
+                            ("open", f.open),
+                            ("yellow", f.yellow),
+                            ("red", f.red),
+                            ("received", f.received),
+                            ("accepted", f.accepted),
+                            ("decided", f.decided),
+                            ("decided_at_hall", f.decided_at_hall),
+                            ("on_the_spot", f.on_the_spot),
+                        ] {
+                            figures.add(metric, n);
+                        }
+                    }
+                }
+                RegionNode {
+                    code: r.code.to_string(),
+                    name: r.name,
+                    depth: (r.level as usize).saturating_sub(root_depth),
+                    light: figures.light(),
+                    figures,
+                }
+            })
+            .collect())
+    }
+
+    /// The deadlines behind a number on the board: yellow and red ones, filtered.
+    pub async fn board_cases(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        mut filter: LitFilter,
+    ) -> Result<Vec<LitClock>> {
+        let region = self.board_region(actor, region)?;
+        filter.region_prefix = region.prefix().to_string();
+        Ok(self.store.lit_clocks(&filter, 1000).await?)
+    }
+
+    /// What the board's live stream sends after the last warning and finding it sent.
+    pub async fn board_news(
+        &self,
+        actor: &Actor,
+        after_warning: i64,
+        after_finding: i64,
+    ) -> Result<(Vec<WarningRow>, Vec<FindingRow>)> {
+        let region = self.board_region(actor, None)?;
+        let prefix = region.prefix();
+        Ok((
+            self.store
+                .warnings(prefix, Some(after_warning), 100)
+                .await?,
+            self.store
+                .findings_after(prefix, after_finding, 100)
+                .await?,
+        ))
+    }
+
+    /// Warnings in the supervisor's region after `after` (the board's live stream), or the
+    /// newest ones.
+    pub async fn warnings_feed(
+        &self,
+        actor: &Actor,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<WarningRow>> {
+        let region = self.board_region(actor, None)?;
+        Ok(self
+            .store
+            .warnings(region.prefix(), after, limit.clamp(1, 500))
+            .await?)
+    }
+}

@@ -1,0 +1,241 @@
+//! Warnings (预警纠错): the sweeper over the crossing index, and who hears of each warning.
+//!
+//! Every open deadline sits in the store's crossing index with the instants it turns yellow and
+//! red. The sweeper claims only the crossings that are due, fires each once, and reminds the
+//! assignee and the department head (at most once per deadline per day, held over quiet hours).
+//! A red deadline also runs the detectors, so 办理超时 becomes a finding without waiting for
+//! the case to change.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+use tongban_domain::org::Role;
+use tongban_domain::supervision::Light;
+use tongban_store::users::{User, UserFilter};
+use tongban_store::watch::{DueCrossing, Fired, Firing, Reminder};
+
+use crate::error::{AppError, Result};
+use crate::App;
+
+/// How long a claim on a crossing lasts before another process may take it over.
+const LEASE_SECONDS: i64 = 30;
+/// Crossings claimed per round trip.
+const BATCH: i64 = 200;
+
+fn instant(ms: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| AppError::internal("instant"))
+}
+
+/// The light a claimed deadline shows at `now`, never below the light already noticed.
+fn light_now(c: &DueCrossing, now: DateTime<Utc>) -> Light {
+    let ms = now.timestamp_millis();
+    let by_time = if ms >= c.red_at {
+        Light::Red
+    } else if c.yellow_at.is_some_and(|y| ms >= y) {
+        Light::Yellow
+    } else {
+        Light::Green
+    };
+    by_time.max(Light::from_rank(c.light))
+}
+
+impl App {
+    /// Notices every deadline crossing due now. Returns how many warnings were new.
+    pub async fn sweep_warnings(&self) -> Result<usize> {
+        let mut fired = 0;
+        let mut heads: HashMap<i64, Vec<User>> = HashMap::new();
+        loop {
+            let now = self.now();
+            let batch = self
+                .store
+                .claim_crossings(now, BATCH, Duration::seconds(LEASE_SECONDS))
+                .await?;
+            let claimed = batch.len();
+            for c in batch {
+                let case_id = c.case_id;
+                match self.fire_crossing(c, now, &mut heads).await {
+                    Ok(Fired::Warned { .. }) => fired += 1,
+                    Ok(Fired::Quiet | Fired::Lost) => {}
+                    // One deadline that cannot be fired keeps its lease and is tried again
+                    // when it runs out; it never holds up the others.
+                    Err(e) => {
+                        tracing::warn!(case = case_id, error = %e, "could not fire a warning")
+                    }
+                }
+            }
+            if claimed < usize::try_from(BATCH).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+        Ok(fired)
+    }
+
+    async fn fire_crossing(
+        &self,
+        c: DueCrossing,
+        now: DateTime<Utc>,
+        heads: &mut HashMap<i64, Vec<User>>,
+    ) -> Result<Fired> {
+        let noticed = Light::from_rank(c.light);
+        let light = light_now(&c, now);
+        let next_at = match light {
+            Light::Green => Some(c.yellow_at.unwrap_or(c.red_at)),
+            Light::Yellow => Some(c.red_at),
+            Light::Red => None,
+        }
+        .map(instant)
+        .transpose()?;
+        let crossing_at = match light {
+            Light::Red => instant(c.red_at)?,
+            _ => instant(c.yellow_at.unwrap_or(c.red_at))?,
+        };
+        let reminders = if light > noticed {
+            self.reminders(&c, light, now, heads).await?
+        } else {
+            Vec::new()
+        };
+        let audit = self.system_entry(
+            &format!("warning.{}", light.as_str()),
+            String::new(),
+            format!("{}：{}", c.label, light.label()),
+        );
+        let case_id = c.case_id;
+        let firing = Firing {
+            crossing: c,
+            light,
+            next_at,
+            crossing_at,
+            day: tongban_store::cases::tally_day(now),
+            reminders,
+            audit,
+        };
+        let fired = self.store.fire(&firing, now).await?;
+        if matches!(fired, Fired::Warned { .. }) && light == Light::Red {
+            // 办理超时 is a finding as soon as the deadline passes.
+            if let Err(e) = self.detect_on_case(case_id).await {
+                tracing::warn!(case = case_id, error = %e, "supervision detectors failed");
+            }
+        }
+        Ok(fired)
+    }
+
+    /// The messages a warning sends: to the deadline's assignee and the department's heads.
+    async fn reminders(
+        &self,
+        c: &DueCrossing,
+        light: Light,
+        now: DateTime<Utc>,
+        heads: &mut HashMap<i64, Vec<User>>,
+    ) -> Result<Vec<Reminder>> {
+        let mut to: BTreeMap<i64, User> = BTreeMap::new();
+        if let Some(id) = c.assignee_id {
+            if let Some(u) = self.store.user(id).await? {
+                to.insert(u.id, u);
+            }
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = heads.entry(c.department_id) {
+            slot.insert(
+                self.store
+                    .users(&UserFilter {
+                        department_id: Some(c.department_id),
+                        role: Some(Role::DeptHead),
+                        ..Default::default()
+                    })
+                    .await?,
+            );
+        }
+        for h in heads.get(&c.department_id).into_iter().flatten() {
+            to.insert(h.id, h.clone());
+        }
+        let due = instant(c.red_at - 1)?
+            .with_timezone(&tongban_domain::time::shanghai())
+            .format("%Y年%m月%d日");
+        let (subject, body) = match light {
+            Light::Red => (
+                "红灯超期",
+                format!(
+                    "【通办】办件 {} 的{}已于{due}到期，现已超期，请立即处理并说明原因。",
+                    c.case_number, c.label
+                ),
+            ),
+            _ => (
+                "黄灯预警",
+                format!(
+                    "【通办】办件 {} 的{}将于{due}到期，请抓紧办理。",
+                    c.case_number, c.label
+                ),
+            ),
+        };
+        Ok(self.messages_to(to.values(), subject, &body, now))
+    }
+
+    /// One SMS and one e-mail per person who has them, held over quiet hours.
+    pub(crate) fn messages_to<'a>(
+        &self,
+        people: impl IntoIterator<Item = &'a User>,
+        subject: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Vec<Reminder> {
+        let send_at = self.settings().quiet_hours.release(now);
+        let mut out = Vec::new();
+        for u in people {
+            let channels = [
+                (tongban_store::outbox::SMS, u.phone.as_deref()),
+                (tongban_store::outbox::EMAIL, u.email.as_deref()),
+            ];
+            for (channel, address) in channels {
+                if let Some(address) = address.filter(|a| !a.is_empty()) {
+                    out.push(Reminder {
+                        channel: channel.to_string(),
+                        recipient: address.to_string(),
+                        subject: subject.to_string(),
+                        body: body.to_string(),
+                        send_at,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crossing(light: i64, yellow_at: Option<i64>, red_at: i64) -> DueCrossing {
+        DueCrossing {
+            case_id: 1,
+            case_number: "x".into(),
+            clock: "committed".into(),
+            label: "承诺办结期限".into(),
+            department_id: 1,
+            hall_id: 0,
+            region: "511302".into(),
+            assignee_id: None,
+            yellow_at,
+            red_at,
+            light,
+            claimed_until: 0,
+        }
+    }
+
+    #[test]
+    fn the_light_follows_the_stored_crossings_and_never_falls_below_what_was_noticed() {
+        let at = |ms| DateTime::from_timestamp_millis(ms).unwrap();
+        let c = crossing(0, Some(100), 200);
+        assert_eq!(light_now(&c, at(99)), Light::Green);
+        assert_eq!(light_now(&c, at(100)), Light::Yellow);
+        assert_eq!(light_now(&c, at(200)), Light::Red);
+        assert_eq!(
+            light_now(&crossing(0, None, 200), at(150)),
+            Light::Green,
+            "a deadline with no yellow goes straight to red"
+        );
+        assert_eq!(
+            light_now(&crossing(1, Some(100), 200), at(50)),
+            Light::Yellow
+        );
+    }
+}

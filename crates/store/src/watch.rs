@@ -1,0 +1,382 @@
+//! The crossing index's sweeper side, warnings, and the supervision board's figures.
+//!
+//! Case writes keep `clock_watch` (see `cases.rs`). The sweeper claims the rows whose next
+//! crossing has passed with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several server
+//! processes take disjoint rows), then fires each in one transaction that records the warning,
+//! moves the counters and queues the reminders. A warning is unique by its crossing, so a
+//! restart or an expired lease can repeat the work but never the warning.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use tongban_domain::audit::AuditEntry;
+use tongban_domain::supervision::Light;
+
+use crate::{millis, Kind, Result, Store};
+
+/// A claimed crossing: a deadline whose next crossing has passed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DueCrossing {
+    pub case_id: i64,
+    pub case_number: String,
+    pub clock: String,
+    pub label: String,
+    pub department_id: i64,
+    pub hall_id: i64,
+    pub region: String,
+    pub assignee_id: Option<i64>,
+    pub yellow_at: Option<i64>,
+    pub red_at: i64,
+    /// The light already noticed.
+    pub light: i64,
+    /// The lease this claim holds; firing checks it is still ours.
+    pub claimed_until: i64,
+}
+
+/// A message a warning sends, held until `send_at` (quiet hours).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub send_at: DateTime<Utc>,
+}
+
+/// What the sweeper writes for one claimed crossing.
+#[derive(Debug, Clone)]
+pub struct Firing {
+    pub crossing: DueCrossing,
+    /// The light now; the same as the noticed light when only the next crossing moves.
+    pub light: Light,
+    pub next_at: Option<DateTime<Utc>>,
+    /// The instant of the crossing that lit `light`.
+    pub crossing_at: DateTime<Utc>,
+    /// The local day, for at most one reminder per deadline per day.
+    pub day: String,
+    pub reminders: Vec<Reminder>,
+    pub audit: AuditEntry,
+}
+
+/// What firing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fired {
+    /// A new warning, with whether it sent a reminder.
+    Warned { id: i64, reminded: bool },
+    /// Only the next crossing moved, or this crossing had been warned of already.
+    Quiet,
+    /// The claim was lost (the case changed or the lease ran out): nothing written.
+    Lost,
+}
+
+/// A warning as the board and the API list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct WarningRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    pub clock: String,
+    pub label: String,
+    pub light: i64,
+    pub crossing_at: i64,
+    pub department_id: i64,
+    pub hall_id: i64,
+    pub region: String,
+    pub assignee_id: Option<i64>,
+    pub fired_at: i64,
+    pub notified: i64,
+}
+
+const WARNING: &str = "SELECT id, case_id, case_number, clock, label, light, crossing_at,
+    department_id, hall_id, region, assignee_id, fired_at, notified FROM warnings";
+
+/// One board counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Count {
+    pub region: String,
+    pub department_id: i64,
+    pub hall_id: i64,
+    pub metric: String,
+    pub day: String,
+    pub n: i64,
+}
+
+/// A lit deadline with its case, for the board's drill-down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct LitClock {
+    pub case_id: i64,
+    pub case_number: String,
+    pub item_id: i64,
+    pub item_name: String,
+    pub applicant_name: String,
+    pub clock: String,
+    pub label: String,
+    pub department_id: i64,
+    pub hall_id: i64,
+    pub region: String,
+    pub assignee_id: Option<i64>,
+    pub light: i64,
+    pub red_at: i64,
+    pub received_at: i64,
+}
+
+/// Which lit deadlines to list.
+#[derive(Debug, Clone, Default)]
+pub struct LitFilter {
+    pub region_prefix: String,
+    pub department_id: Option<i64>,
+    pub hall_id: Option<i64>,
+    pub item_id: Option<i64>,
+    /// `Some(Light::Red)`: red only; otherwise yellow and red.
+    pub light: Option<Light>,
+    pub received_from: Option<DateTime<Utc>>,
+    pub received_to: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Claims up to `limit` deadlines whose next crossing is due at `now`, soonest first, until
+    /// `now + lease`.
+    pub async fn claim_crossings(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+        lease: Duration,
+    ) -> Result<Vec<DueCrossing>> {
+        let lock = match self.kind() {
+            Kind::Postgres => "FOR UPDATE SKIP LOCKED",
+            Kind::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE clock_watch SET claimed_until = $1
+             WHERE (case_id, clock) IN (
+                SELECT case_id, clock FROM clock_watch
+                WHERE next_at IS NOT NULL AND next_at <= $2
+                  AND (claimed_until IS NULL OR claimed_until < $2)
+                ORDER BY next_at
+                LIMIT $3
+                {lock})
+             RETURNING case_id, case_number, clock, label, department_id, hall_id, region,
+                assignee_id, yellow_at, red_at, light, claimed_until"
+        );
+        let mut rows: Vec<DueCrossing> = write!(self, |tx| sqlx::query_as(&sql)
+            .bind(millis(now + lease))
+            .bind(millis(now))
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?);
+        rows.sort_by(|a, b| (a.case_id, &a.clock).cmp(&(b.case_id, &b.clock)));
+        Ok(rows)
+    }
+
+    /// Writes one claimed crossing's outcome, if the claim still holds.
+    pub async fn fire(&self, f: &Firing, now: DateTime<Utc>) -> Result<Fired> {
+        let c = &f.crossing;
+        let light = f.light.rank();
+        Ok(write!(self, |tx| {
+            let held = sqlx::query(
+                "UPDATE clock_watch SET light = $3, next_at = $4, claimed_until = NULL
+                 WHERE case_id = $1 AND clock = $2 AND claimed_until = $5",
+            )
+            .bind(c.case_id)
+            .bind(&c.clock)
+            .bind(light)
+            .bind(f.next_at.map(millis))
+            .bind(c.claimed_until)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if held == 0 {
+                // Dropping the transaction writes nothing.
+                return Ok(Fired::Lost);
+            }
+            if light == c.light {
+                Fired::Quiet
+            } else {
+                let gauge = |l: i64| if l >= 2 { "red" } else { "yellow" };
+                if c.light > 0 {
+                    bump!(
+                        tx,
+                        &c.region,
+                        c.department_id,
+                        c.hall_id,
+                        gauge(c.light),
+                        "",
+                        -1
+                    );
+                }
+                if light > 0 {
+                    bump!(
+                        tx,
+                        &c.region,
+                        c.department_id,
+                        c.hall_id,
+                        gauge(light),
+                        "",
+                        1
+                    );
+                }
+                let id: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO warnings (case_id, case_number, clock, label, light, crossing_at,
+                        department_id, hall_id, region, assignee_id, fired_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                     ON CONFLICT (case_id, clock, light, crossing_at) DO NOTHING
+                     RETURNING id",
+                )
+                .bind(c.case_id)
+                .bind(&c.case_number)
+                .bind(&c.clock)
+                .bind(&c.label)
+                .bind(light)
+                .bind(millis(f.crossing_at))
+                .bind(c.department_id)
+                .bind(c.hall_id)
+                .bind(&c.region)
+                .bind(c.assignee_id)
+                .bind(millis(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                match id {
+                    None => Fired::Quiet,
+                    Some(id) => {
+                        let first_today = !f.reminders.is_empty()
+                            && sqlx::query(
+                                "INSERT INTO warning_reminders (case_id, clock, day)
+                                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                            )
+                            .bind(c.case_id)
+                            .bind(&c.clock)
+                            .bind(&f.day)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected()
+                                > 0;
+                        if first_today {
+                            for r in &f.reminders {
+                                sqlx::query(
+                                    "INSERT INTO outbox (channel, recipient, subject, body,
+                                        case_number, created_at, next_attempt_at)
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                )
+                                .bind(&r.channel)
+                                .bind(&r.recipient)
+                                .bind(&r.subject)
+                                .bind(&r.body)
+                                .bind(&c.case_number)
+                                .bind(millis(now))
+                                .bind(millis(r.send_at))
+                                .execute(&mut *tx)
+                                .await?;
+                            }
+                            sqlx::query("UPDATE warnings SET notified = 1 WHERE id = $1")
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        audit!(
+                            self,
+                            tx,
+                            AuditEntry {
+                                target: format!("case:{}", c.case_number),
+                                ..f.audit.clone()
+                            }
+                        );
+                        Fired::Warned {
+                            id,
+                            reminded: first_today,
+                        }
+                    }
+                }
+            }
+        }))
+    }
+
+    /// How many deadlines have a crossing due at `now` (what the next sweep will claim).
+    pub async fn count_due_crossings(&self, now: DateTime<Utc>) -> Result<i64> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM clock_watch WHERE next_at IS NOT NULL AND next_at <= $1"
+        )
+        .bind(millis(now))
+        .fetch_one(db)
+        .await?))
+    }
+
+    /// Warnings in a region subtree with ids after `after`, oldest first (the board's stream),
+    /// or the newest `limit` when `after` is `None`.
+    pub async fn warnings(
+        &self,
+        region_prefix: &str,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<WarningRow>> {
+        let like = format!("{region_prefix}%");
+        Ok(match after {
+            Some(after) => {
+                let sql =
+                    format!("{WARNING} WHERE region LIKE $1 AND id > $2 ORDER BY id LIMIT $3");
+                read!(self, |db| sqlx::query_as(&sql)
+                    .bind(&like)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(db)
+                    .await?)
+            }
+            None => {
+                let sql = format!("{WARNING} WHERE region LIKE $1 ORDER BY id DESC LIMIT $2");
+                read!(self, |db| sqlx::query_as(&sql)
+                    .bind(&like)
+                    .bind(limit)
+                    .fetch_all(db)
+                    .await?)
+            }
+        })
+    }
+
+    pub async fn warnings_of_case(&self, case_id: i64) -> Result<Vec<WarningRow>> {
+        let sql = format!("{WARNING} WHERE case_id = $1 ORDER BY id");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(case_id)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// The board's counters in a region subtree: the gauges and the tallies of `day`.
+    pub async fn board_counts(&self, region_prefix: &str, day: &str) -> Result<Vec<Count>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT region, department_id, hall_id, metric, day, n FROM board_counts
+             WHERE region LIKE $1 AND (day = '' OR day = $2) AND n <> 0"
+        )
+        .bind(format!("{region_prefix}%"))
+        .bind(day)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Yellow and red deadlines with their cases, reddest and most overdue first.
+    pub async fn lit_clocks(&self, f: &LitFilter, limit: i64) -> Result<Vec<LitClock>> {
+        let min_light = match f.light {
+            Some(Light::Red) => 2,
+            _ => 1,
+        };
+        let sql = "SELECT w.case_id, w.case_number, c.item_id, c.item_name, c.applicant_name,
+                w.clock, w.label, w.department_id, w.hall_id, w.region, w.assignee_id, w.light,
+                w.red_at, c.received_at
+             FROM clock_watch w JOIN cases c ON c.id = w.case_id
+             WHERE w.light >= $1 AND w.region LIKE $2
+               AND ($3 IS NULL OR w.department_id = $3)
+               AND ($4 IS NULL OR w.hall_id = $4)
+               AND ($5 IS NULL OR c.item_id = $5)
+               AND ($6 IS NULL OR c.received_at >= $6)
+               AND ($7 IS NULL OR c.received_at < $7)
+             ORDER BY w.light DESC, w.red_at LIMIT $8";
+        Ok(read!(self, |db| sqlx::query_as(sql)
+            .bind(min_light)
+            .bind(format!("{}%", f.region_prefix))
+            .bind(f.department_id)
+            .bind(f.hall_id)
+            .bind(f.item_id)
+            .bind(f.received_from.map(millis))
+            .bind(f.received_to.map(millis))
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+}
