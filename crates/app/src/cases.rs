@@ -317,7 +317,7 @@ impl App {
                     let number = CaseNumber::new(&region, day, seq)?;
                     let decided =
                         case::receive(submission, number, summary.id, version.version, &ctx)?;
-                    self.write_of(&decided, actor_ref(Some(actor)), &cal, now)
+                    self.write_of(&decided, actor_ref(Some(actor)), &cal, now, now)
                 },
             )
             .await??;
@@ -417,6 +417,22 @@ impl App {
         expected_version: Option<i64>,
         command: Command,
     ) -> Result<CaseView> {
+        self.act_on_case_at(actor, number, expected_version, command, None)
+            .await
+    }
+
+    /// Runs one command that staff record after the fact (补录): `occurred_at` is when it
+    /// really happened, kept as the events' business time beside their entry time. It may not
+    /// precede anything already on the case nor lie in the future. Supervision watches the gap
+    /// (体外循环).
+    pub async fn act_on_case_at(
+        &self,
+        actor: &Actor,
+        number: &str,
+        expected_version: Option<i64>,
+        command: Command,
+        occurred_at: Option<DateTime<Utc>>,
+    ) -> Result<CaseView> {
         if matches!(command, Command::Tick) {
             return Err(AppError::forbidden());
         }
@@ -424,8 +440,28 @@ impl App {
         if expected_version.is_some_and(|v| v != view.version) {
             return Err(stale());
         }
+        if let Some(at) = occurred_at {
+            if !actor.role.is_departmental() {
+                return Err(AppError::forbidden());
+            }
+            let last = self
+                .store
+                .case_events(view.id)
+                .await?
+                .iter()
+                .map(|e| e.at)
+                .max()
+                .unwrap_or(0);
+            if at > self.now() || at.timestamp_millis() < last {
+                return Err(AppError::invalid(
+                    "case.occurred_at",
+                    "实际办理时间不能晚于现在，也不能早于办件上已有的记录",
+                ));
+            }
+        }
         let command = self.checked_command(&view, command).await?;
-        self.run_command(&view, Who::Person(actor), command).await?;
+        self.run_command(&view, Who::Person(actor), command, occurred_at)
+            .await?;
         self.case_view(actor, number).await
     }
 
@@ -477,15 +513,20 @@ impl App {
         view: &CaseView,
         who: Who<'_>,
         command: Command,
+        occurred_at: Option<DateTime<Utc>>,
     ) -> Result<Decided> {
         let now = self.case_now();
+        // The engine judges the command at the instant it happened.
+        let at = occurred_at
+            .and_then(|t| DateTime::from_timestamp_millis(t.timestamp_millis()))
+            .unwrap_or(now);
         let cal = self.calendar().await?;
         let posts = self.post_book(&view.item).await?;
         let rules = self.settings().case_rules;
         let ctx = Ctx {
             item: &view.item,
             cal: &cal,
-            now,
+            now: at,
             who,
             posts: &posts,
             rules: &rules,
@@ -495,7 +536,7 @@ impl App {
             Who::Person(a) => Some(a),
             Who::System => None,
         };
-        let write = self.write_of(&decided, actor_ref(actor), &cal, now)?;
+        let write = self.write_of(&decided, actor_ref(actor), &cal, at, now)?;
         if decided.events.is_empty() {
             // Nothing happened (a sweep that found nothing due): only the timer moves.
             self.store
@@ -532,7 +573,10 @@ impl App {
                         break;
                     };
                     let view = self.load(stored).await?;
-                    match self.run_command(&view, Who::System, Command::Tick).await {
+                    match self
+                        .run_command(&view, Who::System, Command::Tick, None)
+                        .await
+                    {
                         Ok(d) => {
                             changed += usize::from(!d.events.is_empty());
                             break;
@@ -613,11 +657,13 @@ impl App {
     }
 
     /// Builds the rows a decided command writes.
+    /// `at` is when the command happened (its business time), `now` when it is written.
     fn write_of(
         &self,
         decided: &Decided,
         by: Option<(StaffRef, Role)>,
         cal: &Calendar,
+        at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<CaseWrite> {
         let c = &decided.case;
@@ -659,7 +705,7 @@ impl App {
                 role: role.clone(),
                 post,
                 hall_id: c.intake_hall_id,
-                at: now,
+                at,
                 recorded_at: now,
             });
             if let CaseEvent::NegativeFiled { what, reason } = e {
@@ -668,7 +714,7 @@ impl App {
                     reason: reason.clone(),
                     actor_id,
                     actor_name: actor_name.clone(),
-                    at: now,
+                    at,
                 });
             }
             if let Some(text) = milestone(e) {
