@@ -187,6 +187,9 @@ impl App {
                 department_id: dept.map(|(id, _)| id),
                 region_code: code(region).ok(),
                 hall_id,
+                // Work contacts, so warnings, findings and orders reach staff in the demo.
+                phone: Some(format!("138{:08}", 36_120_000 + person)),
+                email: Some(format!("{login}@qingjiang.gov.cn")),
                 ..NewUser::default()
             };
             let e = entry("staff.create", format!("演示：{} {}", role.label(), name));

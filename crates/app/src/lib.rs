@@ -125,6 +125,15 @@ impl App {
         if let Ok(mut s) = self.settings.write() {
             *s = fresh;
         }
+        // New warning rules move the crossings of every open case they cover.
+        if key.starts_with("supervision.yellow_") {
+            let prefix = key
+                .split_once('@')
+                .and_then(|(_, r)| tongban_domain::region::RegionCode::parse(r).ok())
+                .map_or(String::new(), |r| r.prefix().to_string());
+            self.rewatch(&prefix).await?;
+            self.sweep_warnings().await?;
+        }
         Ok(())
     }
 

@@ -70,6 +70,42 @@ impl App {
         Ok(fired)
     }
 
+    /// Recomputes the deadlines of every open case in a region subtree (after the warning
+    /// rules changed there). Returns how many cases were re-indexed. A case written meanwhile
+    /// was indexed by its own write under the new rules, so it is skipped.
+    pub async fn rewatch(&self, region_prefix: &str) -> Result<usize> {
+        let cal = self.calendar().await?;
+        let settings = self.settings();
+        let mut after = 0;
+        let mut done = 0;
+        loop {
+            let ids = self.store.open_case_ids(region_prefix, after, 500).await?;
+            let Some(last) = ids.last() else {
+                break;
+            };
+            after = *last;
+            for id in ids {
+                let Some(stored) = self.store.case_by_id(id).await? else {
+                    continue;
+                };
+                let case: tongban_domain::case::Case =
+                    serde_json::from_str(&stored.state).map_err(AppError::internal)?;
+                let watches = tongban_domain::supervision::watches(
+                    &case,
+                    &cal,
+                    self.now(),
+                    &settings.warnings_for(case.item.region.as_str()),
+                );
+                match self.store.rewatch_case(id, stored.version, &watches).await {
+                    Ok(()) => done += 1,
+                    Err(tongban_store::StoreError::Conflict(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(done)
+    }
+
     async fn fire_crossing(
         &self,
         c: DueCrossing,

@@ -360,63 +360,11 @@ fn gauge(light: i64) -> &'static str {
 /// from (an extension, a suspension) is lowered at once.
 macro_rules! sync_board {
     ($store:expr, $tx:ident, $case_id:expr, $before:expr, $w:expr) => {{
-        let case_id: i64 = $case_id;
         let before: Option<Before> = $before;
         let w: &CaseWrite = $w;
         let p = &w.projection;
         let hall = p.intake_hall_id.unwrap_or(0);
-        let lock = match $store.kind() {
-            crate::Kind::Postgres => " FOR UPDATE",
-            crate::Kind::Sqlite => "",
-        };
-        let old: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT clock, light, department_id FROM clock_watch
-             WHERE case_id = $1 AND clock NOT LIKE 'order:%'{lock}"
-        ))
-        .bind(case_id)
-        .fetch_all(&mut *$tx)
-        .await?;
-        for (_, light, dept) in old.iter().filter(|o| o.1 > 0) {
-            bump!($tx, &p.region, *dept, hall, gauge(*light), "", -1);
-        }
-        sqlx::query("DELETE FROM clock_watch WHERE case_id = $1 AND clock NOT LIKE 'order:%'")
-            .bind(case_id)
-            .execute(&mut *$tx)
-            .await?;
-        for wch in &w.watches {
-            let noticed = old.iter().find(|o| o.0 == wch.key).map_or(0, |o| o.1);
-            let shown = Light::from_rank(noticed.min(wch.light.rank()));
-            sqlx::query(
-                "INSERT INTO clock_watch (case_id, case_number, clock, label, department_id,
-                    hall_id, region, assignee_id, yellow_at, red_at, light, next_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(case_id)
-            .bind(&p.number)
-            .bind(&wch.key)
-            .bind(&wch.label)
-            .bind(wch.department_id)
-            .bind(hall)
-            .bind(&p.region)
-            .bind(wch.assignee_id)
-            .bind(opt_millis(wch.yellow_at))
-            .bind(millis(wch.red_at))
-            .bind(shown.rank())
-            .bind(opt_millis(wch.next_after(shown)))
-            .execute(&mut *$tx)
-            .await?;
-            if shown != Light::Green {
-                bump!(
-                    $tx,
-                    &p.region,
-                    wch.department_id,
-                    hall,
-                    gauge(shown.rank()),
-                    "",
-                    1
-                );
-            }
-        }
+        sync_watches!($store, $tx, $case_id, &p.region, &p.number, hall, &w.watches);
         let b = before.unwrap_or_default();
         let dept = p.department_id;
         let open = open_status(&p.status);
@@ -460,6 +408,69 @@ macro_rules! sync_board {
                 if tally_day(p.received_at) == day {
                     bump!($tx, &p.region, dept, hall, "on_the_spot", day, 1);
                 }
+            }
+        }
+    }};
+}
+
+/// Replaces a case's deadlines in the crossing index, moving the light gauges with them.
+macro_rules! sync_watches {
+    ($store:expr, $tx:ident, $case_id:expr, $region:expr, $number:expr, $hall:expr, $watches:expr) => {{
+        let case_id: i64 = $case_id;
+        let region: &str = $region;
+        let number: &str = $number;
+        let hall: i64 = $hall;
+        let watches: &[Watch] = $watches;
+        let lock = match $store.kind() {
+            crate::Kind::Postgres => " FOR UPDATE",
+            crate::Kind::Sqlite => "",
+        };
+        let old: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT clock, light, department_id FROM clock_watch
+             WHERE case_id = $1 AND clock NOT LIKE 'order:%'{lock}"
+        ))
+        .bind(case_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        for (_, light, dept) in old.iter().filter(|o| o.1 > 0) {
+            bump!($tx, region, *dept, hall, gauge(*light), "", -1);
+        }
+        sqlx::query("DELETE FROM clock_watch WHERE case_id = $1 AND clock NOT LIKE 'order:%'")
+            .bind(case_id)
+            .execute(&mut *$tx)
+            .await?;
+        for wch in watches {
+            let noticed = old.iter().find(|o| o.0 == wch.key).map_or(0, |o| o.1);
+            let shown = Light::from_rank(noticed.min(wch.light.rank()));
+            sqlx::query(
+                "INSERT INTO clock_watch (case_id, case_number, clock, label, department_id,
+                    hall_id, region, assignee_id, yellow_at, red_at, light, next_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(case_id)
+            .bind(number)
+            .bind(&wch.key)
+            .bind(&wch.label)
+            .bind(wch.department_id)
+            .bind(hall)
+            .bind(region)
+            .bind(wch.assignee_id)
+            .bind(opt_millis(wch.yellow_at))
+            .bind(millis(wch.red_at))
+            .bind(shown.rank())
+            .bind(opt_millis(wch.next_after(shown)))
+            .execute(&mut *$tx)
+            .await?;
+            if shown != Light::Green {
+                bump!(
+                    $tx,
+                    region,
+                    wch.department_id,
+                    hall,
+                    gauge(shown.rank()),
+                    "",
+                    1
+                );
             }
         }
     }};
@@ -667,6 +678,49 @@ impl Store {
             sync_board!(self, tx, id, Some(before), w);
         });
         Ok(())
+    }
+
+    /// Recomputed deadlines of an unchanged case (the warning rules changed, or the index is
+    /// rebuilt), written if the case is still at `version`.
+    pub async fn rewatch_case(&self, id: i64, version: i64, watches: &[Watch]) -> Result<()> {
+        let lock = match self.kind() {
+            crate::Kind::Postgres => " FOR UPDATE",
+            crate::Kind::Sqlite => "",
+        };
+        let read = format!(
+            "SELECT region, number, intake_hall_id FROM cases WHERE id = $1 AND version = $2{lock}"
+        );
+        write!(self, |tx| {
+            let row: Option<(String, String, Option<i64>)> = sqlx::query_as(&read)
+                .bind(id)
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((region, number, hall)) = row else {
+                return Err(StoreError::Conflict("case.stale".into()));
+            };
+            sync_watches!(self, tx, id, &region, &number, hall.unwrap_or(0), watches);
+        });
+        Ok(())
+    }
+
+    /// Ids of open cases in a region subtree after `after`, in id order (for batch work).
+    pub async fn open_case_ids(
+        &self,
+        region_prefix: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT id FROM cases WHERE region LIKE $1 AND id > $2
+               AND status NOT IN ('closed', 'not_accepted', 'withdrawn')
+             ORDER BY id LIMIT $3"
+        )
+        .bind(format!("{region_prefix}%"))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(db)
+        .await?))
     }
 
     /// Moves a case's timer without changing it (a sweep that found nothing due).

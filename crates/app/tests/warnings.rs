@@ -1,0 +1,543 @@
+//! Warnings and the supervision board through the application layer, on SQLite and (when
+//! `TONGBAN_TEST_DATABASE_URL` is set) PostgreSQL. Time moves on the simulated clock.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tongban_app::accounts::actor_of;
+use tongban_app::board::BoardFilter;
+use tongban_app::cases::{ApplicantInput, NewCase};
+use tongban_app::{App, Clock};
+use tongban_domain::case::intake::MaterialCheck;
+use tongban_domain::case::{Case, Command, FileRef, PartyKind};
+use tongban_domain::catalog::Delivery;
+use tongban_domain::org::Actor;
+use tongban_domain::supervision::Light;
+use tongban_store::watch::LitFilter;
+use tongban_store::{Options, Store};
+
+const PROPERTY: &str = "QR00701002";
+/// 不动产登记资料查询: a 即办件 of the same bureau.
+const RECORDS: &str = "GG00701001";
+const PDF: &[u8] = b"%PDF-1.4\n% test material\n";
+
+/// Monday 2 March 2026, 09:00 Shanghai.
+fn monday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap()
+}
+
+/// Each backend as a (location, options) pair, so a test can open it twice like two servers.
+fn places() -> Vec<(String, Options)> {
+    let dir = std::env::temp_dir().join(format!(
+        "tongban_warn_{}_{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let mut out = vec![(dir.to_str().unwrap().to_string(), Options::default())];
+    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
+        let opts = Options {
+            pg_schema: Some(format!(
+                "w_{}_{}",
+                std::process::id(),
+                rand::random::<u32>()
+            )),
+            ..Options::default()
+        };
+        out.push((url, opts));
+    }
+    out
+}
+
+async fn open(place: &(String, Options)) -> App {
+    let store = Store::open(&place.0, &place.1).await.unwrap();
+    store.migrate().await.unwrap();
+    App::new(store, Clock::simulated_at(monday()))
+        .await
+        .unwrap()
+}
+
+async fn apps() -> Vec<App> {
+    let mut out = Vec::new();
+    for place in places() {
+        let app = open(&place).await;
+        app.load_demo().await.unwrap();
+        app.load_demo_catalog().await.unwrap();
+        out.push(app);
+    }
+    out
+}
+
+async fn who(app: &App, login: &str) -> Actor {
+    actor_of(&app.store.user_by_login(login).await.unwrap().unwrap())
+}
+
+async fn upload(app: &App, actor: &Actor, keys: &[&str]) -> BTreeMap<String, Vec<FileRef>> {
+    let mut out = BTreeMap::new();
+    for k in keys {
+        let content = [PDF, k.as_bytes()].concat();
+        let f = app
+            .upload_case_file(actor, &format!("{k}.pdf"), &content)
+            .await
+            .unwrap();
+        out.insert(k.to_string(), vec![f]);
+    }
+    out
+}
+
+/// A case of `basic` filed by `by`: online for an applicant, at the window for a clerk.
+async fn file(app: &App, by: &Actor, basic: &str, keys: &[&str]) -> Case {
+    let (summary, _) = app.public_item(basic).await.unwrap();
+    let applicant = by.role.is_departmental().then(|| ApplicantInput {
+        kind: PartyKind::Person,
+        name: "李四".into(),
+        id_code: "11010519491231002X".into(),
+        phone: "13912345678".into(),
+        email: None,
+    });
+    let materials = upload(app, by, keys).await;
+    app.submit_case(
+        by,
+        NewCase {
+            item_code: summary.implementation_code,
+            applicant,
+            village: false,
+            pickup_hall_id: None,
+            delivery: Delivery::Window,
+            materials,
+            form: BTreeMap::new(),
+            idempotency_key: None,
+        },
+    )
+    .await
+    .unwrap()
+    .case
+}
+
+fn check(keys: &[&str]) -> MaterialCheck {
+    MaterialCheck {
+        present: keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>(),
+        defective: vec![],
+    }
+}
+
+async fn act(app: &App, actor: &Actor, number: &str, cmd: Command) -> Case {
+    match app.act_on_case(actor, number, None, cmd.clone()).await {
+        Ok(v) => v.case,
+        Err(e) => panic!("{cmd:?} by {}: {} {}", actor.name, e.code, e.message),
+    }
+}
+
+/// A property case filed online and accepted: its committed clock runs 5 working days from
+/// Monday 2 March (yellow from Friday 6th, due Monday 9th).
+async fn accepted_case(app: &App, user: &str) -> (String, i64) {
+    let user = who(app, user).await;
+    let clerk = who(app, "zrzy.clerk").await;
+    let all = ["m1", "m2", "m3", "m4"];
+    let case = file(app, &user, PROPERTY, &all).await;
+    let n = case.number.to_string();
+    act(app, &clerk, &n, Command::Accept { check: check(&all) }).await;
+    let id = app.store.case_by_number(&n).await.unwrap().unwrap().id;
+    (n, id)
+}
+
+/// The board's gauges must equal what a scan of the lit deadlines finds.
+async fn assert_counters_match_scan(app: &App, sup: &Actor) {
+    let board = app.board(sup, &BoardFilter::default()).await.unwrap();
+    let lit = app
+        .board_cases(sup, None, LitFilter::default())
+        .await
+        .unwrap();
+    let red = lit.iter().filter(|l| l.light == 2).count() as i64;
+    let yellow = lit.iter().filter(|l| l.light == 1).count() as i64;
+    assert_eq!(
+        (board.totals.yellow, board.totals.red),
+        (yellow, red),
+        "counters agree with the index"
+    );
+}
+
+/// The lights of one deadline of a case as the board's drill-down lists them.
+async fn lit(app: &App, sup: &Actor, number: &str, clock: &str) -> Vec<i64> {
+    app.board_cases(sup, None, LitFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.case_number == number && l.clock == clock)
+        .map(|l| l.light)
+        .collect()
+}
+
+fn lights_of(warnings: &[tongban_store::watch::WarningRow], clock: &str) -> Vec<i64> {
+    warnings
+        .iter()
+        .filter(|w| w.clock == clock)
+        .map(|w| w.light)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_deadline_warns_yellow_then_red_once_each_and_the_board_follows() {
+    for app in apps().await {
+        let admin = who(&app, "admin").await;
+        let sup = who(&app, "jiancha").await;
+        let (n, id) = accepted_case(&app, "user11").await;
+        let before = app.board(&sup, &BoardFilter::default()).await.unwrap();
+        assert!(before.totals.open >= 1);
+        assert!(before.totals.received >= 1 && before.totals.accepted >= 1);
+        assert!(lights_of(&app.store.warnings_of_case(id).await.unwrap(), "committed").is_empty());
+
+        // Friday 6 March, 09:00: the 4th of 5 days is yellow.
+        app.advance_clock(&admin, Duration::days(4)).await.unwrap();
+        let w = app.store.warnings_of_case(id).await.unwrap();
+        assert_eq!(lights_of(&w, "committed"), vec![1]);
+        let yellow = w.iter().find(|x| x.clock == "committed").unwrap();
+        assert_eq!(yellow.notified, 1, "the assignee's head is reminded");
+        let outbox = app.store.count_outbox_for(&n).await.unwrap();
+        // Sweeping again fires nothing and sends nothing.
+        app.sweep_cases().await.unwrap();
+        assert_eq!(
+            lights_of(&app.store.warnings_of_case(id).await.unwrap(), "committed"),
+            vec![1]
+        );
+        assert_eq!(app.store.count_outbox_for(&n).await.unwrap(), outbox);
+        assert_counters_match_scan(&app, &sup).await;
+
+        // Tuesday 10 March: red, and 办理超时 becomes a finding without the case changing.
+        app.advance_clock(&admin, Duration::days(4)).await.unwrap();
+        let w = app.store.warnings_of_case(id).await.unwrap();
+        assert_eq!(lights_of(&w, "committed"), vec![1, 2]);
+        assert!(app
+            .findings(&sup, Some("open"))
+            .await
+            .unwrap()
+            .iter()
+            .any(|f| f.case_number == n && f.rule == "overdue"));
+        let board = app.board(&sup, &BoardFilter::default()).await.unwrap();
+        assert!(board.totals.red >= 1);
+        assert!(board.warnings.iter().any(|w| w.case_number == n));
+        assert_counters_match_scan(&app, &sup).await;
+        let red = app
+            .board_cases(
+                &sup,
+                None,
+                LitFilter {
+                    light: Some(Light::Red),
+                    ..LitFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(red
+            .iter()
+            .any(|l| l.case_number == n && l.clock == "committed"));
+        // Those outside supervision see no board.
+        let clerk = who(&app, "zrzy.clerk").await;
+        assert_eq!(
+            app.board(&clerk, &BoardFilter::default())
+                .await
+                .unwrap_err()
+                .code,
+            "auth.forbidden"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_extension_clears_a_yellow_light_and_a_suspension_holds_it() {
+    for app in apps().await {
+        let admin = who(&app, "admin").await;
+        let sup = who(&app, "jiancha").await;
+        let approver = who(&app, "zrzy.approver").await;
+        let head = who(&app, "zrzy.head").await;
+        let (n, id) = accepted_case(&app, "user12").await;
+        app.advance_clock(&admin, Duration::days(4)).await.unwrap();
+        assert_eq!(
+            lights_of(&app.store.warnings_of_case(id).await.unwrap(), "committed"),
+            vec![1]
+        );
+        assert_eq!(lit(&app, &sup, &n, "committed").await, vec![1]);
+        act(
+            &app,
+            &approver,
+            &n,
+            Command::RequestExtension {
+                reason: "需现场核实".into(),
+            },
+        )
+        .await;
+        act(
+            &app,
+            &head,
+            &n,
+            Command::DecideExtension {
+                approve: true,
+                reason: "同意延期".into(),
+            },
+        )
+        .await;
+        // Fifteen days now: no longer yellow, on the board at once.
+        assert!(
+            lit(&app, &sup, &n, "committed").await.is_empty(),
+            "the extension cleared the light"
+        );
+        assert_counters_match_scan(&app, &sup).await;
+
+        // A suspension holds the clock: a week later it is still not yellow.
+        act(
+            &app,
+            &approver,
+            &n,
+            Command::StartSpecial {
+                kind: tongban_domain::calendar::SuspensionKind::Inspection,
+                reason: "现场检查".into(),
+                days: 5,
+            },
+        )
+        .await;
+        app.advance_clock(&admin, Duration::days(21)).await.unwrap();
+        assert!(
+            lit(&app, &sup, &n, "committed").await.is_empty(),
+            "suspended clocks do not warn"
+        );
+        assert_eq!(
+            lights_of(&app.store.warnings_of_case(id).await.unwrap(), "committed"),
+            vec![1]
+        );
+        // Resumed, it warns again at its moved crossing: a new warning, not the old one.
+        act(
+            &app,
+            &approver,
+            &n,
+            Command::EndSpecial {
+                note: "检查完毕".into(),
+            },
+        )
+        .await;
+        app.advance_clock(&admin, Duration::days(20)).await.unwrap();
+        let w = app.store.warnings_of_case(id).await.unwrap();
+        let committed: Vec<_> = w.iter().filter(|x| x.clock == "committed").collect();
+        assert!(committed.len() >= 2, "{committed:?}");
+        assert!(committed[1].crossing_at > committed[0].crossing_at);
+        assert_counters_match_scan(&app, &sup).await;
+    }
+}
+
+#[tokio::test]
+async fn two_servers_sweeping_one_database_fire_each_warning_once() {
+    for place in places() {
+        let a = open(&place).await;
+        a.load_demo().await.unwrap();
+        a.load_demo_catalog().await.unwrap();
+        let b = open(&place).await;
+        let mut cases = Vec::new();
+        for i in 0..6 {
+            cases.push(accepted_case(&a, &format!("user{:02}", 13 + i)).await);
+        }
+        // Both servers' clocks reach Friday; neither has swept yet.
+        a.clock.advance(Duration::days(4));
+        b.clock.advance(Duration::days(4));
+        let due = a.store.count_due_crossings(a.now()).await.unwrap();
+        assert!(due >= 6, "{due}");
+        let (x, y) = tokio::join!(a.sweep_warnings(), b.sweep_warnings());
+        let fired = x.unwrap() + y.unwrap();
+        let mut stored = 0;
+        for (_, id) in &cases {
+            let w = a.store.warnings_of_case(*id).await.unwrap();
+            assert_eq!(lights_of(&w, "committed"), vec![1], "once per case");
+            stored += w.len();
+        }
+        assert!(fired >= cases.len(), "{fired}");
+        assert_eq!(a.store.count_due_crossings(a.now()).await.unwrap(), 0);
+        let all = a.store.warnings("", None, 10_000).await.unwrap();
+        assert_eq!(
+            all.iter()
+                .filter(|w| cases.iter().any(|(_, id)| *id == w.case_id))
+                .count(),
+            stored
+        );
+        assert_eq!(
+            fired,
+            all.len(),
+            "every warning stored was fired by exactly one server"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sweeper_that_dies_holding_crossings_loses_nothing() {
+    for app in apps().await {
+        let (_, id) = accepted_case(&app, "user19").await;
+        app.clock.advance(Duration::days(4));
+        // A server claims the due crossings and dies before firing them.
+        let claimed = app
+            .store
+            .claim_crossings(app.now(), 100, Duration::seconds(30))
+            .await
+            .unwrap();
+        assert!(claimed.iter().any(|c| c.case_id == id));
+        assert_eq!(app.sweep_warnings().await.unwrap(), 0, "held by the lease");
+        // When the lease runs out, another sweep fires them, once.
+        app.clock.advance(Duration::seconds(31));
+        assert!(app.sweep_warnings().await.unwrap() >= 1);
+        assert_eq!(
+            lights_of(&app.store.warnings_of_case(id).await.unwrap(), "committed"),
+            vec![1]
+        );
+        assert_eq!(app.sweep_warnings().await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn reminders_wait_out_quiet_hours() {
+    for app in apps().await {
+        let (n, id) = accepted_case(&app, "user20").await;
+        // Friday 6 March 00:00 (Shanghai): the yellow crossing, deep in quiet hours.
+        let friday = Utc.with_ymd_and_hms(2026, 3, 5, 16, 0, 0).unwrap();
+        app.clock.set(friday);
+        assert!(app.sweep_warnings().await.unwrap() >= 1);
+        let w = app.store.warnings_of_case(id).await.unwrap();
+        assert_eq!(lights_of(&w, "committed"), vec![1]);
+        let morning = Utc.with_ymd_and_hms(2026, 3, 6, 0, 0, 0).unwrap();
+        let early = app
+            .store
+            .claim_outbox(friday, 100, Duration::seconds(30), &["sms", "email"])
+            .await
+            .unwrap();
+        assert!(
+            early.iter().all(
+                |m| m.case_number.as_deref() != Some(n.as_str()) || !m.subject.contains("预警")
+            ),
+            "nothing about the warning goes out at midnight"
+        );
+        let later = app
+            .store
+            .claim_outbox(morning, 100, Duration::seconds(30), &["sms", "email"])
+            .await
+            .unwrap();
+        assert!(later
+            .iter()
+            .any(|m| m.case_number.as_deref() == Some(n.as_str()) && m.subject == "黄灯预警"));
+    }
+}
+
+#[tokio::test]
+async fn an_unanswered_order_turns_the_case_red_until_the_reply() {
+    for app in apps().await {
+        let admin = who(&app, "admin").await;
+        let sup = who(&app, "jiancha").await;
+        let head = who(&app, "zrzy.head").await;
+        let (n, id) = accepted_case(&app, "user05").await;
+        let o = app
+            .issue_order(&sup, &n, None, "请说明进展", Some(1))
+            .await
+            .unwrap();
+        let clock = format!("order:{}", o.id);
+        // Due end of Tuesday 3 March; on Wednesday it is red and escalated.
+        app.advance_clock(&admin, Duration::days(2)).await.unwrap();
+        assert_eq!(
+            lights_of(&app.store.warnings_of_case(id).await.unwrap(), &clock),
+            vec![2]
+        );
+        assert!(app
+            .store
+            .order(o.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .escalated_at
+            .is_some());
+        assert_eq!(lit(&app, &sup, &n, &clock).await, vec![2]);
+        assert_counters_match_scan(&app, &sup).await;
+        app.reply_order(&head, o.id, "已整改").await.unwrap();
+        assert!(
+            lit(&app, &sup, &n, &clock).await.is_empty(),
+            "the reply clears the order's red"
+        );
+        assert_counters_match_scan(&app, &sup).await;
+    }
+}
+
+#[tokio::test]
+async fn the_board_counts_on_the_spot_completions_against_hall_decisions() {
+    for app in apps().await {
+        let clerk = who(&app, "zrzy.clerk").await;
+        let sup = who(&app, "jiancha").await;
+        let keys = ["m1", "m2", "m3"];
+        let case = file(&app, &clerk, RECORDS, &keys).await;
+        assert!(
+            case.intake_hall_id.is_some(),
+            "filed at the centre's window"
+        );
+        act(
+            &app,
+            &clerk,
+            &case.number.to_string(),
+            Command::AcceptAndDecide {
+                check: check(&keys),
+            },
+        )
+        .await;
+        let board = app.board(&sup, &BoardFilter::default()).await.unwrap();
+        assert_eq!(board.totals.decided_at_hall, 1);
+        assert_eq!(board.totals.on_the_spot, 1);
+        assert_eq!(board.totals.on_the_spot_rate(), Some(100.0));
+        let dept = board
+            .departments
+            .iter()
+            .find(|d| d.figures.on_the_spot == 1)
+            .expect("the bureau's line");
+        assert_eq!(dept.id, case.item.department_id);
+        // Another day's tallies are empty; the gauges stay.
+        let other = app
+            .board(
+                &sup,
+                &BoardFilter {
+                    day: chrono::NaiveDate::from_ymd_opt(2026, 3, 3),
+                    ..BoardFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(other.totals.decided, 0);
+        assert_eq!(other.totals.open, board.totals.open);
+        // The region tree colours each node from its subtree.
+        assert!(board.regions.iter().any(|r| r.depth == 0));
+    }
+}
+
+#[tokio::test]
+async fn warning_rules_set_for_a_region_apply_to_its_cases() {
+    for app in apps().await {
+        let admin = who(&app, "admin").await;
+        let (_, id) = accepted_case(&app, "user04").await;
+        let region = app
+            .store
+            .case_by_id(id)
+            .await
+            .unwrap()
+            .map(|c| serde_json::from_str::<Case>(&c.state).unwrap().item.region)
+            .unwrap();
+        // Two days' notice for this region: yellow from Thursday, not Friday.
+        app.set_setting(
+            &admin,
+            &format!("supervision.yellow_days_left@{region}"),
+            "2",
+        )
+        .await
+        .unwrap();
+        let (_, id2) = accepted_case(&app, "user03").await;
+        app.advance_clock(&admin, Duration::days(3)).await.unwrap();
+        assert_eq!(
+            lights_of(&app.store.warnings_of_case(id2).await.unwrap(), "committed"),
+            vec![1]
+        );
+        assert_eq!(
+            lights_of(&app.store.warnings_of_case(id).await.unwrap(), "committed"),
+            vec![1],
+            "cases already open follow the new rule too"
+        );
+        // A case of another region keeps the city-wide rule.
+        let sup = who(&app, "jiancha").await;
+        assert_counters_match_scan(&app, &sup).await;
+    }
+}
