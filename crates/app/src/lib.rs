@@ -67,6 +67,11 @@ impl App {
             item_versions: RwLock::new(HashMap::new()),
         };
         app.rebuild_search_index().await?;
+        if app.store.watch_rebuild_pending().await? {
+            let n = app.rewatch("").await?;
+            app.store.watch_rebuild_done().await?;
+            tracing::info!(cases = n, "indexed the deadlines of cases already open");
+        }
         Ok(app)
     }
 

@@ -201,6 +201,10 @@ async fn a_deadline_warns_yellow_then_red_once_each_and_the_board_follows() {
         );
         assert_eq!(app.store.count_outbox_for(&n).await.unwrap(), outbox);
         assert_counters_match_scan(&app, &sup).await;
+        // Rebuilding the index (as after an upgrade) keeps what was noticed and fires nothing.
+        assert!(app.rewatch("").await.unwrap() >= 1);
+        assert_eq!(app.sweep_warnings().await.unwrap(), 0);
+        assert_counters_match_scan(&app, &sup).await;
 
         // Tuesday 10 March: red, and 办理超时 becomes a finding without the case changing.
         app.advance_clock(&admin, Duration::days(4)).await.unwrap();

@@ -157,6 +157,19 @@ impl Store {
              RETURNING case_id, case_number, clock, label, department_id, hall_id, region,
                 assignee_id, yellow_at, red_at, light, claimed_until"
         );
+        // Most sweeps find nothing: an indexed read answers that without a write transaction.
+        let any: Option<i64> = read!(self, |db| sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) FROM clock_watch
+             WHERE next_at IS NOT NULL AND next_at <= $1
+               AND (claimed_until IS NULL OR claimed_until < $1)
+             LIMIT 1"
+        )
+        .bind(millis(now))
+        .fetch_optional(db)
+        .await?);
+        if any.is_none() {
+            return Ok(Vec::new());
+        }
         let mut rows: Vec<DueCrossing> = write!(self, |tx| sqlx::query_as(&sql)
             .bind(millis(now + lease))
             .bind(millis(now))
@@ -287,6 +300,24 @@ impl Store {
                 }
             }
         }))
+    }
+
+    /// Whether cases open before the crossing index existed still wait to be indexed.
+    pub async fn watch_rebuild_pending(&self) -> Result<bool> {
+        let n: i64 = read!(self, |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM watch_rebuild"
+        )
+        .fetch_one(db)
+        .await?);
+        Ok(n > 0)
+    }
+
+    pub async fn watch_rebuild_done(&self) -> Result<()> {
+        write!(self, |tx| sqlx::query("DELETE FROM watch_rebuild")
+            .execute(&mut *tx)
+            .await
+            .map(drop)?);
+        Ok(())
     }
 
     /// How many deadlines have a crossing due at `now` (what the next sweep will claim).

@@ -77,3 +77,9 @@ INSERT INTO board_counts (region, department_id, hall_id, metric, day, n)
 SELECT region, department_id, COALESCE(intake_hall_id, 0), 'open', '', COUNT(*)
 FROM cases WHERE status NOT IN ('closed', 'not_accepted', 'withdrawn')
 GROUP BY region, department_id, COALESCE(intake_hall_id, 0);
+
+-- Set when cases were already open as this migration ran: the server indexes their deadlines
+-- at its next start, then clears it.
+CREATE TABLE watch_rebuild (id BIGINT PRIMARY KEY);
+INSERT INTO watch_rebuild (id)
+SELECT 1 WHERE EXISTS (SELECT 1 FROM cases WHERE status NOT IN ('closed', 'not_accepted', 'withdrawn'));
