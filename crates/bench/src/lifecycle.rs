@@ -35,7 +35,7 @@ struct Cast {
     code: String,
 }
 
-async fn actor(app: &App, login: &str) -> Res<Actor> {
+pub async fn actor(app: &App, login: &str) -> Res<Actor> {
     let user = app
         .store
         .user_by_login(login)
@@ -166,4 +166,41 @@ async fn lifecycle(
         lat.push(t.elapsed().as_secs_f64() * 1e3);
     }
     Ok(())
+}
+
+/// One case filed online and accepted: the template the scale runs copy. Returns its id.
+pub async fn accepted_case(app: &App) -> Res<i64> {
+    let user = actor(app, "user01").await?;
+    let clerk = actor(app, "zrzy.clerk").await?;
+    let materials = materials(app, &user).await?;
+    let code = app.public_item(ITEM).await?.0.implementation_code;
+    let case = app
+        .submit_case(
+            &user,
+            NewCase {
+                item_code: code,
+                applicant: None,
+                village: false,
+                pickup_hall_id: None,
+                delivery: Delivery::Window,
+                materials: materials.clone(),
+                form: BTreeMap::new(),
+                idempotency_key: None,
+            },
+        )
+        .await?;
+    let n = case.case.number.to_string();
+    app.act_on_case(
+        &clerk,
+        &n,
+        None,
+        Command::Accept {
+            check: MaterialCheck {
+                present: materials.keys().cloned().collect(),
+                defective: vec![],
+            },
+        },
+    )
+    .await?;
+    Ok(case.id)
 }

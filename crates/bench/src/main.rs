@@ -21,6 +21,7 @@ use tongban_store::{Options, Store};
 mod lifecycle;
 mod limits;
 mod report;
+mod scale;
 
 use limits::Db;
 use report::Report;
@@ -77,6 +78,9 @@ async fn main() -> Res<()> {
     );
     if plan.wants("cases") {
         cases(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("scale") {
+        scale::section(&plan, &scratch, &mut report).await?;
     }
     report.print();
     if let Some(dir) = std::path::Path::new(&plan.json).parent() {

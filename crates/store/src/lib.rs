@@ -139,6 +139,7 @@ macro_rules! bump {
 }
 
 pub mod audit;
+pub mod bulk;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;

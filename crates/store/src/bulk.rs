@@ -1,0 +1,135 @@
+//! Bulk loading for benchmarks at scale: millions of open cases copied from one real case,
+//! generated inside the database (`generate_series` on PostgreSQL, a recursive CTE on SQLite),
+//! with their committed deadline in the crossing index and the board's counters moved to match.
+//! Nothing here runs in the product; it is the store's fastest path, measured by the bench.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::{millis, Kind, Result, Store, StoreError};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct BulkCases {
+    /// The case every generated one copies (its row and state document).
+    pub template_case: i64,
+    /// Numbers are `{prefix}{i}` for i in 1..=count.
+    pub prefix: String,
+    pub count: i64,
+    /// Rows per transaction.
+    pub batch: i64,
+    /// The first case's yellow crossing; the n-th comes `(n - 1) * step` later.
+    pub first_yellow: DateTime<Utc>,
+    pub step: Duration,
+    /// Red comes this long after yellow.
+    pub red_after: Duration,
+}
+
+const CASE_COLUMNS: &str = "number, item_id, item_version, basic_code, item_name, department_id,
+    region, applicant_user_id, applicant_name, applicant_id_code, phone_tail, id_tail, agent_id,
+    intake_hall_id, pickup_hall_id, channel, status, first_responder_id, awaiting_head,
+    received_at, accepted_at, decided_at, closed_at, due_at, next_timer_at, state, version,
+    updated_at";
+
+const COPIED: &str = "$3 || g.i, t.item_id, t.item_version, t.basic_code, t.item_name,
+    t.department_id, t.region, t.applicant_user_id, t.applicant_name, t.applicant_id_code,
+    t.phone_tail, t.id_tail, t.agent_id, t.intake_hall_id, t.pickup_hall_id, t.channel, t.status,
+    t.first_responder_id, t.awaiting_head, t.received_at, t.accepted_at, t.decided_at,
+    t.closed_at, t.due_at, NULL, t.state, 1, t.updated_at";
+
+impl Store {
+    /// Generates `spec.count` open cases; returns how many were written.
+    pub async fn bulk_open_cases(&self, spec: &BulkCases) -> Result<i64> {
+        let insert_cases = match self.kind() {
+            Kind::Postgres => format!(
+                "INSERT INTO cases ({CASE_COLUMNS})
+                 SELECT {COPIED} FROM cases t, generate_series($1::BIGINT, $2::BIGINT) AS g(i)
+                 WHERE t.id = $4"
+            ),
+            Kind::Sqlite => format!(
+                "WITH RECURSIVE g(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM g WHERE i < $2)
+                 INSERT INTO cases ({CASE_COLUMNS})
+                 SELECT {COPIED} FROM cases t, g WHERE t.id = $4"
+            ),
+        };
+        // Crossings follow the generated order: the n-th case (id = base + n) is yellow at
+        // first_yellow + (n - 1) * step.
+        let insert_watches = "INSERT INTO clock_watch (case_id, case_number, clock, label,
+                department_id, hall_id, region, assignee_id, yellow_at, red_at, light, next_at)
+             SELECT c.id, c.number, 'committed', '承诺办结期限', c.department_id,
+                COALESCE(c.intake_hall_id, 0), c.region, NULL,
+                $1 + (c.id - $2 - 1) * $3, $1 + (c.id - $2 - 1) * $3 + $4, 0,
+                $1 + (c.id - $2 - 1) * $3
+             FROM cases c WHERE c.id > $5 AND c.id <= $6";
+        let first_base: i64 = read!(self, |db| sqlx::query_scalar(
+            "SELECT COALESCE(MAX(id), 0) FROM cases"
+        )
+        .fetch_one(db)
+        .await?);
+        let template: Option<(String, i64, Option<i64>)> = read!(self, |db| sqlx::query_as(
+            "SELECT region, department_id, intake_hall_id FROM cases WHERE id = $1"
+        )
+        .bind(spec.template_case)
+        .fetch_optional(db)
+        .await?);
+        let (region, dept, hall) = template.ok_or(StoreError::NotFound("template case"))?;
+        let mut done = 0;
+        while done < spec.count {
+            let n = spec.batch.min(spec.count - done);
+            write!(self, |tx| {
+                let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM cases")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(&insert_cases)
+                    .bind(done + 1)
+                    .bind(done + n)
+                    .bind(&spec.prefix)
+                    .bind(spec.template_case)
+                    .execute(&mut *tx)
+                    .await?;
+                let after: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM cases")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(insert_watches)
+                    .bind(millis(spec.first_yellow))
+                    .bind(first_base)
+                    .bind(spec.step.num_milliseconds())
+                    .bind(spec.red_after.num_milliseconds())
+                    .bind(before)
+                    .bind(after)
+                    .execute(&mut *tx)
+                    .await?;
+                bump!(tx, &region, dept, hall.unwrap_or(0), "open", "", n);
+            });
+            done += n;
+        }
+        // Fresh statistics, as autovacuum would gather after such a load, so the planner
+        // reads the partial indexes instead of scanning.
+        let analyze = match self.kind() {
+            Kind::Postgres => "ANALYZE cases, clock_watch, board_counts",
+            Kind::Sqlite => "ANALYZE",
+        };
+        write!(self, |tx| sqlx::query(analyze)
+            .execute(&mut *tx)
+            .await
+            .map(drop)?);
+        Ok(done)
+    }
+
+    /// The bytes the database's tables and indexes take (this schema on PostgreSQL).
+    pub async fn size_bytes(&self) -> Result<i64> {
+        Ok(match self.kind() {
+            Kind::Postgres => read!(self, |db| sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS BIGINT)
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            )
+            .fetch_one(db)
+            .await?),
+            Kind::Sqlite => read!(self, |db| sqlx::query_scalar(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+            )
+            .fetch_one(db)
+            .await?),
+        })
+    }
+}
