@@ -115,6 +115,13 @@ pub const DEFS: &[SettingDef] = &[
         max: 30,
         label: "督办回复期限（工作日）",
     },
+    SettingDef {
+        key: "supervision.double_intake_days",
+        default: "30",
+        min: 1,
+        max: 365,
+        label: "两头受理：中心窗口与部门受理点收件相隔不超过（日历日）",
+    },
 ];
 
 /// The settings in force.
@@ -130,6 +137,8 @@ pub struct Settings {
     pub warnings: tongban_domain::supervision::WarningRules,
     pub backdate_limit: Duration,
     pub order_reply_days: u32,
+    /// 两头受理: two intakes of one matter this many calendar days apart or fewer are a pair.
+    pub double_intake_days: u32,
 }
 
 impl Default for Settings {
@@ -193,6 +202,7 @@ impl Settings {
             },
             backdate_limit: Duration::hours(get("supervision.backdate_hours")?),
             order_reply_days: get("supervision.order_reply_days")? as u32,
+            double_intake_days: get("supervision.double_intake_days")? as u32,
         })
     }
 }
@@ -206,8 +216,14 @@ mod tests {
         let s = Settings::default();
         assert_eq!(s.session_idle, Duration::minutes(30));
         assert_eq!(s.lockout.max_failures, 5);
-        let s = Settings::from_pairs(&[("login.max_failures".into(), "3".into())]).unwrap();
+        assert_eq!(s.double_intake_days, 30);
+        let s = Settings::from_pairs(&[
+            ("login.max_failures".into(), "3".into()),
+            ("supervision.double_intake_days".into(), "7".into()),
+        ])
+        .unwrap();
         assert_eq!(s.lockout.max_failures, 3);
+        assert_eq!(s.double_intake_days, 7);
     }
 
     #[test]
