@@ -115,6 +115,7 @@ macro_rules! insert_event {
     }};
 }
 
+pub mod admonitions;
 pub mod audit;
 pub mod calendar;
 pub mod cases;

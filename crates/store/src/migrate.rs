@@ -41,6 +41,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_orders.sql"),
         include_str!("../migrations/postgres/0006_orders.sql"),
     ),
+    (
+        7,
+        "admonitions",
+        include_str!("../migrations/sqlite/0007_admonitions.sql"),
+        include_str!("../migrations/postgres/0007_admonitions.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
