@@ -455,7 +455,7 @@ impl App {
 }
 
 /// Whether a record of `region` (stored as text) lies in the actor's subtree.
-fn in_region(actor: &Actor, region: &str) -> bool {
+pub(crate) fn in_region(actor: &Actor, region: &str) -> bool {
     tongban_domain::region::RegionCode::parse(region).is_ok_and(|r| actor.sees_region(&r))
 }
 
