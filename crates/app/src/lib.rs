@@ -11,6 +11,7 @@ use tongban_domain::org::Actor;
 use tongban_store::Store;
 
 pub mod accounts;
+pub mod admonitions;
 pub mod audit;
 pub mod board;
 pub mod calendar;

@@ -129,6 +129,13 @@ pub const DEFS: &[SettingDef] = &[
         max: 23,
         label: "免打扰时段结束（时；与开始相同则不设免打扰）",
     },
+    SettingDef {
+        key: "supervision.double_intake_days",
+        default: "30",
+        min: 1,
+        max: 365,
+        label: "两头受理：中心窗口与部门受理点收件相隔不超过（日历日）",
+    },
 ];
 
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
@@ -148,6 +155,8 @@ pub struct Settings {
     pub warnings: tongban_domain::supervision::WarningRules,
     pub backdate_limit: Duration,
     pub order_reply_days: u32,
+    /// 两头受理: two intakes of one matter this many calendar days apart or fewer are a pair.
+    pub double_intake_days: u32,
     /// Warning rules set for a region subtree, longest prefix first.
     pub regional_warnings: Vec<(String, tongban_domain::supervision::WarningRules)>,
     pub quiet_hours: QuietHours,
@@ -282,6 +291,7 @@ impl Settings {
                 start: get("notify.quiet_start_hour")? as u32,
                 end: get("notify.quiet_end_hour")? as u32,
             },
+            double_intake_days: get("supervision.double_intake_days")? as u32,
         })
     }
 }
@@ -330,8 +340,14 @@ mod tests {
         let s = Settings::default();
         assert_eq!(s.session_idle, Duration::minutes(30));
         assert_eq!(s.lockout.max_failures, 5);
-        let s = Settings::from_pairs(&[("login.max_failures".into(), "3".into())]).unwrap();
+        assert_eq!(s.double_intake_days, 30);
+        let s = Settings::from_pairs(&[
+            ("login.max_failures".into(), "3".into()),
+            ("supervision.double_intake_days".into(), "7".into()),
+        ])
+        .unwrap();
         assert_eq!(s.lockout.max_failures, 3);
+        assert_eq!(s.double_intake_days, 7);
     }
 
     #[test]

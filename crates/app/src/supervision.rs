@@ -2,11 +2,12 @@
 //! is kept once as a finding, and supervisors confirm (问责) or dismiss it with a reason.
 
 use chrono::{DateTime, Utc};
-use tongban_domain::case::{Case, CaseEvent, StaffRef};
-use tongban_domain::org::{Actor, Role};
+use tongban_domain::case::{Case, CaseEvent, CaseStatus, Channel, StaffRef};
+use tongban_domain::org::{Actor, HallKind, Role};
 use tongban_domain::supervision::detect::{
-    multiple_places, scan, Finding, Logged, OpenMatter, Scan,
+    double_intake, multiple_places, scan, Finding, Intake, IntakePlace, Logged, OpenMatter, Scan,
 };
+use tongban_store::cases::IntakeLine;
 use tongban_store::findings::{FindingRow, NewFinding};
 use tongban_store::orders::{NewOrder, OrderRow};
 
@@ -92,6 +93,36 @@ impl App {
                 let mut row = new_finding(case_id, &number, case, f);
                 row.fingerprint = format!("{case_id}:multiple_places:{}", numbers.join(","));
                 rows.push(row);
+            }
+        }
+        // 两头受理: the same matter taken in at a centre window and at a department's desk.
+        // Only a case taken in at a hall or at a window can be either end.
+        if case.intake_hall_id.is_some() || case.channel == Channel::Window {
+            let days = settings.double_intake_days;
+            // A day more each side than the rule allows: the rule itself counts calendar days.
+            let span = chrono::Duration::days(i64::from(days) + 1);
+            let lines = self
+                .store
+                .intakes_of_matter(
+                    &case.applicant.id_code,
+                    &case.item.basic_code,
+                    case.received_at - span,
+                    case.received_at + span,
+                )
+                .await?;
+            let intakes = lines
+                .iter()
+                .map(|l| intake_of(l, case))
+                .collect::<Result<Vec<Intake>>>()?;
+            if let Some(this) = intakes.iter().find(|i| i.number == number) {
+                for hit in double_intake(this, &intakes, days) {
+                    let mut pair = [number.as_str(), hit.other.as_str()];
+                    pair.sort_unstable();
+                    let mut row = new_finding(case_id, &number, case, hit.finding);
+                    // One finding per pair, on whichever of the two cases saw it first.
+                    row.fingerprint = format!("double_intake:{}", pair.join(","));
+                    rows.push(row);
+                }
             }
         }
         let new = self.store.record_findings(&rows, self.now()).await?;
@@ -476,7 +507,7 @@ impl App {
 }
 
 /// Whether a record of `region` (stored as text) lies in the actor's subtree.
-fn in_region(actor: &Actor, region: &str) -> bool {
+pub(crate) fn in_region(actor: &Actor, region: &str) -> bool {
     tongban_domain::region::RegionCode::parse(region).is_ok_and(|r| actor.sees_region(&r))
 }
 
@@ -487,6 +518,24 @@ fn order_conflict(e: tongban_store::StoreError) -> AppError {
         }
         other => other.into(),
     }
+}
+
+/// A stored case of the applicant's matter as the 两头受理 detector reads it.
+fn intake_of(l: &IntakeLine, case: &Case) -> Result<Intake> {
+    let channel: Option<Channel> =
+        serde_json::from_value(serde_json::Value::String(l.channel.clone())).ok();
+    let hall = l.hall_kind.as_deref().and_then(HallKind::parse);
+    let place = channel.map_or(IntakePlace::Other, |c| IntakePlace::of(c, hall));
+    Ok(Intake {
+        number: l.number.clone(),
+        applicant_id_code: case.applicant.id_code.clone(),
+        basic_code: case.item.basic_code.clone(),
+        place,
+        received_at: DateTime::from_timestamp_millis(l.received_at)
+            .ok_or_else(|| AppError::internal("received_at"))?,
+        open: CaseStatus::parse(&l.status).is_some_and(CaseStatus::is_open),
+        received_by: l.first_responder_id,
+    })
 }
 
 fn new_finding(case_id: i64, number: &str, case: &Case, f: Finding) -> NewFinding {

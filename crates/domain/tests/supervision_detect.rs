@@ -7,7 +7,8 @@ use tongban_domain::case::*;
 use tongban_domain::catalog::{Delivery, Fee};
 use tongban_domain::org::Actor;
 use tongban_domain::supervision::detect::{
-    multiple_places, scan, Finding, Logged, OpenMatter, Rule, Scan,
+    double_intake, multiple_places, scan, Finding, Intake, IntakePlace, Logged, OpenMatter, Rule,
+    Scan,
 };
 
 mod common;
@@ -411,4 +412,106 @@ fn the_same_matter_open_in_two_places_is_multiple_approval() {
         ..m("C", 2, None)
     };
     assert!(multiple_places(&[m("A", 1, Some(1)), other]).is_empty());
+}
+
+/// One intake of 食品经营许可 by the same company, `days` after Monday at the given place.
+fn intake(number: &str, place: IntakePlace, days: i64, open: bool) -> Intake {
+    Intake {
+        number: number.into(),
+        applicant_id_code: "91350100M000100Y43".into(),
+        basic_code: "XK00601001".into(),
+        place,
+        received_at: monday() + Duration::days(days),
+        open,
+        received_by: match place {
+            IntakePlace::Desk => Some(12),
+            _ => Some(10),
+        },
+    }
+}
+
+#[test]
+fn the_same_matter_taken_at_the_centre_and_at_a_department_desk_is_double_intake() {
+    use tongban_domain::org::HallKind;
+    // What counts as which place.
+    assert_eq!(
+        IntakePlace::of(Channel::Window, Some(HallKind::Centre)),
+        IntakePlace::Centre
+    );
+    assert_eq!(
+        IntakePlace::of(Channel::Agent, Some(HallKind::SubHall)),
+        IntakePlace::Centre
+    );
+    assert_eq!(IntakePlace::of(Channel::Window, None), IntakePlace::Desk);
+    assert_eq!(IntakePlace::of(Channel::Online, None), IntakePlace::Other);
+    assert_eq!(
+        IntakePlace::of(Channel::Village, Some(HallKind::Village)),
+        IntakePlace::Other
+    );
+
+    // The desk takes it in ten days after the centre, both since closed: within 30 days.
+    let centre = intake("A", IntakePlace::Centre, 0, false);
+    let desk = intake("B", IntakePlace::Desk, 10, false);
+    let hits = double_intake(&desk, std::slice::from_ref(&centre), 30);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].other, "A");
+    let f = &hits[0].finding;
+    assert_eq!(f.rule, Rule::DoubleIntake);
+    assert_eq!(f.rule.as_str(), "double_intake");
+    assert_eq!(f.rule.label(), "两头受理");
+    assert!(f.detail.contains("中心窗口受理（A）") && f.detail.contains("受理点受理（B）"));
+    assert_eq!(f.person, Some(12), "the desk's receiver answers for it");
+    // Seen from the centre's case it is the same pair.
+    let back = double_intake(&centre, std::slice::from_ref(&desk), 30);
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].other, "B");
+    // Far apart in time, but both still open: still two intakes of one matter.
+    let late = intake("C", IntakePlace::Desk, 200, true);
+    let open_centre = intake("A", IntakePlace::Centre, 0, true);
+    assert_eq!(double_intake(&late, &[open_centre], 30).len(), 1);
+}
+
+#[test]
+fn the_same_matter_twice_at_the_centre_or_far_apart_is_not_double_intake() {
+    let centre = intake("A", IntakePlace::Centre, 0, true);
+    // Twice at the centre: not two ends.
+    assert!(double_intake(
+        &intake("B", IntakePlace::Centre, 1, true),
+        std::slice::from_ref(&centre),
+        30
+    )
+    .is_empty());
+    // Online and at the centre: the network's own channels (multiple approval watches that).
+    assert!(double_intake(
+        &intake("B", IntakePlace::Other, 1, true),
+        std::slice::from_ref(&centre),
+        30
+    )
+    .is_empty());
+    // A desk intake 31 days after a centre case that has since closed.
+    let closed = intake("A", IntakePlace::Centre, 0, false);
+    assert!(double_intake(
+        &intake("B", IntakePlace::Desk, 31, true),
+        std::slice::from_ref(&closed),
+        30
+    )
+    .is_empty());
+    assert_eq!(
+        double_intake(&intake("B", IntakePlace::Desk, 30, true), &[closed], 30).len(),
+        1,
+        "30 days apart is still within 30"
+    );
+    // Another matter or another applicant.
+    let other_item = Intake {
+        basic_code: "XK00101001".into(),
+        ..intake("B", IntakePlace::Desk, 1, true)
+    };
+    assert!(double_intake(&other_item, std::slice::from_ref(&centre), 30).is_empty());
+    let other_person = Intake {
+        applicant_id_code: "11010519491231002X".into(),
+        ..intake("B", IntakePlace::Desk, 1, true)
+    };
+    assert!(double_intake(&other_person, std::slice::from_ref(&centre), 30).is_empty());
+    // The case itself in the list does not pair with itself.
+    assert!(double_intake(&centre, std::slice::from_ref(&centre), 30).is_empty());
 }

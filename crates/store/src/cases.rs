@@ -140,6 +140,19 @@ pub struct CaseLine {
     pub intake_hall_id: Option<i64>,
 }
 
+/// A case of an applicant's matter with where it was taken in, for the 两头受理 detector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct IntakeLine {
+    pub id: i64,
+    pub number: String,
+    pub channel: String,
+    pub status: String,
+    pub received_at: i64,
+    pub first_responder_id: Option<i64>,
+    /// The kind of its intake hall (`centre`, `sub_hall`, …); none when it has no hall.
+    pub hall_kind: Option<String>,
+}
+
 /// An open step with its case, for "my steps".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct StepLine {
@@ -907,6 +920,32 @@ impl Store {
             .bind(basic_code)
             .fetch_all(db)
             .await?))
+    }
+
+    /// The applicant's cases of one matter (basic code) received between `from` and `to`, or
+    /// still open whenever received, each with the kind of its intake hall (for 两头受理).
+    pub async fn intakes_of_matter(
+        &self,
+        id_code: &str,
+        basic_code: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<IntakeLine>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT c.id, c.number, c.channel, c.status, c.received_at, c.first_responder_id,
+                h.kind AS hall_kind
+             FROM cases c LEFT JOIN halls h ON h.id = c.intake_hall_id
+             WHERE c.applicant_id_code = $1 AND c.basic_code = $2
+               AND ((c.received_at >= $3 AND c.received_at <= $4)
+                    OR c.status NOT IN ('closed', 'not_accepted', 'withdrawn'))
+             ORDER BY c.received_at, c.id"
+        )
+        .bind(id_code)
+        .bind(basic_code)
+        .bind(millis(from))
+        .bind(millis(to))
+        .fetch_all(db)
+        .await?))
     }
 
     /// Stores an uploaded material by its content hash and returns the hash.

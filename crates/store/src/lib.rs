@@ -138,6 +138,7 @@ macro_rules! bump {
     }};
 }
 
+pub mod admonitions;
 pub mod audit;
 pub mod bulk;
 pub mod calendar;

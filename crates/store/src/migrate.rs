@@ -42,6 +42,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0006_orders.sql"),
     ),
     (
+        7,
+        "admonitions",
+        include_str!("../migrations/sqlite/0007_admonitions.sql"),
+        include_str!("../migrations/postgres/0007_admonitions.sql"),
+    ),
+    (
         8,
         "watch",
         include_str!("../migrations/sqlite/0008_watch.sql"),

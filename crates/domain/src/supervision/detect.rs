@@ -12,8 +12,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::case::{Case, CaseEvent, CaseStatus, Outcome, StaffRef, StepOutcome};
+use crate::case::{Case, CaseEvent, CaseStatus, Channel, Outcome, StaffRef, StepOutcome};
 use crate::catalog::Item;
+use crate::org::HallKind;
 
 /// The rules, by their names in the seeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -29,6 +30,9 @@ pub enum Rule {
     MultiplePlaces,
     /// 体外循环
     OutsideSystem,
+    /// 两头受理: one matter taken in at a centre window and at a department's own desk (see
+    /// [`double_intake`] and [`IntakePlace`] for what counts as which).
+    DoubleIntake,
     /// 一次性告知 broken
     SecondNotice,
     /// 乱收费
@@ -38,11 +42,12 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 9] = [
         Rule::ImproperAcceptance,
         Rule::ProcessError,
         Rule::Overdue,
         Rule::MultiplePlaces,
+        Rule::DoubleIntake,
         Rule::OutsideSystem,
         Rule::SecondNotice,
         Rule::IllegalFee,
@@ -60,6 +65,7 @@ impl Rule {
             Rule::Overdue => "overdue",
             Rule::MultiplePlaces => "multiple_places",
             Rule::OutsideSystem => "outside_system",
+            Rule::DoubleIntake => "double_intake",
             Rule::SecondNotice => "second_notice",
             Rule::IllegalFee => "illegal_fee",
             Rule::NegativeNotFiled => "negative_not_filed",
@@ -73,6 +79,7 @@ impl Rule {
             Rule::Overdue => "办理超时",
             Rule::MultiplePlaces => "多头审批",
             Rule::OutsideSystem => "体外循环",
+            Rule::DoubleIntake => "两头受理",
             Rule::SecondNotice => "违反一次性告知",
             Rule::IllegalFee => "乱收费",
             Rule::NegativeNotFiled => "否定报备缺失",
@@ -414,6 +421,110 @@ pub fn multiple_places(open: &[OpenMatter]) -> Vec<Finding> {
                 evidence: vec![],
             });
         }
+    }
+    out
+}
+
+/// Where a case was taken in, as the 两头受理 detector sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntakePlace {
+    /// At a window of the service centre network: a hall of kind centre or sub-hall, whoever
+    /// filed there (a window clerk, or the centre's agent).
+    Centre,
+    /// At a department's own desk: a window intake (a department's clerk or head filing a
+    /// walk-in) by someone stationed at no hall, i.e. in the department's own office.
+    Desk,
+    /// Anywhere else: online, a village 代办点 or agent filing, a township 便民服务中心. These
+    /// are the network's own channels, not a department receiving outside the centre.
+    Other,
+}
+
+impl IntakePlace {
+    /// The place of a case from its channel and the kind of its intake hall (`None` when it
+    /// has no intake hall).
+    pub fn of(channel: Channel, hall: Option<HallKind>) -> IntakePlace {
+        match (channel, hall) {
+            (_, Some(HallKind::Centre | HallKind::SubHall)) => IntakePlace::Centre,
+            (Channel::Window, None) => IntakePlace::Desk,
+            _ => IntakePlace::Other,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            IntakePlace::Centre => "政务服务中心窗口",
+            IntakePlace::Desk => "部门自设受理点",
+            IntakePlace::Other => "其他渠道",
+        }
+    }
+}
+
+/// A case as the 两头受理 detector sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    pub number: String,
+    pub applicant_id_code: String,
+    pub basic_code: String,
+    pub place: IntakePlace,
+    pub received_at: DateTime<Utc>,
+    /// Neither closed, refused at intake nor withdrawn.
+    pub open: bool,
+    /// The member of staff who took it in (首问责任人), when known.
+    pub received_by: Option<i64>,
+}
+
+/// A 两头受理 firing on one case: the finding, and the number of the case at the other end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoubleIntakeHit {
+    pub other: String,
+    pub finding: Finding,
+}
+
+/// 两头受理: the same matter (same applicant, same basic code) taken in both at a centre window
+/// and at a department's own desk (see [`IntakePlace`]), where the two receipts are at most
+/// `within_days` Shanghai calendar days apart or both cases are still open. Returns one hit
+/// for each of `others` that makes such a pair with `this`. The finding names the member of
+/// staff who took the matter in at the desk, since the desk intake is the irregular one.
+pub fn double_intake(this: &Intake, others: &[Intake], within_days: u32) -> Vec<DoubleIntakeHit> {
+    let day = |i: &Intake| crate::time::local_date(i.received_at);
+    let mut out = Vec::new();
+    for other in others {
+        if other.number == this.number
+            || other.applicant_id_code != this.applicant_id_code
+            || other.basic_code != this.basic_code
+        {
+            continue;
+        }
+        let (centre, desk) = match (this.place, other.place) {
+            (IntakePlace::Centre, IntakePlace::Desk) => (this, other),
+            (IntakePlace::Desk, IntakePlace::Centre) => (other, this),
+            _ => continue,
+        };
+        let apart = (day(this) - day(other)).num_days().abs();
+        let close = apart <= i64::from(within_days);
+        if !(close || (this.open && other.open)) {
+            continue;
+        }
+        out.push(DoubleIntakeHit {
+            other: other.number.clone(),
+            finding: Finding {
+                rule: Rule::DoubleIntake,
+                detail: format!(
+                    "同一申请人同一事项（{}）既在政务服务中心窗口受理（{}），又在部门自设受理点受理（{}），{}",
+                    this.basic_code,
+                    centre.number,
+                    desk.number,
+                    if close {
+                        format!("收件相隔{apart}日")
+                    } else {
+                        "两件均在办理中".to_string()
+                    }
+                ),
+                step: None,
+                person: desk.received_by,
+                evidence: vec![],
+            },
+        });
     }
     out
 }

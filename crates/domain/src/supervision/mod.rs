@@ -1,6 +1,7 @@
 //! Electronic supervision (电子监察): the rules that watch running matters. Pure: the sweeper and
 //! the board in the layers above apply them.
 
+pub mod admonition;
 pub mod detect;
 pub mod warning;
 pub mod watch;

@@ -19,7 +19,7 @@ use crate::AppState;
 pub struct FindingJson {
     pub id: i64,
     /// improper_acceptance, process_error, overdue, multiple_places, outside_system,
-    /// second_notice, illegal_fee, negative_not_filed
+    /// double_intake, second_notice, illegal_fee, negative_not_filed
     pub rule: String,
     pub case_number: String,
     pub step: Option<String>,

@@ -336,6 +336,7 @@ fn rule_label(rule: &str) -> &'static str {
         Rule::Overdue,
         Rule::MultiplePlaces,
         Rule::OutsideSystem,
+        Rule::DoubleIntake,
         Rule::SecondNotice,
         Rule::IllegalFee,
         Rule::NegativeNotFiled,
