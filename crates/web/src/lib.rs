@@ -10,6 +10,7 @@ use tongban_app::App;
 
 mod api;
 mod assets;
+mod board_query;
 mod case_input;
 mod error;
 mod json;

@@ -9,6 +9,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 mod accounts;
+mod board;
 mod calendar;
 mod cases;
 mod items;
@@ -25,7 +26,7 @@ mod supervision;
         (name = "calendar", description = "法定工作日计算"),
         (name = "catalog", description = "事项目录与办事指南"),
         (name = "cases", description = "办件：材料上传、申报、办理、查询与文书核验"),
-        (name = "supervision", description = "电子监察：监察发现的认定与督办")
+        (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定与督办")
     )
 )]
 struct ApiDoc;
@@ -69,4 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(supervision::orders, supervision::issue))
         .routes(routes!(supervision::reply))
         .routes(routes!(supervision::close))
+        .routes(routes!(board::board))
+        .routes(routes!(board::cases))
+        .routes(routes!(board::warnings))
 }
