@@ -1,16 +1,18 @@
 //! The supervision centre (监察中心) through the web layer, on SQLite and (when
 //! `TONGBAN_TEST_DATABASE_URL` is set) PostgreSQL: who may see it, its figures, the drill-down
-//! to red deadlines, the exports, and acceptance recorded after the fact (补录) becoming a
-//! 体外循环 finding on the board.
+//! to red deadlines, the exports, the live stream, and acceptance recorded after the fact
+//! (补录) becoming a 体外循环 finding on the board.
 
 mod common;
 
 use std::io::Cursor;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use common::*;
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -187,6 +189,7 @@ async fn only_supervisors_leaders_and_administrators_see_the_board() {
                 "/supervision/cases.xlsx",
                 "/supervision/findings.xlsx",
                 "/supervision/warnings.xlsx",
+                "/supervision/stream",
                 // A bad filter is still answered "forbidden" to someone without access.
                 "/supervision?day=someday",
             ] {
@@ -222,6 +225,7 @@ async fn only_supervisors_leaders_and_administrators_see_the_board() {
                 "{backend} {login}: {}",
                 page.body
             );
+            assert!(page.body.contains("/static/board.js"), "{backend}");
         }
         // A region outside one's own is refused, a bad value named.
         let jiangbei = t.sign_in("jiangbei.jiancha").await;
@@ -716,6 +720,136 @@ async fn a_backdated_acceptance_is_flagged_as_outside_the_system_on_the_board() 
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}: {}", r.body);
+    }
+}
+
+/// Reads a live stream until `want` shows up in what it sent and a `figures` event after it,
+/// or fails after `within`.
+async fn read_stream_until(body: Body, want: &str, within: Duration) -> String {
+    let mut stream = body.into_data_stream();
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + within;
+    let done = |seen: &str| {
+        seen.find(want)
+            .is_some_and(|at| seen[at..].contains("event: figures"))
+    };
+    while !done(&seen) {
+        match tokio::time::timeout_at(deadline, stream.next()).await {
+            Ok(Some(Ok(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            Ok(_) => panic!("the stream ended before {want}: {seen}"),
+            Err(_) => panic!("no {want} within {within:?}: {seen}"),
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn the_live_stream_sends_a_new_finding_to_an_open_board() {
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        let number = file_online(&t).await;
+        let supervisor = t.sign_in("jiancha").await;
+        let req = Request::builder()
+            .uri("/supervision/stream")
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &supervisor.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let res = t.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{backend}");
+        assert_eq!(
+            res.headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            Some("text/event-stream"),
+            "{backend}"
+        );
+        let reading = tokio::spawn(read_stream_until(
+            res.into_body(),
+            "outside_system",
+            Duration::from_secs(20),
+        ));
+
+        // Two days later the clerk records the acceptance at the filing time.
+        advance_days(&t, 2).await;
+        let clerk = t.sign_in("zrzy.clerk").await;
+        let filed = case_json(&t, &clerk, &number).await["received_at"].clone();
+        let r = api_act(
+            &t,
+            &clerk,
+            &number,
+            json!({"action": "accept", "present": ["m1", "m2", "m3", "m4"], "occurred_at": filed}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+
+        let seen = reading.await.unwrap();
+        let event = seen
+            .split("\n\n")
+            .find(|e| e.contains("event: finding") && e.contains("outside_system"))
+            .unwrap_or_else(|| panic!("{backend}: {seen}"));
+        assert!(
+            event.contains("体外循环") && event.contains(&number),
+            "{backend}: {event}"
+        );
+        let after_finding = &seen[seen.find("outside_system").unwrap_or(0)..];
+        let figures = after_finding
+            .split("\n\n")
+            .find(|e| e.contains("event: figures"))
+            .unwrap_or_else(|| panic!("{backend}: figures follow the news: {seen}"));
+        assert!(figures.contains("\"totals\"") && figures.contains("\"accepted\""));
+        let id = event
+            .lines()
+            .find_map(|l| l.strip_prefix("id: "))
+            .expect("an event id to resume from");
+        assert!(id.contains('.'), "{backend}: {id}");
+
+        // Two days on, the session that opened the stream is past its limits: the browser's
+        // reconnection is sent to sign in. Signed in again, it resumes from that id and gets
+        // nothing already sent; signing out ends the stream at once.
+        let req = Request::builder()
+            .uri("/supervision/stream")
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &supervisor.cookie)
+            .header("last-event-id", id)
+            .body(Body::empty())
+            .unwrap();
+        let res = t.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{backend}");
+        let supervisor = t.sign_in("jiancha").await;
+        let req = Request::builder()
+            .uri("/supervision/stream")
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &supervisor.cookie)
+            .header("last-event-id", id)
+            .body(Body::empty())
+            .unwrap();
+        let res = t.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{backend}");
+        let signed_out = t
+            .send(
+                Method::DELETE,
+                "/api/v1/session",
+                Some(&supervisor),
+                None,
+                String::new(),
+                &[("x-csrf-token", supervisor.csrf.as_str())],
+            )
+            .await;
+        assert!(
+            signed_out.status.is_success(),
+            "{backend}: {}",
+            signed_out.body
+        );
+        let mut rest = res.into_body().into_data_stream();
+        let mut tail = String::new();
+        let ended = tokio::time::timeout(Duration::from_secs(10), async {
+            while let Some(Ok(chunk)) = rest.next().await {
+                tail.push_str(&String::from_utf8_lossy(&chunk));
+            }
+        })
+        .await;
+        assert!(ended.is_ok(), "{backend}: the stream outlived its session");
+        assert!(!tail.contains("outside_system"), "{backend}: {tail}");
     }
 }
 

@@ -5,7 +5,7 @@ use axum::extract::{RawQuery, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tongban_app::board::{Figures, Line, RegionNode};
+use tongban_app::board::{Board, Figures, Line, RegionNode};
 use tongban_app::AppError;
 use tongban_domain::supervision::Light;
 use tongban_store::watch::{LitClock, WarningRow};
@@ -158,6 +158,33 @@ pub struct BoardJson {
     pub findings: Vec<FindingJson>,
     /// The newest warnings.
     pub warnings: Vec<WarningJson>,
+}
+
+/// A board's figures without its lists: what the live stream sends after news, so an open
+/// board is brought up to date without a request of its own.
+#[derive(Serialize)]
+pub(crate) struct BoardFigures {
+    pub day: String,
+    pub at: String,
+    pub on_the_spot_target: u32,
+    pub totals: FiguresJson,
+    pub departments: Vec<LineJson>,
+    pub halls: Vec<LineJson>,
+    pub regions: Vec<RegionJson>,
+}
+
+impl From<&Board> for BoardFigures {
+    fn from(b: &Board) -> Self {
+        BoardFigures {
+            day: b.day.format("%Y-%m-%d").to_string(),
+            at: b.at.to_rfc3339(),
+            on_the_spot_target: b.on_the_spot_target,
+            totals: (&b.totals).into(),
+            departments: b.departments.iter().map(LineJson::from).collect(),
+            halls: b.halls.iter().map(LineJson::from).collect(),
+            regions: b.regions.iter().map(RegionJson::from).collect(),
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

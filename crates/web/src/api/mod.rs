@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 mod accounts;
-mod board;
+pub(crate) mod board;
 mod calendar;
 mod cases;
 mod items;

@@ -1,18 +1,23 @@
-//! The supervision centre (监察中心): the board of a supervisor's region, the drill-down from
-//! any number to the deadlines behind it, and every list of the board as a workbook. The use cases decide who may see what; every request asks
+//! The supervision centre (监察中心): the board of a supervisor's region, its live stream of
+//! warnings and findings, the drill-down from any number to the deadlines behind it, and every
+//! list of the board as a workbook. The use cases decide who may see what; every request asks
 //! them again.
 
 use std::collections::{BTreeMap, HashMap};
+use std::convert::Infallible;
+use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 use tongban_app::accounts::SignedIn;
-use tongban_app::board::{Board, Figures};
-use tongban_app::AppError;
+use tongban_app::board::{Board, BoardFilter, Figures};
+use tongban_app::{AppError, Kind};
 use tongban_domain::supervision::Light;
 use tongban_domain::time::format_local;
 use tongban_exchange::table::{workbook, Value};
@@ -21,10 +26,15 @@ use tongban_store::watch::{LitClock, WarningRow};
 
 use crate::board_query::BoardQuery;
 use crate::error::{PageError, PageResult};
-use crate::session::{Auth, LargeText};
+use crate::session::{Auth, LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
 
+/// How often the live stream looks for news.
+const POLL: Duration = Duration::from_secs(1);
+/// A stream ends after this long (real time) and the browser reconnects, when the session's
+/// time limits are judged again (and the stream resumes from the last event it got).
+const STREAM_LIFETIME: Duration = Duration::from_secs(10 * 60);
 /// Rows at most in a drill-down or an export.
 const LIST_LIMIT: usize = 1000;
 
@@ -82,7 +92,7 @@ impl Names {
     }
 }
 
-/// A finding as the board lists it.
+/// A finding as the board lists it and the stream sends it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingItem {
     pub id: i64,
@@ -110,7 +120,7 @@ impl FindingItem {
     }
 }
 
-/// A warning as the board lists it.
+/// A warning as the board lists it and the stream sends it.
 #[derive(Debug, Clone, Serialize)]
 pub struct WarningItem {
     pub id: i64,
@@ -275,7 +285,7 @@ pub struct BoardPage {
     pub region_choices: Vec<Choice>,
     pub department_choices: Vec<Choice>,
     pub hall_choices: Vec<Choice>,
-    /// The filters as a query string.
+    /// The filters as a query string, for the script's refresh and the exports.
     pub query: String,
     pub cases_href: String,
     pub cases_xlsx: String,
@@ -725,4 +735,149 @@ pub async fn warnings_xlsx(State(state): State<AppState>, Auth(who): Auth) -> Pa
         &rows,
     )?;
     Ok(xlsx(bytes, "预警.xlsx"))
+}
+
+/// Where a stream resumes: `Last-Event-ID` as `{warning}.{finding}`.
+fn resume_from(headers: &HeaderMap) -> Option<(i64, i64)> {
+    let id = headers.get("last-event-id")?.to_str().ok()?;
+    let (w, f) = id.split_once('.')?;
+    Some((w.parse().ok()?, f.parse().ok()?))
+}
+
+/// One open live stream: who, what board, where it stands, and when it must end.
+struct Feed {
+    state: AppState,
+    token: String,
+    filter: BoardFilter,
+    warning: i64,
+    finding: i64,
+    started: Instant,
+    names: Names,
+    closing: Option<tokio::sync::watch::Receiver<bool>>,
+}
+
+/// Resolves when the server is shutting down (never, when nobody can tell it so).
+async fn closing(rx: &mut Option<tokio::sync::watch::Receiver<bool>>) {
+    match rx {
+        Some(rx) => loop {
+            if *rx.borrow_and_update() {
+                return;
+            }
+            if rx.changed().await.is_err() {
+                return;
+            }
+        },
+        None => std::future::pending().await,
+    }
+}
+
+impl Feed {
+    /// The next events, polling once a second; `None` ends the stream.
+    async fn next(&mut self) -> Option<Vec<Event>> {
+        loop {
+            if self.started.elapsed() >= STREAM_LIFETIME {
+                return None;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                () = closing(&mut self.closing) => return None,
+            }
+            // The session and the account as they are now, on every poll.
+            let who = match self.state.app.streaming_session(&self.token).await {
+                Ok(Some(who)) => who,
+                Ok(None) => return None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "board stream: session check failed");
+                    continue;
+                }
+            };
+            let (warnings, findings) = match self
+                .state
+                .app
+                .board_news(&who.actor, self.warning, self.finding)
+                .await
+            {
+                Ok(news) => news,
+                Err(e) if matches!(e.kind, Kind::Forbidden | Kind::Invalid) => return None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "board stream: reading news failed");
+                    continue;
+                }
+            };
+            if warnings.is_empty() && findings.is_empty() {
+                continue;
+            }
+            let mut events = Vec::new();
+            for w in &warnings {
+                self.warning = self.warning.max(w.id);
+                events.push(self.event("warning", &WarningItem::new(w, &self.names)));
+            }
+            for f in &findings {
+                self.finding = self.finding.max(f.id);
+                events.push(self.event("finding", &FindingItem::new(f, &self.names)));
+            }
+            // Then the figures the news changed, so the page needs no request of its own.
+            match self.state.app.board(&who.actor, &self.filter).await {
+                Ok(board) => events
+                    .push(self.event("figures", &crate::api::board::BoardFigures::from(&board))),
+                Err(e) => tracing::warn!(error = %e, "board stream: reading figures failed"),
+            }
+            return Some(events.into_iter().flatten().collect());
+        }
+    }
+
+    fn event<T: Serialize>(&self, name: &str, data: &T) -> Option<Event> {
+        Event::default()
+            .event(name)
+            .id(format!("{}.{}", self.warning, self.finding))
+            .json_data(data)
+            .map_err(|e| tracing::warn!(error = %e, "board stream: event not encoded"))
+            .ok()
+    }
+}
+
+/// `GET /supervision/stream?region=&department=&hall=&day=`: new warnings and findings of the
+/// supervisor's region as server-sent events (`warning`, `finding`), each burst followed by the
+/// board's figures under the query's filters (`figures`); JSON data; id `{warning}.{finding}`
+/// to resume from.
+pub async fn stream(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> PageResult<Response> {
+    let Viewer(Some((who, token))) = viewer else {
+        return Err(PageError(AppError::unauthenticated()));
+    };
+    let filter = match BoardQuery::parse(raw.as_deref()).and_then(|q| q.board_filter()) {
+        Ok(f) => f,
+        Err(e) => return Err(bad_filter(&state, &who, e).await),
+    };
+    // Asked of the use case even when resuming: it decides who may watch.
+    let newest = state.app.board_cursor(&who.actor).await?;
+    let (warning, finding) = resume_from(&headers).unwrap_or(newest);
+    let feed = Feed {
+        names: Names::load(&state).await?,
+        closing: state.cfg.closing.clone(),
+        state,
+        token,
+        filter,
+        warning,
+        finding,
+        started: Instant::now(),
+    };
+    let events = stream::unfold(feed, |mut feed| async move {
+        feed.next().await.map(|events| (events, feed))
+    })
+    .flat_map(stream::iter)
+    .map(Ok::<Event, Infallible>);
+    let mut res = Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    // Tell a buffering proxy to pass each event on at once.
+    res.headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
 }

@@ -66,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}/files/{hash}", get(cases::file))
         .route("/cases/{number}/documents/{doc}", get(cases::document))
         .route("/supervision", get(board::board))
+        .route("/supervision/stream", get(board::stream))
         .route("/supervision/cases", get(board::cases))
         .route("/supervision/cases.xlsx", get(board::cases_xlsx))
         .route("/supervision/findings.xlsx", get(board::findings_xlsx))
