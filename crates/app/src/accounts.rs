@@ -216,6 +216,22 @@ impl App {
         }))
     }
 
+    /// The person behind a live stream (the supervision board's), read again on every poll
+    /// with the account as it is now: `None` once the session is signed out or removed (a
+    /// password change). The session's idle and absolute limits are judged by
+    /// [`App::authenticate`] when the stream connects and each time the browser reconnects,
+    /// which a stream makes it do at least every few minutes.
+    pub async fn streaming_session(&self, token: &str) -> Result<Option<SignedIn>> {
+        let Some(session) = self.store.session(&token_hash(token)).await? else {
+            return Ok(None);
+        };
+        Ok(Some(SignedIn {
+            actor: actor_of(&session.user),
+            user: session.user,
+            csrf: session.csrf,
+        }))
+    }
+
     pub async fn sign_out(&self, token: &str, who: &SignedIn) -> Result<()> {
         let entry = self.entry(
             &who.actor,

@@ -285,6 +285,19 @@ impl App {
         ))
     }
 
+    /// The newest warning and finding ids in the supervisor's region (0 when none): where a
+    /// live stream that has sent nothing yet starts.
+    pub async fn board_cursor(&self, actor: &Actor) -> Result<(i64, i64)> {
+        let region = self.board_region(actor, None)?;
+        let prefix = region.prefix();
+        let warning = self.store.warnings(prefix, None, 1).await?;
+        let finding = self.store.findings(prefix, None, 1).await?;
+        Ok((
+            warning.first().map_or(0, |w| w.id),
+            finding.iter().map(|f| f.id).max().unwrap_or(0),
+        ))
+    }
+
     /// Warnings in the supervisor's region after `after` (the board's live stream), or the
     /// newest ones.
     pub async fn warnings_feed(

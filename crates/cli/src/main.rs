@@ -244,8 +244,12 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
                 .install_recorder()
                 .ok();
+            // Told when shutdown starts, so the board's live streams end instead of holding the
+            // graceful shutdown open.
+            let (closing_tx, closing) = tokio::sync::watch::channel(false);
             let web = tongban_web::WebConfig {
                 secure_cookies: cfg.server.secure_cookies,
+                closing: Some(closing),
             };
             // Notices go out in the background, on the app's clock so a simulated clock moves
             // retries too. A channel left unconfigured keeps its messages waiting in the outbox.
@@ -286,7 +290,10 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 listener,
                 router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
             )
-            .with_graceful_shutdown(shutdown())
+            .with_graceful_shutdown(async move {
+                shutdown().await;
+                let _ = closing_tx.send(true);
+            })
             .await
             .map_err(|e| e.to_string())?;
             // A message cut off mid-send goes again after its lease: at least once, never lost.

@@ -1,5 +1,6 @@
 //! The catalog in and out of files people already use: an Excel workbook to export, edit and
-//! import the implementation list (实施清单), and the power list's 一表一图一件一盘 bundle.
+//! import the implementation list (实施清单), and the power list's 一表一图一件一盘 bundle. Any
+//! other list goes out as a plain one-sheet table ([`table::workbook`]).
 //!
 //! Everything here is pure: bytes in, bytes out. Departments are named through callbacks so
 //! the crate needs no store. The workbook's layout is documented in `README.md` beside this
@@ -12,6 +13,7 @@
 mod export;
 mod import;
 mod power;
+pub mod table;
 pub mod template;
 mod text;
 

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_app::AppError;
 use tongban_domain::calendar::SuspensionKind;
@@ -107,6 +108,41 @@ pub struct ActionBody {
     /// deliver: `window`, `post` or `online`.
     #[serde(default)]
     pub method: String,
+    /// When the action really happened, in RFC 3339 (`2026-03-02T09:30:00+08:00`), for staff
+    /// recording it after the fact (补录); now when absent. It may not precede anything already
+    /// on the case nor lie in the future. A gap over `supervision.backdate_hours` between it
+    /// and the time of entry becomes a 体外循环 finding.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub occurred_at: Option<String>,
+}
+
+/// The codes and messages of a time that cannot be read.
+const OCCURRED_AT_CODE: &str = "case.occurred_at_format";
+
+/// A time typed into a page's `datetime-local` field, Beijing time: `2026-03-02T09:30`, with
+/// seconds or a space also taken.
+pub fn parse_local_time(s: &str) -> Result<DateTime<Utc>, AppError> {
+    let bad = || {
+        AppError::invalid(
+            OCCURRED_AT_CODE,
+            "实际办理时间格式不对，请按“年-月-日 时:分”填写北京时间，如 2026-03-02 09:30",
+        )
+    };
+    let s = s.trim();
+    let naive = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .ok_or_else(bad)?;
+    tongban_domain::time::shanghai()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(bad)
 }
 
 fn missing(code: &'static str, what: &str) -> AppError {
@@ -148,6 +184,21 @@ fn staff(id: Option<i64>, code: &'static str, what: &str) -> Result<StaffRef, Ap
 }
 
 impl ActionBody {
+    /// When the action really happened, if the caller says so (补录).
+    pub fn occurred_at(&self) -> Result<Option<DateTime<Utc>>, AppError> {
+        match self.occurred_at.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) => DateTime::parse_from_rfc3339(s)
+                .map(|t| Some(t.with_timezone(&Utc)))
+                .map_err(|_| {
+                    AppError::invalid(
+                        OCCURRED_AT_CODE,
+                        "实际办理时间（occurred_at）格式不对，应为 RFC 3339，如 2026-03-02T09:30:00+08:00",
+                    )
+                }),
+        }
+    }
+
     /// The engine's command for this action.
     pub fn command(self) -> Result<Command, AppError> {
         let check = |b: &ActionBody| MaterialCheck {
@@ -288,6 +339,9 @@ impl ActionBody {
                 "reference" => b.reference = v.clone(),
                 "amount_yuan" => b.amount_fen = Some(parse_yuan(v)?),
                 "method" => b.method = v.clone(),
+                "occurred_at" if !v.trim().is_empty() => {
+                    b.occurred_at = Some(parse_local_time(v)?.to_rfc3339())
+                }
                 other => {
                     if let Some(key) = other.strip_prefix("why_") {
                         why.insert(key.to_string(), v.clone());
@@ -339,6 +393,41 @@ mod tests {
         for bad in ["", "8.001", "-1", "1e3", "八十", ".5"] {
             assert!(parse_yuan(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_occurred_time_is_beijing_time_on_a_page_and_rfc_3339_in_the_api() {
+        let pairs = |v: &str| -> Vec<(String, String)> {
+            vec![
+                ("action".to_string(), "accept".to_string()),
+                ("occurred_at".to_string(), v.to_string()),
+            ]
+        };
+        let at = |v: &str| ActionBody::from_pairs(&pairs(v)).and_then(|b| b.occurred_at());
+        let nine = Utc.with_ymd_and_hms(2026, 3, 2, 1, 30, 0).single();
+        assert_eq!(at("2026-03-02T09:30").ok().flatten(), nine);
+        assert_eq!(at("2026-03-02 09:30:00").ok().flatten(), nine);
+        assert_eq!(at("").ok().flatten(), None, "blank: now");
+        for bad in ["2026-03-02", "09:30", "2026-02-30T09:30", "明天上午"] {
+            assert_eq!(
+                at(bad).err().map(|e| e.code),
+                Some(OCCURRED_AT_CODE),
+                "{bad}"
+            );
+        }
+        let api = |v: &str| {
+            ActionBody {
+                occurred_at: Some(v.into()),
+                ..ActionBody::default()
+            }
+            .occurred_at()
+        };
+        assert_eq!(api("2026-03-02T09:30:00+08:00").ok().flatten(), nine);
+        assert_eq!(api("2026-03-02T01:30:00Z").ok().flatten(), nine);
+        assert_eq!(
+            api("2026-03-02 09:30").err().map(|e| e.code),
+            Some(OCCURRED_AT_CODE)
+        );
     }
 
     #[test]

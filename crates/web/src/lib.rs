@@ -10,6 +10,7 @@ use tongban_app::App;
 
 mod api;
 mod assets;
+mod board_query;
 mod case_input;
 mod error;
 mod json;
@@ -24,6 +25,9 @@ pub use session::SESSION_COOKIE;
 pub struct WebConfig {
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Turns `true` when the server shuts down: long-lived responses (the supervision board's
+    /// live stream) end so a graceful shutdown is not held open by them.
+    pub closing: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 #[derive(Clone)]

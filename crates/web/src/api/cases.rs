@@ -511,10 +511,11 @@ pub async fn act(
             "请带上读取到的办件版本（version），以免覆盖他人的办理",
         )
     })?;
+    let occurred_at = b.occurred_at()?;
     let command = b.command()?;
     let view = s
         .app
-        .act_on_case(&who.actor, &number, Some(version), command)
+        .act_on_case_at(&who.actor, &number, Some(version), command, occurred_at)
         .await?;
     Ok(Json(
         detail_json(&s, &who, view.case.number.as_str()).await?,

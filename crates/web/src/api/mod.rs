@@ -10,6 +10,7 @@ use crate::AppState;
 
 mod accounts;
 mod admonitions;
+pub(crate) mod board;
 mod calendar;
 mod cases;
 mod items;
@@ -26,7 +27,7 @@ mod supervision;
         (name = "calendar", description = "法定工作日计算"),
         (name = "catalog", description = "事项目录与办事指南"),
         (name = "cases", description = "办件：材料上传、申报、办理、查询与文书核验"),
-        (name = "supervision", description = "电子监察：监察发现的认定、督办与效能告诫")
+        (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定、督办与效能告诫")
     )
 )]
 struct ApiDoc;
@@ -71,4 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(supervision::reply))
         .routes(routes!(supervision::close))
         .routes(routes!(admonitions::list, admonitions::issue))
+        .routes(routes!(board::board))
+        .routes(routes!(board::cases))
+        .routes(routes!(board::warnings))
 }

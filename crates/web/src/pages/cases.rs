@@ -150,6 +150,21 @@ pub struct CasePage {
     pub orders: Vec<OrderLine>,
     /// A supervisor may issue a supervision order (督办) here.
     pub can_order: bool,
+    /// The bounds of 实际受理时间（补录）, Beijing time for a `datetime-local` field: the last
+    /// record on the case (to the next whole second) and now.
+    pub backdate_min: String,
+    pub backdate_max: String,
+    /// `backdate_min` as people read it.
+    pub backdate_from: String,
+    /// `supervision.backdate_hours`: a later entry is flagged as 体外循环.
+    pub backdate_hours: i64,
+}
+
+/// An instant as a `datetime-local` value with seconds, Beijing time.
+fn local_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&tongban_domain::time::shanghai())
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
 }
 
 pub struct OrderLine {
@@ -471,6 +486,14 @@ pub(super) async fn case_page(
         })
         .collect();
 
+    // A time recorded after the fact may not precede anything already on the case; a
+    // `datetime-local` field has whole seconds, so the earliest it can offer is rounded up.
+    let last_ms = events.iter().map(|e| e.at).max().unwrap_or(0);
+    let backdate_min =
+        DateTime::<Utc>::from_timestamp_millis((last_ms + 999).div_euclid(1000) * 1000)
+            .map(local_input)
+            .unwrap_or_default();
+    let backdate_max = local_input(now);
     let events = events
         .iter()
         .rev()
@@ -656,6 +679,10 @@ pub(super) async fn case_page(
         .collect();
     let can_order = actor.role == Role::Supervisor;
     Ok(CasePage {
+        backdate_from: backdate_min.replace('T', " "),
+        backdate_min,
+        backdate_max,
+        backdate_hours: app.settings().backdate_limit.num_hours(),
         orders,
         can_order,
         base: Base::new(&format!("办件 {number}"), Some(who), large),
@@ -883,10 +910,13 @@ pub async fn act(
         Ok(body) => {
             let action = known_action(&body.action).unwrap_or("done");
             let version = body.version;
-            match body.command() {
-                Ok(command) => state
+            match body
+                .occurred_at()
+                .and_then(|at| body.command().map(|c| (c, at)))
+            {
+                Ok((command, occurred_at)) => state
                     .app
-                    .act_on_case(&who.actor, &number, version, command)
+                    .act_on_case_at(&who.actor, &number, version, command, occurred_at)
                     .await
                     .map(|v| (action, v.case.number.to_string())),
                 Err(e) => Err(e),

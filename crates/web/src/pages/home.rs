@@ -134,6 +134,9 @@ pub async fn workbench(
         links.insert(0, ("/admin".into(), "组织与人员管理".into()));
         links.insert(1, ("/admin/audit".into(), "审计日志".into()));
     }
+    if matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin) {
+        links.insert(0, ("/supervision".into(), "监察中心".into()));
+    }
     if actor.role == Role::DeptHead {
         links.insert(0, ("/admin/staff".into(), "本部门人员与在岗状态".into()));
     }
@@ -328,7 +331,7 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
 }
 
 /// The Chinese name of a detector's rule.
-fn rule_label(rule: &str) -> &'static str {
+pub(crate) fn rule_label(rule: &str) -> &'static str {
     use tongban_domain::supervision::detect::Rule;
     [
         Rule::ImproperAcceptance,

@@ -17,6 +17,7 @@ use tongban_app::AppError;
 mod admin;
 mod apply;
 mod auth;
+mod board;
 mod calendar;
 mod cases;
 mod catalog;
@@ -64,6 +65,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{number}/files/{hash}", get(cases::file))
         .route("/cases/{number}/documents/{doc}", get(cases::document))
+        .route("/supervision", get(board::board))
+        .route("/supervision/stream", get(board::stream))
+        .route("/supervision/cases", get(board::cases))
+        .route("/supervision/cases.xlsx", get(board::cases_xlsx))
+        .route("/supervision/findings.xlsx", get(board::findings_xlsx))
+        .route("/supervision/warnings.xlsx", get(board::warnings_xlsx))
         .route("/supervision/findings/{id}", post(home::decide_finding))
         .route("/supervision/orders", post(home::issue_order))
         .route("/supervision/orders/{id}/reply", post(home::reply_order))

@@ -53,6 +53,11 @@ impl TestApp {
         let store = Store::open(dir.to_str().unwrap(), &Options::default())
             .await
             .unwrap();
+        TestApp::on(store).await
+    }
+
+    /// The demo city on a migrated store, on a simulated clock at 2026-03-02 09:00 Shanghai.
+    pub async fn on(store: Store) -> TestApp {
         store.migrate().await.unwrap();
         let clock = Clock::simulated_at(Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap());
         let app = Arc::new(App::new(store, clock).await.unwrap());
@@ -211,6 +216,27 @@ impl TestApp {
         t.app.load_shipped_calendar().await.unwrap();
         t.app.load_demo_catalog().await.unwrap();
         t
+    }
+
+    /// [`TestApp::with_catalog`] on SQLite and, when `TONGBAN_TEST_DATABASE_URL` is set, on
+    /// PostgreSQL too (in a fresh schema).
+    pub async fn backends_with_catalog() -> Vec<(&'static str, TestApp)> {
+        let mut out = vec![("sqlite", TestApp::with_catalog().await)];
+        if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
+            let opts = Options {
+                pg_schema: Some(format!(
+                    "w_{}_{}",
+                    std::process::id(),
+                    rand::random::<u32>()
+                )),
+                ..Options::default()
+            };
+            let t = TestApp::on(Store::open(&url, &opts).await.unwrap()).await;
+            t.app.load_shipped_calendar().await.unwrap();
+            t.app.load_demo_catalog().await.unwrap();
+            out.push(("postgres", t));
+        }
+        out
     }
 
     /// A request with a byte body.
