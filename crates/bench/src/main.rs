@@ -20,8 +20,11 @@ use tongban_store::{Options, Store};
 
 mod lifecycle;
 mod limits;
+mod peers;
+mod reads;
 mod report;
 mod scale;
+mod startup;
 
 use limits::Db;
 use report::Report;
@@ -78,6 +81,15 @@ async fn main() -> Res<()> {
     );
     if plan.wants("cases") {
         cases(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("reads") {
+        reads::section(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("startup") {
+        startup::section(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("peers") {
+        peers::section(&plan, &scratch, &mut report).await?;
     }
     if plan.wants("scale") {
         scale::section(&plan, &scratch, &mut report).await?;
