@@ -160,14 +160,12 @@ impl Store {
         // Most sweeps find nothing: the soonest crossing, read from the head of the partial
         // index, answers that without a write transaction. (Ordered, so PostgreSQL's generic
         // plan for a prepared statement still walks the index instead of scanning.)
-        let soonest: Option<Option<i64>> =
-            read!(self, |db| {
-                sqlx::query_scalar(
-            "SELECT next_at FROM clock_watch WHERE next_at IS NOT NULL ORDER BY next_at LIMIT 1"
+        let soonest: Option<Option<i64>> = read!(self, |db| sqlx::query_scalar(
+            "SELECT next_at FROM clock_watch WHERE next_at IS NOT NULL
+             ORDER BY next_at LIMIT 1"
         )
         .fetch_optional(db)
-        .await?
-            });
+        .await?);
         if !matches!(soonest, Some(Some(at)) if at <= millis(now)) {
             return Ok(Vec::new());
         }
