@@ -2,87 +2,21 @@
 //! `TONGBAN_TEST_DATABASE_URL` is set) PostgreSQL: the same story on both backends, with the
 //! simulated clock moved instead of sleeping.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tongban_app::accounts::actor_of;
 use tongban_app::cases::{ApplicantInput, NewCase};
-use tongban_app::{App, Clock};
-use tongban_domain::case::intake::MaterialCheck;
-use tongban_domain::case::{Case, CaseEvent, CaseStatus, Command, FileRef, PartyKind, StepOutcome};
+use tongban_app::App;
+use tongban_domain::case::{Case, CaseEvent, CaseStatus, Command, PartyKind, StepOutcome};
 use tongban_domain::catalog::Delivery;
 use tongban_domain::org::Actor;
-use tongban_store::{Options, Store};
 
-const PROPERTY: &str = "QR00701002";
-const PDF: &[u8] = b"%PDF-1.4\n% test material\n";
-
-/// Monday 2 March 2026, 09:00 Shanghai.
-fn monday() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap()
-}
-
-async fn stores() -> Vec<Store> {
-    let mut out = Vec::new();
-    let dir = std::env::temp_dir().join(format!(
-        "tongban_cases_{}_{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    let s = Store::open(dir.to_str().unwrap(), &Options::default())
-        .await
-        .unwrap();
-    s.migrate().await.unwrap();
-    out.push(s);
-    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
-        let opts = Options {
-            pg_schema: Some(format!(
-                "c_{}_{}",
-                std::process::id(),
-                rand::random::<u32>()
-            )),
-            ..Options::default()
-        };
-        let s = Store::open(&url, &opts).await.unwrap();
-        s.migrate().await.unwrap();
-        out.push(s);
-    }
-    out
-}
-
-async fn apps() -> Vec<App> {
-    let mut out = Vec::new();
-    for store in stores().await {
-        let app = App::new(store, Clock::simulated_at(monday()))
-            .await
-            .unwrap();
-        app.load_demo().await.unwrap();
-        app.load_demo_catalog().await.unwrap();
-        out.push(app);
-    }
-    out
-}
-
-async fn who(app: &App, login: &str) -> Actor {
-    actor_of(&app.store.user_by_login(login).await.unwrap().unwrap())
-}
+mod common;
+use common::*;
 
 async fn item_code(app: &App, basic: &str) -> String {
     let (summary, _) = app.public_item(basic).await.unwrap();
     summary.implementation_code
-}
-
-async fn upload(app: &App, actor: &Actor, keys: &[&str]) -> BTreeMap<String, Vec<FileRef>> {
-    let mut out = BTreeMap::new();
-    for k in keys {
-        let content = [PDF, k.as_bytes()].concat();
-        let f = app
-            .upload_case_file(actor, &format!("{k}.pdf"), &content)
-            .await
-            .unwrap();
-        out.insert(k.to_string(), vec![f]);
-    }
-    out
 }
 
 async fn apply(app: &App, applicant: &Actor, keys: &[&str], key: Option<&str>) -> Case {
@@ -103,20 +37,6 @@ async fn apply(app: &App, applicant: &Actor, keys: &[&str], key: Option<&str>) -
     .await
     .unwrap()
     .case
-}
-
-fn check(keys: &[&str]) -> MaterialCheck {
-    MaterialCheck {
-        present: keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>(),
-        defective: vec![],
-    }
-}
-
-async fn act(app: &App, actor: &Actor, number: &str, cmd: Command) -> Case {
-    match app.act_on_case(actor, number, None, cmd.clone()).await {
-        Ok(v) => v.case,
-        Err(e) => panic!("{cmd:?} by {}: {} {}", actor.name, e.code, e.message),
-    }
 }
 
 fn approve(step: &str) -> Command {

@@ -4,10 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, TimeZone, Utc};
-use tongban_app::accounts::actor_of;
 use tongban_app::cases::{ApplicantInput, NewCase};
-use tongban_app::{App, Clock};
+use tongban_app::App;
 use tongban_domain::case::{Case, CaseStatus, Command, PartyKind};
 use tongban_domain::catalog::Delivery;
 use tongban_domain::identity::IdNumber;
@@ -15,59 +13,9 @@ use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
 use tongban_domain::supervision::admonition::Evidence;
 use tongban_store::users::NewUser;
-use tongban_store::{Options, Store};
 
-const PROPERTY: &str = "QR00701002";
-
-/// Monday 2 March 2026, 09:00 Shanghai.
-fn monday() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap()
-}
-
-async fn stores() -> Vec<Store> {
-    let mut out = Vec::new();
-    let dir = std::env::temp_dir().join(format!(
-        "tongban_supervision_{}_{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    let s = Store::open(dir.to_str().unwrap(), &Options::default())
-        .await
-        .unwrap();
-    s.migrate().await.unwrap();
-    out.push(s);
-    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
-        let opts = Options {
-            pg_schema: Some(format!(
-                "s_{}_{}",
-                std::process::id(),
-                rand::random::<u32>()
-            )),
-            ..Options::default()
-        };
-        let s = Store::open(&url, &opts).await.unwrap();
-        s.migrate().await.unwrap();
-        out.push(s);
-    }
-    out
-}
-
-async fn apps() -> Vec<App> {
-    let mut out = Vec::new();
-    for store in stores().await {
-        let app = App::new(store, Clock::simulated_at(monday()))
-            .await
-            .unwrap();
-        app.load_demo().await.unwrap();
-        app.load_demo_catalog().await.unwrap();
-        out.push(app);
-    }
-    out
-}
-
-async fn who(app: &App, login: &str) -> Actor {
-    actor_of(&app.store.user_by_login(login).await.unwrap().unwrap())
-}
+mod common;
+use common::*;
 
 /// A department of the city with its head and three clerks, each with a phone and an e-mail
 /// address so the outbox shows who was told.

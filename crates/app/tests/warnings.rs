@@ -1,88 +1,23 @@
 //! Warnings and the supervision board through the application layer, on SQLite and (when
 //! `TONGBAN_TEST_DATABASE_URL` is set) PostgreSQL. Time moves on the simulated clock.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use tongban_app::accounts::actor_of;
+use chrono::{Duration, TimeZone, Utc};
 use tongban_app::board::BoardFilter;
 use tongban_app::cases::{ApplicantInput, NewCase};
-use tongban_app::{App, Clock};
-use tongban_domain::case::intake::MaterialCheck;
-use tongban_domain::case::{Case, Command, FileRef, PartyKind};
+use tongban_app::App;
+use tongban_domain::case::{Case, Command, PartyKind};
 use tongban_domain::catalog::Delivery;
 use tongban_domain::org::Actor;
 use tongban_domain::supervision::Light;
 use tongban_store::watch::LitFilter;
-use tongban_store::{Options, Store};
 
-const PROPERTY: &str = "QR00701002";
+mod common;
+use common::*;
+
 /// 不动产登记资料查询: a 即办件 of the same bureau.
 const RECORDS: &str = "GG00701001";
-const PDF: &[u8] = b"%PDF-1.4\n% test material\n";
-
-/// Monday 2 March 2026, 09:00 Shanghai.
-fn monday() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap()
-}
-
-/// Each backend as a (location, options) pair, so a test can open it twice like two servers.
-fn places() -> Vec<(String, Options)> {
-    let dir = std::env::temp_dir().join(format!(
-        "tongban_warn_{}_{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    let mut out = vec![(dir.to_str().unwrap().to_string(), Options::default())];
-    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
-        let opts = Options {
-            pg_schema: Some(format!(
-                "w_{}_{}",
-                std::process::id(),
-                rand::random::<u32>()
-            )),
-            ..Options::default()
-        };
-        out.push((url, opts));
-    }
-    out
-}
-
-async fn open(place: &(String, Options)) -> App {
-    let store = Store::open(&place.0, &place.1).await.unwrap();
-    store.migrate().await.unwrap();
-    App::new(store, Clock::simulated_at(monday()))
-        .await
-        .unwrap()
-}
-
-async fn apps() -> Vec<App> {
-    let mut out = Vec::new();
-    for place in places() {
-        let app = open(&place).await;
-        app.load_demo().await.unwrap();
-        app.load_demo_catalog().await.unwrap();
-        out.push(app);
-    }
-    out
-}
-
-async fn who(app: &App, login: &str) -> Actor {
-    actor_of(&app.store.user_by_login(login).await.unwrap().unwrap())
-}
-
-async fn upload(app: &App, actor: &Actor, keys: &[&str]) -> BTreeMap<String, Vec<FileRef>> {
-    let mut out = BTreeMap::new();
-    for k in keys {
-        let content = [PDF, k.as_bytes()].concat();
-        let f = app
-            .upload_case_file(actor, &format!("{k}.pdf"), &content)
-            .await
-            .unwrap();
-        out.insert(k.to_string(), vec![f]);
-    }
-    out
-}
 
 /// A case of `basic` filed by `by`: online for an applicant, at the window for a clerk.
 async fn file(app: &App, by: &Actor, basic: &str, keys: &[&str]) -> Case {
@@ -111,20 +46,6 @@ async fn file(app: &App, by: &Actor, basic: &str, keys: &[&str]) -> Case {
     .await
     .unwrap()
     .case
-}
-
-fn check(keys: &[&str]) -> MaterialCheck {
-    MaterialCheck {
-        present: keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>(),
-        defective: vec![],
-    }
-}
-
-async fn act(app: &App, actor: &Actor, number: &str, cmd: Command) -> Case {
-    match app.act_on_case(actor, number, None, cmd.clone()).await {
-        Ok(v) => v.case,
-        Err(e) => panic!("{cmd:?} by {}: {} {}", actor.name, e.code, e.message),
-    }
 }
 
 /// A property case filed online and accepted: its committed clock runs 5 working days from

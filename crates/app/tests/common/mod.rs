@@ -1,0 +1,98 @@
+//! What the application tests share: the demo city on each backend (SQLite, and PostgreSQL when
+//! `TONGBAN_TEST_DATABASE_URL` is set), a simulated Monday morning, and helpers that file and act.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, TimeZone, Utc};
+use tongban_app::accounts::actor_of;
+use tongban_app::{App, Clock};
+use tongban_domain::case::intake::MaterialCheck;
+use tongban_domain::case::{Case, Command, FileRef};
+use tongban_domain::org::Actor;
+use tongban_store::{Options, Store};
+
+/// 国有建设用地使用权及房屋所有权转移登记: three departments in parallel, a fee.
+pub const PROPERTY: &str = "QR00701002";
+pub const PDF: &[u8] = b"%PDF-1.4\n% test material\n";
+
+/// Monday 2 March 2026, 09:00 Shanghai.
+pub fn monday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap()
+}
+
+/// Each backend as a (location, options) pair, so a test can open it twice like two servers.
+pub fn places() -> Vec<(String, Options)> {
+    let dir = std::env::temp_dir().join(format!(
+        "tongban_app_{}_{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let mut out = vec![(dir.to_str().unwrap().to_string(), Options::default())];
+    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
+        let opts = Options {
+            pg_schema: Some(format!(
+                "a_{}_{}",
+                std::process::id(),
+                rand::random::<u32>()
+            )),
+            ..Options::default()
+        };
+        out.push((url, opts));
+    }
+    out
+}
+
+/// An application over a migrated store at `place`, without data.
+pub async fn open(place: &(String, Options)) -> App {
+    let store = Store::open(&place.0, &place.1).await.unwrap();
+    store.migrate().await.unwrap();
+    App::new(store, Clock::simulated_at(monday()))
+        .await
+        .unwrap()
+}
+
+/// The demo city with its catalog, once per backend.
+pub async fn apps() -> Vec<App> {
+    let mut out = Vec::new();
+    for place in places() {
+        let app = open(&place).await;
+        app.load_demo().await.unwrap();
+        app.load_demo_catalog().await.unwrap();
+        out.push(app);
+    }
+    out
+}
+
+pub async fn who(app: &App, login: &str) -> Actor {
+    actor_of(&app.store.user_by_login(login).await.unwrap().unwrap())
+}
+
+/// One small PDF per material key, uploaded by `actor`.
+pub async fn upload(app: &App, actor: &Actor, keys: &[&str]) -> BTreeMap<String, Vec<FileRef>> {
+    let mut out = BTreeMap::new();
+    for k in keys {
+        let content = [PDF, k.as_bytes()].concat();
+        let f = app
+            .upload_case_file(actor, &format!("{k}.pdf"), &content)
+            .await
+            .unwrap();
+        out.insert(k.to_string(), vec![f]);
+    }
+    out
+}
+
+pub fn check(keys: &[&str]) -> MaterialCheck {
+    MaterialCheck {
+        present: keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>(),
+        defective: vec![],
+    }
+}
+
+/// Runs a command that must succeed, naming it and the actor when it does not.
+pub async fn act(app: &App, actor: &Actor, number: &str, cmd: Command) -> Case {
+    match app.act_on_case(actor, number, None, cmd.clone()).await {
+        Ok(v) => v.case,
+        Err(e) => panic!("{cmd:?} by {}: {} {}", actor.name, e.code, e.message),
+    }
+}
