@@ -9,7 +9,7 @@
 //!
 //! PostgreSQL is measured when `--pg URL` or `TONGBAN_BENCH_DATABASE_URL` is given; the suite
 //! works in its own schemas and drops nothing else. The JSON goes to `--json PATH`
-//! (default `target/bench.json`).
+//! (default `target/bench.json`); `--cases N` sets the scale section's size.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +36,8 @@ struct Plan {
     only: Option<String>,
     pg: Option<String>,
     json: String,
+    /// `--cases N`: the scale section's size instead of its mode's.
+    cases: Option<i64>,
 }
 
 impl Plan {
@@ -54,6 +56,7 @@ fn plan() -> Res<Plan> {
         only: None,
         pg: std::env::var("TONGBAN_BENCH_DATABASE_URL").ok(),
         json: "target/bench.json".into(),
+        cases: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -63,6 +66,13 @@ fn plan() -> Res<Plan> {
             "--only" => plan.only = args.next(),
             "--pg" => plan.pg = args.next(),
             "--json" => plan.json = args.next().ok_or("--json needs a path")?,
+            "--cases" => {
+                let n = args.next().ok_or("--cases needs a number")?;
+                plan.cases = Some(
+                    n.parse()
+                        .map_err(|_| format!("--cases {n}: not a number"))?,
+                );
+            }
             other => return Err(format!("unknown argument {other}").into()),
         }
     }

@@ -27,12 +27,12 @@ pub fn rss_mib() -> f64 {
 }
 
 pub async fn section(plan: &Plan, scratch: &std::path::Path, report: &mut Report) -> Res<()> {
-    let sizes: &[i64] = if plan.full {
-        &[1_000_000, 10_000_000]
-    } else {
-        &[100_000]
+    let sizes: Vec<i64> = match (plan.cases, plan.full) {
+        (Some(n), _) => vec![n.max(1)],
+        (None, true) => vec![1_000_000, 10_000_000],
+        (None, false) => vec![100_000],
     };
-    for &size in sizes {
+    for size in sizes {
         let dir = scratch.join(format!("scale_{size}"));
         let store = Store::open(dir.to_str().ok_or("scratch path")?, &Options::default()).await?;
         run(store, "SQLite", size, report).await?;
