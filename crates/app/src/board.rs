@@ -48,6 +48,18 @@ impl Figures {
         }
     }
 
+    /// Adds another set of figures (a subtree's, into its region's).
+    fn absorb(&mut self, o: &Figures) {
+        self.open += o.open;
+        self.yellow += o.yellow;
+        self.red += o.red;
+        self.received += o.received;
+        self.accepted += o.accepted;
+        self.decided += o.decided;
+        self.decided_at_hall += o.decided_at_hall;
+        self.on_the_spot += o.on_the_spot;
+    }
+
     /// 现场办结率 in percent, when anything filed at a hall was decided that day.
     pub fn on_the_spot_rate(&self) -> Option<f64> {
         (self.decided_at_hall > 0)
@@ -229,18 +241,7 @@ impl App {
                 for (code, f) in by_region {
                     let inside = RegionCode::parse(code).is_ok_and(|c| r.code.contains(&c));
                     if inside {
-                        for (metric, n) in [
-                            ("open", f.open),
-                            ("yellow", f.yellow),
-                            ("red", f.red),
-                            ("received", f.received),
-                            ("accepted", f.accepted),
-                            ("decided", f.decided),
-                            ("decided_at_hall", f.decided_at_hall),
-                            ("on_the_spot", f.on_the_spot),
-                        ] {
-                            figures.add(metric, n);
-                        }
+                        figures.absorb(f);
                     }
                 }
                 RegionNode {

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration, Utc};
 use tongban_domain::org::Role;
 use tongban_domain::supervision::Light;
+use tongban_store::cases::at;
 use tongban_store::users::{User, UserFilter};
 use tongban_store::watch::{DueCrossing, Fired, Firing, Reminder};
 
@@ -21,10 +22,6 @@ use crate::App;
 const LEASE_SECONDS: i64 = 30;
 /// Crossings claimed per round trip.
 const BATCH: i64 = 200;
-
-fn instant(ms: i64) -> Result<DateTime<Utc>> {
-    DateTime::from_timestamp_millis(ms).ok_or_else(|| AppError::internal("instant"))
-}
 
 /// The light a claimed deadline shows at `now`, never below the light already noticed.
 fn light_now(c: &DueCrossing, now: DateTime<Utc>) -> Light {
@@ -119,11 +116,11 @@ impl App {
             Light::Yellow => Some(c.red_at),
             Light::Red => None,
         }
-        .map(instant)
+        .map(at)
         .transpose()?;
         let crossing_at = match light {
-            Light::Red => instant(c.red_at)?,
-            _ => instant(c.yellow_at.unwrap_or(c.red_at))?,
+            Light::Red => at(c.red_at)?,
+            _ => at(c.yellow_at.unwrap_or(c.red_at))?,
         };
         let reminders = if light > noticed {
             self.reminders(&c, light, now, heads).await?
@@ -183,7 +180,7 @@ impl App {
         for h in heads.get(&c.department_id).into_iter().flatten() {
             to.insert(h.id, h.clone());
         }
-        let due = instant(c.red_at - 1)?
+        let due = at(c.red_at - 1)?
             .with_timezone(&tongban_domain::time::shanghai())
             .format("%Y年%m月%d日");
         let (subject, body) = match light {

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::supervision::{Light, Watch};
 
-use crate::{instant, millis, Result, Store, StoreError};
+use crate::{gauge, instant, millis, Result, Store, StoreError};
 
 /// The columns of the case row that lists, queues and the sweeper read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -359,14 +359,6 @@ pub fn tally_day(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn gauge(light: i64) -> &'static str {
-    if light >= Light::Red.rank() {
-        "red"
-    } else {
-        "yellow"
-    }
-}
-
 /// Replaces a case's deadlines in the crossing index and moves the board's counters from the
 /// case as it was (`$before`; `None` for a new case) to the write's projection. A light already
 /// noticed stays noticed (the sweeper fires each crossing once); a light the clock has moved back
@@ -434,10 +426,7 @@ macro_rules! sync_watches {
         let number: &str = $number;
         let hall: i64 = $hall;
         let watches: &[Watch] = $watches;
-        let lock = match $store.kind() {
-            crate::Kind::Postgres => " FOR UPDATE",
-            crate::Kind::Sqlite => "",
-        };
+        let lock = $store.for_update();
         let old: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
             "SELECT clock, light, department_id FROM clock_watch
              WHERE case_id = $1 AND clock NOT LIKE 'order:%'{lock}"
@@ -640,10 +629,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let p = &w.projection;
-        let lock = match self.kind() {
-            crate::Kind::Postgres => " FOR UPDATE",
-            crate::Kind::Sqlite => "",
-        };
+        let lock = self.for_update();
         let read_before = format!(
             "SELECT status, accepted_at, decided_at FROM cases WHERE id = $1 AND version = $2{lock}"
         );
@@ -696,10 +682,7 @@ impl Store {
     /// Recomputed deadlines of an unchanged case (the warning rules changed, or the index is
     /// rebuilt), written if the case is still at `version`.
     pub async fn rewatch_case(&self, id: i64, version: i64, watches: &[Watch]) -> Result<()> {
-        let lock = match self.kind() {
-            crate::Kind::Postgres => " FOR UPDATE",
-            crate::Kind::Sqlite => "",
-        };
+        let lock = self.for_update();
         let read = format!(
             "SELECT region, number, intake_hall_id FROM cases WHERE id = $1 AND version = $2{lock}"
         );

@@ -319,6 +319,15 @@ impl Store {
         }
     }
 
+    /// ` FOR UPDATE` on PostgreSQL, to lock rows read before a write in the same transaction;
+    /// nothing on SQLite, whose single writer serialises such transactions already.
+    pub(crate) fn for_update(&self) -> &'static str {
+        match self.kind() {
+            Kind::Postgres => " FOR UPDATE",
+            Kind::Sqlite => "",
+        }
+    }
+
     pub fn algo(&self) -> HashAlgo {
         self.algo
     }
@@ -344,6 +353,15 @@ impl Store {
 }
 
 /// Milliseconds since the epoch, the stored form of an instant.
+/// The board counter a lit light counts in (1 yellow, 2 red).
+pub(crate) fn gauge(light: i64) -> &'static str {
+    if light >= 2 {
+        "red"
+    } else {
+        "yellow"
+    }
+}
+
 pub(crate) fn millis(at: chrono::DateTime<chrono::Utc>) -> i64 {
     at.timestamp_millis()
 }

@@ -216,8 +216,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some((light, dept, hall, region)) = gone.filter(|g| g.0 > 0) {
-                let gauge = if light >= 2 { "red" } else { "yellow" };
-                bump!(tx, &region, dept, hall, gauge, "", -1);
+                bump!(tx, &region, dept, hall, crate::gauge(light), "", -1);
             }
             audit!(self, tx, audit);
         });

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::supervision::Light;
 
-use crate::{millis, Kind, Result, Store};
+use crate::{gauge, millis, Kind, Result, Store};
 
 /// A claimed crossing: a deadline whose next crossing has passed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -203,7 +203,6 @@ impl Store {
             if light == c.light {
                 Fired::Quiet
             } else {
-                let gauge = |l: i64| if l >= 2 { "red" } else { "yellow" };
                 if c.light > 0 {
                     bump!(
                         tx,
