@@ -396,9 +396,7 @@ impl App {
         let view = self.case_view(actor, number).await?;
         let events = self.store.case_events(view.id).await?;
         let documents = self.store.case_documents(view.id).await?;
-        let cal = self.calendar().await?;
-        let clocks = clock_lines(&view.case, &cal, self.now(), &self.settings().warnings);
-        let next_action = next_action(&view.case, &view.item, actor);
+        let (clocks, next_action) = self.case_clocks(actor, &view).await?;
         Ok(CaseDetail {
             view,
             events,
@@ -406,6 +404,19 @@ impl App {
             clocks,
             next_action,
         })
+    }
+
+    /// A case's deadlines explained and the actor's next action, for a case already read.
+    pub async fn case_clocks(
+        &self,
+        actor: &Actor,
+        view: &CaseView,
+    ) -> Result<(Vec<ClockLine>, String)> {
+        let cal = self.calendar().await?;
+        Ok((
+            clock_lines(&view.case, &cal, self.now(), &self.settings().warnings),
+            next_action(&view.case, &view.item, actor),
+        ))
     }
 
     /// Runs one command on a case. `expected_version`, when given, must match: a page that
@@ -460,9 +471,20 @@ impl App {
             }
         }
         let command = self.checked_command(&view, command).await?;
-        self.run_command(&view, Who::Person(actor), command, occurred_at)
+        let decided = self
+            .run_command(&view, Who::Person(actor), command, occurred_at)
             .await?;
-        self.case_view(actor, number).await
+        // The case as written, without reading it back; a change that moved it out of the
+        // actor's sight (a reassignment) answers as a read would.
+        if !self.sees_case(actor, &decided.case) {
+            return Err(AppError::not_found("该办件"));
+        }
+        Ok(CaseView {
+            id: view.id,
+            version: view.version + i64::from(!decided.events.is_empty()),
+            case: decided.case,
+            item: view.item,
+        })
     }
 
     /// Checks what the engine cannot know: that a reassignment goes to a real member of staff.
@@ -608,24 +630,25 @@ impl App {
             .collect();
         depts.sort_unstable();
         depts.dedup();
-        let mut posts = Vec::new();
-        for d in depts {
-            for p in self.store.posts(None, Some(d)).await? {
-                posts.push(Post {
-                    department_id: p.department_id,
-                    name: p.name,
-                    holder: StaffRef {
-                        user_id: p.holder_id,
-                        name: p.holder_name,
-                    },
-                    substitute: p.substitute_id.map(|id| StaffRef {
-                        user_id: id,
-                        name: p.substitute_name.unwrap_or_default(),
-                    }),
-                    holder_away: p.holder_away,
-                });
-            }
-        }
+        let posts = self
+            .store
+            .posts_of(&depts)
+            .await?
+            .into_iter()
+            .map(|p| Post {
+                department_id: p.department_id,
+                name: p.name,
+                holder: StaffRef {
+                    user_id: p.holder_id,
+                    name: p.holder_name,
+                },
+                substitute: p.substitute_id.map(|id| StaffRef {
+                    user_id: id,
+                    name: p.substitute_name.unwrap_or_default(),
+                }),
+                holder_away: p.holder_away,
+            })
+            .collect();
         Ok(PostBook(posts))
     }
 

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::supervision::{Light, Watch};
 
-use crate::{gauge, instant, millis, Result, Store, StoreError};
+use crate::{gauge, instant, millis, Result, Store, StoreError, Tally};
 
 /// The columns of the case row that lists, queues and the sweeper read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,54 +238,26 @@ macro_rules! write_rows {
     ($store:expr, $tx:ident, $case_id:expr, $w:expr) => {{
         let case_id: i64 = $case_id;
         let w: &CaseWrite = $w;
-        let audit_seq = audit!($store, $tx, w.audit.clone());
-        let last: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(seq) FROM case_events WHERE case_id = $1")
-                .bind(case_id)
-                .fetch_one(&mut *$tx)
-                .await?;
-        let mut seq = last.unwrap_or(0);
-        for e in &w.events {
-            seq += 1;
-            sqlx::query(
-                "INSERT INTO case_events (case_id, seq, kind, payload, actor_id, actor_name, role,
-                    post, hall_id, at, recorded_at, audit_seq)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(case_id)
-            .bind(seq)
-            .bind(&e.kind)
-            .bind(&e.payload)
-            .bind(e.actor_id)
-            .bind(&e.actor_name)
-            .bind(&e.role)
-            .bind(e.post.as_deref())
-            .bind(e.hall_id)
-            .bind(millis(e.at))
-            .bind(millis(e.recorded_at))
-            .bind(audit_seq)
-            .execute(&mut *$tx)
-            .await?;
-        }
         sqlx::query("DELETE FROM case_steps WHERE case_id = $1")
             .bind(case_id)
             .execute(&mut *$tx)
             .await?;
-        for s in &w.open_steps {
-            sqlx::query(
+        if !w.open_steps.is_empty() {
+            let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO case_steps (case_id, step, name, department_id, post, assignee_id,
-                    opened_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(case_id)
-            .bind(&s.step)
-            .bind(&s.name)
-            .bind(s.department_id)
-            .bind(&s.post)
-            .bind(s.assignee_id)
-            .bind(millis(s.opened_at))
-            .bind(opt_millis(s.due_at))
-            .execute(&mut *$tx)
-            .await?;
+                    opened_at, due_at) ",
+            );
+            q.push_values(&w.open_steps, |mut row, s| {
+                row.push_bind(case_id)
+                    .push_bind(&s.step)
+                    .push_bind(&s.name)
+                    .push_bind(s.department_id)
+                    .push_bind(&s.post)
+                    .push_bind(s.assignee_id)
+                    .push_bind(millis(s.opened_at))
+                    .push_bind(opt_millis(s.due_at));
+            });
+            q.build().execute(&mut *$tx).await?;
         }
         for d in &w.documents {
             sqlx::query(
@@ -339,6 +311,44 @@ macro_rules! write_rows {
     }};
 }
 
+/// Appends a write's events with the audit record that covers them, last in the transaction:
+/// the audit chain's head is the one row every writer takes, so it is held only from here to
+/// the commit.
+macro_rules! append_events {
+    ($store:expr, $tx:ident, $case_id:expr, $w:expr) => {{
+        let case_id: i64 = $case_id;
+        let w: &CaseWrite = $w;
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(seq) FROM case_events WHERE case_id = $1")
+                .bind(case_id)
+                .fetch_one(&mut *$tx)
+                .await?;
+        let audit_seq = audit!($store, $tx, w.audit.clone());
+        if !w.events.is_empty() {
+            let first = last.unwrap_or(0) + 1;
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO case_events (case_id, seq, kind, payload, actor_id, actor_name, role,
+                    post, hall_id, at, recorded_at, audit_seq) ",
+            );
+            q.push_values(w.events.iter().zip(first..), |mut row, (e, seq)| {
+                row.push_bind(case_id)
+                    .push_bind(seq)
+                    .push_bind(&e.kind)
+                    .push_bind(&e.payload)
+                    .push_bind(e.actor_id)
+                    .push_bind(&e.actor_name)
+                    .push_bind(&e.role)
+                    .push_bind(e.post.as_deref())
+                    .push_bind(e.hall_id)
+                    .push_bind(millis(e.at))
+                    .push_bind(millis(e.recorded_at))
+                    .push_bind(audit_seq);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
 /// The case row as it stood before a command, for the board's counters.
 #[derive(Debug, Clone, Copy, Default)]
 struct Before {
@@ -364,54 +374,44 @@ pub fn tally_day(at: DateTime<Utc>) -> String {
 /// noticed stays noticed (the sweeper fires each crossing once); a light the clock has moved back
 /// from (an extension, a suspension) is lowered at once.
 macro_rules! sync_board {
-    ($store:expr, $tx:ident, $case_id:expr, $before:expr, $w:expr) => {{
+    ($store:expr, $tx:ident, $tally:ident, $case_id:expr, $before:expr, $w:expr) => {{
         let before: Option<Before> = $before;
         let w: &CaseWrite = $w;
         let p = &w.projection;
         let hall = p.intake_hall_id.unwrap_or(0);
-        sync_watches!($store, $tx, $case_id, &p.region, &p.number, hall, &w.watches);
+        sync_watches!($store, $tx, $tally, $case_id, &p.region, &p.number, hall, &w.watches);
         let b = before.unwrap_or_default();
         let dept = p.department_id;
         let open = open_status(&p.status);
-        bump!(
-            $tx,
+        $tally.add(
             &p.region,
             dept,
             hall,
             "open",
             "",
-            i64::from(open) - i64::from(b.open)
+            i64::from(open) - i64::from(b.open),
         );
         if before.is_none() {
-            bump!(
-                $tx,
+            $tally.add(
                 &p.region,
                 dept,
                 hall,
                 "received",
                 tally_day(p.received_at),
-                1
+                1,
             );
         }
         if let (false, Some(at)) = (b.accepted, p.accepted_at) {
-            bump!($tx, &p.region, dept, hall, "accepted", tally_day(at), 1);
+            $tally.add(&p.region, dept, hall, "accepted", tally_day(at), 1);
         }
         if let (false, Some(at)) = (b.decided, p.decided_at) {
             let day = tally_day(at);
-            bump!($tx, &p.region, dept, hall, "decided", day.clone(), 1);
+            $tally.add(&p.region, dept, hall, "decided", day.clone(), 1);
             if hall != 0 {
                 // 现场办结: a case filed at a hall and decided the same day.
-                bump!(
-                    $tx,
-                    &p.region,
-                    dept,
-                    hall,
-                    "decided_at_hall",
-                    day.clone(),
-                    1
-                );
+                $tally.add(&p.region, dept, hall, "decided_at_hall", day.clone(), 1);
                 if tally_day(p.received_at) == day {
-                    bump!($tx, &p.region, dept, hall, "on_the_spot", day, 1);
+                    $tally.add(&p.region, dept, hall, "on_the_spot", day, 1);
                 }
             }
         }
@@ -420,7 +420,7 @@ macro_rules! sync_board {
 
 /// Replaces a case's deadlines in the crossing index, moving the light gauges with them.
 macro_rules! sync_watches {
-    ($store:expr, $tx:ident, $case_id:expr, $region:expr, $number:expr, $hall:expr, $watches:expr) => {{
+    ($store:expr, $tx:ident, $tally:ident, $case_id:expr, $region:expr, $number:expr, $hall:expr, $watches:expr) => {{
         let case_id: i64 = $case_id;
         let region: &str = $region;
         let number: &str = $number;
@@ -435,45 +435,37 @@ macro_rules! sync_watches {
         .fetch_all(&mut *$tx)
         .await?;
         for (_, light, dept) in old.iter().filter(|o| o.1 > 0) {
-            bump!($tx, region, *dept, hall, gauge(*light), "", -1);
+            $tally.add(region, *dept, hall, gauge(*light), "", -1);
         }
         sqlx::query("DELETE FROM clock_watch WHERE case_id = $1 AND clock NOT LIKE 'order:%'")
             .bind(case_id)
             .execute(&mut *$tx)
             .await?;
-        for wch in watches {
-            let noticed = old.iter().find(|o| o.0 == wch.key).map_or(0, |o| o.1);
-            let shown = Light::from_rank(noticed.min(wch.light.rank()));
-            sqlx::query(
+        if !watches.is_empty() {
+            let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO clock_watch (case_id, case_number, clock, label, department_id,
-                    hall_id, region, assignee_id, yellow_at, red_at, light, next_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(case_id)
-            .bind(number)
-            .bind(&wch.key)
-            .bind(&wch.label)
-            .bind(wch.department_id)
-            .bind(hall)
-            .bind(region)
-            .bind(wch.assignee_id)
-            .bind(opt_millis(wch.yellow_at))
-            .bind(millis(wch.red_at))
-            .bind(shown.rank())
-            .bind(opt_millis(wch.next_after(shown)))
-            .execute(&mut *$tx)
-            .await?;
-            if shown != Light::Green {
-                bump!(
-                    $tx,
-                    region,
-                    wch.department_id,
-                    hall,
-                    gauge(shown.rank()),
-                    "",
-                    1
-                );
-            }
+                    hall_id, region, assignee_id, yellow_at, red_at, light, next_at) ",
+            );
+            q.push_values(watches, |mut row, wch| {
+                let noticed = old.iter().find(|o| o.0 == wch.key).map_or(0, |o| o.1);
+                let shown = Light::from_rank(noticed.min(wch.light.rank()));
+                if shown != Light::Green {
+                    $tally.add(region, wch.department_id, hall, gauge(shown.rank()), "", 1);
+                }
+                row.push_bind(case_id)
+                    .push_bind(number)
+                    .push_bind(&wch.key)
+                    .push_bind(&wch.label)
+                    .push_bind(wch.department_id)
+                    .push_bind(hall)
+                    .push_bind(region)
+                    .push_bind(wch.assignee_id)
+                    .push_bind(opt_millis(wch.yellow_at))
+                    .push_bind(millis(wch.red_at))
+                    .push_bind(shown.rank())
+                    .push_bind(opt_millis(wch.next_after(shown)));
+            });
+            q.build().execute(&mut *$tx).await?;
         }
     }};
 }
@@ -609,7 +601,10 @@ impl Store {
                     }
                     let id: i64 = insert_case!(tx, &w, now);
                     write_rows!(self, tx, id, &w);
-                    sync_board!(self, tx, id, None, &w);
+                    let mut tally = Tally::default();
+                    sync_board!(self, tx, tally, id, None, &w);
+                    apply_tally!(tx, tally);
+                    append_events!(self, tx, id, &w);
                     Ok(Created::New {
                         id,
                         number: w.projection.number.clone(),
@@ -674,7 +669,10 @@ impl Store {
                 return Err(StoreError::Conflict("case.stale".into()));
             }
             write_rows!(self, tx, id, w);
-            sync_board!(self, tx, id, Some(before), w);
+            let mut tally = Tally::default();
+            sync_board!(self, tx, tally, id, Some(before), w);
+            apply_tally!(tx, tally);
+            append_events!(self, tx, id, w);
         });
         Ok(())
     }
@@ -695,7 +693,18 @@ impl Store {
             let Some((region, number, hall)) = row else {
                 return Err(StoreError::Conflict("case.stale".into()));
             };
-            sync_watches!(self, tx, id, &region, &number, hall.unwrap_or(0), watches);
+            let mut tally = Tally::default();
+            sync_watches!(
+                self,
+                tx,
+                tally,
+                id,
+                &region,
+                &number,
+                hall.unwrap_or(0),
+                watches
+            );
+            apply_tally!(tx, tally);
         });
         Ok(())
     }

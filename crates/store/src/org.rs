@@ -328,6 +328,24 @@ impl Store {
         }))
     }
 
+    /// The posts of several departments in one read (a case's steps span up to a handful).
+    pub async fn posts_of(&self, department_ids: &[i64]) -> Result<Vec<Post>> {
+        // A list bound as one text value works the same on both backends; the posts table is
+        // small, so matching each row against it costs less than a query per department.
+        let list = department_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "{POSTS} WHERE (',' || $1 || ',') LIKE ('%,' || CAST(p.department_id AS TEXT) || ',%')
+             ORDER BY p.department_id, p.id"
+        );
+        Ok(read!(self, |db| {
+            sqlx::query_as(&sql).bind(&list).fetch_all(db).await?
+        }))
+    }
+
     pub async fn set_post_substitute(
         &self,
         post_id: i64,

@@ -208,6 +208,23 @@ async fn accounts_posts_and_substitutes() {
         s.set_away(a, true, entry("away")).await.unwrap();
         assert!(s.post(post).await.unwrap().unwrap().holder_away);
         assert_eq!(s.posts(Some(&code("361200")), None).await.unwrap().len(), 1);
+        // Several departments in one read: only theirs, and an id that is a prefix of another
+        // department's does not match it.
+        let ids: Vec<i64> = s
+            .posts_of(&[dept])
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(ids, vec![post]);
+        assert!(s
+            .posts_of(&[dept * 10, dept + 1000])
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(s.posts_of(&[dept * 10, dept]).await.unwrap().len(), 1);
+        assert!(s.posts_of(&[]).await.unwrap().is_empty());
     }
 }
 

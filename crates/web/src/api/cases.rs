@@ -305,14 +305,14 @@ fn case_json(view: CaseView, clocks: Vec<ClockLine>, next_action: String) -> Cas
     }
 }
 
-/// A case with its clocks and next action, read fresh after a change.
-async fn detail_json(
+/// A case with its clocks and next action.
+async fn case_answer(
     s: &AppState,
     who: &tongban_app::accounts::SignedIn,
-    number: &str,
+    view: CaseView,
 ) -> ApiResult<CaseJson> {
-    let d = s.app.case_detail(&who.actor, number).await?;
-    Ok(case_json(d.view, d.clocks, d.next_action))
+    let (clocks, next_action) = s.app.case_clocks(&who.actor, &view).await?;
+    Ok(case_json(view, clocks, next_action))
 }
 
 /// File a case. An applicant files online for themself; a window clerk or head files a walk-in
@@ -366,7 +366,7 @@ pub async fn create(
         idempotency_key: key,
     };
     let view = s.app.submit_case(&who.actor, new).await?;
-    let json = detail_json(&s, &who, view.case.number.as_str()).await?;
+    let json = case_answer(&s, &who, view).await?;
     Ok((StatusCode::CREATED, Json(json)))
 }
 
@@ -492,7 +492,8 @@ pub async fn get(
     ApiAuth(who): ApiAuth,
     Path(number): Path<String>,
 ) -> ApiResult<Json<CaseJson>> {
-    Ok(Json(detail_json(&s, &who, &number).await?))
+    let view = s.app.case_view(&who.actor, &number).await?;
+    Ok(Json(case_answer(&s, &who, view).await?))
 }
 
 /// Act on a case: `{"version": n, "action": "...", ...fields}`. Answers the new state.
@@ -517,9 +518,7 @@ pub async fn act(
         .app
         .act_on_case_at(&who.actor, &number, Some(version), command, occurred_at)
         .await?;
-    Ok(Json(
-        detail_json(&s, &who, view.case.number.as_str()).await?,
-    ))
+    Ok(Json(case_answer(&s, &who, view).await?))
 }
 
 #[derive(Serialize, ToSchema)]
