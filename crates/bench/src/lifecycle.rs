@@ -2,7 +2,7 @@
 //! layer by concurrent clients — online submission, acceptance, three parallel departments,
 //! the decision, payment and delivery (8 transitions, each one durable transaction).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,13 +26,127 @@ pub struct Outcome {
     pub p99_ms: f64,
 }
 
-struct Cast {
-    clerk: Actor,
-    zrzy: Actor,
-    swj: Actor,
-    zjj: Actor,
-    head: Actor,
+/// The seven steps after submission, each by the member of staff (demo login) who takes it.
+pub const STEPS: [(&str, Step); 7] = [
+    ("zrzy.clerk", Step::Accept),
+    ("zrzy.approver", Step::Decide("s2a")),
+    ("swj.approver", Step::Decide("s2b")),
+    ("zjj.approver", Step::Decide("s2c")),
+    ("zrzy.head", Step::Decide("s3")),
+    ("zrzy.clerk", Step::Pay),
+    ("zrzy.clerk", Step::Deliver),
+];
+
+/// The applicant's materials, all handed in and in order.
+pub const MATERIALS: [&str; 4] = ["m1", "m2", "m3", "m4"];
+
+#[derive(Debug, Clone, Copy)]
+pub enum Step {
+    Accept,
+    Decide(&'static str),
+    Pay,
+    Deliver,
+}
+
+impl Step {
+    /// The command for the application layer.
+    pub fn command(self, number: &str) -> Command {
+        match self {
+            Step::Accept => Command::Accept {
+                check: MaterialCheck {
+                    present: MATERIALS.iter().map(|m| m.to_string()).collect(),
+                    defective: vec![],
+                },
+            },
+            Step::Decide(step) => Command::Decide {
+                step: step.into(),
+                approve: true,
+                opinion: String::new(),
+            },
+            Step::Pay => Command::PayFee {
+                reference: format!("B{number}"),
+                amount_fen: 8000,
+            },
+            Step::Deliver => Command::Deliver {
+                method: Delivery::Window,
+                note: String::new(),
+            },
+        }
+    }
+
+    /// The same as the JSON API's action body.
+    pub fn action(self, number: &str, version: i64) -> serde_json::Value {
+        match self {
+            Step::Accept => {
+                serde_json::json!({"action": "accept", "version": version, "present": MATERIALS})
+            }
+            Step::Decide(step) => serde_json::json!({
+                "action": "decide", "version": version, "step": step, "approve": true
+            }),
+            Step::Pay => serde_json::json!({
+                "action": "pay", "version": version, "reference": format!("B{number}"),
+                "amount_fen": 8000
+            }),
+            Step::Deliver => {
+                serde_json::json!({"action": "deliver", "version": version, "method": "window"})
+            }
+        }
+    }
+}
+
+/// The demo staff of [`STEPS`], signed in.
+pub struct Cast {
+    staff: Vec<Actor>,
     code: String,
+}
+
+impl Cast {
+    pub async fn new(app: &App) -> Res<Cast> {
+        let mut staff = Vec::new();
+        for (login, _) in STEPS {
+            staff.push(actor(app, login).await?);
+        }
+        Ok(Cast {
+            staff,
+            code: app.public_item(ITEM).await?.0.implementation_code,
+        })
+    }
+
+    /// Carries a submitted case through the first `n` steps; each step's latency in ms.
+    pub async fn advance(&self, app: &App, number: &str, n: usize) -> Res<Vec<f64>> {
+        let mut lat = Vec::with_capacity(n);
+        for (who, (_, step)) in self.staff.iter().zip(STEPS).take(n) {
+            let t = Instant::now();
+            app.act_on_case(who, number, None, step.command(number))
+                .await?;
+            lat.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        Ok(lat)
+    }
+
+    /// Files a case of [`ITEM`] online as `user`.
+    pub async fn submit(
+        &self,
+        app: &App,
+        user: &Actor,
+        materials: &BTreeMap<String, Vec<FileRef>>,
+    ) -> Res<tongban_app::cases::CaseView> {
+        Ok(app
+            .submit_case(
+                user,
+                NewCase {
+                    item_code: self.code.clone(),
+                    applicant: None,
+                    village: false,
+                    pickup_hall_id: None,
+                    delivery: Delivery::Window,
+                    materials: materials.clone(),
+                    form: BTreeMap::new(),
+                    idempotency_key: None,
+                },
+            )
+            .await?)
+    }
 }
 
 pub async fn actor(app: &App, login: &str) -> Res<Actor> {
@@ -45,9 +159,9 @@ pub async fn actor(app: &App, login: &str) -> Res<Actor> {
 }
 
 /// One applicant's materials, uploaded once and reused by every case (content-addressed).
-async fn materials(app: &App, user: &Actor) -> Res<BTreeMap<String, Vec<FileRef>>> {
+pub async fn materials(app: &App, user: &Actor) -> Res<BTreeMap<String, Vec<FileRef>>> {
     let mut out = BTreeMap::new();
-    for k in ["m1", "m2", "m3", "m4"] {
+    for k in MATERIALS {
         let f = app
             .upload_case_file(
                 user,
@@ -63,14 +177,7 @@ async fn materials(app: &App, user: &Actor) -> Res<BTreeMap<String, Vec<FileRef>
 /// Runs lifecycles from `clients` applicants at once for `dur` (finishing the lifecycles
 /// started), returning transitions per second and the latency of one transition.
 pub async fn run(app: Arc<App>, clients: usize, dur: Duration) -> Res<Outcome> {
-    let cast = Arc::new(Cast {
-        clerk: actor(&app, "zrzy.clerk").await?,
-        zrzy: actor(&app, "zrzy.approver").await?,
-        swj: actor(&app, "swj.approver").await?,
-        zjj: actor(&app, "zjj.approver").await?,
-        head: actor(&app, "zrzy.head").await?,
-        code: app.public_item(ITEM).await?.0.implementation_code,
-    });
+    let cast = Arc::new(Cast::new(&app).await?);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
@@ -81,7 +188,13 @@ pub async fn run(app: Arc<App>, clients: usize, dur: Duration) -> Res<Outcome> {
             let materials = materials(&app, &user).await?;
             let mut lat = Vec::new();
             while started.elapsed() < dur {
-                lifecycle(&app, &cast, &user, &materials, &mut lat).await?;
+                let t = Instant::now();
+                let case = cast.submit(&app, &user, &materials).await?;
+                lat.push(t.elapsed().as_secs_f64() * 1e3);
+                lat.extend(
+                    cast.advance(&app, case.case.number.as_str(), STEPS.len())
+                        .await?,
+                );
             }
             Res::Ok(lat)
         }));
@@ -90,117 +203,28 @@ pub async fn run(app: Arc<App>, clients: usize, dur: Duration) -> Res<Outcome> {
     for t in tasks {
         lat.extend(t.await??);
     }
-    let secs = started.elapsed().as_secs_f64();
-    lat.sort_by(f64::total_cmp);
-    Ok(Outcome {
-        transitions: lat.len(),
-        per_sec: lat.len() as f64 / secs,
-        p50_ms: quantile(&lat, 0.5),
-        p99_ms: quantile(&lat, 0.99),
-    })
+    Ok(Outcome::of(lat, started.elapsed()))
 }
 
-async fn lifecycle(
-    app: &App,
-    cast: &Cast,
-    user: &Actor,
-    materials: &BTreeMap<String, Vec<FileRef>>,
-    lat: &mut Vec<f64>,
-) -> Res<()> {
-    let t = Instant::now();
-    let case = app
-        .submit_case(
-            user,
-            NewCase {
-                item_code: cast.code.clone(),
-                applicant: None,
-                village: false,
-                pickup_hall_id: None,
-                delivery: Delivery::Window,
-                materials: materials.clone(),
-                form: BTreeMap::new(),
-                idempotency_key: None,
-            },
-        )
-        .await?;
-    lat.push(t.elapsed().as_secs_f64() * 1e3);
-    let n = case.case.number.to_string();
-    let decide = |step: &str| Command::Decide {
-        step: step.into(),
-        approve: true,
-        opinion: String::new(),
-    };
-    let present: BTreeSet<String> = materials.keys().cloned().collect();
-    let steps: [(&Actor, Command); 7] = [
-        (
-            &cast.clerk,
-            Command::Accept {
-                check: MaterialCheck {
-                    present,
-                    defective: vec![],
-                },
-            },
-        ),
-        (&cast.zrzy, decide("s2a")),
-        (&cast.swj, decide("s2b")),
-        (&cast.zjj, decide("s2c")),
-        (&cast.head, decide("s3")),
-        (
-            &cast.clerk,
-            Command::PayFee {
-                reference: format!("B{n}"),
-                amount_fen: 8000,
-            },
-        ),
-        (
-            &cast.clerk,
-            Command::Deliver {
-                method: Delivery::Window,
-                note: String::new(),
-            },
-        ),
-    ];
-    for (who, cmd) in steps {
-        let t = Instant::now();
-        app.act_on_case(who, &n, None, cmd).await?;
-        lat.push(t.elapsed().as_secs_f64() * 1e3);
+impl Outcome {
+    /// Latencies in ms of every transition in `elapsed`.
+    pub fn of(mut lat: Vec<f64>, elapsed: Duration) -> Outcome {
+        lat.sort_by(f64::total_cmp);
+        Outcome {
+            transitions: lat.len(),
+            per_sec: lat.len() as f64 / elapsed.as_secs_f64(),
+            p50_ms: quantile(&lat, 0.5),
+            p99_ms: quantile(&lat, 0.99),
+        }
     }
-    Ok(())
 }
 
 /// One case filed online and accepted: the template the scale runs copy. Returns its id.
 pub async fn accepted_case(app: &App) -> Res<i64> {
     let user = actor(app, "user01").await?;
-    let clerk = actor(app, "zrzy.clerk").await?;
     let materials = materials(app, &user).await?;
-    let code = app.public_item(ITEM).await?.0.implementation_code;
-    let case = app
-        .submit_case(
-            &user,
-            NewCase {
-                item_code: code,
-                applicant: None,
-                village: false,
-                pickup_hall_id: None,
-                delivery: Delivery::Window,
-                materials: materials.clone(),
-                form: BTreeMap::new(),
-                idempotency_key: None,
-            },
-        )
-        .await?;
-    let n = case.case.number.to_string();
-    app.act_on_case(
-        &clerk,
-        &n,
-        None,
-        Command::Accept {
-            check: MaterialCheck {
-                present: materials.keys().cloned().collect(),
-                defective: vec![],
-            },
-        },
-    )
-    .await?;
+    let cast = Cast::new(app).await?;
+    let case = cast.submit(app, &user, &materials).await?;
+    cast.advance(app, case.case.number.as_str(), 1).await?;
     Ok(case.id)
 }

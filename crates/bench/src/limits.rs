@@ -49,10 +49,8 @@ impl Db {
     }
 
     pub async fn postgres(url: &str, schema: &str, clients: u32) -> Res<Db> {
+        drop_schema(url, schema).await?;
         let admin = PgPoolOptions::new().max_connections(1).connect(url).await?;
-        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            .execute(&admin)
-            .await?;
         sqlx::query(&format!("CREATE SCHEMA {schema}"))
             .execute(&admin)
             .await?;
@@ -185,4 +183,14 @@ pub async fn reads(db: Arc<Db>, clients: u32, dur: Duration) -> Res<f64> {
         async move { db.read(id).await }
     })
     .await
+}
+
+/// Drops one of the suite's own PostgreSQL schemas (a 10-million-case schema is tens of GB).
+pub async fn drop_schema(url: &str, schema: &str) -> Res<()> {
+    let admin = PgPoolOptions::new().max_connections(1).connect(url).await?;
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(&admin)
+        .await?;
+    admin.close().await;
+    Ok(())
 }

@@ -18,6 +18,7 @@ use chrono::{TimeZone, Utc};
 use tongban_app::{App, Clock};
 use tongban_store::{Options, Store};
 
+mod http_cases;
 mod lifecycle;
 mod limits;
 mod peers;
@@ -172,64 +173,89 @@ async fn cases(plan: &Plan, scratch: &std::path::Path, report: &mut Report) -> R
     )
     .await?;
     let app = demo_app(store).await?;
+    let mut limits_seen = Vec::new();
     for c in CLIENTS {
         let limit = limits::commits(limit_db.clone(), c, dur).await?;
+        limits_seen.push(limit);
         let o = lifecycle::run(app.clone(), c as usize, dur).await?;
-        report.against(
-            format!("SQLite FULL: case transitions, {c} clients"),
-            o.per_sec,
-            "transitions/s",
-            "INSERT commits/s",
-            limit,
-        );
-        report.add(
-            format!("SQLite FULL: one transition p50 / p99, {c} clients"),
-            o.p50_ms,
-            &format!(
-                "ms p50 (p99 {:.1} ms, {} transitions)",
-                o.p99_ms, o.transitions
-            ),
-        );
+        transitions(report, "SQLite FULL", c, &o, limit);
     }
+    http_transitions(report, "SQLite FULL", app, &limits_seen, dur).await?;
     if let Some(url) = &plan.pg {
         let schema = format!("bench_limit_{}", std::process::id());
         let db = Arc::new(Db::postgres(url, &schema, 16).await?);
+        let cases_schema = format!("bench_cases_{}", std::process::id());
         let store = Store::open(
             url,
             &Options {
-                pg_schema: Some(format!("bench_cases_{}", std::process::id())),
+                pg_schema: Some(cases_schema.clone()),
                 max_connections: 20,
                 ..Options::default()
             },
         )
         .await?;
         let app = demo_app(store).await?;
+        let mut limits_seen = Vec::new();
         for c in CLIENTS {
             let limit = limits::commits(db.clone(), c, dur).await?;
+            limits_seen.push(limit);
             report.add(
                 format!("PostgreSQL: single-row INSERT commits, {c} clients"),
                 limit,
                 "commits/s",
             );
             let o = lifecycle::run(app.clone(), c as usize, dur).await?;
-            report.against(
-                format!("PostgreSQL: case transitions, {c} clients"),
-                o.per_sec,
-                "transitions/s",
-                "INSERT commits/s",
-                limit,
-            );
-            report.add(
-                format!("PostgreSQL: one transition p50 / p99, {c} clients"),
-                o.p50_ms,
-                &format!(
-                    "ms p50 (p99 {:.1} ms, {} transitions)",
-                    o.p99_ms, o.transitions
-                ),
-            );
+            transitions(report, "PostgreSQL", c, &o, limit);
         }
+        http_transitions(report, "PostgreSQL", app.clone(), &limits_seen, dur).await?;
         let r = limits::reads(db.clone(), 16, dur).await?;
         report.add("PostgreSQL: indexed point reads, 16 clients", r, "reads/s");
+        app.store.close().await;
+        limits::drop_schema(url, &cases_schema).await?;
+        limits::drop_schema(url, &schema).await?;
     }
+    Ok(())
+}
+
+/// One row for the throughput of `o` beside `limit`, one for its latency.
+fn transitions(report: &mut Report, label: &str, c: u32, o: &lifecycle::Outcome, limit: f64) {
+    report.against(
+        format!("{label}: case transitions, {c} clients"),
+        o.per_sec,
+        "transitions/s",
+        "INSERT commits/s",
+        limit,
+    );
+    report.add(
+        format!("{label}: one transition p50 / p99, {c} clients"),
+        o.p50_ms,
+        &format!(
+            "ms p50 (p99 {:.1} ms, {} transitions)",
+            o.p99_ms, o.transitions
+        ),
+    );
+}
+
+/// The same lifecycles through the JSON API, served in-process, beside the same limits.
+async fn http_transitions(
+    report: &mut Report,
+    backend: &str,
+    app: Arc<App>,
+    limits_seen: &[f64],
+    dur: Duration,
+) -> Res<()> {
+    let server = reads::Server::start(app).await?;
+    for (c, limit) in CLIENTS.iter().zip(limits_seen) {
+        let o = http_cases::run(server.addr, *c as usize, dur).await;
+        let o = match o {
+            Ok(o) => o,
+            Err(e) => {
+                server.stop().await;
+                return Err(e);
+            }
+        };
+        transitions(report, &format!("{backend} over HTTP"), *c, &o, *limit);
+    }
+    server.stop().await;
     Ok(())
 }

@@ -12,7 +12,7 @@
 //!
 //! The client (`Client`, [`hammer`]) is shared with the `startup` section.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -20,16 +20,11 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tongban_app::accounts::actor_of;
-use tongban_app::cases::NewCase;
 use tongban_app::App;
-use tongban_domain::case::intake::MaterialCheck;
-use tongban_domain::case::{Command, FileRef};
-use tongban_domain::catalog::Delivery;
-use tongban_domain::org::Actor;
 use tongban_search::{CatalogIndex, SearchDoc};
 use tongban_store::{Options, Store};
 
+use crate::lifecycle::{Cast, STEPS};
 use crate::report::{quantile, Report};
 use crate::{Plan, Res};
 
@@ -65,12 +60,7 @@ pub async fn section(plan: &Plan, scratch: &std::path::Path, report: &mut Report
         )
         .await?;
         let outcome = lookup(plan, store, "PostgreSQL", report).await;
-        // Our own schema only.
-        let admin = sqlx::PgPool::connect(url).await?;
-        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            .execute(&admin)
-            .await?;
-        admin.close().await;
+        crate::limits::drop_schema(url, &schema).await?;
         outcome?;
     }
     Ok(())
@@ -616,61 +606,20 @@ fn lookup_path(c: &Tracked) -> String {
     format!("/api/v1/public/cases/{}?tail={}", c.number, c.tail)
 }
 
-async fn actor(app: &App, login: &str) -> Res<Actor> {
-    let user = app
-        .store
-        .user_by_login(login)
-        .await?
-        .ok_or_else(|| format!("demo user {login} is missing"))?;
-    Ok(actor_of(&user))
-}
-
 /// Files `n` cases of 不动产转移登记 online from 8 applicants at once: a third left submitted,
 /// a third accepted, a third carried through to delivery (longer public timelines).
 async fn file_cases(app: &Arc<App>, n: usize) -> Res<Vec<Tracked>> {
     const FILERS: usize = 8;
-    let code = app
-        .public_item(crate::lifecycle::ITEM)
-        .await?
-        .0
-        .implementation_code;
-    let staff = Arc::new([
-        actor(app, "zrzy.clerk").await?,
-        actor(app, "zrzy.approver").await?,
-        actor(app, "swj.approver").await?,
-        actor(app, "zjj.approver").await?,
-        actor(app, "zrzy.head").await?,
-    ]);
+    let cast = Arc::new(Cast::new(app).await?);
     let mut tasks = Vec::new();
     for f in 0..FILERS {
-        let (app, staff, code) = (app.clone(), staff.clone(), code.clone());
+        let (app, cast) = (app.clone(), cast.clone());
         tasks.push(tokio::spawn(async move {
-            let user = actor(&app, &format!("user{:02}", f + 1)).await?;
-            let mut materials = BTreeMap::new();
-            for k in ["m1", "m2", "m3", "m4"] {
-                let body = format!("%PDF-1.4 {k}");
-                let file: FileRef = app
-                    .upload_case_file(&user, &format!("{k}.pdf"), body.as_bytes())
-                    .await?;
-                materials.insert(k.to_string(), vec![file]);
-            }
+            let user = crate::lifecycle::actor(&app, &format!("user{:02}", f + 1)).await?;
+            let materials = crate::lifecycle::materials(&app, &user).await?;
             let mut out = Vec::new();
             for i in (f..n).step_by(FILERS) {
-                let case = app
-                    .submit_case(
-                        &user,
-                        NewCase {
-                            item_code: code.clone(),
-                            applicant: None,
-                            village: false,
-                            pickup_hall_id: None,
-                            delivery: Delivery::Window,
-                            materials: materials.clone(),
-                            form: BTreeMap::new(),
-                            idempotency_key: None,
-                        },
-                    )
-                    .await?;
+                let case = cast.submit(&app, &user, &materials).await?;
                 let number = case.case.number.to_string();
                 let applicant = &case.case.applicant;
                 // Half by phone, half by ID number, as applicants do.
@@ -681,7 +630,8 @@ async fn file_cases(app: &Arc<App>, n: usize) -> Res<Vec<Tracked>> {
                 };
                 let chars: Vec<char> = by.chars().collect();
                 let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-                advance(&app, &staff, &number, &materials, i % 3).await?;
+                let steps = [0, 1, STEPS.len()][i % 3];
+                cast.advance(&app, &number, steps).await?;
                 out.push(Tracked { number, tail });
             }
             Res::Ok(out)
@@ -692,61 +642,6 @@ async fn file_cases(app: &Arc<App>, n: usize) -> Res<Vec<Tracked>> {
         cases.extend(t.await??);
     }
     Ok(cases)
-}
-
-/// Stage 0 leaves the case submitted, 1 accepts it, 2 carries it to delivery.
-async fn advance(
-    app: &App,
-    staff: &[Actor; 5],
-    number: &str,
-    materials: &BTreeMap<String, Vec<FileRef>>,
-    stage: usize,
-) -> Res<()> {
-    if stage == 0 {
-        return Ok(());
-    }
-    let [clerk, zrzy, swj, zjj, head] = staff;
-    let present: BTreeSet<String> = materials.keys().cloned().collect();
-    let decide = |step: &str| Command::Decide {
-        step: step.into(),
-        approve: true,
-        opinion: String::new(),
-    };
-    let mut steps = vec![(
-        clerk,
-        Command::Accept {
-            check: MaterialCheck {
-                present,
-                defective: vec![],
-            },
-        },
-    )];
-    if stage == 2 {
-        steps.extend([
-            (zrzy, decide("s2a")),
-            (swj, decide("s2b")),
-            (zjj, decide("s2c")),
-            (head, decide("s3")),
-            (
-                clerk,
-                Command::PayFee {
-                    reference: format!("B{number}"),
-                    amount_fen: 8000,
-                },
-            ),
-            (
-                clerk,
-                Command::Deliver {
-                    method: Delivery::Window,
-                    note: String::new(),
-                },
-            ),
-        ]);
-    }
-    for (who, cmd) in steps {
-        app.act_on_case(who, number, None, cmd).await?;
-    }
-    Ok(())
 }
 
 /// The store's read of a case row by number from `clients` tasks: reads per second.
@@ -782,14 +677,14 @@ async fn store_reads(
 
 /// The web router served in-process on 127.0.0.1, as `tongban serve` serves it (with the
 /// socket peer known, which the lookup's throttle keys on). Stopped when dropped.
-struct Server {
-    addr: SocketAddr,
+pub struct Server {
+    pub addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Server {
-    async fn start(app: Arc<App>) -> Res<Server> {
+    pub async fn start(app: Arc<App>) -> Res<Server> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let router = tongban_web::router(app, tongban_web::WebConfig::default(), None);
@@ -811,7 +706,7 @@ impl Server {
         })
     }
 
-    async fn stop(mut self) {
+    pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -826,13 +721,15 @@ impl Drop for Server {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A minimal HTTP/1.1 client: GET only, keep-alive, Content-Length or chunked bodies.
+// A minimal HTTP/1.1 client: keep-alive, Content-Length or chunked bodies, one cookie.
 // ---------------------------------------------------------------------------------------------
 
 pub struct Client {
     addr: SocketAddr,
     stream: Option<TcpStream>,
     buf: Vec<u8>,
+    /// The session cookie the server last set (`name=value`), sent with every request.
+    pub cookie: Option<String>,
 }
 
 impl Client {
@@ -841,34 +738,64 @@ impl Client {
             addr,
             stream: None,
             buf: Vec::with_capacity(16 * 1024),
+            cookie: None,
         }
     }
 
-    /// `GET path` on the open connection (opening one first if needed): status and body. After
-    /// an error the connection is dropped and the next call opens a new one.
+    /// `GET path`: status and body.
     pub async fn get(&mut self, path: &str) -> Res<(u16, Vec<u8>)> {
+        self.request("GET", path, &[], b"").await
+    }
+
+    /// One request on the open connection (opening one first if needed): status and body.
+    /// After an error the connection is dropped and the next call opens a new one.
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Res<(u16, Vec<u8>)> {
         if self.stream.is_none() {
             let stream = TcpStream::connect(self.addr).await?;
             stream.set_nodelay(true)?;
             self.stream = Some(stream);
             self.buf.clear();
         }
-        let answer = self.exchange(path).await;
+        let answer = self.exchange(method, path, headers, body).await;
         if answer.is_err() {
             self.stream = None;
         }
         answer
     }
 
-    async fn exchange(&mut self, path: &str) -> Res<(u16, Vec<u8>)> {
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: tongban-bench\r\nAccept: */*\r\n\r\n",
+    async fn exchange(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Res<(u16, Vec<u8>)> {
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: tongban-bench\r\nAccept: */*\r\n",
             self.addr
         );
+        if let Some(c) = &self.cookie {
+            request.push_str(&format!("Cookie: {c}\r\n"));
+        }
+        for (k, v) in headers {
+            request.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if method != "GET" {
+            request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        request.push_str("\r\n");
+        let mut bytes = request.into_bytes();
+        bytes.extend_from_slice(body);
         self.stream
             .as_mut()
             .ok_or("not connected")?
-            .write_all(request.as_bytes())
+            .write_all(&bytes)
             .await?;
         let head_end = loop {
             if let Some(p) = find(&self.buf, b"\r\n\r\n", 0) {
@@ -895,6 +822,12 @@ impl Client {
                     "content-length" => length = Some(v.parse::<usize>()?),
                     "transfer-encoding" => chunked = v.to_ascii_lowercase().contains("chunked"),
                     "connection" => close = v.eq_ignore_ascii_case("close"),
+                    "set-cookie" => {
+                        let pair = v.split(';').next().unwrap_or_default();
+                        if !pair.is_empty() {
+                            self.cookie = Some(pair.to_string());
+                        }
+                    }
                     _ => {}
                 }
             }

@@ -32,22 +32,27 @@ pub async fn section(plan: &Plan, scratch: &std::path::Path, report: &mut Report
         (None, true) => vec![1_000_000, 10_000_000],
         (None, false) => vec![100_000],
     };
+    // One database at a time, removed before the next: ten million cases take tens of GB.
     for size in sizes {
         let dir = scratch.join(format!("scale_{size}"));
         let store = Store::open(dir.to_str().ok_or("scratch path")?, &Options::default()).await?;
-        run(store, "SQLite", size, report).await?;
+        let outcome = run(store, "SQLite", size, report).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        outcome?;
         if let Some(url) = &plan.pg {
+            let schema = format!("bench_scale_{}_{size}", std::process::id());
             let store = Store::open(
                 url,
                 &Options {
-                    pg_schema: Some(format!("bench_scale_{}_{size}", std::process::id())),
+                    pg_schema: Some(schema.clone()),
                     ..Options::default()
                 },
             )
             .await?;
-            run(store, "PostgreSQL", size, report).await?;
+            let outcome = run(store, "PostgreSQL", size, report).await;
+            crate::limits::drop_schema(url, &schema).await?;
+            outcome?;
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(())
 }
@@ -177,5 +182,7 @@ async fn run(store: Store, backend: &str, size: i64, report: &mut Report) -> Res
         rss_mib(),
         "MiB",
     );
+    // Closed before the caller removes the files: an open SQLite file keeps its disk space.
+    app.store.close().await;
     Ok(())
 }
