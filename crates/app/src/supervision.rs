@@ -188,20 +188,15 @@ impl App {
         version: i64,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        let versions = self.store.item_versions(item_id).await?;
-        let published = |v: i64| {
-            versions
-                .iter()
-                .find(|x| x.version == v)
-                .and_then(|x| x.published_at)
-        };
+        let versions = self.store.publications(item_id).await?;
+        let published = |v: i64| versions.iter().find(|x| x.0 == v).and_then(|x| x.1);
         let Some(from) = published(version).filter(|p| *p <= at) else {
             return Ok(false);
         };
         let superseded = versions
             .iter()
-            .filter(|x| x.version != version)
-            .filter_map(|x| x.published_at)
+            .filter(|x| x.0 != version)
+            .filter_map(|x| x.1)
             .any(|p| p > from && p <= at);
         Ok(!superseded)
     }

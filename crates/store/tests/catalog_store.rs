@@ -218,6 +218,17 @@ async fn an_item_is_drafted_reviewed_published_and_versioned() {
             versions.iter().map(|v| v.version).collect::<Vec<_>>(),
             [2, 1]
         );
+        // The publication dates alone agree with the full versions.
+        let dates = s.publications(id).await.unwrap();
+        assert_eq!(
+            dates,
+            versions
+                .iter()
+                .rev()
+                .map(|v| (v.version, v.published_at))
+                .collect::<Vec<_>>()
+        );
+        assert!(dates.iter().all(|d| d.1.is_some()));
         let events = s.item_events(id).await.unwrap();
         assert_eq!(events.len(), 1 + 4 + 1 + 4);
         assert_eq!(events[1].from_status.as_deref(), Some("draft"));
