@@ -466,3 +466,46 @@ async fn warning_rules_set_for_a_region_apply_to_its_cases() {
         assert_counters_match_scan(&app, &sup).await;
     }
 }
+
+/// The bench's bulk loader copies a real case: the copies are open on the board and in the
+/// index, nothing is due until their first crossing, and each crossing warns once.
+#[tokio::test]
+async fn bulk_loaded_cases_count_on_the_board_and_warn_at_their_crossings() {
+    for app in apps().await {
+        let sup = who(&app, "jiancha").await;
+        let (_, template) = accepted_case(&app, "user01").await;
+        // Whatever the demo city has due is warned first, so what follows is the copies'.
+        app.sweep_warnings().await.unwrap();
+        let before = app.board(&sup, &BoardFilter::default()).await.unwrap();
+        let now = app.now();
+        let n = app
+            .store
+            .bulk_open_cases(&tongban_store::bulk::BulkCases {
+                template_case: template,
+                prefix: "BULK-".into(),
+                count: 250,
+                batch: 100,
+                first_yellow: now + Duration::hours(1),
+                step: Duration::seconds(10),
+                red_after: Duration::days(2),
+                analyze: false,
+            })
+            .await
+            .unwrap();
+        assert_eq!(n, 250);
+        let board = app.board(&sup, &BoardFilter::default()).await.unwrap();
+        assert_eq!(board.totals.open, before.totals.open + 250);
+        assert_eq!(app.sweep_warnings().await.unwrap(), 0, "nothing due yet");
+        // An hour and a minute on: the first seven copies have turned yellow (0 s … 60 s).
+        app.clock.advance(Duration::minutes(61));
+        app.sweep_warnings().await.unwrap();
+        let fired = app.store.warnings("", None, 1000).await.unwrap();
+        let bulk = fired
+            .iter()
+            .filter(|w| w.case_number.starts_with("BULK-"))
+            .count();
+        assert_eq!(bulk, 7);
+        assert_eq!(app.sweep_warnings().await.unwrap(), 0, "each crossing once");
+        assert_counters_match_scan(&app, &sup).await;
+    }
+}

@@ -106,6 +106,19 @@ pub async fn section(plan: &Plan, scratch: &Path, report: &mut Report) -> Res<()
             );
         }
     }
+    // The throughput load: case lifecycles through the API from 16 clients.
+    let clients = 16;
+    let (o, peak) = again
+        .sampled(crate::http_cases::run(again.addr, clients, dur))
+        .await?;
+    report.add(
+        format!("Startup: resident memory under case lifecycles from {clients} API clients"),
+        peak,
+        &format!(
+            "MB peak VmRSS sampled ({:.0} transitions/s, {} transitions)",
+            o.per_sec, o.transitions
+        ),
+    );
     let hwm = status_mb(again.pid(), "VmHWM:")?;
     report.add("Startup: resident memory high-water mark", hwm, "MB VmHWM");
     again.stop().await;
@@ -245,25 +258,33 @@ impl Running {
         status_mb(self.pid(), "VmRSS:")
     }
 
-    /// Drives `path(i)` from 64 connections for `dur` while sampling VmRSS every 50 ms:
-    /// the run and the highest sample in MB.
+    /// Drives `path(i)` from 64 connections for `dur` while sampling VmRSS: the run and the
+    /// highest sample in MB.
     async fn under_load<F>(&self, dur: Duration, path: F) -> Res<(crate::reads::HttpRun, f64)>
     where
         F: Fn(u64) -> String + Send + Sync + 'static,
     {
+        self.sampled(hammer(self.addr, CONNECTIONS, dur, path))
+            .await
+    }
+
+    /// Runs `load` while sampling VmRSS every 50 ms until it ends: its outcome and the
+    /// highest sample in MB.
+    async fn sampled<T>(&self, load: impl std::future::Future<Output = Res<T>>) -> Res<(T, f64)> {
         let pid = self.pid();
+        let (done, mut ended) = tokio::sync::oneshot::channel::<()>();
         let sampler = tokio::spawn(async move {
             let mut peak: f64 = 0.0;
-            let started = Instant::now();
-            while started.elapsed() < dur {
+            while ended.try_recv().is_err() {
                 peak = peak.max(status_mb(pid, "VmRSS:")?);
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             Res::Ok(peak)
         });
-        let run = hammer(self.addr, CONNECTIONS, dur, path).await?;
+        let outcome = load.await;
+        let _ = done.send(());
         let peak = sampler.await??.max(status_mb(pid, "VmRSS:")?);
-        Ok((run, peak))
+        Ok((outcome?, peak))
     }
 
     /// SIGTERM, as a service manager stops it; killed if it has not exited within 10 s.

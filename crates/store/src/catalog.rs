@@ -572,15 +572,14 @@ impl Store {
 
     /// When each version of an item was published (`None`: never), without their documents.
     pub async fn publications(&self, item_id: i64) -> Result<Vec<(i64, Option<DateTime<Utc>>)>> {
-        let rows: Vec<(i64, Option<i64>)> =
-            read!(self, |db| {
-                sqlx::query_as(
+        let rows: Vec<(i64, Option<i64>)> = read!(self, |db| {
+            sqlx::query_as(
             "SELECT version, published_at FROM item_versions WHERE item_id = $1 ORDER BY version"
         )
         .bind(item_id)
         .fetch_all(db)
         .await?
-            });
+        });
         rows.into_iter()
             .map(|(v, at)| Ok((v, at.map(instant).transpose()?)))
             .collect()
