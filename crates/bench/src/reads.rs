@@ -756,26 +756,6 @@ impl Client {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Res<(u16, Vec<u8>)> {
-        if self.stream.is_none() {
-            let stream = TcpStream::connect(self.addr).await?;
-            stream.set_nodelay(true)?;
-            self.stream = Some(stream);
-            self.buf.clear();
-        }
-        let answer = self.exchange(method, path, headers, body).await;
-        if answer.is_err() {
-            self.stream = None;
-        }
-        answer
-    }
-
-    async fn exchange(
-        &mut self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Res<(u16, Vec<u8>)> {
         let mut request = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: tongban-bench\r\nAccept: */*\r\n",
             self.addr
@@ -792,10 +772,25 @@ impl Client {
         request.push_str("\r\n");
         let mut bytes = request.into_bytes();
         bytes.extend_from_slice(body);
+        if self.stream.is_none() {
+            let stream = TcpStream::connect(self.addr).await?;
+            stream.set_nodelay(true)?;
+            self.stream = Some(stream);
+            self.buf.clear();
+        }
+        let answer = self.exchange(&bytes).await;
+        if answer.is_err() {
+            self.stream = None;
+        }
+        answer
+    }
+
+    /// Sends one serialized request and reads its response.
+    async fn exchange(&mut self, bytes: &[u8]) -> Res<(u16, Vec<u8>)> {
         self.stream
             .as_mut()
             .ok_or("not connected")?
-            .write_all(&bytes)
+            .write_all(bytes)
             .await?;
         let head_end = loop {
             if let Some(p) = find(&self.buf, b"\r\n\r\n", 0) {
