@@ -244,16 +244,10 @@ async fn http_transitions(
     limits_seen: &[f64],
     dur: Duration,
 ) -> Res<()> {
+    // Dropped on an error, the server stops with it.
     let server = reads::Server::start(app).await?;
     for (c, limit) in CLIENTS.iter().zip(limits_seen) {
-        let o = http_cases::run(server.addr, *c as usize, dur).await;
-        let o = match o {
-            Ok(o) => o,
-            Err(e) => {
-                server.stop().await;
-                return Err(e);
-            }
-        };
+        let o = http_cases::run(server.addr, *c as usize, dur).await?;
         transitions(report, &format!("{backend} over HTTP"), *c, &o, *limit);
     }
     server.stop().await;
