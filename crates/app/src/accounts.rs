@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use tongban_domain::account::{
     check_password_strength, Email, LoginName, LoginState, PersonName, Phone,
 };
+use tongban_domain::codes;
 use tongban_domain::identity::IdNumber;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
@@ -14,7 +15,7 @@ use tongban_domain::time::local_date;
 use tongban_domain::uscc::Uscc;
 use tongban_store::users::{NewUser, User};
 
-use crate::error::{invalid, AppError, Kind, Result};
+use crate::error::{invalid, AppError, Result};
 use crate::{password, App};
 
 /// A signed-in person, as every request after sign-in sees them.
@@ -84,11 +85,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 fn bad_credentials() -> AppError {
-    AppError::new(
-        Kind::Unauthenticated,
-        "auth.bad_credentials",
-        "登录名或密码不正确",
-    )
+    AppError::of(codes::Auth::BadCredentials)
 }
 
 /// The actor a stored account acts as.
@@ -119,11 +116,7 @@ impl App {
         let mut map = self.attempts.lock().map_err(AppError::internal)?;
         map.retain(|_, (start, _)| now - *start < Duration::minutes(15));
         if map.get(client).is_some_and(|(_, n)| *n >= limit) {
-            return Err(AppError::new(
-                Kind::Throttled,
-                "auth.throttled",
-                "登录失败次数过多，请15分钟后再试",
-            ));
+            return Err(AppError::of(codes::Auth::Throttled));
         }
         Ok(())
     }
@@ -248,13 +241,10 @@ impl App {
     /// Changes one's own password. Every session of the account ends, this one included.
     pub async fn change_password(&self, who: &SignedIn, old: &str, new: &str) -> Result<()> {
         if !password::verify(old, &who.user.password_hash).await {
-            return Err(AppError::invalid("account.old_password", "原密码不正确"));
+            return Err(AppError::of(codes::Account::OldPassword));
         }
         if old == new {
-            return Err(AppError::invalid(
-                "account.password_same",
-                "新密码不能与原密码相同",
-            ));
+            return Err(AppError::of(codes::Account::PasswordSame));
         }
         check_password_strength(new, &who.user.login, self.settings().password_min_length)?;
         let hash = password::hash(new).await?;
@@ -276,10 +266,7 @@ impl App {
         let phone = optional(&reg.phone).map(Phone::parse).transpose()?;
         let email = optional(&reg.email).map(Email::parse).transpose()?;
         if phone.is_none() && email.is_none() {
-            return Err(AppError::invalid(
-                "account.contact",
-                "请至少填写手机号码或电子邮箱中的一项",
-            ));
+            return Err(AppError::of(codes::Account::Contact));
         }
         let (id_number, uscc) = match reg.kind {
             ApplicantKind::Person => {
@@ -289,18 +276,14 @@ impl App {
                     .map_err(invalid)?;
                 if let Some(id) = &id {
                     if id.birth_date() > local_date(self.now()) {
-                        return Err(AppError::invalid(
-                            "id.birth_future",
-                            "身份证号码中的出生日期晚于今天",
-                        ));
+                        return Err(AppError::of(codes::Id::BirthFuture));
                     }
                 }
                 (id, None)
             }
             ApplicantKind::Company => {
-                let code = optional(&reg.uscc).ok_or_else(|| {
-                    AppError::invalid("uscc.required", "法人注册须填写统一社会信用代码")
-                })?;
+                let code =
+                    optional(&reg.uscc).ok_or_else(|| AppError::of(codes::Uscc::Required))?;
                 (None, Some(Uscc::parse(code).map_err(invalid)?))
             }
         };
@@ -310,10 +293,7 @@ impl App {
             self.settings().password_min_length,
         )?;
         if self.store.user_by_login(login.as_str()).await?.is_some() {
-            return Err(AppError::conflict(
-                "account.login_taken",
-                "该登录名已被使用",
-            ));
+            return Err(AppError::of(codes::Account::LoginTaken));
         }
         let new = NewUser {
             login: login.as_str().to_string(),
@@ -345,14 +325,12 @@ impl App {
             .await
             .map_err(|e| match e {
                 tongban_store::StoreError::Conflict(c) if c.contains("id_number") => {
-                    AppError::conflict("account.id_taken", "该身份证号码已注册")
+                    AppError::of(codes::Account::IdTaken)
                 }
                 tongban_store::StoreError::Conflict(c) if c.contains("uscc") => {
-                    AppError::conflict("account.uscc_taken", "该统一社会信用代码已注册")
+                    AppError::of(codes::Account::UsccTaken)
                 }
-                tongban_store::StoreError::Conflict(_) => {
-                    AppError::conflict("account.login_taken", "该登录名已被使用")
-                }
+                tongban_store::StoreError::Conflict(_) => AppError::of(codes::Account::LoginTaken),
                 other => other.into(),
             })
     }
@@ -367,16 +345,13 @@ impl App {
         let name = PersonName::parse(&new.name)?;
         let region = RegionCode::parse(&new.region_code).map_err(invalid)?;
         if !new.role.is_staff() {
-            return Err(AppError::invalid(
-                "staff.role",
+            return Err(AppError::new(
+                codes::Staff::Role,
                 "工作人员的角色不能是申请人",
             ));
         }
         if !actor.sees_region(&region) || self.store.region(&region).await?.is_none() {
-            return Err(AppError::invalid(
-                "staff.region",
-                "所选区划不存在或不在您的管辖范围内",
-            ));
+            return Err(AppError::of(codes::Staff::Region));
         }
         if let Some(dept_id) = new.department_id {
             let dept = self
@@ -388,10 +363,7 @@ impl App {
                 return Err(AppError::forbidden());
             }
         } else if new.role.is_departmental() {
-            return Err(AppError::invalid(
-                "staff.department",
-                "窗口人员、审批人员和部门负责人须归属一个部门",
-            ));
+            return Err(AppError::of(codes::Staff::Department));
         }
         check_password_strength(
             &new.password,

@@ -4,6 +4,7 @@
 //! `tongban_domain::supervision::admonition`). The person and the head are told by SMS and
 //! e-mail through the outbox.
 
+use tongban_domain::codes;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::supervision::admonition::{tally_year, Evidence, Kind};
 use tongban_store::admonitions::{AdmonitionRow, HeadRef, NewAdmonition};
@@ -39,10 +40,7 @@ impl App {
         }
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 2000 {
-            return Err(AppError::invalid(
-                "admonition.reason",
-                "请填写效能告诫的事由（2000字以内）",
-            ));
+            return Err(AppError::of(codes::Admonition::Reason));
         }
         let person = self
             .store
@@ -55,12 +53,7 @@ impl App {
                         .is_some_and(|r| in_region(actor, r))
             })
             .ok_or_else(|| AppError::not_found("该人员"))?;
-        let not_staff = || {
-            AppError::invalid(
-                "admonition.person",
-                "效能告诫只对部门工作人员（窗口人员、审批人员、部门负责人）作出",
-            )
-        };
+        let not_staff = || AppError::of(codes::Admonition::Person);
         let kind = Kind::for_role(person.role).ok_or_else(not_staff)?;
         let department_id = person.department_id.ok_or_else(not_staff)?;
         let department = self
@@ -153,10 +146,7 @@ impl App {
     /// region's, a department head their department's, a clerk or approver their own.
     pub async fn admonitions(&self, actor: &Actor, year: i32) -> Result<Vec<AdmonitionRow>> {
         if !(2000..=2100).contains(&year) {
-            return Err(AppError::invalid(
-                "admonition.year",
-                "年份应在2000年至2100年之间",
-            ));
+            return Err(AppError::of(codes::Admonition::Year));
         }
         let year = i64::from(year);
         match (actor.role, actor.department_id) {
@@ -186,15 +176,15 @@ impl App {
     /// Evidence as cited, each item once, every finding and case one the supervisor sees.
     async fn checked_evidence(&self, actor: &Actor, evidence: Evidence) -> Result<Evidence> {
         if !evidence.admonitions.is_empty() {
-            return Err(AppError::invalid(
-                "admonition.evidence",
+            return Err(AppError::new(
+                codes::Admonition::Evidence,
                 "告诫链只由系统依规则生成，不能手工引用",
             ));
         }
         let evidence = evidence.normalised();
         if evidence.findings.len() > MAX_EVIDENCE || evidence.cases.len() > MAX_EVIDENCE {
-            return Err(AppError::invalid(
-                "admonition.evidence",
+            return Err(AppError::new(
+                codes::Admonition::Evidence,
                 format!("引用的监察发现和办件各不能超过{MAX_EVIDENCE}项"),
             ));
         }
@@ -205,8 +195,8 @@ impl App {
                 .await?
                 .is_some_and(|f| in_region(actor, &f.region));
             if !seen {
-                return Err(AppError::invalid(
-                    "admonition.finding",
+                return Err(AppError::new(
+                    codes::Admonition::Finding,
                     format!("监察发现第{id}号不存在或不在您的监察范围内"),
                 ));
             }
@@ -215,8 +205,8 @@ impl App {
             match self.case_view(actor, number).await {
                 Ok(_) => {}
                 Err(e) if matches!(e.kind, crate::Kind::NotFound | crate::Kind::Invalid) => {
-                    return Err(AppError::invalid(
-                        "admonition.case",
+                    return Err(AppError::new(
+                        codes::Admonition::Case,
                         format!("办件{number}不存在或不在您的监察范围内"),
                     ))
                 }

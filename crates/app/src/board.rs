@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use tongban_domain::codes;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
 use tongban_domain::supervision::Light;
@@ -128,11 +129,11 @@ impl App {
         let own = actor
             .region
             .clone()
-            .ok_or_else(|| AppError::invalid("board.region", "账号未设置所属地区"))?;
+            .ok_or_else(|| AppError::new(codes::Board::Region, "账号未设置所属地区"))?;
         match wanted {
             Some(r) if own.contains(r) => Ok(r.clone()),
-            Some(_) => Err(AppError::invalid(
-                "board.region",
+            Some(_) => Err(AppError::new(
+                codes::Board::Region,
                 "只能查看本人所辖地区的监察数据",
             )),
             None => Ok(own),

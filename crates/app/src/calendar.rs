@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use tongban_domain::calendar::{
     parse_holidays, Calendar, CalendarError, DayKind, DayRule, HolidayData, YearCalendar,
 };
+use tongban_domain::codes;
 use tongban_domain::org::Actor;
 use tongban_domain::time::local_date;
 use tongban_store::StoreError;
@@ -152,8 +153,8 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
         .filter(|_| s.len() == 10)
         .ok_or_else(|| {
             let shown: String = s.chars().take(20).collect();
-            AppError::invalid(
-                "calendar.date",
+            AppError::new(
+                codes::Calendar::Date,
                 format!("日期应为 YYYY-MM-DD 格式，收到「{shown}」"),
             )
         })
@@ -162,8 +163,8 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
 fn notice_of(notice: &str) -> Result<String> {
     let n = notice.trim();
     if n.chars().count() > MAX_NOTICE_CHARS || n.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "calendar.notice",
+        return Err(AppError::new(
+            codes::Calendar::Notice,
             format!("通知文号应为一行文字，不超过 {MAX_NOTICE_CHARS} 个字"),
         ));
     }
@@ -171,8 +172,8 @@ fn notice_of(notice: &str) -> Result<String> {
 }
 
 fn year_missing(year: i32) -> AppError {
-    AppError::invalid(
-        "calendar.year_missing",
+    AppError::new(
+        codes::Calendar::YearMissing,
         format!("{year} 年的节假日安排尚未载入：请先录入或导入该年的国务院办公厅通知"),
     )
 }
@@ -191,8 +192,8 @@ fn require_holidays(year: &YearCalendar) -> Result<()> {
     if year.days.iter().any(|r| r.kind == DayKind::Holiday) {
         Ok(())
     } else {
-        Err(AppError::invalid(
-            "calendar.no_holidays",
+        Err(AppError::new(
+            codes::Calendar::NoHolidays,
             format!(
                 "{} 年的安排中没有任何放假日，请检查内容是否完整、年份是否正确",
                 year.year
@@ -287,16 +288,11 @@ impl App {
     ) -> Result<()> {
         require_admin(actor)?;
         let date = parse_date(date)?;
-        let kind = parse_kind(kind).ok_or_else(|| {
-            AppError::invalid(
-                "calendar.kind",
-                "安排类别应为法定节假日放假、调休上班、本地停止办公或本地额外工作日",
-            )
-        })?;
+        let kind = parse_kind(kind).ok_or_else(|| AppError::of(codes::Calendar::Kind))?;
         let name = name.trim().to_string();
         if name.chars().count() > MAX_NAME_CHARS {
-            return Err(AppError::invalid(
-                "calendar.name",
+            return Err(AppError::new(
+                codes::Calendar::Name,
                 format!("名称或原因不超过 {MAX_NAME_CHARS} 个字"),
             ));
         }
@@ -390,13 +386,10 @@ impl App {
         require_admin(actor)?;
         let notice = notice_of(notice)?;
         if ics_text.len() > MAX_ICS_BYTES {
-            return Err(AppError::invalid(
-                "calendar.ics",
-                "ICS 文件过大（超过 1 MB）",
-            ));
+            return Err(AppError::of(codes::Calendar::Ics));
         }
         let events =
-            parse_ics(ics_text).map_err(|e| AppError::invalid("calendar.ics", e.to_string()))?;
+            parse_ics(ics_text).map_err(|e| AppError::new(codes::Calendar::Ics, e.to_string()))?;
         let cal = YearCalendar::new(year, notice, ics_rules(&events, year)).map_err(invalid)?;
         self.replace_year(actor, cal, "ics", "calendar.import_ics", "从 ICS 文件导入")
             .await
@@ -920,14 +913,14 @@ END:VCALENDAR\r\n";
     #[test]
     fn rule_text_errors_use_the_texts_own_lines() {
         let e = parse_rules(2027, "2027-01-01 off 元旦\n2027-13-01 off 元旦\n").unwrap_err();
-        assert_eq!(e.code, "calendar.parse");
+        assert_eq!(e.code, codes::Calendar::Parse);
         assert!(e.message.contains("第 2 行"), "{}", e.message);
         let e = parse_rules(2027, "# c\nyear 2028 x\n").unwrap_err();
         assert!(e.message.contains("第 2 行"), "{}", e.message);
         let e = parse_rules(2027, "2027-02-15 work 调休\n").unwrap_err();
-        assert_eq!(e.code, "calendar.makeup_not_weekend");
+        assert_eq!(e.code, codes::Calendar::MakeupNotWeekend);
         let e = parse_rules(2027, "2026-12-31 off 元旦\n").unwrap_err();
-        assert_eq!(e.code, "calendar.date_outside_year");
+        assert_eq!(e.code, codes::Calendar::DateOutsideYear);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use tongban_domain::case::{
     PartyKind, Post, PostBook, StaffRef, Submission, Who,
 };
 use tongban_domain::catalog::{Delivery, Item};
+use tongban_domain::codes;
 use tongban_domain::identity::IdNumber;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::uscc::Uscc;
@@ -125,7 +126,7 @@ const MAGIC: &[(&[u8], &str, &str)] = &[
 ];
 
 fn stale() -> AppError {
-    AppError::conflict("case.stale", "办件已被他人办理或更新，请刷新页面后再试")
+    AppError::of(codes::Case::Stale)
 }
 
 fn tail(s: &str, n: usize) -> String {
@@ -177,20 +178,18 @@ impl App {
         }
         let max = self.settings().max_upload_bytes;
         if content.is_empty() {
-            return Err(AppError::invalid("case.file_empty", "上传的文件是空的"));
+            return Err(AppError::of(codes::Case::FileEmpty));
         }
         if content.len() > max {
-            return Err(AppError::invalid(
-                "case.file_too_large",
+            return Err(AppError::new(
+                codes::Case::FileTooLarge,
                 format!("文件不能超过 {} MB", max / 1024 / 1024),
             ));
         }
         let (_, content_type, _) = MAGIC
             .iter()
             .find(|(magic, _, _)| content.starts_with(magic))
-            .ok_or_else(|| {
-                AppError::invalid("case.file_type", "只接受 PDF、JPEG、PNG 或 OFD 格式的文件")
-            })?;
+            .ok_or_else(|| AppError::of(codes::Case::FileType))?;
         let hash = self
             .store
             .put_case_file(content_type, content, self.now())
@@ -236,10 +235,7 @@ impl App {
         let item = version.item;
         let (channel, applicant) = match actor.role {
             Role::Applicant if item.online_depth < 3 => {
-                return Err(AppError::invalid(
-                    "case.not_online",
-                    "本事项暂不支持网上申请，请到窗口办理",
-                ))
+                return Err(AppError::of(codes::Case::NotOnline))
             }
             Role::Applicant => (Channel::Online, self.party_of(actor).await?),
             Role::Clerk | Role::DeptHead => (Channel::Window, parse_party(new.applicant)?),
@@ -257,17 +253,14 @@ impl App {
         };
         if let Some(hall) = new.pickup_hall_id {
             if self.store.hall(hall).await?.is_none() {
-                return Err(AppError::invalid(
-                    "case.pickup_hall",
-                    "请选择有效的取件大厅",
-                ));
+                return Err(AppError::of(codes::Case::PickupHall));
             }
         }
         for files in new.materials.values() {
             for f in files {
                 if self.store.case_file(&f.hash).await?.is_none() {
-                    return Err(AppError::invalid(
-                        "case.file_missing",
+                    return Err(AppError::new(
+                        codes::Case::FileMissing,
                         format!("材料文件“{}”未上传成功，请重新上传", f.name),
                     ));
                 }
@@ -275,10 +268,7 @@ impl App {
         }
         let key = match &new.idempotency_key {
             Some(k) if k.len() > 100 || k.trim().is_empty() => {
-                return Err(AppError::invalid(
-                    "case.idempotency_key",
-                    "幂等键应为1至100个字符",
-                ))
+                return Err(AppError::of(codes::Case::IdempotencyKey))
             }
             Some(k) => Some(k.trim().to_string()),
             None => None,
@@ -464,10 +454,7 @@ impl App {
                 .max()
                 .unwrap_or(0);
             if at > self.now() || at.timestamp_millis() < last {
-                return Err(AppError::invalid(
-                    "case.occurred_at",
-                    "实际办理时间不能晚于现在，也不能早于办件上已有的记录",
-                ));
+                return Err(AppError::of(codes::Case::OccurredAt));
             }
         }
         let command = self.checked_command(&view, command).await?;
@@ -498,9 +485,7 @@ impl App {
                     .user(to.user_id)
                     .await?
                     .filter(|u| u.role.is_departmental())
-                    .ok_or_else(|| {
-                        AppError::invalid("case.reassign_to", "请选择要转交的工作人员")
-                    })?;
+                    .ok_or_else(|| AppError::of(codes::Case::ReassignTo))?;
                 let _ = view;
                 Ok(Command::Reassign {
                     step,
@@ -518,7 +503,7 @@ impl App {
                     .user(to.user_id)
                     .await?
                     .filter(|u| u.role.is_departmental())
-                    .ok_or_else(|| AppError::invalid("case.handover_to", "请选择接手的工作人员"))?;
+                    .ok_or_else(|| AppError::of(codes::Case::HandoverTo))?;
                 Ok(Command::HandOver {
                     to: StaffRef {
                         user_id: user.id,
@@ -604,7 +589,7 @@ impl App {
                             break;
                         }
                         // Someone acted on the case meanwhile: read it again.
-                        Err(e) if e.code == "case.stale" => continue,
+                        Err(e) if e.code == codes::Case::Stale => continue,
                         Err(e) => {
                             tracing::warn!(case = id, error = %e, "sweep could not tick a case");
                             break;
@@ -662,12 +647,7 @@ impl App {
         let (kind, id_code) = match (&user.uscc, &user.id_number) {
             (Some(code), _) => (PartyKind::Company, code.clone()),
             (None, Some(id)) => (PartyKind::Person, id.clone()),
-            (None, None) => {
-                return Err(AppError::invalid(
-                    "case.applicant_identity",
-                    "请先在个人中心完善身份证件信息",
-                ))
-            }
+            (None, None) => return Err(AppError::of(codes::Case::ApplicantIdentity)),
         };
         Ok(Party {
             kind,
@@ -858,11 +838,7 @@ impl App {
         if let Ok(mut map) = self.attempts.lock() {
             map.retain(|_, (start, _)| now - *start < chrono::Duration::minutes(15));
             if map.get(&key).is_some_and(|(_, n)| *n >= limit) {
-                return Err(AppError::new(
-                    crate::Kind::Throttled,
-                    "case.lookup_throttled",
-                    "查询失败次数过多，请15分钟后再试",
-                ));
+                return Err(AppError::of(codes::Case::LookupThrottled));
             }
         }
         let found = self.lookup_status(number, tail4).await;
@@ -882,10 +858,7 @@ impl App {
         let number = CaseNumber::parse(number).map_err(|_| not_found())?;
         let tail4 = tail4.trim().to_ascii_uppercase();
         if tail4.chars().count() != 4 {
-            return Err(AppError::invalid(
-                "case.lookup_tail",
-                "请输入手机号或证件号后四位",
-            ));
+            return Err(AppError::of(codes::Case::LookupTail));
         }
         let stored = self
             .store
@@ -1031,7 +1004,7 @@ impl App {
 
 fn map_stale(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(c) if c == "case.stale" => stale(),
+        StoreError::Conflict(c) if c == codes::Case::Stale => stale(),
         other => other.into(),
     }
 }
@@ -1050,8 +1023,7 @@ fn actor_ref(actor: Option<&Actor>) -> Option<(StaffRef, Role)> {
 
 /// Parses an applicant typed in by staff: the ID number or credit code must be valid.
 fn parse_party(input: Option<ApplicantInput>) -> Result<Party> {
-    let a =
-        input.ok_or_else(|| AppError::invalid("case.applicant_required", "请填写申请人信息"))?;
+    let a = input.ok_or_else(|| AppError::of(codes::Case::ApplicantRequired))?;
     let name = tongban_domain::account::PersonName::parse(&a.name).map_err(invalid)?;
     let id_code = match a.kind {
         PartyKind::Person => IdNumber::parse(&a.id_code)
@@ -1286,7 +1258,7 @@ pub fn applicant_next_action(c: &Case, item: &Item) -> String {
         CaseStatus::Suspended => match &c.special {
             Some(s) => format!(
                 "正在进行特殊程序（{}），预计 {} 结束，期间不计入办理时限。",
-                s.kind.label_zh(),
+                s.kind.label(),
                 s.expected_end.format("%Y年%m月%d日")
             ),
             None => "办理已中止计时。".into(),

@@ -4,10 +4,11 @@
 
 use chrono::NaiveDate;
 use tongban_domain::catalog::{self, check_correspondence, Issue, Item, ItemAction, ItemStatus};
+use tongban_domain::codes;
 use tongban_domain::org::{Actor, Role};
 use tongban_store::catalog::{ItemEvent, ItemEventNew, ItemFilter, ItemSummary, ItemVersion};
 
-use crate::error::{AppError, Detail, Kind, Result};
+use crate::error::{AppError, Detail, Result};
 use crate::App;
 
 fn details(issues: Vec<Issue>) -> Vec<Detail> {
@@ -15,7 +16,7 @@ fn details(issues: Vec<Issue>) -> Vec<Detail> {
         .into_iter()
         .map(|i| Detail {
             field: i.field,
-            code: i.code.to_string(),
+            code: i.code.code(),
             message: i.message,
         })
         .collect()
@@ -26,8 +27,8 @@ fn broken(issues: Vec<Issue>) -> AppError {
         .first()
         .map(|i| i.message.clone())
         .unwrap_or_default();
-    AppError::invalid(
-        "catalog.invalid",
+    AppError::new(
+        codes::Catalog::Invalid,
         format!("事项有{}处不符合要求，首先：{first}", issues.len()),
     )
     .with_details(details(issues))
@@ -97,7 +98,7 @@ impl App {
             .store
             .department(department_id)
             .await?
-            .ok_or_else(|| AppError::invalid("catalog.department", "实施部门不存在"))?;
+            .ok_or_else(|| AppError::of(codes::Catalog::Department))?;
         if catalog::may_draft(actor.role)
             && actor.acts_for_department(department_id, &dept.region_code)
         {
@@ -114,7 +115,7 @@ impl App {
         if self.store.region(&item.region).await?.is_none() {
             issues.push(Issue {
                 field: "region".into(),
-                code: "catalog.region",
+                code: codes::Catalog::Region,
                 message: format!("区划 {} 不存在", item.region),
             });
         }
@@ -157,8 +158,8 @@ impl App {
             .create_item(item, &event, self.now(), entry)
             .await
             .map_err(|e| match e {
-                tongban_store::StoreError::Conflict(_) => AppError::conflict(
-                    "catalog.duplicate_code",
+                tongban_store::StoreError::Conflict(_) => AppError::new(
+                    codes::Catalog::DuplicateCode,
                     format!("实施编码 {} 已存在", item.implementation_code),
                 ),
                 other => other.into(),
@@ -181,8 +182,8 @@ impl App {
         self.may_draft_for(actor, current.item.department_id)
             .await?;
         if !current.status.editable() {
-            return Err(AppError::conflict(
-                "catalog.not_draft",
+            return Err(AppError::new(
+                codes::Catalog::NotDraft,
                 format!(
                     "该版本处于“{}”状态，不能修改；请新建版本",
                     current.status.label()
@@ -190,10 +191,7 @@ impl App {
             ));
         }
         if item.implementation_code != current.item.implementation_code {
-            return Err(AppError::invalid(
-                "catalog.code_changed",
-                "实施编码是事项的身份，不能修改",
-            ));
+            return Err(AppError::of(codes::Catalog::CodeChanged));
         }
         self.may_draft_for(actor, item.department_id).await?;
         self.check_item(item).await?;
@@ -229,20 +227,18 @@ impl App {
             _ if !actor.sees_region(&v.item.region) => return Err(AppError::forbidden()),
             _ => {}
         }
-        let to = catalog::transition(v.status, action, actor.role)
-            .map_err(|e| AppError::new(Kind::Forbidden, e.code, e.message))?;
+        let to = catalog::transition(v.status, action, actor.role).map_err(AppError::from)?;
         if action.needs_reason() && comment.trim().is_empty() {
-            return Err(AppError::invalid(
-                "catalog.reason_required",
+            return Err(AppError::new(
+                codes::Catalog::ReasonRequired,
                 format!("{}须写明理由", action.label()),
             ));
         }
         let effective = match action {
             ItemAction::Cancel | ItemAction::Transfer | ItemAction::Delegate => {
                 let raw = effective_date.unwrap_or_default().trim();
-                let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
-                    AppError::invalid("catalog.effective_date", "须写明生效日期（YYYY-MM-DD）")
-                })?;
+                let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| AppError::of(codes::Catalog::EffectiveDate))?;
                 Some(date.to_string())
             }
             _ => None,
@@ -256,11 +252,7 @@ impl App {
                 e.version == version && e.action == "approve" && e.actor_id == Some(actor.user_id)
             });
             if reviewed_before {
-                return Err(AppError::new(
-                    Kind::Forbidden,
-                    "catalog.same_reviewer",
-                    "同一人不能对同一版本审核两次，三审须由不同人员办理",
-                ));
+                return Err(AppError::of(codes::Catalog::SameReviewer));
             }
         }
         let event = self.item_event(actor, action.as_str(), comment, effective);
@@ -285,9 +277,7 @@ impl App {
             .transition_item(item_id, version, v.status, to, &event, self.now(), entry)
             .await
             .map_err(|e| match e {
-                tongban_store::StoreError::Conflict(_) => {
-                    AppError::conflict("catalog.changed", "该事项刚被他人处理，请刷新后重试")
-                }
+                tongban_store::StoreError::Conflict(_) => AppError::of(codes::Catalog::Changed),
                 other => other.into(),
             })?;
         if to == ItemStatus::Published || v.status == ItemStatus::Published {
@@ -305,9 +295,9 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("事项"))?;
         self.may_draft_for(actor, summary.department_id).await?;
-        let from = summary.published_version.ok_or_else(|| {
-            AppError::invalid("catalog.not_published", "只有已发布的事项才能新建版本")
-        })?;
+        let from = summary
+            .published_version
+            .ok_or_else(|| AppError::of(codes::Catalog::NotPublished))?;
         let event = self.item_event(actor, "new_version", "新建修订版本", None);
         let entry = self.entry(
             actor,
@@ -319,9 +309,7 @@ impl App {
             .new_item_version(item_id, from, &event, self.now(), entry)
             .await
             .map_err(|e| match e {
-                tongban_store::StoreError::Conflict(_) => {
-                    AppError::conflict("catalog.open_version", "该事项已有正在修订或审核中的版本")
-                }
+                tongban_store::StoreError::Conflict(_) => AppError::of(codes::Catalog::OpenVersion),
                 other => other.into(),
             })
     }

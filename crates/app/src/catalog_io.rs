@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use tongban_domain::catalog::ItemStatus;
+use tongban_domain::codes;
 use tongban_domain::org::Actor;
 use tongban_exchange::CatalogRow;
 use tongban_store::catalog::{ImportOp, ItemFilter};
@@ -135,12 +136,12 @@ impl App {
                 .iter()
                 .map(|e| Detail {
                     field: format!("{}!{}:{}", e.sheet, e.row, e.column),
-                    code: e.code.clone(),
+                    code: e.code,
                     message: e.message.clone(),
                 })
                 .collect();
-            AppError::invalid(
-                "import.invalid",
+            AppError::new(
+                codes::Import::Invalid,
                 format!("导入文件有{}处错误，未写入任何内容", details.len()),
             )
             .with_details(details)
@@ -159,7 +160,7 @@ impl App {
             if !actor.sees_region(&item.region) {
                 problems.push(Detail {
                     field: format!("事项 {}", item.implementation_code),
-                    code: "import.region".into(),
+                    code: codes::Import::Region.into(),
                     message: "实施区划不在您的管辖范围内".into(),
                 });
                 continue;
@@ -200,7 +201,7 @@ impl App {
                         }
                         Some(v) => problems.push(Detail {
                             field: format!("事项 {}", item.implementation_code),
-                            code: "import.in_review".into(),
+                            code: codes::Import::InReview.into(),
                             message: format!(
                                 "该事项第{}版正在{}，审核结束前不能导入修改",
                                 v.version,
@@ -226,8 +227,8 @@ impl App {
             }
         }
         if !problems.is_empty() {
-            return Err(AppError::invalid(
-                "import.invalid",
+            return Err(AppError::new(
+                codes::Import::Invalid,
                 format!("导入文件有{}处错误，未写入任何内容", problems.len()),
             )
             .with_details(problems));
@@ -247,8 +248,8 @@ impl App {
             .apply_import(&ops, &event, self.now(), entry)
             .await
             .map_err(|e| match e {
-                tongban_store::StoreError::Conflict(c) => AppError::conflict(
-                    "import.changed",
+                tongban_store::StoreError::Conflict(c) => AppError::new(
+                    codes::Import::Changed,
                     format!("导入期间目录被他人修改，未写入任何内容，请重试（{c}）"),
                 ),
                 other => other.into(),

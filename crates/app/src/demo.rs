@@ -3,6 +3,7 @@
 //! It loads only into an empty database, through the same store calls (and audit chain) as
 //! everything else.
 
+use tongban_domain::codes;
 use tongban_domain::identity::IdNumber;
 use tongban_domain::org::{HallKind, Role};
 use tongban_domain::region::RegionCode;
@@ -92,10 +93,7 @@ impl App {
     /// Loads the demo city into an empty database and returns its sign-ins.
     pub async fn load_demo(&self) -> Result<Vec<DemoAccount>> {
         if !self.store.regions(None).await?.is_empty() {
-            return Err(AppError::conflict(
-                "demo.not_empty",
-                "数据库中已有数据，演示数据只能载入空库",
-            ));
+            return Err(AppError::of(codes::Demo::NotEmpty));
         }
         let now = self.now();
         let entry =

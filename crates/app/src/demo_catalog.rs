@@ -346,7 +346,7 @@ fn convert(
                         SuspensionKind::Appraisal,
                         SuspensionKind::ThirdPartyConsultation,
                     ],
-                    SuspensionKind::label_zh,
+                    SuspensionKind::label,
                 )?,
                 description: s.description,
                 max_days: s.max_days,

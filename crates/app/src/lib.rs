@@ -7,6 +7,7 @@ use std::sync::{Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use tongban_domain::audit::AuditEntry;
+use tongban_domain::codes;
 use tongban_domain::org::Actor;
 use tongban_store::Store;
 
@@ -153,14 +154,12 @@ impl App {
             return Err(AppError::forbidden());
         }
         if by < chrono::Duration::zero() {
-            return Err(AppError::invalid("clock.backwards", "模拟时钟只能向前拨"));
+            return Err(AppError::of(codes::Clock::Backwards));
         }
-        let now = self.clock.advance(by).ok_or_else(|| {
-            AppError::invalid(
-                "clock.not_simulated",
-                "系统使用真实时钟，不能拨动（仅 --simulated-clock 启动时可用）",
-            )
-        })?;
+        let now = self
+            .clock
+            .advance(by)
+            .ok_or_else(|| AppError::of(codes::Clock::NotSimulated))?;
         let entry = self.entry(
             actor,
             "clock.advance",

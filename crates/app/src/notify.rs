@@ -28,6 +28,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 use tongban_domain::account::{Email, Phone};
+use tongban_domain::codes;
 use tongban_domain::mask;
 use tongban_store::outbox::{OutboxMessage, EMAIL, SMS};
 use tongban_store::Store;
@@ -228,7 +229,7 @@ impl Dispatcher {
     /// A dispatcher with the network transports `config` describes. Refuses a configuration it
     /// could not use (an `https://` gateway, a malformed sender address).
     pub fn new(store: Store, config: NotifyConfig) -> Result<Dispatcher> {
-        let invalid = |m: String| AppError::invalid("notify.config", m);
+        let invalid = |m: String| AppError::new(codes::Notify::Config, m);
         let sms = match &config.sms {
             Some(c) => Some(Box::new(HttpSms::new(c).map_err(invalid)?) as Box<dyn Transport>),
             None => None,

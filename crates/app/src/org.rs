@@ -1,6 +1,7 @@
 //! The organisation as its administrators and staff see it, scoped on the server.
 
 use serde::Deserialize;
+use tongban_domain::codes;
 use tongban_domain::org::{Actor, HallKind, Role};
 use tongban_domain::region::RegionCode;
 use tongban_store::org::{Department, Hall, NewHall, Post, Region, Window};
@@ -38,8 +39,8 @@ pub struct Scope {
 fn non_empty(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > 100 {
-        return Err(AppError::invalid(
-            "form.required",
+        return Err(AppError::new(
+            codes::Form::Required,
             format!("{field}不能为空，且不超过100个字"),
         ));
     }
@@ -81,12 +82,12 @@ impl App {
         let code = RegionCode::parse(&form.code).map_err(invalid)?;
         let name = non_empty("区划名称", &form.name)?;
         let parent = code.parent().ok_or_else(|| {
-            AppError::invalid("region.parent", "市级区划由系统初始化，不能在此添加")
+            AppError::new(codes::Region::Parent, "市级区划由系统初始化，不能在此添加")
         })?;
         self.require_admin_of(actor, &parent)?;
         if self.store.region(&parent).await?.is_none() {
-            return Err(AppError::invalid(
-                "region.parent",
+            return Err(AppError::new(
+                codes::Region::Parent,
                 format!("上级区划 {parent} 尚未建立，请先添加上级区划"),
             ));
         }
@@ -119,7 +120,7 @@ impl App {
         let name = non_empty("部门名称", name)?;
         self.require_admin_of(actor, &region)?;
         if self.store.region(&region).await?.is_none() {
-            return Err(AppError::invalid("region.missing", "所选区划不存在"));
+            return Err(AppError::of(codes::Region::Missing));
         }
         let entry = self.entry(
             actor,
@@ -141,8 +142,8 @@ impl App {
         let region = RegionCode::parse(&form.region_code).map_err(invalid)?;
         self.require_admin_of(actor, &region)?;
         if !form.kind.fits(region.level()) {
-            return Err(AppError::invalid(
-                "hall.level",
+            return Err(AppError::new(
+                codes::Hall::Level,
                 format!(
                     "{}不能设在{}一级",
                     form.kind.label(),
@@ -151,12 +152,12 @@ impl App {
             ));
         }
         if self.store.region(&region).await?.is_none() {
-            return Err(AppError::invalid("region.missing", "所选区划不存在"));
+            return Err(AppError::of(codes::Region::Missing));
         }
         let parent = match (form.kind, form.parent_hall_id) {
             (HallKind::SubHall, None) => {
-                return Err(AppError::invalid(
-                    "hall.parent",
+                return Err(AppError::new(
+                    codes::Hall::Parent,
                     "分厅须指定所属的政务服务中心",
                 ))
             }
@@ -167,10 +168,7 @@ impl App {
                     .await?
                     .ok_or_else(|| AppError::not_found("上级大厅"))?;
                 if p.kind != HallKind::Centre || !actor.sees_region(&p.region_code) {
-                    return Err(AppError::invalid(
-                        "hall.parent",
-                        "上级大厅须为您管辖范围内的政务服务中心",
-                    ));
+                    return Err(AppError::of(codes::Hall::Parent));
                 }
                 Some(id)
             }
@@ -262,10 +260,7 @@ impl App {
         self.require_admin_of(actor, &dept.region_code)?;
         let name = non_empty("岗位名称", name)?;
         if substitute_id == Some(holder_id) {
-            return Err(AppError::invalid(
-                "post.substitute_self",
-                "替岗人员不能是在岗人员本人",
-            ));
+            return Err(AppError::of(codes::Post::SubstituteSelf));
         }
         for id in std::iter::once(holder_id).chain(substitute_id) {
             let u = self
@@ -274,8 +269,8 @@ impl App {
                 .await?
                 .ok_or_else(|| AppError::not_found("人员"))?;
             if u.department_id != Some(department_id) {
-                return Err(AppError::invalid(
-                    "post.department",
+                return Err(AppError::new(
+                    codes::Post::Department,
                     format!("{} 不属于{}", u.name, dept.name),
                 ));
             }

@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use tongban_domain::account::LockoutPolicy;
+use tongban_domain::codes;
 
 use crate::error::{AppError, Result};
 
@@ -222,14 +223,14 @@ pub fn parse_value(key: &str, value: &str) -> Result<i64> {
     let key = match key.split_once('@') {
         Some((base, region)) => {
             if !REGIONAL.contains(&base) {
-                return Err(AppError::invalid(
-                    "setting.not_regional",
+                return Err(AppError::new(
+                    codes::Setting::NotRegional,
                     format!("设置项“{base}”不能按地区设置"),
                 ));
             }
             tongban_domain::region::RegionCode::parse(region).map_err(|_| {
-                AppError::invalid(
-                    "setting.region",
+                AppError::new(
+                    codes::Setting::Region,
                     format!("“{region}”不是有效的行政区划代码"),
                 )
             })?;
@@ -237,17 +238,18 @@ pub fn parse_value(key: &str, value: &str) -> Result<i64> {
         }
         None => key,
     };
-    let d = def(key)
-        .ok_or_else(|| AppError::invalid("setting.unknown", format!("没有名为“{key}”的设置项")))?;
+    let d = def(key).ok_or_else(|| {
+        AppError::new(codes::Setting::Unknown, format!("没有名为“{key}”的设置项"))
+    })?;
     let n: i64 = value.trim().parse().map_err(|_| {
-        AppError::invalid(
-            "setting.value",
+        AppError::new(
+            codes::Setting::Value,
             format!("“{}”应为整数，收到“{value}”", d.label),
         )
     })?;
     if n < d.min || n > d.max {
-        return Err(AppError::invalid(
-            "setting.range",
+        return Err(AppError::new(
+            codes::Setting::Range,
             format!("“{}”应在{}至{}之间", d.label, d.min, d.max),
         ));
     }
@@ -365,13 +367,13 @@ mod tests {
             parse_value("login.max_failures@511302", "3")
                 .unwrap_err()
                 .code,
-            "setting.not_regional"
+            codes::Setting::NotRegional
         );
         assert_eq!(
             parse_value("supervision.yellow_percent@12", "80")
                 .unwrap_err()
                 .code,
-            "setting.region"
+            codes::Setting::Region
         );
     }
 
@@ -400,15 +402,15 @@ mod tests {
     fn bad_values_are_refused() {
         assert_eq!(
             parse_value("login.max_failures", "x").unwrap_err().code,
-            "setting.value"
+            codes::Setting::Value
         );
         assert_eq!(
             parse_value("login.max_failures", "1").unwrap_err().code,
-            "setting.range"
+            codes::Setting::Range
         );
         assert_eq!(
             parse_value("nope", "1").unwrap_err().code,
-            "setting.unknown"
+            codes::Setting::Unknown
         );
     }
 }

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use tongban_domain::case::{Case, CaseEvent, CaseStatus, Channel, StaffRef};
+use tongban_domain::codes;
 use tongban_domain::org::{Actor, HallKind, Role};
 use tongban_domain::supervision::detect::{
     double_intake, multiple_places, scan, Finding, Intake, IntakePlace, Logged, OpenMatter, Scan,
@@ -209,10 +210,7 @@ impl App {
         }
         if let Some(s) = status {
             if !matches!(s, "open" | "confirmed" | "dismissed") {
-                return Err(AppError::invalid(
-                    "finding.status",
-                    "状态应为 open、confirmed 或 dismissed",
-                ));
+                return Err(AppError::of(codes::Finding::Status));
             }
         }
         let prefix = actor
@@ -244,10 +242,7 @@ impl App {
         }
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 2000 {
-            return Err(AppError::invalid(
-                "finding.reason",
-                "请填写认定或排除的理由（2000字以内）",
-            ));
+            return Err(AppError::of(codes::Finding::Reason));
         }
         let status = if confirm { "confirmed" } else { "dismissed" };
         let entry = self.entry(
@@ -264,9 +259,7 @@ impl App {
             .decide_finding(id, status, actor.user_id, reason, self.now(), entry)
             .await
             .map_err(|e| match e {
-                tongban_store::StoreError::Conflict(_) => {
-                    AppError::conflict("finding.decided", "该发现已被处理")
-                }
+                tongban_store::StoreError::Conflict(_) => AppError::of(codes::Finding::Decided),
                 other => other.into(),
             })?;
         self.store
@@ -299,14 +292,11 @@ impl App {
         let view = self.case_view(actor, case_number).await?;
         let instruction = instruction.trim();
         if instruction.is_empty() || instruction.chars().count() > 2000 {
-            return Err(AppError::invalid(
-                "order.instruction",
-                "请填写督办事项（2000字以内）",
-            ));
+            return Err(AppError::of(codes::Order::Instruction));
         }
         let days = reply_days.unwrap_or(self.settings().order_reply_days);
         if !(1..=30).contains(&days) {
-            return Err(AppError::invalid("order.days", "回复期限应为1至30个工作日"));
+            return Err(AppError::of(codes::Order::Days));
         }
         let department_id = match finding_id {
             Some(fid) => {
@@ -369,10 +359,7 @@ impl App {
         }
         let reply = reply.trim();
         if reply.is_empty() || reply.chars().count() > 4000 {
-            return Err(AppError::invalid(
-                "order.reply",
-                "请填写整改情况（4000字以内）",
-            ));
+            return Err(AppError::of(codes::Order::Reply));
         }
         let entry = self.entry(
             actor,
@@ -395,7 +382,7 @@ impl App {
         }
         let note = note.trim();
         if note.chars().count() > 2000 {
-            return Err(AppError::invalid("order.note", "办结意见不能超过2000字"));
+            return Err(AppError::of(codes::Order::Note));
         }
         let entry = self.entry(
             actor,
@@ -508,9 +495,7 @@ pub(crate) fn in_region(actor: &Actor, region: &str) -> bool {
 
 fn order_conflict(e: tongban_store::StoreError) -> AppError {
     match e {
-        tongban_store::StoreError::Conflict(_) => {
-            AppError::conflict("order.status", "该督办当前状态不能进行此操作")
-        }
+        tongban_store::StoreError::Conflict(_) => AppError::of(codes::Order::Status),
         other => other.into(),
     }
 }

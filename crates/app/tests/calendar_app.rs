@@ -5,6 +5,7 @@ use tongban_app::accounts::actor_of;
 use tongban_app::{App, Clock, Kind};
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::calendar::{Calendar, DayKind};
+use tongban_domain::codes;
 use tongban_domain::org::{Actor, Role};
 use tongban_store::users::NewUser;
 use tongban_store::{Options, Store};
@@ -228,7 +229,7 @@ async fn invalid_changes_are_refused_with_the_domain_code() {
         .unwrap_err();
     assert_eq!(
         (err.kind, err.code),
-        (Kind::Invalid, "calendar.makeup_not_weekend")
+        (Kind::Invalid, codes::Calendar::MakeupNotWeekend.code())
     );
     assert!(
         err.message.contains("2026-09-14") && err.message.contains("周六或周日"),
@@ -239,46 +240,46 @@ async fn invalid_changes_are_refused_with_the_domain_code() {
         .calendar_set_day(admin, "2026-09-14", "local_closure", "  ")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.empty_name");
+    assert_eq!(err.code, codes::Calendar::EmptyName);
     let err = a
         .calendar_set_day(admin, "2026-9-14", "local_closure", "台风")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.date");
+    assert_eq!(err.code, codes::Calendar::Date);
     let err = a
         .calendar_set_day(admin, "2026-09-14", "typhoon", "台风")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.kind");
+    assert_eq!(err.code, codes::Calendar::Kind);
     // A year not loaded.
     let err = a
         .calendar_set_day(admin, "2028-07-03", "local_closure", "台风")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.year_missing");
+    assert_eq!(err.code, codes::Calendar::YearMissing);
     assert!(err.message.contains("2028 年"), "{}", err.message);
     let err = a
         .calendar_remove_day(admin, "2028-07-03")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.year_missing");
+    assert_eq!(err.code, codes::Calendar::YearMissing);
     // The loaded years must stay contiguous.
     let err = a
         .calendar_put_year(admin, 2028, "通知", "2028-01-01 off 元旦")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.year_gap");
+    assert_eq!(err.code, codes::Calendar::YearGap);
     // A year without a day off, a rule in the wrong year, a bad line (numbered in the text).
     let err = a
         .calendar_put_year(admin, 2027, "通知", "# 空\n")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.no_holidays");
+    assert_eq!(err.code, codes::Calendar::NoHolidays);
     let err = a
         .calendar_put_year(admin, 2027, "通知", "2026-12-31 off 元旦")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.date_outside_year");
+    assert_eq!(err.code, codes::Calendar::DateOutsideYear);
     let err = a
         .calendar_put_year(
             admin,
@@ -288,13 +289,13 @@ async fn invalid_changes_are_refused_with_the_domain_code() {
         )
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.parse");
+    assert_eq!(err.code, codes::Calendar::Parse);
     assert!(err.message.contains("第 2 行"), "{}", err.message);
     let err = a
         .calendar_put_year(admin, 2027, " ", "2027-01-01 off 元旦")
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.empty_notice");
+    assert_eq!(err.code, codes::Calendar::EmptyNotice);
     // Nothing of the refused changes was stored (the shipped years were, by the first change).
     let cal = a.calendar().await.unwrap();
     assert_eq!(cal.years(), Calendar::shipped().years());
@@ -385,7 +386,10 @@ async fn an_ics_file_is_imported() {
         .calendar_import_ics(&f.admin, 2027, "通知", &bad)
         .await
         .unwrap_err();
-    assert_eq!((err.kind, err.code), (Kind::Invalid, "calendar.ics"));
+    assert_eq!(
+        (err.kind, err.code),
+        (Kind::Invalid, codes::Calendar::Ics.code())
+    );
     assert!(err.message.contains("第 8 行"), "{}", err.message);
     // A make-up day on a weekday is refused by the domain.
     let bad = ICS_2027.replace(
@@ -397,14 +401,14 @@ async fn an_ics_file_is_imported() {
         .calendar_import_ics(&f.admin, 2027, "通知", &bad)
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.makeup_not_weekend");
+    assert_eq!(err.code, codes::Calendar::MakeupNotWeekend);
     // A file for another year gives no day off for this one.
     let err = f
         .app
         .calendar_import_ics(&f.admin, 2026, "通知", ICS_2027)
         .await
         .unwrap_err();
-    assert_eq!(err.code, "calendar.no_holidays");
+    assert_eq!(err.code, codes::Calendar::NoHolidays);
     assert_eq!(f.app.calendar().await.unwrap().year(2027), Some(&year));
 }
 

@@ -9,6 +9,7 @@ use tongban_app::cases::{ApplicantInput, NewCase};
 use tongban_app::App;
 use tongban_domain::case::{Case, CaseEvent, CaseStatus, Command, PartyKind, StepOutcome};
 use tongban_domain::catalog::Delivery;
+use tongban_domain::codes;
 use tongban_domain::org::Actor;
 
 mod common;
@@ -67,7 +68,7 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
             )
             .await
             .unwrap_err();
-        assert_eq!(err.code, "case.materials_incomplete");
+        assert_eq!(err.code, codes::Case::MaterialsIncomplete);
         act(
             &app,
             &clerk,
@@ -127,7 +128,7 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
             )
             .await
             .unwrap_err();
-        assert_eq!(err.code, "case.fee_unpaid");
+        assert_eq!(err.code, codes::Case::FeeUnpaid);
         act(
             &app,
             &clerk,
@@ -249,7 +250,7 @@ async fn two_clerks_acting_on_the_same_version_cannot_both_win() {
         assert!(a.is_ok() != b.is_ok(), "exactly one wins: {a:?} / {b:?}");
         let loser = a.err().or(b.err()).unwrap();
         assert!(
-            loser.code == "case.stale" || loser.code == "case.wrong_status",
+            loser.code == codes::Case::Stale || loser.code == codes::Case::WrongStatus,
             "{}",
             loser.code
         );
@@ -330,7 +331,7 @@ async fn a_window_refusal_is_filed_with_supervision_and_nobody_else_sees_the_cas
         for login in ["user05", "rsj.clerk"] {
             let other = who(&app, login).await;
             let err = app.case_view(&other, &n).await.unwrap_err();
-            assert_eq!(err.code, "not_found", "{login}");
+            assert_eq!(err.code, codes::General::NotFound, "{login}");
         }
     }
 }
@@ -343,20 +344,20 @@ async fn uploads_are_limited_in_size_and_kind() {
             .upload_case_file(&user, "a.exe", b"MZ\x90\x00")
             .await
             .unwrap_err();
-        assert_eq!(err.code, "case.file_type");
+        assert_eq!(err.code, codes::Case::FileType);
         let big = [PDF, &vec![b'x'; 11 * 1024 * 1024]].concat();
         let err = app
             .upload_case_file(&user, "big.pdf", &big)
             .await
             .unwrap_err();
-        assert_eq!(err.code, "case.file_too_large");
+        assert_eq!(err.code, codes::Case::FileTooLarge);
         let clerk = who(&app, "zrzy.approver").await;
         assert_eq!(
             app.upload_case_file(&clerk, "a.pdf", PDF)
                 .await
                 .unwrap_err()
                 .code,
-            "auth.forbidden"
+            codes::Auth::Forbidden
         );
     }
 }
@@ -460,14 +461,14 @@ async fn a_deemed_approval_becomes_a_finding_the_supervisor_confirms_once() {
                 .await
                 .unwrap_err()
                 .code,
-            "auth.forbidden"
+            codes::Auth::Forbidden
         );
         assert_eq!(
             app.decide_finding(&sup, f.id, true, " ")
                 .await
                 .unwrap_err()
                 .code,
-            "finding.reason"
+            codes::Finding::Reason
         );
         let done = app
             .decide_finding(&sup, f.id, true, "住建局未在时限内答复，予以问责")
@@ -480,7 +481,7 @@ async fn a_deemed_approval_becomes_a_finding_the_supervisor_confirms_once() {
                 .await
                 .unwrap_err()
                 .code,
-            "finding.decided"
+            codes::Finding::Decided
         );
         // A district supervisor does not see the city's findings.
         let district = who(&app, "jiangbei.jiancha").await;
@@ -507,7 +508,7 @@ async fn a_supervision_order_is_answered_closed_or_escalated_when_left_unanswere
                 .await
                 .unwrap_err()
                 .code,
-            "auth.forbidden"
+            codes::Auth::Forbidden
         );
         let o = app
             .issue_order(&sup, &n, None, "收件后未及时审查，请说明并整改", Some(2))
@@ -521,7 +522,7 @@ async fn a_supervision_order_is_answered_closed_or_escalated_when_left_unanswere
         );
         assert_eq!(
             app.close_order(&sup, o.id, "").await.unwrap_err().code,
-            "order.status",
+            codes::Order::Status,
             "nothing to close before the reply"
         );
         let other_head = who(&app, "swj.head").await;
@@ -530,7 +531,7 @@ async fn a_supervision_order_is_answered_closed_or_escalated_when_left_unanswere
                 .await
                 .unwrap_err()
                 .code,
-            "auth.forbidden"
+            codes::Auth::Forbidden
         );
         let (_, mine) = app.orders(&head).await.unwrap();
         assert!(mine.iter().any(|x| x.id == o.id));
@@ -638,14 +639,15 @@ async fn guessing_the_public_lookup_is_throttled_per_address() {
                 .public_case_status(&n, &wrong, "203.0.113.9")
                 .await
                 .unwrap_err();
-            assert_eq!(err.code, "not_found");
+            assert_eq!(err.code, codes::General::NotFound);
         }
         let err = app
             .public_case_status(&n, tail, "203.0.113.9")
             .await
             .unwrap_err();
         assert_eq!(
-            err.code, "case.lookup_throttled",
+            err.code,
+            codes::Case::LookupThrottled,
             "even the right digits wait now"
         );
         assert!(

@@ -8,6 +8,7 @@ use tongban_app::cases::{ApplicantInput, NewCase};
 use tongban_app::App;
 use tongban_domain::case::{Case, CaseStatus, Command, PartyKind};
 use tongban_domain::catalog::Delivery;
+use tongban_domain::codes;
 use tongban_domain::identity::IdNumber;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
@@ -175,12 +176,12 @@ async fn every_second_staff_warning_of_a_department_warns_its_head_once() {
         assert!(app.admonitions(&sup, 2025).await.unwrap().is_empty());
         assert_eq!(
             app.admonitions(&sup, 1900).await.unwrap_err().code,
-            "admonition.year"
+            codes::Admonition::Year
         );
         let applicant = who(&app, "user01").await;
         assert_eq!(
             app.admonitions(&applicant, year).await.unwrap_err().code,
-            "auth.forbidden"
+            codes::Auth::Forbidden
         );
         assert!(matches!(
             app.audit_verify().await.unwrap(),
@@ -205,14 +206,14 @@ async fn only_a_supervisor_warns_and_only_departmental_staff_of_their_region_wit
                 app.issue_admonition(&head, clerk.user_id, reason, Evidence::default())
                     .await
             ),
-            "auth.forbidden"
+            codes::Auth::Forbidden
         );
         assert_eq!(
             code(
                 app.issue_admonition(&sup, clerk.user_id, "  ", Evidence::default())
                     .await
             ),
-            "admonition.reason"
+            codes::Admonition::Reason
         );
         // A district supervisor does not reach the city's staff.
         let district = who(&app, "jiangbei.jiancha").await;
@@ -221,7 +222,7 @@ async fn only_a_supervisor_warns_and_only_departmental_staff_of_their_region_wit
                 app.issue_admonition(&district, clerk.user_id, reason, Evidence::default())
                     .await
             ),
-            "not_found"
+            codes::General::NotFound
         );
         // Applicants are not staff; legal affairs staff belong to no department.
         let applicant = who(&app, "user01").await;
@@ -230,7 +231,7 @@ async fn only_a_supervisor_warns_and_only_departmental_staff_of_their_region_wit
                 app.issue_admonition(&sup, applicant.user_id, reason, Evidence::default())
                     .await
             ),
-            "not_found"
+            codes::General::NotFound
         );
         let legal = who(&app, "fazhi").await;
         assert_eq!(
@@ -238,7 +239,7 @@ async fn only_a_supervisor_warns_and_only_departmental_staff_of_their_region_wit
                 app.issue_admonition(&sup, legal.user_id, reason, Evidence::default())
                     .await
             ),
-            "admonition.person"
+            codes::Admonition::Person
         );
         for number in ["361200-20260302-999999", "不是办件编号"] {
             let bad_case = Evidence {
@@ -250,7 +251,7 @@ async fn only_a_supervisor_warns_and_only_departmental_staff_of_their_region_wit
                     app.issue_admonition(&sup, clerk.user_id, reason, bad_case)
                         .await
                 ),
-                "admonition.case",
+                codes::Admonition::Case,
                 "{number}"
             );
         }
@@ -263,7 +264,7 @@ async fn only_a_supervisor_warns_and_only_departmental_staff_of_their_region_wit
                 app.issue_admonition(&sup, clerk.user_id, reason, bad_finding)
                     .await
             ),
-            "admonition.finding"
+            codes::Admonition::Finding
         );
         let forged_chain = Evidence {
             admonitions: vec![1],
@@ -274,7 +275,7 @@ async fn only_a_supervisor_warns_and_only_departmental_staff_of_their_region_wit
                 app.issue_admonition(&sup, clerk.user_id, reason, forged_chain)
                     .await
             ),
-            "admonition.evidence"
+            codes::Admonition::Evidence
         );
         assert!(app.admonitions(&sup, 2026).await.unwrap().is_empty());
 

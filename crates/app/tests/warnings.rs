@@ -9,6 +9,7 @@ use tongban_app::cases::{ApplicantInput, NewCase};
 use tongban_app::App;
 use tongban_domain::case::{Case, Command, PartyKind};
 use tongban_domain::catalog::Delivery;
+use tongban_domain::codes;
 use tongban_domain::org::Actor;
 use tongban_domain::supervision::Light;
 use tongban_store::watch::LitFilter;
@@ -162,7 +163,7 @@ async fn a_deadline_warns_yellow_then_red_once_each_and_the_board_follows() {
                 .await
                 .unwrap_err()
                 .code,
-            "auth.forbidden"
+            codes::Auth::Forbidden
         );
     }
 }

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use tongban_domain::codes;
+
 fn tongban(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tongban"))
         .args(args)
@@ -160,7 +162,7 @@ fn audit_verify_catches_a_record_edited_in_the_database() {
     let broken = tongban(&["--data", data, "audit", "verify"]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(
-        stderr(&broken).contains("#42") && stderr(&broken).contains("audit.altered"),
+        stderr(&broken).contains("#42") && stderr(&broken).contains(codes::Audit::Altered.as_str()),
         "{}",
         stderr(&broken)
     );

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::codes;
 use crate::error::DomainError;
 
 /// A sign-in name: 3–32 characters of ASCII letters, digits, `_`, `-`, `.` and `@`.
@@ -16,10 +17,7 @@ impl LoginName {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c));
         if !(3..=32).contains(&s.len()) || !ok_chars {
-            return Err(DomainError::new(
-                "account.login_name",
-                "登录名须为3至32位字母、数字或 _ - . @",
-            ));
+            return Err(codes::Account::LoginName.err());
         }
         Ok(Self(s))
     }
@@ -38,10 +36,7 @@ impl PersonName {
         let s = input.trim();
         let len = s.chars().count();
         if len == 0 || len > 30 || s.chars().any(char::is_control) {
-            return Err(DomainError::new(
-                "account.name",
-                "姓名不能为空，且不超过30个字",
-            ));
+            return Err(codes::Account::Name.err());
         }
         Ok(Self(s.to_string()))
     }
@@ -67,10 +62,7 @@ impl Phone {
             && b[0] == b'1'
             && (b'3'..=b'9').contains(&b[1]);
         if !ok {
-            return Err(DomainError::new(
-                "account.phone",
-                "手机号码应为以1开头的11位数字",
-            ));
+            return Err(codes::Account::Phone.err());
         }
         Ok(Self(s))
     }
@@ -99,7 +91,7 @@ impl Email {
             None => false,
         };
         if !ok {
-            return Err(DomainError::new("account.email", "电子邮箱格式不正确"));
+            return Err(codes::Account::Email.err());
         }
         Ok(Self(s))
     }
@@ -118,10 +110,7 @@ pub fn check_password_strength(
 ) -> Result<(), DomainError> {
     let len = password.chars().count();
     if len < min_len || len > 128 {
-        return Err(DomainError::new(
-            "account.password_length",
-            format!("密码长度应为{min_len}至128位"),
-        ));
+        return Err(codes::Account::PasswordLength.with(format!("密码长度应为{min_len}至128位")));
     }
     let classes = [
         password.chars().any(|c| c.is_ascii_lowercase()),
@@ -130,16 +119,10 @@ pub fn check_password_strength(
         password.chars().any(|c| !c.is_ascii_alphanumeric()),
     ];
     if classes.iter().filter(|&&c| c).count() < 3 {
-        return Err(DomainError::new(
-            "account.password_weak",
-            "密码须包含大写字母、小写字母、数字、符号中的至少三类",
-        ));
+        return Err(codes::Account::PasswordWeak.err());
     }
     if !login.is_empty() && password.to_lowercase().contains(&login.to_lowercase()) {
-        return Err(DomainError::new(
-            "account.password_login",
-            "密码不能包含登录名",
-        ));
+        return Err(codes::Account::PasswordLogin.err());
     }
     Ok(())
 }
@@ -172,13 +155,10 @@ impl LoginState {
     /// Refuses a sign-in attempt while the account is locked.
     pub fn check(&self, now: DateTime<Utc>) -> Result<(), DomainError> {
         match self.locked_until {
-            Some(until) if until > now => Err(DomainError::new(
-                "account.locked",
-                format!(
-                    "连续登录失败次数过多，账号已锁定至{}，可稍后再试或联系管理员解锁",
-                    crate::time::format_local(until)
-                ),
-            )),
+            Some(until) if until > now => Err(codes::Account::Locked.with(format!(
+                "连续登录失败次数过多，账号已锁定至{}，可稍后再试或联系管理员解锁",
+                crate::time::format_local(until)
+            ))),
             _ => Ok(()),
         }
     }
@@ -219,7 +199,7 @@ mod tests {
         assert!(Phone::parse("138 1234 5678").is_ok());
         assert_eq!(
             Phone::parse("12812345678").unwrap_err().code,
-            "account.phone"
+            codes::Account::Phone
         );
         assert!(Email::parse("Li.Si@example.cn").is_ok());
         assert!(Email::parse("li.si@example").is_err());
@@ -233,19 +213,19 @@ mod tests {
         assert!(check_password_strength("Tongban#2026", "zhangsan", 8).is_ok());
         assert_eq!(
             check_password_strength("Ab1!", "x", 8).unwrap_err().code,
-            "account.password_length"
+            codes::Account::PasswordLength
         );
         assert_eq!(
             check_password_strength("abcdefgh12", "x", 8)
                 .unwrap_err()
                 .code,
-            "account.password_weak"
+            codes::Account::PasswordWeak
         );
         assert_eq!(
             check_password_strength("Zhangsan#2026", "zhangsan", 8)
                 .unwrap_err()
                 .code,
-            "account.password_login"
+            codes::Account::PasswordLogin
         );
     }
 
@@ -259,10 +239,10 @@ mod tests {
             assert!(state.check(t0).is_ok());
         }
         state = state.after_failure(policy, t0);
-        assert_eq!(state.check(t0).unwrap_err().code, "account.locked");
+        assert_eq!(state.check(t0).unwrap_err().code, codes::Account::Locked);
         assert_eq!(
             state.check(t0 + Duration::minutes(14)).unwrap_err().code,
-            "account.locked"
+            codes::Account::Locked
         );
         let later = t0 + Duration::minutes(15);
         assert!(state.check(later).is_ok());

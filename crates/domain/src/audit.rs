@@ -1,35 +1,23 @@
 //! The tamper-evident audit chain: every record's hash covers its content and the previous
 //! record's hash, so altering, removing or reordering any record breaks every hash after it.
 
+use crate::codes;
+use crate::error::ErrorCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
-/// SM3 (GB/T 32905) by default: the hash Chinese government systems must use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum HashAlgo {
-    #[default]
-    Sm3,
-    Sha256,
+crate::closed_set! {
+    /// SM3 (GB/T 32905) by default: the hash Chinese government systems must use.
+    #[derive(Default)]
+    pub enum HashAlgo {
+        #[default]
+        Sm3 = "sm3" => "SM3（GB/T 32905）",
+        Sha256 = "sha256" => "SHA-256",
+    }
 }
 
 impl HashAlgo {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HashAlgo::Sm3 => "sm3",
-            HashAlgo::Sha256 => "sha256",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<HashAlgo> {
-        match s {
-            "sm3" => Some(HashAlgo::Sm3),
-            "sha256" => Some(HashAlgo::Sha256),
-            _ => None,
-        }
-    }
-
     fn digest(self, bytes: &[u8]) -> String {
         match self {
             HashAlgo::Sm3 => hex::encode(sm3::Sm3::digest(bytes)),
@@ -117,12 +105,12 @@ pub enum ChainBreak {
 }
 
 impl crate::error::Code for ChainBreak {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            ChainBreak::Altered { .. } => "audit.altered",
-            ChainBreak::Missing { .. } => "audit.missing",
-            ChainBreak::Unlinked { .. } => "audit.unlinked",
-            ChainBreak::Truncated { .. } => "audit.truncated",
+            ChainBreak::Altered { .. } => codes::Audit::Altered.code(),
+            ChainBreak::Missing { .. } => codes::Audit::Missing.code(),
+            ChainBreak::Unlinked { .. } => codes::Audit::Unlinked.code(),
+            ChainBreak::Truncated { .. } => codes::Audit::Truncated.code(),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! 居民身份证号码 (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit sequence, check digit.
 
+use crate::error::ErrorCode;
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::codes;
 use crate::error::Code;
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -29,12 +31,12 @@ pub enum IdNumberError {
 }
 
 impl Code for IdNumberError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Length(_) => "id.length",
-            Self::Character { .. } => "id.character",
-            Self::BirthDate(_) => "id.birth_date",
-            Self::CheckDigit { .. } => "id.check_digit",
+            Self::Length(_) => codes::Id::Length.code(),
+            Self::Character { .. } => codes::Id::Character.code(),
+            Self::BirthDate(_) => codes::Id::BirthDate.code(),
+            Self::CheckDigit { .. } => codes::Id::CheckDigit.code(),
         }
     }
 }
@@ -205,7 +207,7 @@ mod tests {
                 actual: '1'
             }
         );
-        assert_eq!(err.code(), "id.check_digit");
+        assert_eq!(err.code(), codes::Id::CheckDigit);
         assert!(err.to_string().contains("末位应为X"));
     }
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod catalog;
+pub mod codes;
 pub mod error;
 pub mod identity;
 pub mod mask;
@@ -17,5 +18,7 @@ pub mod region;
 pub mod supervision;
 pub mod time;
 pub mod uscc;
+pub mod vocab;
 
-pub use error::{Code, DomainError};
+pub use error::{Code, DomainError, ErrorCode, Kind};
+pub use vocab::ClosedSet;

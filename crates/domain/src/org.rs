@@ -4,35 +4,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::region::{Level, RegionCode};
 
-/// What a signed-in person is. Staff roles act inside a department and a region subtree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Applicant,
-    Agent,
-    Clerk,
-    Approver,
-    DeptHead,
-    Supervisor,
-    /// 法制审核人员: legal affairs, the catalog's second review (复审).
-    Legal,
-    /// 中心领导: the centre's leadership, the catalog's final review (审定).
-    Leader,
-    Admin,
+crate::closed_set! {
+    /// What a signed-in person is. Staff roles act inside a department and a region subtree.
+    pub enum Role {
+        Applicant = "applicant" => "申请人",
+        Agent = "agent" => "代办员",
+        Clerk = "clerk" => "窗口人员",
+        Approver = "approver" => "审批人员",
+        DeptHead = "dept_head" => "部门负责人",
+        Supervisor = "supervisor" => "监察人员",
+        /// 法制审核人员: legal affairs, the catalog's second review (复审).
+        Legal = "legal" => "法制审核人员",
+        /// 中心领导: the centre's leadership, the catalog's final review (审定).
+        Leader = "leader" => "中心领导",
+        Admin = "admin" => "系统管理员",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
-        Role::Applicant,
-        Role::Agent,
-        Role::Clerk,
-        Role::Approver,
-        Role::DeptHead,
-        Role::Supervisor,
-        Role::Legal,
-        Role::Leader,
-        Role::Admin,
-    ];
     pub const STAFF: [Role; 8] = [
         Role::Agent,
         Role::Clerk,
@@ -44,38 +33,6 @@ impl Role {
         Role::Admin,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Applicant => "applicant",
-            Role::Agent => "agent",
-            Role::Clerk => "clerk",
-            Role::Approver => "approver",
-            Role::DeptHead => "dept_head",
-            Role::Supervisor => "supervisor",
-            Role::Legal => "legal",
-            Role::Leader => "leader",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Applicant => "申请人",
-            Role::Agent => "代办员",
-            Role::Clerk => "窗口人员",
-            Role::Approver => "审批人员",
-            Role::DeptHead => "部门负责人",
-            Role::Supervisor => "监察人员",
-            Role::Legal => "法制审核人员",
-            Role::Leader => "中心领导",
-            Role::Admin => "系统管理员",
-        }
-    }
-
     pub fn is_staff(self) -> bool {
         self != Role::Applicant
     }
@@ -86,46 +43,17 @@ impl Role {
     }
 }
 
-/// The kinds of service place in the four-level network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HallKind {
-    Centre,
-    SubHall,
-    Township,
-    Village,
+crate::closed_set! {
+    /// The kinds of service place in the four-level network.
+    pub enum HallKind {
+        Centre = "centre" => "政务服务中心",
+        SubHall = "sub_hall" => "分厅",
+        Township = "township" => "便民服务中心",
+        Village = "village" => "代办点",
+    }
 }
 
 impl HallKind {
-    pub const ALL: [HallKind; 4] = [
-        HallKind::Centre,
-        HallKind::SubHall,
-        HallKind::Township,
-        HallKind::Village,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HallKind::Centre => "centre",
-            HallKind::SubHall => "sub_hall",
-            HallKind::Township => "township",
-            HallKind::Village => "village",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<HallKind> {
-        HallKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            HallKind::Centre => "政务服务中心",
-            HallKind::SubHall => "分厅",
-            HallKind::Township => "便民服务中心",
-            HallKind::Village => "代办点",
-        }
-    }
-
     /// Centres and sub-halls serve cities and counties; the others sit at their own level.
     pub fn fits(self, level: Level) -> bool {
         match self {
@@ -277,5 +205,3 @@ mod tests {
         assert!(!HallKind::Township.fits(Level::City));
     }
 }
-
-crate::parse_from_string!(Role, HallKind, crate::region::Level);

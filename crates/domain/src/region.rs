@@ -1,48 +1,27 @@
 //! Region codes (GB/T 2260 six digits; twelve-digit statistical codes below the county) and the
 //! four levels of the service network: city → district/county → township/street → village/community.
 
+use crate::error::ErrorCode;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes;
 use crate::error::Code;
 
-/// The four levels of the network. Provinces are above the platform and are not modelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    City,
-    County,
-    Township,
-    Village,
+crate::closed_set! {
+    /// The four levels of the network. Provinces are above the platform and are not modelled.
+    #[derive(PartialOrd, Ord)]
+    pub enum Level {
+        City = "city" => "市",
+        County = "county" => "县（市、区）",
+        Township = "township" => "乡镇（街道）",
+        Village = "village" => "村（社区）",
+    }
 }
 
 impl Level {
-    pub const ALL: [Level; 4] = [Level::City, Level::County, Level::Township, Level::Village];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Level::City => "市",
-            Level::County => "县（市、区）",
-            Level::Township => "乡镇（街道）",
-            Level::Village => "村（社区）",
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::City => "city",
-            Level::County => "county",
-            Level::Township => "township",
-            Level::Village => "village",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
-    }
-
     /// How many leading digits of a code identify a region of this level.
     fn significant(self) -> usize {
         match self {
@@ -70,11 +49,11 @@ pub enum RegionCodeError {
 }
 
 impl Code for RegionCodeError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Format(_) => "region.format",
-            Self::Province(_) => "region.province",
-            Self::County(_) => "region.county",
+            Self::Format(_) => codes::Region::Format.code(),
+            Self::Province(_) => codes::Region::Province.code(),
+            Self::County(_) => codes::Region::County.code(),
         }
     }
 }
@@ -206,19 +185,19 @@ mod tests {
     fn bad_codes_are_refused() {
         assert_eq!(
             RegionCode::parse("3612").unwrap_err().code(),
-            "region.format"
+            codes::Region::Format
         );
         assert_eq!(
             RegionCode::parse("36120A").unwrap_err().code(),
-            "region.format"
+            codes::Region::Format
         );
         assert_eq!(
             RegionCode::parse("360000").unwrap_err().code(),
-            "region.province"
+            codes::Region::Province
         );
         assert_eq!(
             RegionCode::parse("361200001000").unwrap_err().code(),
-            "region.county"
+            codes::Region::County
         );
     }
 }

@@ -1,10 +1,12 @@
 //! 统一社会信用代码 (GB 32100-2015): 18 characters from a 31-character alphabet, MOD 31 check.
 
+use crate::error::ErrorCode;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes;
 use crate::error::Code;
 
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -29,12 +31,12 @@ pub enum UsccError {
 }
 
 impl Code for UsccError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Length(_) => "uscc.length",
-            Self::Character { .. } => "uscc.character",
-            Self::Region(_) => "uscc.region",
-            Self::CheckDigit { .. } => "uscc.check_digit",
+            Self::Length(_) => codes::Uscc::Length.code(),
+            Self::Character { .. } => codes::Uscc::Character.code(),
+            Self::Region(_) => codes::Uscc::Region.code(),
+            Self::CheckDigit { .. } => codes::Uscc::CheckDigit.code(),
         }
     }
 }
@@ -184,6 +186,6 @@ mod tests {
                 actual: '4'
             }
         );
-        assert_eq!(err.code(), "uscc.check_digit");
+        assert_eq!(err.code(), codes::Uscc::CheckDigit);
     }
 }

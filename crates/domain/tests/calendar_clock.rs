@@ -6,6 +6,7 @@ use tongban_domain::calendar::{
     Calendar, CalendarError, Counting, Extension, LimitKind, StatutoryClock, Suspension,
     SuspensionKind, Verdict, WorkingDays,
 };
+use tongban_domain::codes;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
@@ -207,7 +208,7 @@ fn running_into_2027_names_2027() {
         err.to_string(),
         "2027 年的节假日安排尚未载入，无法计算工作日"
     );
-    assert_eq!(err.code(), "calendar.year_missing");
+    assert_eq!(err.code(), codes::Calendar::YearMissing);
     // The last working day of 2026 is still reachable.
     assert_eq!(
         cal.due(d(2026, 12, 20), n(9), Counting::NextWorkingDay),

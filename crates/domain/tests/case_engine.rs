@@ -9,6 +9,7 @@ use tongban_domain::case::document::DocKind;
 use tongban_domain::case::engine::missing_materials;
 use tongban_domain::case::*;
 use tongban_domain::catalog::{Delivery, Fee, HandlingKind};
+use tongban_domain::codes;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
 
@@ -53,7 +54,7 @@ fn only_the_applicant_files_online_for_themself_and_only_agents_file_as_agents()
     let a = applicant();
     let someone_else = sub(Channel::Online, Some(999));
     let err = receive(someone_else, n(), 7, 1, &w.ctx(Who::Person(&a))).unwrap_err();
-    assert_eq!(err.code, "case.channel_not_allowed");
+    assert_eq!(err.code, codes::Case::ChannelNotAllowed);
     let err = receive(
         sub(Channel::Agent, None),
         n(),
@@ -62,7 +63,7 @@ fn only_the_applicant_files_online_for_themself_and_only_agents_file_as_agents()
         &w.ctx(Who::Person(&a)),
     )
     .unwrap_err();
-    assert_eq!(err.code, "case.channel_not_allowed");
+    assert_eq!(err.code, codes::Case::ChannelNotAllowed);
     let agent = person(101, Role::Agent, None);
     let agent = Actor {
         region: Some(RegionCode::parse("361202").unwrap()),
@@ -92,7 +93,7 @@ fn only_the_applicant_files_online_for_themself_and_only_agents_file_as_agents()
         &w.ctx(Who::Person(&other)),
     )
     .unwrap_err();
-    assert_eq!(err.code, "case.channel_not_allowed");
+    assert_eq!(err.code, codes::Case::ChannelNotAllowed);
     // A clerk of the department can, and becomes 首问责任人.
     let d = receive(
         sub(Channel::Window, None),
@@ -128,11 +129,11 @@ fn unknown_materials_and_undelivered_ways_are_refused_at_submission() {
     };
     let n = || CaseNumber::parse("361200-20260302-000009").unwrap();
     let err = receive(sub.clone(), n(), 7, 1, &w.ctx(Who::Person(&a))).unwrap_err();
-    assert_eq!(err.code, "case.delivery_not_offered");
+    assert_eq!(err.code, codes::Case::DeliveryNotOffered);
     sub.delivery = Delivery::Window;
     sub.materials = files(&["m9"]);
     let err = receive(sub, n(), 7, 1, &w.ctx(Who::Person(&a))).unwrap_err();
-    assert_eq!(err.code, "case.material_unknown");
+    assert_eq!(err.code, codes::Case::MaterialUnknown);
 }
 
 #[test]
@@ -148,7 +149,7 @@ fn incomplete_materials_cannot_be_accepted_and_get_one_notice_listing_everything
             },
         )
         .unwrap_err();
-    assert_eq!(err, "case.materials_incomplete");
+    assert_eq!(err, codes::Case::MaterialsIncomplete);
     let d = w
         .run(
             &case,
@@ -209,7 +210,7 @@ fn a_second_notice_may_not_ask_for_anything_new() {
             },
         )
         .unwrap_err();
-    assert_eq!(err, "case.second_notice");
+    assert_eq!(err, codes::Case::SecondNotice);
     // Repeating what the first notice asked for (the file is still wrong) is allowed.
     w.ok(
         &case,
@@ -287,7 +288,7 @@ fn a_step_is_decided_only_by_its_post_in_its_department() {
     };
     assert_eq!(
         w.run(&case, &wjw_approver(), approve("s2a")).unwrap_err(),
-        "case.not_your_step"
+        codes::Case::NotYourStep
     );
     assert_eq!(
         w.run(
@@ -296,16 +297,16 @@ fn a_step_is_decided_only_by_its_post_in_its_department() {
             approve("s2a")
         )
         .unwrap_err(),
-        "case.not_your_step",
+        codes::Case::NotYourStep,
         "the substitute does not act while the holder is in"
     );
     assert_eq!(
         w.run(&case, &applicant(), approve("s2a")).unwrap_err(),
-        "case.not_your_step"
+        codes::Case::NotYourStep
     );
     assert_eq!(
         w.run(&case, &head(), approve("s3")).unwrap_err(),
-        "case.step_not_open",
+        codes::Case::StepNotOpen,
         "steps are done in order"
     );
     let after = w.ok(&case, &approver(), approve("s2a"));
@@ -391,7 +392,7 @@ fn a_disagreement_refuses_the_application_with_reasons_and_files_it_with_supervi
             },
         )
         .unwrap_err();
-    assert_eq!(err, "case.reason_required");
+    assert_eq!(err, codes::Case::ReasonRequired);
     let d = w
         .run(
             &case,
@@ -427,7 +428,7 @@ fn refusing_at_intake_needs_a_reason_and_is_filed_with_supervision() {
     assert_eq!(
         w.run(&case, &clerk(), Command::NotAccept { reason: "".into() })
             .unwrap_err(),
-        "case.reason_required"
+        codes::Case::ReasonRequired
     );
     let d = w
         .run(
@@ -499,7 +500,7 @@ fn a_special_procedure_stops_the_clock_and_tells_the_applicant_how_long() {
             },
         )
         .unwrap_err();
-    assert_eq!(err, "case.special_not_listed");
+    assert_eq!(err, codes::Case::SpecialNotListed);
     let err = w
         .run(
             &case,
@@ -511,7 +512,7 @@ fn a_special_procedure_stops_the_clock_and_tells_the_applicant_how_long() {
             },
         )
         .unwrap_err();
-    assert_eq!(err, "case.special_days");
+    assert_eq!(err, codes::Case::SpecialDays);
     let d = w
         .run(
             &case,
@@ -575,7 +576,7 @@ fn an_extension_is_requested_on_the_step_and_approved_by_the_head_once() {
             }
         )
         .unwrap_err(),
-        "case.head_only"
+        codes::Case::HeadOnly
     );
     let d = w
         .run(
@@ -607,7 +608,7 @@ fn an_extension_is_requested_on_the_step_and_approved_by_the_head_once() {
             }
         )
         .unwrap_err(),
-        "case.extension_used"
+        codes::Case::ExtensionUsed
     );
 }
 
@@ -660,7 +661,7 @@ fn fees_match_the_item_and_no_result_is_released_before_payment() {
     };
     assert_eq!(
         w.run(&case, &clerk(), deliver.clone()).unwrap_err(),
-        "case.fee_unpaid"
+        codes::Case::FeeUnpaid
     );
     assert_eq!(
         w.run(
@@ -672,7 +673,7 @@ fn fees_match_the_item_and_no_result_is_released_before_payment() {
             }
         )
         .unwrap_err(),
-        "case.fee_amount"
+        codes::Case::FeeAmount
     );
     assert_eq!(
         w.run(
@@ -687,7 +688,7 @@ fn fees_match_the_item_and_no_result_is_released_before_payment() {
             }
         )
         .unwrap_err(),
-        "case.fee_not_listed"
+        codes::Case::FeeNotListed
     );
     let paid = w.ok(
         &case,
@@ -718,7 +719,7 @@ fn a_waiver_needs_a_reason_and_the_heads_approval() {
             Command::RequestWaiver { reason: "".into() }
         )
         .unwrap_err(),
-        "case.reason_required"
+        codes::Case::ReasonRequired
     );
     let case = w.ok(
         &case,
@@ -737,7 +738,7 @@ fn a_waiver_needs_a_reason_and_the_heads_approval() {
             }
         )
         .unwrap_err(),
-        "case.head_only"
+        codes::Case::HeadOnly
     );
     let case = w.ok(
         &case,
@@ -771,7 +772,7 @@ fn the_applicant_may_withdraw_before_the_decision_but_not_after() {
             }
         )
         .unwrap_err(),
-        "case.not_applicant"
+        codes::Case::NotApplicant
     );
     let gone = w.ok(
         &case,
@@ -791,7 +792,7 @@ fn the_applicant_may_withdraw_before_the_decision_but_not_after() {
             }
         )
         .unwrap_err(),
-        "case.wrong_status"
+        codes::Case::WrongStatus
     );
 }
 
@@ -829,7 +830,7 @@ fn a_return_reopens_an_earlier_step_with_a_reason() {
             }
         )
         .unwrap_err(),
-        "case.return_to_intake"
+        codes::Case::ReturnToIntake
     );
 }
 
@@ -847,7 +848,7 @@ fn a_meeting_decides_the_open_group_at_once() {
             }
         )
         .unwrap_err(),
-        "case.head_only"
+        codes::Case::HeadOnly
     );
     let d = w
         .run(
@@ -885,7 +886,7 @@ fn reassignment_stays_within_the_steps_department() {
             }
         )
         .unwrap_err(),
-        "case.reassign_scope"
+        codes::Case::ReassignScope
     );
     let case = w.ok(
         &case,
@@ -922,7 +923,7 @@ fn an_instant_item_is_accepted_and_decided_on_the_spot() {
             }
         )
         .unwrap_err(),
-        "case.not_instant"
+        codes::Case::NotInstant
     );
     w.item.handling = HandlingKind::Instant;
     let d = w
@@ -951,7 +952,7 @@ fn ticking_a_material_that_never_arrived_is_refused() {
             }
         )
         .unwrap_err(),
-        "case.material_not_received"
+        codes::Case::MaterialNotReceived
     );
 }
 
@@ -1052,7 +1053,7 @@ fn the_first_responder_hands_over_and_nobody_else_can() {
     assert_eq!(
         w.run(&case, &approver(), Command::HandOver { to: staff(11) })
             .unwrap_err(),
-        "case.not_first_responder"
+        codes::Case::NotFirstResponder
     );
     let case = w.ok(&case, &clerk(), Command::HandOver { to: staff(11) });
     assert_eq!(case.first_responder, Some(staff(11)));

@@ -203,7 +203,7 @@ pub fn export_catalog(
         for p in &it.special_procedures {
             specials.push(vec![
                 code.clone().into(),
-                p.kind.label_zh().into(),
+                p.kind.label().into(),
                 p.description.clone().into(),
                 Cell::Number(p.max_days.into()),
             ]);

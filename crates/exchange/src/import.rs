@@ -11,6 +11,7 @@ use tongban_domain::catalog::{
 };
 use tongban_domain::error::coded;
 use tongban_domain::region::RegionCode;
+use tongban_domain::{codes, ErrorCode};
 
 use crate::template::{self, fee, group, item as col, material, special, step};
 use crate::text::{
@@ -20,13 +21,13 @@ use crate::text::{
 };
 use crate::{CellError, ImportErrors};
 
-const MISSING_SHEET: &str = "import.missing_sheet";
-const MISSING_COLUMN: &str = "import.missing_column";
-const BAD_VALUE: &str = "import.bad_value";
-const UNKNOWN_DEPARTMENT: &str = "import.unknown_department";
-const DUPLICATE: &str = "import.duplicate";
-const UNKNOWN_ITEM: &str = "import.unknown_item";
-const UNREADABLE: &str = "import.unreadable";
+const MISSING_SHEET: codes::Import = codes::Import::MissingSheet;
+const MISSING_COLUMN: codes::Import = codes::Import::MissingColumn;
+const BAD_VALUE: codes::Import = codes::Import::BadValue;
+const UNKNOWN_DEPARTMENT: codes::Import = codes::Import::UnknownDepartment;
+const DUPLICATE: codes::Import = codes::Import::Duplicate;
+const UNKNOWN_ITEM: codes::Import = codes::Import::UnknownItem;
+const UNREADABLE: codes::Import = codes::Import::Unreadable;
 
 /// One sheet with its header row read.
 struct Sheet {
@@ -81,12 +82,19 @@ fn cell_text(d: &Data) -> String {
 struct Errors(Vec<CellError>);
 
 impl Errors {
-    fn push(&mut self, sheet: &str, row: u32, column: &str, code: &str, message: String) {
+    fn push(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        column: &str,
+        code: impl Into<ErrorCode>,
+        message: String,
+    ) {
         self.0.push(CellError {
             sheet: sheet.to_string(),
             row,
             column: column.to_string(),
-            code: code.to_string(),
+            code: code.into(),
             message,
         });
     }
@@ -119,7 +127,7 @@ impl<'a> RowReader<'a> {
         cell_text(self.sheet.get(self.r, column))
     }
 
-    fn fail(&mut self, column: &str, code: &str, message: String) {
+    fn fail(&mut self, column: &str, code: impl Into<ErrorCode>, message: String) {
         self.ok = false;
         let row = self.row();
         self.errors
@@ -331,7 +339,7 @@ pub fn import_catalog(
             sheet: String::new(),
             row: 0,
             column: String::new(),
-            code: UNREADABLE.to_string(),
+            code: UNREADABLE.code(),
             message: format!("文件无法作为Excel工作簿（.xlsx）读取：{e}"),
         }])
     })?;
@@ -757,7 +765,7 @@ fn read_specials(sheet: &Sheet, catalog: &mut Catalog, errors: &mut Errors) {
     for r in sheet.data_rows(&special::REQUIRED) {
         let mut rd = RowReader::new(sheet, r, errors);
         let entry = catalog.resolve(&mut rd, special::CODE);
-        let kind = rd.pick(special::KIND, SUSPENSIONS.map(|k| (k, k.label_zh())));
+        let kind = rd.pick(special::KIND, SUSPENSIONS.map(|k| (k, k.label())));
         let max_days = rd.u32(special::MAX_DAYS);
         let description = rd.text(special::DESCRIPTION);
         let Some(entry) = entry else { continue };
@@ -783,19 +791,20 @@ fn echoes_incomplete(issue: &Issue, incomplete: &HashSet<&'static str>) -> bool 
     let f = issue.field.as_str();
     let c = issue.code;
     (incomplete.contains(template::MATERIALS)
-        && (c == "catalog.material_unknown" || (c == "catalog.required" && f == "materials")))
+        && (c == codes::Catalog::MaterialUnknown
+            || (c == codes::Catalog::Required && f == "materials")))
         || (incomplete.contains(template::STEPS)
             && (matches!(
                 c,
-                "catalog.material_unused"
-                    | "catalog.group_size"
-                    | "catalog.group_lead"
-                    | "catalog.group_split"
-                    | "catalog.first_step_intake"
-                    | "catalog.steps_exceed_limit"
-                    | "catalog.instant_limit"
-            ) || (c == "catalog.required" && f == "steps")))
-        || (incomplete.contains(template::GROUPS) && c == "catalog.group_unknown")
+                codes::Catalog::MaterialUnused
+                    | codes::Catalog::GroupSize
+                    | codes::Catalog::GroupLead
+                    | codes::Catalog::GroupSplit
+                    | codes::Catalog::FirstStepIntake
+                    | codes::Catalog::StepsExceedLimit
+                    | codes::Catalog::InstantLimit
+            ) || (c == codes::Catalog::Required && f == "steps")))
+        || (incomplete.contains(template::GROUPS) && c == codes::Catalog::GroupUnknown)
 }
 
 /// Splits `materials[2].name` into (`materials`, Some(2), `name`); `parallel_groups.g1` into
@@ -851,7 +860,7 @@ fn locate(issue: &Issue, item: &Item, rows: &Rows) -> (&'static str, u32, &'stat
                 };
                 (template::STEPS, row, column)
             }
-            None if issue.code == "catalog.steps_exceed_limit" => at_item(col::COMMITTED),
+            None if issue.code == codes::Catalog::StepsExceedLimit => at_item(col::COMMITTED),
             None => at_item(col::NAME),
         },
         "parallel_groups" => match rows.groups.iter().find(|(k, _)| k == rest) {

@@ -20,6 +20,7 @@ mod text;
 use serde::{Deserialize, Serialize};
 use tongban_domain::catalog::Item;
 use tongban_domain::Code;
+use tongban_domain::{codes, ErrorCode};
 
 pub use export::export_catalog;
 pub use import::import_catalog;
@@ -46,11 +47,11 @@ pub enum ExchangeError {
 }
 
 impl Code for ExchangeError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            ExchangeError::UnknownDepartment { .. } => "exchange.unknown_department",
-            ExchangeError::Xlsx(_) => "exchange.xlsx",
-            ExchangeError::Zip(_) => "exchange.zip",
+            ExchangeError::UnknownDepartment { .. } => codes::Exchange::UnknownDepartment.code(),
+            ExchangeError::Xlsx(_) => codes::Exchange::Xlsx.code(),
+            ExchangeError::Zip(_) => codes::Exchange::Zip.code(),
         }
     }
 }
@@ -83,7 +84,7 @@ pub struct CellError {
     /// The column's header text, e.g. 材料名称; empty when the problem is a whole sheet or row.
     pub column: String,
     /// A stable code: `import.*` for the workbook itself, the domain's codes for its rules.
-    pub code: String,
+    pub code: ErrorCode,
     /// What is wrong and what to do, in Chinese.
     pub message: String,
 }
@@ -120,7 +121,7 @@ impl std::fmt::Display for ImportErrors {
 impl std::error::Error for ImportErrors {}
 
 impl Code for ImportErrors {
-    fn code(&self) -> &'static str {
-        "import.invalid"
+    fn code(&self) -> ErrorCode {
+        codes::Import::Invalid.code()
     }
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{dept_id, dept_name, grid, read, rows, write};
+use tongban_domain::codes;
 use tongban_exchange::{export_catalog, import_catalog, CellError};
 
 fn places(errors: &[CellError]) -> Vec<(&str, u32, &str, &str)> {
@@ -36,10 +37,25 @@ fn several_errors_are_each_placed_and_no_item_is_returned() {
     assert_eq!(
         places(&errors),
         [
-            ("事项", 2, "承诺时限", "catalog.committed_exceeds_statutory"),
-            ("事项", 3, "基本编码", "catalog.basic_code"),
-            ("材料", dup_row, "材料编号", "import.duplicate"),
-            ("环节", s2b as u32, "办理部门", "import.unknown_department"),
+            (
+                "事项",
+                2,
+                "承诺时限",
+                codes::Catalog::CommittedExceedsStatutory.as_str()
+            ),
+            ("事项", 3, "基本编码", codes::Catalog::BasicCode.as_str()),
+            (
+                "材料",
+                dup_row,
+                "材料编号",
+                codes::Import::Duplicate.as_str()
+            ),
+            (
+                "环节",
+                s2b as u32,
+                "办理部门",
+                codes::Import::UnknownDepartment.as_str()
+            ),
         ],
         "{errors:#?}"
     );
@@ -58,7 +74,10 @@ fn a_missing_sheet_is_named() {
     let mut grids = exported();
     grids.retain(|g| g.name != "收费");
     let errors = import_catalog(&write(&grids), &dept_id).unwrap_err().0;
-    assert_eq!(places(&errors), [("收费", 0, "", "import.missing_sheet")]);
+    assert_eq!(
+        places(&errors),
+        [("收费", 0, "", codes::Import::MissingSheet.as_str())]
+    );
     assert!(errors[0].message.contains("缺少工作表“收费”"));
 }
 
@@ -69,7 +88,7 @@ fn a_missing_column_is_named_without_echoes() {
     let errors = import_catalog(&write(&grids), &dept_id).unwrap_err().0;
     assert_eq!(
         places(&errors),
-        [("材料", 1, "份数", "import.missing_column")]
+        [("材料", 1, "份数", codes::Import::MissingColumn.as_str())]
     );
 }
 
@@ -92,12 +111,12 @@ fn bad_cells_and_unknown_references() {
     assert_eq!(
         places(&errors),
         [
-            ("事项", 2, "事项类型", "import.bad_value"),
-            ("事项", 2, "法定时限", "import.bad_value"),
-            ("事项", 3, "设定依据", "import.bad_value"),
-            ("事项", 3, "超时默认", "import.bad_value"),
-            ("收费", 2, "实施编码", "import.unknown_item"),
-            ("收费", 2, "金额（元）", "import.bad_value"),
+            ("事项", 2, "事项类型", codes::Import::BadValue.as_str()),
+            ("事项", 2, "法定时限", codes::Import::BadValue.as_str()),
+            ("事项", 3, "设定依据", codes::Import::BadValue.as_str()),
+            ("事项", 3, "超时默认", codes::Import::BadValue.as_str()),
+            ("收费", 2, "实施编码", codes::Import::UnknownItem.as_str()),
+            ("收费", 2, "金额（元）", codes::Import::BadValue.as_str()),
         ],
         "{errors:#?}"
     );
@@ -123,11 +142,31 @@ fn domain_rules_point_at_their_cells() {
     assert_eq!(
         places(&errors),
         [
-            ("事项", 3, "咨询电话", "catalog.required"),
-            ("材料", m3 as u32, "材料名称", "catalog.duplicate_material"),
-            ("材料", m4 as u32, "容缺", "catalog.deferrable_optional"),
-            ("环节", s1 as u32, "环节类型", "catalog.first_step_intake"),
-            ("环节", s3 as u32, "审查材料", "catalog.material_unknown"),
+            ("事项", 3, "咨询电话", codes::Catalog::Required.as_str()),
+            (
+                "材料",
+                m3 as u32,
+                "材料名称",
+                codes::Catalog::DuplicateMaterial.as_str()
+            ),
+            (
+                "材料",
+                m4 as u32,
+                "容缺",
+                codes::Catalog::DeferrableOptional.as_str()
+            ),
+            (
+                "环节",
+                s1 as u32,
+                "环节类型",
+                codes::Catalog::FirstStepIntake.as_str()
+            ),
+            (
+                "环节",
+                s3 as u32,
+                "审查材料",
+                codes::Catalog::MaterialUnknown.as_str()
+            ),
         ],
         "{errors:#?}"
     );
@@ -142,7 +181,7 @@ fn duplicate_implementation_codes_are_refused() {
     let errors = import_catalog(&write(&grids), &dept_id).unwrap_err().0;
     assert_eq!(
         places(&errors),
-        [("事项", 4, "实施编码", "import.duplicate")]
+        [("事项", 4, "实施编码", codes::Import::Duplicate.as_str())]
     );
     assert!(errors[0].message.contains("与第2行重复"));
 }
@@ -150,5 +189,8 @@ fn duplicate_implementation_codes_are_refused() {
 #[test]
 fn a_file_that_is_no_workbook() {
     let errors = import_catalog(b"not a workbook", &dept_id).unwrap_err().0;
-    assert_eq!(places(&errors), [("", 0, "", "import.unreadable")]);
+    assert_eq!(
+        places(&errors),
+        [("", 0, "", codes::Import::Unreadable.as_str())]
+    );
 }

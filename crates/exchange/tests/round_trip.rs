@@ -7,6 +7,7 @@ use tongban_domain::calendar::SuspensionKind;
 use tongban_domain::catalog::{
     sample, Delivery, Fee, GroupRule, ImplementationCode, MaterialForm, SpecialProcedure,
 };
+use tongban_domain::codes;
 use tongban_exchange::{export_catalog, import_catalog, CatalogRow};
 
 #[test]
@@ -112,6 +113,6 @@ fn an_unknown_department_stops_the_export() {
     let err = export_catalog(&rows(), &|id| (id == 1).then(|| "市场局".to_string())).unwrap_err();
     assert_eq!(
         tongban_domain::Code::code(&err),
-        "exchange.unknown_department"
+        codes::Exchange::UnknownDepartment
     );
 }

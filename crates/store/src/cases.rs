@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tongban_domain::audit::AuditEntry;
+use tongban_domain::codes;
 use tongban_domain::supervision::{Light, Watch};
 
 use crate::{gauge, instant, millis, Result, Store, StoreError, Tally};
@@ -635,7 +636,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some((status, accepted, decided)) = before else {
-                return Err(StoreError::Conflict("case.stale".into()));
+                return Err(StoreError::Conflict(codes::Case::Stale.as_str().into()));
             };
             let before = Before {
                 open: open_status(&status),
@@ -666,7 +667,7 @@ impl Store {
             .await?
             .rows_affected();
             if updated == 0 {
-                return Err(StoreError::Conflict("case.stale".into()));
+                return Err(StoreError::Conflict(codes::Case::Stale.as_str().into()));
             }
             write_rows!(self, tx, id, w);
             let mut tally = Tally::default();
@@ -691,7 +692,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some((region, number, hall)) = row else {
-                return Err(StoreError::Conflict("case.stale".into()));
+                return Err(StoreError::Conflict(codes::Case::Stale.as_str().into()));
             };
             let mut tally = Tally::default();
             sync_watches!(
@@ -745,7 +746,7 @@ impl Store {
         .await?
         .rows_affected());
         if updated == 0 {
-            return Err(StoreError::Conflict("case.stale".into()));
+            return Err(StoreError::Conflict(codes::Case::Stale.as_str().into()));
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
+use tongban_domain::codes;
 
 use crate::{millis, Result, Store, StoreError};
 
@@ -165,7 +166,9 @@ impl Store {
             .await?
             .rows_affected();
             if n == 0 {
-                return Err(StoreError::Conflict("finding.decided".into()));
+                return Err(StoreError::Conflict(
+                    codes::Finding::Decided.as_str().into(),
+                ));
             }
             audit!(self, tx, audit);
         });

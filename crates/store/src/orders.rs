@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
+use tongban_domain::codes;
 
 use crate::{millis, Result, Store, StoreError};
 
@@ -202,7 +203,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if n == 0 {
-                return Err(StoreError::Conflict("order.status".into()));
+                return Err(StoreError::Conflict(codes::Order::Status.as_str().into()));
             }
             // Answered, the order's deadline is no longer watched, and its red clears.
             let gone: Option<(i64, i64, i64, String)> = sqlx::query_as(

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tongban_domain::audit::{AuditEntry, HashAlgo};
+use tongban_domain::codes;
 use tongban_domain::error::Code;
 use tongban_domain::org::{HallKind, Role};
 use tongban_domain::region::{Level, RegionCode};
@@ -321,7 +322,7 @@ async fn every_write_is_chained_and_tampering_is_caught() {
             .await;
         match s.audit_verify().await.unwrap() {
             Verified::Broken(brk) => {
-                assert_eq!(brk.code(), "audit.altered");
+                assert_eq!(brk.code(), codes::Audit::Altered);
                 assert!(brk.to_string().contains("#3"), "{brk}");
             }
             other => panic!("tampering not caught: {other:?}"),
@@ -336,7 +337,7 @@ async fn removed_and_truncated_records_are_caught() {
         seed_regions(s).await;
         db.exec_raw("DELETE FROM audit_log WHERE seq = 2").await;
         match s.audit_verify().await.unwrap() {
-            Verified::Broken(brk) => assert_eq!(brk.code(), "audit.missing"),
+            Verified::Broken(brk) => assert_eq!(brk.code(), codes::Audit::Missing),
             other => panic!("removal not caught: {other:?}"),
         }
     }
@@ -345,7 +346,7 @@ async fn removed_and_truncated_records_are_caught() {
         seed_regions(s).await;
         db.exec_raw("DELETE FROM audit_log WHERE seq = 5").await;
         match s.audit_verify().await.unwrap() {
-            Verified::Broken(brk) => assert_eq!(brk.code(), "audit.truncated"),
+            Verified::Broken(brk) => assert_eq!(brk.code(), codes::Audit::Truncated),
             other => panic!("truncation not caught: {other:?}"),
         }
     }

@@ -8,6 +8,7 @@ use tongban_app::AppError;
 use tongban_domain::region::RegionCode;
 use tongban_domain::supervision::Light;
 use tongban_domain::time::start_of_day;
+use tongban_domain::{codes, ErrorCode};
 use tongban_store::watch::LitFilter;
 
 /// Which lit deadlines a drill-down shows.
@@ -45,15 +46,15 @@ pub struct BoardQuery {
     pairs: Vec<(String, String)>,
 }
 
-fn invalid(code: &'static str, message: &str) -> AppError {
-    AppError::invalid(code, message.to_string())
+fn invalid(code: impl Into<ErrorCode>, message: &str) -> AppError {
+    AppError::new(code, message.to_string())
 }
 
 impl BoardQuery {
     pub fn parse(raw: Option<&str>) -> Result<BoardQuery, AppError> {
         let pairs = match raw {
             Some(q) if !q.is_empty() => serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-                .map_err(|_| invalid("request.query", "查询参数格式不对"))?,
+                .map_err(|_| invalid(codes::Request::Query, "查询参数格式不对"))?,
             _ => Vec::new(),
         };
         Ok(BoardQuery { pairs })
@@ -69,13 +70,13 @@ impl BoardQuery {
             .filter(|v| !v.is_empty())
     }
 
-    fn id(&self, key: &str, code: &'static str, what: &str) -> Result<Option<i64>, AppError> {
+    fn id(&self, key: &str, code: codes::Board, what: &str) -> Result<Option<i64>, AppError> {
         self.get(key)
             .map(|v| {
                 v.parse::<i64>()
                     .ok()
                     .filter(|n| *n >= 0)
-                    .ok_or_else(|| AppError::invalid(code, format!("{what}应为编号（整数）")))
+                    .ok_or_else(|| AppError::new(code, format!("{what}应为编号（整数）")))
             })
             .transpose()
     }
@@ -83,13 +84,13 @@ impl BoardQuery {
     fn date(
         &self,
         key: &str,
-        code: &'static str,
+        code: codes::Board,
         what: &str,
     ) -> Result<Option<NaiveDate>, AppError> {
         self.get(key)
             .map(|v| {
                 NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-                    AppError::invalid(
+                    AppError::new(
                         code,
                         format!("{what}格式不对，应为 年-月-日，如 2026-03-02"),
                     )
@@ -100,20 +101,22 @@ impl BoardQuery {
 
     pub fn region(&self) -> Result<Option<RegionCode>, AppError> {
         self.get("region")
-            .map(|v| RegionCode::parse(v).map_err(|_| invalid("board.region", "地区代码不正确")))
+            .map(|v| {
+                RegionCode::parse(v).map_err(|_| invalid(codes::Board::Region, "地区代码不正确"))
+            })
             .transpose()
     }
 
     pub fn department(&self) -> Result<Option<i64>, AppError> {
-        self.id("department", "board.department", "部门")
+        self.id("department", codes::Board::Department, "部门")
     }
 
     pub fn hall(&self) -> Result<Option<i64>, AppError> {
-        self.id("hall", "board.hall", "大厅")
+        self.id("hall", codes::Board::Hall, "大厅")
     }
 
     pub fn item(&self) -> Result<Option<i64>, AppError> {
-        self.id("item", "board.item", "事项")
+        self.id("item", codes::Board::Item, "事项")
     }
 
     pub fn light(&self) -> Result<LightChoice, AppError> {
@@ -122,22 +125,22 @@ impl BoardQuery {
             Some("yellow") => Ok(LightChoice::Yellow),
             Some("red") => Ok(LightChoice::Red),
             Some(_) => Err(invalid(
-                "board.light",
+                codes::Board::Light,
                 "灯色应为 yellow（黄灯）或 red（红灯），不填为全部预警",
             )),
         }
     }
 
     pub fn day(&self) -> Result<Option<NaiveDate>, AppError> {
-        self.date("day", "board.day", "统计日期")
+        self.date("day", codes::Board::Day, "统计日期")
     }
 
     pub fn from(&self) -> Result<Option<NaiveDate>, AppError> {
-        self.date("from", "board.from", "收件起始日期")
+        self.date("from", codes::Board::From, "收件起始日期")
     }
 
     pub fn to(&self) -> Result<Option<NaiveDate>, AppError> {
-        self.date("to", "board.to", "收件截止日期")
+        self.date("to", codes::Board::To, "收件截止日期")
     }
 
     /// The board's filter.
@@ -156,14 +159,14 @@ impl BoardQuery {
         let (from, to) = (self.from()?, self.to()?);
         if let (Some(f), Some(t)) = (from, to) {
             if f > t {
-                return Err(invalid("board.range", "收件起始日期不能晚于截止日期"));
+                return Err(invalid(codes::Board::Range, "收件起始日期不能晚于截止日期"));
             }
         }
         let light = self.light()?;
         let after_to = to
             .map(|t| {
                 t.checked_add_days(Days::new(1))
-                    .ok_or_else(|| invalid("board.to", "收件截止日期超出范围"))
+                    .ok_or_else(|| invalid(codes::Board::To, "收件截止日期超出范围"))
             })
             .transpose()?;
         let filter = LitFilter {
@@ -222,15 +225,30 @@ mod tests {
         assert_eq!(f.hall_id, Some(0));
         assert_eq!(f.day, NaiveDate::from_ymd_opt(2026, 3, 2));
         let code = |s: &str| q(s).lit_filter().err().map(|e| e.code.to_string());
-        assert_eq!(code("department=x").as_deref(), Some("board.department"));
-        assert_eq!(code("department=-1").as_deref(), Some("board.department"));
-        assert_eq!(code("light=green").as_deref(), Some("board.light"));
-        assert_eq!(code("from=2026-3-40").as_deref(), Some("board.from"));
+        assert_eq!(
+            code("department=x").as_deref(),
+            Some(codes::Board::Department.as_str())
+        );
+        assert_eq!(
+            code("department=-1").as_deref(),
+            Some(codes::Board::Department.as_str())
+        );
+        assert_eq!(
+            code("light=green").as_deref(),
+            Some(codes::Board::Light.as_str())
+        );
+        assert_eq!(
+            code("from=2026-3-40").as_deref(),
+            Some(codes::Board::From.as_str())
+        );
         assert_eq!(
             code("from=2026-03-03&to=2026-03-02").as_deref(),
-            Some("board.range")
+            Some(codes::Board::Range.as_str())
         );
-        assert_eq!(code("region=12").as_deref(), Some("board.region"));
+        assert_eq!(
+            code("region=12").as_deref(),
+            Some(codes::Board::Region.as_str())
+        );
         assert_eq!(code("light=red&from=2026-03-02&to=2026-03-02"), None);
     }
 

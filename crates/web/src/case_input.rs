@@ -11,6 +11,7 @@ use tongban_domain::calendar::SuspensionKind;
 use tongban_domain::case::intake::MaterialCheck;
 use tongban_domain::case::{Command, FileRef, StaffRef};
 use tongban_domain::catalog::Delivery;
+use tongban_domain::codes;
 use utoipa::ToSchema;
 
 /// An uploaded material as a case refers to it.
@@ -117,13 +118,13 @@ pub struct ActionBody {
 }
 
 /// The codes and messages of a time that cannot be read.
-const OCCURRED_AT_CODE: &str = "case.occurred_at_format";
+const OCCURRED_AT_CODE: codes::Case = codes::Case::OccurredAtFormat;
 
 /// A time typed into a page's `datetime-local` field, Beijing time: `2026-03-02T09:30`, with
 /// seconds or a space also taken.
 pub fn parse_local_time(s: &str) -> Result<DateTime<Utc>, AppError> {
     let bad = || {
-        AppError::invalid(
+        AppError::new(
             OCCURRED_AT_CODE,
             "实际办理时间格式不对，请按“年-月-日 时:分”填写北京时间，如 2026-03-02 09:30",
         )
@@ -145,25 +146,25 @@ pub fn parse_local_time(s: &str) -> Result<DateTime<Utc>, AppError> {
         .ok_or_else(bad)
 }
 
-fn missing(code: &'static str, what: &str) -> AppError {
-    AppError::invalid(code, format!("请填写{what}"))
+fn missing(code: codes::Case, what: &str) -> AppError {
+    AppError::new(code, format!("请填写{what}"))
 }
 
 fn approve(b: &ActionBody) -> Result<bool, AppError> {
     b.approve
-        .ok_or_else(|| AppError::invalid("case.approve_required", "请选择同意或不同意"))
+        .ok_or_else(|| AppError::of(codes::Case::ApproveRequired))
 }
 
 /// A delivery method by its stable name.
 pub fn parse_delivery(s: &str) -> Result<Delivery, AppError> {
     serde_json::from_value(serde_json::Value::String(s.trim().to_string()))
-        .map_err(|_| AppError::invalid("case.delivery", "请选择送达方式"))
+        .map_err(|_| AppError::of(codes::Case::Delivery))
 }
 
 /// A special-procedure kind by its stable name.
 pub fn parse_special(s: &str) -> Result<SuspensionKind, AppError> {
     serde_json::from_value(serde_json::Value::String(s.trim().to_string()))
-        .map_err(|_| AppError::invalid("case.special_kind", "请选择特殊程序的种类"))
+        .map_err(|_| AppError::of(codes::Case::SpecialKind))
 }
 
 /// The stable name of a delivery method or special-procedure kind (its serde name).
@@ -175,12 +176,12 @@ pub fn plain<T: Serialize>(v: &T) -> String {
 }
 
 /// A staff member named only by id: the use case fills in the name and department.
-fn staff(id: Option<i64>, code: &'static str, what: &str) -> Result<StaffRef, AppError> {
+fn staff(id: Option<i64>, code: codes::Case, what: &str) -> Result<StaffRef, AppError> {
     id.map(|user_id| StaffRef {
         user_id,
         name: String::new(),
     })
-    .ok_or_else(|| AppError::invalid(code, format!("请选择{what}")))
+    .ok_or_else(|| AppError::new(code, format!("请选择{what}")))
 }
 
 impl ActionBody {
@@ -191,7 +192,7 @@ impl ActionBody {
             Some(s) => DateTime::parse_from_rfc3339(s)
                 .map(|t| Some(t.with_timezone(&Utc)))
                 .map_err(|_| {
-                    AppError::invalid(
+                    AppError::new(
                         OCCURRED_AT_CODE,
                         "实际办理时间（occurred_at）格式不对，应为 RFC 3339，如 2026-03-02T09:30:00+08:00",
                     )
@@ -236,7 +237,7 @@ impl ActionBody {
             },
             "return" => {
                 if self.to_step.trim().is_empty() {
-                    return Err(missing("case.return_to", "退回到哪个环节"));
+                    return Err(missing(codes::Case::ReturnTo, "退回到哪个环节"));
                 }
                 Command::ReturnTo {
                     step: self.step,
@@ -245,7 +246,7 @@ impl ActionBody {
                 }
             }
             "reassign" => Command::Reassign {
-                to: staff(self.to_user, "case.reassign_to", "要转交的工作人员")?,
+                to: staff(self.to_user, codes::Case::ReassignTo, "要转交的工作人员")?,
                 step: self.step,
                 to_department: None,
                 reason: self.reason,
@@ -258,7 +259,7 @@ impl ActionBody {
                 kind: parse_special(&self.kind)?,
                 days: self
                     .days
-                    .ok_or_else(|| missing("case.special_days", "特殊程序所需工作日数"))?,
+                    .ok_or_else(|| missing(codes::Case::SpecialDays, "特殊程序所需工作日数"))?,
                 reason: self.reason,
             },
             "special_end" => Command::EndSpecial { note: self.note },
@@ -272,7 +273,7 @@ impl ActionBody {
             "pay" => Command::PayFee {
                 amount_fen: self
                     .amount_fen
-                    .ok_or_else(|| missing("case.fee_amount", "缴费金额"))?,
+                    .ok_or_else(|| missing(codes::Case::FeeAmount, "缴费金额"))?,
                 reference: self.reference,
             },
             "waiver_request" => Command::RequestWaiver {
@@ -290,9 +291,9 @@ impl ActionBody {
                 reason: self.reason,
             },
             "handover" => Command::HandOver {
-                to: staff(self.to_user, "case.handover_to", "接手的工作人员")?,
+                to: staff(self.to_user, codes::Case::HandoverTo, "接手的工作人员")?,
             },
-            _ => return Err(AppError::invalid("case.action", "未知的办件操作")),
+            _ => return Err(AppError::of(codes::Case::Action)),
         })
     }
 
@@ -302,24 +303,24 @@ impl ActionBody {
         let mut b = ActionBody::default();
         let mut noticed = Vec::new();
         let mut why = BTreeMap::new();
-        let int = |v: &str, code: &'static str, what: &str| -> Result<Option<i64>, AppError> {
+        let int = |v: &str, code: codes::Case, what: &str| -> Result<Option<i64>, AppError> {
             let v = v.trim();
             if v.is_empty() {
                 return Ok(None);
             }
             v.parse()
                 .map(Some)
-                .map_err(|_| AppError::invalid(code, format!("{what}应为整数")))
+                .map_err(|_| AppError::new(code, format!("{what}应为整数")))
         };
         for (k, v) in pairs {
             match k.as_str() {
                 "action" => b.action = v.clone(),
-                "version" => b.version = int(v, "case.version", "版本")?,
+                "version" => b.version = int(v, codes::Case::Version, "版本")?,
                 "present" => b.present.push(v.clone()),
                 "notice" => noticed.push(v.clone()),
                 "step" => b.step = v.clone(),
                 "to_step" => b.to_step = v.clone(),
-                "to_user" => b.to_user = int(v, "case.to_user", "工作人员")?,
+                "to_user" => b.to_user = int(v, codes::Case::ToUser, "工作人员")?,
                 "approve" => {
                     b.approve = match v.as_str() {
                         "yes" | "true" | "1" => Some(true),
@@ -333,8 +334,8 @@ impl ActionBody {
                 "reason" => b.reason = v.clone(),
                 "kind" => b.kind = v.clone(),
                 "days" => {
-                    b.days =
-                        int(v, "case.special_days", "天数")?.map(|d| u32::try_from(d).unwrap_or(0))
+                    b.days = int(v, codes::Case::SpecialDays, "天数")?
+                        .map(|d| u32::try_from(d).unwrap_or(0))
                 }
                 "reference" => b.reference = v.clone(),
                 "amount_yuan" => b.amount_fen = Some(parse_yuan(v)?),
@@ -362,7 +363,7 @@ impl ActionBody {
 
 /// Yuan as typed at a window (`80`, `80.5`, `80.00`) to fen, exactly.
 pub fn parse_yuan(s: &str) -> Result<u64, AppError> {
-    let bad = || AppError::invalid("case.fee_amount", "金额应为元，最多两位小数，如 80.00");
+    let bad = || AppError::new(codes::Case::FeeAmount, "金额应为元，最多两位小数，如 80.00");
     let s = s.trim().trim_start_matches('¥').trim();
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
     if whole.is_empty()
@@ -411,7 +412,7 @@ mod tests {
         for bad in ["2026-03-02", "09:30", "2026-02-30T09:30", "明天上午"] {
             assert_eq!(
                 at(bad).err().map(|e| e.code),
-                Some(OCCURRED_AT_CODE),
+                Some(OCCURRED_AT_CODE.code()),
                 "{bad}"
             );
         }
@@ -426,7 +427,7 @@ mod tests {
         assert_eq!(api("2026-03-02T01:30:00Z").ok().flatten(), nine);
         assert_eq!(
             api("2026-03-02 09:30").err().map(|e| e.code),
-            Some(OCCURRED_AT_CODE)
+            Some(OCCURRED_AT_CODE.code())
         );
     }
 

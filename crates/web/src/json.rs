@@ -5,6 +5,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 use tongban_app::AppError;
+use tongban_domain::codes;
 
 use crate::error::ApiError;
 
@@ -21,19 +22,16 @@ where
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(ApiError(match rejection {
-                JsonRejection::MissingJsonContentType(_) => AppError::invalid(
-                    "request.content_type",
-                    "请求须为 JSON（Content-Type: application/json）",
-                ),
-                JsonRejection::JsonSyntaxError(_) => {
-                    AppError::invalid("request.json_syntax", "请求内容不是有效的 JSON")
+                JsonRejection::MissingJsonContentType(_) => {
+                    AppError::of(codes::Request::ContentType)
                 }
-                JsonRejection::JsonDataError(e) => AppError::invalid(
-                    "request.json_data",
+                JsonRejection::JsonSyntaxError(_) => AppError::of(codes::Request::JsonSyntax),
+                JsonRejection::JsonDataError(e) => AppError::new(
+                    codes::Request::JsonData,
                     format!("请求字段缺失或类型不对：{}", e.body_text()),
                 ),
-                other => AppError::invalid(
-                    "request.body",
+                other => AppError::new(
+                    codes::Request::Body,
                     format!("无法读取请求内容：{}", other.body_text()),
                 ),
             })),
@@ -55,10 +53,7 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(PageForm(v)),
-            Err(_) => Err(crate::error::PageError(AppError::invalid(
-                "request.form",
-                "表单内容不完整或格式不对，请返回检查后重新提交",
-            ))),
+            Err(_) => Err(crate::error::PageError(AppError::of(codes::Request::Form))),
         }
     }
 }

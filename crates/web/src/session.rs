@@ -12,7 +12,8 @@ use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tongban_app::accounts::SignedIn;
-use tongban_app::{AppError, Kind};
+use tongban_app::AppError;
+use tongban_domain::codes;
 
 use crate::error::{ApiError, PageError};
 use crate::AppState;
@@ -58,11 +59,7 @@ impl Viewer {
 pub struct LargeText(pub bool);
 
 fn csrf_failure(api: bool) -> Response {
-    let err = AppError::new(
-        Kind::Forbidden,
-        "auth.csrf",
-        "页面已过期或请求来源不明，请刷新页面后重试",
-    );
+    let err = AppError::of(codes::Auth::Csrf);
     if api {
         ApiError(err).into_response()
     } else {

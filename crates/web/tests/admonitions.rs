@@ -7,6 +7,8 @@ use axum::http::StatusCode;
 use common::*;
 use serde_json::json;
 
+use tongban_domain::codes;
+
 async fn user_id(t: &TestApp, login: &str) -> i64 {
     t.app.store.user_by_login(login).await.unwrap().unwrap().id
 }
@@ -84,7 +86,7 @@ async fn warnings_are_refused_with_their_codes() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    assert_eq!(r.code(), "auth.forbidden");
+    assert_eq!(r.code(), codes::Auth::Forbidden);
 
     let supervisor = t.sign_in("jiancha").await;
     let r = t
@@ -95,7 +97,7 @@ async fn warnings_are_refused_with_their_codes() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.code(), "admonition.reason");
+    assert_eq!(r.code(), codes::Admonition::Reason);
     let r = t
         .post_json(
             "/api/v1/supervision/admonitions",
@@ -111,7 +113,7 @@ async fn warnings_are_refused_with_their_codes() {
             json!({"person_id": clerk_id, "reason": "引用不存在的发现", "findings": [77]}),
         )
         .await;
-    assert_eq!(r.code(), "admonition.finding", "{}", r.body);
+    assert_eq!(r.code(), codes::Admonition::Finding, "{}", r.body);
 
     let user = t.sign_in("user01").await;
     let r = t.get("/api/v1/supervision/admonitions", Some(&user)).await;

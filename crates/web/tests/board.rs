@@ -16,6 +16,8 @@ use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+use tongban_domain::codes;
+
 /// 国有建设用地使用权及房屋所有权转移登记 (自然资源局): m1–m4 required, 5 committed working days.
 const ITEM: &str = "QR00701002";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -204,7 +206,12 @@ async fn only_supervisors_leaders_and_administrators_see_the_board() {
             ] {
                 let r = t.get(path, Some(&s)).await;
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend} {login} {path}");
-                assert_eq!(r.code(), "auth.forbidden", "{backend} {path}: {}", r.body);
+                assert_eq!(
+                    r.code(),
+                    codes::Auth::Forbidden,
+                    "{backend} {path}: {}",
+                    r.body
+                );
             }
         }
         let clerk = t.sign_in("zrzy.clerk").await;
@@ -241,23 +248,23 @@ async fn only_supervisors_leaders_and_administrators_see_the_board() {
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
-        assert_eq!(r.code(), "board.region", "{backend}");
+        assert_eq!(r.code(), codes::Board::Region, "{backend}");
         let jiancha = t.sign_in("jiancha").await;
         let r = t
             .get("/api/v1/supervision/board?day=2026-02-30", Some(&jiancha))
             .await;
-        assert_eq!(r.code(), "board.day", "{backend}");
+        assert_eq!(r.code(), codes::Board::Day, "{backend}");
         let r = t
             .get(
                 "/api/v1/supervision/board/cases?from=2026-03-03&to=2026-03-02",
                 Some(&jiancha),
             )
             .await;
-        assert_eq!(r.code(), "board.range", "{backend}");
+        assert_eq!(r.code(), codes::Board::Range, "{backend}");
         let r = t
             .get("/api/v1/supervision/warnings?limit=0", Some(&jiancha))
             .await;
-        assert_eq!(r.code(), "board.limit", "{backend}");
+        assert_eq!(r.code(), codes::Board::Limit, "{backend}");
         let page = t.get("/supervision?light=green", Some(&jiancha)).await;
         assert_eq!(
             page.status,
@@ -268,7 +275,10 @@ async fn only_supervisors_leaders_and_administrators_see_the_board() {
             .get("/supervision/cases?light=green", Some(&jiancha))
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
-        assert!(page.body.contains("board.light"), "{backend}");
+        assert!(
+            page.body.contains(codes::Board::Light.as_str()),
+            "{backend}"
+        );
     }
 }
 
@@ -600,10 +610,10 @@ async fn a_backdated_acceptance_is_flagged_as_outside_the_system_on_the_board() 
 
         // Bad values are named, never a 500.
         for (value, code) in [
-            ("明天上午", "case.occurred_at_format"),
-            ("2026-03-02T25:00", "case.occurred_at_format"),
-            ("2026-02-27T09:00", "case.occurred_at"),
-            ("2026-12-31T09:00", "case.occurred_at"),
+            ("明天上午", codes::Case::OccurredAtFormat),
+            ("2026-03-02T25:00", codes::Case::OccurredAtFormat),
+            ("2026-02-27T09:00", codes::Case::OccurredAt),
+            ("2026-12-31T09:00", codes::Case::OccurredAt),
         ] {
             let r = post_with_token(
                 &t,
@@ -669,7 +679,7 @@ async fn a_backdated_acceptance_is_flagged_as_outside_the_system_on_the_board() 
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
-        assert_eq!(r.code(), "case.occurred_at_format", "{backend}");
+        assert_eq!(r.code(), codes::Case::OccurredAtFormat, "{backend}");
         let filed = case_json(&t, &clerk, &other).await["received_at"].clone();
         let r = api_act(
             &t,

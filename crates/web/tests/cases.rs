@@ -7,6 +7,8 @@ use axum::http::{header, Method, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 
+use tongban_domain::codes;
+
 /// 国有建设用地使用权及房屋所有权转移登记 (自然资源局): m1–m4 required, a parallel group of
 /// three departments (s2c with deemed approval), a fee of 80 元.
 const ITEM: &str = "QR00701002";
@@ -333,7 +335,7 @@ async fn an_online_application_goes_through_one_notice_to_three_parallel_steps()
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
-    assert_eq!(stale.code(), "case.stale");
+    assert_eq!(stale.code(), codes::Case::Stale);
 
     // The public lookup by the phone's last four digits; a wrong tail finds nothing.
     let tracked = t
@@ -430,7 +432,12 @@ async fn the_api_drives_a_case_to_a_result_that_verifies() {
         json!({"action": "decide", "step": "s2b", "approve": true}),
     )
     .await;
-    assert_eq!(not_mine.code(), "case.not_your_step", "{}", not_mine.body);
+    assert_eq!(
+        not_mine.code(),
+        codes::Case::NotYourStep,
+        "{}",
+        not_mine.body
+    );
     let r = api_act(
         &t,
         &zrzy,
@@ -550,7 +557,7 @@ async fn the_api_drives_a_case_to_a_result_that_verifies() {
         json!({"action": "pay", "reference": "PJ-001", "amount_fen": 100}),
     )
     .await;
-    assert_eq!(wrong_fee.code(), "case.fee_amount");
+    assert_eq!(wrong_fee.code(), codes::Case::FeeAmount);
     let early = api_act(
         &t,
         &clerk,
@@ -558,7 +565,7 @@ async fn the_api_drives_a_case_to_a_result_that_verifies() {
         json!({"action": "deliver", "method": "window"}),
     )
     .await;
-    assert_eq!(early.code(), "case.fee_unpaid");
+    assert_eq!(early.code(), codes::Case::FeeUnpaid);
     let paid = page_act(
         &t,
         &clerk,
@@ -630,7 +637,7 @@ async fn uploads_are_refused_by_kind_and_size_with_their_codes() {
         )
         .await;
     assert_eq!(text.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(text.code(), "case.file_type");
+    assert_eq!(text.code(), codes::Case::FileType);
     let mut big = pdf("big");
     big.resize(10 * 1024 * 1024 + 1, b' ');
     let large = t
@@ -642,7 +649,7 @@ async fn uploads_are_refused_by_kind_and_size_with_their_codes() {
             big,
         )
         .await;
-    assert_eq!(large.code(), "case.file_too_large", "{}", large.body);
+    assert_eq!(large.code(), codes::Case::FileTooLarge, "{}", large.body);
 
     // The form says which file was refused and keeps the rest of the form.
     let gif = b"GIF89a not allowed".to_vec();

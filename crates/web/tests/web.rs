@@ -9,6 +9,8 @@ use common::*;
 use serde_json::json;
 use tower::ServiceExt;
 
+use tongban_domain::codes;
+
 #[tokio::test]
 async fn pages_render_in_chinese_and_assets_are_local() {
     let t = TestApp::new().await;
@@ -100,7 +102,7 @@ async fn staff_see_their_department_and_supervisors_their_subtree() {
     let refused = t.get("/api/v1/regions", Some(&applicant)).await;
     assert_eq!(
         (refused.status, refused.code().as_str()),
-        (StatusCode::FORBIDDEN, "auth.forbidden")
+        (StatusCode::FORBIDDEN, codes::Auth::Forbidden.as_str())
     );
     let page = t.get("/admin/regions", Some(&applicant)).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -145,7 +147,10 @@ async fn only_administrators_change_the_organisation() {
         .await;
     assert_eq!(
         (r.status, r.code().as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, "hall.level")
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::Hall::Level.as_str()
+        )
     );
 
     let region = t
@@ -163,7 +168,7 @@ async fn only_administrators_change_the_organisation() {
             json!({"code": "361202009001", "name": "无上级"}),
         )
         .await;
-    assert_eq!(orphan.code(), "region.parent");
+    assert_eq!(orphan.code(), codes::Region::Parent);
 
     let audit = t.get("/api/v1/audit", Some(&admin)).await.json();
     assert_eq!(audit[0]["action"], "region.create");
@@ -187,7 +192,7 @@ async fn writes_need_the_session_token_and_a_same_site_origin() {
         .await;
     assert_eq!(
         (no_token.status, no_token.code().as_str()),
-        (StatusCode::FORBIDDEN, "auth.csrf")
+        (StatusCode::FORBIDDEN, codes::Auth::Csrf.as_str())
     );
     let wrong = t
         .send(
@@ -236,18 +241,24 @@ async fn repeated_failures_lock_the_account_until_time_or_an_administrator() {
         let r = t.try_sign_in("user02", "Wrong#Pass1").await;
         assert_eq!(
             (r.status, r.code().as_str()),
-            (StatusCode::UNAUTHORIZED, "auth.bad_credentials")
+            (
+                StatusCode::UNAUTHORIZED,
+                codes::Auth::BadCredentials.as_str()
+            )
         );
     }
     let r = t.try_sign_in("user02", "Wrong#Pass1").await;
     assert_eq!(
         (r.status, r.code().as_str()),
-        (StatusCode::TOO_MANY_REQUESTS, "account.locked")
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::Account::Locked.as_str()
+        )
     );
     let r = t.try_sign_in("user02", PASSWORD).await;
     assert_eq!(
         r.code(),
-        "account.locked",
+        codes::Account::Locked,
         "the right password does not open a locked account"
     );
 
@@ -259,7 +270,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_administrator() {
     }
     assert_eq!(
         t.try_sign_in("user03", PASSWORD).await.code(),
-        "account.locked"
+        codes::Account::Locked
     );
     let admin = t.sign_in("admin").await;
     let user03 = t.app.store.user_by_login("user03").await.unwrap().unwrap();
@@ -300,7 +311,7 @@ async fn sessions_end_when_idle_and_on_sign_out() {
     let r = t.get("/api/v1/me", Some(&s)).await;
     assert_eq!(
         (r.status, r.code().as_str()),
-        (StatusCode::UNAUTHORIZED, "auth.required")
+        (StatusCode::UNAUTHORIZED, codes::Auth::Required.as_str())
     );
 
     let s = t.sign_in("user04").await;
@@ -330,7 +341,10 @@ async fn registration_validates_and_masks_personal_data() {
         .await;
     assert_eq!(
         (bad.status, bad.code().as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, "id.check_digit")
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::Id::CheckDigit.as_str()
+        )
     );
     assert!(bad.json()["message"].as_str().unwrap().contains("校验码"));
     let id = tongban_domain::identity::IdNumber::complete("36120219900101999").unwrap();
@@ -339,7 +353,7 @@ async fn registration_validates_and_masks_personal_data() {
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
     let dup = t.post_json("/api/v1/applicants", None, json!({"kind": "person", "login": "wangwu2", "password": "Qingjiang#88", "name": "王五", "email": "w@example.cn", "id_number": id.as_str()})).await;
-    assert_eq!(dup.code(), "account.id_taken");
+    assert_eq!(dup.code(), codes::Account::IdTaken);
 
     let s = t.sign_in_as("wangwu", "Qingjiang#88").await;
     let me = t.get("/api/v1/me", Some(&s)).await.json();
@@ -353,11 +367,11 @@ async fn registration_validates_and_masks_personal_data() {
 
     let company = json!({"kind": "company", "login": "xinghe", "password": "Qingjiang#88", "name": "清江市星河有限公司", "email": "x@example.cn", "uscc": "91350100M000100Y44"});
     let r = t.post_json("/api/v1/applicants", None, company).await;
-    assert_eq!(r.code(), "uscc.check_digit");
+    assert_eq!(r.code(), codes::Uscc::CheckDigit);
     let weak = json!({"kind": "person", "login": "zhaoliu", "password": "password", "name": "赵六", "phone": "13912345679"});
     assert_eq!(
         t.post_json("/api/v1/applicants", None, weak).await.code(),
-        "account.password_weak"
+        codes::Account::PasswordWeak
     );
     let nothing =
         json!({"kind": "person", "login": "zhaoliu", "password": "Qingjiang#88", "name": "赵六"});
@@ -365,7 +379,7 @@ async fn registration_validates_and_masks_personal_data() {
         t.post_json("/api/v1/applicants", None, nothing)
             .await
             .code(),
-        "account.contact"
+        codes::Account::Contact
     );
 }
 
@@ -608,11 +622,11 @@ async fn the_deadline_calculator_explains_every_day() {
     assert!(page.body.contains("2026-02-15…02-23 春节 不计入"));
     let bad = t.get("/calendar?start=2026-02-30&days=5", None).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("calendar.date"));
+    assert!(bad.body.contains(codes::Calendar::Date.as_str()));
     let beyond = t
         .get("/api/v1/calendar/due?start=2026-12-20&days=20", None)
         .await;
-    assert_eq!(beyond.code(), "calendar.year_missing");
+    assert_eq!(beyond.code(), codes::Calendar::YearMissing);
     assert!(beyond.json()["message"].as_str().unwrap().contains("2027"));
     let api = t
         .get("/api/v1/calendar/due?start=2025-09-26&days=5", None)
@@ -793,12 +807,15 @@ async fn one_address_is_throttled_on_failures_only() {
     // Guessing across many accounts from one address is.
     for i in 0..30 {
         let r = t.try_sign_in(&format!("nobody{i}"), "Wrong#Pass1").await;
-        assert_eq!(r.code(), "auth.bad_credentials");
+        assert_eq!(r.code(), codes::Auth::BadCredentials);
     }
     let r = t.try_sign_in("user06", PASSWORD).await;
     assert_eq!(
         (r.status, r.code().as_str()),
-        (StatusCode::TOO_MANY_REQUESTS, "auth.throttled")
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::Auth::Throttled.as_str()
+        )
     );
     t.app.clock.advance(Duration::minutes(16));
     t.sign_in("user06").await;

@@ -19,54 +19,29 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-/// Which limit a clock runs against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LimitKind {
-    /// 法定时限: the law's limit; overrunning it is unlawful.
-    Statutory,
-    /// 承诺时限: the shorter limit the centre commits to; overrunning it is a service failure.
-    Committed,
-}
-
-impl LimitKind {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Statutory => "法定时限",
-            Self::Committed => "承诺时限",
-        }
+crate::closed_set! {
+    /// Which limit a clock runs against.
+    pub enum LimitKind {
+        /// 法定时限: the law's limit; overrunning it is unlawful.
+        Statutory = "statutory" => "法定时限",
+        /// 承诺时限: the shorter limit the centre commits to; overrunning it is a service failure.
+        Committed = "committed" => "承诺时限",
     }
 }
 
-/// Why the clock is stopped (行政许可法 第四十五条's special procedures, 补正, and others).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SuspensionKind {
-    Supplement,
-    Hearing,
-    ExpertReview,
-    Testing,
-    Inspection,
-    Quarantine,
-    Appraisal,
-    ThirdPartyConsultation,
-    /// Anything else; the suspension's `reason` must say what.
-    Other,
-}
-
-impl SuspensionKind {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Supplement => "补正",
-            Self::Hearing => "听证",
-            Self::ExpertReview => "专家评审",
-            Self::Testing => "检验检测",
-            Self::Inspection => "检查",
-            Self::Quarantine => "检疫",
-            Self::Appraisal => "鉴定",
-            Self::ThirdPartyConsultation => "征求第三方意见",
-            Self::Other => "其他",
-        }
+crate::closed_set! {
+    /// Why the clock is stopped (行政许可法 第四十五条's special procedures, 补正, and others).
+    pub enum SuspensionKind {
+        Supplement = "supplement" => "补正",
+        Hearing = "hearing" => "听证",
+        ExpertReview = "expert_review" => "专家评审",
+        Testing = "testing" => "检验检测",
+        Inspection = "inspection" => "检查",
+        Quarantine = "quarantine" => "检疫",
+        Appraisal = "appraisal" => "鉴定",
+        ThirdPartyConsultation = "third_party_consultation" => "征求第三方意见",
+        /// Anything else; the suspension's `reason` must say what.
+        Other = "other" => "其他",
     }
 }
 
@@ -87,7 +62,7 @@ impl Suspension {
     pub fn label(&self) -> Cow<'static, str> {
         match self.kind {
             SuspensionKind::Other => Cow::Owned(format!("其他：{}", self.reason.trim())),
-            k => Cow::Borrowed(k.label_zh()),
+            k => Cow::Borrowed(k.label()),
         }
     }
 
@@ -294,6 +269,7 @@ pub(crate) fn skip_ranges(cal: &Calendar, p0: usize, spans: &[Span]) -> Vec<(usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes;
     use chrono::TimeZone;
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -434,12 +410,12 @@ mod tests {
             Some(at(2026, 3, 4, 9)),
         ));
         let err = clock.due_date(&cal, at(2026, 3, 5, 9)).unwrap_err();
-        assert_eq!(err.code(), "calendar.invalid_suspension");
+        assert_eq!(err.code(), codes::Calendar::InvalidSuspension);
         clock.suspensions[0] = suspension(SuspensionKind::Other, at(2026, 3, 4, 9), None);
         clock.suspensions[0].reason = "  ".into();
         assert_eq!(
             clock.status(&cal, at(2026, 3, 5, 9)).unwrap_err().code(),
-            "calendar.invalid_suspension"
+            codes::Calendar::InvalidSuspension
         );
         clock.suspensions[0].reason = "等待法院裁定".into();
         assert_eq!(clock.suspensions[0].label(), "其他：等待法院裁定");
@@ -504,10 +480,10 @@ mod tests {
     #[test]
     fn labels() {
         assert_eq!(
-            SuspensionKind::ThirdPartyConsultation.label_zh(),
+            SuspensionKind::ThirdPartyConsultation.label(),
             "征求第三方意见"
         );
-        assert_eq!(SuspensionKind::ExpertReview.label_zh(), "专家评审");
-        assert_eq!(LimitKind::Committed.label_zh(), "承诺时限");
+        assert_eq!(SuspensionKind::ExpertReview.label(), "专家评审");
+        assert_eq!(LimitKind::Committed.label(), "承诺时限");
     }
 }

@@ -12,18 +12,18 @@ use std::collections::BTreeSet;
 /// The shipped State Council holiday data (2024–2026).
 pub const SHIPPED_DATA: &str = include_str!("../../data/holidays.txt");
 
-/// What a rule makes of its date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayKind {
-    /// An official day off (the name is the holiday: 春节, 国庆节…).
-    Holiday,
-    /// A weekend day worked instead (调休上班); must be a Saturday or Sunday.
-    MakeupWorkday,
-    /// A local closure (typhoon, emergency); the name carries the reason.
-    LocalClosure,
-    /// A local extra working day; the name carries the reason.
-    ExtraWorkday,
+crate::closed_set! {
+    /// What a rule makes of its date.
+    pub enum DayKind {
+        /// An official day off (the name is the holiday: 春节, 国庆节…).
+        Holiday = "holiday" => "法定节假日放假",
+        /// A weekend day worked instead (调休上班); must be a Saturday or Sunday.
+        MakeupWorkday = "makeup_workday" => "调休上班",
+        /// A local closure (typhoon, emergency); the name carries the reason.
+        LocalClosure = "local_closure" => "本地停止办公",
+        /// A local extra working day; the name carries the reason.
+        ExtraWorkday = "extra_workday" => "本地额外工作日",
+    }
 }
 
 impl DayKind {

@@ -68,7 +68,7 @@ impl fmt::Display for Explanation {
             f,
             "起算日 {}（{}），期限 {} 个工作日，届满日 {} {}",
             self.start_date,
-            self.counting.label_zh(),
+            self.counting.label(),
             self.total_days,
             self.due_date,
             weekday_zh(self.due_date)
@@ -135,7 +135,7 @@ pub(crate) fn build(
                 (Some(l), _, _) => format!("中止计时（{l}）"),
                 (None, false, Some(name)) => name.clone(),
                 (None, false, None) => "周末".to_string(),
-                (None, true, _) => counting.label_zh().to_string(),
+                (None, true, _) => counting.label().to_string(),
             };
             (Verdict::StartDay, format!("起算日（{why}）"), false)
         } else if !working {

@@ -25,6 +25,8 @@ pub use data::{parse_holidays, DayKind, DayRule, HolidayData, YearCalendar, SHIP
 pub use explain::{ExplainLine, Explanation, Verdict};
 pub use table::Calendar;
 
+use crate::codes;
+use crate::error::ErrorCode;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -85,28 +87,28 @@ pub enum CalendarError {
 
 impl CalendarError {
     /// A stable code for the API and logs; never changes once published.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::YearMissing { .. } => "calendar.year_missing",
-            Self::Parse { .. } => "calendar.parse",
-            Self::MissingVersion => "calendar.missing_version",
-            Self::YearOutOfRange { .. } => "calendar.year_out_of_range",
-            Self::DateOutsideYear { .. } => "calendar.date_outside_year",
-            Self::DuplicateDate { .. } => "calendar.duplicate_date",
-            Self::MakeupNotWeekend { .. } => "calendar.makeup_not_weekend",
-            Self::EmptyName { .. } => "calendar.empty_name",
-            Self::EmptyNotice { .. } => "calendar.empty_notice",
-            Self::DuplicateYear { .. } => "calendar.duplicate_year",
-            Self::YearGap { .. } => "calendar.year_gap",
-            Self::Empty => "calendar.empty",
-            Self::InvalidWorkingDays { .. } => "calendar.invalid_working_days",
-            Self::InvalidSuspension { .. } => "calendar.invalid_suspension",
+            Self::YearMissing { .. } => codes::Calendar::YearMissing.code(),
+            Self::Parse { .. } => codes::Calendar::Parse.code(),
+            Self::MissingVersion => codes::Calendar::MissingVersion.code(),
+            Self::YearOutOfRange { .. } => codes::Calendar::YearOutOfRange.code(),
+            Self::DateOutsideYear { .. } => codes::Calendar::DateOutsideYear.code(),
+            Self::DuplicateDate { .. } => codes::Calendar::DuplicateDate.code(),
+            Self::MakeupNotWeekend { .. } => codes::Calendar::MakeupNotWeekend.code(),
+            Self::EmptyName { .. } => codes::Calendar::EmptyName.code(),
+            Self::EmptyNotice { .. } => codes::Calendar::EmptyNotice.code(),
+            Self::DuplicateYear { .. } => codes::Calendar::DuplicateYear.code(),
+            Self::YearGap { .. } => codes::Calendar::YearGap.code(),
+            Self::Empty => codes::Calendar::Empty.code(),
+            Self::InvalidWorkingDays { .. } => codes::Calendar::InvalidWorkingDays.code(),
+            Self::InvalidSuspension { .. } => codes::Calendar::InvalidSuspension.code(),
         }
     }
 }
 
 impl crate::error::Code for CalendarError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::error::ErrorCode {
         CalendarError::code(self)
     }
 }
@@ -173,24 +175,16 @@ impl fmt::Display for WorkingDays {
     }
 }
 
-/// Which day is the first one counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Counting {
-    /// The start day is not counted; counting begins with the next working day. This is the
-    /// general rule for periods (期间开始之日不计算在内) and the default for 行政许可法 limits.
-    #[default]
-    NextWorkingDay,
-    /// The start day counts as day 1 if it is a working day (some local committed limits).
-    IncludingStartDay,
-}
-
-impl Counting {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::NextWorkingDay => "次日起算",
-            Self::IncludingStartDay => "当日起算",
-        }
+crate::closed_set! {
+    /// Which day is the first one counted.
+    #[derive(Default)]
+    pub enum Counting {
+        /// The start day is not counted; counting begins with the next working day. This is the
+        /// general rule for periods (期间开始之日不计算在内) and the default for 行政许可法 limits.
+        #[default]
+        NextWorkingDay = "next_working_day" => "次日起算",
+        /// The start day counts as day 1 if it is a working day (some local committed limits).
+        IncludingStartDay = "including_start_day" => "当日起算",
     }
 }
 
@@ -232,7 +226,7 @@ mod tests {
         assert_eq!(WorkingDays::new(1).map(WorkingDays::get), Ok(1));
         assert_eq!(WorkingDays::new(3650).map(WorkingDays::get), Ok(3650));
         let err = WorkingDays::new(3651).unwrap_err();
-        assert_eq!(err.code(), "calendar.invalid_working_days");
+        assert_eq!(err.code(), codes::Calendar::InvalidWorkingDays);
     }
 
     #[test]
@@ -259,9 +253,9 @@ mod tests {
             err.to_string(),
             "2027 年的节假日安排尚未载入，无法计算工作日"
         );
-        assert_eq!(err.code(), "calendar.year_missing");
+        assert_eq!(err.code(), codes::Calendar::YearMissing);
         let dom: crate::error::DomainError = err.into();
-        assert_eq!(dom.code, "calendar.year_missing");
+        assert_eq!(dom.code, codes::Calendar::YearMissing);
     }
 
     #[test]

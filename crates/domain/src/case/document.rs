@@ -10,69 +10,28 @@ use crate::time::{format_local, local_date};
 
 use super::model::{Case, Outcome};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocKind {
-    /// 收件凭证
-    Receipt,
-    /// 补正材料通知书 (一次性告知)
-    Supplement,
-    /// 受理通知书
-    Acceptance,
-    /// 不予受理决定书
-    NonAcceptance,
-    /// 特殊程序告知书
-    Special,
-    /// 延长办理期限告知书
-    Extension,
-    /// 准予行政许可决定书 (the result)
-    Approval,
-    /// 不予行政许可决定书
-    Refusal,
+crate::closed_set! {
+    pub enum DocKind {
+        /// 收件凭证
+        Receipt = "receipt" => "申请材料收件凭证",
+        /// 补正材料通知书 (一次性告知)
+        Supplement = "supplement" => "补正材料通知书",
+        /// 受理通知书
+        Acceptance = "acceptance" => "受理通知书",
+        /// 不予受理决定书
+        NonAcceptance = "non_acceptance" => "不予受理决定书",
+        /// 特殊程序告知书
+        Special = "special" => "特殊程序告知书",
+        /// 延长办理期限告知书
+        Extension = "extension" => "延长办理期限告知书",
+        /// 准予行政许可决定书 (the result)
+        Approval = "approval" => "准予行政许可决定书",
+        /// 不予行政许可决定书
+        Refusal = "refusal" => "不予行政许可决定书",
+    }
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 8] = [
-        DocKind::Receipt,
-        DocKind::Supplement,
-        DocKind::Acceptance,
-        DocKind::NonAcceptance,
-        DocKind::Special,
-        DocKind::Extension,
-        DocKind::Approval,
-        DocKind::Refusal,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Receipt => "receipt",
-            DocKind::Supplement => "supplement",
-            DocKind::Acceptance => "acceptance",
-            DocKind::NonAcceptance => "non_acceptance",
-            DocKind::Special => "special",
-            DocKind::Extension => "extension",
-            DocKind::Approval => "approval",
-            DocKind::Refusal => "refusal",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DocKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            DocKind::Receipt => "申请材料收件凭证",
-            DocKind::Supplement => "补正材料通知书",
-            DocKind::Acceptance => "受理通知书",
-            DocKind::NonAcceptance => "不予受理决定书",
-            DocKind::Special => "特殊程序告知书",
-            DocKind::Extension => "延长办理期限告知书",
-            DocKind::Approval => "准予行政许可决定书",
-            DocKind::Refusal => "不予行政许可决定书",
-        }
-    }
-
     /// The prefix of the document's number; the case number follows it.
     fn prefix(self) -> &'static str {
         match self {
@@ -239,7 +198,7 @@ pub fn render(
     Document {
         number,
         kind,
-        title: kind.title().into(),
+        title: kind.label().into(),
         paragraphs: p,
         department_id: item.department_id,
         issued_at: at,

@@ -18,6 +18,7 @@ use super::event::{CaseEvent, OpenedStep};
 use super::intake::{check_second_notice, IntakeVerdict, MaterialCheck};
 use super::model::*;
 use super::{CaseNumber, ProcessRun, RunEnd, StepOutcome};
+use crate::codes;
 
 /// Local rules of the case engine: settings with documented defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,10 +231,6 @@ pub struct Decided {
     pub case: Case,
 }
 
-fn err(code: &'static str, message: impl Into<String>) -> DomainError {
-    DomainError::new(code, message)
-}
-
 /// Builds the events of one command, folding each into the state as it goes.
 struct Builder<'a, 'c> {
     ctx: &'c Ctx<'a>,
@@ -370,7 +367,7 @@ impl<'a, 'c> Builder<'a, 'c> {
 fn actor<'a>(ctx: &Ctx<'a>) -> Result<&'a Actor, DomainError> {
     match ctx.who {
         Who::Person(a) => Ok(a),
-        Who::System => Err(err("case.system_only", "该操作须由办理人员完成")),
+        Who::System => Err(codes::Case::SystemOnly.with("该操作须由办理人员完成")),
     }
 }
 
@@ -381,10 +378,7 @@ fn require_window<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainErr
     if role_fits && a.acts_for_department(case.item.department_id, &case.item.region) {
         Ok(a)
     } else {
-        Err(err(
-            "case.not_your_window",
-            "只有本事项主管部门的窗口人员才能办理此操作",
-        ))
+        Err(codes::Case::NotYourWindow.err())
     }
 }
 
@@ -394,7 +388,7 @@ fn require_head<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainError
     {
         Ok(a)
     } else {
-        Err(err("case.head_only", "须由主办部门负责人审批"))
+        Err(codes::Case::HeadOnly.err())
     }
 }
 
@@ -409,10 +403,7 @@ fn require_applicant_side<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, D
     if own || agent || require_window(ctx, case).is_ok() {
         Ok(a)
     } else {
-        Err(err(
-            "case.not_applicant",
-            "只有申请人本人或其代办人才能办理此操作",
-        ))
+        Err(codes::Case::NotApplicant.err())
     }
 }
 
@@ -422,12 +413,11 @@ fn require_step<'a>(ctx: &Ctx<'a>, case: &Case, key: &str) -> Result<&'a Actor, 
     let a = actor(ctx)?;
     let step = case
         .step(key)
-        .ok_or_else(|| err("case.step_unknown", format!("该事项版本没有环节“{key}”")))?;
+        .ok_or_else(|| codes::Case::StepUnknown.with(format!("该事项版本没有环节“{key}”")))?;
     if !a.acts_for_department(step.department_id, &case.item.region) || !a.role.is_departmental() {
-        return Err(err(
-            "case.not_your_step",
-            format!("环节“{}”由其他部门办理，你无权办理", step.name),
-        ));
+        return Err(
+            codes::Case::NotYourStep.with(format!("环节“{}”由其他部门办理，你无权办理", step.name))
+        );
     }
     let assignee = step
         .assignee
@@ -440,10 +430,10 @@ fn require_step<'a>(ctx: &Ctx<'a>, case: &Case, key: &str) -> Result<&'a Actor, 
     if assignee || on_post {
         Ok(a)
     } else {
-        Err(err(
-            "case.not_your_step",
-            format!("环节“{}”（{}）不在你的岗位上", step.name, step.post),
-        ))
+        Err(codes::Case::NotYourStep.with(format!(
+            "环节“{}”（{}）不在你的岗位上",
+            step.name, step.post
+        )))
     }
 }
 
@@ -451,19 +441,17 @@ fn require_status(case: &Case, allowed: &[CaseStatus], what: &str) -> Result<(),
     if allowed.contains(&case.status) {
         Ok(())
     } else {
-        Err(err(
-            "case.wrong_status",
-            format!("办件当前为“{}”，不能{what}", case.status.label()),
-        ))
+        Err(codes::Case::WrongStatus
+            .with(format!("办件当前为“{}”，不能{what}", case.status.label())))
     }
 }
 
 fn nonempty(text: &str, what: &str) -> Result<String, DomainError> {
     let t = text.trim();
     if t.is_empty() {
-        Err(err("case.reason_required", format!("请填写{what}")))
+        Err(codes::Case::ReasonRequired.with(format!("请填写{what}")))
     } else if t.chars().count() > 2000 {
-        Err(err("case.reason_too_long", format!("{what}不能超过2000字")))
+        Err(codes::Case::ReasonTooLong.with(format!("{what}不能超过2000字")))
     } else {
         Ok(t.to_string())
     }
@@ -533,10 +521,8 @@ pub fn receive(
         ),
     };
     if !fits {
-        return Err(err(
-            "case.channel_not_allowed",
-            format!("你的身份不能以“{}”方式提交申请", s.channel.label()),
-        ));
+        return Err(codes::Case::ChannelNotAllowed
+            .with(format!("你的身份不能以“{}”方式提交申请", s.channel.label())));
     }
     let party_fits = match item.service_object {
         ServiceObject::Person => s.applicant.kind == PartyKind::Person,
@@ -544,23 +530,16 @@ pub fn receive(
         ServiceObject::Both => true,
     };
     if !party_fits {
-        return Err(err(
-            "case.applicant_kind",
-            format!("本事项的服务对象为{}", item.service_object.label()),
-        ));
+        return Err(codes::Case::ApplicantKind
+            .with(format!("本事项的服务对象为{}", item.service_object.label())));
     }
     if !item.delivery.contains(&s.delivery) {
-        return Err(err(
-            "case.delivery_not_offered",
-            format!("本事项不提供“{}”方式", s.delivery.label()),
-        ));
+        return Err(codes::Case::DeliveryNotOffered
+            .with(format!("本事项不提供“{}”方式", s.delivery.label())));
     }
     for key in s.materials.keys() {
         if item.material(key).is_none() {
-            return Err(err(
-                "case.material_unknown",
-                format!("该事项没有编号为“{key}”的材料"),
-            ));
+            return Err(codes::Case::MaterialUnknown.with(format!("该事项没有编号为“{key}”的材料")));
         }
     }
     let steps = tracks(item);
@@ -590,8 +569,7 @@ pub fn receive(
         steps,
         run: ProcessRun::start(item),
     };
-    let case = Case::from_received(&event, ctx.now)
-        .ok_or_else(|| err("case.internal", "收件记录无法建立"))?;
+    let case = Case::from_received(&event, ctx.now).ok_or_else(|| codes::Case::Internal.err())?;
     let mut b = Builder {
         ctx,
         case,
@@ -632,13 +610,10 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             let a = actor(ctx)?;
             let holder = case.first_responder.as_ref().map(|s| s.user_id);
             if holder != Some(a.user_id) && require_head(ctx, case).is_err() {
-                return Err(err(
-                    "case.not_first_responder",
-                    "只有首问责任人本人才能移交",
-                ));
+                return Err(codes::Case::NotFirstResponder.err());
             }
             if !case.status.is_open() {
-                return Err(err("case.closed", "办件已结束"));
+                return Err(codes::Case::Closed.err());
             }
             b.push(CaseEvent::FirstResponder { to });
         }
@@ -646,16 +621,13 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             require_window(ctx, case)?;
             require_status(case, &[CaseStatus::Received], "发出补正通知")?;
             if items.is_empty() {
-                return Err(err("case.notice_empty", "补正通知至少列出一项材料"));
+                return Err(codes::Case::NoticeEmpty.err());
             }
             let mut keys = Vec::new();
             let mut lines = Vec::new();
             for (i, (key, why)) in items.iter().enumerate() {
                 let m = item.material(key).ok_or_else(|| {
-                    err(
-                        "case.material_unknown",
-                        format!("该事项没有编号为“{key}”的材料"),
-                    )
+                    codes::Case::MaterialUnknown.with(format!("该事项没有编号为“{key}”的材料"))
                 })?;
                 let why = nonempty(why, &format!("“{}”需补正的内容", m.name))?;
                 lines.push(format!("{}. {}：{}", i + 1, m.name, why));
@@ -678,14 +650,13 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         Command::AddMaterials { materials } => {
             require_applicant_side(ctx, case)?;
             if materials.is_empty() {
-                return Err(err("case.materials_empty", "请至少提交一份材料"));
+                return Err(codes::Case::MaterialsEmpty.err());
             }
             for key in materials.keys() {
                 if item.material(key).is_none() {
-                    return Err(err(
-                        "case.material_unknown",
-                        format!("该事项没有编号为“{key}”的材料"),
-                    ));
+                    return Err(
+                        codes::Case::MaterialUnknown.with(format!("该事项没有编号为“{key}”的材料"))
+                    );
                 }
             }
             require_status(
@@ -704,10 +675,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                     .filter(|k| !case.deferred.contains(k))
                     .collect();
                 if !extra.is_empty() {
-                    return Err(err(
-                        "case.materials_after_acceptance",
-                        "受理后只能补交容缺材料",
-                    ));
+                    return Err(codes::Case::MaterialsAfterAcceptance.err());
                 }
             }
             b.push(CaseEvent::MaterialsAdded { materials });
@@ -717,7 +685,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         }
         Command::AcceptAndDecide { check } => {
             if item.handling != HandlingKind::Instant {
-                return Err(err("case.not_instant", "只有即办件可以当场受理并办结"));
+                return Err(codes::Case::NotInstant.err());
             }
             accept(&mut b, check, true)?;
         }
@@ -762,13 +730,10 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             let mut run = case
                 .run
                 .clone()
-                .ok_or_else(|| err("case.not_accepted", "办件尚未受理"))?;
+                .ok_or_else(|| codes::Case::NotAccepted.err())?;
             run.return_to(&step, &to)?;
             if case.step(&to).is_some_and(|s| s.kind == StepKind::Intake) {
-                return Err(err(
-                    "case.return_to_intake",
-                    "受理环节已由受理决定完成，不能退回",
-                ));
+                return Err(codes::Case::ReturnToIntake.err());
             }
             b.push(CaseEvent::StepReturned {
                 from: step,
@@ -788,11 +753,11 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 &[CaseStatus::InProgress, CaseStatus::Suspended],
                 "转办",
             )?;
-            let track = case
-                .step(&step)
-                .ok_or_else(|| err("case.step_unknown", format!("该事项版本没有环节“{step}”")))?;
+            let track = case.step(&step).ok_or_else(|| {
+                codes::Case::StepUnknown.with(format!("该事项版本没有环节“{step}”"))
+            })?;
             if track.outcome.is_some() || track.opened_at.is_none() {
-                return Err(err("case.step_not_open", "只能转办正在办理的环节"));
+                return Err(codes::Case::StepNotOpen.with("只能转办正在办理的环节"));
             }
             let a = actor(ctx)?;
             let head = a.role == Role::DeptHead
@@ -801,10 +766,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 require_step(ctx, case, &step)?;
             }
             if to_department != Some(track.department_id) {
-                return Err(err(
-                    "case.reassign_scope",
-                    "只能转交本环节所在部门的工作人员",
-                ));
+                return Err(codes::Case::ReassignScope.err());
             }
             let reason = nonempty(&reason, "转办理由")?;
             b.push(CaseEvent::StepReassigned { step, to, reason });
@@ -819,7 +781,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 .and_then(|k| item.steps.iter().find(|s| &s.key == k))
                 .and_then(|s| s.parallel_group.clone());
             if group.is_none() {
-                return Err(err("case.meeting_no_group", "当前没有可会审的并联环节"));
+                return Err(codes::Case::MeetingNoGroup.err());
             }
             for key in open {
                 if b.case.step(&key).is_some_and(|s| s.outcome.is_none())
@@ -850,10 +812,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 .iter()
                 .any(|s| require_step(ctx, case, &s.key).is_ok());
             if !on_step && require_head(ctx, case).is_err() {
-                return Err(err(
-                    "case.not_your_step",
-                    "只有当前环节的办理人可以启动特殊程序",
-                ));
+                return Err(codes::Case::NotYourStep.with("只有当前环节的办理人可以启动特殊程序"));
             }
             let _ = a;
             let allowed = item
@@ -861,16 +820,12 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 .iter()
                 .find(|p| p.kind == kind)
                 .ok_or_else(|| {
-                    err(
-                        "case.special_not_listed",
-                        format!("本事项未列明“{}”特殊程序", kind.label_zh()),
-                    )
+                    codes::Case::SpecialNotListed
+                        .with(format!("本事项未列明“{}”特殊程序", kind.label()))
                 })?;
             if days == 0 || days > allowed.max_days {
-                return Err(err(
-                    "case.special_days",
-                    format!("特殊程序时间应为1至{}个工作日", allowed.max_days),
-                ));
+                return Err(codes::Case::SpecialDays
+                    .with(format!("特殊程序时间应为1至{}个工作日", allowed.max_days)));
             }
             let reason = nonempty(&reason, "特殊程序的事由")?;
             let expected_end = ctx
@@ -884,7 +839,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             let document = b.doc(
                 DocKind::Special,
                 Extra {
-                    reason: format!("{}（{}）", kind.label_zh(), reason),
+                    reason: format!("{}（{}）", kind.label(), reason),
                     days,
                     ..Extra::default()
                 },
@@ -899,15 +854,14 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         }
         Command::EndSpecial { note } => {
             if case.special.is_none() {
-                return Err(err("case.no_special", "办件不在特殊程序中"));
+                return Err(codes::Case::NoSpecial.err());
             }
             let a = actor(ctx)?;
             let started_by = case.special.as_ref().map(|s| s.by.user_id);
             if started_by != Some(a.user_id) && require_head(ctx, case).is_err() {
-                return Err(err(
-                    "case.not_your_step",
-                    "只有启动人或主办部门负责人可以结束特殊程序",
-                ));
+                return Err(
+                    codes::Case::NotYourStep.with("只有启动人或主办部门负责人可以结束特殊程序")
+                );
             }
             b.push(CaseEvent::SpecialEnded {
                 note: note.trim().to_string(),
@@ -924,16 +878,13 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 .iter()
                 .any(|s| require_step(ctx, case, &s.key).is_ok());
             if !on_step {
-                return Err(err(
-                    "case.not_your_step",
-                    "只有当前环节的办理人可以申请延期",
-                ));
+                return Err(codes::Case::NotYourStep.with("只有当前环节的办理人可以申请延期"));
             }
             if case.extension_request.is_some() {
-                return Err(err("case.extension_pending", "已有延期申请待审批"));
+                return Err(codes::Case::ExtensionPending.err());
             }
             if case.extensions_granted > 0 {
-                return Err(err("case.extension_used", "本件已延期一次，不能再次延期"));
+                return Err(codes::Case::ExtensionUsed.err());
             }
             let reason = nonempty(&reason, "延期理由")?;
             let joint = item.statutory_limit_days == 45
@@ -954,7 +905,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             let req = case
                 .extension_request
                 .clone()
-                .ok_or_else(|| err("case.no_extension", "没有待审批的延期申请"))?;
+                .ok_or_else(|| codes::Case::NoExtension.err())?;
             let reason = if approve {
                 req.reason.clone()
             } else {
@@ -982,7 +933,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         Command::AssessFees { fees } => {
             require_window(ctx, case)?;
             if case.fees.paid.is_some() {
-                return Err(err("case.fee_paid", "已缴费，不能重新核定"));
+                return Err(codes::Case::FeePaid.err());
             }
             for fee in &fees {
                 let listed = item
@@ -990,20 +941,15 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                     .iter()
                     .find(|f| f.name == fee.name)
                     .ok_or_else(|| {
-                        err(
-                            "case.fee_not_listed",
-                            format!("“{}”不是本事项公布的收费项目", fee.name),
-                        )
+                        codes::Case::FeeNotListed
+                            .with(format!("“{}”不是本事项公布的收费项目", fee.name))
                     })?;
                 if fee.amount_fen != listed.amount_fen {
-                    return Err(err(
-                        "case.fee_amount",
-                        format!(
-                            "“{}”的收费标准为{}",
-                            listed.name,
-                            crate::catalog::yuan(listed.amount_fen)
-                        ),
-                    ));
+                    return Err(codes::Case::FeeAmount.with(format!(
+                        "“{}”的收费标准为{}",
+                        listed.name,
+                        crate::catalog::yuan(listed.amount_fen)
+                    )));
                 }
             }
             let listed: Vec<Fee> = item
@@ -1020,27 +966,24 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         } => {
             require_window(ctx, case)?;
             if case.accepted.is_none() || !case.status.is_open() {
-                return Err(err("case.wrong_status", "办件当前不能缴费"));
+                return Err(codes::Case::WrongStatus.with("办件当前不能缴费"));
             }
             if case.fees.total_fen() == 0 {
-                return Err(err("case.no_fee", "本件无需缴费"));
+                return Err(codes::Case::NoFee.with("本件无需缴费"));
             }
             if case.fees.paid.is_some() || case.fees.waived.is_some() {
-                return Err(err("case.fee_settled", "本件费用已结清"));
+                return Err(codes::Case::FeeSettled.err());
             }
             if amount_fen != case.fees.total_fen() {
-                return Err(err(
-                    "case.fee_amount",
-                    format!(
-                        "应缴金额为{}，与录入金额{}不符",
-                        crate::catalog::yuan(case.fees.total_fen()),
-                        crate::catalog::yuan(amount_fen)
-                    ),
-                ));
+                return Err(codes::Case::FeeAmount.with(format!(
+                    "应缴金额为{}，与录入金额{}不符",
+                    crate::catalog::yuan(case.fees.total_fen()),
+                    crate::catalog::yuan(amount_fen)
+                )));
             }
             let reference = reference.trim().to_string();
             if reference.is_empty() || reference.chars().count() > 64 {
-                return Err(err("case.fee_reference", "请填写缴款凭证号（64字以内）"));
+                return Err(codes::Case::FeeReference.err());
             }
             b.push(CaseEvent::FeePaid {
                 reference,
@@ -1050,10 +993,10 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         Command::RequestWaiver { reason } => {
             require_window(ctx, case)?;
             if case.fees.total_fen() == 0 || case.fees.paid.is_some() {
-                return Err(err("case.no_fee", "本件没有待缴费用"));
+                return Err(codes::Case::NoFee.err());
             }
             if case.fees.waiver_requested.is_some() || case.fees.waived.is_some() {
-                return Err(err("case.waiver_pending", "已申请减免"));
+                return Err(codes::Case::WaiverPending.err());
             }
             let reason = nonempty(&reason, "减免理由")?;
             b.push(CaseEvent::WaiverRequested { reason });
@@ -1061,7 +1004,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         Command::DecideWaiver { approve, reason } => {
             require_head(ctx, case)?;
             if case.fees.waiver_requested.is_none() {
-                return Err(err("case.no_waiver", "没有待审批的减免申请"));
+                return Err(codes::Case::NoWaiver.err());
             }
             let reason = if approve {
                 reason.trim().to_string()
@@ -1081,19 +1024,13 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 .as_ref()
                 .is_some_and(|d| d.outcome == Outcome::Approved);
             if approved && !case.fees.settled() {
-                return Err(err(
-                    "case.fee_unpaid",
-                    format!(
-                        "尚未缴费（应缴{}），缴费后方可发放结果",
-                        crate::catalog::yuan(case.fees.total_fen())
-                    ),
-                ));
+                return Err(codes::Case::FeeUnpaid.with(format!(
+                    "尚未缴费（应缴{}），缴费后方可发放结果",
+                    crate::catalog::yuan(case.fees.total_fen())
+                )));
             }
             if approved && !case.deferred.is_empty() {
-                return Err(err(
-                    "case.deferred_missing",
-                    "容缺材料尚未补齐，不能发放结果",
-                ));
+                return Err(codes::Case::DeferredMissing.err());
             }
             b.push(CaseEvent::Delivered {
                 method,
@@ -1103,7 +1040,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         Command::Withdraw { reason } => {
             require_applicant_side(ctx, case)?;
             if !case.status.before_decision() {
-                return Err(err("case.wrong_status", "已作出决定的办件不能撤回"));
+                return Err(codes::Case::WrongStatus.with("已作出决定的办件不能撤回"));
             }
             let reason = if reason.trim().is_empty() {
                 "申请人主动撤回".to_string()
@@ -1115,7 +1052,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
         Command::Tick => tick(&mut b)?,
     }
     if b.events.is_empty() && !matches!(ctx.who, Who::System) {
-        return Err(err("case.nothing_to_do", "没有需要办理的内容"));
+        return Err(codes::Case::NothingToDo.err());
     }
     Ok(b.done())
 }
@@ -1134,30 +1071,22 @@ fn accept(
     for key in &check.present {
         if item.material(key).is_some() && !case.has_material(key) {
             let name = item.material(key).map_or("", |m| m.name.as_str());
-            return Err(err(
-                "case.material_not_received",
-                format!("材料“{name}”未收到，不能勾选为已收"),
-            ));
+            return Err(codes::Case::MaterialNotReceived
+                .with(format!("材料“{name}”未收到，不能勾选为已收")));
         }
     }
     let deferred = match check.verdict(item)? {
         IntakeVerdict::Complete => vec![],
         IntakeVerdict::Deferrable { later } => later,
         IntakeVerdict::Incomplete { missing } => {
-            return Err(err(
-                "case.materials_incomplete",
-                format!(
-                    "申请材料不齐全：{}。请一次性告知申请人补正",
-                    material_names(item, &missing).join("、")
-                ),
-            ))
+            return Err(codes::Case::MaterialsIncomplete.with(format!(
+                "申请材料不齐全：{}。请一次性告知申请人补正",
+                material_names(item, &missing).join("、")
+            )))
         }
     };
     if on_the_spot && !deferred.is_empty() {
-        return Err(err(
-            "case.instant_needs_all",
-            "即办件须材料齐全方可当场办结",
-        ));
+        return Err(codes::Case::InstantNeedsAll.err());
     }
     let deferred_due = if deferred.is_empty() {
         None
@@ -1229,9 +1158,9 @@ fn decide_step(
         .case
         .step(step)
         .cloned()
-        .ok_or_else(|| err("case.step_unknown", format!("该事项版本没有环节“{step}”")))?;
+        .ok_or_else(|| codes::Case::StepUnknown.with(format!("该事项版本没有环节“{step}”")))?;
     if track.kind == StepKind::Delivery {
-        return Err(err("case.use_delivery", "送达环节请在窗口办理结果送达"));
+        return Err(codes::Case::UseDelivery.err());
     }
     let opinion = if approve {
         opinion.trim().to_string()
@@ -1242,7 +1171,7 @@ fn decide_step(
         .case
         .run
         .clone()
-        .ok_or_else(|| err("case.not_accepted", "办件尚未受理"))?;
+        .ok_or_else(|| codes::Case::NotAccepted.err())?;
     let outcome = if approve {
         StepOutcome::Approve
     } else {
@@ -1274,7 +1203,7 @@ pub fn step_due(track: &StepTrack, cal: &Calendar, now: DateTime<Utc>) -> Option
 fn tick(b: &mut Builder<'_, '_>) -> Result<(), DomainError> {
     let ctx = b.ctx;
     if !matches!(ctx.who, Who::System) {
-        return Err(err("case.system_only", "该操作由系统按时限自动执行"));
+        return Err(codes::Case::SystemOnly.with("该操作由系统按时限自动执行"));
     }
     let now = ctx.now;
     // 行政许可法 第三十二条: no decision and no notice in 5 working days → accepted from receipt.

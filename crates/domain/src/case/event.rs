@@ -237,7 +237,7 @@ impl CaseEvent {
             CaseEvent::SpecialStarted { kind, days, .. } => {
                 format!(
                     "进入特殊程序（{}），预计 {days} 个工作日，期间不计时",
-                    kind.label_zh()
+                    kind.label()
                 )
             }
             CaseEvent::SpecialEnded { .. } => "特殊程序结束，恢复计时".into(),

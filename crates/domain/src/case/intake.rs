@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, Counting, WorkingDays};
 use crate::catalog::Item;
+use crate::codes;
 use crate::error::DomainError;
 
 /// Working days after receipt within which a decision to accept or a supplement notice is due;
@@ -45,10 +46,9 @@ impl MaterialCheck {
             .chain(self.defective.iter().map(|(k, _)| k))
         {
             if item.material(key).is_none() {
-                return Err(DomainError::new(
-                    "case.material_unknown",
-                    format!("该事项没有编号为“{key}”的材料"),
-                ));
+                return Err(
+                    codes::Case::MaterialUnknown.with(format!("该事项没有编号为“{key}”的材料"))
+                );
             }
         }
         let defective: BTreeSet<&str> = self.defective.iter().map(|(k, _)| k.as_str()).collect();
@@ -80,16 +80,13 @@ pub fn check_second_notice(first: &[String], second: &[String]) -> Result<(), Do
     if new.is_empty() {
         Ok(())
     } else {
-        Err(DomainError::new(
-            "case.second_notice",
-            format!(
-                "一次性告知：第一次补正通知未列出的材料（{}）不能再次要求补正",
-                new.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-        ))
+        Err(codes::Case::SecondNotice.with(format!(
+            "一次性告知：第一次补正通知未列出的材料（{}）不能再次要求补正",
+            new.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        )))
     }
 }
 
@@ -162,7 +159,7 @@ mod tests {
         );
         assert_eq!(
             present(&["m1", "m9"]).verdict(&item).unwrap_err().code,
-            "case.material_unknown"
+            codes::Case::MaterialUnknown
         );
     }
 
@@ -171,7 +168,7 @@ mod tests {
         let first = vec!["m1".to_string(), "m2".to_string()];
         assert!(check_second_notice(&first, &["m2".to_string()]).is_ok());
         let err = check_second_notice(&first, &["m2".to_string(), "m3".to_string()]).unwrap_err();
-        assert_eq!(err.code, "case.second_notice");
+        assert_eq!(err.code, codes::Case::SecondNotice);
         assert!(err.message.contains("m3"));
     }
 

@@ -13,95 +13,43 @@ use crate::region::RegionCode;
 
 use super::{CaseNumber, ProcessRun, StepOutcome};
 
-/// How the application reached the system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// Filed online by the applicant.
-    Online,
-    /// Taken at a hall window from a walk-in.
-    Window,
-    /// Filed by an agent (代办员) on the applicant's behalf.
-    Agent,
-    /// Taken at a village or community 代办点 and forwarded to the competent hall (就地申报).
-    Village,
-}
-
-impl Channel {
-    pub fn label(self) -> &'static str {
-        match self {
-            Channel::Online => "网上申请",
-            Channel::Window => "窗口受理",
-            Channel::Agent => "代办员代办",
-            Channel::Village => "村（社区）代办点申报",
-        }
+crate::closed_set! {
+    /// How the application reached the system.
+    pub enum Channel {
+        /// Filed online by the applicant.
+        Online = "online" => "网上申请",
+        /// Taken at a hall window from a walk-in.
+        Window = "window" => "窗口受理",
+        /// Filed by an agent (代办员) on the applicant's behalf.
+        Agent = "agent" => "代办员代办",
+        /// Taken at a village or community 代办点 and forwarded to the competent hall (就地申报).
+        Village = "village" => "村（社区）代办点申报",
     }
 }
 
-/// Where a case stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    /// Materials received, waiting for the check and the decision to accept.
-    Received,
-    /// A supplement notice went out; waiting for the applicant.
-    AwaitingSupplement,
-    /// Accepted; steps are running.
-    InProgress,
-    /// Stopped by a special procedure or an unmet 容缺 deadline.
-    Suspended,
-    /// Decided; the result waits to be handed over.
-    Decided,
-    /// Result delivered: the case is done.
-    Closed,
-    /// Refused at intake (不予受理).
-    NotAccepted,
-    /// Withdrawn by the applicant before a decision.
-    Withdrawn,
+crate::closed_set! {
+    /// Where a case stands.
+    pub enum CaseStatus {
+        /// Materials received, waiting for the check and the decision to accept.
+        Received = "received" => "待受理",
+        /// A supplement notice went out; waiting for the applicant.
+        AwaitingSupplement = "awaiting_supplement" => "待补正",
+        /// Accepted; steps are running.
+        InProgress = "in_progress" => "办理中",
+        /// Stopped by a special procedure or an unmet 容缺 deadline.
+        Suspended = "suspended" => "已中止计时",
+        /// Decided; the result waits to be handed over.
+        Decided = "decided" => "已决定，待送达",
+        /// Result delivered: the case is done.
+        Closed = "closed" => "已办结",
+        /// Refused at intake (不予受理).
+        NotAccepted = "not_accepted" => "不予受理",
+        /// Withdrawn by the applicant before a decision.
+        Withdrawn = "withdrawn" => "已撤回",
+    }
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 8] = [
-        CaseStatus::Received,
-        CaseStatus::AwaitingSupplement,
-        CaseStatus::InProgress,
-        CaseStatus::Suspended,
-        CaseStatus::Decided,
-        CaseStatus::Closed,
-        CaseStatus::NotAccepted,
-        CaseStatus::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::Received => "received",
-            CaseStatus::AwaitingSupplement => "awaiting_supplement",
-            CaseStatus::InProgress => "in_progress",
-            CaseStatus::Suspended => "suspended",
-            CaseStatus::Decided => "decided",
-            CaseStatus::Closed => "closed",
-            CaseStatus::NotAccepted => "not_accepted",
-            CaseStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CaseStatus> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CaseStatus::Received => "待受理",
-            CaseStatus::AwaitingSupplement => "待补正",
-            CaseStatus::InProgress => "办理中",
-            CaseStatus::Suspended => "已中止计时",
-            CaseStatus::Decided => "已决定，待送达",
-            CaseStatus::Closed => "已办结",
-            CaseStatus::NotAccepted => "不予受理",
-            CaseStatus::Withdrawn => "已撤回",
-        }
-    }
-
     /// Still open: neither closed, refused at intake nor withdrawn.
     pub fn is_open(self) -> bool {
         !matches!(
@@ -137,11 +85,11 @@ pub struct Party {
     pub user_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartyKind {
-    Person,
-    Company,
+crate::closed_set! {
+    pub enum PartyKind {
+        Person = "person" => "个人",
+        Company = "company" => "法人",
+    }
 }
 
 /// A member of staff as recorded on an event: their id and name at the time.
@@ -269,21 +217,12 @@ pub struct Waiver {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// 准予
-    Approved,
-    /// 不予
-    Refused,
-}
-
-impl Outcome {
-    pub fn label(self) -> &'static str {
-        match self {
-            Outcome::Approved => "准予",
-            Outcome::Refused => "不予",
-        }
+crate::closed_set! {
+    pub enum Outcome {
+        /// 准予
+        Approved = "approved" => "准予",
+        /// 不予
+        Refused = "refused" => "不予",
     }
 }
 

@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::codes;
 use crate::error::DomainError;
 use crate::region::RegionCode;
 
@@ -17,10 +18,7 @@ impl CaseNumber {
     /// The number of the `seq`-th case received in `region` on `date` (1-based).
     pub fn new(region: &RegionCode, date: NaiveDate, seq: u32) -> Result<Self, DomainError> {
         if seq == 0 || seq > 999_999 {
-            return Err(DomainError::new(
-                "case.number_sequence",
-                "办件流水号应为1至999999",
-            ));
+            return Err(codes::Case::NumberSequence.err());
         }
         Ok(Self(format!(
             "{}-{}-{seq:06}",
@@ -32,10 +30,9 @@ impl CaseNumber {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let s = input.trim();
         let bad = || {
-            DomainError::new(
-                "case.number",
-                format!("办件编号“{s}”格式不对，应如 361202-20260302-000123"),
-            )
+            codes::Case::Number.with(format!(
+                "办件编号“{s}”格式不对，应如 361202-20260302-000123"
+            ))
         };
         let mut parts = s.split('-');
         let (Some(region), Some(date), Some(seq), None) =
@@ -119,6 +116,9 @@ mod tests {
         ] {
             assert!(CaseNumber::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(CaseNumber::parse("x").unwrap_err().code, "case.number");
+        assert_eq!(
+            CaseNumber::parse("x").unwrap_err().code,
+            codes::Case::Number
+        );
     }
 }

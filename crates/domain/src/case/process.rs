@@ -12,56 +12,46 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{GroupRule, Item};
+use crate::codes;
 use crate::error::DomainError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepState {
-    Pending,
-    Open,
-    Approved,
-    /// Approved by its timeout under the item's 超时默认 rule.
-    DeemedApproved,
-    Disagreed,
-    /// Closed without a decision because its group had already decided.
-    NotNeeded,
+crate::closed_set! {
+    pub enum StepState {
+        Pending = "pending" => "未开始",
+        Open = "open" => "办理中",
+        Approved = "approved" => "通过",
+        /// Approved by its timeout under the item's 超时默认 rule.
+        DeemedApproved = "deemed_approved" => "超时默认通过",
+        Disagreed = "disagreed" => "不同意",
+        /// Closed without a decision because its group had already decided.
+        NotNeeded = "not_needed" => "无需办理",
+    }
 }
 
 impl StepState {
-    pub fn label(self) -> &'static str {
-        match self {
-            StepState::Pending => "未开始",
-            StepState::Open => "办理中",
-            StepState::Approved => "通过",
-            StepState::DeemedApproved => "超时默认通过",
-            StepState::Disagreed => "不同意",
-            StepState::NotNeeded => "无需办理",
-        }
-    }
-
     fn passed(self) -> bool {
         matches!(self, StepState::Approved | StepState::DeemedApproved)
     }
 }
 
-/// What someone (or the clock) decides at a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepOutcome {
-    Approve,
-    Disagree,
-    /// The step's time ran out and the item allows deemed approval.
-    DeemedApprove,
+crate::closed_set! {
+    /// What someone (or the clock) decides at a step.
+    pub enum StepOutcome {
+        Approve = "approve" => "同意",
+        Disagree = "disagree" => "不同意",
+        /// The step's time ran out and the item allows deemed approval.
+        DeemedApprove = "deemed_approve" => "超时默认同意",
+    }
 }
 
-/// Where a run stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RunEnd {
-    /// Every stage passed: the case goes to its result.
-    Passed,
-    /// A stage could not pass: the case goes to a refusal decision.
-    Failed,
+crate::closed_set! {
+    /// Where a run stands.
+    pub enum RunEnd {
+        /// Every stage passed: the case goes to its result.
+        Passed = "passed" => "通过",
+        /// A stage could not pass: the case goes to a refusal decision.
+        Failed = "failed" => "未通过",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,10 +68,6 @@ pub struct ProcessRun {
     deemed_allowed: BTreeMap<String, bool>,
     current: usize,
     end: Option<RunEnd>,
-}
-
-fn refuse(code: &'static str, message: String) -> DomainError {
-    DomainError::new(code, message)
 }
 
 impl ProcessRun {
@@ -157,33 +143,23 @@ impl ProcessRun {
     /// Records a step's outcome. Returns the steps this opened.
     pub fn record(&mut self, step: &str, outcome: StepOutcome) -> Result<Vec<String>, DomainError> {
         if self.end.is_some() {
-            return Err(refuse(
-                "case.process_ended",
-                "办理流程已结束，不能再办理环节".into(),
-            ));
+            return Err(codes::Case::ProcessEnded.err());
         }
         match self.states.get(step) {
             None => {
-                return Err(refuse(
-                    "case.step_unknown",
-                    format!("该事项版本没有环节“{step}”"),
-                ))
+                return Err(codes::Case::StepUnknown.with(format!("该事项版本没有环节“{step}”")))
             }
             Some(StepState::Open) => {}
             Some(s) => {
-                return Err(refuse(
-                    "case.step_not_open",
-                    format!("环节“{step}”当前为“{}”，不能办理", s.label()),
-                ))
+                return Err(codes::Case::StepNotOpen
+                    .with(format!("环节“{step}”当前为“{}”，不能办理", s.label())))
             }
         }
         if outcome == StepOutcome::DeemedApprove
             && !self.deemed_allowed.get(step).copied().unwrap_or(false)
         {
-            return Err(refuse(
-                "case.no_deemed_approval",
-                format!("环节“{step}”不适用超时默认，超时须按超期处理"),
-            ));
+            return Err(codes::Case::NoDeemedApproval
+                .with(format!("环节“{step}”不适用超时默认，超时须按超期处理")));
         }
         let state = match outcome {
             StepOutcome::Approve => StepState::Approved,
@@ -240,18 +216,16 @@ impl ProcessRun {
     /// again and everything after it starts over.
     pub fn return_to(&mut self, from: &str, to: &str) -> Result<Vec<String>, DomainError> {
         if self.state(from) != Some(StepState::Open) {
-            return Err(refuse(
-                "case.step_not_open",
-                format!("只能从正在办理的环节退回，环节“{from}”不在办理中"),
-            ));
+            return Err(codes::Case::StepNotOpen
+                .with(format!("只能从正在办理的环节退回，环节“{from}”不在办理中")));
         }
         let target = self
             .stages
             .iter()
             .position(|s| s.steps.iter().any(|k| k == to))
-            .ok_or_else(|| refuse("case.step_unknown", format!("该事项版本没有环节“{to}”")))?;
+            .ok_or_else(|| codes::Case::StepUnknown.with(format!("该事项版本没有环节“{to}”")))?;
         if target >= self.current {
-            return Err(refuse("case.return_forward", "只能退回到之前的环节".into()));
+            return Err(codes::Case::ReturnForward.err());
         }
         for stage in &self.stages[target..] {
             for key in &stage.steps {
@@ -287,7 +261,7 @@ mod tests {
         assert_eq!(run.end(), Some(RunEnd::Passed));
         assert_eq!(
             run.record("s4", StepOutcome::Approve).unwrap_err().code,
-            "case.process_ended"
+            codes::Case::ProcessEnded
         );
     }
 
@@ -330,14 +304,14 @@ mod tests {
             run.record("s1", StepOutcome::DeemedApprove)
                 .unwrap_err()
                 .code,
-            "case.no_deemed_approval"
+            codes::Case::NoDeemedApproval
         );
         run.record("s1", StepOutcome::Approve).unwrap();
         assert_eq!(
             run.record("s2a", StepOutcome::DeemedApprove)
                 .unwrap_err()
                 .code,
-            "case.no_deemed_approval"
+            codes::Case::NoDeemedApproval
         );
         run.record("s2b", StepOutcome::DeemedApprove).unwrap();
         assert_eq!(run.state("s2b"), Some(StepState::DeemedApproved));
@@ -350,11 +324,11 @@ mod tests {
         let mut run = ProcessRun::start(&item);
         assert_eq!(
             run.record("s3", StepOutcome::Approve).unwrap_err().code,
-            "case.step_not_open"
+            codes::Case::StepNotOpen
         );
         assert_eq!(
             run.record("s9", StepOutcome::Approve).unwrap_err().code,
-            "case.step_unknown"
+            codes::Case::StepUnknown
         );
     }
 
@@ -370,11 +344,11 @@ mod tests {
         assert_eq!(run.state("s3"), Some(StepState::Pending));
         assert_eq!(
             run.return_to("s1", "s3").unwrap_err().code,
-            "case.return_forward"
+            codes::Case::ReturnForward
         );
         assert_eq!(
             run.return_to("s3", "s1").unwrap_err().code,
-            "case.step_not_open"
+            codes::Case::StepNotOpen
         );
     }
 

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::ItemType;
+use crate::codes;
 use crate::error::{Code, DomainError};
 use crate::region::RegionCode;
 use crate::uscc::Uscc;
@@ -20,22 +21,19 @@ impl BasicCode {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let s = input.trim().to_ascii_uppercase();
         let bad = || {
-            DomainError::new(
-                "catalog.basic_code",
-                format!(
-                    "基本编码“{}”应为类型字母2位（如 XK）加主项5位、子项3位数字，共10位",
-                    input.trim()
-                ),
-            )
+            codes::Catalog::BasicCode.with(format!(
+                "基本编码“{}”应为类型字母2位（如 XK）加主项5位、子项3位数字，共10位",
+                input.trim()
+            ))
         };
         if s.len() != 10 || !s[2..].bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
         if ItemType::from_prefix(&s[..2]).is_none() {
-            return Err(DomainError::new(
-                "catalog.basic_code_type",
-                format!("基本编码“{s}”的类型字母“{}”不是已知的事项类型代码", &s[..2]),
-            ));
+            return Err(codes::Catalog::BasicCodeType.with(format!(
+                "基本编码“{s}”的类型字母“{}”不是已知的事项类型代码",
+                &s[..2]
+            )));
         }
         Ok(Self(s))
     }
@@ -96,10 +94,7 @@ impl ImplementationCode {
         handling: u8,
     ) -> Result<Self, DomainError> {
         if !(1..=99).contains(&handling) {
-            return Err(DomainError::new(
-                "catalog.handling_number",
-                "办理项编号应为01至99",
-            ));
+            return Err(codes::Catalog::HandlingNumber.err());
         }
         let region12 = format!("{:0<12}", region.as_str());
         Ok(Self {
@@ -110,24 +105,18 @@ impl ImplementationCode {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let s = input.trim().to_ascii_uppercase();
         if s.len() != 42 || !s.is_ascii() {
-            return Err(DomainError::new(
-                "catalog.implementation_code",
-                format!("实施编码应为42位（基本编码10位、区划12位、实施主体信用代码18位、办理项2位），实际为{}位", input.trim().chars().count()),
-            ));
+            return Err(codes::Catalog::ImplementationCode.with(format!("实施编码应为42位（基本编码10位、区划12位、实施主体信用代码18位、办理项2位），实际为{}位", input.trim().chars().count())));
         }
         let basic = BasicCode::parse(&s[..10])?;
         let region = RegionCode::parse(&s[10..22]).map_err(|e| {
-            DomainError::new(
-                "catalog.implementation_region",
-                format!("实施编码中的区划部分有误：{e}"),
-            )
+            codes::Catalog::ImplementationRegion.with(format!("实施编码中的区划部分有误：{e}"))
         })?;
         let agency = Uscc::parse(&s[22..40]).map_err(|e| {
             DomainError::new(e.code(), format!("实施编码中的实施主体代码有误：{e}"))
         })?;
-        let handling: u8 = s[40..].parse().map_err(|_| {
-            DomainError::new("catalog.handling_number", "实施编码末2位办理项编号应为数字")
-        })?;
+        let handling: u8 = s[40..]
+            .parse()
+            .map_err(|_| codes::Catalog::HandlingNumber.with("实施编码末2位办理项编号应为数字"))?;
         Self::new(&basic, &region, &agency, handling)
     }
 
@@ -189,11 +178,11 @@ mod tests {
         assert_eq!(c.main_item(), "XK00123");
         assert_eq!(
             BasicCode::parse("XK0012300").unwrap_err().code,
-            "catalog.basic_code"
+            codes::Catalog::BasicCode
         );
         assert_eq!(
             BasicCode::parse("ZZ00123001").unwrap_err().code,
-            "catalog.basic_code_type"
+            codes::Catalog::BasicCodeType
         );
     }
 
@@ -214,7 +203,7 @@ mod tests {
         bad.replace_range(39..40, "4");
         assert_eq!(
             ImplementationCode::parse(&bad).unwrap_err().code,
-            "uscc.check_digit"
+            codes::Uscc::CheckDigit
         );
     }
 }

@@ -6,19 +6,20 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{BasisKind, HandlingKind, Item, StepKind};
+use crate::codes;
 
 /// One broken rule: where (`materials[2].name`), which rule, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
     pub field: String,
-    pub code: &'static str,
+    pub code: codes::Catalog,
     pub message: String,
 }
 
 fn issue(
     out: &mut Vec<Issue>,
     field: impl Into<String>,
-    code: &'static str,
+    code: codes::Catalog,
     message: impl Into<String>,
 ) {
     out.push(Issue {
@@ -47,7 +48,7 @@ fn codes(item: &Item, out: &mut Vec<Issue>) {
         issue(
             out,
             "basic_code",
-            "catalog.type_mismatch",
+            codes::Catalog::TypeMismatch,
             format!(
                 "基本编码 {} 的类型字母表示“{}”，与事项类型“{}”不符",
                 item.basic_code,
@@ -60,7 +61,7 @@ fn codes(item: &Item, out: &mut Vec<Issue>) {
         issue(
             out,
             "implementation_code",
-            "catalog.code_mismatch",
+            codes::Catalog::CodeMismatch,
             "实施编码的前10位应与基本编码一致",
         );
     }
@@ -68,7 +69,7 @@ fn codes(item: &Item, out: &mut Vec<Issue>) {
         issue(
             out,
             "implementation_code",
-            "catalog.code_region",
+            codes::Catalog::CodeRegion,
             "实施编码中的区划应与事项的实施区划一致",
         );
     }
@@ -76,7 +77,7 @@ fn codes(item: &Item, out: &mut Vec<Issue>) {
         issue(
             out,
             "level",
-            "catalog.level_region",
+            codes::Catalog::LevelRegion,
             format!(
                 "实施层级“{}”与区划 {} 的层级不符",
                 item.level.label(),
@@ -96,11 +97,21 @@ fn elements(item: &Item, out: &mut Vec<Issue>) {
         ("complaint_phone", &item.complaint_phone, "监督投诉电话"),
     ] {
         if blank(value) {
-            issue(out, field, "catalog.required", format!("{label}不能为空"));
+            issue(
+                out,
+                field,
+                codes::Catalog::Required,
+                format!("{label}不能为空"),
+            );
         }
     }
     if item.name.chars().count() > 100 {
-        issue(out, "name", "catalog.too_long", "事项名称不超过100个字");
+        issue(
+            out,
+            "name",
+            codes::Catalog::TooLong,
+            "事项名称不超过100个字",
+        );
     }
     if !item
         .legal_basis
@@ -110,7 +121,7 @@ fn elements(item: &Item, out: &mut Vec<Issue>) {
         issue(
             out,
             "legal_basis",
-            "catalog.basis_missing",
+            codes::Catalog::BasisMissing,
             "至少需要一条设定依据：没有法定依据的事项不得实施",
         );
     }
@@ -119,30 +130,40 @@ fn elements(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("legal_basis[{i}].title"),
-                "catalog.required",
+                codes::Catalog::Required,
                 "依据文件名称不能为空",
             );
         }
     }
     if item.conditions.iter().all(|c| blank(c)) {
-        issue(out, "conditions", "catalog.required", "受理条件至少写一条");
+        issue(
+            out,
+            "conditions",
+            codes::Catalog::Required,
+            "受理条件至少写一条",
+        );
     }
     if !(1..=4).contains(&item.online_depth) {
         issue(
             out,
             "online_depth",
-            "catalog.online_depth",
+            codes::Catalog::OnlineDepth,
             "网办深度应为1至4级",
         );
     }
     if item.delivery.is_empty() {
-        issue(out, "delivery", "catalog.required", "至少提供一种送达方式");
+        issue(
+            out,
+            "delivery",
+            codes::Catalog::Required,
+            "至少提供一种送达方式",
+        );
     }
     if item.max_visits > 5 {
         issue(
             out,
             "max_visits",
-            "catalog.max_visits",
+            codes::Catalog::MaxVisits,
             "到现场次数不应超过5次",
         );
     }
@@ -151,7 +172,7 @@ fn elements(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("fees[{i}]"),
-                "catalog.fee_basis",
+                codes::Catalog::FeeBasis,
                 "每项收费须写明名称和收费依据；没有法定依据的不得收费",
             );
         }
@@ -159,7 +180,7 @@ fn elements(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("fees[{i}].amount_fen"),
-                "catalog.fee_amount",
+                codes::Catalog::FeeAmount,
                 "收费金额应大于0；不收费的不列收费项",
             );
         }
@@ -169,7 +190,7 @@ fn elements(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("special_procedures[{i}]"),
-                "catalog.special",
+                codes::Catalog::Special,
                 "特殊环节须写明内容和最长时限（工作日）",
             );
         }
@@ -181,7 +202,7 @@ fn limits(item: &Item, out: &mut Vec<Issue>) {
         issue(
             out,
             "statutory_limit_days",
-            "catalog.statutory_missing",
+            codes::Catalog::StatutoryMissing,
             "承诺件须有法定时限",
         );
     }
@@ -189,7 +210,7 @@ fn limits(item: &Item, out: &mut Vec<Issue>) {
         issue(
             out,
             "committed_limit_days",
-            "catalog.committed_exceeds_statutory",
+            codes::Catalog::CommittedExceedsStatutory,
             format!(
                 "承诺时限（{}个工作日）不得超过法定时限（{}个工作日）",
                 item.committed_limit_days, item.statutory_limit_days
@@ -201,7 +222,7 @@ fn limits(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 "handling",
-                "catalog.instant_limit",
+                codes::Catalog::InstantLimit,
                 "即办件当场办结：承诺时限和各环节时限均应为0",
             );
         }
@@ -209,7 +230,7 @@ fn limits(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 "committed_limit_days",
-                "catalog.committed_missing",
+                codes::Catalog::CommittedMissing,
                 "承诺件须有承诺时限（工作日）",
             );
         }
@@ -220,7 +241,7 @@ fn limits(item: &Item, out: &mut Vec<Issue>) {
         issue(
             out,
             "steps",
-            "catalog.steps_exceed_limit",
+            codes::Catalog::StepsExceedLimit,
             format!(
                 "各环节时限合计（串联相加、并联取最长）为{days}个工作日，超过承诺时限{}个工作日",
                 item.committed_limit_days
@@ -231,7 +252,12 @@ fn limits(item: &Item, out: &mut Vec<Issue>) {
 
 fn materials(item: &Item, out: &mut Vec<Issue>) {
     if item.materials.is_empty() {
-        issue(out, "materials", "catalog.required", "申请材料至少一项");
+        issue(
+            out,
+            "materials",
+            codes::Catalog::Required,
+            "申请材料至少一项",
+        );
     }
     let mut keys = HashSet::new();
     let mut names = HashSet::new();
@@ -240,7 +266,7 @@ fn materials(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("materials[{i}].key"),
-                "catalog.material_key",
+                codes::Catalog::MaterialKey,
                 format!("材料编号“{}”为空或重复", m.key),
             );
         }
@@ -248,14 +274,14 @@ fn materials(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("materials[{i}].name"),
-                "catalog.required",
+                codes::Catalog::Required,
                 "材料名称不能为空",
             );
         } else if !names.insert(m.name.trim()) {
             issue(
                 out,
                 format!("materials[{i}].name"),
-                "catalog.duplicate_material",
+                codes::Catalog::DuplicateMaterial,
                 format!("材料“{}”重复列出", m.name.trim()),
             );
         }
@@ -263,7 +289,7 @@ fn materials(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("materials[{i}].copies"),
-                "catalog.copies",
+                codes::Catalog::Copies,
                 "材料份数应为1至20",
             );
         }
@@ -271,7 +297,7 @@ fn materials(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("materials[{i}].deferrable"),
-                "catalog.deferrable_optional",
+                codes::Catalog::DeferrableOptional,
                 "容缺只适用于必要材料",
             );
         }
@@ -283,7 +309,7 @@ fn materials(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("materials[{i}]"),
-                "catalog.material_unused",
+                codes::Catalog::MaterialUnused,
                 format!("必要材料“{}”没有被任何环节（含受理）审查", m.name),
             );
         }
@@ -292,14 +318,19 @@ fn materials(item: &Item, out: &mut Vec<Issue>) {
 
 fn steps(item: &Item, out: &mut Vec<Issue>) {
     if item.steps.is_empty() {
-        issue(out, "steps", "catalog.required", "办理流程至少一个环节");
+        issue(
+            out,
+            "steps",
+            codes::Catalog::Required,
+            "办理流程至少一个环节",
+        );
         return;
     }
     if item.steps[0].kind != StepKind::Intake {
         issue(
             out,
             "steps[0].kind",
-            "catalog.first_step_intake",
+            codes::Catalog::FirstStepIntake,
             "第一个环节应为受理",
         );
     }
@@ -309,7 +340,7 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("steps[{i}].key"),
-                "catalog.step_key",
+                codes::Catalog::StepKey,
                 format!("环节编号“{}”为空或重复", s.key),
             );
         }
@@ -317,7 +348,7 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("steps[{i}]"),
-                "catalog.required",
+                codes::Catalog::Required,
                 "环节须有名称和责任岗位",
             );
         }
@@ -326,7 +357,7 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
                 issue(
                     out,
                     format!("steps[{i}].materials"),
-                    "catalog.material_unknown",
+                    codes::Catalog::MaterialUnknown,
                     format!("环节“{}”引用了不存在的材料“{k}”", s.name),
                 );
             }
@@ -335,7 +366,7 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("steps[{i}].lead"),
-                "catalog.lead_outside_group",
+                codes::Catalog::LeadOutsideGroup,
                 "只有并联环节才有主办部门",
             );
         }
@@ -350,7 +381,7 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
                 issue(
                     out,
                     format!("steps[{i}].parallel_group"),
-                    "catalog.group_unknown",
+                    codes::Catalog::GroupUnknown,
                     format!("并联组“{g}”未定义"),
                 );
             }
@@ -358,7 +389,7 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
                 issue(
                     out,
                     format!("steps[{i}].parallel_group"),
-                    "catalog.group_split",
+                    codes::Catalog::GroupSplit,
                     format!("并联组“{g}”的环节应连续排列"),
                 );
             }
@@ -384,7 +415,7 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
             issue(
                 out,
                 format!("parallel_groups.{}", pg.key),
-                "catalog.group_key",
+                codes::Catalog::GroupKey,
                 format!("并联组编号“{}”重复", pg.key),
             );
         }
@@ -392,14 +423,14 @@ fn steps(item: &Item, out: &mut Vec<Issue>) {
             None | Some((0 | 1, _)) => issue(
                 out,
                 format!("parallel_groups.{}", pg.key),
-                "catalog.group_size",
+                codes::Catalog::GroupSize,
                 format!("并联组“{}”至少需要两个部门的环节", pg.name),
             ),
             Some((_, 1)) => {}
             Some((_, leads)) => issue(
                 out,
                 format!("parallel_groups.{}", pg.key),
-                "catalog.group_lead",
+                codes::Catalog::GroupLead,
                 format!("并联组“{}”应有且只有一个主办部门，现有{leads}个", pg.name),
             ),
         }
@@ -418,7 +449,7 @@ pub fn check_correspondence(higher: &Item, lower: &Item) -> Vec<Issue> {
         issue(
             &mut out,
             "level",
-            "catalog.correspondence_level",
+            codes::Catalog::CorrespondenceLevel,
             "上下对应只比较下级事项与上级事项",
         );
         return out;
@@ -427,7 +458,7 @@ pub fn check_correspondence(higher: &Item, lower: &Item) -> Vec<Issue> {
         issue(
             out,
             field,
-            "catalog.correspondence",
+            codes::Catalog::Correspondence,
             format!("{label}须与上级同一基本编码的事项保持一致（上下对应）"),
         );
     };
@@ -457,7 +488,7 @@ pub fn check_correspondence(higher: &Item, lower: &Item) -> Vec<Issue> {
         issue(
             &mut out,
             "committed_limit_days",
-            "catalog.correspondence",
+            codes::Catalog::Correspondence,
             "下级的承诺时限不得长于上级",
         );
     }
@@ -490,8 +521,9 @@ pub fn check_correspondence(higher: &Item, lower: &Item) -> Vec<Issue> {
 mod tests {
     use super::super::sample;
     use super::super::*;
+    use crate::codes;
 
-    fn codes_of(item: &Item) -> Vec<&'static str> {
+    fn codes_of(item: &Item) -> Vec<codes::Catalog> {
         item.check().iter().map(|i| i.code).collect()
     }
 
@@ -506,7 +538,7 @@ mod tests {
     fn committed_limit_within_statutory() {
         let mut item = sample::food_licence();
         item.committed_limit_days = item.statutory_limit_days + 1;
-        assert!(codes_of(&item).contains(&"catalog.committed_exceeds_statutory"));
+        assert!(codes_of(&item).contains(&codes::Catalog::CommittedExceedsStatutory));
     }
 
     #[test]
@@ -523,7 +555,7 @@ mod tests {
         let total = item.process_days();
         assert!(total <= item.committed_limit_days);
         item.committed_limit_days = total - 1;
-        assert!(codes_of(&item).contains(&"catalog.steps_exceed_limit"));
+        assert!(codes_of(&item).contains(&codes::Catalog::StepsExceedLimit));
     }
 
     #[test]
@@ -532,11 +564,11 @@ mod tests {
         for s in item.steps.iter_mut().filter(|s| s.parallel_group.is_some()) {
             s.lead = true;
         }
-        assert!(codes_of(&item).contains(&"catalog.group_lead"));
+        assert!(codes_of(&item).contains(&codes::Catalog::GroupLead));
         for s in item.steps.iter_mut() {
             s.lead = false;
         }
-        assert!(codes_of(&item).contains(&"catalog.group_lead"));
+        assert!(codes_of(&item).contains(&codes::Catalog::GroupLead));
     }
 
     #[test]
@@ -544,13 +576,13 @@ mod tests {
         let mut item = sample::food_licence();
         item.steps[2].department_id = None;
         assert!(
-            codes_of(&item).contains(&"catalog.group_size"),
+            codes_of(&item).contains(&codes::Catalog::GroupSize),
             "two steps of one department are not a joint review"
         );
         let mut item = sample::food_licence();
         let dup = item.parallel_groups[0].clone();
         item.parallel_groups.push(dup);
-        assert!(codes_of(&item).contains(&"catalog.group_key"));
+        assert!(codes_of(&item).contains(&codes::Catalog::GroupKey));
     }
 
     #[test]
@@ -562,7 +594,7 @@ mod tests {
         let issues = item.check();
         let unused = issues
             .iter()
-            .find(|i| i.code == "catalog.material_unused")
+            .find(|i| i.code == codes::Catalog::MaterialUnused)
             .expect("caught");
         assert_eq!(unused.field, "materials[1]");
     }
@@ -576,7 +608,8 @@ mod tests {
         item.steps[0].materials.push("m404".into());
         let c = codes_of(&item);
         assert!(
-            c.contains(&"catalog.duplicate_material") && c.contains(&"catalog.material_unknown")
+            c.contains(&codes::Catalog::DuplicateMaterial)
+                && c.contains(&codes::Catalog::MaterialUnknown)
         );
     }
 
@@ -587,7 +620,9 @@ mod tests {
         item.region = crate::region::RegionCode::parse("361202").unwrap();
         item.level = crate::region::Level::County;
         let c = codes_of(&item);
-        assert!(c.contains(&"catalog.type_mismatch") && c.contains(&"catalog.code_region"));
+        assert!(
+            c.contains(&codes::Catalog::TypeMismatch) && c.contains(&codes::Catalog::CodeRegion)
+        );
     }
 
     #[test]
@@ -595,7 +630,7 @@ mod tests {
         let mut item = sample::birth_registration();
         assert_eq!(item.handling, HandlingKind::Instant);
         item.steps[0].limit_days = 1;
-        assert!(codes_of(&item).contains(&"catalog.instant_limit"));
+        assert!(codes_of(&item).contains(&codes::Catalog::InstantLimit));
     }
 
     #[test]
@@ -608,7 +643,7 @@ mod tests {
         });
         item.legal_basis.retain(|b| b.kind != BasisKind::Setting);
         let c = codes_of(&item);
-        assert!(c.contains(&"catalog.fee_basis") && c.contains(&"catalog.basis_missing"));
+        assert!(c.contains(&codes::Catalog::FeeBasis) && c.contains(&codes::Catalog::BasisMissing));
     }
 
     #[test]

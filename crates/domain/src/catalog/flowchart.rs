@@ -185,7 +185,7 @@ pub fn flowchart_svg(item: &Item, department_name: &dyn Fn(i64) -> String) -> St
         .map(|p| {
             format!(
                 "· {}：{}（最长{}个工作日）",
-                p.kind.label_zh(),
+                p.kind.label(),
                 p.description.trim(),
                 p.max_days
             )

@@ -2,70 +2,25 @@
 //! centre, 复审 by legal affairs, 审定 by leadership), published, and later superseded by a new
 //! version, or cancelled, transferred or delegated to a lower level — always with a reason.
 
-use serde::{Deserialize, Serialize};
-
+use crate::codes;
 use crate::error::DomainError;
 use crate::org::Role;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    Draft,
-    FirstReview,
-    SecondReview,
-    FinalReview,
-    Published,
-    Superseded,
-    Cancelled,
-    Transferred,
-    Delegated,
+crate::closed_set! {
+    pub enum ItemStatus {
+        Draft = "draft" => "草稿",
+        FirstReview = "first_review" => "待初审",
+        SecondReview = "second_review" => "待复审",
+        FinalReview = "final_review" => "待审定",
+        Published = "published" => "已发布",
+        Superseded = "superseded" => "已被新版本替代",
+        Cancelled = "cancelled" => "已取消",
+        Transferred = "transferred" => "已转移",
+        Delegated = "delegated" => "已下放",
+    }
 }
 
 impl ItemStatus {
-    pub const ALL: [ItemStatus; 9] = [
-        ItemStatus::Draft,
-        ItemStatus::FirstReview,
-        ItemStatus::SecondReview,
-        ItemStatus::FinalReview,
-        ItemStatus::Published,
-        ItemStatus::Superseded,
-        ItemStatus::Cancelled,
-        ItemStatus::Transferred,
-        ItemStatus::Delegated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemStatus::Draft => "draft",
-            ItemStatus::FirstReview => "first_review",
-            ItemStatus::SecondReview => "second_review",
-            ItemStatus::FinalReview => "final_review",
-            ItemStatus::Published => "published",
-            ItemStatus::Superseded => "superseded",
-            ItemStatus::Cancelled => "cancelled",
-            ItemStatus::Transferred => "transferred",
-            ItemStatus::Delegated => "delegated",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ItemStatus> {
-        ItemStatus::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ItemStatus::Draft => "草稿",
-            ItemStatus::FirstReview => "待初审",
-            ItemStatus::SecondReview => "待复审",
-            ItemStatus::FinalReview => "待审定",
-            ItemStatus::Published => "已发布",
-            ItemStatus::Superseded => "已被新版本替代",
-            ItemStatus::Cancelled => "已取消",
-            ItemStatus::Transferred => "已转移",
-            ItemStatus::Delegated => "已下放",
-        }
-    }
-
     /// The review waiting on this version, if any.
     pub fn stage(self) -> Option<ReviewStage> {
         match self {
@@ -82,26 +37,16 @@ impl ItemStatus {
     }
 }
 
-crate::parse_from_string!(ItemStatus);
-
-/// The three reviews and who does each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewStage {
-    First,
-    Second,
-    Final,
+crate::closed_set! {
+    /// The three reviews and who does each.
+    pub enum ReviewStage {
+        First = "first" => "初审（政务服务中心）",
+        Second = "second" => "复审（法制机构）",
+        Final = "final" => "审定（中心领导）",
+    }
 }
 
 impl ReviewStage {
-    pub fn label(self) -> &'static str {
-        match self {
-            ReviewStage::First => "初审（政务服务中心）",
-            ReviewStage::Second => "复审（法制机构）",
-            ReviewStage::Final => "审定（中心领导）",
-        }
-    }
-
     pub fn reviewer(self) -> Role {
         match self {
             ReviewStage::First => Role::Supervisor,
@@ -119,54 +64,19 @@ impl ReviewStage {
     }
 }
 
-/// What someone does to an item version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemAction {
-    Submit,
-    Approve,
-    Return,
-    Cancel,
-    Transfer,
-    Delegate,
+crate::closed_set! {
+    /// What someone does to an item version.
+    pub enum ItemAction {
+        Submit = "submit" => "提交审核",
+        Approve = "approve" => "审核通过",
+        Return = "return" => "退回修改",
+        Cancel = "cancel" => "取消",
+        Transfer = "transfer" => "转移",
+        Delegate = "delegate" => "下放",
+    }
 }
 
 impl ItemAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemAction::Submit => "submit",
-            ItemAction::Approve => "approve",
-            ItemAction::Return => "return",
-            ItemAction::Cancel => "cancel",
-            ItemAction::Transfer => "transfer",
-            ItemAction::Delegate => "delegate",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ItemAction::Submit => "提交审核",
-            ItemAction::Approve => "审核通过",
-            ItemAction::Return => "退回修改",
-            ItemAction::Cancel => "取消",
-            ItemAction::Transfer => "转移",
-            ItemAction::Delegate => "下放",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ItemAction> {
-        [
-            ItemAction::Submit,
-            ItemAction::Approve,
-            ItemAction::Return,
-            ItemAction::Cancel,
-            ItemAction::Transfer,
-            ItemAction::Delegate,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
-    }
-
     /// Actions that must carry a reason (returns and every end of an item's life).
     pub fn needs_reason(self) -> bool {
         matches!(
@@ -188,7 +98,7 @@ pub fn transition(
     action: ItemAction,
     role: Role,
 ) -> Result<ItemStatus, DomainError> {
-    let refuse = |msg: String| Err(DomainError::new("catalog.transition", msg));
+    let refuse = |msg: String| Err(codes::Catalog::Transition.with(msg));
     match (status, action) {
         (ItemStatus::Draft, ItemAction::Submit) if may_draft(role) => Ok(ItemStatus::FirstReview),
         (ItemStatus::Draft, ItemAction::Submit) => {
@@ -197,15 +107,12 @@ pub fn transition(
         (s, ItemAction::Approve | ItemAction::Return) if s.stage().is_some() => {
             let stage = s.stage().expect("matched");
             if role != stage.reviewer() {
-                return Err(DomainError::new(
-                    "catalog.wrong_reviewer",
-                    format!(
-                        "{}应由{}办理，您是{}",
-                        stage.label(),
-                        stage.reviewer().label(),
-                        role.label()
-                    ),
-                ));
+                return Err(codes::Catalog::WrongReviewer.with(format!(
+                    "{}应由{}办理，您是{}",
+                    stage.label(),
+                    stage.reviewer().label(),
+                    role.label()
+                )));
             }
             Ok(if action == ItemAction::Approve {
                 stage.after_approval()
@@ -243,7 +150,7 @@ mod tests {
     fn each_review_belongs_to_its_role() {
         let err =
             transition(ItemStatus::FirstReview, ItemAction::Approve, Role::Leader).unwrap_err();
-        assert_eq!(err.code, "catalog.wrong_reviewer");
+        assert_eq!(err.code, codes::Catalog::WrongReviewer);
         assert!(transition(
             ItemStatus::SecondReview,
             ItemAction::Approve,

@@ -17,48 +17,22 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::SuspensionKind;
 use crate::region::{Level, RegionCode};
 
-/// The item types of the national list, each with its code letters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemType {
-    Licensing,
-    Confirmation,
-    Benefit,
-    Levy,
-    Reward,
-    Adjudication,
-    OtherPower,
-    PublicService,
-    Filing,
+crate::closed_set! {
+    /// The item types of the national list, each with its code letters.
+    pub enum ItemType {
+        Licensing = "licensing" => "行政许可",
+        Confirmation = "confirmation" => "行政确认",
+        Benefit = "benefit" => "行政给付",
+        Levy = "levy" => "行政征收",
+        Reward = "reward" => "行政奖励",
+        Adjudication = "adjudication" => "行政裁决",
+        OtherPower = "other_power" => "其他行政权力",
+        PublicService = "public_service" => "公共服务",
+        Filing = "filing" => "行政备案",
+    }
 }
 
 impl ItemType {
-    pub const ALL: [ItemType; 9] = [
-        ItemType::Licensing,
-        ItemType::Confirmation,
-        ItemType::Benefit,
-        ItemType::Levy,
-        ItemType::Reward,
-        ItemType::Adjudication,
-        ItemType::OtherPower,
-        ItemType::PublicService,
-        ItemType::Filing,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ItemType::Licensing => "行政许可",
-            ItemType::Confirmation => "行政确认",
-            ItemType::Benefit => "行政给付",
-            ItemType::Levy => "行政征收",
-            ItemType::Reward => "行政奖励",
-            ItemType::Adjudication => "行政裁决",
-            ItemType::OtherPower => "其他行政权力",
-            ItemType::PublicService => "公共服务",
-            ItemType::Filing => "行政备案",
-        }
-    }
-
     /// The two letters that open a basic code of this type.
     pub fn prefix(self) -> &'static str {
         match self {
@@ -77,30 +51,18 @@ impl ItemType {
     pub fn from_prefix(p: &str) -> Option<ItemType> {
         ItemType::ALL.into_iter().find(|t| t.prefix() == p)
     }
-
-    pub fn from_label(l: &str) -> Option<ItemType> {
-        ItemType::ALL.into_iter().find(|t| t.label() == l)
-    }
 }
 
-/// Who the item serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceObject {
-    Person,
-    Company,
-    Both,
+crate::closed_set! {
+    /// Who the item serves.
+    pub enum ServiceObject {
+        Person = "person" => "自然人",
+        Company = "company" => "法人",
+        Both = "both" => "自然人、法人",
+    }
 }
 
 impl ServiceObject {
-    pub fn label(self) -> &'static str {
-        match self {
-            ServiceObject::Person => "自然人",
-            ServiceObject::Company => "法人",
-            ServiceObject::Both => "自然人、法人",
-        }
-    }
-
     pub fn serves_person(self) -> bool {
         matches!(self, ServiceObject::Person | ServiceObject::Both)
     }
@@ -110,20 +72,11 @@ impl ServiceObject {
     }
 }
 
-/// 即办件 (decided on the spot) or 承诺件 (decided within the committed limit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HandlingKind {
-    Instant,
-    Committed,
-}
-
-impl HandlingKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            HandlingKind::Instant => "即办件",
-            HandlingKind::Committed => "承诺件",
-        }
+crate::closed_set! {
+    /// 即办件 (decided on the spot) or 承诺件 (decided within the committed limit).
+    pub enum HandlingKind {
+        Instant = "instant" => "即办件",
+        Committed = "committed" => "承诺件",
     }
 }
 
@@ -139,40 +92,20 @@ pub struct LegalBasis {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BasisKind {
-    Setting,
-    Implementing,
-}
-
-impl BasisKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            BasisKind::Setting => "设定依据",
-            BasisKind::Implementing => "实施依据",
-        }
+crate::closed_set! {
+    pub enum BasisKind {
+        Setting = "setting" => "设定依据",
+        Implementing = "implementing" => "实施依据",
     }
 }
 
-/// Original, copy, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MaterialForm {
-    Original,
-    Copy,
-    OriginalAndCopy,
-    Electronic,
-}
-
-impl MaterialForm {
-    pub fn label(self) -> &'static str {
-        match self {
-            MaterialForm::Original => "原件",
-            MaterialForm::Copy => "复印件",
-            MaterialForm::OriginalAndCopy => "原件及复印件",
-            MaterialForm::Electronic => "电子材料",
-        }
+crate::closed_set! {
+    /// Original, copy, or both.
+    pub enum MaterialForm {
+        Original = "original" => "原件",
+        Copy = "copy" => "复印件",
+        OriginalAndCopy = "original_and_copy" => "原件及复印件",
+        Electronic = "electronic" => "电子材料",
     }
 }
 
@@ -198,24 +131,13 @@ pub struct Material {
     pub note: String,
 }
 
-/// What a step is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    Intake,
-    Review,
-    Decision,
-    Delivery,
-}
-
-impl StepKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            StepKind::Intake => "受理",
-            StepKind::Review => "审查",
-            StepKind::Decision => "决定",
-            StepKind::Delivery => "送达",
-        }
+crate::closed_set! {
+    /// What a step is for.
+    pub enum StepKind {
+        Intake = "intake" => "受理",
+        Review = "review" => "审查",
+        Decision = "decision" => "决定",
+        Delivery = "delivery" => "送达",
     }
 }
 
@@ -246,20 +168,11 @@ pub struct Step {
     pub deemed_approval: bool,
 }
 
-/// How a parallel group decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupRule {
-    AllAgree,
-    AnyAgrees,
-}
-
-impl GroupRule {
-    pub fn label(self) -> &'static str {
-        match self {
-            GroupRule::AllAgree => "全部同意方可通过",
-            GroupRule::AnyAgrees => "任一同意即可通过",
-        }
+crate::closed_set! {
+    /// How a parallel group decides.
+    pub enum GroupRule {
+        AllAgree = "all_agree" => "全部同意方可通过",
+        AnyAgrees = "any_agrees" => "任一同意即可通过",
     }
 }
 
@@ -287,21 +200,11 @@ pub struct Fee {
     pub amount_fen: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Delivery {
-    Window,
-    Post,
-    Online,
-}
-
-impl Delivery {
-    pub fn label(self) -> &'static str {
-        match self {
-            Delivery::Window => "窗口领取",
-            Delivery::Post => "邮寄送达",
-            Delivery::Online => "电子送达",
-        }
+crate::closed_set! {
+    pub enum Delivery {
+        Window = "window" => "窗口领取",
+        Post = "post" => "邮寄送达",
+        Online = "online" => "电子送达",
     }
 }
 

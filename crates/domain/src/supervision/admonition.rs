@@ -20,41 +20,19 @@ use crate::org::Role;
 /// Staff warnings in one unit and one year that give its head one warning.
 pub const STAFF_WARNINGS_PER_HEAD_WARNING: u32 = 2;
 
-/// Who a warning is given to, which decides whether it counts toward the unit's tally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// To a member of a department's staff who is not its head: counts toward the tally.
-    Staff,
-    /// To a department's head, given directly by a supervisor: does not count.
-    Head,
-    /// To a department's head by the rule, for a completed pair of staff warnings.
-    HeadByRule,
+crate::closed_set! {
+    /// Who a warning is given to, which decides whether it counts toward the unit's tally.
+    pub enum Kind {
+        /// To a member of a department's staff who is not its head: counts toward the tally.
+        Staff = "staff" => "工作人员效能告诫",
+        /// To a department's head, given directly by a supervisor: does not count.
+        Head = "head" => "负责人效能告诫",
+        /// To a department's head by the rule, for a completed pair of staff warnings.
+        HeadByRule = "head_by_rule" => "负责人效能告诫（工作人员受告诫每2人次）",
+    }
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Staff, Kind::Head, Kind::HeadByRule];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Staff => "staff",
-            Kind::Head => "head",
-            Kind::HeadByRule => "head_by_rule",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Staff => "工作人员效能告诫",
-            Kind::Head => "负责人效能告诫",
-            Kind::HeadByRule => "负责人效能告诫（工作人员受告诫每2人次）",
-        }
-    }
-
     /// The kind of a warning a supervisor gives to someone of `role`: only a department's own
     /// staff (window clerks, approvers, its head) receive one.
     pub fn for_role(role: Role) -> Option<Kind> {

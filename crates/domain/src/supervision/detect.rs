@@ -16,74 +16,29 @@ use crate::case::{Case, CaseEvent, CaseStatus, Channel, Outcome, StaffRef, StepO
 use crate::catalog::Item;
 use crate::org::HallKind;
 
-/// The rules, by their names in the seeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    /// 违规受理
-    ImproperAcceptance,
-    /// 流程错误
-    ProcessError,
-    /// 办理超时
-    Overdue,
-    /// 多头审批
-    MultiplePlaces,
-    /// 体外循环
-    OutsideSystem,
-    /// 两头受理: one matter taken in at a centre window and at a department's own desk (see
-    /// [`double_intake`] and [`IntakePlace`] for what counts as which).
-    DoubleIntake,
-    /// 一次性告知 broken
-    SecondNotice,
-    /// 乱收费
-    IllegalFee,
-    /// 否定报备 missing
-    NegativeNotFiled,
-}
-
-impl Rule {
-    pub const ALL: [Rule; 9] = [
-        Rule::ImproperAcceptance,
-        Rule::ProcessError,
-        Rule::Overdue,
-        Rule::MultiplePlaces,
-        Rule::DoubleIntake,
-        Rule::OutsideSystem,
-        Rule::SecondNotice,
-        Rule::IllegalFee,
-        Rule::NegativeNotFiled,
-    ];
-
-    pub fn parse(s: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rule::ImproperAcceptance => "improper_acceptance",
-            Rule::ProcessError => "process_error",
-            Rule::Overdue => "overdue",
-            Rule::MultiplePlaces => "multiple_places",
-            Rule::OutsideSystem => "outside_system",
-            Rule::DoubleIntake => "double_intake",
-            Rule::SecondNotice => "second_notice",
-            Rule::IllegalFee => "illegal_fee",
-            Rule::NegativeNotFiled => "negative_not_filed",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Rule::ImproperAcceptance => "违规受理",
-            Rule::ProcessError => "流程错误",
-            Rule::Overdue => "办理超时",
-            Rule::MultiplePlaces => "多头审批",
-            Rule::OutsideSystem => "体外循环",
-            Rule::DoubleIntake => "两头受理",
-            Rule::SecondNotice => "违反一次性告知",
-            Rule::IllegalFee => "乱收费",
-            Rule::NegativeNotFiled => "否定报备缺失",
-        }
+crate::closed_set! {
+    /// The rules, by their names in the seeds.
+    #[derive(PartialOrd, Ord)]
+    pub enum Rule {
+        /// 违规受理
+        ImproperAcceptance = "improper_acceptance" => "违规受理",
+        /// 流程错误
+        ProcessError = "process_error" => "流程错误",
+        /// 办理超时
+        Overdue = "overdue" => "办理超时",
+        /// 多头审批
+        MultiplePlaces = "multiple_places" => "多头审批",
+        /// 体外循环
+        OutsideSystem = "outside_system" => "体外循环",
+        /// 两头受理: one matter taken in at a centre window and at a department's own desk (see
+        /// [`double_intake`] and [`IntakePlace`] for what counts as which).
+        DoubleIntake = "double_intake" => "两头受理",
+        /// 一次性告知 broken
+        SecondNotice = "second_notice" => "违反一次性告知",
+        /// 乱收费
+        IllegalFee = "illegal_fee" => "乱收费",
+        /// 否定报备 missing
+        NegativeNotFiled = "negative_not_filed" => "否定报备缺失",
     }
 }
 

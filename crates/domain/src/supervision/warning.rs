@@ -29,23 +29,16 @@ impl Default for WarningRules {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Light {
-    Green,
-    Yellow,
-    Red,
+crate::closed_set! {
+    #[derive(PartialOrd, Ord)]
+    pub enum Light {
+        Green = "green" => "正常",
+        Yellow = "yellow" => "黄灯预警",
+        Red = "red" => "红灯超期",
+    }
 }
 
 impl Light {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Light::Green => "green",
-            Light::Yellow => "yellow",
-            Light::Red => "red",
-        }
-    }
-
     /// 0, 1, 2: as stored and compared.
     pub fn rank(self) -> i64 {
         match self {
@@ -60,14 +53,6 @@ impl Light {
             i64::MIN..=0 => Light::Green,
             1 => Light::Yellow,
             _ => Light::Red,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Light::Green => "正常",
-            Light::Yellow => "黄灯预警",
-            Light::Red => "红灯超期",
         }
     }
 }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tongban_app::accounts::{ApplicantKind, Registration};
+use tongban_domain::codes;
 use tongban_domain::error::Code;
 use tongban_domain::identity::IdNumber;
 use tongban_domain::mask;
@@ -142,13 +143,7 @@ pub async fn register(
     let kind = match b.kind.as_str() {
         "person" => ApplicantKind::Person,
         "company" => ApplicantKind::Company,
-        _ => {
-            return Err(tongban_app::AppError::invalid(
-                "account.kind",
-                "注册类型应为 person（个人）或 company（法人）",
-            )
-            .into())
-        }
+        _ => return Err(tongban_app::AppError::of(codes::Account::Kind).into()),
     };
     let reg = Registration {
         kind,
@@ -190,11 +185,7 @@ pub async fn validate(ApiJson(b): ApiJson<ValidateBody>) -> ApiResult<Json<Valid
         "uscc" => Uscc::parse(&b.value)
             .map(|u| u.to_string())
             .map_err(|e| (e.code(), e.to_string())),
-        _ => {
-            return Err(
-                tongban_app::AppError::invalid("validate.kind", "kind 应为 id 或 uscc").into(),
-            )
-        }
+        _ => return Err(tongban_app::AppError::of(codes::Validate::Kind).into()),
     };
     Ok(Json(match result {
         Ok(display) => Validation {
@@ -205,7 +196,7 @@ pub async fn validate(ApiJson(b): ApiJson<ValidateBody>) -> ApiResult<Json<Valid
         },
         Err((code, message)) => Validation {
             valid: false,
-            code: Some(code.into()),
+            code: Some(code.to_string()),
             message,
             display: None,
         },

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_app::board::{Board, Figures, Line, RegionNode};
 use tongban_app::AppError;
+use tongban_domain::codes;
 use tongban_domain::supervision::Light;
 use tongban_store::watch::{LitClock, WarningRow};
 use utoipa::{IntoParams, ToSchema};
@@ -344,7 +345,7 @@ pub async fn warnings(
             .get("after")
             .map(|v| {
                 v.parse::<i64>()
-                    .map_err(|_| AppError::invalid("board.after", "after 应为预警编号（整数）"))
+                    .map_err(|_| AppError::of(codes::Board::After))
             })
             .transpose()?;
         let limit = match q.get("limit") {
@@ -353,7 +354,7 @@ pub async fn warnings(
                 .parse::<i64>()
                 .ok()
                 .filter(|n| (1..=500).contains(n))
-                .ok_or_else(|| AppError::invalid("board.limit", "limit 应为 1 到 500 的整数"))?,
+                .ok_or_else(|| AppError::of(codes::Board::Limit))?,
         };
         Ok((after, limit))
     };

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use tongban_app::cases::{ApplicantInput, CaseView, ClockLine, NewCase};
 use tongban_app::AppError;
 use tongban_domain::case::{CaseEvent, FileRef, PartyKind};
+use tongban_domain::codes;
 use tongban_domain::mask;
 use tongban_domain::org::Role;
 use tongban_store::cases::{CaseLine, StepLine};
@@ -49,7 +50,7 @@ pub async fn upload(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let broken = || AppError::invalid("case.upload", "文件上传不完整或超过大小上限，请重试");
+    let broken = || AppError::of(codes::Case::Upload);
     let (name, bytes) = if multipart {
         let mut form = Multipart::from_request(req, &s)
             .await
@@ -62,7 +63,7 @@ pub async fn upload(
                 break;
             }
         }
-        found.ok_or_else(|| AppError::invalid("case.upload", "请在 file 字段中上传文件"))?
+        found.ok_or_else(|| AppError::new(codes::Case::Upload, "请在 file 字段中上传文件"))?
     } else {
         let name = req
             .headers()
@@ -337,8 +338,8 @@ pub async fn create(
                 "person" => PartyKind::Person,
                 "company" => PartyKind::Company,
                 _ => {
-                    return Err(AppError::invalid(
-                        "case.applicant_kind",
+                    return Err(AppError::new(
+                        codes::Case::ApplicantKind,
                         "申请人类型应为 person 或 company",
                     )
                     .into())
@@ -506,12 +507,9 @@ pub async fn act(
     Path(number): Path<String>,
     ApiJson(b): ApiJson<ActionBody>,
 ) -> ApiResult<Json<CaseJson>> {
-    let version = b.version.ok_or_else(|| {
-        AppError::invalid(
-            "case.version_required",
-            "请带上读取到的办件版本（version），以免覆盖他人的办理",
-        )
-    })?;
+    let version = b
+        .version
+        .ok_or_else(|| AppError::of(codes::Case::VersionRequired))?;
     let occurred_at = b.occurred_at()?;
     let command = b.command()?;
     let view = s

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tongban_app::accounts::NewStaff;
 use tongban_app::org::{NewHallForm, NewRegionForm};
 use tongban_app::AppError;
+use tongban_domain::codes;
 use tongban_domain::org::{HallKind, Role};
 use utoipa::{IntoParams, ToSchema};
 
@@ -168,8 +169,8 @@ pub async fn create_hall(
     ApiJson(b): ApiJson<HallBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let kind = HallKind::parse(&b.kind).ok_or_else(|| {
-        AppError::invalid(
-            "hall.kind",
+        AppError::new(
+            codes::Hall::Kind,
             "大厅类型应为 centre、sub_hall、township 或 village",
         )
     })?;
@@ -348,7 +349,7 @@ pub async fn create_staff(
     ApiAuth(who): ApiAuth,
     ApiJson(b): ApiJson<StaffBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let role = Role::parse(&b.role).ok_or_else(|| AppError::invalid("staff.role", "角色无效"))?;
+    let role = Role::parse(&b.role).ok_or_else(|| AppError::of(codes::Staff::Role))?;
     let new = NewStaff {
         login: b.login,
         name: b.name,
@@ -463,7 +464,7 @@ pub async fn advance_clock(
         || !(0..=100_000).contains(&b.hours)
         || !(0..=1_000_000).contains(&b.minutes)
     {
-        return Err(AppError::invalid("clock.amount", "拨动量超出范围").into());
+        return Err(AppError::of(codes::Clock::Amount).into());
     }
     let by = chrono::Duration::days(b.days)
         + chrono::Duration::hours(b.hours)

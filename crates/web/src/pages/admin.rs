@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use tongban_app::accounts::{locked, NewStaff, SignedIn};
 use tongban_app::org::{NewHallForm, NewRegionForm};
 use tongban_app::{AppError, Kind};
+use tongban_domain::codes;
 use tongban_domain::mask;
 use tongban_domain::org::{HallKind, Role};
 use tongban_domain::region::Level;
@@ -426,7 +427,7 @@ fn optional_id(s: &str, what: &str) -> Result<Option<i64>, AppError> {
     }
     s.parse()
         .map(Some)
-        .map_err(|_| AppError::invalid("form.id", format!("{what}编号无效")))
+        .map_err(|_| AppError::new(codes::Form::Id, format!("{what}编号无效")))
 }
 
 async fn create_hall(
@@ -436,8 +437,7 @@ async fn create_hall(
     PageForm(raw): PageForm<HallFormRaw>,
 ) -> PageResult<Response> {
     let result = async {
-        let kind = HallKind::parse(&raw.kind)
-            .ok_or_else(|| AppError::invalid("hall.kind", "大厅类型无效"))?;
+        let kind = HallKind::parse(&raw.kind).ok_or_else(|| AppError::of(codes::Hall::Kind))?;
         let form = NewHallForm {
             name: raw.name,
             kind,
@@ -767,8 +767,7 @@ async fn create_staff(
     PageForm(f): PageForm<StaffForm>,
 ) -> PageResult<Response> {
     let result = async {
-        let role =
-            Role::parse(&f.role).ok_or_else(|| AppError::invalid("staff.role", "角色无效"))?;
+        let role = Role::parse(&f.role).ok_or_else(|| AppError::of(codes::Staff::Role))?;
         let new = NewStaff {
             login: f.login,
             name: f.name,
@@ -1070,8 +1069,8 @@ async fn advance_clock(
             page,
             Outcome {
                 notice: None,
-                error: Some(AppError::invalid(
-                    "clock.amount",
+                error: Some(AppError::new(
+                    codes::Clock::Amount,
                     "天数应为0至3650、小时数应为0至1000的整数",
                 )),
             },

@@ -13,6 +13,7 @@ use tongban_app::cases::{ApplicantInput, NewCase};
 use tongban_app::{AppError, Kind};
 use tongban_domain::case::{FileRef, PartyKind};
 use tongban_domain::catalog::Item;
+use tongban_domain::codes;
 use tongban_domain::org::{HallKind, Role};
 
 use crate::case_input::{parse_delivery, plain};
@@ -104,8 +105,8 @@ pub(super) struct Upload {
 /// so the form can come back as it was typed; a refused file names itself in the message.
 pub(super) async fn read_upload(state: &AppState, who: &SignedIn, mut form: Multipart) -> Upload {
     let broken = || {
-        AppError::invalid(
-            "case.upload",
+        AppError::new(
+            codes::Case::Upload,
             "文件上传不完整或超过总大小上限（20MB），请重试",
         )
     };
@@ -420,10 +421,7 @@ async fn submit(
     posted: &Posted,
 ) -> Result<String, AppError> {
     if !posted.ticked("commit") {
-        return Err(AppError::invalid(
-            "case.commitment",
-            "请阅读受理条件，并勾选承诺申请人符合条件、所交材料真实有效",
-        ));
+        return Err(AppError::of(codes::Case::Commitment));
     }
     let applicant = (mode == Mode::ForSomeone).then(|| ApplicantInput {
         kind: if posted.get("kind") == "company" {
@@ -441,7 +439,7 @@ async fn submit(
         "" => None,
         v => Some(
             v.parse()
-                .map_err(|_| AppError::invalid("case.pickup_hall", "请选择有效的取件大厅"))?,
+                .map_err(|_| AppError::of(codes::Case::PickupHall))?,
         ),
     };
     let mut form = BTreeMap::new();

@@ -17,6 +17,7 @@ use tongban_app::{AppError, Kind};
 use tongban_domain::case::document::DocKind;
 use tongban_domain::case::{CaseEvent, CaseStatus, Post, StepTrack};
 use tongban_domain::catalog::{yuan, HandlingKind, StepKind};
+use tongban_domain::codes;
 use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
 
@@ -374,7 +375,7 @@ pub(super) async fn case_page(
             "特殊程序",
             format!(
                 "{}：{}（预计 {} 结束）",
-                s.kind.label_zh(),
+                s.kind.label(),
                 s.reason,
                 s.expected_end.format("%Y-%m-%d")
             ),
@@ -612,7 +613,7 @@ pub(super) async fn case_page(
             forms.specials = item
                 .special_procedures
                 .iter()
-                .map(|p| (plain(&p.kind), p.kind.label_zh(), p.max_days))
+                .map(|p| (plain(&p.kind), p.kind.label(), p.max_days))
                 .collect();
         }
         forms.special_end = c
@@ -871,7 +872,7 @@ async fn read_action(
     if multipart {
         let form = Multipart::from_request(req, state)
             .await
-            .map_err(|_| AppError::invalid("case.upload", "文件上传不完整，请重试"))?;
+            .map_err(|_| AppError::new(codes::Case::Upload, "文件上传不完整，请重试"))?;
         let up = super::apply::read_upload(state, who, form).await;
         if let Some(e) = up.error {
             return Err(e);
@@ -886,13 +887,9 @@ async fn read_action(
     } else {
         let bytes = to_bytes(req.into_body(), FORM_LIMIT)
             .await
-            .map_err(|_| AppError::invalid("request.form", "表单内容过大"))?;
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
-            AppError::invalid(
-                "request.form",
-                "表单内容不完整或格式不对，请返回检查后重新提交",
-            )
-        })?;
+            .map_err(|_| AppError::new(codes::Request::Form, "表单内容过大"))?;
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::of(codes::Request::Form))?;
         ActionBody::from_pairs(&pairs)
     }
 }

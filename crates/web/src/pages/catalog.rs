@@ -9,6 +9,7 @@ use tongban_app::accounts::SignedIn;
 use tongban_app::error::Detail;
 use tongban_app::{AppError, Kind};
 use tongban_domain::catalog::{may_draft, Item, ItemAction, ItemStatus};
+use tongban_domain::codes;
 use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
 
@@ -312,7 +313,7 @@ pub async fn act(
     PageForm(f): PageForm<ActionForm>,
 ) -> PageResult<Response> {
     let action = ItemAction::parse(&f.action)
-        .ok_or_else(|| PageError(AppError::invalid("catalog.action", "未知的操作")))?;
+        .ok_or_else(|| PageError(AppError::of(codes::Catalog::Action)))?;
     let date = (!f.effective_date.trim().is_empty()).then_some(f.effective_date.as_str());
     match state
         .app
@@ -320,7 +321,9 @@ pub async fn act(
         .await
     {
         Ok(_) => Ok(back(id)),
-        Err(e) if e.kind == Kind::Forbidden && e.code == "auth.forbidden" => Err(PageError(e)),
+        Err(e) if e.kind == Kind::Forbidden && e.code == codes::Auth::Forbidden => {
+            Err(PageError(e))
+        }
         Err(e) => item_page(&state, &who, large, id, None, Some(e)).await,
     }
 }
@@ -367,10 +370,7 @@ pub async fn edit(
         .find(|v| v.version == version)
         .ok_or_else(|| PageError(AppError::not_found("事项版本")))?;
     if !v.status.editable() {
-        return Err(PageError(AppError::conflict(
-            "catalog.not_draft",
-            "只有草稿可以编辑",
-        )));
+        return Err(PageError(AppError::of(codes::Catalog::NotDraft)));
     }
     let page = CatalogEdit {
         base: Base::new("编辑事项", Some(&who), large),
@@ -391,8 +391,8 @@ pub struct DocumentForm {
 
 fn parse_document(text: &str) -> Result<Item, AppError> {
     serde_json::from_str(text).map_err(|e| {
-        AppError::invalid(
-            "catalog.document",
+        AppError::new(
+            codes::Catalog::Document,
             format!("事项文档第{}行第{}列有误：{e}", e.line(), e.column()),
         )
     })
@@ -515,9 +515,7 @@ pub async fn import(
                 bytes = field
                     .bytes()
                     .await
-                    .map_err(|_| {
-                        PageError(AppError::invalid("import.upload", "文件上传不完整，请重试"))
-                    })?
+                    .map_err(|_| PageError(AppError::of(codes::Import::Upload)))?
                     .to_vec()
             }
             Some("mode") => dry_run = field.text().await.map_or(true, |m| m != "apply"),
@@ -525,8 +523,8 @@ pub async fn import(
         }
     }
     if bytes.is_empty() || bytes.len() > MAX_UPLOAD {
-        return Err(PageError(AppError::invalid(
-            "import.upload",
+        return Err(PageError(AppError::new(
+            codes::Import::Upload,
             "请选择不超过20MB的 .xlsx 文件",
         )));
     }

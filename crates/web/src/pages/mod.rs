@@ -13,6 +13,7 @@ use crate::session::{LargeText, Viewer, LARGE_TEXT_COOKIE};
 use crate::views::{self, Base};
 use crate::AppState;
 use tongban_app::AppError;
+use tongban_domain::codes;
 
 mod admin;
 mod apply;
@@ -149,7 +150,7 @@ pub async fn count_requests(req: Request, next: Next) -> Response {
 pub async fn not_found(viewer: Viewer, LargeText(large): LargeText) -> Response {
     let page = views::ErrorPage {
         base: Base::new("未找到", viewer.signed_in(), large),
-        code: "not_found".into(),
+        code: codes::General::NotFound.as_str().into(),
         message: "您要找的页面不存在".into(),
     };
     (StatusCode::NOT_FOUND, views::render(&page)).into_response()
