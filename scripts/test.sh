@@ -10,6 +10,10 @@ else
   cargo test --workspace --no-fail-fast
 fi
 
+# The sealed files checked by tools that share no code with Tongban (poppler, qpdf, gmssl,
+# easyofd), installed by the script itself.
+bash scripts/check-documents.sh
+
 # The browser journeys drive the binary built from this tree.
 cargo build -p tongban
 target_dir="${CARGO_TARGET_DIR:-target}"

@@ -256,8 +256,32 @@ impl App {
                 return Err(AppError::of(codes::Case::PickupHall));
             }
         }
-        for files in new.materials.values() {
+        let mut materials = new.materials;
+        // 免提交: a licence given by reference must be the applicant's, of the type the
+        // material asks for, and in force; it then stands in the materials as a checked reference.
+        for (key, files) in materials.iter_mut() {
+            for f in files.iter_mut() {
+                if let Some(number) = f.hash.strip_prefix(crate::licences::REFERENCE_PREFIX) {
+                    let wanted = item
+                        .material(key)
+                        .and_then(|m| m.licence_type.clone())
+                        .ok_or_else(|| {
+                            AppError::new(
+                                tongban_domain::codes::Licence::NotHeld,
+                                "该材料不接受电子证照代替",
+                            )
+                        })?;
+                    *f = self
+                        .licence_reference(&applicant.id_code, &wanted, number)
+                        .await?;
+                }
+            }
+        }
+        for files in materials.values() {
             for f in files {
+                if f.hash.starts_with(crate::licences::REFERENCE_PREFIX) {
+                    continue;
+                }
                 if self.store.case_file(&f.hash).await?.is_none() {
                     return Err(AppError::new(
                         codes::Case::FileMissing,
@@ -283,7 +307,7 @@ impl App {
             intake_hall_id,
             pickup_hall_id: new.pickup_hall_id,
             delivery: new.delivery,
-            materials: new.materials,
+            materials,
             form: new.form,
         };
         let region = item.region.clone();
@@ -557,6 +581,14 @@ impl App {
             .await
             .map_err(map_stale)?;
         self.detect_quietly(view.id, &decided.case).await;
+        if decided
+            .events
+            .iter()
+            .any(|e| matches!(e, CaseEvent::Decided { .. }))
+        {
+            self.register_licence_quietly(view.id, &decided.case, &view.item)
+                .await;
+        }
         Ok(decided)
     }
 
@@ -910,7 +942,7 @@ impl App {
             .case_document(number)
             .await?
             .ok_or_else(not_found)?;
-        let kind = case::document::DocKind::parse(&row.kind).ok_or_else(not_found)?;
+        let kind = case::document::DocKind::parse(case_kind(&row.kind)).ok_or_else(not_found)?;
         if !kind.is_result() {
             return Err(not_found());
         }
@@ -1098,16 +1130,22 @@ fn serde_plain<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
+/// A case document's own kind from the register's `case.…`.
+pub fn case_kind(kind: &str) -> &str {
+    kind.strip_prefix("case.").unwrap_or(kind)
+}
+
 fn document_row(d: &Document) -> Result<DocumentRow> {
     Ok(DocumentRow {
         number: d.number.clone(),
         case_id: 0,
-        kind: d.kind.as_str().to_string(),
+        kind: format!("case.{}", d.kind.as_str()),
         title: d.title.clone(),
         body: serde_json::to_string(&d.paragraphs).map_err(AppError::internal)?,
         department_id: d.department_id,
         hash: d.content_hash(),
         issued_at: d.issued_at.timestamp_millis(),
+        verify_code: crate::documents::new_verify_code(),
     })
 }
 

@@ -126,6 +126,8 @@ struct RawMaterial {
     source: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    licence_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -275,6 +277,7 @@ fn convert(
                 sample_file: None,
                 template_file: None,
                 note: m.note,
+                licence_type: m.licence_type,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;

@@ -22,7 +22,10 @@ pub mod catalog_io;
 pub mod clock;
 pub mod demo;
 pub mod demo_catalog;
+pub mod demo_documents;
+pub mod documents;
 pub mod error;
+pub mod licences;
 pub mod notify;
 pub mod org;
 pub mod password;
@@ -50,6 +53,8 @@ pub struct App {
     /// Item versions cases run under. A version never changes once written, so every case
     /// command can read it from memory instead of parsing its document again.
     item_versions: RwLock<HashMap<(i64, i64), std::sync::Arc<tongban_domain::catalog::Item>>>,
+    /// The document service's keys and configuration.
+    docs: documents::DocumentState,
 }
 
 impl App {
@@ -67,6 +72,7 @@ impl App {
             calendar_generation: std::sync::atomic::AtomicU64::new(0),
             attempts: Mutex::new(HashMap::new()),
             item_versions: RwLock::new(HashMap::new()),
+            docs: documents::DocumentState::ephemeral(),
         };
         app.rebuild_search_index().await?;
         if app.store.watch_rebuild_pending().await? {

@@ -137,6 +137,20 @@ pub const DEFS: &[SettingDef] = &[
         max: 365,
         label: "两头受理：中心窗口与部门受理点收件相隔不超过（日历日）",
     },
+    SettingDef {
+        key: "licence.valid_years",
+        default: "5",
+        min: 1,
+        max: 30,
+        label: "电子证照有效期（年，事项未另行规定时）",
+    },
+    SettingDef {
+        key: "licence.reminder_days",
+        default: "30",
+        min: 1,
+        max: 365,
+        label: "证照到期前提醒持证人（日历日）",
+    },
 ];
 
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
@@ -161,6 +175,10 @@ pub struct Settings {
     /// Warning rules set for a region subtree, longest prefix first.
     pub regional_warnings: Vec<(String, tongban_domain::supervision::WarningRules)>,
     pub quiet_hours: QuietHours,
+    /// Years an e-licence is valid for when its item says nothing else.
+    pub licence_valid_years: u32,
+    /// Calendar days before its last day that a licence's holder is reminded.
+    pub licence_reminder_days: u32,
 }
 
 /// Hours (Shanghai) in which warning messages wait: from `start` until `end`, across midnight
@@ -294,6 +312,8 @@ impl Settings {
                 end: get("notify.quiet_end_hour")? as u32,
             },
             double_intake_days: get("supervision.double_intake_days")? as u32,
+            licence_valid_years: get("licence.valid_years")? as u32,
+            licence_reminder_days: get("licence.reminder_days")? as u32,
         })
     }
 }

@@ -15,6 +15,30 @@ pub struct Config {
     pub log: Log,
     /// Outgoing SMS and e-mail; without it notices wait in the outbox.
     pub notify: tongban_app::notify::NotifyConfig,
+    /// The document service: the master key of the seal keys, the public address.
+    pub documents: Documents,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Documents {
+    /// 32 hex digits (an SM4 key) under which every seal key is kept. Without it a
+    /// non-production server keeps one in `<data>/master.key`; production refuses to start.
+    pub master_key: Option<String>,
+    /// Where the public reaches this server: QR codes and message links lead here.
+    pub public_url: String,
+    /// Cut a multi-page document's seal across the page edges (骑缝章).
+    pub cross_page_seal: bool,
+}
+
+impl Default for Documents {
+    fn default() -> Self {
+        Self {
+            master_key: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            cross_page_seal: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -122,6 +146,12 @@ impl Config {
         }
         if let Some(v) = var("TONGBAN_SECURE_COOKIES") {
             self.server.secure_cookies = flag("TONGBAN_SECURE_COOKIES", v)?;
+        }
+        if let Some(v) = var("TONGBAN_MASTER_KEY").filter(|v| !v.is_empty()) {
+            self.documents.master_key = Some(v);
+        }
+        if let Some(v) = var("TONGBAN_PUBLIC_URL").filter(|v| !v.is_empty()) {
+            self.documents.public_url = v;
         }
         if let Some(v) = var("TONGBAN_DATA") {
             self.storage.data = v;

@@ -14,6 +14,7 @@ use tongban_store::{Options, Store};
 
 mod calendar;
 mod config;
+mod document;
 
 use config::Config;
 
@@ -68,6 +69,11 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Sealed documents: verify a file, print the root certificate.
+    Document {
+        #[command(subcommand)]
+        command: document::DocumentCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -229,6 +235,7 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 Clock::System
             };
             let app = Arc::new(App::new(store, clock).await.map_err(|e| e.to_string())?);
+            document::configure(&app, &cfg)?;
             app.load_shipped_calendar()
                 .await
                 .map_err(|e| e.to_string())?;
@@ -286,6 +293,28 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                     }
                 })
             };
+            // Documents issued are sealed in the background (a download seals at once if the
+            // worker has not got to it); licences are reminded and expired once a minute.
+            let sealer = {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+                    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    let mut rounds: u64 = 0;
+                    loop {
+                        tick.tick().await;
+                        if let Err(e) = app.seal_pending_documents(20).await {
+                            tracing::warn!(error = %e, "document sealing failed");
+                        }
+                        if rounds.is_multiple_of(30) {
+                            if let Err(e) = app.sweep_licences().await {
+                                tracing::warn!(error = %e, "licence sweep failed");
+                            }
+                        }
+                        rounds += 1;
+                    }
+                })
+            };
             axum::serve(
                 listener,
                 router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -299,6 +328,7 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             // A message cut off mid-send goes again after its lease: at least once, never lost.
             notifier.abort();
             sweeper.abort();
+            sealer.abort();
             app.store.close().await;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
@@ -313,6 +343,7 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             let app = App::new(store, Clock::System)
                 .await
                 .map_err(|e| e.to_string())?;
+            document::configure(&app, &cfg)?;
             app.load_shipped_calendar()
                 .await
                 .map_err(|e| e.to_string())?;
@@ -351,6 +382,14 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             };
             calendar::run(&cal, command)
         }
+        Command::Document { command } => {
+            let store = open_store(&cfg).await?;
+            let app = App::new(store, Clock::System)
+                .await
+                .map_err(|e| e.to_string())?;
+            document::configure(&app, &cfg)?;
+            document::run(&app, command).await
+        }
         Command::Validate { .. } | Command::Openapi => Ok(ExitCode::SUCCESS),
     }
 }
@@ -359,6 +398,11 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
 async fn load_demo_city(app: &App) -> Result<(), String> {
     let accounts = app.load_demo().await.map_err(|e| e.to_string())?;
     let items = app.load_demo_catalog().await.map_err(|e| e.to_string())?;
+    let decided = app.load_demo_documents().await.map_err(|e| e.to_string())?;
+    println!(
+        "演示办结件（含电子印章文书与电子证照）：{}",
+        decided.join("、")
+    );
     print_demo(&accounts);
     println!("演示事项目录已载入：{items} 个事项（其中 2 个待审核）");
     Ok(())

@@ -621,6 +621,7 @@ fn read_materials(sheet: &Sheet, catalog: &mut Catalog, errors: &mut Errors) {
                 sample_file: None,
                 template_file: None,
                 note: rd.text(material::NOTE),
+                licence_type: None,
             })
         })();
         check_duplicate(&mut rd, material::KEY, &key, &mut seen, entry, "材料编号");

@@ -71,6 +71,9 @@ pub struct DocumentRow {
     pub department_id: i64,
     pub hash: String,
     pub issued_at: i64,
+    /// The random code printed beside the QR code.
+    #[sqlx(default)]
+    pub verify_code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,22 +263,27 @@ macro_rules! write_rows {
             });
             q.build().execute(&mut *$tx).await?;
         }
-        for d in &w.documents {
-            sqlx::query(
-                "INSERT INTO case_documents (number, case_id, kind, title, body, department_id,
-                    hash, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&d.number)
-            .bind(case_id)
-            .bind(&d.kind)
-            .bind(&d.title)
-            .bind(&d.body)
-            .bind(d.department_id)
-            .bind(&d.hash)
-            .bind(d.issued_at)
-            .execute(&mut *$tx)
-            .await?;
-        }
+        // A case's documents go into the one register of documents (see `documents`).
+        let docs: Vec<crate::documents::NewDocument> = w
+            .documents
+            .iter()
+            .map(|d| crate::documents::NewDocument {
+                number: d.number.clone(),
+                kind: d.kind.clone(),
+                subject_kind: "case".into(),
+                subject_id: case_id,
+                subject_ref: w.projection.number.clone(),
+                title: d.title.clone(),
+                body: d.body.clone(),
+                fields: "[]".into(),
+                department_id: d.department_id,
+                agency: None,
+                hash: d.hash.clone(),
+                issued_at: d.issued_at,
+                verify_code: d.verify_code.clone(),
+            })
+            .collect();
+        crate::documents::insert_documents!($tx, &docs);
         let p = &w.projection;
         for n in &w.negative {
             sqlx::query(
@@ -781,8 +789,10 @@ impl Store {
 
     pub async fn case_documents(&self, case_id: i64) -> Result<Vec<DocumentRow>> {
         Ok(read!(self, |db| sqlx::query_as(
-            "SELECT number, case_id, kind, title, body, department_id, hash, issued_at
-             FROM case_documents WHERE case_id = $1 ORDER BY issued_at, number"
+            "SELECT number, subject_id AS case_id, kind, title, body, department_id, hash,
+                issued_at, verify_code
+             FROM documents WHERE subject_kind = 'case' AND subject_id = $1
+             ORDER BY issued_at, number"
         )
         .bind(case_id)
         .fetch_all(db)
@@ -791,8 +801,9 @@ impl Store {
 
     pub async fn case_document(&self, number: &str) -> Result<Option<DocumentRow>> {
         Ok(read!(self, |db| sqlx::query_as(
-            "SELECT number, case_id, kind, title, body, department_id, hash, issued_at
-             FROM case_documents WHERE number = $1"
+            "SELECT number, subject_id AS case_id, kind, title, body, department_id, hash,
+                issued_at, verify_code
+             FROM documents WHERE subject_kind = 'case' AND number = $1"
         )
         .bind(number)
         .fetch_optional(db)

@@ -53,6 +53,18 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_watch.sql"),
         include_str!("../migrations/postgres/0008_watch.sql"),
     ),
+    (
+        26,
+        "documents",
+        include_str!("../migrations/sqlite/0026_documents.sql"),
+        include_str!("../migrations/postgres/0026_documents.sql"),
+    ),
+    (
+        27,
+        "licences",
+        include_str!("../migrations/sqlite/0027_licences.sql"),
+        include_str!("../migrations/postgres/0027_licences.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

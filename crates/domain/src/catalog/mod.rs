@@ -129,6 +129,10 @@ pub struct Material {
     pub template_file: Option<String>,
     #[serde(default)]
     pub note: String,
+    /// A licence type of the e-licence register (e.g. 营业执照): a holder's valid licence of
+    /// this type may be given by reference instead of an upload (免提交).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence_type: Option<String>,
 }
 
 crate::closed_set! {

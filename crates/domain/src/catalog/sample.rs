@@ -26,6 +26,7 @@ fn material(
         sample_file: None,
         template_file: None,
         note: String::new(),
+        licence_type: None,
     }
 }
 

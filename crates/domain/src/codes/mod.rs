@@ -13,6 +13,7 @@ mod access;
 mod calendar;
 mod case;
 mod catalog;
+mod document;
 mod general;
 mod org;
 mod supervision;
@@ -21,6 +22,7 @@ pub use access::{Account, Auth, Id, Staff, Uscc, Validate};
 pub use calendar::Calendar;
 pub use case::Case;
 pub use catalog::{Catalog, Exchange, Import};
+pub use document::{Document, Licence};
 pub use general::{Audit, Form, General, Request};
 pub use org::{Clock, Demo, Hall, Notify, Post, Region, Setting};
 pub use supervision::{Admonition, Board, Finding, Order};
@@ -40,7 +42,7 @@ pub fn all() -> impl Iterator<Item = ErrorCode> {
     registry!(
         General, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region, Hall,
         Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
-        Finding, Order, Admonition,
+        Finding, Order, Admonition, Document, Licence,
     )
 }
 

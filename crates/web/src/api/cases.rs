@@ -596,7 +596,7 @@ pub async fn documents(
             .map(|r| DocumentView {
                 paragraphs: serde_json::from_str(&r.body).unwrap_or_default(),
                 number: r.number,
-                kind: r.kind,
+                kind: tongban_app::cases::case_kind(&r.kind).to_string(),
                 title: r.title,
                 department_id: r.department_id,
                 issued_at: from_millis(r.issued_at),

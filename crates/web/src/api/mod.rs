@@ -13,6 +13,7 @@ mod admonitions;
 pub(crate) mod board;
 mod calendar;
 mod cases;
+mod documents;
 mod items;
 mod org;
 mod supervision;
@@ -27,6 +28,7 @@ mod supervision;
         (name = "calendar", description = "法定工作日计算"),
         (name = "catalog", description = "事项目录与办事指南"),
         (name = "cases", description = "办件：材料上传、申报、办理、查询与文书核验"),
+        (name = "documents", description = "文书：电子印章文件（PDF/OFD）、文件核验、根证书、撤销、签章密钥、电子证照库"),
         (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定、督办与效能告诫")
     )
 )]
@@ -66,6 +68,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::documents))
         .routes(routes!(cases::public_status))
         .routes(routes!(cases::verify))
+        .merge(
+            // A file to verify is as large as a material.
+            OpenApiRouter::new()
+                .routes(routes!(documents::verify))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::UPLOAD_LIMIT,
+                )),
+        )
+        .routes(routes!(documents::root))
+        .routes(routes!(documents::file))
+        .routes(routes!(documents::revoke))
+        .routes(routes!(documents::keys, documents::rotate))
+        .routes(routes!(documents::revoke_key))
+        .routes(routes!(documents::licences))
+        .routes(routes!(documents::licence))
+        .routes(routes!(documents::act))
         .routes(routes!(supervision::findings))
         .routes(routes!(supervision::decide))
         .routes(routes!(supervision::orders, supervision::issue))

@@ -32,6 +32,8 @@ pub struct MaterialField {
     pub deferrable: bool,
     pub note: String,
     pub template_file: Option<String>,
+    /// 免提交: the applicant's licences in force that this material accepts (number, label).
+    pub licences: Vec<(String, String)>,
 }
 
 /// What the person typed, kept when the form comes back with an error.
@@ -154,6 +156,20 @@ pub(super) async fn read_upload(state: &AppState, who: &SignedIn, mut form: Mult
                 }
             }
             _ => match field.text().await {
+                // 免提交: a licence chosen instead of a file; the application checks it is the
+                // applicant's own and in force.
+                Ok(value) if name.starts_with("l_") && !value.trim().is_empty() => {
+                    let key = name.trim_start_matches("l_").to_string();
+                    up.materials.entry(key).or_default().push(FileRef {
+                        hash: format!(
+                            "{}{}",
+                            tongban_app::licences::REFERENCE_PREFIX,
+                            value.trim()
+                        ),
+                        name: "电子证照".into(),
+                        size: 0,
+                    });
+                }
                 Ok(value) => up.pairs.push((name, value)),
                 Err(_) => {
                     up.error.get_or_insert_with(broken);
@@ -262,10 +278,23 @@ async fn form_page(
             (value, d.label(), selected)
         })
         .collect();
-    page.materials = item
-        .materials
-        .iter()
-        .map(|m| MaterialField {
+    let mut materials = Vec::new();
+    for m in &item.materials {
+        let licences = match &m.licence_type {
+            Some(t) => app
+                .usable_licences(&who.actor, t)
+                .await?
+                .into_iter()
+                .map(|l| {
+                    (
+                        l.number.clone(),
+                        format!("{}（{}，有效期至 {}）", l.type_name, l.number, l.valid_to),
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        materials.push(MaterialField {
             key: m.key.clone(),
             name: m.name.clone(),
             form: m.form.label(),
@@ -274,8 +303,10 @@ async fn form_page(
             deferrable: m.deferrable,
             note: m.note.clone(),
             template_file: m.template_file.clone(),
-        })
-        .collect();
+            licences,
+        });
+    }
+    page.materials = materials;
     page.department = app.department_name(item.department_id).await?;
     page.code = summary.implementation_code;
     page.item = Some(item);

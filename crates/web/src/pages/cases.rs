@@ -144,7 +144,8 @@ pub struct CasePage {
     /// (time, who, summary)
     pub events: Vec<(String, String, String)>,
     /// (href, number, title, issued)
-    pub documents: Vec<(String, String, String, String)>,
+    /// (page, number, title, issued, sealed file without its extension)
+    pub documents: Vec<(String, String, String, String, String)>,
     pub forms: Forms,
     pub multipart_action: String,
     /// Supervision orders on the case: (number, department, instruction, due, status, reply).
@@ -401,11 +402,19 @@ pub(super) async fn case_page(
                     files
                         .iter()
                         .map(|f| {
-                            (
-                                format!("/cases/{number}/files/{}", f.hash),
-                                f.name.clone(),
-                                size_text(f.size),
-                            )
+                            match f.hash.strip_prefix(tongban_app::licences::REFERENCE_PREFIX) {
+                                // 免提交: the licence itself, checked live on its page.
+                                Some(licence) => (
+                                    format!("/licences/{}", segment(licence)),
+                                    f.name.clone(),
+                                    "电子证照·免提交".to_string(),
+                                ),
+                                None => (
+                                    format!("/cases/{number}/files/{}", f.hash),
+                                    f.name.clone(),
+                                    size_text(f.size),
+                                ),
+                            }
                         })
                         .collect()
                 })
@@ -519,6 +528,7 @@ pub(super) async fn case_page(
                 d.number.clone(),
                 d.title.clone(),
                 at_millis(d.issued_at),
+                format!("/documents/{}/file", segment(&d.number)),
             )
         })
         .collect();
@@ -1006,7 +1016,8 @@ pub async fn document(
     if view.case.number.as_str() != number.trim() {
         return Err(PageError(AppError::not_found("该文书")));
     }
-    let result = DocKind::parse(&row.kind).is_some_and(DocKind::is_result);
+    let result =
+        DocKind::parse(tongban_app::cases::case_kind(&row.kind)).is_some_and(DocKind::is_result);
     let verify_href = format!("/verify/{}", segment(&row.number));
     let qr = if result {
         super::public::qr_svg(&verify_href)

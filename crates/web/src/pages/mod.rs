@@ -22,6 +22,8 @@ mod board;
 mod calendar;
 mod cases;
 mod catalog;
+mod documents;
+pub(crate) use documents::sealed_response;
 mod home;
 mod items;
 mod public;
@@ -78,7 +80,17 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/orders/{id}/close", post(home::close_order))
         .route("/track", get(public::track))
         .route("/verify", get(public::verify_form))
+        .route(
+            "/verify/file",
+            get(documents::verify_file_form)
+                .post(documents::verify_file)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/verify/{doc}", get(public::verify))
+        .route("/documents/root.pem", get(documents::root))
+        .route("/documents/{doc}/{file}", get(documents::file))
+        .route("/licences", get(documents::licences))
+        .route("/licences/{number}", get(documents::licence))
         .route("/catalog", get(catalog::list))
         .route("/catalog/new", get(catalog::new_page).post(catalog::create))
         .route(
