@@ -441,28 +441,8 @@ impl App {
     }
 
     async fn search_doc(&self, item_id: i64, item: &Item) -> Result<tongban_search::SearchDoc> {
-        Ok(tongban_search::SearchDoc {
-            item_id,
-            code: item.basic_code.to_string(),
-            name: item.name.clone(),
-            department: self.department_name(item.department_id).await?,
-            item_type: item.item_type.label().into(),
-            service_object: item.service_object.label().into(),
-            themes: item.themes.clone(),
-            online_depth: item.online_depth,
-            materials: item.materials.iter().map(|m| m.name.clone()).collect(),
-            conditions: item.conditions.clone(),
-            faq: item
-                .faq
-                .iter()
-                .map(|f| format!("{} {}", f.question, f.answer))
-                .collect(),
-            basis: item
-                .legal_basis
-                .iter()
-                .map(|b| format!("{}{}", b.title, b.article))
-                .collect(),
-        })
+        let department = self.department_name(item.department_id).await?;
+        Ok(search_doc(item_id, item, department))
     }
 
     /// Rebuilds the search index from the published catalog.
@@ -473,6 +453,33 @@ impl App {
         }
         self.search.replace_all(&docs).map_err(AppError::internal)?;
         Ok(docs.len())
+    }
+}
+
+/// What the search index holds of an item version: its plain texts, flattened. Public so that the
+/// search crate's relevance table can be built from the demo catalog exactly as the app indexes it.
+pub fn search_doc(item_id: i64, item: &Item, department: String) -> tongban_search::SearchDoc {
+    tongban_search::SearchDoc {
+        item_id,
+        code: item.basic_code.to_string(),
+        name: item.name.clone(),
+        department,
+        item_type: item.item_type.label().into(),
+        service_object: item.service_object.label().into(),
+        themes: item.themes.clone(),
+        online_depth: item.online_depth,
+        materials: item.materials.iter().map(|m| m.name.clone()).collect(),
+        conditions: item.conditions.clone(),
+        faq: item
+            .faq
+            .iter()
+            .map(|f| format!("{} {}", f.question, f.answer))
+            .collect(),
+        basis: item
+            .legal_basis
+            .iter()
+            .map(|b| format!("{}{}", b.title, b.article))
+            .collect(),
     }
 }
 

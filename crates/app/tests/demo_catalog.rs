@@ -235,3 +235,30 @@ fn an_unknown_department_is_named_in_the_error() {
     let err = demo_items(&|_: &str| None).unwrap_err();
     assert!(err.contains("scjg"), "{err}");
 }
+
+/// The search crate's relevance table runs over the demo catalog as the app indexes it, kept in
+/// `crates/search/tests/data/demo_catalog.json` (the search crate depends on no workspace crate).
+/// This keeps that copy equal to the catalog; `TONGBAN_UPDATE_FIXTURES=1` rewrites it.
+#[test]
+fn the_search_relevance_fixture_is_the_demo_catalog() {
+    let docs: Vec<_> = items()
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let department = DEPARTMENTS[(item.department_id - 101) as usize].1;
+            tongban_app::catalog::search_doc(i as i64 + 1, item, department.to_string())
+        })
+        .collect();
+    let json = serde_json::to_string_pretty(&docs).expect("serialise") + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../search/tests/data/demo_catalog.json");
+    if std::env::var_os("TONGBAN_UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &json).expect("write the fixture");
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == json,
+        "{} is out of date: run TONGBAN_UPDATE_FIXTURES=1 cargo nextest run -p tongban-app -E 'test(search_relevance_fixture)'",
+        path.display()
+    );
+}

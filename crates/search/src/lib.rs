@@ -52,6 +52,11 @@ use schema::Fields;
 const WRITER_MEMORY_PER_THREAD: usize = 20_000_000;
 /// At most this many indexing threads: the catalog is small and the machine is shared.
 const MAX_WRITER_THREADS: usize = 2;
+/// A hit scoring below this share of the best hit is cut. Name and synonym hits score several
+/// times a passing mention in materials or FAQ (the name's boost is 3, and a synonym adds its
+/// own clause), so a quarter keeps every real candidate of the relevance table
+/// (`tests/relevance.rs`) and drops "营业执照 is among this item's materials".
+pub const WEAK_MATCH_RATIO: f32 = 0.25;
 /// Upper bound on `limit`: a search never collects more hits than this.
 pub const MAX_LIMIT: usize = 1_000;
 
@@ -231,8 +236,12 @@ impl CatalogIndex {
                     .map_err(SearchError::from_tantivy)?;
             }
         }
+        // Weak matches go: a hit far below the best one matched only by the way (a material
+        // named in passing), and listing it buries what the person is after.
+        let floor = top.first().map_or(0.0, |(best, _)| best * WEAK_MATCH_RATIO);
         let f = self.fields;
         top.into_iter()
+            .take_while(|(score, _)| *score >= floor)
             .map(|(score, address)| {
                 let doc: TantivyDocument =
                     searcher.doc(address).map_err(SearchError::from_tantivy)?;

@@ -228,15 +228,18 @@ impl Planner {
         (Some(strict), needs_relaxed.then(relaxed))
     }
 
-    /// A group matches through its word (full weight) or any sub-word (reduced weight).
+    /// A group matches through its word (full weight) or through all of its sub-words together
+    /// (reduced weight). All, not any: "设立登记" must not match every item that says 登记.
     fn group_query(&self, group: &Group) -> Box<dyn Query> {
         let mut alternatives = vec![self.term_everywhere(&group.word, 1.0)];
-        alternatives.extend(
-            group
+        if !group.subwords.is_empty() {
+            let parts = group
                 .subwords
                 .iter()
-                .map(|s| self.term_everywhere(s, SUBWORD_BOOST)),
-        );
+                .map(|s| self.term_everywhere(s, SUBWORD_BOOST))
+                .collect();
+            alternatives.push(one_or(parts, BooleanQuery::intersection));
+        }
         one_or(alternatives, BooleanQuery::union)
     }
 
