@@ -131,6 +131,7 @@ test('an applicant applies online with a material missing and the case runs to a
       await page.goto('/admin/clock');
       await page.fill('input[name=days]', '2');
       await submit(page, page.locator('form[action="/admin/clock"] button[type=submit]'));
+      await signOut(page); // the clock page keeps its own session
       await openAs(page, 'zrzy.head', number);
       deemed = (await outcomeOf(page, 's2c')) === '超时默认通过';
       await signOut(page);

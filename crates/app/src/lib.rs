@@ -150,11 +150,24 @@ impl App {
         Ok(())
     }
 
-    /// Moves a simulated clock forward (administrators only; refused on a real clock).
+    /// Moves a simulated clock forward (administrators only; refused on a real clock). Every
+    /// deadline, lock and session follows it.
     pub async fn advance_clock(
         &self,
         actor: &Actor,
         by: chrono::Duration,
+    ) -> Result<DateTime<Utc>> {
+        self.advance_clock_keeping(actor, by, None).await
+    }
+
+    /// [`App::advance_clock`], except for the session of the administrator who moved it
+    /// (`keep`, the raw session token): it starts afresh at the new time, so the clock page does
+    /// not sign its own user out.
+    pub async fn advance_clock_keeping(
+        &self,
+        actor: &Actor,
+        by: chrono::Duration,
+        keep: Option<&str>,
     ) -> Result<DateTime<Utc>> {
         if !actor.is_admin() {
             return Err(AppError::forbidden());
@@ -177,6 +190,11 @@ impl App {
             ),
         );
         self.store.record_event(entry).await?;
+        if let Some(token) = keep {
+            self.store
+                .renew_session(&accounts::token_hash(token), now)
+                .await?;
+        }
         // Deadlines that the move crossed take effect at once.
         self.sweep_cases().await?;
         Ok(now)

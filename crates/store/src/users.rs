@@ -281,6 +281,20 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a session afresh at `now`: both its idle and its absolute limit count from there.
+    pub async fn renew_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        write!(self, |tx| {
+            sqlx::query(
+                "UPDATE sessions SET created_at = $1, last_seen_at = $1 WHERE token_hash = $2",
+            )
+            .bind(millis(now))
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
     pub async fn delete_session(&self, token_hash: &str, audit: Option<AuditEntry>) -> Result<()> {
         write!(self, |tx| {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")

@@ -332,6 +332,49 @@ async fn sessions_end_when_idle_and_on_sign_out() {
     );
 }
 
+/// Moving the simulated clock past the idle limit ends everyone's session but the mover's: the
+/// administrator stays on the clock page, by the page and by the API, and is told so.
+#[tokio::test]
+async fn the_clock_page_keeps_its_own_session() {
+    let t = TestApp::new().await;
+    let admin = t.sign_in("admin").await;
+    let user = t.sign_in("user04").await;
+    let page = t.get("/admin/clock", Some(&admin)).await;
+    assert!(page.body.contains("您自己的会话"), "the page warns");
+    let r = t
+        .post_form(
+            "/admin/clock",
+            Some(&admin),
+            &[("days", "1"), ("csrf", &admin.csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        t.get("/admin/clock", Some(&admin)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get("/api/v1/me", Some(&user)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "a day idle ends another person's session"
+    );
+    let r = t
+        .send(
+            Method::POST,
+            "/api/v1/admin/clock/advance",
+            Some(&admin),
+            Some("application/json"),
+            json!({"days": 2}).to_string(),
+            &[("x-csrf-token", &admin.csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        t.get("/api/v1/me", Some(&admin)).await.status,
+        StatusCode::OK
+    );
+}
+
 #[tokio::test]
 async fn registration_validates_and_masks_personal_data() {
     let t = TestApp::new().await;

@@ -21,7 +21,7 @@ use tongban_domain::time::format_local;
 use super::staff_only;
 use crate::error::{status, PageError, PageResult};
 use crate::json::PageForm;
-use crate::session::{Auth, LargeText};
+use crate::session::{Auth, LargeText, Viewer};
 use crate::views::{self, Action, AdminTable, Base, Field, FormSpec, Row};
 use crate::AppState;
 
@@ -1005,7 +1005,11 @@ fn clock_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
     }
     Ok(Page {
         heading: "模拟时钟",
-        intro: "仅用于测试与演示：拨快时钟后，所有期限、会话和锁定都按新时间计算。".into(),
+        intro: format!(
+            "仅用于测试与演示：拨快时钟后，所有期限、会话和锁定都按新时间计算。\
+             其他已登录的人若因此空闲超过{}分钟，需要重新登录；您自己的会话从新时间起重新计时，不会退出。",
+            state.app.settings().session_idle.num_minutes()
+        ),
         headers: &["当前时间"],
         rows: vec![row(vec![format_local(state.app.now())])],
         form: Some(FormSpec {
@@ -1040,6 +1044,7 @@ struct AdvanceForm {
 async fn advance_clock(
     State(state): State<AppState>,
     Auth(who): Auth,
+    viewer: Viewer,
     LargeText(large): LargeText,
     PageForm(f): PageForm<AdvanceForm>,
 ) -> PageResult<Response> {
@@ -1055,9 +1060,10 @@ async fn advance_clock(
         (Ok(d), Ok(h)) if (0..=3650).contains(&d) && (0..=1000).contains(&h) => {
             state
                 .app
-                .advance_clock(
+                .advance_clock_keeping(
                     &who.actor,
                     chrono::Duration::days(d) + chrono::Duration::hours(h),
+                    viewer.0.as_ref().map(|(_, t)| t.as_str()),
                 )
                 .await?;
             Ok(saved("/admin/clock"))
