@@ -18,4 +18,6 @@ bash scripts/check-documents.sh
 cargo build -p tongban
 target_dir="${CARGO_TARGET_DIR:-target}"
 export TONGBAN_BIN="$target_dir/debug/tongban"
+# The provisional calendar against the `holidays` package (installed by the script itself).
+bash scripts/check-provisional.sh
 bash e2e/run.sh

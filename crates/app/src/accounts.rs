@@ -270,15 +270,11 @@ impl App {
         }
         let (id_number, uscc) = match reg.kind {
             ApplicantKind::Person => {
+                let today = local_date(self.now());
                 let id = optional(&reg.id_number)
-                    .map(IdNumber::parse)
+                    .map(|n| IdNumber::parse_on(n, today))
                     .transpose()
                     .map_err(invalid)?;
-                if let Some(id) = &id {
-                    if id.birth_date() > local_date(self.now()) {
-                        return Err(AppError::of(codes::Id::BirthFuture));
-                    }
-                }
                 (id, None)
             }
             ApplicantKind::Company => {

@@ -20,6 +20,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use sha2::{Digest, Sha256};
 use tongban_domain::calendar::{
     parse_holidays, Calendar, CalendarError, DayKind, DayRule, HolidayData, YearCalendar,
+    PROVISIONAL_NOTE,
 };
 use tongban_domain::codes;
 use tongban_domain::org::Actor;
@@ -35,6 +36,10 @@ pub const MAX_ICS_BYTES: usize = 1 << 20;
 pub const MAX_ICS_EVENT_DAYS: i64 = 31;
 const MAX_NOTICE_CHARS: usize = 100;
 const MAX_NAME_CHARS: usize = 50;
+
+/// How many years past the later of the last announced year and today are computed
+/// provisionally: long enough for any running limit with its suspensions and extension.
+pub const PROVISIONAL_YEARS_AHEAD: i32 = 3;
 
 /// What a rule makes of its date, in words.
 pub fn kind_label(kind: DayKind) -> &'static str {
@@ -203,30 +208,56 @@ fn require_holidays(year: &YearCalendar) -> Result<()> {
 }
 
 impl App {
-    /// The calendar in force: the stored years, or the shipped ones while none are stored.
+    /// The calendar in force: the stored years (or the shipped ones while none are stored),
+    /// followed by provisional years computed by law up to three years past the later of the
+    /// last loaded year and today, so no deadline goes blind while a notice is awaited. A due
+    /// date in a provisional year carries [`PROVISIONAL_NOTE`]; a region may refuse provisional
+    /// counting ([`App::calendar_for`]).
     pub async fn calendar(&self) -> Result<Calendar> {
+        let today_year = local_date(self.now()).year();
         // Every deadline, guide and calculator asks; the data changes only through the writes
         // below, which invalidate it. A generation guards against caching a read that a
         // concurrent write has already made stale.
         let generation = self.calendar_generation.load(Ordering::SeqCst);
         if let Ok(cache) = self.calendar_cache.read() {
-            if let Some((_, cal)) = cache.as_ref().filter(|(g, _)| *g == generation) {
+            if let Some((_, _, cal)) = cache
+                .as_ref()
+                .filter(|(g, y, _)| *g == generation && *y == today_year)
+            {
                 return Ok(cal.clone());
             }
         }
+        let cal = self.official_calendar().await?;
+        let through = cal.last_year().max(today_year) + PROVISIONAL_YEARS_AHEAD;
+        let cal = cal.with_provisional_through(through);
+        if let Ok(mut cache) = self.calendar_cache.write() {
+            if self.calendar_generation.load(Ordering::SeqCst) == generation {
+                *cache = Some((generation, today_year, cal.clone()));
+            }
+        }
+        Ok(cal)
+    }
+
+    /// The announced years only: the stored ones, or the shipped ones while none are stored.
+    pub async fn official_calendar(&self) -> Result<Calendar> {
         let years = self.store.calendar_years().await?;
-        let cal = if years.is_empty() {
+        Ok(if years.is_empty() {
             Calendar::shipped()
         } else {
             let version = stored_version(&years);
             Calendar::from_data(HolidayData { version, years }).map_err(invalid)?
-        };
-        if let Ok(mut cache) = self.calendar_cache.write() {
-            if self.calendar_generation.load(Ordering::SeqCst) == generation {
-                *cache = Some((generation, cal.clone()));
-            }
-        }
-        Ok(cal)
+        })
+    }
+
+    /// The calendar the deadlines of a region's matters run on: [`App::calendar`], without its
+    /// provisional years where the setting `calendar.provisional` is 0 for the region.
+    pub async fn calendar_for(&self, region: &str) -> Result<Calendar> {
+        let cal = self.calendar().await?;
+        Ok(if self.settings().provisional_for(region) {
+            cal
+        } else {
+            cal.without_provisional()
+        })
     }
 
     /// Marks the cached calendar stale after a write.
@@ -438,16 +469,22 @@ impl App {
     /// year not loaded yet.
     pub async fn calendar_next_year_warning(&self) -> Result<Option<String>> {
         let today = local_date(self.now());
+        let official = self.official_calendar().await?;
         let cal = self.calendar().await?;
         let year = today.year();
-        if cal.year(year).is_none() {
+        if official.year(year).is_none() {
+            if cal.year(year).is_some() {
+                return Ok(Some(format!(
+                    "{year} 年的国务院节假日安排尚未载入：办理时限暂{PROVISIONAL_NOTE}。通知发布后请录入或导入，在办件的时限将自动重新计算。"
+                )));
+            }
             return Ok(Some(format!(
                 "{year} 年的节假日安排尚未载入：工作日与办理时限无法计算，请尽快录入或导入国务院办公厅通知。"
             )));
         }
-        if today.month() >= 11 && cal.year(year + 1).is_none() {
+        if today.month() >= 11 && official.year(year + 1).is_none() {
             return Ok(Some(format!(
-                "{} 年的节假日安排尚未载入：请在国务院办公厅通知发布后录入或导入。",
+                "{} 年的节假日安排尚未载入：跨入该年的办理时限暂{PROVISIONAL_NOTE}。请在国务院办公厅通知发布后录入或导入，在办件的时限将自动重新计算。",
                 year + 1
             )));
         }
@@ -941,6 +978,8 @@ pub struct DeadlineAnswer {
     pub explanation: tongban_domain::calendar::Explanation,
     /// Which calendar data answered (the shipped version or a hash of the stored years).
     pub calendar_version: String,
+    /// Set when the due date lies in a year not yet announced: [`PROVISIONAL_NOTE`].
+    pub provisional: Option<String>,
 }
 
 impl App {
@@ -969,6 +1008,9 @@ impl App {
             days: days.get(),
             due: explanation.due_date,
             calendar_version: cal.version().unwrap_or("shipped").to_string(),
+            provisional: cal
+                .is_provisional(explanation.due_date)
+                .then(|| PROVISIONAL_NOTE.to_string()),
             explanation,
         })
     }

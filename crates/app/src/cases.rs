@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tongban_domain::calendar::Calendar;
+use tongban_domain::calendar::{Calendar, PROVISIONAL_NOTE};
 use tongban_domain::case::document::Document;
 use tongban_domain::case::engine::step_due;
 use tongban_domain::case::{
@@ -87,6 +87,8 @@ pub struct ClockLine {
     pub overdue: bool,
     pub suspended: bool,
     pub explanation: Vec<String>,
+    /// Set when the due date lies in a year not yet announced: [`PROVISIONAL_NOTE`].
+    pub provisional: Option<String>,
 }
 
 /// What the public lookup shows: no names, no materials.
@@ -233,14 +235,15 @@ impl App {
     pub async fn submit_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView> {
         let (summary, version) = self.public_item(&new.item_code).await?;
         let item = version.item;
+        let today = tongban_domain::time::local_date(self.case_now());
         let (channel, applicant) = match actor.role {
             Role::Applicant if item.online_depth < 3 => {
                 return Err(AppError::of(codes::Case::NotOnline))
             }
             Role::Applicant => (Channel::Online, self.party_of(actor).await?),
-            Role::Clerk | Role::DeptHead => (Channel::Window, parse_party(new.applicant)?),
-            Role::Agent if new.village => (Channel::Village, parse_party(new.applicant)?),
-            Role::Agent => (Channel::Agent, parse_party(new.applicant)?),
+            Role::Clerk | Role::DeptHead => (Channel::Window, parse_party(new.applicant, today)?),
+            Role::Agent if new.village => (Channel::Village, parse_party(new.applicant, today)?),
+            Role::Agent => (Channel::Agent, parse_party(new.applicant, today)?),
             _ => return Err(AppError::forbidden()),
         };
         let intake_hall_id = match channel {
@@ -298,7 +301,7 @@ impl App {
             None => None,
         };
         let now = self.case_now();
-        let cal = self.calendar().await?;
+        let cal = self.calendar_for(item.region.as_str()).await?;
         let posts = self.post_book(&item).await?;
         let rules = self.settings().case_rules;
         let submission = Submission {
@@ -426,7 +429,7 @@ impl App {
         actor: &Actor,
         view: &CaseView,
     ) -> Result<(Vec<ClockLine>, String)> {
-        let cal = self.calendar().await?;
+        let cal = self.calendar_for(view.case.item.region.as_str()).await?;
         Ok((
             clock_lines(&view.case, &cal, self.now(), &self.settings().warnings),
             next_action(&view.case, &view.item, actor),
@@ -551,7 +554,7 @@ impl App {
         let at = occurred_at
             .and_then(|t| DateTime::from_timestamp_millis(t.timestamp_millis()))
             .unwrap_or(now);
-        let cal = self.calendar().await?;
+        let cal = self.calendar_for(view.case.item.region.as_str()).await?;
         let posts = self.post_book(&view.item).await?;
         let rules = self.settings().case_rules;
         let ctx = Ctx {
@@ -904,7 +907,7 @@ impl App {
         {
             return Err(not_found());
         }
-        let cal = self.calendar().await?;
+        let cal = self.calendar_for(c.item.region.as_str()).await?;
         let due_at = c
             .clock
             .as_ref()
@@ -1054,11 +1057,11 @@ fn actor_ref(actor: Option<&Actor>) -> Option<(StaffRef, Role)> {
 }
 
 /// Parses an applicant typed in by staff: the ID number or credit code must be valid.
-fn parse_party(input: Option<ApplicantInput>) -> Result<Party> {
+fn parse_party(input: Option<ApplicantInput>, today: chrono::NaiveDate) -> Result<Party> {
     let a = input.ok_or_else(|| AppError::of(codes::Case::ApplicantRequired))?;
     let name = tongban_domain::account::PersonName::parse(&a.name).map_err(invalid)?;
     let id_code = match a.kind {
-        PartyKind::Person => IdNumber::parse(&a.id_code)
+        PartyKind::Person => IdNumber::parse_on(&a.id_code, today)
             .map_err(invalid)?
             .as_str()
             .to_string(),
@@ -1231,6 +1234,9 @@ pub fn clock_lines(
                         overdue: s.overdue,
                         suspended: s.suspended,
                         explanation,
+                        provisional: cal
+                            .is_provisional(s.due_date)
+                            .then(|| PROVISIONAL_NOTE.to_string()),
                     }
                 }
                 // A deadline that cannot be computed (a year not loaded) is shown as such,
@@ -1244,6 +1250,7 @@ pub fn clock_lines(
                     overdue: false,
                     suspended: clock.is_suspended(now),
                     explanation: vec![],
+                    provisional: None,
                 },
             })
         })

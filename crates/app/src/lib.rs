@@ -46,7 +46,8 @@ pub struct App {
     /// every publish and is rebuilt from the database at start.
     search: tongban_search::CatalogIndex,
     /// The calendar in force with the generation it was read at (see `App::calendar`).
-    calendar_cache: RwLock<Option<(u64, tongban_domain::calendar::Calendar)>>,
+    /// (generation, the Shanghai year it was extended for, the calendar).
+    calendar_cache: RwLock<Option<(u64, i32, tongban_domain::calendar::Calendar)>>,
     calendar_generation: std::sync::atomic::AtomicU64,
     /// Sign-in attempts per client address in the current 15-minute window.
     attempts: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,

@@ -151,11 +151,22 @@ pub const DEFS: &[SettingDef] = &[
         max: 365,
         label: "证照到期前提醒持证人（日历日）",
     },
+    SettingDef {
+        key: "calendar.provisional",
+        default: "1",
+        min: 0,
+        max: 1,
+        label: "未公布年份按法定节假日推算时限（1 推算，0 不推算）",
+    },
 ];
 
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
 /// the longest matching region prefix wins over the city-wide value.
-pub const REGIONAL: &[&str] = &["supervision.yellow_percent", "supervision.yellow_days_left"];
+pub const REGIONAL: &[&str] = &[
+    "supervision.yellow_percent",
+    "supervision.yellow_days_left",
+    "calendar.provisional",
+];
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,6 +190,10 @@ pub struct Settings {
     pub licence_valid_years: u32,
     /// Calendar days before its last day that a licence's holder is reminded.
     pub licence_reminder_days: u32,
+    /// Whether deadlines may run on provisional years (city-wide).
+    pub provisional: bool,
+    /// Regions that set `calendar.provisional` for themselves, longest prefix first.
+    pub regional_provisional: Vec<(String, bool)>,
 }
 
 /// Hours (Shanghai) in which warning messages wait: from `start` until `end`, across midnight
@@ -223,6 +238,14 @@ impl Settings {
             .iter()
             .find(|(prefix, _)| region.starts_with(prefix.as_str()))
             .map_or(self.warnings, |(_, r)| *r)
+    }
+
+    /// Whether the deadlines of a case of `region` may run on provisional years.
+    pub fn provisional_for(&self, region: &str) -> bool {
+        self.regional_provisional
+            .iter()
+            .find(|(prefix, _)| region.starts_with(prefix.as_str()))
+            .map_or(self.provisional, |(_, p)| *p)
     }
 }
 
@@ -314,8 +337,30 @@ impl Settings {
             double_intake_days: get("supervision.double_intake_days")? as u32,
             licence_valid_years: get("licence.valid_years")? as u32,
             licence_reminder_days: get("licence.reminder_days")? as u32,
+            provisional: get("calendar.provisional")? == 1,
+            regional_provisional: regional_provisional(pairs)?,
         })
     }
+}
+
+/// The regions that allow or block provisional counting for themselves, longest prefix first.
+fn regional_provisional(pairs: &[(String, String)]) -> Result<Vec<(String, bool)>> {
+    let mut out: Vec<(String, bool)> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            let region = k.strip_prefix("calendar.provisional@")?;
+            Some((k, region, v))
+        })
+        .map(|(k, region, v)| {
+            let on = parse_value(k, v)? == 1;
+            let prefix = tongban_domain::region::RegionCode::parse(region)
+                .map(|r| r.prefix().to_string())
+                .unwrap_or_else(|_| region.to_string());
+            Ok((prefix, on))
+        })
+        .collect::<Result<_>>()?;
+    out.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+    Ok(out)
 }
 
 /// The regions with warning rules of their own, each completed from the city-wide values.
@@ -325,6 +370,7 @@ fn regional_warnings(
 ) -> Result<Vec<(String, tongban_domain::supervision::WarningRules)>> {
     let mut regions: Vec<String> = pairs
         .iter()
+        .filter(|(k, _)| k.starts_with("supervision."))
         .filter_map(|(k, _)| k.split_once('@').map(|(_, r)| r.to_string()))
         .collect();
     regions.sort_by_key(|r| std::cmp::Reverse(r.len()));
@@ -395,6 +441,24 @@ mod tests {
                 .code,
             codes::Setting::Region
         );
+    }
+
+    #[test]
+    fn a_region_may_block_provisional_counting() {
+        let s = Settings::default();
+        assert!(s.provisional_for("511302"), "on by default");
+        let s =
+            Settings::from_pairs(&[("calendar.provisional@511302".into(), "0".into())]).unwrap();
+        assert!(!s.provisional_for("511302"));
+        assert!(s.provisional_for("511303"));
+        assert!(s.regional_warnings.is_empty());
+        let s = Settings::from_pairs(&[
+            ("calendar.provisional".into(), "0".into()),
+            ("calendar.provisional@511300".into(), "1".into()),
+        ])
+        .unwrap();
+        assert!(s.provisional_for("511302"));
+        assert!(!s.provisional_for("510100"));
     }
 
     #[test]

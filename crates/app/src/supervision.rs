@@ -57,7 +57,7 @@ impl App {
             }
             None => true,
         };
-        let cal = self.calendar().await?;
+        let cal = self.calendar_for(case.item.region.as_str()).await?;
         let settings = self.settings();
         let found = scan(
             &log,
@@ -311,7 +311,7 @@ impl App {
             None => view.case.item.department_id,
         };
         let now = self.now();
-        let cal = self.calendar().await?;
+        let cal = self.calendar_for(view.case.item.region.as_str()).await?;
         let due = cal
             .add_working_days(
                 now,

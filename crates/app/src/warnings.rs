@@ -72,6 +72,7 @@ impl App {
     /// was indexed by its own write under the new rules, so it is skipped.
     pub async fn rewatch(&self, region_prefix: &str) -> Result<usize> {
         let cal = self.calendar().await?;
+        let blocked = cal.without_provisional();
         let settings = self.settings();
         let mut after = 0;
         let mut done = 0;
@@ -87,9 +88,15 @@ impl App {
                 };
                 let case: tongban_domain::case::Case =
                     serde_json::from_str(&stored.state).map_err(AppError::internal)?;
+                let region = case.item.region.as_str();
+                let cal = if settings.provisional_for(region) {
+                    &cal
+                } else {
+                    &blocked
+                };
                 let watches = tongban_domain::supervision::watches(
                     &case,
-                    &cal,
+                    cal,
                     self.now(),
                     &settings.warnings_for(case.item.region.as_str()),
                 );

@@ -96,7 +96,7 @@ END:VCALENDAR\r\n";
 #[tokio::test]
 async fn the_shipped_calendar_is_in_force_until_stored_and_loads_once() {
     let f = fixture().await;
-    let before = f.app.calendar().await.unwrap();
+    let before = f.app.official_calendar().await.unwrap();
     assert_eq!(before.years(), Calendar::shipped().years());
     let seq = audit_seq(&f.app).await;
     assert_eq!(f.app.load_shipped_calendar().await.unwrap(), 3);
@@ -107,7 +107,7 @@ async fn the_shipped_calendar_is_in_force_until_stored_and_loads_once() {
     );
     assert_eq!(f.app.load_shipped_calendar().await.unwrap(), 0);
     assert_eq!(audit_seq(&f.app).await, seq + 3);
-    let after = f.app.calendar().await.unwrap();
+    let after = f.app.official_calendar().await.unwrap();
     assert_eq!(after.years(), Calendar::shipped().years());
     assert!(
         after.version().is_some_and(|v| v.starts_with("db-")),
@@ -146,7 +146,9 @@ async fn a_typhoon_closure_stops_the_working_day() {
         "a change gives a new version"
     );
     // The first change stored the shipped years too, so nothing else moved.
-    assert_eq!(cal.years().len(), 3);
+    let official = f.app.official_calendar().await.unwrap();
+    assert_eq!(official.years().len(), 3);
+    assert_eq!(cal.provisional_years(), [2027, 2028, 2029]);
     assert_eq!(cal.year(2024), Calendar::shipped().year(2024));
     let trail = f
         .app
@@ -297,7 +299,7 @@ async fn invalid_changes_are_refused_with_the_domain_code() {
         .unwrap_err();
     assert_eq!(err.code, codes::Calendar::EmptyNotice);
     // Nothing of the refused changes was stored (the shipped years were, by the first change).
-    let cal = a.calendar().await.unwrap();
+    let cal = a.official_calendar().await.unwrap();
     assert_eq!(cal.years(), Calendar::shipped().years());
 }
 
@@ -312,7 +314,8 @@ async fn a_year_is_put_from_rules_text() {
         .unwrap();
     assert_eq!(year.days.len(), 10);
     let cal = f.app.calendar().await.unwrap();
-    assert_eq!(cal.last_year(), 2027);
+    assert_eq!(f.app.official_calendar().await.unwrap().last_year(), 2027);
+    assert_eq!(cal.provisional_years(), [2028, 2029, 2030]);
     assert_eq!(cal.year(2027), Some(&year));
     assert!(!cal.is_working_day(d(2027, 2, 8)).unwrap());
     assert!(cal.is_working_day(d(2027, 2, 14)).unwrap());
@@ -428,7 +431,7 @@ async fn next_year_is_asked_for_from_the_first_of_november() {
         .expect("a warning on 1 November");
     assert_eq!(
         warning,
-        "2027 年的节假日安排尚未载入：请在国务院办公厅通知发布后录入或导入。"
+        "2027 年的节假日安排尚未载入：跨入该年的办理时限暂按法定节假日推算，待国务院公布调休安排后更新。请在国务院办公厅通知发布后录入或导入，在办件的时限将自动重新计算。"
     );
 
     f.app
@@ -451,7 +454,7 @@ async fn next_year_is_asked_for_from_the_first_of_november() {
         .unwrap()
         .expect("2027 missing");
     assert!(
-        warning.starts_with("2027 年的节假日安排尚未载入"),
+        warning.starts_with("2027 年的国务院节假日安排尚未载入：办理时限暂按法定节假日推算"),
         "{warning}"
     );
 }

@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Subcommand;
-use tongban_domain::calendar::{Calendar, Counting, WorkingDays};
+use tongban_domain::calendar::{
+    provisional_year, Calendar, Counting, WorkingDays, PROVISIONAL_NOTE,
+};
 
 #[derive(Subcommand)]
 pub enum CalendarCommand {
@@ -28,6 +30,14 @@ pub enum CalendarCommand {
         from: String,
         #[arg(long)]
         to: String,
+    },
+    /// The provisional arrangement of years FROM..=TO as computed by law (statutory holidays and
+    /// their 补假, no 调休): one line per day off, `YYYY-MM-DD name`.
+    Provisional {
+        #[arg(long)]
+        from: i32,
+        #[arg(long)]
+        to: i32,
     },
 }
 
@@ -60,6 +70,9 @@ pub fn run(cal: &Calendar, command: CalendarCommand) -> Result<ExitCode, String>
                 println!("{explanation}");
             }
             let due = cal.due(start, days, counting).map_err(|e| e.to_string())?;
+            if cal.is_provisional(due) {
+                eprintln!("{PROVISIONAL_NOTE}");
+            }
             println!("{}", due.format("%Y-%m-%d"));
         }
         CalendarCommand::Workdays { from, to } => {
@@ -69,6 +82,17 @@ pub fn run(cal: &Calendar, command: CalendarCommand) -> Result<ExitCode, String>
                 .working_days_between(from, to)
                 .map_err(|e| e.to_string())?;
             println!("{n}");
+        }
+        CalendarCommand::Provisional { from, to } => {
+            if to < from || to - from > 100 {
+                return Err("年份区间应为 FROM ≤ TO，且不超过 100 年".into());
+            }
+            for year in from..=to {
+                let y = provisional_year(year).map_err(|e| e.to_string())?;
+                for rule in &y.days {
+                    println!("{} {}", rule.date.format("%Y-%m-%d"), rule.name);
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -156,7 +156,7 @@ fn validate(what: ValidateCommand) -> ExitCode {
     let (value, result) = match &what {
         ValidateCommand::Id { value } => (
             value,
-            IdNumber::parse(value)
+            IdNumber::parse_on(value, tongban_domain::time::local_date(chrono::Utc::now()))
                 .map(|i| i.masked())
                 .map_err(|e| (e.code(), e.to_string())),
         ),

@@ -26,6 +26,8 @@ pub enum IdNumberError {
     Character { position: usize, ch: char },
     #[error("身份证号码中的出生日期{0}不是真实的日期")]
     BirthDate(String),
+    #[error("身份证号码中的出生日期{0}晚于今天")]
+    BirthFuture(String),
     #[error("身份证号码校验码错误：末位应为{expected}，实际为{actual}")]
     CheckDigit { expected: char, actual: char },
 }
@@ -36,6 +38,7 @@ impl Code for IdNumberError {
             Self::Length(_) => codes::Id::Length.code(),
             Self::Character { .. } => codes::Id::Character.code(),
             Self::BirthDate(_) => codes::Id::BirthDate.code(),
+            Self::BirthFuture(_) => codes::Id::BirthFuture.code(),
             Self::CheckDigit { .. } => codes::Id::CheckDigit.code(),
         }
     }
@@ -69,7 +72,8 @@ impl IdNumber {
             }
         }
         let birth = &value[6..14];
-        if NaiveDate::parse_from_str(birth, "%Y%m%d").is_err() || &birth[..2] < "18" {
+        // No one alive was born before 1900 (and GB 11643 numbers began in 1999).
+        if NaiveDate::parse_from_str(birth, "%Y%m%d").is_err() || &birth[..2] < "19" {
             return Err(IdNumberError::BirthDate(birth.to_string()));
         }
         let expected = check_char(&bytes[..17]);
@@ -78,6 +82,16 @@ impl IdNumber {
             return Err(IdNumberError::CheckDigit { expected, actual });
         }
         Ok(Self(value))
+    }
+
+    /// [`IdNumber::parse`] for a number typed in on `today` (Shanghai): a real birth date is
+    /// not after today. Every input path uses this; `parse` alone reads stored numbers.
+    pub fn parse_on(input: &str, today: NaiveDate) -> Result<Self, IdNumberError> {
+        let id = Self::parse(input)?;
+        if id.birth_date() > today {
+            return Err(IdNumberError::BirthFuture(id.0[6..14].to_string()));
+        }
+        Ok(id)
     }
 
     /// Completes 17 digits with their check digit (for generating test and demo data).
@@ -180,6 +194,29 @@ mod tests {
                 assert!(IdNumber::parse(&s).is_err(), "{s} must be invalid");
             }
         }
+    }
+
+    #[test]
+    fn a_birth_date_is_not_after_today_nor_before_1900() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        // The number from the report: a valid check digit, born 2099-12-31.
+        let future = "110105209912311232";
+        assert!(
+            IdNumber::parse(future).is_ok(),
+            "well-formed as stored data"
+        );
+        let err = IdNumber::parse_on(future, today).unwrap_err();
+        assert_eq!(err, IdNumberError::BirthFuture("20991231".into()));
+        assert_eq!(err.code(), codes::Id::BirthFuture);
+        let tomorrow = IdNumber::complete("11010520261208002").unwrap();
+        assert!(IdNumber::parse_on(tomorrow.as_str(), today).is_err());
+        let today_born = IdNumber::complete("11010520261207002").unwrap();
+        assert!(IdNumber::parse_on(today_born.as_str(), today).is_ok());
+        let old = format!("11010518991231002{}", check_char(b"11010518991231002"));
+        assert_eq!(
+            IdNumber::parse(&old).unwrap_err(),
+            IdNumberError::BirthDate("18991231".into())
+        );
     }
 
     #[test]

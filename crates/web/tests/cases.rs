@@ -1045,3 +1045,77 @@ async fn a_supervision_order_goes_from_the_case_page_to_the_heads_reply_and_is_c
     let page = t.get(&format!("/cases/{number}"), Some(&supervisor)).await;
     assert!(page.body.contains("已办结") && page.body.contains("已当日审查受理"));
 }
+
+/// Issue 15: a deadline the API cannot compute says `unknown` with its reason (never a green
+/// light that is not overdue); one on a provisional year carries the provisional note.
+#[tokio::test]
+async fn the_api_says_unknown_or_provisional_for_deadlines_in_a_year_not_announced() {
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        t.app
+            .clock
+            .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 28, 1, 0, 0).unwrap());
+        let user = t.sign_in("user01").await;
+        let created = api_file(&t, &user, &[]).await;
+        assert_eq!(
+            created.status,
+            StatusCode::CREATED,
+            "{backend}: {}",
+            created.body
+        );
+        let number = created.json()["number"].as_str().unwrap().to_string();
+        let admin = t.sign_in("admin").await;
+        let view = case_json(&t, &admin, &number).await;
+        let intake = &view["clocks"][0];
+        assert_eq!(
+            intake["provisional"],
+            tongban_domain::calendar::PROVISIONAL_NOTE,
+            "{backend}: {intake}"
+        );
+        assert_eq!(intake["light"], "green");
+        assert!(intake["due_at"].as_str().unwrap().starts_with("2027-01-05"));
+        let page = t.get(&format!("/cases/{number}"), Some(&admin)).await;
+        assert!(
+            page.body
+                .contains(tongban_domain::calendar::PROVISIONAL_NOTE),
+            "{backend}"
+        );
+
+        // The region refuses provisional counting: the deadline is unknown, and says why.
+        let region = &number[..6];
+        let admin_actor = tongban_app::accounts::actor_of(
+            &t.app.store.user_by_login("admin").await.unwrap().unwrap(),
+        );
+        t.app
+            .set_setting(&admin_actor, &format!("calendar.provisional@{region}"), "0")
+            .await
+            .unwrap();
+        let view = case_json(&t, &admin, &number).await;
+        let intake = &view["clocks"][0];
+        assert_eq!(intake["light"], "unknown", "{backend}: {intake}");
+        assert!(intake["remaining_days"].is_null());
+        assert!(intake["overdue"].is_null());
+        assert!(intake["due_at"].is_null());
+        assert!(intake["problem"].as_str().unwrap().contains("2027"));
+        assert!(intake["provisional"].is_null());
+    }
+}
+
+/// Issue 15: an ID number whose birth date is after today is refused where it is typed in.
+#[tokio::test]
+async fn an_id_number_born_in_the_future_does_not_validate() {
+    let t = TestApp::new().await;
+    let admin = t.sign_in("admin").await;
+    let r = t
+        .send(
+            Method::POST,
+            "/api/v1/validate",
+            Some(&admin),
+            Some("application/json"),
+            json!({"kind": "id", "value": "110105209912311232"}).to_string(),
+            &[("x-csrf-token", &admin.csrf)],
+        )
+        .await;
+    let v = r.json();
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["code"], codes::Id::BirthFuture.as_str(), "{v}");
+}

@@ -666,11 +666,26 @@ async fn the_deadline_calculator_explains_every_day() {
     let bad = t.get("/calendar?start=2026-02-30&days=5", None).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains(codes::Calendar::Date.as_str()));
-    let beyond = t
+    // Into a year not announced yet: counted on the provisional year, and marked.
+    let provisional = t
         .get("/api/v1/calendar/due?start=2026-12-20&days=20", None)
+        .await
+        .json();
+    assert_eq!(provisional["due"], "2027-01-18");
+    assert_eq!(
+        provisional["provisional"],
+        tongban_domain::calendar::PROVISIONAL_NOTE
+    );
+    let page = t.get("/calendar?start=2026-12-20&days=20", None).await;
+    assert!(page
+        .body
+        .contains(tongban_domain::calendar::PROVISIONAL_NOTE));
+    assert!(page.body.contains("元旦（推算）"), "{}", page.body);
+    let beyond = t
+        .get("/api/v1/calendar/due?start=2031-01-06&days=20", None)
         .await;
     assert_eq!(beyond.code(), codes::Calendar::YearMissing);
-    assert!(beyond.json()["message"].as_str().unwrap().contains("2027"));
+    assert!(beyond.json()["message"].as_str().unwrap().contains("2031"));
     let api = t
         .get("/api/v1/calendar/due?start=2025-09-26&days=5", None)
         .await

@@ -9,6 +9,7 @@
 
 use super::data::{parse_holidays, DayRule, HolidayData, YearCalendar, SHIPPED_DATA};
 use super::explain::Explanation;
+use super::provisional::{is_provisional, provisional_year, FIRST_PROVISIONAL_YEAR};
 use super::{is_weekend, shanghai_date, CalendarError, Counting, WorkingDays};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use std::sync::OnceLock;
@@ -22,6 +23,8 @@ pub struct Calendar {
     last_year: i32,
     days: Vec<Day>,
     prefix: Vec<u32>,
+    /// The years computed by [`super::provisional`] rather than announced.
+    provisional: Vec<i32>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,6 +81,11 @@ impl Calendar {
                 prefix.push(count);
             }
         }
+        let provisional = years
+            .iter()
+            .filter(|y| is_provisional(y))
+            .map(|y| y.year)
+            .collect();
         Ok(Self {
             version: None,
             years,
@@ -85,7 +93,64 @@ impl Calendar {
             last_year,
             days,
             prefix,
+            provisional,
         })
+    }
+
+    /// This calendar with every year after the last loaded one up to `through` computed
+    /// provisionally ([`super::provisional`]), so deadlines that cross into a year not yet
+    /// announced still have a due date. Years before the 2024 revision are never computed: the
+    /// calendar then stays as it is.
+    pub fn with_provisional_through(&self, through: i32) -> Calendar {
+        let through = through.min(super::MAX_YEAR);
+        if through <= self.last_year || self.last_year + 1 < FIRST_PROVISIONAL_YEAR {
+            return self.clone();
+        }
+        let mut years = self.years.clone();
+        for year in self.last_year + 1..=through {
+            match provisional_year(year) {
+                Ok(y) => years.push(y),
+                Err(_) => break,
+            }
+        }
+        match Calendar::new(years) {
+            Ok(mut cal) => {
+                cal.version.clone_from(&self.version);
+                cal
+            }
+            Err(_) => self.clone(),
+        }
+    }
+
+    /// This calendar without its provisional years (a region that blocks provisional counting).
+    pub fn without_provisional(&self) -> Calendar {
+        if self.provisional.is_empty() {
+            return self.clone();
+        }
+        let years: Vec<YearCalendar> = self
+            .years
+            .iter()
+            .filter(|y| !is_provisional(y))
+            .cloned()
+            .collect();
+        match Calendar::new(years) {
+            Ok(mut cal) => {
+                cal.version.clone_from(&self.version);
+                cal
+            }
+            Err(_) => self.clone(),
+        }
+    }
+
+    /// Whether a date lies in a provisional year: a due date there carries
+    /// [`super::provisional::PROVISIONAL_NOTE`].
+    pub fn is_provisional(&self, date: NaiveDate) -> bool {
+        self.provisional.contains(&date.year())
+    }
+
+    /// The provisional years, in order.
+    pub fn provisional_years(&self) -> &[i32] {
+        &self.provisional
     }
 
     /// Builds a calendar from a parsed data file, keeping its version.

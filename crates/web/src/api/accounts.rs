@@ -177,9 +177,13 @@ pub struct Validation {
 
 /// Check an ID number or credit code (a POST, so the value stays out of URLs and logs).
 #[utoipa::path(post, path = "/api/v1/validate", tag = "accounts", request_body = ValidateBody, responses((status = 200, body = Validation), (status = 422, body = ErrorBody)))]
-pub async fn validate(ApiJson(b): ApiJson<ValidateBody>) -> ApiResult<Json<Validation>> {
+pub async fn validate(
+    State(s): State<AppState>,
+    ApiJson(b): ApiJson<ValidateBody>,
+) -> ApiResult<Json<Validation>> {
+    let today = tongban_domain::time::local_date(s.app.now());
     let result = match b.kind.as_str() {
-        "id" => IdNumber::parse(&b.value)
+        "id" => IdNumber::parse_on(&b.value, today)
             .map(|i| i.masked())
             .map_err(|e| (e.code(), e.to_string())),
         "uscc" => Uscc::parse(&b.value)

@@ -28,6 +28,9 @@ pub struct DueView {
     /// Every day counted or skipped and why, one line each.
     pub explanation: Vec<String>,
     pub calendar_version: String,
+    /// Present when the due date lies in a year whose State Council notice is not loaded yet:
+    /// "按法定节假日推算，待国务院公布调休安排后更新".
+    pub provisional: Option<String>,
 }
 
 /// The due date N working days after a start date, with its explanation.
@@ -40,6 +43,7 @@ pub async fn due(State(s): State<AppState>, Query(q): Query<DueQuery>) -> ApiRes
         due: a.due.to_string(),
         explanation: a.explanation.lines.iter().map(|l| l.text.clone()).collect(),
         calendar_version: a.calendar_version,
+        provisional: a.provisional,
     }))
 }
 

@@ -164,26 +164,36 @@ pub struct ClockView {
     /// Absent when the deadline cannot be computed; `problem` then says why.
     pub due_at: Option<String>,
     pub problem: Option<String>,
-    /// green, yellow or red by the supervision settings.
+    /// green, yellow or red by the supervision settings; `unknown` when the deadline cannot be
+    /// computed (then `remaining_days` and `overdue` are null and `problem` says why).
     pub light: String,
-    pub remaining_days: i64,
-    pub overdue: bool,
+    pub remaining_days: Option<i64>,
+    pub overdue: Option<bool>,
     pub suspended: bool,
     /// Each day counted or skipped, and why.
     pub explanation: Vec<String>,
+    /// Present when the due date lies in a year whose State Council notice is not loaded yet:
+    /// "按法定节假日推算，待国务院公布调休安排后更新".
+    pub provisional: Option<String>,
 }
 
 impl From<ClockLine> for ClockView {
     fn from(k: ClockLine) -> Self {
+        let known = k.problem.is_none();
         ClockView {
             label: k.label,
             due_at: k.due_at.map(rfc3339),
+            light: if known {
+                k.light.as_str().to_string()
+            } else {
+                "unknown".to_string()
+            },
             problem: k.problem,
-            light: k.light.as_str().to_string(),
-            remaining_days: k.remaining_days,
-            overdue: k.overdue,
+            remaining_days: known.then_some(k.remaining_days),
+            overdue: known.then_some(k.overdue),
             suspended: k.suspended,
             explanation: k.explanation,
+            provisional: k.provisional,
         }
     }
 }

@@ -63,6 +63,8 @@ pub struct ClockView {
     pub overdue: bool,
     pub suspended: bool,
     pub explanation: String,
+    /// The provisional-calendar note when the due date lies in a year not yet announced.
+    pub provisional: Option<String>,
 }
 
 /// The forms of one open step the viewer holds.
@@ -431,7 +433,7 @@ pub(super) async fn case_page(
         .filter(|s| s.opened_at.is_some() && s.outcome.is_none())
         .map(|s| s.key.clone())
         .collect();
-    let cal = app.calendar().await?;
+    let cal = app.calendar_for(c.item.region.as_str()).await?;
     let steps = c
         .step_order
         .iter()
@@ -493,6 +495,7 @@ pub(super) async fn case_page(
             overdue: k.overdue,
             suspended: k.suspended,
             explanation: k.explanation.join("\n"),
+            provisional: k.provisional,
         })
         .collect();
 
