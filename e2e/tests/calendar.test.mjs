@@ -26,12 +26,24 @@ test('the calculator counts across Spring Festival 2026 and explains each day', 
   await page.context().close();
 });
 
-test('a date in a year with no notice gets an error naming the year', async () => {
+test('a year with no notice yet is counted by law and marked provisional', async () => {
   const page = await newPage(browser);
-  await page.goto('/calendar?start=2026-12-20&days=20');
+  assert.equal(await ask(page, '2026-12-20', 20), '2027-01-18');
+  assert.equal(
+    await page.locator('[data-testid=provisional]').innerText(),
+    '按法定节假日推算，待国务院公布调休安排后更新',
+  );
+  assert.match(await page.locator('[data-testid=explanation]').innerText(), /元旦（推算）/);
+  await screenshot(page, 'calendar-provisional.png');
+  await page.context().close();
+});
+
+test('a date beyond the provisional years gets an error naming the year', async () => {
+  const page = await newPage(browser);
+  await page.goto('/calendar?start=2040-01-10&days=20');
   const error = page.locator('p.error');
   assert.equal(await error.getAttribute('data-code'), 'calendar.year_missing');
-  assert.match(await error.innerText(), /2027/);
+  assert.match(await error.innerText(), /2040/);
   await page.context().close();
 });
 
