@@ -87,6 +87,10 @@ impl From<StoreError> for AppError {
                 codes::General::Conflict,
                 format!("记录已存在，不能重复创建（{what}）"),
             ),
+            StoreError::Unavailable(detail) => {
+                tracing::warn!(%detail, "store unavailable");
+                AppError::of(codes::Store::Unavailable)
+            }
             other => AppError::internal(other),
         }
     }

@@ -510,3 +510,132 @@ async fn bulk_loaded_cases_count_on_the_board_and_warn_at_their_crossings() {
         assert_counters_match_scan(&app, &sup).await;
     }
 }
+
+/// How many PostgreSQL sessions wait, directly or behind another waiter, on the session `gate`.
+async fn blocked_behind(probe: &mut sqlx::PgConnection, gate: i32) -> i64 {
+    sqlx::query_scalar(
+        "WITH RECURSIVE blocked(pid) AS (
+            SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+            UNION
+            SELECT a.pid FROM pg_stat_activity a, blocked b WHERE b.pid = ANY(pg_blocking_pids(a.pid))
+         ) SELECT COUNT(*) FROM blocked",
+    )
+    .bind(gate)
+    .fetch_one(probe)
+    .await
+    .unwrap()
+}
+
+/// Waits until `n` sessions queue behind `gate` (each poll is a query; no timing assumed).
+async fn wait_blocked(probe: &mut sqlx::PgConnection, gate: i32, n: i64) {
+    for _ in 0..100_000 {
+        if blocked_behind(probe, gate).await >= n {
+            return;
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!("{n} sessions never queued behind the gate");
+}
+
+/// A case action and the warning sweep firing a crossing of the same case, interleaved the way
+/// that deadlocked PostgreSQL: the action holds the case row and then wants its deadlines, the
+/// sweep holds a deadline and then (recording the warning) wants the case row. An outside
+/// transaction holding the case row lines both up behind it, the action first; when it ends
+/// both must finish, the sweep finding its claim taken over by the action's new deadlines.
+#[tokio::test]
+async fn a_case_action_and_the_warning_sweep_on_one_case_do_not_deadlock() {
+    use sqlx::Connection;
+    let Some(place) = places().into_iter().find(|p| p.1.pg_schema.is_some()) else {
+        return; // SQLite has one writer: nothing to interleave.
+    };
+    let app = open(&place).await;
+    app.load_demo().await.unwrap();
+    app.load_demo_catalog().await.unwrap();
+    let (n, id) = accepted_case(&app, "user12").await;
+    // Friday: the committed clock's yellow crossing is due; the sweep claims it.
+    app.clock.advance(Duration::days(4));
+    let now = app.now();
+    let claimed = app
+        .store
+        .claim_crossings(now, 100, Duration::seconds(30))
+        .await
+        .unwrap();
+    let crossing = claimed
+        .into_iter()
+        .find(|c| c.case_id == id && c.clock == "committed")
+        .expect("the committed clock is due");
+    let firing = tongban_store::watch::Firing {
+        light: Light::Yellow,
+        next_at: Some(tongban_store::cases::at(crossing.red_at).unwrap()),
+        crossing_at: tongban_store::cases::at(crossing.yellow_at.unwrap()).unwrap(),
+        day: "20260306".into(),
+        reminders: vec![],
+        audit: tongban_domain::audit::AuditEntry {
+            at: now,
+            actor: "system".into(),
+            role: "system".into(),
+            action: "warning.yellow".into(),
+            target: String::new(),
+            summary: "test".into(),
+        },
+        crossing,
+    };
+
+    let schema = place.1.pg_schema.clone().unwrap();
+    let connect = |url: String, schema: String| async move {
+        let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query(&format!("SET search_path TO \"{schema}\""))
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c
+    };
+    let mut gate = connect(place.0.clone(), schema.clone()).await;
+    let mut probe = connect(place.0.clone(), schema).await;
+    let gate_pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut gate)
+        .await
+        .unwrap();
+    let mut held = gate.begin().await.unwrap();
+    sqlx::query("SELECT id FROM cases WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .execute(&mut *held)
+        .await
+        .unwrap();
+
+    let approver = who(&app, "zrzy.approver").await;
+    let action = app.act_on_case(
+        &approver,
+        &n,
+        None,
+        Command::Decide {
+            step: "s2a".into(),
+            approve: true,
+            opinion: String::new(),
+        },
+    );
+    let sweep = async {
+        wait_blocked(&mut probe, gate_pid, 1).await;
+        let fire = app.store.fire(&firing, now);
+        let release = async {
+            wait_blocked(&mut probe, gate_pid, 2).await;
+            held.commit().await.unwrap();
+        };
+        tokio::join!(fire, release).0
+    };
+    let (acted, fired) = tokio::join!(action, sweep);
+    if let Err(e) = &acted {
+        panic!("the action failed: {} {}", e.code, e.message);
+    }
+    assert_eq!(
+        fired.expect("the sweep's firing failed"),
+        tongban_store::watch::Fired::Lost,
+        "the action replaced the claimed deadline"
+    );
+    // The crossing is still due under the action's deadlines, and the next sweep fires it once.
+    app.sweep_warnings().await.unwrap();
+    assert_eq!(
+        lights_of(&app.store.warnings_of_case(id).await.unwrap(), "committed"),
+        vec![1]
+    );
+}

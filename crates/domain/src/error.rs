@@ -23,6 +23,9 @@ crate::closed_set! {
         Throttled = "throttled" => "过于频繁",
         /// The system failed; the detail is in the log (500).
         Internal = "internal" => "系统错误",
+        /// A resource the request needs is down for now (the database cannot write): nothing
+        /// was saved, and the same request can be sent again later (503).
+        Unavailable = "unavailable" => "暂不可用",
     }
 }
 

@@ -210,8 +210,39 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot open the store: {0}")]
     Open(String),
+    /// The database cannot take the write for now: disk full, an I/O error, a read-only
+    /// file, the server gone. Nothing of it was committed; a later write can succeed.
+    #[error("the store cannot write now: {0}")]
+    Unavailable(String),
     #[error("database error: {0}")]
     Db(sqlx::Error),
+}
+
+/// Whether `err` means the database cannot write for now rather than that the write was wrong:
+/// SQLite's full, I/O, read-only, can't-open and locked results (by primary result code, the low
+/// byte of the extended code), PostgreSQL's insufficient resources (class 53), connection
+/// failures (08), shutdowns (57P) and read-only transactions (25006), and a lost connection.
+fn unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            let Some(code) = db.code() else { return false };
+            if let Ok(n) = code.parse::<i32>() {
+                // SQLITE_BUSY 5, SQLITE_LOCKED 6, SQLITE_NOMEM 7, SQLITE_READONLY 8,
+                // SQLITE_IOERR 10, SQLITE_FULL 13, SQLITE_CANTOPEN 14.
+                matches!(n & 0xff, 5..=8 | 10 | 13 | 14)
+            } else {
+                code.starts_with("53")
+                    || code.starts_with("08")
+                    || code.starts_with("57P")
+                    || code == "25006"
+            }
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        _ => false,
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -226,6 +257,7 @@ impl From<sqlx::Error> for StoreError {
             }
             sqlx::Error::RowNotFound => StoreError::NotFound("row"),
             sqlx::Error::ColumnDecode { source, .. } => StoreError::Corrupt(source.to_string()),
+            _ if unavailable(&err) => StoreError::Unavailable(err.to_string()),
             _ => StoreError::Db(err),
         }
     }
@@ -317,6 +349,10 @@ impl Store {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
+            .after_release(|conn, _| Box::pin(async move { still_sound(conn).await }))
+            .before_acquire(|conn, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+            })
             .connect_with(base.clone().create_if_missing(true))
             .await?;
         let reader = SqlitePoolOptions::new()
@@ -397,6 +433,29 @@ impl Store {
             Backend::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// Whether the SQLite writer connection may go back to the pool. A write that failed leaves its
+/// transaction to be rolled back by the drop; when that ROLLBACK fails too (after `database or
+/// disk is full` or `disk I/O error`, which may have ended the transaction already or may hold
+/// statements open), sqlx keeps its count of open transactions, so every later `begin` would
+/// become a SAVEPOINT inside a transaction that never commits: writes acknowledged and lost.
+/// Such a connection is closed instead (closing rolls back whatever it held) and the pool opens
+/// a fresh one for the next write, which is how the store recovers once the fault clears.
+async fn still_sound(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<bool> {
+    use sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // The drop's ROLLBACK is queued on the connection's thread; a round trip lets it finish.
+    conn.ping().await?;
+    let sound = !conn.is_in_transaction();
+    if !sound {
+        tracing::warn!(
+            "the SQLite writer was left inside a transaction; it is closed and reopened"
+        );
+    }
+    Ok(sound)
 }
 
 /// Milliseconds since the epoch, the stored form of an instant.

@@ -4,14 +4,16 @@
 //! crossing has passed with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several server
 //! processes take disjoint rows), then fires each in one transaction that records the warning,
 //! moves the counters and queues the reminders. A warning is unique by its crossing, so a
-//! restart or an expired lease can repeat the work but never the warning.
+//! restart or an expired lease can repeat the work but never the warning. Firing takes its locks
+//! in the order case writes do (the case row, its deadlines, the counters in key order, the audit
+//! head), so a firing and an action on the same case queue instead of deadlocking.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::supervision::Light;
 
-use crate::{gauge, millis, Kind, Result, Store};
+use crate::{gauge, millis, Kind, Result, Store, Tally};
 
 /// A claimed crossing: a deadline whose next crossing has passed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -184,6 +186,16 @@ impl Store {
         let c = &f.crossing;
         let light = f.light.rank();
         Ok(write!(self, |tx| {
+            if self.kind() == Kind::Postgres {
+                // Locks in one order everywhere: the case row first, then its deadlines, the
+                // counters and the audit head. A case action takes them in that order, and the
+                // warning below references the case row (its foreign key takes a share lock on
+                // it), so a firing that took the deadline first could deadlock with an action.
+                sqlx::query("SELECT id FROM cases WHERE id = $1 FOR KEY SHARE")
+                    .bind(c.case_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let held = sqlx::query(
                 "UPDATE clock_watch SET light = $3, next_at = $4, claimed_until = NULL
                  WHERE case_id = $1 AND clock = $2 AND claimed_until = $5",
@@ -203,27 +215,20 @@ impl Store {
             if light == c.light {
                 Fired::Quiet
             } else {
+                // The counters move in key order, with the others, just before the audit head.
+                let mut tally = Tally::default();
                 if c.light > 0 {
-                    bump!(
-                        tx,
+                    tally.add(
                         &c.region,
                         c.department_id,
                         c.hall_id,
                         gauge(c.light),
                         "",
-                        -1
+                        -1,
                     );
                 }
                 if light > 0 {
-                    bump!(
-                        tx,
-                        &c.region,
-                        c.department_id,
-                        c.hall_id,
-                        gauge(light),
-                        "",
-                        1
-                    );
+                    tally.add(&c.region, c.department_id, c.hall_id, gauge(light), "", 1);
                 }
                 let id: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO warnings (case_id, case_number, clock, label, light, crossing_at,
@@ -245,6 +250,7 @@ impl Store {
                 .bind(millis(now))
                 .fetch_optional(&mut *tx)
                 .await?;
+                apply_tally!(tx, tally);
                 match id {
                     None => Fired::Quiet,
                     Some(id) => {

@@ -1,4 +1,5 @@
-//! Codes every layer shares: not found, internal failures, requests that cannot be read.
+//! Codes every layer shares: not found, internal failures, a store that cannot write, requests
+//! that cannot be read.
 
 use crate::error_codes;
 
@@ -8,6 +9,15 @@ error_codes! {
         Conflict = "conflict", Conflict => "记录已存在，不能重复创建",
         Internal = "internal", Internal => "系统暂时无法处理，请稍后再试",
         NotFound = "not_found", NotFound => "未找到",
+    }
+}
+
+error_codes! {
+    /// The store cannot take writes for now (disk full, I/O error, read-only file, database
+    /// down). Nothing of the request was saved; the store recovers by itself when the fault
+    /// clears, so the same request can be sent again.
+    pub enum Store {
+        Unavailable = "store.unavailable", Unavailable => "数据库暂时无法写入，本次操作未保存，请稍后再试",
     }
 }
 

@@ -23,7 +23,7 @@ pub use calendar::Calendar;
 pub use case::Case;
 pub use catalog::{Catalog, Exchange, Import};
 pub use document::{Document, Licence};
-pub use general::{Audit, Form, General, Request};
+pub use general::{Audit, Form, General, Request, Store};
 pub use org::{Clock, Demo, Hall, Notify, Post, Region, Setting};
 pub use supervision::{Admonition, Board, Finding, Order};
 
@@ -40,8 +40,8 @@ macro_rules! registry {
 /// Every code of the registry, module by module.
 pub fn all() -> impl Iterator<Item = ErrorCode> {
     registry!(
-        General, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region, Hall,
-        Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
+        General, Store, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region,
+        Hall, Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
         Finding, Order, Admonition, Document, Licence,
     )
 }
