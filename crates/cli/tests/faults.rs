@@ -24,7 +24,7 @@ fn prlimit(pid: u32, fsize: &str) {
 #[test]
 fn a_full_disk_answers_503_acknowledges_nothing_and_recovers() {
     let dir = harness::temp_dir("diskfull");
-    let target = Target::Sqlite(dir.clone());
+    let target = Target::sqlite(dir.clone());
     let server = Server::start(&target, true);
     let applicant = Session::open(server.addr, "user01");
     let clerk = Session::open(server.addr, "zrzy.clerk");

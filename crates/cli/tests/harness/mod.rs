@@ -29,19 +29,35 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     ))
 }
 
-/// Where the server keeps its data: a SQLite data directory or a PostgreSQL URL.
+/// Where the server keeps its data: a data directory (uploads, indexes, and the SQLite database
+/// unless a PostgreSQL URL is given).
 #[derive(Debug, Clone)]
-pub enum Target {
-    Sqlite(PathBuf),
-    Postgres(String),
+pub struct Target {
+    pub data: PathBuf,
+    pub database_url: Option<String>,
 }
 
 impl Target {
-    pub fn args(&self) -> Vec<String> {
-        match self {
-            Target::Sqlite(dir) => vec!["--data".into(), dir.display().to_string()],
-            Target::Postgres(url) => vec!["--database-url".into(), url.clone()],
+    pub fn sqlite(data: PathBuf) -> Target {
+        Target {
+            data,
+            database_url: None,
         }
+    }
+
+    pub fn postgres(data: PathBuf, url: String) -> Target {
+        Target {
+            data,
+            database_url: Some(url),
+        }
+    }
+
+    pub fn args(&self) -> Vec<String> {
+        let mut args = vec!["--data".into(), self.data.display().to_string()];
+        if let Some(url) = &self.database_url {
+            args.extend(["--database-url".into(), url.clone()]);
+        }
+        args
     }
 }
 
@@ -52,10 +68,8 @@ pub fn tongban(target: &Target, args: &[&str]) -> Output {
         .args(args)
         .env_remove("TONGBAN_DATABASE_URL")
         .env("TONGBAN_LOG_LEVEL", "warn");
-    if let Target::Sqlite(dir) = target {
-        // Uploads and indexes live in the data directory too.
-        cmd.current_dir(dir);
-    }
+    std::fs::create_dir_all(&target.data).expect("data directory");
+    cmd.current_dir(&target.data);
     cmd.output().expect("the binary runs")
 }
 
@@ -85,10 +99,8 @@ impl Server {
             c.args(&args);
             c
         };
-        if let Target::Sqlite(dir) = target {
-            std::fs::create_dir_all(dir).expect("data directory");
-            cmd.current_dir(dir);
-        }
+        std::fs::create_dir_all(&target.data).expect("data directory");
+        cmd.current_dir(&target.data);
         let mut child = cmd
             .env_remove("TONGBAN_DATABASE_URL")
             .env("TONGBAN_LOG_LEVEL", "warn")
