@@ -111,12 +111,21 @@ impl App {
     /// Refuses sign-in from an address that failed too often in the last 15 minutes. Only
     /// failures count: a hall's clerks share one address and all sign in at nine.
     fn check_address(&self, client: &str) -> Result<()> {
+        self.check_address_key(client, codes::Auth::Throttled)
+    }
+
+    /// Refuses with `code` when the failures counted under `key` reached the limit.
+    fn check_address_key(
+        &self,
+        key: &str,
+        code: impl Into<tongban_domain::error::ErrorCode>,
+    ) -> Result<()> {
         let now = self.now();
         let limit = self.settings().ip_attempts_per_15min;
         let mut map = self.attempts.lock().map_err(AppError::internal)?;
         map.retain(|_, (start, _)| now - *start < Duration::minutes(15));
-        if map.get(client).is_some_and(|(_, n)| *n >= limit) {
-            return Err(AppError::of(codes::Auth::Throttled));
+        if map.get(key).is_some_and(|(_, n)| *n >= limit) {
+            return Err(AppError::of(code));
         }
         Ok(())
     }
@@ -142,7 +151,13 @@ impl App {
             failed: u32::try_from(user.failed_logins).unwrap_or(u32::MAX),
             locked_until: user.locked_until(),
         };
-        state.check(now)?;
+        // A locked account answers as an unknown one or a wrong password would, after the same
+        // work: the answer must not tell whether an account exists.
+        if state.check(now).is_err() {
+            password::verify(pass, password::DECOY).await;
+            self.count_failure(client);
+            return Err(bad_credentials());
+        }
         if !password::verify(pass, &user.password_hash).await {
             self.count_failure(client);
             let policy = self.settings().lockout;
@@ -164,10 +179,7 @@ impl App {
             self.store
                 .set_login_state(user.id, next.failed, next.locked_until, audit)
                 .await?;
-            return Err(match next.check(now) {
-                Err(locked) => locked.into(),
-                Ok(()) => bad_credentials(),
-            });
+            return Err(bad_credentials());
         }
         let token = random_hex();
         let csrf = random_hex();
@@ -260,7 +272,22 @@ impl App {
 
     /// Registers an applicant: a person (name, phone or email, optional ID number) or a
     /// company (name, unified social credit code, a contact).
-    pub async fn register(&self, reg: &Registration) -> Result<i64> {
+    ///
+    /// An ID number or credit code that already has an account answers exactly as a new
+    /// registration does (`Ok(None)`, nothing created, the attempt audited), so registration
+    /// does not tell whether a person has an account. Every refused attempt counts against the
+    /// address; past `login.ip_attempts_per_15min` in 15 minutes it must wait.
+    pub async fn register(&self, reg: &Registration, client: &str) -> Result<Option<i64>> {
+        let key = format!("register:{client}");
+        self.check_address_key(&key, codes::Account::RegisterThrottled)?;
+        let out = self.register_inner(reg).await;
+        if !matches!(out, Ok(Some(_))) {
+            self.count_failure(&key);
+        }
+        out
+    }
+
+    async fn register_inner(&self, reg: &Registration) -> Result<Option<i64>> {
         let login = LoginName::parse(&reg.login)?;
         let name = PersonName::parse(&reg.name)?;
         let phone = optional(&reg.phone).map(Phone::parse).transpose()?;
@@ -315,20 +342,26 @@ impl App {
             (_, Some(code)) => format!("法人注册 {}（{}）", name.as_str(), code),
             _ => format!("个人注册 {}", tongban_domain::mask::name(name.as_str())),
         };
-        let entry = self.system_entry("account.register", String::new(), summary);
-        self.store
-            .create_user(&new, self.now(), entry)
-            .await
-            .map_err(|e| match e {
-                tongban_store::StoreError::Conflict(c) if c.contains("id_number") => {
-                    AppError::of(codes::Account::IdTaken)
-                }
-                tongban_store::StoreError::Conflict(c) if c.contains("uscc") => {
-                    AppError::of(codes::Account::UsccTaken)
-                }
-                tongban_store::StoreError::Conflict(_) => AppError::of(codes::Account::LoginTaken),
-                other => other.into(),
-            })
+        let entry = self.system_entry("account.register", String::new(), summary.clone());
+        match self.store.create_user(&new, self.now(), entry).await {
+            Ok(id) => Ok(Some(id)),
+            Err(tongban_store::StoreError::Conflict(c))
+                if c.contains("id_number") || c.contains("uscc") =>
+            {
+                self.store
+                    .record_event(self.system_entry(
+                        "account.register_duplicate",
+                        String::new(),
+                        format!("{summary}：证件已有账号，未创建"),
+                    ))
+                    .await?;
+                Ok(None)
+            }
+            Err(tongban_store::StoreError::Conflict(_)) => {
+                Err(AppError::of(codes::Account::LoginTaken))
+            }
+            Err(other) => Err(other.into()),
+        }
     }
 
     /// Creates a staff account inside the administrator's region and, for departmental roles,

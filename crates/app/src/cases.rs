@@ -22,13 +22,42 @@ use tongban_domain::identity::IdNumber;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::uscc::Uscc;
 use tongban_store::cases::{
-    CaseLine, CaseProjection, CaseWrite, Created, DocumentRow, EventRecord, EventRow,
+    CaseLine, CaseProjection, CaseWrite, Created, DocumentRow, EventRecord, EventRow, Idempotency,
     NegativeFiling, NegativeRow, NotificationRow, StepLine, StepRow, StoredCase,
 };
 use tongban_store::StoreError;
 
 use crate::error::{invalid, AppError, Result};
 use crate::App;
+
+/// The parts of a filing that make it the same request, in a fixed order (materials by hash).
+fn request_fields(new: &NewCase) -> String {
+    let applicant = new
+        .applicant
+        .as_ref()
+        .map(|a| serde_json::json!([a.kind.as_str(), a.name, a.id_code, a.phone, a.email]));
+    let materials: BTreeMap<&String, Vec<&str>> = new
+        .materials
+        .iter()
+        .map(|(k, files)| (k, files.iter().map(|f| f.hash.as_str()).collect()))
+        .collect();
+    serde_json::json!([
+        applicant,
+        new.village,
+        new.pickup_hall_id,
+        new.delivery.as_str(),
+        materials,
+        new.form,
+    ])
+    .to_string()
+}
+
+/// The SHA-256 of a filing's item and fields: a retry with the same idempotency key must
+/// carry the same, or it is refused (`request.idempotency_mismatch`).
+fn request_fingerprint(item: &str, fields: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(format!("{item}\n{fields}").as_bytes()))
+}
 
 /// The applicant as a clerk or agent types them in.
 #[derive(Debug, Clone)]
@@ -144,7 +173,9 @@ impl App {
     }
 
     /// Whether `actor` may see a case: the applicant or their agent, the staff of any
-    /// department the case runs through, and supervisors and administrators of its region.
+    /// department the case runs through, and supervisors, leaders and administrators of its
+    /// region. The legal reviewer (法制审核人员) reviews refusals: they see the cases of their
+    /// region that were refused (不予受理 or 不予许可, the ones filed with supervision), no other.
     pub fn sees_case(&self, actor: &Actor, case: &Case) -> bool {
         match actor.role {
             Role::Applicant => case.applicant.user_id == Some(actor.user_id),
@@ -159,9 +190,8 @@ impl App {
                     .into_iter()
                     .any(|d| actor.acts_for_department(d, &case.item.region))
             }
-            Role::Supervisor | Role::Legal | Role::Leader | Role::Admin => {
-                actor.sees_region(&case.item.region)
-            }
+            Role::Supervisor | Role::Leader | Role::Admin => actor.sees_region(&case.item.region),
+            Role::Legal => case.is_negative() && actor.sees_region(&case.item.region),
         }
     }
 
@@ -192,11 +222,30 @@ impl App {
             .iter()
             .find(|(magic, _, _)| content.starts_with(magic))
             .ok_or_else(|| AppError::of(codes::Case::FileType))?;
+        let settings = self.settings();
+        let used = self.store.uploaded_bytes(actor.user_id).await?;
+        if used + content.len() as i64 > settings.upload_quota_bytes {
+            return Err(AppError::of(codes::Case::UploadQuota));
+        }
+        let name: String = name.trim().chars().take(120).collect();
+        let size = content.len();
         let hash = self
             .store
-            .put_case_file(content_type, content, self.now())
+            .put_case_file(
+                content_type,
+                content,
+                actor.user_id,
+                |hash| {
+                    self.entry(
+                        actor,
+                        "case.file_uploaded",
+                        format!("file:{hash}"),
+                        format!("上传材料“{name}”（{content_type}，{size} 字节）"),
+                    )
+                },
+                self.now(),
+            )
             .await?;
-        let name: String = name.trim().chars().take(120).collect();
         Ok(FileRef {
             hash,
             name: if name.is_empty() {
@@ -233,6 +282,7 @@ impl App {
 
     /// Files a new application through the channel the actor's role implies.
     pub async fn submit_case(&self, actor: &Actor, new: NewCase) -> Result<CaseView> {
+        let new_fields = request_fields(&new);
         let (summary, version) = self.public_item(&new.item_code).await?;
         let item = version.item;
         let today = tongban_domain::time::local_date(self.case_now());
@@ -280,19 +330,10 @@ impl App {
                 }
             }
         }
-        for files in materials.values() {
-            for f in files {
-                if f.hash.starts_with(crate::licences::REFERENCE_PREFIX) {
-                    continue;
-                }
-                if self.store.case_file(&f.hash).await?.is_none() {
-                    return Err(AppError::new(
-                        codes::Case::FileMissing,
-                        format!("材料文件“{}”未上传成功，请重新上传", f.name),
-                    ));
-                }
-            }
-        }
+        // A file is named by its hash; only its uploader may file it. Someone else's hash
+        // answers as an unknown one, so the answer does not tell whether a file exists.
+        self.check_own_files(actor, materials.values().flatten(), &[])
+            .await?;
         let key = match &new.idempotency_key {
             Some(k) if k.len() > 100 || k.trim().is_empty() => {
                 return Err(AppError::of(codes::Case::IdempotencyKey))
@@ -300,6 +341,7 @@ impl App {
             Some(k) => Some(k.trim().to_string()),
             None => None,
         };
+        let request_hash = request_fingerprint(&item.implementation_code.to_string(), &new_fields);
         let now = self.case_now();
         let cal = self.calendar_for(item.region.as_str()).await?;
         let posts = self.post_book(&item).await?;
@@ -328,7 +370,11 @@ impl App {
             .create_case(
                 region.as_str(),
                 day,
-                key.as_deref().map(|k| (actor.user_id, k)),
+                key.as_deref().map(|k| Idempotency {
+                    actor_id: actor.user_id,
+                    key: k,
+                    request_hash: &request_hash,
+                }),
                 now,
                 |seq| -> Result<CaseWrite> {
                     let number = CaseNumber::new(&region, day, seq)?;
@@ -341,6 +387,9 @@ impl App {
         let created_new = matches!(created, Created::New { .. });
         let number = match created {
             Created::New { number, .. } | Created::Repeat { number } => number,
+            Created::Mismatch { .. } => {
+                return Err(AppError::of(codes::Request::IdempotencyMismatch))
+            }
         };
         let view = self.case_view(actor, &number).await?;
         if created_new {
@@ -371,6 +420,28 @@ impl App {
             return Err(AppError::not_found("该办件"));
         }
         Ok(view)
+    }
+
+    /// The applicant's full ID number, phone and e-mail, for those whose work needs them: the
+    /// staff of a department the case runs through (to check identity and reach the applicant)
+    /// and the applicant. Every read by staff is audited (`case.applicant_read`).
+    pub async fn case_applicant(&self, actor: &Actor, number: &str) -> Result<Party> {
+        let view = self.case_view(actor, number).await?;
+        match actor.role {
+            Role::Applicant => {}
+            Role::Clerk | Role::Approver | Role::DeptHead => {
+                self.store
+                    .record_event(self.entry(
+                        actor,
+                        "case.applicant_read",
+                        format!("case:{}", view.case.number),
+                        "查看申请人完整身份信息".into(),
+                    ))
+                    .await?;
+            }
+            _ => return Err(AppError::forbidden()),
+        }
+        Ok(view.case.applicant)
     }
 
     /// The item version a case runs under, from memory after the first read.
@@ -409,9 +480,16 @@ impl App {
     }
 
     /// Everything the case page shows, including each deadline explained.
+    /// Event payloads are masked here, for every reader (pages, API, exports).
     pub async fn case_detail(&self, actor: &Actor, number: &str) -> Result<CaseDetail> {
         let view = self.case_view(actor, number).await?;
-        let events = self.store.case_events(view.id).await?;
+        let mut events = self.store.case_events(view.id).await?;
+        for e in &mut events {
+            if let Ok(mut payload) = serde_json::from_str::<serde_json::Value>(&e.payload) {
+                crate::masking::mask_json(&mut payload);
+                e.payload = payload.to_string();
+            }
+        }
         let documents = self.store.case_documents(view.id).await?;
         let (clocks, next_action) = self.case_clocks(actor, &view).await?;
         Ok(CaseDetail {
@@ -484,7 +562,7 @@ impl App {
                 return Err(AppError::of(codes::Case::OccurredAt));
             }
         }
-        let command = self.checked_command(&view, command).await?;
+        let command = self.checked_command(actor, &view, command).await?;
         let decided = self
             .run_command(&view, Who::Person(actor), command, occurred_at)
             .await?;
@@ -502,8 +580,49 @@ impl App {
     }
 
     /// Checks what the engine cannot know: that a reassignment goes to a real member of staff.
-    async fn checked_command(&self, view: &CaseView, command: Command) -> Result<Command> {
+    /// Refuses any file not uploaded by `actor` (and not already on the case, `listed`), with
+    /// the answer an unknown hash gets. Licence references are checked elsewhere.
+    async fn check_own_files<'a>(
+        &self,
+        actor: &Actor,
+        files: impl Iterator<Item = &'a FileRef>,
+        listed: &[&str],
+    ) -> Result<()> {
+        for f in files {
+            if f.hash.starts_with(crate::licences::REFERENCE_PREFIX)
+                || listed.contains(&f.hash.as_str())
+            {
+                continue;
+            }
+            if !self.store.uploaded_by(&f.hash, actor.user_id).await? {
+                return Err(AppError::new(
+                    codes::Case::FileMissing,
+                    format!("材料文件“{}”未上传成功，请重新上传", f.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn checked_command(
+        &self,
+        actor: &Actor,
+        view: &CaseView,
+        command: Command,
+    ) -> Result<Command> {
         match command {
+            Command::AddMaterials { materials } => {
+                let listed: Vec<&str> = view
+                    .case
+                    .materials
+                    .values()
+                    .flatten()
+                    .map(|f| f.hash.as_str())
+                    .collect();
+                self.check_own_files(actor, materials.values().flatten(), &listed)
+                    .await?;
+                Ok(Command::AddMaterials { materials })
+            }
             Command::Reassign {
                 step, to, reason, ..
             } => {
@@ -846,9 +965,12 @@ impl App {
         }
     }
 
-    /// 否定报备 in the supervisor's region.
+    /// 否定报备 in the supervisor's (or legal reviewer's) region.
     pub async fn negative_filings(&self, actor: &Actor) -> Result<Vec<NegativeFiling>> {
-        if !matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin) {
+        if !matches!(
+            actor.role,
+            Role::Supervisor | Role::Legal | Role::Leader | Role::Admin
+        ) {
             return Err(AppError::forbidden());
         }
         let prefix = actor

@@ -350,6 +350,9 @@ impl App {
     /// Items a staff member works on: a department's own, or every item in the region for
     /// reviewers, supervisors and administrators.
     pub async fn staff_items(&self, actor: &Actor) -> Result<Vec<ItemSummary>> {
+        if !catalog::sees_drafts(actor.role) {
+            return Err(AppError::forbidden());
+        }
         let scope = self.scope(actor)?;
         let filter = ItemFilter {
             region: scope.region,
@@ -375,6 +378,9 @@ impl App {
 
     /// An item with its versions and history, for staff who may see it.
     pub async fn item_detail(&self, actor: &Actor, item_id: i64) -> Result<ItemDetail> {
+        if !catalog::sees_drafts(actor.role) {
+            return Err(AppError::forbidden());
+        }
         let scope = self.scope(actor)?;
         let summary = self
             .store

@@ -383,10 +383,10 @@ fn wants_template(material_name: &str) -> bool {
 fn blank_form(item: &str, material: &str) -> Vec<u8> {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{material}</title>\
-         <body style=\"font-family:sans-serif;max-width:40em;margin:2em auto\"><h1>{material}</h1>\
-         <p>事项：{item}</p><table border=\"1\" cellpadding=\"8\" style=\"border-collapse:collapse;width:100%\">\
+         <body><h1>{material}</h1>\
+         <p>事项：{item}</p><table border=\"1\" cellpadding=\"8\" cellspacing=\"0\" width=\"100%\">\
          <tr><td>申请人（单位）名称</td><td></td></tr><tr><td>证件号码</td><td></td></tr>\
-         <tr><td>联系电话</td><td></td></tr><tr><td>申请事项说明</td><td style=\"height:8em\"></td></tr>\
+         <tr><td>联系电话</td><td></td></tr><tr><td>申请事项说明</td><td height=\"120\"></td></tr>\
          <tr><td>申请人签名（盖章）</td><td>　　　　年　　月　　日</td></tr></table></body></html>"
     )
     .into_bytes()

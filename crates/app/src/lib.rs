@@ -26,6 +26,7 @@ pub mod demo_documents;
 pub mod documents;
 pub mod error;
 pub mod licences;
+pub mod masking;
 pub mod notify;
 pub mod org;
 pub mod password;

@@ -158,6 +158,13 @@ pub const DEFS: &[SettingDef] = &[
         max: 1,
         label: "未公布年份按法定节假日推算时限（1 推算，0 不推算）",
     },
+    SettingDef {
+        key: "upload.quota_mb",
+        default: "200",
+        min: 1,
+        max: 100000,
+        label: "每个账号上传材料的总量上限（MB）",
+    },
 ];
 
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
@@ -178,6 +185,8 @@ pub struct Settings {
     pub password_min_length: usize,
     pub case_rules: tongban_domain::case::CaseRules,
     pub max_upload_bytes: usize,
+    /// The most one account may have uploaded, counting each of its files once.
+    pub upload_quota_bytes: i64,
     pub warnings: tongban_domain::supervision::WarningRules,
     pub backdate_limit: Duration,
     pub order_reply_days: u32,
@@ -323,6 +332,7 @@ impl Settings {
                 joint_extension_days: get("case.joint_extension_days")? as u32,
             },
             max_upload_bytes: get("case.max_upload_mb")? as usize * 1024 * 1024,
+            upload_quota_bytes: get("upload.quota_mb")? * 1024 * 1024,
             warnings: tongban_domain::supervision::WarningRules {
                 yellow_percent: get("supervision.yellow_percent")? as u32,
                 yellow_days_left: get("supervision.yellow_days_left")? as u32,

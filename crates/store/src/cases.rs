@@ -223,6 +223,18 @@ pub enum Created {
     Repeat {
         number: String,
     },
+    /// The idempotency key was used before with a different request.
+    Mismatch {
+        number: String,
+    },
+}
+
+/// An idempotency key: who used it, the key, and the SHA-256 of the request it came with.
+#[derive(Debug, Clone, Copy)]
+pub struct Idempotency<'a> {
+    pub actor_id: i64,
+    pub key: &'a str,
+    pub request_hash: &'a str,
 }
 
 const CASE_LINE: &str =
@@ -528,15 +540,33 @@ macro_rules! insert_case {
 }
 
 impl Store {
-    /// The case an idempotency key made, if it made one.
-    pub async fn idempotent_case(&self, actor_id: i64, key: &str) -> Result<Option<String>> {
-        Ok(read!(self, |db| sqlx::query_scalar(
-            "SELECT case_number FROM idempotency_keys WHERE actor_id = $1 AND key = $2"
+    /// The case an idempotency key made, if it made one, with the hash of its first request.
+    pub async fn idempotent_case(
+        &self,
+        actor_id: i64,
+        key: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        Ok(read!(self, |db| {
+            sqlx::query_as(
+            "SELECT case_number, request_hash FROM idempotency_keys WHERE actor_id = $1 AND key = $2"
         )
         .bind(actor_id)
         .bind(key)
         .fetch_optional(db)
-        .await?))
+        .await?
+        }))
+    }
+
+    /// What a key used before answers: the first case for the same request, a mismatch for
+    /// another (keys stored before request hashes were kept match any request).
+    async fn repeated(&self, idem: Idempotency<'_>) -> Result<Option<Created>> {
+        Ok(self
+            .idempotent_case(idem.actor_id, idem.key)
+            .await?
+            .map(|(number, hash)| match hash {
+                Some(h) if h != idem.request_hash => Created::Mismatch { number },
+                _ => Created::Repeat { number },
+            }))
     }
 
     /// Creates a case: takes the next number of `region` on `day`, lets `build` make the write
@@ -546,13 +576,13 @@ impl Store {
         &self,
         region: &str,
         day: NaiveDate,
-        idempotency: Option<(i64, &str)>,
+        idempotency: Option<Idempotency<'_>>,
         now: DateTime<Utc>,
         build: impl FnOnce(u32) -> std::result::Result<CaseWrite, E>,
     ) -> Result<std::result::Result<Created, E>> {
-        if let Some((actor, key)) = idempotency {
-            if let Some(number) = self.idempotent_case(actor, key).await? {
-                return Ok(Ok(Created::Repeat { number }));
+        if let Some(idem) = idempotency {
+            if let Some(created) = self.repeated(idem).await? {
+                return Ok(Ok(created));
             }
         }
         match self
@@ -561,9 +591,11 @@ impl Store {
         {
             // A concurrent retry with the same key won the race: answer with its case.
             Err(StoreError::Conflict(c)) if c.contains("idempotency") => {
-                let (actor, key) = idempotency.unwrap_or((0, ""));
-                match self.idempotent_case(actor, key).await? {
-                    Some(number) => Ok(Ok(Created::Repeat { number })),
+                let Some(idem) = idempotency else {
+                    return Err(StoreError::Conflict(c));
+                };
+                match self.repeated(idem).await? {
+                    Some(created) => Ok(Ok(created)),
                     None => Err(StoreError::Conflict(c)),
                 }
             }
@@ -575,7 +607,7 @@ impl Store {
         &self,
         region: &str,
         day: NaiveDate,
-        idempotency: Option<(i64, &str)>,
+        idempotency: Option<Idempotency<'_>>,
         now: DateTime<Utc>,
         build: impl FnOnce(u32) -> std::result::Result<CaseWrite, E>,
     ) -> Result<std::result::Result<Created, E>> {
@@ -596,15 +628,17 @@ impl Store {
                 // Dropping the transaction rolls the number back: refused filings leave no gaps.
                 Err(e) => return Ok(Err(e)),
                 Ok(w) => {
-                    if let Some((actor, key)) = idempotency {
+                    if let Some(idem) = idempotency {
                         sqlx::query(
-                            "INSERT INTO idempotency_keys (actor_id, key, case_number, created_at)
-                             VALUES ($1, $2, $3, $4)",
+                            "INSERT INTO idempotency_keys
+                                (actor_id, key, case_number, created_at, request_hash)
+                             VALUES ($1, $2, $3, $4, $5)",
                         )
-                        .bind(actor)
-                        .bind(key)
+                        .bind(idem.actor_id)
+                        .bind(idem.key)
                         .bind(&w.projection.number)
                         .bind(millis(now))
+                        .bind(idem.request_hash)
                         .execute(&mut *tx)
                         .await?;
                     }
@@ -953,26 +987,68 @@ impl Store {
     }
 
     /// Stores an uploaded material by its content hash and returns the hash.
+    /// Stores a material file once by its content hash and records `uploader` as one who
+    /// uploaded it, with the audit record, in one transaction.
     pub async fn put_case_file(
         &self,
         content_type: &str,
         content: &[u8],
+        uploader: i64,
+        audit: impl FnOnce(&str) -> tongban_domain::audit::AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<String> {
         let hash = hex::encode(Sha256::digest(content));
-        write!(self, |tx| sqlx::query(
-            "INSERT INTO case_files (hash, content_type, size, content, created_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING"
-        )
-        .bind(&hash)
-        .bind(content_type)
-        .bind(content.len() as i64)
-        .bind(content)
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await
-        .map(drop)?);
+        let entry = audit(&hash);
+        write!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO case_files (hash, content_type, size, content, created_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(&hash)
+            .bind(content_type)
+            .bind(content.len() as i64)
+            .bind(content)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO case_file_uploads (hash, user_id, size, uploaded_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (hash, user_id) DO UPDATE SET uploaded_at = excluded.uploaded_at",
+            )
+            .bind(&hash)
+            .bind(uploader)
+            .bind(content.len() as i64)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            audit!(self, tx, entry);
+        });
         Ok(hash)
+    }
+
+    /// Whether `user_id` uploaded the file with this hash (and it is still stored).
+    pub async fn uploaded_by(&self, hash: &str, user_id: i64) -> Result<bool> {
+        let n: i64 = read!(self, |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM case_file_uploads u JOIN case_files f ON f.hash = u.hash
+             WHERE u.hash = $1 AND u.user_id = $2"
+        )
+        .bind(hash)
+        .bind(user_id)
+        .fetch_one(db)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// The bytes `user_id` has uploaded, counting each of their files once.
+    pub async fn uploaded_bytes(&self, user_id: i64) -> Result<i64> {
+        let n: Option<i64> = read!(self, |db| sqlx::query_scalar(
+            "SELECT CAST(SUM(size) AS BIGINT) FROM case_file_uploads WHERE user_id = $1"
+        )
+        .bind(user_id)
+        .fetch_one(db)
+        .await?);
+        Ok(n.unwrap_or(0))
     }
 
     pub async fn case_file(&self, hash: &str) -> Result<Option<CaseFile>> {

@@ -54,6 +54,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0008_watch.sql"),
     ),
     (
+        13,
+        "uploads",
+        include_str!("../migrations/sqlite/0013_uploads.sql"),
+        include_str!("../migrations/postgres/0013_uploads.sql"),
+    ),
+    (
         26,
         "documents",
         include_str!("../migrations/sqlite/0026_documents.sql"),

@@ -13,6 +13,7 @@ mod assets;
 mod board_query;
 mod case_input;
 mod error;
+mod headers;
 mod json;
 mod pages;
 mod session;
@@ -75,7 +76,11 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             20 * 1024 * 1024,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::extract::Request| headers::request_span(req)),
+        )
         .with_state(state)
 }
 

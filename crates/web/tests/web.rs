@@ -247,20 +247,26 @@ async fn repeated_failures_lock_the_account_until_time_or_an_administrator() {
             )
         );
     }
+    // The fifth failure locks the account, and a locked account answers exactly as an unknown
+    // login or a wrong password (issue 16: no account enumeration).
+    let unknown = t.try_sign_in("nobody.here", "Wrong#Pass1").await;
     let r = t.try_sign_in("user02", "Wrong#Pass1").await;
     assert_eq!(
-        (r.status, r.code().as_str()),
-        (
-            StatusCode::TOO_MANY_REQUESTS,
-            codes::Account::Locked.as_str()
-        )
+        (r.status, r.body.clone()),
+        (unknown.status, unknown.body.clone())
     );
     let r = t.try_sign_in("user02", PASSWORD).await;
     assert_eq!(
-        r.code(),
-        codes::Account::Locked,
+        (r.status, r.code().as_str()),
+        (
+            StatusCode::UNAUTHORIZED,
+            codes::Auth::BadCredentials.as_str()
+        ),
         "the right password does not open a locked account"
     );
+    assert_eq!(r.body, unknown.body);
+    let user02 = t.app.store.user_by_login("user02").await.unwrap().unwrap();
+    assert!(user02.locked_until().is_some(), "it is locked");
 
     t.app.clock.advance(Duration::minutes(16));
     t.sign_in("user02").await;
@@ -270,7 +276,7 @@ async fn repeated_failures_lock_the_account_until_time_or_an_administrator() {
     }
     assert_eq!(
         t.try_sign_in("user03", PASSWORD).await.code(),
-        codes::Account::Locked
+        codes::Auth::BadCredentials
     );
     let admin = t.sign_in("admin").await;
     let user03 = t.app.store.user_by_login("user03").await.unwrap().unwrap();
@@ -396,7 +402,16 @@ async fn registration_validates_and_masks_personal_data() {
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
     let dup = t.post_json("/api/v1/applicants", None, json!({"kind": "person", "login": "wangwu2", "password": "Qingjiang#88", "name": "王五", "email": "w@example.cn", "id_number": id.as_str()})).await;
-    assert_eq!(dup.code(), codes::Account::IdTaken);
+    // The same answer as a new registration: nothing tells that the ID number has an account.
+    assert_eq!(dup.status, StatusCode::CREATED, "{}", dup.body);
+    assert_eq!(dup.json()["login"], "wangwu2");
+    assert!(t
+        .app
+        .store
+        .user_by_login("wangwu2")
+        .await
+        .unwrap()
+        .is_none());
 
     let s = t.sign_in_as("wangwu", "Qingjiang#88").await;
     let me = t.get("/api/v1/me", Some(&s)).await.json();

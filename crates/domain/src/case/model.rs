@@ -293,6 +293,16 @@ pub struct Case {
 }
 
 impl Case {
+    /// A negative answer was given: refused at intake (不予受理) or refused by decision (不予许可).
+    /// These are the cases filed with supervision (否定报备) that the legal reviewer checks.
+    pub fn is_negative(&self) -> bool {
+        self.refusal_reason.is_some()
+            || self
+                .decision
+                .as_ref()
+                .is_some_and(|d| d.outcome == Outcome::Refused)
+    }
+
     /// The steps open now, in process order.
     pub fn open_steps(&self) -> Vec<&StepTrack> {
         let Some(run) = &self.run else {

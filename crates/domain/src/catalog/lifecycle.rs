@@ -92,6 +92,22 @@ pub fn may_draft(role: Role) -> bool {
     matches!(role, Role::Approver | Role::DeptHead | Role::Admin)
 }
 
+/// Roles that may read the catalog's working side (drafts, reviews, versions, history): the
+/// staff of the implementing department (their own department's items only), the three
+/// reviewers and administrators. Agents and applicants read published guides only.
+pub fn sees_drafts(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Clerk
+            | Role::Approver
+            | Role::DeptHead
+            | Role::Supervisor
+            | Role::Legal
+            | Role::Leader
+            | Role::Admin
+    )
+}
+
 /// The status after `action` by someone in `role`, or why it is refused.
 pub fn transition(
     status: ItemStatus,

@@ -10,7 +10,7 @@ pub mod sample;
 
 pub use codes::{BasicCode, ImplementationCode};
 pub use consistency::{check_correspondence, Issue};
-pub use lifecycle::{may_draft, transition, ItemAction, ItemStatus, ReviewStage};
+pub use lifecycle::{may_draft, sees_drafts, transition, ItemAction, ItemStatus, ReviewStage};
 
 use serde::{Deserialize, Serialize};
 

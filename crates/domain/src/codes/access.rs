@@ -5,7 +5,7 @@ use crate::error_codes;
 error_codes! {
     /// Signing in, sessions and permission.
     pub enum Auth {
-        BadCredentials = "auth.bad_credentials", Unauthenticated => "登录名或密码不正确",
+        BadCredentials = "auth.bad_credentials", Unauthenticated => "登录名或密码不正确；连续多次失败的账号会被暂时锁定，请稍后再试或联系管理员解锁",
         Csrf = "auth.csrf", Forbidden => "页面已过期或请求来源不明，请刷新页面后重试",
         Forbidden = "auth.forbidden", Forbidden => "您没有权限执行此操作或查看此内容",
         Required = "auth.required", Unauthenticated => "请先登录",
@@ -26,10 +26,12 @@ error_codes! {
         Name = "account.name", Invalid => "姓名不能为空，且不超过30个字",
         OldPassword = "account.old_password", Invalid => "原密码不正确",
         PasswordLength = "account.password_length", Invalid => "密码长度不符合要求",
+        PasswordCommon = "account.password_common", Invalid => "密码过于常见，容易被猜中，请换一个",
         PasswordLogin = "account.password_login", Invalid => "密码不能包含登录名",
         PasswordSame = "account.password_same", Invalid => "新密码不能与原密码相同",
         PasswordWeak = "account.password_weak", Invalid => "密码须包含大写字母、小写字母、数字、符号中的至少三类",
         Phone = "account.phone", Invalid => "手机号码应为以1开头的11位数字",
+        RegisterThrottled = "account.register_throttled", Throttled => "注册请求过于频繁，请15分钟后再试",
         UsccTaken = "account.uscc_taken", Conflict => "该统一社会信用代码已注册",
     }
 }

@@ -78,6 +78,7 @@ error_codes! {
         SystemOnly = "case.system_only", Forbidden => "该操作只能由办理人员或系统之一完成",
         ToUser = "case.to_user", Invalid => "工作人员",
         Upload = "case.upload", Invalid => "文件上传不完整或超过大小上限，请重试",
+        UploadQuota = "case.upload_quota", Invalid => "上传材料总量已达上限，请联系窗口工作人员",
         UseDelivery = "case.use_delivery", Invalid => "送达环节请在窗口办理结果送达",
         Version = "case.version", Invalid => "版本",
         VersionRequired = "case.version_required", Invalid => "请带上读取到的办件版本（version），以免覆盖他人的办理",

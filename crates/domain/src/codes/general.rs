@@ -27,6 +27,7 @@ error_codes! {
         Body = "request.body", Invalid => "无法读取请求内容",
         ContentType = "request.content_type", Invalid => "请求须为 JSON（Content-Type: application/json）",
         Form = "request.form", Invalid => "表单内容不完整或格式不对，请返回检查后重新提交",
+        IdempotencyMismatch = "request.idempotency_mismatch", Invalid => "该幂等键已用于内容不同的请求，请换用新的幂等键",
         JsonData = "request.json_data", Invalid => "请求字段缺失或类型不对",
         JsonSyntax = "request.json_syntax", Invalid => "请求内容不是有效的 JSON",
         Query = "request.query", Invalid => "查询参数格式不对",

@@ -133,13 +133,23 @@ pub struct Created {
     pub id: i64,
 }
 
-/// Register an applicant (person or company).
+/// A registration taken: the login name to sign in with. The same answer whether or not the
+/// ID number or credit code already had an account (then nothing was created).
+#[derive(Serialize, ToSchema)]
+pub struct Registered {
+    pub login: String,
+}
+
+/// Register an applicant (person or company). An ID number or credit code that already has
+/// an account gets the same answer as a new one, and no account is made. Refused attempts
+/// count against the address (`account.register_throttled`).
 #[utoipa::path(post, path = "/api/v1/applicants", tag = "accounts", request_body = RegisterBody,
-    responses((status = 201, body = Created), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Registered), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn register(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     ApiJson(b): ApiJson<RegisterBody>,
-) -> ApiResult<(StatusCode, Json<Created>)> {
+) -> ApiResult<(StatusCode, Json<Registered>)> {
     let kind = match b.kind.as_str() {
         "person" => ApplicantKind::Person,
         "company" => ApplicantKind::Company,
@@ -155,8 +165,9 @@ pub async fn register(
         id_number: b.id_number,
         uscc: b.uscc,
     };
-    let id = state.app.register(&reg).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    let login = reg.login.trim().to_ascii_lowercase();
+    state.app.register(&reg, &client).await?;
+    Ok((StatusCode::CREATED, Json(Registered { login })))
 }
 
 #[derive(Deserialize, ToSchema)]

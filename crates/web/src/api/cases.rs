@@ -470,7 +470,7 @@ pub async fn list(
             }
             out.extend(app.my_steps(actor).await?.into_iter().map(step_listing));
         }
-        Role::Supervisor | Role::Leader | Role::Admin => {
+        Role::Supervisor | Role::Legal | Role::Leader | Role::Admin => {
             out.extend(
                 app.negative_filings(actor)
                     .await?
@@ -489,7 +489,6 @@ pub async fn list(
                     }),
             );
         }
-        Role::Legal => {}
     }
     Ok(Json(out))
 }
@@ -538,7 +537,7 @@ pub struct EventView {
     pub actor: String,
     pub role: String,
     pub summary: String,
-    /// The event as stored.
+    /// The event as stored, with personal data masked (ID number, phone, e-mail).
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
 }
@@ -574,6 +573,36 @@ pub async fn events(
             })
             .collect(),
     ))
+}
+
+/// The applicant's identity in full: only for the staff of a department the case runs
+/// through, and the applicant. Every read by staff is audited.
+#[derive(Serialize, ToSchema)]
+pub struct ApplicantFull {
+    pub kind: String,
+    pub name: String,
+    pub id_code: String,
+    pub phone: String,
+    pub email: Option<String>,
+}
+
+/// The applicant's full ID number, phone and e-mail (audited). Everywhere else they are masked.
+#[utoipa::path(get, path = "/api/v1/cases/{number}/applicant", tag = "cases",
+    params(("number" = String, Path, description = "办件编号")),
+    responses((status = 200, body = ApplicantFull), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn applicant(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    Path(number): Path<String>,
+) -> ApiResult<Json<ApplicantFull>> {
+    let p = s.app.case_applicant(&who.actor, &number).await?;
+    Ok(Json(ApplicantFull {
+        kind: plain(&p.kind),
+        name: p.name,
+        id_code: p.id_code,
+        phone: p.phone,
+        email: p.email,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]

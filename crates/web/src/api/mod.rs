@@ -65,6 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::get))
         .routes(routes!(cases::act))
         .routes(routes!(cases::events))
+        .routes(routes!(cases::applicant))
         .routes(routes!(cases::documents))
         .routes(routes!(cases::public_status))
         .routes(routes!(cases::verify))

@@ -37,7 +37,9 @@ pub async fn login_page(
     let login = q
         .registered
         .filter(|l| tongban_domain::account::LoginName::parse(l).is_ok());
-    let notice = login.as_ref().map(|_| "注册成功，请登录。".to_string());
+    let notice = login.as_ref().map(|_| {
+        "注册成功，请登录。如该证件此前已注册过账号，则不会新建账号，请用原账号登录。".to_string()
+    });
     views::render(&views::Login {
         base: Base::new("登录", None, large),
         login: login.unwrap_or_default(),
@@ -138,6 +140,7 @@ pub struct RegisterForm {
 pub async fn register(
     State(state): State<AppState>,
     LargeText(large): LargeText,
+    ClientAddr(client): ClientAddr,
     PageForm(form): PageForm<RegisterForm>,
 ) -> Response {
     let kind = if form.kind == "company" {
@@ -155,7 +158,7 @@ pub async fn register(
         id_number: form.id_number.clone(),
         uscc: form.uscc.clone(),
     };
-    match state.app.register(&reg).await {
+    match state.app.register(&reg, &client).await {
         // Post/redirect/get: a reload of the next page must not register again.
         Ok(_) => Redirect::to(&format!(
             "/login?registered={}",

@@ -257,7 +257,7 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
                 );
             }
         }
-        Role::Supervisor | Role::Leader | Role::Admin => {
+        Role::Supervisor | Role::Legal | Role::Leader | Role::Admin => {
             let departments: HashMap<i64, String> = app
                 .store
                 .departments(None)
@@ -302,7 +302,7 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
                     .collect(),
             );
         }
-        Role::Applicant | Role::Legal => {}
+        Role::Applicant => {}
     }
     // Supervision orders: supervisors close what was answered; heads answer what was issued.
     if matches!(actor.role, Role::Supervisor | Role::DeptHead) {
