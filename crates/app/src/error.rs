@@ -83,10 +83,12 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => AppError::not_found(what),
-            StoreError::Conflict(what) => AppError::new(
-                codes::General::Conflict,
-                format!("记录已存在，不能重复创建（{what}）"),
-            ),
+            // The database's own words (a constraint, its table and columns) are for the log,
+            // never for the person: they name the schema.
+            StoreError::Conflict(what) => {
+                tracing::info!(constraint = %what, "unique key clash");
+                AppError::of(codes::General::Conflict)
+            }
             StoreError::Unavailable(detail) => {
                 tracing::warn!(%detail, "store unavailable");
                 AppError::of(codes::Store::Unavailable)

@@ -415,3 +415,86 @@ fn no_template_has_inline_script_handlers_or_styles() {
         }
     }
 }
+
+#[tokio::test]
+async fn errors_are_coded_json_in_chinese_without_database_words() {
+    let t = TestApp::with_catalog().await;
+    let r = t.get("/api/v1/items?online_depth=deep", None).await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "request.query"),
+        "{}",
+        r.body
+    );
+    let admin = t.sign_in("admin").await;
+    let page = t.get("/admin/calendar?year=next", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("查询参数格式不对") && !page.body.contains("Failed to deserialize"));
+
+    let jiancha = t.sign_in("jiancha").await;
+    let r = t
+        .post_json(
+            "/api/v1/supervision/orders/abc/close",
+            Some(&jiancha),
+            json!({"text": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "request.path"),
+        "{}",
+        r.body
+    );
+
+    // A unique clash says so in Chinese, and nothing of the schema.
+    let region = t
+        .app
+        .store
+        .regions(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.parent_code.is_some())
+        .unwrap();
+    let r = t
+        .post_json(
+            "/api/v1/regions",
+            Some(&admin),
+            json!({"code": region.code, "name": "重复"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let message = r.json()["message"].as_str().unwrap().to_string();
+    for word in ["UNIQUE", "constraint", "regions", "duplicate", "key"] {
+        assert!(!message.contains(word), "{message}");
+    }
+}
+
+#[test]
+fn the_openapi_document_declares_every_path_parameter_and_422() {
+    let doc = serde_json::to_value(tongban_web::openapi()).unwrap();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let names: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split('}').next())
+            .collect();
+        for (method, op) in ops.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for name in &names {
+                assert!(
+                    params
+                        .iter()
+                        .any(|p| p["in"] == "path" && p["name"] == *name),
+                    "{method} {path}: {{{name}}} is not declared"
+                );
+            }
+            if !params.is_empty() || op.get("requestBody").is_some() {
+                assert!(
+                    op["responses"].get("422").is_some(),
+                    "{method} {path}: a request that cannot be read answers 422"
+                );
+            }
+        }
+    }
+}

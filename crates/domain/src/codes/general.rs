@@ -30,6 +30,7 @@ error_codes! {
         IdempotencyMismatch = "request.idempotency_mismatch", Invalid => "该幂等键已用于内容不同的请求，请换用新的幂等键",
         JsonData = "request.json_data", Invalid => "请求字段缺失或类型不对",
         JsonSyntax = "request.json_syntax", Invalid => "请求内容不是有效的 JSON",
+        Path = "request.path", Invalid => "地址中的编号格式不对",
         Query = "request.query", Invalid => "查询参数格式不对",
     }
 }

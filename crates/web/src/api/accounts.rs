@@ -74,7 +74,7 @@ pub struct SignedInView {
 
 /// Sign in; the session cookie is set on the response.
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = SignInBody,
-    responses((status = 200, body = SignedInView), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = SignedInView), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -225,7 +225,7 @@ pub struct PasswordBody {
 }
 
 /// Change one's own password; every session of the account ends.
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordBody, responses((status = 204), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordBody, responses((status = 204), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn change_password(
     State(state): State<AppState>,
     ApiAuth(who): ApiAuth,

@@ -1,7 +1,7 @@
 //! Efficiency warnings (效能告诫) over the API, with the same checks as everywhere: supervisors
 //! give them; supervisors, heads and the staff warned read them.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use tongban_store::admonitions::AdmonitionRow;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 use crate::session::ApiAuth;
 use crate::AppState;
 
@@ -95,7 +95,7 @@ pub struct YearQuery {
 pub async fn list(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Query(q): Query<YearQuery>,
+    ApiQuery(q): ApiQuery<YearQuery>,
 ) -> ApiResult<Json<Vec<AdmonitionJson>>> {
     let year = q.year.unwrap_or_else(|| s.app.admonition_year());
     let rows = s.app.admonitions(&who.actor, year).await?;
@@ -116,7 +116,7 @@ pub struct AdmonitionBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/supervision/admonitions", tag = "supervision", request_body = AdmonitionBody,
-    responses((status = 201, body = IssuedJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = IssuedJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn issue(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,

@@ -1,11 +1,12 @@
 //! Working-day arithmetic over JSON: the same clock every deadline uses.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiResult, ErrorBody};
+use crate::json::ApiQuery;
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -35,7 +36,10 @@ pub struct DueView {
 
 /// The due date N working days after a start date, with its explanation.
 #[utoipa::path(get, path = "/api/v1/calendar/due", tag = "calendar", params(DueQuery), responses((status = 200, body = DueView), (status = 422, body = ErrorBody)))]
-pub async fn due(State(s): State<AppState>, Query(q): Query<DueQuery>) -> ApiResult<Json<DueView>> {
+pub async fn due(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<DueQuery>,
+) -> ApiResult<Json<DueView>> {
     let a = s.app.deadline(&q.start, &q.days, q.include_start).await?;
     Ok(Json(DueView {
         start: a.start.to_string(),
@@ -63,7 +67,7 @@ pub struct WorkdaysView {
 #[utoipa::path(get, path = "/api/v1/calendar/workdays", tag = "calendar", params(WorkdaysQuery), responses((status = 200, body = WorkdaysView), (status = 422, body = ErrorBody)))]
 pub async fn workdays(
     State(s): State<AppState>,
-    Query(q): Query<WorkdaysQuery>,
+    ApiQuery(q): ApiQuery<WorkdaysQuery>,
 ) -> ApiResult<Json<WorkdaysView>> {
     Ok(Json(WorkdaysView {
         workdays: s.app.workdays_between(&q.from, &q.to).await?,

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::case_input::{parse_delivery, plain, ActionBody, FileRefBody};
 use crate::error::{ApiResult, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 use crate::session::ApiAuth;
 use crate::AppState;
 
@@ -496,7 +496,7 @@ pub async fn list(
 /// One case the caller may see, with its clocks and next action.
 #[utoipa::path(get, path = "/api/v1/cases/{number}", tag = "cases",
     params(("number" = String, Path, description = "办件编号")),
-    responses((status = 200, body = CaseJson), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = CaseJson), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -545,7 +545,7 @@ pub struct EventView {
 /// The timeline of a case, oldest first.
 #[utoipa::path(get, path = "/api/v1/cases/{number}/events", tag = "cases",
     params(("number" = String, Path, description = "办件编号")),
-    responses((status = 200, body = [EventView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [EventView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn events(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -589,7 +589,7 @@ pub struct ApplicantFull {
 /// The applicant's full ID number, phone and e-mail (audited). Everywhere else they are masked.
 #[utoipa::path(get, path = "/api/v1/cases/{number}/applicant", tag = "cases",
     params(("number" = String, Path, description = "办件编号")),
-    responses((status = 200, body = ApplicantFull), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ApplicantFull), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn applicant(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -622,7 +622,7 @@ pub struct DocumentView {
 /// The documents a case has issued, in order.
 #[utoipa::path(get, path = "/api/v1/cases/{number}/documents", tag = "cases",
     params(("number" = String, Path, description = "办件编号")),
-    responses((status = 200, body = [DocumentView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [DocumentView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn documents(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -676,7 +676,7 @@ pub struct TimelineLine {
 pub async fn public_status(
     State(s): State<AppState>,
     Path(number): Path<String>,
-    Query(q): Query<TailQuery>,
+    ApiQuery(q): ApiQuery<TailQuery>,
     crate::session::ClientAddr(client): crate::session::ClientAddr,
 ) -> ApiResult<Json<PublicStatusView>> {
     let p = s.app.public_case_status(&number, &q.tail, &client).await?;
@@ -721,7 +721,7 @@ pub struct VerifiedView {
 /// Public check of a result document by its number.
 #[utoipa::path(get, path = "/api/v1/public/documents/{doc}", tag = "cases",
     params(("doc" = String, Path, description = "文书编号")),
-    responses((status = 200, body = VerifiedView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = VerifiedView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn verify(
     State(s): State<AppState>,
     Path(doc): Path<String>,

@@ -2,7 +2,7 @@
 //! certificate, revocation, the agencies' seal keys, and the e-licence register.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use tongban_domain::document::Format;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiPath, ApiQuery};
 use crate::session::{ApiAuth, ClientAddr};
 use crate::AppState;
 
@@ -87,12 +87,12 @@ pub struct FileQuery {
 /// 404 `document.not_yours`).
 #[utoipa::path(get, path = "/api/v1/documents/{doc}/file", tag = "documents",
     params(("doc" = String, Path, description = "文书编号"), FileQuery),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn file(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
     Path(doc): Path<String>,
-    Query(q): Query<FileQuery>,
+    ApiQuery(q): ApiQuery<FileQuery>,
 ) -> ApiResult<Response> {
     let format = match q.format.as_deref() {
         None | Some("pdf") => Format::Pdf,
@@ -124,7 +124,7 @@ pub struct ReasonBody {
 #[utoipa::path(post, path = "/api/v1/documents/{doc}/revoke", tag = "documents",
     params(("doc" = String, Path, description = "文书编号")),
     request_body = ReasonBody,
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn revoke(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -152,11 +152,11 @@ pub struct SealKeyView {
 /// A department's seal keys, newest first (administrators).
 #[utoipa::path(get, path = "/api/v1/admin/departments/{id}/seal-keys", tag = "documents",
     params(("id" = i64, Path, description = "部门")),
-    responses((status = 200, body = Vec<SealKeyView>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<SealKeyView>), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn keys(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<SealKeyView>>> {
     let keys = s.app.seal_keys(&who.actor, id).await?;
     Ok(Json(
@@ -180,11 +180,11 @@ pub async fn keys(
 /// old one is retired and still verifies what it signed.
 #[utoipa::path(post, path = "/api/v1/admin/departments/{id}/seal-keys", tag = "documents",
     params(("id" = i64, Path, description = "部门")),
-    responses((status = 201, body = i64), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = i64), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn rotate(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<(axum::http::StatusCode, Json<i64>)> {
     let key = s.app.rotate_seal_key(&who.actor, id).await?;
     Ok((axum::http::StatusCode::CREATED, Json(key)))
@@ -194,11 +194,11 @@ pub async fn rotate(
 #[utoipa::path(post, path = "/api/v1/admin/seal-keys/{id}/revoke", tag = "documents",
     params(("id" = i64, Path, description = "密钥")),
     request_body = ReasonBody,
-    responses((status = 204), (status = 403, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn revoke_key(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> ApiResult<axum::http::StatusCode> {
     s.app.revoke_seal_key(&who.actor, id, &body.reason).await?;
@@ -250,11 +250,11 @@ pub struct LicenceQuery {
 
 /// An applicant's own licences; staff look licences up within their region.
 #[utoipa::path(get, path = "/api/v1/licences", tag = "documents", params(LicenceQuery),
-    responses((status = 200, body = Vec<LicenceBody>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<LicenceBody>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn licences(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Query(q): Query<LicenceQuery>,
+    ApiQuery(q): ApiQuery<LicenceQuery>,
 ) -> ApiResult<Json<Vec<LicenceBody>>> {
     let list = if who.actor.role.is_staff() {
         s.app.find_licences(&who.actor, &q.q).await?
@@ -267,7 +267,7 @@ pub async fn licences(
 /// One licence, its status as of now.
 #[utoipa::path(get, path = "/api/v1/licences/{number}", tag = "documents",
     params(("number" = String, Path, description = "证照编号")),
-    responses((status = 200, body = LicenceBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = LicenceBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn licence(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -288,7 +288,7 @@ pub struct LicenceActBody {
 #[utoipa::path(post, path = "/api/v1/licences/{number}/acts", tag = "documents",
     params(("number" = String, Path, description = "证照编号")),
     request_body = LicenceActBody,
-    responses((status = 200, body = LicenceBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LicenceBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn act(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,

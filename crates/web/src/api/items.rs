@@ -1,7 +1,7 @@
 //! The catalog over JSON: published items for everyone, by filter or search, and one item by
 //! code with the list of its versions.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tongban_domain::catalog::ItemStatus;
@@ -9,6 +9,7 @@ use tongban_store::catalog::ItemFilter;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiResult, ErrorBody};
+use crate::json::ApiQuery;
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -44,10 +45,10 @@ pub struct ItemListing {
 }
 
 /// Published items, filtered and (with `q`) searched, best match first.
-#[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(ItemsQuery), responses((status = 200, body = [ItemListing])))]
+#[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(ItemsQuery), responses((status = 200, body = [ItemListing]), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(s): State<AppState>,
-    Query(q): Query<ItemsQuery>,
+    ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> ApiResult<Json<Vec<ItemListing>>> {
     let filter = ItemFilter {
         department_id: q.department_id,
@@ -101,7 +102,7 @@ pub struct ItemDocument {
 }
 
 /// One published item by implementation code (or basic code), with its versions.
-#[utoipa::path(get, path = "/api/v1/items/{code}", tag = "catalog", params(("code" = String, Path, description = "实施编码或基本编码")), responses((status = 200, body = ItemDocument), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/items/{code}", tag = "catalog", params(("code" = String, Path, description = "实施编码或基本编码")), responses((status = 200, body = ItemDocument), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get(
     State(s): State<AppState>,
     Path(code): Path<String>,

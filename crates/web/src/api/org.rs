@@ -1,7 +1,7 @@
 //! The organisation, the audit log and the simulated clock over JSON.
 
-use crate::json::ApiJson;
-use axum::extract::{Path, Query, State};
+use crate::json::{ApiJson, ApiPath, ApiQuery};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -27,7 +27,7 @@ pub struct RegionView {
 }
 
 /// Regions in the caller's subtree.
-#[utoipa::path(get, path = "/api/v1/regions", tag = "organisation", responses((status = 200, body = [RegionView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/regions", tag = "organisation", responses((status = 200, body = [RegionView]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn regions(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -52,7 +52,7 @@ pub struct RegionBody {
 }
 
 /// Add a region below an existing one (administrators).
-#[utoipa::path(post, path = "/api/v1/regions", tag = "organisation", request_body = RegionBody, responses((status = 201), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/regions", tag = "organisation", request_body = RegionBody, responses((status = 201), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn create_region(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -78,7 +78,7 @@ pub struct DepartmentView {
 }
 
 /// Departments the caller may see (departmental staff: their own).
-#[utoipa::path(get, path = "/api/v1/departments", tag = "organisation", responses((status = 200, body = [DepartmentView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/departments", tag = "organisation", responses((status = 200, body = [DepartmentView]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn departments(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -102,7 +102,7 @@ pub struct DepartmentBody {
 }
 
 /// Create a department (administrators).
-#[utoipa::path(post, path = "/api/v1/departments", tag = "organisation", request_body = DepartmentBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/departments", tag = "organisation", request_body = DepartmentBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn create_department(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -128,7 +128,7 @@ pub struct HallView {
 }
 
 /// Halls in the caller's subtree.
-#[utoipa::path(get, path = "/api/v1/halls", tag = "organisation", responses((status = 200, body = [HallView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/halls", tag = "organisation", responses((status = 200, body = [HallView]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn halls(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -162,7 +162,7 @@ pub struct HallBody {
 }
 
 /// Create a hall whose kind fits its region's level (administrators).
-#[utoipa::path(post, path = "/api/v1/halls", tag = "organisation", request_body = HallBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/halls", tag = "organisation", request_body = HallBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn create_hall(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -198,7 +198,7 @@ pub struct WindowView {
 }
 
 /// Windows the caller may see (departmental staff: their department's).
-#[utoipa::path(get, path = "/api/v1/windows", tag = "organisation", responses((status = 200, body = [WindowView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/windows", tag = "organisation", responses((status = 200, body = [WindowView]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn windows(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -228,7 +228,7 @@ pub struct WindowBody {
 }
 
 /// Station a department's window in a hall (administrators).
-#[utoipa::path(post, path = "/api/v1/windows", tag = "organisation", request_body = WindowBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/windows", tag = "organisation", request_body = WindowBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn create_window(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -256,7 +256,7 @@ pub struct PostView {
 }
 
 /// Posts the caller may see, with who acts on each now.
-#[utoipa::path(get, path = "/api/v1/posts", tag = "organisation", responses((status = 200, body = [PostView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/posts", tag = "organisation", responses((status = 200, body = [PostView]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn posts(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -295,7 +295,7 @@ pub struct PostBody {
 }
 
 /// Create a post with its holder and substitute (administrators).
-#[utoipa::path(post, path = "/api/v1/posts", tag = "organisation", request_body = PostBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/posts", tag = "organisation", request_body = PostBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn create_post(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -315,7 +315,7 @@ pub async fn create_post(
 }
 
 /// Staff the caller may see.
-#[utoipa::path(get, path = "/api/v1/staff", tag = "organisation", responses((status = 200, body = [UserView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/staff", tag = "organisation", responses((status = 200, body = [UserView]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn staff(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -343,7 +343,7 @@ pub struct StaffBody {
 }
 
 /// Create a staff account (administrators).
-#[utoipa::path(post, path = "/api/v1/staff", tag = "organisation", request_body = StaffBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/staff", tag = "organisation", request_body = StaffBody, responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn create_staff(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -364,11 +364,11 @@ pub async fn create_staff(
 }
 
 /// Lift a sign-in lock (administrators).
-#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "organisation", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "organisation", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn unlock(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     s.app.unlock(&who.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -380,11 +380,11 @@ pub struct AwayBody {
 }
 
 /// Mark a staff member away (their posts pass to substitutes) or back.
-#[utoipa::path(put, path = "/api/v1/users/{id}/away", tag = "organisation", params(("id" = i64, Path)), request_body = AwayBody, responses((status = 204), (status = 403, body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/users/{id}/away", tag = "organisation", params(("id" = i64, Path)), request_body = AwayBody, responses((status = 204), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_away(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AwayBody>,
 ) -> ApiResult<StatusCode> {
     s.app.set_away(&who.actor, id, b.away).await?;
@@ -412,11 +412,11 @@ pub struct AuditQuery {
 }
 
 /// The audit chain, newest first, 50 at a time (administrators and supervisors).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = [AuditView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = [AuditView]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn audit(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditView>>> {
     let page = s.app.audit_page(&who.actor, q.before).await?;
     Ok(Json(
@@ -454,7 +454,7 @@ pub struct ClockView {
 }
 
 /// Move the simulated clock forward (administrators; only under `serve --simulated-clock`).
-#[utoipa::path(post, path = "/api/v1/admin/clock/advance", tag = "audit", request_body = AdvanceBody, responses((status = 200, body = ClockView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/admin/clock/advance", tag = "audit", request_body = AdvanceBody, responses((status = 200, body = ClockView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn advance_clock(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,

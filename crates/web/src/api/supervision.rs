@@ -1,7 +1,7 @@
 //! Supervision over the API: findings of the detectors and supervision orders (督办), with the
 //! same checks as the pages.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use tongban_store::orders::OrderRow;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiPath, ApiQuery};
 use crate::session::ApiAuth;
 use crate::AppState;
 
@@ -59,11 +59,11 @@ pub struct FindingQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/supervision/findings", tag = "supervision", params(FindingQuery),
-    responses((status = 200, body = [FindingJson]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [FindingJson]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn findings(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Query(q): Query<FindingQuery>,
+    ApiQuery(q): ApiQuery<FindingQuery>,
 ) -> ApiResult<Json<Vec<FindingJson>>> {
     let rows = s.app.findings(&who.actor, q.status.as_deref()).await?;
     Ok(Json(rows.into_iter().map(FindingJson::from).collect()))
@@ -76,13 +76,13 @@ pub struct DecisionBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/supervision/findings/{id}/decision", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/supervision/findings/{id}/decision", params(("id" = i64, Path, description = "编号")), tag = "supervision",
     request_body = DecisionBody,
-    responses((status = 200, body = FindingJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FindingJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn decide(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> ApiResult<Json<FindingJson>> {
     let f = s
@@ -147,7 +147,7 @@ pub struct IssueBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/supervision/orders", tag = "supervision", request_body = IssueBody,
-    responses((status = 201, body = OrderJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = OrderJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn issue(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -171,12 +171,12 @@ pub struct TextBody {
     pub text: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/reply", tag = "supervision", request_body = TextBody,
-    responses((status = 200, body = OrderJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/reply", params(("id" = i64, Path, description = "编号")), tag = "supervision", request_body = TextBody,
+    responses((status = 200, body = OrderJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reply(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TextBody>,
 ) -> ApiResult<Json<OrderJson>> {
     Ok(Json(
@@ -184,12 +184,12 @@ pub async fn reply(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/close", tag = "supervision", request_body = TextBody,
-    responses((status = 200, body = OrderJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/close", params(("id" = i64, Path, description = "编号")), tag = "supervision", request_body = TextBody,
+    responses((status = 200, body = OrderJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn close(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TextBody>,
 ) -> ApiResult<Json<OrderJson>> {
     Ok(Json(

@@ -2,7 +2,7 @@
 //! audit log, settings and the simulated clock. Lists are scoped by the application layer;
 //! creation forms are shown to administrators, and the server refuses everyone else anyway.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use tongban_domain::time::format_local;
 use super::staff_only;
 use crate::error::{status, PageError, PageResult};
 use crate::json::PageForm;
+use crate::json::PageQuery;
 use crate::session::{Auth, LargeText, Viewer};
 use crate::views::{self, Action, AdminTable, Base, Field, FormSpec, Row};
 use crate::AppState;
@@ -220,7 +221,7 @@ async fn regions(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     staff_only(&who)?;
     let page = regions_page(&state, &who).await?;
@@ -312,7 +313,7 @@ async fn departments(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     staff_only(&who)?;
     let page = departments_page(&state, &who).await?;
@@ -400,7 +401,7 @@ async fn halls(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     staff_only(&who)?;
     let page = halls_page(&state, &who).await?;
@@ -499,7 +500,7 @@ async fn windows(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     staff_only(&who)?;
     let page = windows_page(&state, &who).await?;
@@ -608,7 +609,7 @@ async fn posts(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     staff_only(&who)?;
     let page = posts_page(&state, &who).await?;
@@ -742,7 +743,7 @@ async fn staff(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     staff_only(&who)?;
     let page = staff_page(&state, &who).await?;
@@ -833,7 +834,7 @@ async fn applicants(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let now = state.app.now();
     let rows = state
@@ -894,7 +895,7 @@ async fn audit(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let before = q.get("before").and_then(|s| s.parse().ok());
     let rows = state
@@ -971,7 +972,7 @@ async fn settings(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let page = settings_page(&state, &who).await?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
@@ -1027,7 +1028,7 @@ async fn clock(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<HashMap<String, String>>,
+    PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let page = clock_page(&state, &who)?;
     Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))

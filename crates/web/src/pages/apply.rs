@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use tongban_domain::org::{HallKind, Role};
 
 use crate::case_input::{parse_delivery, plain};
 use crate::error::{status, PageError, PageResult};
+use crate::json::PageQuery;
 use crate::session::{Auth, LargeText};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -374,7 +375,7 @@ pub async fn new_page(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<NewQuery>,
+    PageQuery(q): PageQuery<NewQuery>,
 ) -> PageResult<Response> {
     if who.actor.role == Role::Applicant {
         let to = if q.item.trim().is_empty() {

@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, registration and password change.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -8,6 +8,7 @@ use tongban_app::accounts::{ApplicantKind, Registration};
 
 use crate::error::{status, PageResult};
 use crate::json::PageForm;
+use crate::json::PageQuery;
 use crate::session::{clear_session_cookie, session_cookie, Auth, ClientAddr, LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -28,7 +29,7 @@ pub struct LoginQuery {
 pub async fn login_page(
     viewer: Viewer,
     LargeText(large): LargeText,
-    Query(q): Query<LoginQuery>,
+    PageQuery(q): PageQuery<LoginQuery>,
 ) -> Response {
     if let Some(who) = viewer.signed_in() {
         return Redirect::to(landing(who.user.role.is_staff())).into_response();

@@ -1,6 +1,6 @@
 //! The public deadline calculator and the administrators' calendar page.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
@@ -11,6 +11,7 @@ use tongban_domain::calendar::DayKind;
 
 use crate::error::{status, PageError, PageResult};
 use crate::json::PageForm;
+use crate::json::PageQuery;
 use crate::session::{Auth, LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -43,7 +44,7 @@ pub async fn calculator(
     State(state): State<AppState>,
     viewer: Viewer,
     LargeText(large): LargeText,
-    Query(q): Query<CalcQuery>,
+    PageQuery(q): PageQuery<CalcQuery>,
 ) -> Response {
     let include_start = q.include_start.is_some();
     let mut page = CalendarPage {
@@ -169,7 +170,7 @@ pub async fn admin(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<AdminQuery>,
+    PageQuery(q): PageQuery<AdminQuery>,
 ) -> PageResult<Response> {
     admin_page(&state, &who, large, q, None).await
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use axum::body::to_bytes;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -23,6 +23,7 @@ use tongban_domain::time::format_local;
 
 use crate::case_input::{plain, ActionBody, FileRefBody};
 use crate::error::{status, PageError, PageResult};
+use crate::json::PageQuery;
 use crate::session::{Auth, LargeText};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -859,7 +860,7 @@ pub async fn show(
     Auth(who): Auth,
     LargeText(large): LargeText,
     Path(number): Path<String>,
-    Query(f): Query<Flash>,
+    PageQuery(f): PageQuery<Flash>,
 ) -> PageResult<Response> {
     let notice =
         f.ok.as_deref()

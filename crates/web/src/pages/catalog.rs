@@ -1,6 +1,6 @@
 //! Staff pages of the catalog: the list, an item's versions, reviews and history, the editor.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use tongban_domain::time::format_local;
 
 use crate::error::{status, PageError, PageResult};
 use crate::json::PageForm;
+use crate::json::PageQuery;
 use crate::session::{Auth, LargeText};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -43,7 +44,7 @@ pub async fn list(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Response> {
     super::staff_only(&who)?;
     let app = &state.app;
@@ -249,7 +250,7 @@ pub async fn item(
     Auth(who): Auth,
     LargeText(large): LargeText,
     Path(id): Path<i64>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Response> {
     super::staff_only(&who)?;
     item_page(

@@ -1,6 +1,6 @@
 //! Sealed files, the public check of any file, the root certificate, and the e-licence pages.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use tongban_domain::document::Format;
 use tongban_domain::time::format_local;
 
 use crate::error::{status, PageError, PageResult};
+use crate::json::PageQuery;
 use crate::session::{Auth, ClientAddr, LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -192,7 +193,7 @@ pub async fn licences(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    Query(q): Query<LicenceQuery>,
+    PageQuery(q): PageQuery<LicenceQuery>,
 ) -> PageResult<Response> {
     let staff = who.actor.role.is_staff();
     let licences = if staff {

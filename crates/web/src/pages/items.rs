@@ -1,7 +1,7 @@
 //! The public catalog: browse and search published items, read an item's guide, download its
 //! templates.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use tongban_domain::catalog::{self, flowchart::flowchart_svg, Item, StepKind};
 use tongban_store::catalog::ItemFilter;
 
 use crate::error::PageResult;
+use crate::json::PageQuery;
 use crate::session::{LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -70,7 +71,7 @@ pub async fn browse(
     State(state): State<AppState>,
     viewer: Viewer,
     LargeText(large): LargeText,
-    Query(b): Query<Browse>,
+    PageQuery(b): PageQuery<Browse>,
 ) -> PageResult<Response> {
     let app = &state.app;
     let filter = ItemFilter {
@@ -154,7 +155,7 @@ pub async fn guide(
     viewer: Viewer,
     LargeText(large): LargeText,
     Path(code): Path<String>,
-    Query(q): Query<GuideQuery>,
+    PageQuery(q): PageQuery<GuideQuery>,
 ) -> PageResult<Response> {
     let (summary, version) = state.app.public_item(&code).await?;
     render_guide(

@@ -1,6 +1,6 @@
 //! The HTML pages.
 
-use axum::extract::{Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,6 +9,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::error::PageError;
+use crate::json::PageQuery;
 use crate::session::{LargeText, Viewer, LARGE_TEXT_COOKIE};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -174,7 +175,7 @@ pub struct TextSize {
 }
 
 /// Switches large text on or off: a preference cookie, valid a year.
-async fn text_size(Query(q): Query<TextSize>, headers: axum::http::HeaderMap) -> Response {
+async fn text_size(PageQuery(q): PageQuery<TextSize>, headers: axum::http::HeaderMap) -> Response {
     let on = q.size == "large";
     let cookie = format!(
         "{LARGE_TEXT_COOKIE}={}; Path=/; SameSite=Lax; Max-Age={}",

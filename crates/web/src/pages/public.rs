@@ -1,7 +1,7 @@
 //! Pages anyone may open without signing in: progress by case number and the last four digits
 //! of the phone or ID number, and the check of a result document against its record.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -9,6 +9,7 @@ use tongban_app::Kind;
 use tongban_domain::time::format_local;
 
 use crate::error::{status, PageResult};
+use crate::json::PageQuery;
 use crate::session::{LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
@@ -68,7 +69,7 @@ pub async fn track(
     State(state): State<AppState>,
     viewer: Viewer,
     LargeText(large): LargeText,
-    Query(q): Query<TrackQuery>,
+    PageQuery(q): PageQuery<TrackQuery>,
     crate::session::ClientAddr(client): crate::session::ClientAddr,
 ) -> PageResult<Response> {
     let mut page = TrackPage {
@@ -186,7 +187,7 @@ pub async fn verify_form(
     State(state): State<AppState>,
     viewer: Viewer,
     LargeText(large): LargeText,
-    Query(q): Query<VerifyQuery>,
+    PageQuery(q): PageQuery<VerifyQuery>,
 ) -> PageResult<Response> {
     verify_page(&state, &viewer, large, q.number).await
 }
