@@ -108,6 +108,16 @@ fn optional(s: &str) -> Option<&str> {
 }
 
 impl App {
+    /// The password rule: length, three classes, not the login, not one of the 10,000 most
+    /// common, and not the demo password unless this server runs the demo.
+    fn check_password(&self, password: &str, login: &str) -> Result<()> {
+        check_password_strength(password, login, self.settings().password_min_length)?;
+        if !self.demo_mode() && password.trim() == crate::demo::DEMO_PASSWORD {
+            return Err(AppError::of(codes::Account::PasswordCommon));
+        }
+        Ok(())
+    }
+
     /// Refuses sign-in from an address that failed too often in the last 15 minutes. Only
     /// failures count: a hall's clerks share one address and all sign in at nine.
     fn check_address(&self, client: &str) -> Result<()> {
@@ -258,7 +268,7 @@ impl App {
         if old == new {
             return Err(AppError::of(codes::Account::PasswordSame));
         }
-        check_password_strength(new, &who.user.login, self.settings().password_min_length)?;
+        self.check_password(new, &who.user.login)?;
         let hash = password::hash(new).await?;
         let entry = self.entry(
             &who.actor,
@@ -310,11 +320,7 @@ impl App {
                 (None, Some(Uscc::parse(code).map_err(invalid)?))
             }
         };
-        check_password_strength(
-            &reg.password,
-            login.as_str(),
-            self.settings().password_min_length,
-        )?;
+        self.check_password(&reg.password, login.as_str())?;
         if self.store.user_by_login(login.as_str()).await?.is_some() {
             return Err(AppError::of(codes::Account::LoginTaken));
         }
@@ -394,11 +400,7 @@ impl App {
         } else if new.role.is_departmental() {
             return Err(AppError::of(codes::Staff::Department));
         }
-        check_password_strength(
-            &new.password,
-            login.as_str(),
-            self.settings().password_min_length,
-        )?;
+        self.check_password(&new.password, login.as_str())?;
         let user = NewUser {
             login: login.as_str().into(),
             password_hash: password::hash(&new.password).await?,

@@ -1056,17 +1056,42 @@ impl App {
     }
 
     /// The public verify page of a result document, by its number (the QR code carries it).
-    pub async fn verify_document(&self, number: &str) -> Result<VerifiedDocument> {
-        let not_found = || AppError::not_found("该文书（请核对文书编号）");
-        let number = number.trim();
-        if number.is_empty() || number.chars().count() > 64 {
-            return Err(not_found());
+    ///
+    /// The number alone is guessable (准/不 and the case number), so the check also needs the
+    /// document's random verification code, printed beside its QR code and carried in it. A
+    /// wrong pair and an unknown number answer the same; an address that misses
+    /// `login.ip_attempts_per_15min` times in 15 minutes must wait, as at `/track`.
+    pub async fn verify_document(
+        &self,
+        number: &str,
+        code: &str,
+        client: &str,
+    ) -> Result<VerifiedDocument> {
+        let not_found = || AppError::not_found("该文书（请核对文书编号和核验码）");
+        let key = format!("verify:{client}");
+        let limit = self.settings().ip_attempts_per_15min;
+        let now = self.now();
+        if let Ok(mut map) = self.attempts.lock() {
+            map.retain(|_, (start, _)| now - *start < chrono::Duration::minutes(15));
+            if map.get(&key).is_some_and(|(_, n)| *n >= limit) {
+                return Err(AppError::of(codes::Case::LookupThrottled));
+            }
         }
-        let row = self
-            .store
-            .case_document(number)
-            .await?
-            .ok_or_else(not_found)?;
+        let miss = || {
+            if let Ok(mut map) = self.attempts.lock() {
+                map.entry(key.clone()).or_insert((now, 0)).1 += 1;
+            }
+            not_found()
+        };
+        let number = number.trim();
+        let code = code.trim().to_ascii_uppercase();
+        if number.is_empty() || number.chars().count() > 64 || code.is_empty() {
+            return Err(miss());
+        }
+        let row = match self.store.case_document(number).await? {
+            Some(row) if !row.verify_code.is_empty() && row.verify_code == code => row,
+            _ => return Err(miss()),
+        };
         let kind = case::document::DocKind::parse(case_kind(&row.kind)).ok_or_else(not_found)?;
         if !kind.is_result() {
             return Err(not_found());

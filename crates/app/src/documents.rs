@@ -486,9 +486,10 @@ impl App {
         let look = Look {
             seal: Some(seal_design::design(&doc.agency, "电子印章", &time)),
             verify_url: Some(format!(
-                "{}/verify/{}",
+                "{}/verify/{}?code={}",
                 cfg.public_url.trim_end_matches('/'),
-                rec.number
+                rec.number,
+                rec.verify_code
             )),
             verify_code: Some(rec.verify_code.clone()),
             cross_page_seal: cfg.cross_page_seal,

@@ -57,6 +57,8 @@ pub struct App {
     item_versions: RwLock<HashMap<(i64, i64), std::sync::Arc<tongban_domain::catalog::Item>>>,
     /// The document service's keys and configuration.
     docs: documents::DocumentState,
+    /// Runs the demo city (`serve --demo`): its shared password may then be set again.
+    demo_mode: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -73,6 +75,7 @@ impl App {
             calendar_cache: RwLock::new(None),
             calendar_generation: std::sync::atomic::AtomicU64::new(0),
             attempts: Mutex::new(HashMap::new()),
+            demo_mode: std::sync::atomic::AtomicBool::new(false),
             item_versions: RwLock::new(HashMap::new()),
             docs: documents::DocumentState::ephemeral(),
         };
@@ -121,6 +124,16 @@ impl App {
             target,
             summary,
         }
+    }
+
+    /// Marks this server as running the demo (`serve --demo`).
+    pub fn set_demo_mode(&self, on: bool) {
+        self.demo_mode
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn demo_mode(&self) -> bool {
+        self.demo_mode.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sets a local rule (administrators only) and puts it in force at once.

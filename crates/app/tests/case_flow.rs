@@ -153,7 +153,15 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
 
         // The result verifies; the public lookup works with the phone's last four digits.
         let doc = case.decision.as_ref().unwrap().document.clone();
-        let v = app.verify_document(&doc).await.unwrap();
+        let code = app
+            .store
+            .case_document(&doc)
+            .await
+            .unwrap()
+            .unwrap()
+            .verify_code;
+        assert!(app.verify_document(&doc, "", "test").await.is_err());
+        let v = app.verify_document(&doc, &code, "test").await.unwrap();
         assert!(v.intact);
         assert_eq!(v.outcome, "准予");
         let phone = app

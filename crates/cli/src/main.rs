@@ -248,6 +248,7 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             if demo && empty {
                 load_demo_city(&app).await?;
             }
+            app.set_demo_mode(demo);
             let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
                 .install_recorder()
                 .ok();

@@ -124,7 +124,40 @@ pub fn check_password_strength(
     if !login.is_empty() && password.to_lowercase().contains(&login.to_lowercase()) {
         return Err(codes::Account::PasswordLogin.err());
     }
+    if is_common_password(password) {
+        return Err(codes::Account::PasswordCommon.err());
+    }
     Ok(())
+}
+
+/// The 10,000 most common passwords, most common first, lowercased: the first 10,000 lines of
+/// the list Django ships as `django/contrib/auth/common-passwords.txt.gz` (Django 5.2.8, BSD
+/// licence), which is Royce Williams' list of the 20,000 most common passwords in breach corpora.
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+/// Whether a password is on the common list, compared without case.
+pub fn is_common_password(password: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| COMMON_PASSWORDS.lines().map(str::trim).collect());
+    set.contains(password.trim().to_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod common_password_tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_list_has_ten_thousand_and_refuses_them_beside_the_classes_rule() {
+        assert_eq!(COMMON_PASSWORDS.lines().count(), 10_000);
+        assert!(is_common_password("password") && is_common_password("PassWord1"));
+        assert!(!is_common_password("Qingjiang#88"));
+        // "Password1!" has three classes and the length: only the list refuses it.
+        assert!(is_common_password("password1!") || is_common_password("p@ssw0rd"));
+        let refused = check_password_strength("P@ssw0rd", "zhangsan", 8).unwrap_err();
+        assert_eq!(refused.code, codes::Account::PasswordCommon);
+        assert!(check_password_strength("Qingjiang#88", "zhangsan", 8).is_ok());
+    }
 }
 
 /// Throttling of sign-in: after `max_failures` consecutive failures the account is locked for

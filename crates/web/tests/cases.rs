@@ -503,9 +503,22 @@ async fn the_api_drives_a_case_to_a_result_that_verifies() {
         .unwrap()
         .to_string();
 
-    // The result verifies in public, by API and page, and its page carries a QR code.
-    let verified = t
+    // The result verifies in public, by API and page, with its verification code (the number
+    // alone is guessable), and its page carries a QR code.
+    let code = t
+        .app
+        .store
+        .case_document(&doc)
+        .await
+        .unwrap()
+        .unwrap()
+        .verify_code;
+    let bare = t
         .get(&format!("/api/v1/public/documents/{doc}"), None)
+        .await;
+    assert_eq!(bare.status, StatusCode::NOT_FOUND, "{}", bare.body);
+    let verified = t
+        .get(&format!("/api/v1/public/documents/{doc}?code={code}"), None)
         .await;
     assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
     let v = verified.json();
@@ -524,11 +537,17 @@ async fn the_api_drives_a_case_to_a_result_that_verifies() {
             }
         })
         .collect();
-    let page = t.get(&format!("/verify/{encoded}"), None).await;
+    let page = t.get(&format!("/verify/{encoded}?code={code}"), None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("文书真实有效"));
-    let by_form = t.get(&format!("/verify?number={encoded}"), None).await;
+    let by_form = t
+        .get(&format!("/verify?number={encoded}&code={code}"), None)
+        .await;
     assert!(by_form.body.contains("文书真实有效"));
+    assert_eq!(
+        t.get(&format!("/verify/{encoded}"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         t.get("/verify/%E5%87%86000000", None).await.status,
         StatusCode::NOT_FOUND

@@ -498,3 +498,83 @@ fn the_openapi_document_declares_every_path_parameter_and_422() {
         }
     }
 }
+
+#[tokio::test]
+async fn common_passwords_and_the_demo_password_are_refused() {
+    let t = TestApp::new().await;
+    let with = |login: &str, password: &str| {
+        json!({"kind": "person", "login": login, "password": password, "name": "王五",
+               "phone": "13912345678"})
+    };
+    // Three classes and eight characters: today's rule alone would take it.
+    let r = t
+        .post_json("/api/v1/applicants", None, with("wangwu", "P@ssw0rd"))
+        .await;
+    assert_eq!(r.code(), "account.password_common", "{}", r.body);
+    let r = t
+        .post_json("/api/v1/applicants", None, with("wangwu", PASSWORD))
+        .await;
+    assert_eq!(r.code(), "account.password_common", "{}", r.body);
+    t.app.set_demo_mode(true);
+    let r = t
+        .post_json("/api/v1/applicants", None, with("wangwu", PASSWORD))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "the demo keeps its password: {}",
+        r.body
+    );
+}
+
+/// Result documents cannot be enumerated: the guessable number needs its random code, and an
+/// address that keeps missing waits.
+#[tokio::test]
+async fn document_verification_needs_the_code_and_is_throttled() {
+    let t = TestApp::with_catalog().await;
+    t.app.load_demo_documents().await.unwrap();
+    let mut rows = vec![];
+    for id in 1..20 {
+        rows.extend(t.app.store.case_documents(id).await.unwrap());
+    }
+    let row = rows
+        .into_iter()
+        .find(|r| r.number.starts_with('准'))
+        .expect("the demo decided a case");
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    let doc = enc(&row.number);
+    let ok = t
+        .get(
+            &format!("/api/v1/public/documents/{doc}?code={}", row.verify_code),
+            None,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let limit = t.app.settings().ip_attempts_per_15min;
+    for _ in 0..limit {
+        let r = t
+            .get(&format!("/api/v1/public/documents/{doc}"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    let r = t
+        .get(
+            &format!("/api/v1/public/documents/{doc}?code={}", row.verify_code),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "case.lookup_throttled")
+    );
+}

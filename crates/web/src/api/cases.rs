@@ -22,7 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::case_input::{parse_delivery, plain, ActionBody, FileRefBody};
 use crate::error::{ApiResult, ErrorBody};
 use crate::json::{ApiJson, ApiQuery};
-use crate::session::ApiAuth;
+use crate::session::{ApiAuth, ClientAddr};
 use crate::AppState;
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -718,15 +718,25 @@ pub struct VerifiedView {
     pub verdict: String,
 }
 
-/// Public check of a result document by its number.
+#[derive(Deserialize, IntoParams)]
+pub struct VerifyCode {
+    /// The verification code printed beside the QR code.
+    #[serde(default)]
+    pub code: String,
+}
+
+/// Public check of a result document by its number and verification code. The number alone
+/// answers 404: the code must match. Misses count against the address (`case.lookup_throttled`).
 #[utoipa::path(get, path = "/api/v1/public/documents/{doc}", tag = "cases",
-    params(("doc" = String, Path, description = "文书编号")),
-    responses((status = 200, body = VerifiedView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(("doc" = String, Path, description = "文书编号"), VerifyCode),
+    responses((status = 200, body = VerifiedView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn verify(
     State(s): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Path(doc): Path<String>,
+    ApiQuery(q): ApiQuery<VerifyCode>,
 ) -> ApiResult<Json<VerifiedView>> {
-    let d = s.app.verify_document(&doc).await?;
+    let d = s.app.verify_document(&doc, &q.code, &client).await?;
     Ok(Json(VerifiedView {
         department: s.app.department_name(d.department_id).await?,
         verdict: if d.intact {

@@ -1022,7 +1022,11 @@ pub async fn document(
     }
     let result =
         DocKind::parse(tongban_app::cases::case_kind(&row.kind)).is_some_and(DocKind::is_result);
-    let verify_href = format!("/verify/{}", segment(&row.number));
+    let verify_href = format!(
+        "/verify/{}?code={}",
+        segment(&row.number),
+        segment(&row.verify_code)
+    );
     let qr = if result {
         super::public::qr_svg(&verify_href)
     } else {

@@ -2,7 +2,6 @@
 //! of the phone or ID number, and the check of a result document against its record.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tongban_app::Kind;
@@ -10,7 +9,7 @@ use tongban_domain::time::format_local;
 
 use crate::error::{status, PageResult};
 use crate::json::PageQuery;
-use crate::session::{LargeText, Viewer};
+use crate::session::{ClientAddr, LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
 
@@ -131,6 +130,7 @@ pub struct Verified {
 pub struct VerifyPage {
     pub base: Base,
     pub number: String,
+    pub code: String,
     pub found: Option<Verified>,
     /// (code, message)
     pub error: Option<(String, String)>,
@@ -140,6 +140,9 @@ pub struct VerifyPage {
 pub struct VerifyQuery {
     #[serde(default)]
     number: String,
+    /// The verification code printed beside the QR code (the QR code carries it).
+    #[serde(default)]
+    code: String,
 }
 
 async fn verify_page(
@@ -147,10 +150,13 @@ async fn verify_page(
     viewer: &Viewer,
     large: bool,
     number: String,
+    code: String,
+    client: &str,
 ) -> PageResult<Response> {
     let mut page = VerifyPage {
         base: Base::new("文书核验", viewer.signed_in(), large),
         number: number.trim().to_string(),
+        code: code.trim().to_string(),
         found: None,
         error: None,
     };
@@ -158,7 +164,7 @@ async fn verify_page(
         return Ok(views::render(&page));
     }
     let app = &state.app;
-    match app.verify_document(&page.number).await {
+    match app.verify_document(&page.number, &page.code, client).await {
         Ok(d) => {
             page.found = Some(Verified {
                 department: app.department_name(d.department_id).await?,
@@ -176,8 +182,9 @@ async fn verify_page(
         }
         Err(e) if e.kind == Kind::Internal => Err(e.into()),
         Err(e) => {
+            let status = status(e.kind);
             page.error = Some((e.code.to_string(), e.message));
-            Ok((StatusCode::NOT_FOUND, views::render(&page)).into_response())
+            Ok((status, views::render(&page)).into_response())
         }
     }
 }
@@ -187,9 +194,10 @@ pub async fn verify_form(
     State(state): State<AppState>,
     viewer: Viewer,
     LargeText(large): LargeText,
+    ClientAddr(client): ClientAddr,
     PageQuery(q): PageQuery<VerifyQuery>,
 ) -> PageResult<Response> {
-    verify_page(&state, &viewer, large, q.number).await
+    verify_page(&state, &viewer, large, q.number, q.code, &client).await
 }
 
 /// `GET /verify/{doc}`: where a document's QR code leads.
@@ -197,7 +205,9 @@ pub async fn verify(
     State(state): State<AppState>,
     viewer: Viewer,
     LargeText(large): LargeText,
+    ClientAddr(client): ClientAddr,
     Path(doc): Path<String>,
+    PageQuery(q): PageQuery<VerifyQuery>,
 ) -> PageResult<Response> {
-    verify_page(&state, &viewer, large, doc).await
+    verify_page(&state, &viewer, large, doc, q.code, &client).await
 }
