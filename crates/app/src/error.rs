@@ -5,6 +5,7 @@
 use tongban_domain::codes;
 pub use tongban_domain::error::Kind;
 use tongban_domain::error::{Code, DomainError, ErrorCode};
+use tongban_store::fault::Fault;
 use tongban_store::StoreError;
 
 /// What went wrong: a code of the registry (whose kind the web layer maps to an HTTP status)
@@ -81,6 +82,12 @@ impl From<DomainError> for AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
+        // A fault of the database (disk full, read-only, locked, unreachable) is no bug: it is
+        // answered 503 with its own code, and logged for the operator with its detail.
+        if let Some(fault) = e.fault() {
+            tracing::error!(error = %e, ?fault, "database fault");
+            return AppError::of(fault_code(fault));
+        }
         match e {
             StoreError::NotFound(what) => AppError::not_found(what),
             // The database's own words (a constraint, its table and columns) are for the log,
@@ -95,6 +102,16 @@ impl From<StoreError> for AppError {
             }
             other => AppError::internal(other),
         }
+    }
+}
+
+/// The stable code a database fault is answered with.
+pub fn fault_code(fault: Fault) -> codes::Store {
+    match fault {
+        Fault::DiskFull => codes::Store::DiskFull,
+        Fault::ReadOnly => codes::Store::ReadOnly,
+        Fault::Busy => codes::Store::Busy,
+        Fault::Unavailable => codes::Store::Unavailable,
     }
 }
 

@@ -72,6 +72,11 @@ pub struct Storage {
     /// SQLite `synchronous`: `full` (default, every commit on disk) or `normal`.
     pub sqlite_synchronous: String,
     pub max_connections: u32,
+    /// PostgreSQL: seconds to wait for the first connection before saying why it failed.
+    pub connect_timeout_secs: u64,
+    /// SQLite: milliseconds a write waits for a lock held by another process (a backup tool,
+    /// an operator's shell) before it is answered 503 `store.busy`.
+    pub sqlite_busy_timeout_ms: u64,
 }
 
 impl Default for Storage {
@@ -82,6 +87,8 @@ impl Default for Storage {
             audit_hash: "sm3".into(),
             sqlite_synchronous: "full".into(),
             max_connections: 8,
+            connect_timeout_secs: 5,
+            sqlite_busy_timeout_ms: 10_000,
         }
     }
 }
@@ -104,7 +111,37 @@ impl Default for Log {
     }
 }
 
+/// The levels a `log.level` directive may name.
+const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
+
 impl Config {
+    /// Refuses values that would otherwise be taken silently for something else: a database
+    /// URL that is not PostgreSQL's (a typo once started an SQLite file named after it), a log
+    /// format or level that is not one of the documented ones.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(url) = &self.storage.database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(format!(
+                    "数据库地址（--database-url、TONGBAN_DATABASE_URL 或 storage.database_url）\
+                     须以 postgres:// 或 postgresql:// 开头，收到“{}”。\
+                     使用内置 SQLite 时不设数据库地址，以 --data 指定数据目录",
+                    mask_url(url)
+                ));
+            }
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            return Err(format!(
+                "log.format（TONGBAN_LOG_FORMAT）应为 text 或 json，收到“{}”",
+                self.log.format
+            ));
+        }
+        check_level(&self.log.level)?;
+        if self.storage.connect_timeout_secs == 0 {
+            return Err("storage.connect_timeout_secs 应为正整数（秒）".into());
+        }
+        Ok(())
+    }
+
     /// Reads `path` if given (it must exist), else `./tongban.toml` if present, else defaults;
     /// then applies the environment.
     pub fn load(path: Option<&Path>) -> Result<Config, String> {
@@ -165,6 +202,11 @@ impl Config {
         if let Some(v) = var("TONGBAN_SQLITE_SYNCHRONOUS") {
             self.storage.sqlite_synchronous = v;
         }
+        if let Some(v) = var("TONGBAN_SQLITE_BUSY_TIMEOUT_MS") {
+            self.storage.sqlite_busy_timeout_ms = v.parse().map_err(|_| {
+                format!("环境变量 TONGBAN_SQLITE_BUSY_TIMEOUT_MS 应为毫秒数，收到“{v}”")
+            })?;
+        }
         if let Some(v) = var("TONGBAN_LOG_FORMAT") {
             self.log.format = v;
         }
@@ -172,6 +214,50 @@ impl Config {
             self.log.level = v;
         }
         Ok(())
+    }
+}
+
+/// `log.level` is a tracing filter: comma-separated directives, each a level or
+/// `target=level`. A bare word that is not a level would be read by tracing as a target shown
+/// at every level, so it is refused here rather than taken for one.
+fn check_level(level: &str) -> Result<(), String> {
+    let refuse = |why: String| {
+        Err(format!(
+            "log.level（TONGBAN_LOG_LEVEL）有误：{why}。应为 {} 之一，或“目标=级别”，以逗号分隔，如 tongban=debug,info",
+            LEVELS.join("、")
+        ))
+    };
+    if level.trim().is_empty() {
+        return refuse("为空".into());
+    }
+    for directive in level.split(',') {
+        let directive = directive.trim();
+        let lvl = match directive.rsplit_once('=') {
+            Some((target, lvl)) if !target.trim().is_empty() => lvl,
+            Some(_) => return refuse(format!("“{directive}”缺少目标")),
+            None => directive,
+        };
+        if !LEVELS.contains(&lvl.trim().to_ascii_lowercase().as_str()) {
+            return refuse(format!("“{directive}”不是已知级别"));
+        }
+    }
+    if let Err(e) = tracing_subscriber::EnvFilter::try_new(level) {
+        return refuse(e.to_string());
+    }
+    Ok(())
+}
+
+/// The URL with its password, if any, replaced, for messages.
+pub fn mask_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((name, _)) => format!("{scheme}://{name}:***@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
     }
 }
 
@@ -227,5 +313,30 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("passwd"), "{err}");
+    }
+
+    #[test]
+    fn values_taken_for_something_else_are_refused() {
+        let with = |f: &dyn Fn(&mut Config)| {
+            let mut cfg = Config::default();
+            f(&mut cfg);
+            cfg.check()
+        };
+        assert!(with(&|_| {}).is_ok());
+        let err = with(&|c| c.storage.database_url = Some("postgress://u:secret@db/tb".into()))
+            .unwrap_err();
+        assert!(err.contains("postgress://u:***@db/tb"), "{err}");
+        assert!(!err.contains("secret"), "{err}");
+        assert!(with(&|c| c.storage.database_url = Some("./data/tb.db".into())).is_err());
+        assert!(with(&|c| c.storage.database_url = Some("postgresql://db/tb".into())).is_ok());
+        assert!(with(&|c| c.log.format = "jsno".into())
+            .unwrap_err()
+            .contains("jsno"));
+        for bad in ["verbose", "inf", "", "tongban=loud", "=info", "info,,debug"] {
+            assert!(with(&|c| c.log.level = bad.into()).is_err(), "{bad:?}");
+        }
+        for good in ["info", "WARN", "tongban=debug,info", "tower_http=off, warn"] {
+            assert!(with(&|c| c.log.level = good.into()).is_ok(), "{good:?}");
+        }
     }
 }

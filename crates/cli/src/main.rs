@@ -117,6 +117,10 @@ fn main() -> ExitCode {
     if let Some(u) = cli.database_url {
         cfg.storage.database_url = Some(u);
     }
+    if let Err(e) = cfg.check() {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     init_logging(&cfg);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -138,6 +142,7 @@ fn main() -> ExitCode {
 }
 
 fn init_logging(cfg: &Config) {
+    // Checked by `Config::check` before this.
     let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log.level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
@@ -200,20 +205,52 @@ async fn open_store(cfg: &Config) -> Result<Store, String> {
         sqlite_full_sync: full_sync,
         max_connections: cfg.storage.max_connections,
         pg_schema: None,
+        sqlite_busy_timeout: std::time::Duration::from_millis(cfg.storage.sqlite_busy_timeout_ms),
     };
     let target = cfg
         .storage
         .database_url
         .clone()
         .unwrap_or_else(|| cfg.storage.data.clone());
+    if cfg.storage.database_url.is_some() {
+        let wait = std::time::Duration::from_secs(cfg.storage.connect_timeout_secs);
+        tongban_store::health::probe_postgres(&target, wait)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let shown = config::mask_url(&target);
     let store = Store::open(&target, &opts)
         .await
-        .map_err(|e| e.to_string())?;
-    let ran = store.migrate().await.map_err(|e| e.to_string())?;
+        .map_err(|e| refused(&shown, &e))?;
+    let ran = store.migrate().await.map_err(|e| refused(&shown, &e))?;
     if ran > 0 {
         tracing::info!(migrations = ran, "migrated");
     }
+    // A database that takes no writes is refused here, not found out by the first person
+    // whose work is not saved.
+    store
+        .heartbeat("startup", chrono::Utc::now())
+        .await
+        .map_err(|e| refused(&shown, &e))?;
     Ok(store)
+}
+
+/// Why the store at `target` cannot be used, said plainly for the faults an operator fixes.
+fn refused(target: &str, e: &tongban_store::StoreError) -> String {
+    use tongban_store::fault::Fault;
+    match e.fault() {
+        Some(Fault::ReadOnly) => format!(
+            "数据库只读，拒绝启动：{target} 不能写入（{e}）。\
+             请检查数据库文件及其目录的写权限、文件系统是否以只读挂载，或 PostgreSQL 是否为只读备库"
+        ),
+        Some(Fault::DiskFull) => {
+            format!("数据库所在磁盘已满，拒绝启动：{target}（{e}）。请先腾出空间")
+        }
+        Some(Fault::Busy) => {
+            format!("数据库被其他进程锁定，等待超时：{target}（{e}）。请确认没有其他进程正在使用它")
+        }
+        _ => format!("{target}：{e}"),
+    }
 }
 
 async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
@@ -255,9 +292,11 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
             // Told when shutdown starts, so the board's live streams end instead of holding the
             // graceful shutdown open.
             let (closing_tx, closing) = tokio::sync::watch::channel(false);
+            let listen = listen.unwrap_or(cfg.server.listen.clone());
             let web = tongban_web::WebConfig {
                 secure_cookies: cfg.server.secure_cookies,
                 closing: Some(closing),
+                node: format!("{}@{listen}", hostname()),
             };
             // Notices go out in the background, on the app's clock so a simulated clock moves
             // retries too. A channel left unconfigured keeps its messages waiting in the outbox.
@@ -265,7 +304,6 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 tongban_app::notify::Dispatcher::new(app.store.clone(), cfg.notify.clone())
                     .map_err(|e| format!("[notify] 配置有误：{e}"))?;
             let router = tongban_web::router(app.clone(), web, metrics);
-            let listen = listen.unwrap_or(cfg.server.listen.clone());
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("无法监听 {listen}：{e}"))?;
@@ -424,6 +462,16 @@ fn print_demo(accounts: &[tongban_app::demo::DemoAccount]) {
             a.unit
         );
     }
+}
+
+/// This machine's name, for the heartbeat row; `localhost` where it cannot be read.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }
 
 async fn shutdown() {

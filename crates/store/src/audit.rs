@@ -39,6 +39,51 @@ impl TryFrom<Row> for AuditRecord {
     }
 }
 
+/// Walks the chain over the connection `$conn` (one snapshot): the head first, then every
+/// record in `seq` order in batches, each link checked; evaluates to a [`Verified`].
+macro_rules! walk {
+    ($conn:expr) => {{
+        const BATCH: i64 = 5000;
+        let (head_seq, head_hash): (i64, String) =
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one($conn)
+                .await?;
+        let sql = format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2");
+        let mut verifier = ChainVerifier::default();
+        let mut after = 0i64;
+        let mut broken = None;
+        'walk: loop {
+            let rows: Vec<Row> = sqlx::query_as(&sql)
+                .bind(after)
+                .bind(BATCH)
+                .fetch_all($conn)
+                .await?;
+            let n = rows.len();
+            for row in rows {
+                let record = AuditRecord::try_from(row)?;
+                after = record.seq;
+                if let Err(brk) = verifier.push(&record) {
+                    broken = Some(brk);
+                    break 'walk;
+                }
+            }
+            if (n as i64) < BATCH {
+                break;
+            }
+        }
+        match broken {
+            Some(brk) => Verified::Broken(brk),
+            None => {
+                let head = (head_seq > 0).then_some((head_seq, head_hash.as_str()));
+                match verifier.finish(head) {
+                    Ok(records) => Verified::Intact { records },
+                    Err(brk) => Verified::Broken(brk),
+                }
+            }
+        }
+    }};
+}
+
 const SELECT: &str = "SELECT seq, at, actor, role, action, target, summary, algo, prev_hash, hash
     FROM audit_log";
 
@@ -85,39 +130,41 @@ impl Store {
         }))
     }
 
-    /// Walks the whole chain in batches, in `seq` order, and checks every link.
+    /// Walks the whole chain in batches, in `seq` order, and checks every link against the
+    /// head. The head and every batch are read in one snapshot (one read transaction; REPEATABLE
+    /// READ on PostgreSQL), so records appended while the walk runs are neither half-seen nor
+    /// taken for a truncated chain.
     pub async fn audit_verify(&self) -> Result<Verified> {
-        const BATCH: i64 = 5000;
-        let (head_seq, head_hash) = self.audit_head().await?;
-        let sql = format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let mut verifier = ChainVerifier::default();
-        let mut after = 0i64;
-        loop {
-            let rows: Vec<Row> = read!(self, |db| {
-                sqlx::query_as(&sql)
-                    .bind(after)
-                    .bind(BATCH)
-                    .fetch_all(db)
-                    .await?
-            });
-            let n = rows.len();
-            for row in rows {
-                let record = AuditRecord::try_from(row)?;
-                after = record.seq;
-                if let Err(brk) = verifier.push(&record) {
-                    return Ok(Verified::Broken(brk));
-                }
+        match &self.backend {
+            crate::Backend::Sqlite { reader, .. } => {
+                let mut tx = reader.begin().await?;
+                let out = walk!(&mut *tx);
+                tx.rollback().await?;
+                Ok(out)
             }
-            if (n as i64) < BATCH {
-                break;
+            crate::Backend::Postgres(pool) => {
+                let mut tx = pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?;
+                let out = walk!(&mut *tx);
+                tx.rollback().await?;
+                Ok(out)
             }
         }
-        let head = (head_seq > 0).then_some((head_seq, head_hash.as_str()));
-        Ok(match verifier.finish(head) {
-            Ok(records) => Verified::Intact { records },
-            Err(brk) => Verified::Broken(brk),
-        })
     }
+}
+
+/// Verifies the chain of the SQLite database file at `path` (a backup), opened read-only: the
+/// copy is not changed by checking it.
+pub async fn verify_sqlite_file(path: &std::path::Path) -> Result<Verified> {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true);
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&opts).await?;
+    let mut tx = sqlx::Connection::begin(&mut conn).await?;
+    let out = walk!(&mut *tx);
+    tx.rollback().await?;
+    Ok(out)
 }
 
 impl Store {

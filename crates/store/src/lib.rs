@@ -40,7 +40,10 @@ macro_rules! write {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.backend {
             $crate::Backend::Sqlite { writer, .. } => {
-                let mut $tx = writer.begin().await?;
+                // IMMEDIATE takes the write lock at BEGIN, under the busy timeout: a deferred
+                // transaction that reads first is refused at once (SQLITE_BUSY, no wait) when
+                // it upgrades while another process holds the lock.
+                let mut $tx = writer.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -186,7 +189,9 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod documents;
+pub mod fault;
 pub mod findings;
+pub mod health;
 pub mod licences;
 mod migrate;
 pub mod orders;
@@ -294,6 +299,9 @@ pub struct Options {
     pub max_connections: u32,
     /// PostgreSQL: a schema to create and use (tests get a fresh one each).
     pub pg_schema: Option<String>,
+    /// SQLite: how long a write waits for a lock another process holds before it is refused
+    /// as busy.
+    pub sqlite_busy_timeout: Duration,
 }
 
 impl Default for Options {
@@ -303,6 +311,7 @@ impl Default for Options {
             sqlite_full_sync: true,
             max_connections: 8,
             pg_schema: None,
+            sqlite_busy_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -343,7 +352,7 @@ impl Store {
                 SqliteSynchronous::Normal
             })
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(opts.sqlite_busy_timeout);
         // A connection to a local file cannot go stale, so acquiring one skips the ping, a
         // round trip to the connection's thread that would double the cost of a short read.
         let writer = SqlitePoolOptions::new()

@@ -60,6 +60,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0013_uploads.sql"),
     ),
     (
+        14,
+        "heartbeat",
+        include_str!("../migrations/sqlite/0014_heartbeat.sql"),
+        include_str!("../migrations/postgres/0014_heartbeat.sql"),
+    ),
+    (
         26,
         "documents",
         include_str!("../migrations/sqlite/0026_documents.sql"),

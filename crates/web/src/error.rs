@@ -165,5 +165,7 @@ mod tests {
         assert_eq!(of(codes::General::NotFound.code()), 404);
         assert_eq!(of(codes::General::Internal.code()), 500);
         assert_eq!(of(codes::Case::WrongStatus.code()), 422);
+        assert_eq!(of(codes::Store::DiskFull.code()), 503);
+        assert_eq!(of(codes::Store::ReadOnly.code()), 503);
     }
 }

@@ -29,6 +29,8 @@ pub struct WebConfig {
     /// Turns `true` when the server shuts down: long-lived responses (the supervision board's
     /// live stream) end so a graceful shutdown is not held open by them.
     pub closing: Option<tokio::sync::watch::Receiver<bool>>,
+    /// This server's name in the heartbeat rows `/readyz` writes (host and address).
+    pub node: String,
 }
 
 #[derive(Clone)]
@@ -66,6 +68,7 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
         ));
     Router::new()
         .route("/healthz", axum::routing::get(pages::healthz))
+        .route("/readyz", axum::routing::get(pages::readyz))
         .route("/metrics", axum::routing::get(pages::metrics))
         .route("/static/{*path}", axum::routing::get(assets::serve))
         .merge(with_session)

@@ -17,6 +17,9 @@ error_codes! {
     /// down). Nothing of the request was saved; the store recovers by itself when the fault
     /// clears, so the same request can be sent again.
     pub enum Store {
+        Busy = "store.busy", Unavailable => "数据库正忙（被其他进程锁定），请稍后再试",
+        DiskFull = "store.disk_full", Unavailable => "数据库所在磁盘已满，本次操作未保存，请联系管理员",
+        ReadOnly = "store.read_only", Unavailable => "数据库处于只读状态，本次操作未保存，请联系管理员",
         Unavailable = "store.unavailable", Unavailable => "数据库暂时无法写入，本次操作未保存，请稍后再试",
     }
 }

@@ -164,7 +164,7 @@ pub async fn verify_file(
             page.result = Some(shown(v));
             Ok(views::render(&page))
         }
-        Err(e) if e.kind == Kind::Internal => Err(e.into()),
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable) => Err(e.into()),
         Err(e) => {
             let code = status(e.kind);
             page.error = Some((e.code.to_string(), e.message));

@@ -129,6 +129,31 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Readiness: 200 only when the store takes a write now (a heartbeat row, through the same
+/// write path as every change). A full disk, a read-only database, a lock held elsewhere or an
+/// unreachable server answer 503 with the fault's stable code, so a balancer stops sending
+/// work that would not be saved. `/healthz` stays the cheap liveness check.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let node = if state.cfg.node.is_empty() {
+        "web"
+    } else {
+        state.cfg.node.as_str()
+    };
+    match state.app.store.heartbeat(node, state.app.clock.now()).await {
+        Ok(()) => axum::Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Err(e) => {
+            let err = AppError::from(e);
+            let err = if err.kind == tongban_app::Kind::Unavailable {
+                err
+            } else {
+                // Whatever else failed the write, the answer is still "not ready".
+                AppError::of(codes::Store::Unavailable)
+            };
+            crate::error::ApiError(err).into_response()
+        }
+    }
+}
+
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
         Some(handle) => (

@@ -103,7 +103,7 @@ pub async fn track(
             });
             Ok(views::render(&page))
         }
-        Err(e) if e.kind == Kind::Internal => Err(e.into()),
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable) => Err(e.into()),
         Err(e) => {
             let code = status(e.kind);
             page.error = Some((e.code.to_string(), e.message));
@@ -180,7 +180,7 @@ async fn verify_page(
             });
             Ok(views::render(&page))
         }
-        Err(e) if e.kind == Kind::Internal => Err(e.into()),
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable) => Err(e.into()),
         Err(e) => {
             let status = status(e.kind);
             page.error = Some((e.code.to_string(), e.message));

@@ -1,0 +1,241 @@
+//! The binary as an operator runs it: configuration refused with a reason, an unreachable or
+//! read-only database said plainly at start, `/readyz` telling whether writes are saved.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tongban"));
+    c.env_remove("TONGBAN_DATABASE_URL")
+        .env_remove("TONGBAN_LOG_FORMAT")
+        .env("TONGBAN_LOG_LEVEL", "warn");
+    c
+}
+
+fn run(mut c: Command) -> Output {
+    c.output().expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "tongban_ops_{tag}_{}_{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_database_url_that_is_not_postgres_is_refused() {
+    let dir = temp_dir("url");
+    for url in [
+        "postgress://u:secret@127.0.0.1/tb",
+        "./tb.db",
+        "sqlite:tb.db",
+    ] {
+        let mut c = bin();
+        c.current_dir(&dir).args(["--database-url", url, "migrate"]);
+        let o = run(c);
+        assert_eq!(o.status.code(), Some(2), "{url}: {}", stderr(&o));
+        assert!(stderr(&o).contains("postgres://"), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("secret"), "{}", stderr(&o));
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "no database was made: {left:?}");
+}
+
+#[test]
+fn log_format_and_level_are_checked() {
+    let dir = temp_dir("log");
+    for (var, value) in [
+        ("TONGBAN_LOG_FORMAT", "jsno"),
+        ("TONGBAN_LOG_LEVEL", "verbose"),
+        ("TONGBAN_LOG_LEVEL", "tongban=loud"),
+    ] {
+        let mut c = bin();
+        c.args(["--data", dir.to_str().unwrap(), "migrate"])
+            .env(var, value);
+        let o = run(c);
+        assert_eq!(o.status.code(), Some(2), "{var}={value}: {}", stderr(&o));
+        assert!(stderr(&o).contains(value), "{}", stderr(&o));
+    }
+    let mut c = bin();
+    c.args(["--data", dir.to_str().unwrap(), "migrate"])
+        .env("TONGBAN_LOG_FORMAT", "json")
+        .env("TONGBAN_LOG_LEVEL", "tongban=debug,warn");
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unreachable_postgres_is_named_at_once() {
+    // A port nobody listens on: bound, then let go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut c = bin();
+    c.args([
+        "--database-url",
+        &format!("postgres://postgres@127.0.0.1:{port}/tongban"),
+        "migrate",
+    ]);
+    let o = run(c);
+    assert_ne!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("connection refused 127.0.0.1:{port}")),
+        "{err}"
+    );
+}
+
+/// A server under test, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(mut c: Command) -> Server {
+    c.args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    let mut child = c.spawn().expect("the binary starts");
+    let mut out = child.stdout.take().unwrap();
+    // The first line names the address: "Tongban 已启动：http://127.0.0.1:PORT/".
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while out.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+        line.push(byte[0]);
+    }
+    let line = String::from_utf8_lossy(&line).into_owned();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    Server { child, addr }
+}
+
+/// One HTTP/1.1 GET: the status and the body.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
+
+/// `/readyz` writes: a lock held past the busy timeout by another process answers 503
+/// `store.busy` (while `/healthz`, which only reads, stays 200), and 200 once it is let go.
+#[test]
+fn readyz_answers_503_while_the_database_takes_no_writes() {
+    let dir = temp_dir("ready");
+    let mut c = bin();
+    c.args(["--data", dir.to_str().unwrap()])
+        .env("TONGBAN_SQLITE_BUSY_TIMEOUT_MS", "200");
+    let server = serve(c);
+    assert_eq!(get(&server.addr, "/readyz").0, 200);
+    let db = dir.join("tongban.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut other = rt.block_on(async {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db);
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&opts)
+            .await
+            .unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE; DELETE FROM heartbeat WHERE node = 'nobody';")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c
+    });
+    let (status, body) = get(&server.addr, "/readyz");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("\"code\":\"store.busy\""), "{body}");
+    assert_eq!(get(&server.addr, "/healthz").0, 200);
+    rt.block_on(async {
+        sqlx::raw_sql("COMMIT").execute(&mut other).await.unwrap();
+    });
+    assert_eq!(get(&server.addr, "/readyz").0, 200);
+}
+
+/// A tmpfs of our own, unmounted when dropped; `None` where this machine lets no test mount.
+struct Mount(PathBuf);
+
+impl Mount {
+    fn tmpfs(dir: &Path) -> Option<Mount> {
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Mount(dir.to_path_buf()))
+    }
+
+    fn read_only(&self) -> bool {
+        Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// A database on a read-only mount is refused at start with a clear message, not served with
+/// every write failing.
+#[test]
+fn a_read_only_database_is_refused_at_start() {
+    let dir = temp_dir("ro");
+    let Some(mount) = Mount::tmpfs(&dir) else {
+        eprintln!("skipped: this machine lets the test mount no tmpfs");
+        return;
+    };
+    let data = dir.join("data");
+    let mut c = bin();
+    c.args(["--data", data.to_str().unwrap(), "migrate"]);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(mount.read_only(), "remounted read-only");
+    let mut c = bin();
+    c.args([
+        "--data",
+        data.to_str().unwrap(),
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    let o = run(c);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("数据库只读"), "{}", stderr(&o));
+}
