@@ -17,6 +17,29 @@ pub struct Config {
     pub notify: tongban_app::notify::NotifyConfig,
     /// The document service: the master key of the seal keys, the public address.
     pub documents: Documents,
+    /// Scheduled backups taken by `serve`.
+    pub backup: Backup,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Backup {
+    /// Where `serve` writes its scheduled backups; none are taken while it is unset.
+    pub dir: Option<String>,
+    /// Minutes between two scheduled backups (the first is taken one interval after start).
+    pub interval_minutes: u64,
+    /// Scheduled backups kept in `dir`; older ones are removed after each new one.
+    pub keep: usize,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Self {
+            dir: None,
+            interval_minutes: 1440,
+            keep: 7,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,6 +71,13 @@ pub struct Server {
     /// A production deployment refuses `--simulated-clock`.
     pub production: bool,
     pub secure_cookies: bool,
+    /// Seconds a client has to send a whole request head; then the connection is closed.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request body may stay silent between chunks before the request fails.
+    pub body_read_timeout_secs: u64,
+    /// Seconds a shutdown (SIGTERM, Ctrl-C) waits for requests in flight before it closes
+    /// the connections still open and exits.
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for Server {
@@ -56,6 +86,9 @@ impl Default for Server {
             listen: "127.0.0.1:8080".into(),
             production: false,
             secure_cookies: false,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            shutdown_grace_secs: 10,
         }
     }
 }
@@ -136,6 +169,23 @@ impl Config {
             ));
         }
         check_level(&self.log.level)?;
+        for (name, v) in [
+            (
+                "server.header_read_timeout_secs",
+                self.server.header_read_timeout_secs,
+            ),
+            (
+                "server.body_read_timeout_secs",
+                self.server.body_read_timeout_secs,
+            ),
+        ] {
+            if v == 0 {
+                return Err(format!("{name} 应为正整数（秒）"));
+            }
+        }
+        if self.backup.interval_minutes == 0 || self.backup.keep == 0 {
+            return Err("backup.interval_minutes 与 backup.keep 应为正整数".into());
+        }
         if self.storage.connect_timeout_secs == 0 {
             return Err("storage.connect_timeout_secs 应为正整数（秒）".into());
         }
@@ -184,6 +234,19 @@ impl Config {
         if let Some(v) = var("TONGBAN_SECURE_COOKIES") {
             self.server.secure_cookies = flag("TONGBAN_SECURE_COOKIES", v)?;
         }
+        let secs = |name: &str, v: String| {
+            v.parse::<u64>()
+                .map_err(|_| format!("环境变量 {name} 应为秒数，收到“{v}”"))
+        };
+        if let Some(v) = var("TONGBAN_HEADER_READ_TIMEOUT_SECS") {
+            self.server.header_read_timeout_secs = secs("TONGBAN_HEADER_READ_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = var("TONGBAN_BODY_READ_TIMEOUT_SECS") {
+            self.server.body_read_timeout_secs = secs("TONGBAN_BODY_READ_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = var("TONGBAN_SHUTDOWN_GRACE_SECS") {
+            self.server.shutdown_grace_secs = secs("TONGBAN_SHUTDOWN_GRACE_SECS", v)?;
+        }
         if let Some(v) = var("TONGBAN_MASTER_KEY").filter(|v| !v.is_empty()) {
             self.documents.master_key = Some(v);
         }
@@ -206,6 +269,9 @@ impl Config {
             self.storage.sqlite_busy_timeout_ms = v.parse().map_err(|_| {
                 format!("环境变量 TONGBAN_SQLITE_BUSY_TIMEOUT_MS 应为毫秒数，收到“{v}”")
             })?;
+        }
+        if let Some(v) = var("TONGBAN_BACKUP_DIR").filter(|v| !v.is_empty()) {
+            self.backup.dir = Some(v);
         }
         if let Some(v) = var("TONGBAN_LOG_FORMAT") {
             self.log.format = v;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use tongban_app::{App, Clock};
@@ -12,9 +13,11 @@ use tongban_domain::error::Code;
 use tongban_store::audit::Verified;
 use tongban_store::{Options, Store};
 
+mod backup;
 mod calendar;
 mod config;
 mod document;
+mod serve;
 
 use config::Config;
 
@@ -66,6 +69,19 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: calendar::CalendarCommand,
+    },
+    /// Write a consistent online copy of the database to FILE and verify its audit chain
+    /// (SQLite: VACUUM INTO; PostgreSQL: pg_dump's custom format).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database with a backup (the server must be stopped), then verify the chain.
+    Restore {
+        /// A file written by `tongban backup`.
+        #[arg(long)]
+        from: PathBuf,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -266,6 +282,11 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 );
             }
             let store = open_store(&cfg).await?;
+            // A restore never replaces the database under a running server: it needs this lock.
+            let _data_lock = match backup::Target::of(&cfg) {
+                backup::Target::Sqlite { data } => Some(backup::lock_data(&data)?),
+                backup::Target::Postgres { .. } => None,
+            };
             let clock = if simulated_clock {
                 Clock::simulated()
             } else {
@@ -297,6 +318,7 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 secure_cookies: cfg.server.secure_cookies,
                 closing: Some(closing),
                 node: format!("{}@{listen}", hostname()),
+                body_read_timeout: Some(Duration::from_secs(cfg.server.body_read_timeout_secs)),
             };
             // Notices go out in the background, on the app's clock so a simulated clock moves
             // retries too. A channel left unconfigured keeps its messages waiting in the outbox.
@@ -354,23 +376,75 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                     }
                 })
             };
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
+            let backups = cfg.backup.dir.clone().map(|dir| {
+                let store = app.store.clone();
+                let target = backup::Target::of(&cfg);
+                let every = Duration::from_secs(cfg.backup.interval_minutes * 60);
+                let keep = cfg.backup.keep;
+                tracing::info!(%dir, minutes = cfg.backup.interval_minutes, keep, "scheduled backups");
+                tokio::spawn(async move {
+                    let dir = PathBuf::from(dir);
+                    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+                    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    loop {
+                        tick.tick().await;
+                        match backup::scheduled(&store, &target, &dir, keep).await {
+                            Ok(said) => tracing::info!("{said}"),
+                            Err(e) => tracing::error!(error = %e, "scheduled backup failed"),
+                        }
+                    }
+                })
+            });
+            let limits = serve::Limits {
+                header_read_timeout: Duration::from_secs(cfg.server.header_read_timeout_secs),
+                grace: Duration::from_secs(cfg.server.shutdown_grace_secs),
+            };
+            serve::run(listener, router, limits, async move {
                 shutdown().await;
                 let _ = closing_tx.send(true);
             })
-            .await
-            .map_err(|e| e.to_string())?;
+            .await;
             // A message cut off mid-send goes again after its lease: at least once, never lost.
             notifier.abort();
+            if let Some(b) = backups {
+                b.abort();
+            }
             sweeper.abort();
             sealer.abort();
-            app.store.close().await;
+            if tokio::time::timeout(limits.grace, app.store.close())
+                .await
+                .is_err()
+            {
+                tracing::warn!("database connections still in use at exit");
+            }
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { to } => {
+            let store = open_store(&cfg).await?;
+            let said = backup::backup(&store, &backup::Target::of(&cfg), &to).await;
+            store.close().await;
+            println!("{}", said?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { from } => {
+            println!(
+                "{}",
+                backup::restore(&backup::Target::of(&cfg), &from).await?
+            );
+            let store = open_store(&cfg).await?;
+            let checked = store.audit_verify().await.map_err(|e| e.to_string())?;
+            store.close().await;
+            match checked {
+                Verified::Intact { records } => {
+                    println!("恢复后的审计链完整：共 {records} 条记录");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verified::Broken(brk) => {
+                    eprintln!("恢复后的审计链被破坏：{brk}（{}）", brk.code());
+                    Ok(ExitCode::from(1))
+                }
+            }
         }
         Command::Migrate => {
             open_store(&cfg).await?;

@@ -239,3 +239,193 @@ fn a_read_only_database_is_refused_at_start() {
     assert_ne!(o.status.code(), Some(0));
     assert!(stderr(&o).contains("数据库只读"), "{}", stderr(&o));
 }
+
+/// Sends SIGTERM to the server and waits (bounded) for it to exit; its exit status, or `None`
+/// if it is still running after a minute.
+fn terminate(server: &mut Server) -> Option<std::process::ExitStatus> {
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    for _ in 0..600 {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    None
+}
+
+/// A connection that never finishes its request head, and one that never finishes its body,
+/// do not keep a SIGTERM'd server alive: it exits after the grace period, cleanly.
+#[test]
+fn half_open_connections_do_not_hold_a_shutdown() {
+    let dir = temp_dir("term");
+    let mut c = bin();
+    c.args(["--data", dir.to_str().unwrap()])
+        .env("TONGBAN_HEADER_READ_TIMEOUT_SECS", "3600")
+        .env("TONGBAN_BODY_READ_TIMEOUT_SECS", "3600")
+        .env("TONGBAN_SHUTDOWN_GRACE_SECS", "1");
+    let mut server = serve(c);
+    let mut head = TcpStream::connect(&server.addr).unwrap();
+    head.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut body = TcpStream::connect(&server.addr).unwrap();
+    body.write_all(
+        b"POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\n\r\n{\"kind\":",
+    )
+    .unwrap();
+    // Both are in the server's hands before the signal.
+    assert_eq!(get(&server.addr, "/healthz").0, 200);
+    let status = terminate(&mut server).expect("the server exits after the grace period");
+    assert!(status.success(), "{status:?}");
+}
+
+/// A client that stops sending its request head, or its body, is cut off by the server's
+/// timeouts instead of holding a connection for ever.
+#[test]
+fn stalled_requests_are_cut_off() {
+    let dir = temp_dir("stall");
+    let mut c = bin();
+    c.args(["--data", dir.to_str().unwrap()])
+        .env("TONGBAN_HEADER_READ_TIMEOUT_SECS", "1")
+        .env("TONGBAN_BODY_READ_TIMEOUT_SECS", "1");
+    let server = serve(c);
+    let wait = Some(std::time::Duration::from_secs(60));
+    let mut head = TcpStream::connect(&server.addr).unwrap();
+    head.set_read_timeout(wait).unwrap();
+    head.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = head.read_to_end(&mut rest);
+    assert!(
+        closed.is_ok(),
+        "the server closed the connection: {closed:?}"
+    );
+
+    let mut body = TcpStream::connect(&server.addr).unwrap();
+    body.set_read_timeout(wait).unwrap();
+    body.write_all(
+        b"POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\n\r\n{\"kind\":",
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let read = body.read_to_string(&mut answer);
+    assert!(read.is_ok(), "the server answered and closed: {read:?}");
+    let status: u16 = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    assert!((400..500).contains(&status), "{answer}");
+}
+
+fn count_audit(db: &Path) -> i64 {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(db)
+            .read_only(true);
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&opts)
+            .await
+            .unwrap();
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&mut c)
+            .await
+            .unwrap()
+    })
+}
+
+/// Backups taken while another process writes (the demo city loading: thousands of audited
+/// writes) are each one consistent snapshot whose chain verifies; a restore puts one back, the
+/// replaced database is kept aside, and `audit verify` passes on the result. A restore under a
+/// running server is refused.
+#[test]
+fn backups_under_load_verify_and_restore() {
+    let dir = temp_dir("backup");
+    let data = dir.join("data");
+    let data_s = data.to_str().unwrap().to_string();
+    let mut c = bin();
+    c.args(["--data", &data_s, "migrate"]);
+    assert_eq!(run(c).status.code(), Some(0));
+    let mut c = bin();
+    c.args(["--data", &data_s, "demo"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut load = c.spawn().unwrap();
+    let mut taken = Vec::new();
+    for n in 0.. {
+        let to = dir.join(format!("copy-{n}.db"));
+        let mut c = bin();
+        c.args(["--data", &data_s, "backup", "--to", to.to_str().unwrap()]);
+        let o = run(c);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("审计链完整"),
+            "{o:?}"
+        );
+        taken.push(to);
+        if load.try_wait().unwrap().is_some() || n >= 30 {
+            break;
+        }
+    }
+    assert!(load.wait().unwrap().success());
+    // The last copy, taken after the load, holds all of it.
+    let to = dir.join("final.db");
+    let mut c = bin();
+    c.args(["--data", &data_s, "backup", "--to", to.to_str().unwrap()]);
+    assert_eq!(run(c).status.code(), Some(0));
+    let mut c = bin();
+    c.args(["--data", &data_s, "backup", "--to", to.to_str().unwrap()]);
+    let o = run(c);
+    assert_ne!(
+        o.status.code(),
+        Some(0),
+        "an existing file is not overwritten"
+    );
+    let full = count_audit(&to);
+    assert_eq!(full, count_audit(&data.join("tongban.db")));
+
+    // Restore an early copy over the loaded database, with the server stopped.
+    let early = &taken[0];
+    let early_records = count_audit(early);
+    let mut c = bin();
+    c.args([
+        "--data",
+        &data_s,
+        "restore",
+        "--from",
+        early.to_str().unwrap(),
+    ]);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        said.contains("before-restore") && said.contains("审计链完整"),
+        "{said}"
+    );
+    assert_eq!(count_audit(&data.join("tongban.db")), early_records);
+    let mut c = bin();
+    c.args(["--data", &data_s, "audit", "verify"]);
+    assert_eq!(run(c).status.code(), Some(0));
+
+    // And back to the full copy; under a running server a restore is refused.
+    let server = serve({
+        let mut c = bin();
+        c.args(["--data", &data_s]);
+        c
+    });
+    let mut c = bin();
+    c.args(["--data", &data_s, "restore", "--from", to.to_str().unwrap()]);
+    let o = run(c);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("tongban serve"), "{}", stderr(&o));
+    drop(server);
+    let mut c = bin();
+    c.args(["--data", &data_s, "restore", "--from", to.to_str().unwrap()]);
+    assert_eq!(run(c).status.code(), Some(0));
+    assert_eq!(count_audit(&data.join("tongban.db")), full);
+}

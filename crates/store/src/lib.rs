@@ -184,6 +184,7 @@ macro_rules! apply_tally {
 
 pub mod admonitions;
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod calendar;
 pub mod cases;

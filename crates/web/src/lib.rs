@@ -31,6 +31,9 @@ pub struct WebConfig {
     pub closing: Option<tokio::sync::watch::Receiver<bool>>,
     /// This server's name in the heartbeat rows `/readyz` writes (host and address).
     pub node: String,
+    /// A request body silent for longer than this fails (the client is answered, the
+    /// connection closed) instead of holding its worker; `None` waits for ever.
+    pub body_read_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Clone)]
@@ -66,7 +69,8 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
             state.clone(),
             session::resolve,
         ));
-    Router::new()
+    let body_timeout = state.cfg.body_read_timeout;
+    let router = Router::new()
         .route("/healthz", axum::routing::get(pages::healthz))
         .route("/readyz", axum::routing::get(pages::readyz))
         .route("/metrics", axum::routing::get(pages::metrics))
@@ -84,7 +88,11 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::extract::Request| headers::request_span(req)),
         )
-        .with_state(state)
+        .with_state(state);
+    match body_timeout {
+        Some(t) => router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(t)),
+        None => router,
+    }
 }
 
 /// The OpenAPI document, for tests and for `tongban` to print.
