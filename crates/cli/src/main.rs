@@ -235,9 +235,19 @@ async fn open_store(cfg: &Config) -> Result<Store, String> {
             .map_err(|e| e.to_string())?;
     }
     let shown = config::mask_url(&target);
-    let store = Store::open(&target, &opts)
-        .await
-        .map_err(|e| refused(&shown, &e))?;
+    let store = Store::open(&target, &opts).await.map_err(|e| {
+        // SQLite cannot open a WAL database on a read-only mount at all (its -shm cannot be
+        // made): say so rather than "unable to open database file".
+        let data = std::path::Path::new(&cfg.storage.data);
+        if cfg.storage.database_url.is_none() && !writable(data) {
+            format!(
+                "数据库只读，拒绝启动：数据目录 {} 不能写入（{e}）。请检查目录的写权限、文件系统是否以只读挂载",
+                data.display()
+            )
+        } else {
+            refused(&shown, &e)
+        }
+    })?;
     let ran = store.migrate().await.map_err(|e| refused(&shown, &e))?;
     if ran > 0 {
         tracing::info!(migrations = ran, "migrated");
@@ -249,6 +259,20 @@ async fn open_store(cfg: &Config) -> Result<Store, String> {
         .await
         .map_err(|e| refused(&shown, &e))?;
     Ok(store)
+}
+
+/// Whether a file can be made in `dir` (a read-only mount or a directory without the write
+/// permission cannot).
+fn writable(dir: &std::path::Path) -> bool {
+    let probe = dir.join(".tongban-write-probe");
+    let ok = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .open(&probe)
+        .is_ok();
+    let _ = std::fs::remove_file(&probe);
+    ok
 }
 
 /// Why the store at `target` cannot be used, said plainly for the faults an operator fixes.
