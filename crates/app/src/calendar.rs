@@ -167,6 +167,13 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
 
 fn notice_of(notice: &str) -> Result<String> {
     let n = notice.trim();
+    if n == tongban_domain::calendar::provisional::PROVISIONAL_NOTICE {
+        // That notice marks a computed year; an announced one has a 文号.
+        return Err(AppError::new(
+            codes::Calendar::Notice,
+            "请填写国务院办公厅通知的文号，推算的年份无需保存",
+        ));
+    }
     if n.chars().count() > MAX_NOTICE_CHARS || n.chars().any(char::is_control) {
         return Err(AppError::new(
             codes::Calendar::Notice,
@@ -294,6 +301,10 @@ impl App {
             self.calendar_changed();
             added += 1;
         }
+        if added > 0 {
+            self.queue_retime(format!("载入随版本发布的节假日安排（数据版本 {version}）"))
+                .await?;
+        }
         Ok(added)
     }
 
@@ -353,6 +364,8 @@ impl App {
             .upsert_calendar_day(date.year(), &rule, entry)
             .await?;
         self.calendar_changed();
+        self.queue_retime(format!("{date} 设为{}：{}", kind_label(kind), rule.name))
+            .await?;
         Ok(())
     }
 
@@ -385,6 +398,7 @@ impl App {
                 other => AppError::from(other),
             })?;
         self.calendar_changed();
+        self.queue_retime(format!("删除 {date} 的安排")).await?;
         Ok(())
     }
 
@@ -461,6 +475,11 @@ impl App {
             .put_calendar_year(&year, source, self.now(), entry)
             .await?;
         self.calendar_changed();
+        self.queue_retime(format!(
+            "{how} {} 年节假日安排（{}）",
+            year.year, year.notice
+        ))
+        .await?;
         Ok(year)
     }
 

@@ -717,6 +717,10 @@ impl App {
     /// The clock's work: every case whose next timer has passed gets a tick (acceptance by
     /// law, deemed approvals, 容缺 deadlines). Returns how many cases changed.
     pub async fn sweep_cases(&self) -> Result<usize> {
+        // Deadlines re-timed on a changed calendar first, so the ticks below see their timers.
+        if let Err(e) = self.run_retime().await {
+            tracing::warn!(error = %e, "re-timing after a calendar change failed");
+        }
         let mut changed = self.escalate_orders().await?;
         // A case that cannot be ticked (say, its deadline runs into a year not loaded) keeps its
         // timer; each sweep tries it once, so such cases cannot hold the sweep in a loop.
@@ -1238,7 +1242,7 @@ fn parse_party(input: Option<ApplicantInput>, today: chrono::NaiveDate) -> Resul
 }
 
 /// The query columns of a case.
-fn project(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> CaseProjection {
+pub(crate) fn project(c: &Case, cal: &Calendar, now: DateTime<Utc>) -> CaseProjection {
     let due_at = c
         .clock
         .as_ref()

@@ -30,6 +30,7 @@ pub mod masking;
 pub mod notify;
 pub mod org;
 pub mod password;
+pub mod retime;
 pub mod settings;
 pub mod supervision;
 pub mod warnings;

@@ -123,3 +123,95 @@ async fn the_administrator_is_told_that_next_year_is_provisional() {
         assert!(warning.contains(PROVISIONAL_NOTE), "{warning}");
     }
 }
+
+#[tokio::test]
+async fn loading_the_official_year_re_times_every_open_case_without_writing_it() {
+    for app in apps().await {
+        app.clock.set(late_december());
+        let user = who(&app, "user07").await;
+        let admin = who(&app, "admin").await;
+        let clerk = who(&app, "zrzy.clerk").await;
+        let waiting = apply(&app, &user).await;
+        let accepted = apply(&app, &user).await;
+        let accepted_n = accepted.number.to_string();
+        act(
+            &app,
+            &clerk,
+            &accepted_n,
+            tongban_domain::case::Command::Accept {
+                check: check(&["m1", "m2", "m3", "m4"]),
+            },
+        )
+        .await;
+        let version_before: Vec<i64> = {
+            let mut v = Vec::new();
+            for n in [waiting.number.to_string(), accepted_n.clone()] {
+                v.push(app.store.case_by_number(&n).await.unwrap().unwrap().version);
+            }
+            v
+        };
+        let step_before = app.case_detail(&admin, &accepted_n).await.unwrap();
+        let committed_before = clock(&step_before, "承诺").due_at;
+
+        // The State Council's notice (fictional here): 元旦 1–4 January 2027.
+        app.calendar_put_year(
+            &admin,
+            2027,
+            "国办发明电〔2026〕99号",
+            "2027-01-01..2027-01-04 off 元旦\n",
+        )
+        .await
+        .unwrap();
+        let job = app.retime_jobs().await.unwrap().remove(0);
+        assert_eq!(job.finished_at, None, "queued, not yet run");
+        assert_eq!(job.total, 2);
+        // The sweeper works the job; a restart in between would resume it from its place.
+        assert_eq!(app.run_retime().await.unwrap(), 2);
+        let job = app.retime_jobs().await.unwrap().remove(0);
+        assert!(job.finished_at.is_some());
+        assert_eq!((job.done, job.moved), (2, 2));
+
+        // The waiting case's intake deadline moved from 5 to 6 January and is no longer
+        // provisional; the projection the lists read moved with it.
+        let d = app
+            .case_detail(&admin, &waiting.number.to_string())
+            .await
+            .unwrap();
+        let intake = &d.clocks[0];
+        assert_eq!(
+            intake.due_at.map(tongban_domain::time::local_date),
+            chrono::NaiveDate::from_ymd_opt(2027, 1, 6)
+        );
+        assert_eq!(intake.provisional, None);
+        // The crossing index the sweeper reads moved with it.
+        let stored = app
+            .store
+            .case_by_number(&waiting.number.to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        let (_, clocks) = app.store.case_dues(stored.id).await.unwrap();
+        let intake_red = intake.due_at.map(|t| t.timestamp_millis() + 1);
+        assert!(
+            clocks.iter().any(|(_, red)| Some(*red) == intake_red),
+            "{clocks:?}"
+        );
+        // Nothing was written to the cases themselves.
+        for (n, before) in [waiting.number.to_string(), accepted_n.clone()]
+            .iter()
+            .zip(version_before)
+        {
+            let v = app.store.case_by_number(n).await.unwrap().unwrap().version;
+            assert_eq!(v, before, "{n} was not written");
+        }
+        // The accepted case's committed deadline moved a working day later.
+        let d = app.case_detail(&admin, &accepted_n).await.unwrap();
+        let committed = clock(&d, "承诺").due_at;
+        assert!(
+            committed > committed_before,
+            "{committed:?} {committed_before:?}"
+        );
+        // Nothing left to do.
+        assert_eq!(app.run_retime().await.unwrap(), 0);
+    }
+}

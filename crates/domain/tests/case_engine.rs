@@ -245,6 +245,22 @@ fn without_a_decision_or_notice_in_five_working_days_the_case_is_accepted_by_law
     );
     assert_eq!(d.case.status, CaseStatus::InProgress);
     assert_eq!(open_keys(&d.case), vec!["s2a", "s2b"]);
+    // Issue 15: its 受理通知书 says acceptance by operation of law from the day of receipt,
+    // bears that date, and claims no examination that did not happen.
+    let notice = d
+        .documents
+        .iter()
+        .find(|x| x.kind == DocKind::Acceptance)
+        .expect("a 受理通知书");
+    let text = notice.paragraphs.join("\n");
+    assert!(!text.contains("经审查"), "{text}");
+    assert!(!text.contains("决定予以受理"), "{text}");
+    assert!(text.contains("第三十二条第一款第（四）项"), "{text}");
+    assert!(
+        text.contains("自收到申请材料之日即2026年03月02日起依法视为受理"),
+        "{text}"
+    );
+    assert!(text.contains("受理日期：2026年03月02日"), "{text}");
 }
 
 #[test]

@@ -120,6 +120,18 @@ pub struct CaseWrite {
     pub audit: AuditEntry,
 }
 
+/// The deadlines of an unchanged case recomputed on a new calendar ([`Store::retime_case`]).
+#[derive(Debug, Clone, Default)]
+pub struct Retimed {
+    pub due_at: Option<DateTime<Utc>>,
+    pub next_timer_at: Option<DateTime<Utc>>,
+    /// (step key, its due time) for each open step.
+    pub step_dues: Vec<(String, Option<DateTime<Utc>>)>,
+    pub watches: Vec<Watch>,
+    /// Messages to the people whose due dates moved.
+    pub notifications: Vec<crate::watch::Reminder>,
+}
+
 /// A case as read back: its row, version and state document.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredCase {
@@ -748,6 +760,75 @@ impl Store {
                 watches
             );
             apply_tally!(tx, tally);
+        });
+        Ok(())
+    }
+
+    /// A case's deadlines recomputed after the calendar changed: its due date, next timer,
+    /// open steps' due times and crossings, written if the case is still at `version`. The
+    /// case itself (its state, events and version) is untouched: nothing happened to it.
+    pub async fn retime_case(
+        &self,
+        id: i64,
+        version: i64,
+        r: &Retimed,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let lock = self.for_update();
+        let read = format!(
+            "SELECT region, number, intake_hall_id FROM cases WHERE id = $1 AND version = $2{lock}"
+        );
+        write!(self, |tx| {
+            let row: Option<(String, String, Option<i64>)> = sqlx::query_as(&read)
+                .bind(id)
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((region, number, hall)) = row else {
+                return Err(StoreError::Conflict(codes::Case::Stale.as_str().into()));
+            };
+            sqlx::query("UPDATE cases SET due_at = $2, next_timer_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(opt_millis(r.due_at))
+                .bind(opt_millis(r.next_timer_at))
+                .execute(&mut *tx)
+                .await?;
+            for (step, due) in &r.step_dues {
+                sqlx::query("UPDATE case_steps SET due_at = $3 WHERE case_id = $1 AND step = $2")
+                    .bind(id)
+                    .bind(step)
+                    .bind(opt_millis(*due))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let mut tally = Tally::default();
+            sync_watches!(
+                self,
+                tx,
+                tally,
+                id,
+                &region,
+                &number,
+                hall.unwrap_or(0),
+                &r.watches
+            );
+            apply_tally!(tx, tally);
+            for m in &r.notifications {
+                sqlx::query(
+                    "INSERT INTO outbox (channel, recipient, subject, body, case_number,
+                        created_at, next_attempt_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&m.channel)
+                .bind(&m.recipient)
+                .bind(&m.subject)
+                .bind(&m.body)
+                .bind(&number)
+                .bind(millis(now))
+                .bind(millis(m.send_at))
+                .execute(&mut *tx)
+                .await?;
+            }
         });
         Ok(())
     }

@@ -198,6 +198,7 @@ mod migrate;
 pub mod orders;
 pub mod org;
 pub mod outbox;
+pub mod retime;
 pub mod settings;
 pub mod users;
 pub mod watch;

@@ -54,6 +54,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0008_watch.sql"),
     ),
     (
+        11,
+        "retime",
+        include_str!("../migrations/sqlite/0011_retime.sql"),
+        include_str!("../migrations/postgres/0011_retime.sql"),
+    ),
+    (
         13,
         "uploads",
         include_str!("../migrations/sqlite/0013_uploads.sql"),

@@ -93,6 +93,9 @@ pub struct Extra {
     pub reason: String,
     pub days: u32,
     pub lines: Vec<String>,
+    /// 受理通知书 of an acceptance by operation of law (行政许可法 第三十二条第一款第（四）项):
+    /// no examination took place, and acceptance dates from the day of receipt.
+    pub by_law: bool,
 }
 
 const REMEDY: &str = "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。";
@@ -130,6 +133,37 @@ pub fn render(
             ));
             p.extend(extra.lines.iter().cloned());
             p.push("请按上述要求补正后重新提交。本机关自收到全部补正材料之日起受理。".into());
+        }
+        DocKind::Acceptance if extra.by_law => {
+            let received_day = local_date(case.received_at)
+                .format("%Y年%m月%d日")
+                .to_string();
+            p.push(format!(
+                "你（单位）于{received_day}提交的“{}”申请（办件编号 {}），本机关未在收到申请材料之日起五个工作日内作出是否受理的决定，也未告知需要补正的内容。根据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，该申请自收到申请材料之日即{received_day}起依法视为受理。",
+                item.name, case.number
+            ));
+            p.push(format!(
+                "本机关承诺在受理之日（{received_day}）起 {} 个工作日内作出决定（法定期限 {} 个工作日）。",
+                item.committed_limit_days, item.statutory_limit_days
+            ));
+            if !item.fees.is_empty() {
+                p.push(format!(
+                    "本事项依法收费 {}，请到窗口缴纳，缴费后方可领取结果。",
+                    yuan(item.total_fee_fen())
+                ));
+            }
+            // The notice states the acceptance that the law fixed, so it bears that date; the
+            // register keeps the instant it was issued.
+            p.push(format!("受理日期：{received_day}"));
+            p.push(format!("本通知书出具日期：{date}"));
+            return Document {
+                number,
+                kind,
+                title: kind.label().into(),
+                paragraphs: p,
+                department_id: item.department_id,
+                issued_at: at,
+            };
         }
         DocKind::Acceptance => {
             p.push(format!(

@@ -1210,7 +1210,13 @@ fn tick(b: &mut Builder<'_, '_>) -> Result<(), DomainError> {
     if b.case.status == CaseStatus::Received && b.case.notices.is_empty() {
         let status = b.case.intake_clock.status(ctx.cal, now).map_err(coded)?;
         if status.overdue {
-            let document = b.doc(DocKind::Acceptance, Extra::default());
+            let document = b.doc(
+                DocKind::Acceptance,
+                Extra {
+                    by_law: true,
+                    ..Extra::default()
+                },
+            );
             b.push(CaseEvent::Accepted {
                 by_law: true,
                 from: b.case.received_at,

@@ -93,6 +93,8 @@ pub struct AdminCalendar {
     pub selected_notice: String,
     pub selected_rules: String,
     pub can_edit: bool,
+    /// Re-timing after calendar changes: (reason, progress, state), newest first.
+    pub retime: Vec<(String, String, &'static str)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -145,7 +147,9 @@ async fn admin_page(
                 .collect()
         })
         .unwrap_or_default();
-    let (selected_notice, selected_rules) = cal
+    // The editor starts from the announced year only: a provisional year is not data to save.
+    let official = app.official_calendar().await?;
+    let (selected_notice, selected_rules) = official
         .year(selected)
         .map(|y| (y.notice.clone(), tongban_app::calendar::rules_text(y)))
         .unwrap_or_default();
@@ -162,6 +166,23 @@ async fn admin_page(
         selected_notice,
         selected_rules,
         can_edit: who.actor.is_admin(),
+        retime: app
+            .retime_jobs()
+            .await?
+            .into_iter()
+            .map(|j| {
+                let progress = format!(
+                    "已重新计算 {} / {} 件在办件，其中 {} 件期限变动",
+                    j.done, j.total, j.moved
+                );
+                let state = if j.finished_at.is_some() {
+                    "已完成"
+                } else {
+                    "进行中"
+                };
+                (j.reason, progress, state)
+            })
+            .collect(),
     };
     Ok((code, views::render(&page)).into_response())
 }
