@@ -328,18 +328,16 @@ macro_rules! write_rows {
         }
         let now = w.events.last().map_or(0, |e| millis(e.recorded_at));
         for n in &w.notifications {
-            sqlx::query(
-                "INSERT INTO outbox (channel, recipient, subject, body, case_number, created_at,
-                    next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-            )
-            .bind(&n.channel)
-            .bind(&n.recipient)
-            .bind(&n.subject)
-            .bind(&n.body)
-            .bind(&p.number)
-            .bind(now)
-            .execute(&mut *$tx)
-            .await?;
+            enqueue!(
+                $tx,
+                &n.channel,
+                &n.recipient,
+                &n.subject,
+                &n.body,
+                &p.number,
+                now,
+                now
+            );
         }
     }};
 }
@@ -814,20 +812,16 @@ impl Store {
             );
             apply_tally!(tx, tally);
             for m in &r.notifications {
-                sqlx::query(
-                    "INSERT INTO outbox (channel, recipient, subject, body, case_number,
-                        created_at, next_attempt_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(&m.channel)
-                .bind(&m.recipient)
-                .bind(&m.subject)
-                .bind(&m.body)
-                .bind(&number)
-                .bind(millis(now))
-                .bind(millis(m.send_at))
-                .execute(&mut *tx)
-                .await?;
+                enqueue!(
+                    tx,
+                    &m.channel,
+                    &m.recipient,
+                    &m.subject,
+                    &m.body,
+                    &number,
+                    millis(now),
+                    millis(m.send_at)
+                );
             }
         });
         Ok(())

@@ -118,6 +118,28 @@ macro_rules! insert_event {
     }};
 }
 
+/// Queues one outbox message inside the transaction `$tx`, so it is sent only if the change
+/// that caused it commits. Times are epoch milliseconds.
+macro_rules! enqueue {
+    ($tx:ident, $channel:expr, $recipient:expr, $subject:expr, $body:expr, $case_number:expr,
+     $created_at:expr, $send_at:expr) => {{
+        sqlx::query(
+            "INSERT INTO outbox (channel, recipient, subject, body, case_number, created_at,
+                next_attempt_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($channel)
+        .bind($recipient)
+        .bind($subject)
+        .bind($body)
+        .bind($case_number)
+        .bind($created_at)
+        .bind($send_at)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
 /// Moves a board counter by `$n` inside the transaction `$tx` (creating it at `$n`).
 macro_rules! bump {
     ($tx:ident, $region:expr, $dept:expr, $hall:expr, $metric:expr, $day:expr, $n:expr) => {{

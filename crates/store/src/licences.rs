@@ -231,17 +231,17 @@ impl Store {
             .rows_affected();
             if n > 0 {
                 for m in messages {
-                    sqlx::query(
-                        "INSERT INTO outbox (channel, recipient, subject, body, case_number, created_at,
-                            next_attempt_at) VALUES ($1, $2, $3, $4, NULL, $5, $5)",
-                    )
-                    .bind(&m.channel)
-                    .bind(&m.recipient)
-                    .bind(&m.subject)
-                    .bind(&m.body)
-                    .bind(millis(now))
-                    .execute(&mut *tx)
-                    .await?;
+                    let at = millis(now);
+                    enqueue!(
+                        tx,
+                        &m.channel,
+                        &m.recipient,
+                        &m.subject,
+                        &m.body,
+                        None::<&str>,
+                        at,
+                        at
+                    );
                 }
             }
             n > 0

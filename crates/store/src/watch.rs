@@ -268,20 +268,16 @@ impl Store {
                                 > 0;
                         if first_today {
                             for r in &f.reminders {
-                                sqlx::query(
-                                    "INSERT INTO outbox (channel, recipient, subject, body,
-                                        case_number, created_at, next_attempt_at)
-                                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                                )
-                                .bind(&r.channel)
-                                .bind(&r.recipient)
-                                .bind(&r.subject)
-                                .bind(&r.body)
-                                .bind(&c.case_number)
-                                .bind(millis(now))
-                                .bind(millis(r.send_at))
-                                .execute(&mut *tx)
-                                .await?;
+                                enqueue!(
+                                    tx,
+                                    &r.channel,
+                                    &r.recipient,
+                                    &r.subject,
+                                    &r.body,
+                                    &c.case_number,
+                                    millis(now),
+                                    millis(r.send_at)
+                                );
                             }
                             sqlx::query("UPDATE warnings SET notified = 1 WHERE id = $1")
                                 .bind(id)
