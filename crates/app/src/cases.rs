@@ -1380,7 +1380,7 @@ pub fn clock_lines(
                         label,
                         due_at: Some(s.due_at),
                         problem: None,
-                        light: tongban_domain::supervision::light(&s, rules),
+                        light: tongban_domain::supervision::light(&s, now, rules),
                         remaining_days: s.remaining_days,
                         overdue: s.overdue,
                         suspended: s.suspended,

@@ -103,6 +103,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "黄灯预警：剩余工作日不超过",
     },
     SettingDef {
+        key: "supervision.short_yellow_hour",
+        default: "12",
+        min: 0,
+        max: 23,
+        label: "短时限黄灯：按上两项自开始即为黄灯的时限，改为到期日当天几时起预警",
+    },
+    SettingDef {
         key: "supervision.backdate_hours",
         default: "24",
         min: 1,
@@ -172,6 +179,7 @@ pub const DEFS: &[SettingDef] = &[
 pub const REGIONAL: &[&str] = &[
     "supervision.yellow_percent",
     "supervision.yellow_days_left",
+    "supervision.short_yellow_hour",
     "calendar.provisional",
 ];
 
@@ -336,6 +344,7 @@ impl Settings {
             warnings: tongban_domain::supervision::WarningRules {
                 yellow_percent: get("supervision.yellow_percent")? as u32,
                 yellow_days_left: get("supervision.yellow_days_left")? as u32,
+                short_yellow_hour: get("supervision.short_yellow_hour")? as u32,
             },
             backdate_limit: Duration::hours(get("supervision.backdate_hours")?),
             order_reply_days: get("supervision.order_reply_days")? as u32,
@@ -399,6 +408,7 @@ fn regional_warnings(
             let rules = tongban_domain::supervision::WarningRules {
                 yellow_percent: value("supervision.yellow_percent")?,
                 yellow_days_left: value("supervision.yellow_days_left")?,
+                short_yellow_hour: value("supervision.short_yellow_hour")?,
             };
             // Stored as the canonical prefix, so 511300 and 5113 name the same subtree.
             let prefix = tongban_domain::region::RegionCode::parse(&region)

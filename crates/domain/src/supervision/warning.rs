@@ -4,8 +4,13 @@
 //! working days remain, whichever is first (defaults: 90 %, 1 day; local settings). Both are
 //! counted in working days on the clock itself, so a suspension pauses them and an approved
 //! extension moves them, exactly as it moves the deadline.
+//!
+//! A clock so short that those rules would light it yellow from its first instant (a 1-day
+//! step with "1 day left") would warn of nothing. It turns yellow instead at a set hour of its
+//! due date (default 12:00: the last half working day), so yellow always means real warning
+//! time.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, ClockStatus, StatutoryClock, WorkingDays};
@@ -18,6 +23,9 @@ pub struct WarningRules {
     pub yellow_percent: u32,
     /// Yellow once this many working days (or fewer) remain.
     pub yellow_days_left: u32,
+    /// For a clock the day rules would light from its start: the hour (Shanghai, 0–23) of its
+    /// due date from which it is yellow.
+    pub short_yellow_hour: u32,
 }
 
 impl Default for WarningRules {
@@ -25,6 +33,7 @@ impl Default for WarningRules {
         Self {
             yellow_percent: 90,
             yellow_days_left: 1,
+            short_yellow_hour: 12,
         }
     }
 }
@@ -64,13 +73,25 @@ impl WarningRules {
         let by_share = u32::try_from(by_share).unwrap_or(u32::MAX);
         by_share.min(total.saturating_sub(self.yellow_days_left))
     }
+
+    /// When a short clock (one whose `yellow_day` is 0) due on `due_date` turns yellow.
+    pub fn short_yellow_at(&self, due_date: NaiveDate) -> DateTime<Utc> {
+        start_of_day(due_date) + Duration::hours(i64::from(self.short_yellow_hour.min(23)))
+    }
 }
 
-/// The light of a clock whose status at some instant is `status`.
-pub fn light(status: &ClockStatus, rules: &WarningRules) -> Light {
+/// The light at `now` of a clock whose status at `now` is `status`.
+pub fn light(status: &ClockStatus, now: DateTime<Utc>, rules: &WarningRules) -> Light {
+    let yellow_day = rules.yellow_day(status.total_days);
     if status.overdue {
         Light::Red
-    } else if status.elapsed_days >= rules.yellow_day(status.total_days) {
+    } else if yellow_day == 0 {
+        if now >= rules.short_yellow_at(status.due_date) {
+            Light::Yellow
+        } else {
+            Light::Green
+        }
+    } else if status.elapsed_days >= yellow_day {
         Light::Yellow
     } else {
         Light::Green
@@ -95,6 +116,10 @@ pub fn crossings(
     let status = clock.status(cal, now)?;
     let red_at = status.due_at + Duration::milliseconds(1);
     let k = rules.yellow_day(status.total_days);
+    if k == 0 {
+        let yellow_at = rules.short_yellow_at(status.due_date);
+        return Ok(Crossings { yellow_at, red_at });
+    }
     let yellow_at = match WorkingDays::new(k) {
         // Yellow from the start of the k-th counted day: the due date of the same clock cut to
         // k days, suspensions and all.
@@ -134,6 +159,7 @@ mod tests {
     fn at(c: &StatutoryClock, now: DateTime<Utc>) -> Light {
         light(
             &c.status(&Calendar::shipped(), now).unwrap(),
+            now,
             &WarningRules::default(),
         )
     }
@@ -149,6 +175,47 @@ mod tests {
             0,
             "a one-day limit is yellow from the start"
         );
+    }
+
+    #[test]
+    fn a_one_day_step_is_green_when_it_opens_and_yellow_for_its_last_half_day() {
+        // Opened Monday 2 March 10:00; the start day does not count, so it is due Tuesday 3rd.
+        let c = clock(1);
+        assert_eq!(
+            at(&c, c.start),
+            Light::Green,
+            "not yellow the moment it opens"
+        );
+        assert_eq!(at(&c, shanghai(2026, 3, 3, 11)), Light::Green);
+        assert_eq!(at(&c, shanghai(2026, 3, 3, 12)), Light::Yellow);
+        assert_eq!(at(&c, shanghai(2026, 3, 4, 0)), Light::Red);
+        let x = crossings(&c, &Calendar::shipped(), c.start, &WarningRules::default()).unwrap();
+        assert_eq!(x.yellow_at, shanghai(2026, 3, 3, 12));
+        assert!(x.yellow_at < x.red_at);
+        // The hour is a setting.
+        let early = WarningRules {
+            short_yellow_hour: 9,
+            ..WarningRules::default()
+        };
+        let x = crossings(&c, &Calendar::shipped(), c.start, &early).unwrap();
+        assert_eq!(x.yellow_at, shanghai(2026, 3, 3, 9));
+    }
+
+    #[test]
+    fn a_short_step_before_a_holiday_turns_yellow_on_its_due_date_after_it() {
+        // Opened Wednesday 30 September 2026; 1–7 October is the National Day holiday, and the
+        // first working day after it is Thursday 8 October (per the shipped 2026 notice).
+        let c = StatutoryClock::new(
+            shanghai(2026, 9, 30, 16),
+            WorkingDays::new(1).unwrap(),
+            LimitKind::Committed,
+        );
+        let cal = Calendar::shipped();
+        let due = c.status(&cal, c.start).unwrap().due_date;
+        let x = crossings(&c, &cal, c.start, &WarningRules::default()).unwrap();
+        assert_eq!(x.yellow_at, WarningRules::default().short_yellow_at(due));
+        assert_eq!(at(&c, shanghai(2026, 10, 5, 12)), Light::Green, "a holiday");
+        assert!(due > NaiveDate::from_ymd_opt(2026, 10, 7).unwrap());
     }
 
     #[test]

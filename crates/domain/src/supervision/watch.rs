@@ -164,7 +164,7 @@ pub fn watches(c: &Case, cal: &Calendar, now: DateTime<Utc>, rules: &WarningRule
                     (
                         Some(x.yellow_at),
                         x.red_at,
-                        light(&status, rules),
+                        light(&status, now, rules),
                         status.suspended,
                     )
                 }
