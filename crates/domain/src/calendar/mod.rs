@@ -18,12 +18,14 @@
 mod clock;
 mod data;
 mod explain;
+mod left;
 pub mod provisional;
 mod table;
 
 pub use clock::{ClockStatus, Extension, LimitKind, StatutoryClock, Suspension, SuspensionKind};
 pub use data::{parse_holidays, DayKind, DayRule, HolidayData, YearCalendar, SHIPPED_DATA};
 pub use explain::{ExplainLine, Explanation, Verdict};
+pub use left::TimeLeft;
 pub use provisional::{provisional_year, PROVISIONAL_NOTE};
 pub use table::Calendar;
 

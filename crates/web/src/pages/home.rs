@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use tongban_app::accounts::SignedIn;
+use tongban_domain::calendar::{Calendar, TimeLeft};
 use tongban_domain::case::CaseStatus;
 use tongban_domain::identity::IdNumber;
 use tongban_domain::mask;
@@ -176,22 +177,14 @@ fn case_row(l: CaseLine) -> CaseRow {
     }
 }
 
-/// Time left on a step by its due instant: red once past, amber within a day.
-fn step_due(l: StepLine, now: DateTime<Utc>) -> StepDue {
+/// Time left on a step by its due instant, in working days and today's hours on the calendar
+/// the limit is counted on: red once past, amber when due within a working day.
+fn step_due(l: StepLine, cal: &Calendar, now: DateTime<Utc>) -> StepDue {
     let due = l.due_at.and_then(at);
-    let (left, level) = match due {
-        Some(d) if d < now => {
-            let late = now - d;
-            (
-                format!("已超时 {}天{}小时", late.num_days(), late.num_hours() % 24),
-                "overdue",
-            )
-        }
-        Some(d) => {
-            let left = d - now;
-            let text = format!("剩余 {}天{}小时", left.num_days(), left.num_hours() % 24);
-            (text, if left.num_hours() <= 24 { "soon" } else { "" })
-        }
+    let (left, level) = match due.map(|d| TimeLeft::at(cal, now, d)) {
+        Some(Ok(t)) if t.overdue => (t.text(), "overdue"),
+        Some(Ok(t)) => (t.text(), if t.working_days <= 1 { "soon" } else { "" }),
+        Some(Err(e)) => (format!("无法计算（{e}）"), ""),
         None => ("—".into(), ""),
     };
     StepDue {
@@ -233,11 +226,12 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
                         .collect(),
                 );
             }
+            let cal = app.calendar().await?;
             let mut steps: Vec<StepDue> = app
                 .my_steps(actor)
                 .await?
                 .into_iter()
-                .map(|l| step_due(l, now))
+                .map(|l| step_due(l, &cal, now))
                 .collect();
             // Soonest first; steps without a deadline last.
             steps.sort_by_key(|s| (s.due == "—", s.due.clone()));
