@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, DESKTOP, PHONE, launchBrowser, closeBrowser, newPage, closePage,
-  screenshot, assertNoServerErrors,
+  screenshot, assertNoServerErrors, DEMO_PASSWORD,
 } from './lib.mjs';
 
 let browser;
@@ -93,6 +93,30 @@ test('large-text toggle sets html.large and persists on reload', async () => {
     assert.equal(await htmlHasLarge(), false, 'toggled back to normal');
     await page.reload();
     assert.equal(await htmlHasLarge(), false, 'normal survives a reload');
+    assertNoServerErrors(page);
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('在线申请 without a session asks to sign in, says why, and returns to the form', async () => {
+  const page = await newPage(browser, PHONE);
+  try {
+    await page.goto('/items/QR00701002');
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.locator('[data-testid=apply]').click(),
+    ]);
+    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.match(await page.locator('p.notice').innerText(), /需要登录.*回到该页面/);
+    await page.fill('input[name=login]', 'user01');
+    await page.fill('input[name=password]', DEMO_PASSWORD);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.click('form[action="/login"] button[type=submit]'),
+    ]);
+    assert.match(new URL(page.url()).pathname, /^\/items\/QR00701002[A-Z0-9]*\/apply$/, 'back at the form');
+    assert.equal(await page.locator('[data-testid=apply-form]').count(), 1);
     assertNoServerErrors(page);
   } finally {
     await closePage(page);

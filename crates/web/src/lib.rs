@@ -65,6 +65,7 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
             }),
         )
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(pages::auth::remember_place))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::resolve,

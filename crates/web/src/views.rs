@@ -76,6 +76,8 @@ pub struct Login {
     pub login: String,
     pub error: Option<String>,
     pub notice: Option<String>,
+    /// The page to return to after signing in; empty for the home page.
+    pub next: String,
 }
 
 #[derive(Template)]

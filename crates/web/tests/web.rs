@@ -50,7 +50,10 @@ async fn workbench_needs_a_session_and_shows_the_clerks_own_department() {
     let t = TestApp::new().await;
     let anon = t.get("/workbench", None).await;
     assert_eq!(anon.status, StatusCode::SEE_OTHER);
-    assert_eq!(anon.headers.get(header::LOCATION).unwrap(), "/login");
+    assert_eq!(
+        anon.headers.get(header::LOCATION).unwrap(),
+        "/login?next=%2Fworkbench"
+    );
 
     let clerk = t.sign_in("zjj.clerk").await;
     let page = t.get("/workbench", Some(&clerk)).await;
@@ -791,6 +794,51 @@ async fn the_calendar_page_asks_for_next_year_from_november() {
         "{}",
         page.body
     );
+}
+
+#[tokio::test]
+async fn signing_in_returns_to_the_page_that_asked_for_it_and_only_to_this_site() {
+    let t = TestApp::new().await;
+    let location = |r: &common::Reply| {
+        r.headers
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_string())
+    };
+    // A case link opened without a session.
+    let asked = t.get("/cases/NO-SUCH?tab=timeline", None).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let to = location(&asked).unwrap();
+    assert_eq!(to, "/login?next=%2Fcases%2FNO-SUCH%3Ftab%3Dtimeline");
+    let page = t.get(&to, None).await;
+    assert!(page.body.contains("需要登录"), "says why: {}", page.body);
+    assert!(page
+        .body
+        .contains(r#"name="next" value="/cases/NO-SUCH?tab=timeline""#));
+
+    let form = |next: &'static str| {
+        [
+            ("login", "zjj.clerk"),
+            ("password", common::PASSWORD),
+            ("next", next),
+        ]
+    };
+    let back = t
+        .post_form("/login", None, &form("/cases/NO-SUCH?tab=timeline"))
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert_eq!(location(&back).unwrap(), "/cases/NO-SUCH?tab=timeline");
+    // Never off the site, never back to the sign-in page.
+    for next in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/login",
+    ] {
+        let r = t.post_form("/login", None, &form(next)).await;
+        assert_eq!(location(&r).unwrap(), "/workbench", "{next}");
+    }
+    let forged = t.get("/login?next=%2F%2Fevil.example", None).await;
+    assert!(!forged.body.contains("evil.example") && !forged.body.contains("需要登录"));
 }
 
 #[tokio::test]

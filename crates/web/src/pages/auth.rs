@@ -21,9 +21,55 @@ fn landing(staff: bool) -> &'static str {
     }
 }
 
+/// Where to go after signing in: a page of this site only (a path, never `//host` or a scheme),
+/// and never the sign-in page itself.
+fn return_to(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    let pointless = ["/login", "/logout", "/register"]
+        .iter()
+        .any(|p| next == *p || next.starts_with(&format!("{p}?")));
+    (local && !pointless && next.len() <= 2000).then(|| next.to_string())
+}
+
+/// The sign-in page's address for someone who asked for `path_and_query` without a session.
+pub fn login_for(path_and_query: &str) -> String {
+    match return_to(Some(path_and_query)) {
+        Some(next) => format!(
+            "/login?{}",
+            serde_urlencoded::to_string([("next", next)]).unwrap_or_default()
+        ),
+        None => "/login".into(),
+    }
+}
+
+/// Pages answer a visitor without a session with a redirect to `/login`; this remembers the
+/// page they asked for, so signing in returns them there instead of to their home page.
+pub async fn remember_place(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let asked = (req.method() == axum::http::Method::GET)
+        .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()))
+        .flatten();
+    let mut res = next.run(req).await;
+    let to_login = res.status() == StatusCode::SEE_OTHER
+        && res
+            .headers()
+            .get(header::LOCATION)
+            .is_some_and(|l| l == "/login");
+    if let (true, Some(asked)) = (to_login, asked) {
+        if let Ok(v) = header::HeaderValue::from_str(&login_for(&asked)) {
+            res.headers_mut().insert(header::LOCATION, v);
+        }
+    }
+    res
+}
+
 #[derive(Deserialize, Default)]
 pub struct LoginQuery {
     registered: Option<String>,
+    next: Option<String>,
 }
 
 pub async fn login_page(
@@ -31,21 +77,31 @@ pub async fn login_page(
     LargeText(large): LargeText,
     PageQuery(q): PageQuery<LoginQuery>,
 ) -> Response {
+    let next = return_to(q.next.as_deref());
     if let Some(who) = viewer.signed_in() {
-        return Redirect::to(landing(who.user.role.is_staff())).into_response();
+        let to = next.unwrap_or_else(|| landing(who.user.role.is_staff()).into());
+        return Redirect::to(&to).into_response();
     }
     // Only a well-formed sign-in name is echoed back into the form.
     let login = q
         .registered
         .filter(|l| tongban_domain::account::LoginName::parse(l).is_ok());
-    let notice = login.as_ref().map(|_| {
-        "注册成功，请登录。如该证件此前已注册过账号，则不会新建账号，请用原账号登录。".to_string()
-    });
+    let notice = match (&login, &next) {
+        (Some(_), _) => Some(
+            "注册成功，请登录。如该证件此前已注册过账号，则不会新建账号，请用原账号登录。"
+                .to_string(),
+        ),
+        (None, Some(_)) => Some(
+            "您要访问的页面需要登录。登录后将自动回到该页面，已填写的内容不会丢失。".to_string(),
+        ),
+        (None, None) => None,
+    };
     views::render(&views::Login {
         base: Base::new("登录", None, large),
         login: login.unwrap_or_default(),
         error: None,
         notice,
+        next: next.unwrap_or_default(),
     })
 }
 
@@ -53,6 +109,8 @@ pub async fn login_page(
 pub struct LoginForm {
     login: String,
     password: String,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 pub async fn login(
@@ -68,13 +126,11 @@ pub async fn login(
     {
         Ok(session) => {
             let cookie = session_cookie(&session.token, state.cfg.secure_cookies);
-            let to = landing(session.user.role.is_staff());
+            let to = return_to(form.next.as_deref())
+                .unwrap_or_else(|| landing(session.user.role.is_staff()).into());
             (
                 StatusCode::SEE_OTHER,
-                [
-                    (header::SET_COOKIE, cookie),
-                    (header::LOCATION, to.to_string()),
-                ],
+                [(header::SET_COOKIE, cookie), (header::LOCATION, to)],
             )
                 .into_response()
         }
@@ -84,6 +140,7 @@ pub async fn login(
                 login: form.login,
                 error: Some(e.message.clone()),
                 notice: None,
+                next: return_to(form.next.as_deref()).unwrap_or_default(),
             };
             (status(e.kind), views::render(&page)).into_response()
         }
@@ -209,6 +266,7 @@ pub async fn change_password(
                 login: who.user.login.clone(),
                 error: None,
                 notice: Some("密码已修改，请用新密码重新登录。".into()),
+                next: String::new(),
             };
             (
                 [(header::SET_COOKIE, clear_session_cookie())],

@@ -18,7 +18,7 @@ use tongban_domain::codes;
 
 mod admin;
 mod apply;
-mod auth;
+pub(crate) mod auth;
 mod board;
 mod calendar;
 mod cases;
