@@ -177,7 +177,7 @@ async fn only_supervisors_leaders_and_administrators_see_the_board() {
     for (backend, t) in TestApp::backends_with_catalog().await {
         let anon = t.get("/supervision", None).await;
         assert_eq!(anon.status, StatusCode::SEE_OTHER, "{backend}");
-        assert_eq!(location(&anon), "/login", "{backend}");
+        assert_eq!(location(&anon), "/login?next=%2Fsupervision", "{backend}");
         assert_eq!(
             t.get("/api/v1/supervision/board", None).await.status,
             StatusCode::UNAUTHORIZED,

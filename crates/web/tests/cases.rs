@@ -77,7 +77,11 @@ async fn an_online_application_goes_through_one_notice_to_three_parallel_steps()
         "the guide links to the form"
     );
     let anon = t.get(&format!("/items/{ITEM}/apply"), None).await;
-    assert_eq!(location(&anon), "/login");
+    assert!(
+        location(&anon).starts_with("/login?next=%2Fitems%2F"),
+        "sign in, then back to the form: {}",
+        location(&anon)
+    );
 
     let user = t.sign_in("user01").await;
     let form = t.get(&format!("/items/{ITEM}/apply"), Some(&user)).await;

@@ -457,13 +457,14 @@ fn nonempty(text: &str, what: &str) -> Result<String, DomainError> {
     }
 }
 
+/// A material as people read it: its name, never its key.
+fn material_name(item: &Item, key: &str) -> String {
+    item.material(key)
+        .map_or_else(|| "（该事项已无此材料）".to_string(), |m| m.name.clone())
+}
+
 fn material_names(item: &Item, keys: &[String]) -> Vec<String> {
-    keys.iter()
-        .map(|k| match item.material(k) {
-            Some(m) => format!("{}（{}）", m.name, k),
-            None => k.clone(),
-        })
-        .collect()
+    keys.iter().map(|k| material_name(item, k)).collect()
 }
 
 /// The steps of an item version as a case tracks them.
@@ -635,7 +636,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             }
             if let Some(first) = case.notices.first() {
                 let asked: Vec<String> = first.items.iter().map(|(k, _)| k.clone()).collect();
-                check_second_notice(&asked, &keys)?;
+                check_second_notice(&asked, &keys, |k| material_name(item, k))?;
             }
             b.first_responder();
             let document = b.doc(

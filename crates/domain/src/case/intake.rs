@@ -75,17 +75,23 @@ impl MaterialCheck {
 
 /// 一次性告知: a case gets one supplement notice, and it must list everything. A later notice
 /// may only repeat what the first asked for (e.g. a reminder), never ask for something new.
-pub fn check_second_notice(first: &[String], second: &[String]) -> Result<(), DomainError> {
-    let new: Vec<&String> = second.iter().filter(|k| !first.contains(k)).collect();
+/// `name` gives a material's name for the message: people read names, never keys.
+pub fn check_second_notice(
+    first: &[String],
+    second: &[String],
+    name: impl Fn(&str) -> String,
+) -> Result<(), DomainError> {
+    let new: Vec<String> = second
+        .iter()
+        .filter(|k| !first.contains(k))
+        .map(|k| name(k))
+        .collect();
     if new.is_empty() {
         Ok(())
     } else {
         Err(codes::Case::SecondNotice.with(format!(
             "一次性告知：第一次补正通知未列出的材料（{}）不能再次要求补正",
-            new.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
+            new.join("、")
         )))
     }
 }
@@ -166,10 +172,13 @@ mod tests {
     #[test]
     fn a_second_notice_may_not_ask_for_anything_new() {
         let first = vec!["m1".to_string(), "m2".to_string()];
-        assert!(check_second_notice(&first, &["m2".to_string()]).is_ok());
-        let err = check_second_notice(&first, &["m2".to_string(), "m3".to_string()]).unwrap_err();
+        let name = |k: &str| format!("材料{}", k.trim_start_matches('m'));
+        assert!(check_second_notice(&first, &["m2".to_string()], name).is_ok());
+        let err =
+            check_second_notice(&first, &["m2".to_string(), "m3".to_string()], name).unwrap_err();
         assert_eq!(err.code, codes::Case::SecondNotice);
-        assert!(err.message.contains("m3"));
+        assert!(err.message.contains("（材料3）"), "{}", err.message);
+        assert!(!err.message.contains("m3"), "no raw key: {}", err.message);
     }
 
     #[test]
