@@ -192,6 +192,9 @@ impl App {
             }
             Role::Supervisor | Role::Leader | Role::Admin => actor.sees_region(&case.item.region),
             Role::Legal => case.is_negative() && actor.sees_region(&case.item.region),
+            // The hotline's staff work on tickets; a case named in a complaint is read by
+            // supervision, not by the centre.
+            Role::Operator | Role::HotlineCentre => false,
         }
     }
 

@@ -25,6 +25,7 @@ pub mod demo_catalog;
 pub mod demo_documents;
 pub mod documents;
 pub mod error;
+pub mod hotline;
 pub mod licences;
 pub mod masking;
 pub mod notify;

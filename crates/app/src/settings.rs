@@ -172,6 +172,83 @@ pub const DEFS: &[SettingDef] = &[
         max: 100000,
         label: "每个账号上传材料的总量上限（MB）",
     },
+    SettingDef {
+        key: "hotline.sla.consult_days",
+        default: "2",
+        min: 1,
+        max: 60,
+        label: "12345咨询类工单办理时限（工作日）",
+    },
+    SettingDef {
+        key: "hotline.sla.help_days",
+        default: "10",
+        min: 1,
+        max: 60,
+        label: "12345求助类工单办理时限（工作日）",
+    },
+    SettingDef {
+        key: "hotline.sla.complaint_days",
+        default: "15",
+        min: 1,
+        max: 60,
+        label: "12345投诉类工单办理时限（工作日）",
+    },
+    SettingDef {
+        key: "hotline.sla.report_days",
+        default: "15",
+        min: 1,
+        max: 60,
+        label: "12345举报类工单办理时限（工作日）",
+    },
+    SettingDef {
+        key: "hotline.sla.suggestion_days",
+        default: "10",
+        min: 1,
+        max: 60,
+        label: "12345建议类工单办理时限（工作日）",
+    },
+    SettingDef {
+        key: "hotline.urgent_hours",
+        default: "24",
+        min: 1,
+        max: 168,
+        label: "12345紧急工单办理时限（小时，连续计算）",
+    },
+    SettingDef {
+        key: "hotline.return_days",
+        default: "1",
+        min: 0,
+        max: 10,
+        label: "承办单位可退单的期限（派单后工作日）",
+    },
+    SettingDef {
+        key: "hotline.max_returns",
+        default: "2",
+        min: 0,
+        max: 10,
+        label: "一张工单最多可退单次数",
+    },
+    SettingDef {
+        key: "hotline.max_extension_days",
+        default: "10",
+        min: 1,
+        max: 60,
+        label: "单次延期申请最多天数（工作日）",
+    },
+    SettingDef {
+        key: "hotline.callback_days",
+        default: "3",
+        min: 1,
+        max: 15,
+        label: "答复后回访期限（工作日），期满未回访自动办结",
+    },
+    SettingDef {
+        key: "hotline.max_reworks",
+        default: "1",
+        min: 0,
+        max: 5,
+        label: "回访不满意可重办的次数",
+    },
 ];
 
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
@@ -181,6 +258,12 @@ pub const REGIONAL: &[&str] = &[
     "supervision.yellow_days_left",
     "supervision.short_yellow_hour",
     "calendar.provisional",
+    "hotline.sla.consult_days",
+    "hotline.sla.help_days",
+    "hotline.sla.complaint_days",
+    "hotline.sla.report_days",
+    "hotline.sla.suggestion_days",
+    "hotline.urgent_hours",
 ];
 
 /// The settings in force.
@@ -211,6 +294,12 @@ pub struct Settings {
     pub provisional: bool,
     /// Regions that set `calendar.provisional` for themselves, longest prefix first.
     pub regional_provisional: Vec<(String, bool)>,
+    /// The hotline's time limits city-wide.
+    pub hotline_sla: tongban_domain::hotline::SlaTable,
+    /// Regions with hotline time limits of their own, longest prefix first.
+    pub regional_sla: Vec<(String, tongban_domain::hotline::SlaTable)>,
+    /// The hotline's bounds on returns, extensions, call-backs and rework.
+    pub hotline: tongban_domain::hotline::HotlineRules,
 }
 
 /// Hours (Shanghai) in which warning messages wait: from `start` until `end`, across midnight
@@ -255,6 +344,14 @@ impl Settings {
             .iter()
             .find(|(prefix, _)| region.starts_with(prefix.as_str()))
             .map_or(self.warnings, |(_, r)| *r)
+    }
+
+    /// The hotline's time limits for a ticket of `region`: its region's own, else the city's.
+    pub fn sla_for(&self, region: &str) -> tongban_domain::hotline::SlaTable {
+        self.regional_sla
+            .iter()
+            .find(|(prefix, _)| region.starts_with(prefix.as_str()))
+            .map_or(self.hotline_sla, |(_, t)| *t)
     }
 
     /// Whether the deadlines of a case of `region` may run on provisional years.
@@ -358,8 +455,65 @@ impl Settings {
             licence_reminder_days: get("licence.reminder_days")? as u32,
             provisional: get("calendar.provisional")? == 1,
             regional_provisional: regional_provisional(pairs)?,
+            hotline_sla: sla_table(&|k| get(k))?,
+            regional_sla: regional_sla(pairs, &get)?,
+            hotline: tongban_domain::hotline::HotlineRules {
+                return_days: get("hotline.return_days")? as u32,
+                max_returns: get("hotline.max_returns")? as u32,
+                max_extension_days: get("hotline.max_extension_days")? as u32,
+                callback_days: get("hotline.callback_days")? as u32,
+                max_reworks: get("hotline.max_reworks")? as u32,
+            },
         })
     }
+}
+
+/// A hotline SLA table from a getter of setting values.
+fn sla_table(get: &dyn Fn(&str) -> Result<i64>) -> Result<tongban_domain::hotline::SlaTable> {
+    let days = |key: &str| -> Result<tongban_domain::calendar::WorkingDays> {
+        let n = get(key)?;
+        tongban_domain::calendar::WorkingDays::new(n as u32)
+            .map_err(|_| AppError::new(codes::Setting::Range, format!("“{key}”应为正整数")))
+    };
+    Ok(tongban_domain::hotline::SlaTable {
+        consult: days("hotline.sla.consult_days")?,
+        help: days("hotline.sla.help_days")?,
+        complaint: days("hotline.sla.complaint_days")?,
+        report: days("hotline.sla.report_days")?,
+        suggestion: days("hotline.sla.suggestion_days")?,
+        urgent_hours: get("hotline.urgent_hours")? as u32,
+    })
+}
+
+/// The regions with hotline time limits of their own, each completed from the city-wide values.
+fn regional_sla(
+    pairs: &[(String, String)],
+    get: &dyn Fn(&str) -> Result<i64>,
+) -> Result<Vec<(String, tongban_domain::hotline::SlaTable)>> {
+    let mut regions: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k.starts_with("hotline."))
+        .filter_map(|(k, _)| k.split_once('@').map(|(_, r)| r.to_string()))
+        .collect();
+    regions.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    regions.dedup();
+    regions
+        .into_iter()
+        .map(|region| {
+            let value = |key: &str| -> Result<i64> {
+                let own = format!("{key}@{region}");
+                match pairs.iter().find(|(k, _)| *k == own) {
+                    Some((k, v)) => parse_value(k, v),
+                    None => get(key),
+                }
+            };
+            let table = sla_table(&value)?;
+            let prefix = tongban_domain::region::RegionCode::parse(&region)
+                .map(|r| r.prefix().to_string())
+                .unwrap_or(region);
+            Ok((prefix, table))
+        })
+        .collect()
 }
 
 /// The regions that allow or block provisional counting for themselves, longest prefix first.
@@ -500,6 +654,32 @@ mod tests {
         assert_eq!(q.release(at(3, 6)), morning, "early morning waits");
         let none = QuietHours { start: 8, end: 8 };
         assert_eq!(none.release(at(2, 23)), at(2, 23));
+    }
+
+    #[test]
+    fn hotline_limits_have_documented_defaults_and_regional_overrides() {
+        use tongban_domain::hotline::Category;
+        let s = Settings::default();
+        let city = s.sla_for("361202");
+        let days: Vec<u32> = Category::ALL.iter().map(|c| city.limit(*c).get()).collect();
+        assert_eq!(days, [2, 10, 15, 15, 10]);
+        assert_eq!(city.urgent_hours, 24);
+        assert_eq!(s.hotline.max_returns, 2);
+        let s = Settings::from_pairs(&[
+            ("hotline.sla.complaint_days".into(), "12".into()),
+            ("hotline.sla.consult_days@361202101000".into(), "1".into()),
+        ])
+        .unwrap();
+        assert_eq!(s.sla_for("361202001000").complaint.get(), 12);
+        assert_eq!(s.sla_for("361202001000").consult.get(), 2);
+        let own = s.sla_for("361202101201");
+        assert_eq!((own.consult.get(), own.complaint.get()), (1, 12));
+        assert_eq!(
+            parse_value("hotline.max_returns@361200", "3")
+                .unwrap_err()
+                .code,
+            codes::Setting::NotRegional
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod codes;
 pub mod document;
 pub mod error;
+pub mod hotline;
 pub mod identity;
 pub mod mask;
 pub mod org;

@@ -18,11 +18,15 @@ crate::closed_set! {
         /// 中心领导: the centre's leadership, the catalog's final review (审定).
         Leader = "leader" => "中心领导",
         Admin = "admin" => "系统管理员",
+        /// 12345话务员: takes calls, files tickets, answers 咨询 on the spot, dispatches, calls back.
+        Operator = "operator" => "12345话务员",
+        /// 12345中心人员: the hotline centre — dispatch, arbitration of returns, extensions.
+        HotlineCentre = "hotline_centre" => "12345中心人员",
     }
 }
 
 impl Role {
-    pub const STAFF: [Role; 8] = [
+    pub const STAFF: [Role; 10] = [
         Role::Agent,
         Role::Clerk,
         Role::Approver,
@@ -31,10 +35,17 @@ impl Role {
         Role::Legal,
         Role::Leader,
         Role::Admin,
+        Role::Operator,
+        Role::HotlineCentre,
     ];
 
     pub fn is_staff(self) -> bool {
         self != Role::Applicant
+    }
+
+    /// The 12345 centre's own staff (话务员 and 中心人员), who file, dispatch and call back.
+    pub fn is_hotline(self) -> bool {
+        matches!(self, Role::Operator | Role::HotlineCentre)
     }
 
     /// Roles whose work belongs to one department (their scope is that department).
@@ -91,6 +102,8 @@ impl Actor {
             }
             Role::Agent => self.sees_region(region),
             Role::Supervisor | Role::Legal | Role::Leader | Role::Admin => self.sees_region(region),
+            // The hotline's staff work on tickets, never on a department's cases.
+            Role::Operator | Role::HotlineCentre => false,
         }
     }
 

@@ -215,6 +215,7 @@ pub mod documents;
 pub mod fault;
 pub mod findings;
 pub mod health;
+pub mod hotline;
 pub mod licences;
 mod migrate;
 pub mod orders;

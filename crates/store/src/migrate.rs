@@ -72,6 +72,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0014_heartbeat.sql"),
     ),
     (
+        20,
+        "hotline",
+        include_str!("../migrations/sqlite/0020_hotline.sql"),
+        include_str!("../migrations/postgres/0020_hotline.sql"),
+    ),
+    (
         26,
         "documents",
         include_str!("../migrations/sqlite/0026_documents.sql"),

@@ -15,6 +15,7 @@ mod case;
 mod catalog;
 mod document;
 mod general;
+mod hotline;
 mod org;
 mod supervision;
 
@@ -24,6 +25,7 @@ pub use case::Case;
 pub use catalog::{Catalog, Exchange, Import};
 pub use document::{Document, Licence};
 pub use general::{Audit, Form, General, Request, Store};
+pub use hotline::Hotline;
 pub use org::{Clock, Demo, Hall, Notify, Post, Region, Setting};
 pub use supervision::{Admonition, Board, Finding, Order};
 
@@ -42,7 +44,7 @@ pub fn all() -> impl Iterator<Item = ErrorCode> {
     registry!(
         General, Store, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region,
         Hall, Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
-        Finding, Order, Admonition, Document, Licence,
+        Finding, Order, Admonition, Document, Licence, Hotline,
     )
 }
 

@@ -489,6 +489,8 @@ pub async fn list(
                     }),
             );
         }
+        // The hotline's staff have no case lists: their work is tickets.
+        Role::Operator | Role::HotlineCentre => {}
     }
     Ok(Json(out))
 }

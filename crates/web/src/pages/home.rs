@@ -296,7 +296,7 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
                     .collect(),
             );
         }
-        Role::Applicant => {}
+        Role::Applicant | Role::Operator | Role::HotlineCentre => {}
     }
     // Supervision orders: supervisors close what was answered; heads answer what was issued.
     if matches!(actor.role, Role::Supervisor | Role::DeptHead) {

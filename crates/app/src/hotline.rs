@@ -1,0 +1,925 @@
+//! The 12345 hotline's use cases: taking a request (operator console, public web form),
+//! dispatching it by the routing table, the unit's work on it (sign, return, pause, extension,
+//! reply), the centre's call-back and the closing of unvisited tickets.
+//!
+//! Who may do what, checked here on every request:
+//! - the 12345 centre (话务员 and 中心人员, [`Role::is_hotline`]) files, dispatches, transfers,
+//!   answers a 咨询 on the spot and calls back, within its region subtree; only 中心人员
+//!   approve extensions;
+//! - a handling unit (a department's clerk, approver or head) acts only on tickets its
+//!   department holds (`hotline.not_holder`), and never sees a hidden caller;
+//! - a caller without an account files on the web and tracks a ticket by its number and the
+//!   last four digits of the phone.
+//!
+//! The state machine is the domain's ([`tongban_domain::hotline::Ticket::decide`]); each
+//! command's events, projection, outbox messages and audit record are written together.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tongban_domain::codes;
+use tongban_domain::hotline::{
+    self as hl, By, CallbackResult, Caller, Category, Channel, Command, EfficiencyTarget, Ticket,
+    TicketEvent, TicketNumber, TicketStatus, UnitRef, Viewer,
+};
+use tongban_domain::org::{Actor, Role};
+use tongban_domain::region::RegionCode;
+use tongban_store::hotline::{AnswerRow, Outbound, RouteRow, TicketFilter, TicketLog, TicketRow};
+use tongban_store::StoreError;
+
+use crate::error::{AppError, Result};
+use crate::App;
+
+/// A new request as an operator types it, or as the web form sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TicketInput {
+    /// `consult`, `help`, `complaint`, `report` or `suggestion`.
+    pub category: String,
+    /// `phone`, `web`, `app`, `sms`, `wechat`, `weibo`, `email`, `letter` or `walk_in`.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// A code of the subject tree.
+    pub subject: String,
+    /// The region (six or twelve digits) where the matter is.
+    pub region: String,
+    #[serde(default)]
+    pub caller_name: Option<String>,
+    #[serde(default)]
+    pub caller_phone: Option<String>,
+    #[serde(default)]
+    pub anonymous: bool,
+    #[serde(default)]
+    pub confidential: bool,
+    #[serde(default)]
+    pub place: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub urgent: bool,
+    /// 效能投诉: the unit complained about (a 投诉 only).
+    #[serde(default)]
+    pub efficiency_department_id: Option<i64>,
+    #[serde(default)]
+    pub efficiency_staff_id: Option<i64>,
+    #[serde(default)]
+    pub efficiency_case_number: Option<String>,
+}
+
+/// A change to a ticket, as the pages and the API send it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum TicketAction {
+    /// 派单 (centre): the lead unit, else the routing table's.
+    Dispatch {
+        #[serde(default)]
+        lead: Option<i64>,
+        #[serde(default)]
+        co: Vec<i64>,
+        #[serde(default)]
+        note: String,
+    },
+    /// 即时办结 of a 咨询 (centre).
+    AnswerOnSpot {
+        answer: String,
+        #[serde(default)]
+        knowledge_id: Option<i64>,
+    },
+    /// 转办 (centre).
+    Transfer { to: i64, reason: String },
+    /// 延期审批 (中心人员).
+    DecideExtension {
+        approve: bool,
+        #[serde(default)]
+        note: String,
+    },
+    /// 回访 (centre): `satisfied`, `basic` or `unsatisfied`.
+    CallBack {
+        result: String,
+        #[serde(default)]
+        note: String,
+    },
+    /// 签收 (holding unit).
+    Sign,
+    /// 退单 (holding unit).
+    Return { reason: String },
+    /// 申请延期 (holding unit).
+    AskExtension { days: u32, reason: String },
+    /// 暂停计时 (holding unit).
+    Pause { reason: String },
+    /// 恢复计时 (holding unit).
+    Resume,
+    /// 答复 (holding unit).
+    Reply { text: String },
+}
+
+impl TicketAction {
+    /// Whether the centre sends it (else the holding unit).
+    fn by_centre(&self) -> bool {
+        matches!(
+            self,
+            TicketAction::Dispatch { .. }
+                | TicketAction::AnswerOnSpot { .. }
+                | TicketAction::Transfer { .. }
+                | TicketAction::DecideExtension { .. }
+                | TicketAction::CallBack { .. }
+        )
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            TicketAction::Dispatch { .. } => "dispatch",
+            TicketAction::AnswerOnSpot { .. } => "answer_on_spot",
+            TicketAction::Transfer { .. } => "transfer",
+            TicketAction::DecideExtension { .. } => "decide_extension",
+            TicketAction::CallBack { .. } => "call_back",
+            TicketAction::Sign => "sign",
+            TicketAction::Return { .. } => "return",
+            TicketAction::AskExtension { .. } => "ask_extension",
+            TicketAction::Pause { .. } => "pause",
+            TicketAction::Resume => "resume",
+            TicketAction::Reply { .. } => "reply",
+        }
+    }
+}
+
+/// One line of a ticket's history as a viewer may read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryLine {
+    pub seq: i64,
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    pub by: Option<String>,
+    pub summary: String,
+}
+
+/// A ticket as staff see it: the caller masked, and hidden from units where the rules say so.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketView {
+    pub number: String,
+    pub category: Category,
+    pub category_label: String,
+    pub channel: Channel,
+    pub subject: String,
+    pub subject_name: String,
+    pub region: String,
+    pub status: TicketStatus,
+    pub status_label: String,
+    pub caller_name: String,
+    pub caller_phone: Option<String>,
+    pub place: Option<String>,
+    pub text: String,
+    pub urgent: bool,
+    pub efficiency_department_id: Option<i64>,
+    pub holder: Option<UnitRef>,
+    pub co_units: Vec<UnitRef>,
+    pub received_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub paused: bool,
+    pub pending_extension_days: Option<u32>,
+    pub reply: Option<String>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub callback: Option<String>,
+    pub returns: u32,
+    pub reworks: u32,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub close_reason: Option<String>,
+    pub first_responder: Option<String>,
+    pub history: Vec<HistoryLine>,
+}
+
+/// What a caller sees when tracking a ticket: no names of staff, the reply once given.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicTicketView {
+    pub number: String,
+    pub category_label: String,
+    pub subject_name: String,
+    pub status_label: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub text: String,
+    pub reply: Option<String>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Each state and when it was entered.
+    pub progress: Vec<(String, DateTime<Utc>)>,
+}
+
+fn by(actor: &Actor) -> By {
+    By {
+        user_id: actor.user_id,
+        name: actor.name.clone(),
+        department_id: actor.department_id,
+    }
+}
+
+fn region(actor: Option<&Actor>, input: &str) -> Result<RegionCode> {
+    let r = RegionCode::parse(input).map_err(|_| AppError::of(codes::Hotline::Region))?;
+    if let Some(a) = actor {
+        if !a.sees_region(&r) {
+            return Err(AppError::of(codes::Hotline::Region));
+        }
+    }
+    Ok(r)
+}
+
+fn stale(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(_) => AppError::of(codes::Hotline::Stale),
+        other => other.into(),
+    }
+}
+
+fn is_centre(actor: &Actor, ticket: &Ticket) -> bool {
+    actor.role.is_hotline() && crate::supervision::in_region(actor, &ticket.region)
+}
+
+fn holds(actor: &Actor, ticket: &Ticket) -> bool {
+    actor.role.is_departmental()
+        && actor.department_id.is_some()
+        && ticket.holder.as_ref().map(|u| u.department_id) == actor.department_id
+}
+
+/// Whether a unit (by its region) may handle a ticket of `region`: it sits on the ticket's
+/// line of regions (the township itself, or the county or city above it).
+fn on_the_line(unit_region: &RegionCode, ticket_region: &RegionCode) -> bool {
+    unit_region.contains(ticket_region)
+}
+
+impl App {
+    /// The 12345 centre takes a request (话务台). The operator is recorded as first responder
+    /// (首问); the caller gets an SMS with the ticket number.
+    pub async fn file_ticket(&self, actor: &Actor, input: TicketInput) -> Result<TicketView> {
+        if !actor.role.is_hotline() {
+            return Err(AppError::of(codes::Hotline::NotCentre));
+        }
+        let channel = match input.channel.as_deref() {
+            None | Some("") => Channel::Phone,
+            Some(c) => Channel::parse(c).ok_or_else(|| AppError::of(codes::Hotline::Channel))?,
+        };
+        let (id, t) = self.take_ticket(Some(actor), channel, input).await?;
+        let _ = id;
+        self.ticket(actor, t.number.as_str()).await
+    }
+
+    /// Anyone files a request on the web without an account: a phone number is required (the
+    /// caller tracks with its last four digits). Returns the ticket number.
+    pub async fn file_public_ticket(&self, mut input: TicketInput) -> Result<TicketNumber> {
+        input.anonymous = false;
+        input.efficiency_staff_id = None;
+        let (_, t) = self.take_ticket(None, Channel::Web, input).await?;
+        Ok(t.number)
+    }
+
+    async fn take_ticket(
+        &self,
+        actor: Option<&Actor>,
+        channel: Channel,
+        input: TicketInput,
+    ) -> Result<(i64, Ticket)> {
+        let category = Category::parse(input.category.trim())
+            .ok_or_else(|| AppError::of(codes::Hotline::Category))?;
+        let region = region(actor, &input.region)?;
+        let subject = self
+            .store
+            .hotline_subject(input.subject.trim())
+            .await?
+            .ok_or_else(|| AppError::of(codes::Hotline::Subject))?;
+        let caller = Caller::parse(
+            input.caller_name.as_deref(),
+            input.caller_phone.as_deref(),
+            input.anonymous,
+            input.confidential,
+        )?;
+        let text = hl::text(&input.text, 4000, codes::Hotline::Text)?;
+        let place = match input
+            .place
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            Some(p) if p.chars().count() > 200 => return Err(AppError::of(codes::Hotline::Place)),
+            Some(p) => Some(p.to_string()),
+            None => None,
+        };
+        let efficiency = match input.efficiency_department_id {
+            None => None,
+            Some(_) if category != Category::Complaint => {
+                return Err(AppError::of(codes::Hotline::Efficiency))
+            }
+            Some(d) => {
+                self.store
+                    .department(d)
+                    .await?
+                    .ok_or_else(|| AppError::of(codes::Hotline::Efficiency))?;
+                Some(EfficiencyTarget {
+                    department_id: d,
+                    staff_id: input.efficiency_staff_id,
+                    case_number: input
+                        .efficiency_case_number
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(|c| c.chars().take(64).collect()),
+                })
+            }
+        };
+        let sla = self.settings().sla_for(region.as_str());
+        let now = self.now();
+        let first = TicketEvent::Received {
+            // The store gives the number of the day inside its transaction.
+            number: TicketNumber::new(tongban_domain::time::local_date(now), 0),
+            category,
+            channel,
+            subject: subject.code.clone(),
+            subject_name: subject.name.clone(),
+            region: region.as_str().to_string(),
+            caller,
+            place,
+            text,
+            urgent: input.urgent,
+            efficiency,
+            limit: sla.limit(category),
+            urgent_hours: sla.urgent_hours,
+        };
+        let who = actor.map(by);
+        let draft = Ticket::start(&first, now, who.as_ref())
+            .ok_or_else(|| AppError::internal("a receipt did not start a ticket"))?;
+        let cal = self.calendar_for(region.as_str()).await?;
+        let due_at = draft.due_at(&cal, now);
+        let phone = draft.caller.phone.clone();
+        let send_at = self.settings().quiet_hours.release(now);
+        let outbound = move |n: &TicketNumber| {
+            phone
+                .iter()
+                .map(|p| Outbound {
+                    channel: tongban_store::outbox::SMS,
+                    recipient: p.as_str().to_string(),
+                    subject: "12345受理".into(),
+                    body: format!(
+                        "您的诉求已受理，工单号 {n}。可凭工单号和来电号码后四位查询办理进度。"
+                    ),
+                    send_at,
+                })
+                .collect()
+        };
+        let entry = match actor {
+            Some(a) => self.entry(a, "ticket.receive", String::new(), first.summary()),
+            None => self.system_entry(
+                "ticket.receive",
+                String::new(),
+                format!("{}（无账号网上提交）", first.summary()),
+            ),
+        };
+        Ok(self
+            .store
+            .create_ticket(&first, now, who.as_ref(), due_at, outbound, entry)
+            .await?)
+    }
+
+    async fn ticket_log(&self, number: &str) -> Result<(TicketLog, Ticket)> {
+        let number = TicketNumber::parse(number)?;
+        let log = self
+            .store
+            .ticket_log(number.as_str())
+            .await?
+            .ok_or_else(|| AppError::of(codes::Hotline::NotFound))?;
+        let t = log.ticket()?;
+        Ok((log, t))
+    }
+
+    /// Whether `actor` may read a ticket, and as whom.
+    fn viewer(&self, actor: &Actor, t: &Ticket) -> Option<Viewer> {
+        if is_centre(actor, t)
+            || (matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin)
+                && crate::supervision::in_region(actor, &t.region))
+        {
+            return Some(Viewer::Centre);
+        }
+        let dept = actor.department_id?;
+        let involved = t
+            .holder
+            .iter()
+            .chain(&t.co_units)
+            .any(|u| u.department_id == dept)
+            || t.replied_by
+                .as_ref()
+                .is_some_and(|u| u.department_id == dept);
+        (actor.role.is_departmental() && involved).then_some(Viewer::Unit)
+    }
+
+    /// A ticket with its history, as `actor` may see it.
+    pub async fn ticket(&self, actor: &Actor, number: &str) -> Result<TicketView> {
+        let (log, t) = self.ticket_log(number).await?;
+        let viewer = self
+            .viewer(actor, &t)
+            .ok_or_else(|| AppError::of(codes::Hotline::NotFound))?;
+        let cal = self.calendar_for(&t.region).await?;
+        Ok(view(&log, &t, viewer, t.due_at(&cal, self.now())))
+    }
+
+    /// Applies one action to a ticket, after checking the actor may send it.
+    pub async fn ticket_act(
+        &self,
+        actor: &Actor,
+        number: &str,
+        action: TicketAction,
+    ) -> Result<TicketView> {
+        let (log, t) = self.ticket_log(number).await?;
+        if self.viewer(actor, &t).is_none() {
+            return Err(AppError::of(codes::Hotline::NotFound));
+        }
+        if action.by_centre() {
+            if !is_centre(actor, &t) {
+                return Err(AppError::of(codes::Hotline::NotCentre));
+            }
+            if matches!(action, TicketAction::DecideExtension { .. })
+                && actor.role != Role::HotlineCentre
+            {
+                return Err(AppError::of(codes::Hotline::NotCentre));
+            }
+        } else if !holds(actor, &t) {
+            return Err(AppError::of(codes::Hotline::NotHolder));
+        }
+        let name = action.name();
+        let command = self.command(&t, action).await?;
+        let settings = self.settings();
+        let cal = self.calendar_for(&t.region).await?;
+        let now = self.now();
+        let events = t.decide(command, &cal, &settings.hotline, now)?;
+        let who = by(actor);
+        let mut after = t.clone();
+        for e in &events {
+            after.apply(e, now, Some(&who));
+        }
+        let outbound = self.outbound(&after, &events, now);
+        let summary: Vec<String> = events.iter().map(TicketEvent::summary).collect();
+        let entry = self.entry(
+            actor,
+            &format!("ticket.{name}"),
+            format!("ticket:{}", t.number),
+            summary.join("；"),
+        );
+        self.store
+            .append_ticket(
+                log.id,
+                t.version,
+                &events,
+                now,
+                Some(&who),
+                &after,
+                after.due_at(&cal, now),
+                &outbound,
+                entry,
+            )
+            .await
+            .map_err(stale)?;
+        self.ticket(actor, number).await
+    }
+
+    /// Turns an action into the domain's command, resolving units and parsing values.
+    async fn command(&self, t: &Ticket, action: TicketAction) -> Result<Command> {
+        Ok(match action {
+            TicketAction::Dispatch { lead, co, note } => {
+                let (lead, co) = match lead {
+                    Some(l) => {
+                        let lead = self.unit(l, &t.region).await?;
+                        let mut units = Vec::new();
+                        for c in co {
+                            units.push(self.unit(c, &t.region).await?);
+                        }
+                        (lead, units)
+                    }
+                    None => self.routed(&t.subject, &t.region).await?,
+                };
+                Command::Dispatch { lead, co, note }
+            }
+            TicketAction::AnswerOnSpot {
+                answer,
+                knowledge_id,
+            } => {
+                if let Some(k) = knowledge_id {
+                    self.store
+                        .hotline_answer(k)
+                        .await?
+                        .ok_or_else(|| AppError::not_found("知识库答案"))?;
+                }
+                Command::AnswerOnSpot {
+                    answer,
+                    knowledge_id,
+                }
+            }
+            TicketAction::Transfer { to, reason } => Command::Transfer {
+                to: self.unit(to, &t.region).await?,
+                reason,
+            },
+            TicketAction::DecideExtension { approve, note } => {
+                Command::DecideExtension { approve, note }
+            }
+            TicketAction::CallBack { result, note } => Command::CallBack {
+                result: CallbackResult::parse(result.trim())
+                    .ok_or_else(|| AppError::of(codes::Hotline::CallbackResult))?,
+                note,
+            },
+            TicketAction::Sign => Command::Sign,
+            TicketAction::Return { reason } => Command::Return { reason },
+            TicketAction::AskExtension { days, reason } => Command::AskExtension { days, reason },
+            TicketAction::Pause { reason } => Command::Pause { reason },
+            TicketAction::Resume => Command::Resume,
+            TicketAction::Reply { text } => Command::Reply { text },
+        })
+    }
+
+    /// A department that may handle a ticket of `region`.
+    async fn unit(&self, department_id: i64, ticket_region: &str) -> Result<UnitRef> {
+        let d = self
+            .store
+            .department(department_id)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Hotline::Unit))?;
+        let tr =
+            RegionCode::parse(ticket_region).map_err(|_| AppError::of(codes::Hotline::Unit))?;
+        if !on_the_line(&d.region_code, &tr) {
+            return Err(AppError::of(codes::Hotline::Unit));
+        }
+        Ok(UnitRef {
+            department_id: d.id,
+            name: d.name,
+        })
+    }
+
+    /// The routing table's units for a subject at a region: 主办 and 协办.
+    async fn routed(&self, subject: &str, region: &str) -> Result<(UnitRef, Vec<UnitRef>)> {
+        let rows = self.store.hotline_route(subject, region).await?;
+        let unit = |r: &RouteRow| UnitRef {
+            department_id: r.department_id,
+            name: r.department_name.clone(),
+        };
+        let lead = rows
+            .iter()
+            .find(|r| r.lead == 1)
+            .map(unit)
+            .ok_or_else(|| AppError::of(codes::Hotline::Route))?;
+        let co = rows.iter().filter(|r| r.lead == 0).map(unit).collect();
+        Ok((lead, co))
+    }
+
+    /// The routing table's suggestion for the console (centre only).
+    pub async fn ticket_route(
+        &self,
+        actor: &Actor,
+        subject: &str,
+        region_code: &str,
+    ) -> Result<Vec<RouteRow>> {
+        if !actor.role.is_hotline() {
+            return Err(AppError::of(codes::Hotline::NotCentre));
+        }
+        let r = region(Some(actor), region_code)?;
+        Ok(self.store.hotline_route(subject, r.as_str()).await?)
+    }
+
+    /// Messages the events cause: the caller is told of a reply.
+    fn outbound(&self, t: &Ticket, events: &[TicketEvent], now: DateTime<Utc>) -> Vec<Outbound> {
+        let Some(phone) = t.caller.phone.as_ref() else {
+            return Vec::new();
+        };
+        let send_at = self.settings().quiet_hours.release(now);
+        events
+            .iter()
+            .filter_map(|e| match e {
+                TicketEvent::Replied { .. } | TicketEvent::AnsweredOnSpot { .. } => {
+                    Some(Outbound {
+                        channel: tongban_store::outbox::SMS,
+                        recipient: phone.as_str().to_string(),
+                        subject: "12345答复".into(),
+                        body: format!(
+                            "您的诉求（工单号 {}）已有答复，可凭工单号和来电号码后四位查看。",
+                            t.number
+                        ),
+                        send_at,
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Tickets for the actor's desk: the centre's region (optionally by status), a unit's own.
+    pub async fn tickets_for(&self, actor: &Actor, status: Option<&str>) -> Result<Vec<TicketRow>> {
+        let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => {
+                Some(TicketStatus::parse(s).ok_or_else(|| AppError::of(codes::Hotline::Status))?)
+            }
+            None => None,
+        };
+        let mut f = TicketFilter {
+            status,
+            limit: 200,
+            ..Default::default()
+        };
+        if actor.role.is_hotline()
+            || matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin)
+        {
+            f.region = Some(
+                actor
+                    .region
+                    .as_ref()
+                    .ok_or_else(AppError::forbidden)?
+                    .prefix()
+                    .to_string(),
+            );
+        } else if actor.role.is_departmental() {
+            f.holder = Some(actor.department_id.ok_or_else(AppError::forbidden)?);
+        } else {
+            return Err(AppError::forbidden());
+        }
+        let mut rows = self.store.tickets(&f).await?;
+        if f.holder.is_some() {
+            // A unit never learns even the number's existence of a hidden caller.
+            for r in &mut rows {
+                r.caller_phone = None;
+                r.caller_tail = None;
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The incoming-call pop-up: the caller's earlier tickets (centre only, region-scoped).
+    pub async fn caller_history(&self, actor: &Actor, phone: &str) -> Result<Vec<TicketRow>> {
+        if !actor.role.is_hotline() {
+            return Err(AppError::of(codes::Hotline::NotCentre));
+        }
+        let phone = hl::CallerPhone::parse(phone)?;
+        let prefix = actor
+            .region
+            .as_ref()
+            .ok_or_else(AppError::forbidden)?
+            .prefix()
+            .to_string();
+        let rows = self
+            .store
+            .tickets(&TicketFilter {
+                caller_phone: Some(phone.as_str().to_string()),
+                region: Some(prefix),
+                limit: 20,
+                ..Default::default()
+            })
+            .await?;
+        Ok(rows)
+    }
+
+    /// Searches the knowledge base (centre only).
+    pub async fn knowledge_search(&self, actor: &Actor, q: &str) -> Result<Vec<AnswerRow>> {
+        if !actor.role.is_hotline() {
+            return Err(AppError::of(codes::Hotline::NotCentre));
+        }
+        let region = actor.region.as_ref().ok_or_else(AppError::forbidden)?;
+        Ok(self
+            .store
+            .search_hotline_answers(q, region.as_str(), 10)
+            .await?)
+    }
+
+    /// A caller tracks a ticket with its number and the last four digits of the phone it was
+    /// filed with. A wrong tail answers exactly like an unknown number.
+    pub async fn track_ticket(&self, number: &str, tail: &str) -> Result<PublicTicketView> {
+        let tail = tail.trim();
+        if tail.len() != 4 || !tail.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AppError::of(codes::Hotline::Tail));
+        }
+        let (_, t) = self.ticket_log(number).await?;
+        if t.caller.phone.as_ref().map(|p| p.tail()) != Some(tail) {
+            return Err(AppError::of(codes::Hotline::NotFound));
+        }
+        let cal = self.calendar_for(&t.region).await?;
+        Ok(PublicTicketView {
+            number: t.number.to_string(),
+            category_label: t.category.label().into(),
+            subject_name: t.subject_name.clone(),
+            status_label: t.status.label().into(),
+            received_at: t.received_at,
+            due_at: t.due_at(&cal, self.now()),
+            text: t.text.clone(),
+            reply: t.reply.clone(),
+            replied_at: t.replied_at,
+            closed_at: t.closed_at,
+            progress: t
+                .entered
+                .iter()
+                .map(|(s, at)| (s.label().to_string(), *at))
+                .collect(),
+        })
+    }
+
+    /// Closes replied tickets whose call-back window has passed (the sweeper calls this).
+    pub async fn close_unvisited_tickets(&self) -> Result<usize> {
+        let rules = self.settings().hotline;
+        let now = self.now();
+        // Anything replied more than the window's calendar days ago is a candidate; the
+        // domain decides on the working-day calendar.
+        let before = now - chrono::Duration::days(i64::from(rules.callback_days));
+        let mut closed = 0;
+        for row in self.store.tickets_awaiting_callback(before, 200).await? {
+            let (log, t) = self.ticket_log(&row.number).await?;
+            let cal = self.calendar_for(&t.region).await?;
+            let Ok(events) = t.decide(Command::CloseUnvisited, &cal, &rules, now) else {
+                continue;
+            };
+            let mut after = t.clone();
+            for e in &events {
+                after.apply(e, now, None);
+            }
+            let entry = self.system_entry(
+                "ticket.close_unvisited",
+                format!("ticket:{}", t.number),
+                "回访期满未回访，自动办结".into(),
+            );
+            match self
+                .store
+                .append_ticket(
+                    log.id,
+                    t.version,
+                    &events,
+                    now,
+                    None,
+                    &after,
+                    None,
+                    &[],
+                    entry,
+                )
+                .await
+            {
+                Ok(()) => closed += 1,
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(closed)
+    }
+
+    // ---- the subject tree, routes and knowledge base (centre staff and administrators) ----
+
+    fn hotline_admin(actor: &Actor) -> Result<()> {
+        if matches!(actor.role, Role::HotlineCentre | Role::Admin) {
+            Ok(())
+        } else {
+            Err(AppError::of(codes::Hotline::NotCentre))
+        }
+    }
+
+    pub async fn add_hotline_subject(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        parent: Option<&str>,
+    ) -> Result<()> {
+        Self::hotline_admin(actor)?;
+        let code = code.trim();
+        let ok = !code.is_empty()
+            && code.len() <= 40
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+        if !ok {
+            return Err(AppError::of(codes::Hotline::Subject));
+        }
+        let name = hl::text(name, 50, codes::Hotline::Subject)?;
+        if let Some(p) = parent {
+            self.store
+                .hotline_subject(p)
+                .await?
+                .ok_or_else(|| AppError::of(codes::Hotline::Subject))?;
+        }
+        let entry = self.entry(
+            actor,
+            "hotline.subject.add",
+            String::new(),
+            format!("新增诉求分类 {code} {name}"),
+        );
+        Ok(self
+            .store
+            .create_hotline_subject(code, &name, parent, entry)
+            .await?)
+    }
+
+    pub async fn set_hotline_route(
+        &self,
+        actor: &Actor,
+        subject: &str,
+        region_code: &str,
+        department_id: i64,
+        lead: bool,
+    ) -> Result<()> {
+        Self::hotline_admin(actor)?;
+        self.store
+            .hotline_subject(subject)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Hotline::Subject))?;
+        let r = region((actor.role != Role::Admin).then_some(actor), region_code)?;
+        let unit = self.unit(department_id, r.as_str()).await?;
+        let entry = self.entry(
+            actor,
+            "hotline.route.set",
+            String::new(),
+            format!(
+                "{subject} 在 {} 由 {}{}",
+                r.as_str(),
+                unit.name,
+                if lead { "主办" } else { "协办" }
+            ),
+        );
+        Ok(self
+            .store
+            .set_hotline_route(subject, r.prefix(), department_id, lead, entry)
+            .await?)
+    }
+
+    pub async fn add_hotline_answer(
+        &self,
+        actor: &Actor,
+        subject: Option<&str>,
+        region_code: &str,
+        question: &str,
+        answer: &str,
+    ) -> Result<i64> {
+        Self::hotline_admin(actor)?;
+        let r = region((actor.role != Role::Admin).then_some(actor), region_code)?;
+        if let Some(s) = subject {
+            self.store
+                .hotline_subject(s)
+                .await?
+                .ok_or_else(|| AppError::of(codes::Hotline::Subject))?;
+        }
+        let question = hl::text(question, 500, codes::Hotline::Text)?;
+        let answer = hl::text(answer, 4000, codes::Hotline::Answer)?;
+        let entry = self.entry(
+            actor,
+            "hotline.answer.add",
+            String::new(),
+            format!("知识库新增：{question}"),
+        );
+        Ok(self
+            .store
+            .add_hotline_answer(
+                subject,
+                r.prefix(),
+                &question,
+                &answer,
+                actor.user_id,
+                self.now(),
+                entry,
+            )
+            .await?)
+    }
+
+    pub async fn hotline_subjects(&self) -> Result<Vec<tongban_store::hotline::SubjectRow>> {
+        Ok(self.store.hotline_subjects().await?)
+    }
+}
+
+fn view(log: &TicketLog, t: &Ticket, viewer: Viewer, due_at: Option<DateTime<Utc>>) -> TicketView {
+    let history = log
+        .events
+        .iter()
+        .map(|e| HistoryLine {
+            seq: e.seq,
+            kind: e.event.kind().to_string(),
+            at: e.at,
+            by: e.by.as_ref().map(|b| tongban_domain::mask::name(&b.name)),
+            summary: e.event.summary(),
+        })
+        .collect();
+    TicketView {
+        number: t.number.to_string(),
+        category: t.category,
+        category_label: t.category.label().into(),
+        channel: t.channel,
+        subject: t.subject.clone(),
+        subject_name: t.subject_name.clone(),
+        region: t.region.clone(),
+        status: t.status,
+        status_label: t.status.label().into(),
+        caller_name: t.caller_name(viewer),
+        caller_phone: t.caller_phone(viewer),
+        place: t.place.clone(),
+        text: t.text.clone(),
+        urgent: t.urgent,
+        efficiency_department_id: t.efficiency.as_ref().map(|e| e.department_id),
+        holder: t.holder.clone(),
+        co_units: t.co_units.clone(),
+        received_at: t.received_at,
+        due_at,
+        paused: t.paused(),
+        pending_extension_days: t.pending_extension.as_ref().map(|p| p.days.get()),
+        reply: t.reply.clone(),
+        replied_at: t.replied_at,
+        callback: t.callback.map(|c| c.label().to_string()),
+        returns: t.returns,
+        reworks: t.reworks,
+        closed_at: t.closed_at,
+        close_reason: t.close_reason.map(|c| c.label().to_string()),
+        first_responder: t
+            .first_responder
+            .as_ref()
+            .map(|b| tongban_domain::mask::name(&b.name)),
+        history,
+    }
+}

@@ -1,0 +1,1204 @@
+//! The work order (工单): its events, its state and its state machine.
+//!
+//! ```text
+//!  受理 Received ──派单──▶ Dispatched ──签收──▶ Handling ──答复──▶ Replied ──回访──▶ Closed
+//!     │  (咨询: 即时办结 ─────────────────────────────────────────────────────────▶ Closed)
+//!     │                    │  ▲  退单          │ 转办 / 延期 / 暂停       │ 不满意 (≤ 重办上限)
+//!     │                    ▼  │ 派单           ▼                          ▼
+//!     └──────────────▶ Returned ◀──────────── Handling ◀───────────────── 重办 Handling
+//! ```
+//!
+//! The handling clock starts at receipt (the caller's view: 受理即计时) and runs on the shared
+//! calendar; a 重办 starts a fresh clock of the same length. A ticket closes only after its
+//! call-back, or when the call-back window passes unvisited.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::*;
+use super::sla::HotlineRules;
+use crate::calendar::{
+    Calendar, Extension, LimitKind, StatutoryClock, Suspension, SuspensionKind, WorkingDays,
+};
+use crate::codes::Hotline as H;
+use crate::error::DomainError;
+
+/// Who did something: a member of staff (with their department when they act for one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct By {
+    pub user_id: i64,
+    pub name: String,
+    pub department_id: Option<i64>,
+}
+
+/// Why a ticket closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    /// 即时办结: a 咨询 answered by the operator on the line.
+    AnsweredOnSpot,
+    /// The caller was called back.
+    CalledBack,
+    /// 不满意 again after the last allowed 重办.
+    ReworkExhausted,
+    /// The call-back window passed without a call-back.
+    CallbackTimeout,
+}
+
+impl CloseReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            CloseReason::AnsweredOnSpot => "即时办结",
+            CloseReason::CalledBack => "回访办结",
+            CloseReason::ReworkExhausted => "重办次数用尽，按不满意办结",
+            CloseReason::CallbackTimeout => "回访期满办结",
+        }
+    }
+}
+
+/// Everything that can happen to a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TicketEvent {
+    /// 受理: the request as taken, with the limit in force at that moment.
+    Received {
+        number: TicketNumber,
+        category: Category,
+        channel: Channel,
+        subject: String,
+        subject_name: String,
+        region: String,
+        caller: Caller,
+        place: Option<String>,
+        text: String,
+        urgent: bool,
+        efficiency: Option<EfficiencyTarget>,
+        limit: WorkingDays,
+        urgent_hours: u32,
+    },
+    /// 即时办结 of a 咨询: the operator's answer.
+    AnsweredOnSpot {
+        answer: String,
+        knowledge_id: Option<i64>,
+    },
+    /// 派单 to a 主办 unit with 协办 units.
+    Dispatched {
+        lead: UnitRef,
+        co: Vec<UnitRef>,
+        note: String,
+    },
+    /// 签收 by the holding unit.
+    Signed,
+    /// 退单 by the holding unit, with its reason.
+    Returned {
+        reason: String,
+    },
+    /// 转办: the centre moves the ticket to another unit.
+    Transferred {
+        to: UnitRef,
+        reason: String,
+    },
+    /// The unit asks for more working days.
+    ExtensionAsked {
+        days: WorkingDays,
+        reason: String,
+    },
+    /// The centre approves or refuses the pending extension.
+    ExtensionDecided {
+        approved: bool,
+        note: String,
+    },
+    /// The clock stops (waiting for the caller, an on-site check the caller must attend…).
+    Paused {
+        reason: String,
+    },
+    Resumed,
+    /// 答复: the unit's reply to the caller.
+    Replied {
+        text: String,
+    },
+    /// 回访 and its result.
+    CalledBack {
+        result: CallbackResult,
+        note: String,
+    },
+    /// 重办 after a 不满意 call-back: back to the unit that replied, on a fresh clock.
+    Reopened,
+    Closed {
+        reason: CloseReason,
+    },
+}
+
+impl TicketEvent {
+    /// The event's stable name (stored beside its body, shown in the audit chain).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TicketEvent::Received { .. } => "received",
+            TicketEvent::AnsweredOnSpot { .. } => "answered_on_spot",
+            TicketEvent::Dispatched { .. } => "dispatched",
+            TicketEvent::Signed => "signed",
+            TicketEvent::Returned { .. } => "returned",
+            TicketEvent::Transferred { .. } => "transferred",
+            TicketEvent::ExtensionAsked { .. } => "extension_asked",
+            TicketEvent::ExtensionDecided { .. } => "extension_decided",
+            TicketEvent::Paused { .. } => "paused",
+            TicketEvent::Resumed => "resumed",
+            TicketEvent::Replied { .. } => "replied",
+            TicketEvent::CalledBack { .. } => "called_back",
+            TicketEvent::Reopened => "reopened",
+            TicketEvent::Closed { .. } => "closed",
+        }
+    }
+
+    /// What happened, in Chinese, for the ticket's history and the audit summary.
+    pub fn summary(&self) -> String {
+        match self {
+            TicketEvent::Received {
+                category, channel, ..
+            } => format!("受理（{}，{}）", category.label(), channel.label()),
+            TicketEvent::AnsweredOnSpot { .. } => "话务员即时答复办结".into(),
+            TicketEvent::Dispatched { lead, co, .. } if co.is_empty() => {
+                format!("派单至{}", lead.name)
+            }
+            TicketEvent::Dispatched { lead, co, .. } => {
+                let co: Vec<&str> = co.iter().map(|u| u.name.as_str()).collect();
+                format!("派单至{}（协办：{}）", lead.name, co.join("、"))
+            }
+            TicketEvent::Signed => "签收".into(),
+            TicketEvent::Returned { reason } => format!("退单：{reason}"),
+            TicketEvent::Transferred { to, reason } => format!("转办至{}：{reason}", to.name),
+            TicketEvent::ExtensionAsked { days, reason } => {
+                format!("申请延期{}个工作日：{reason}", days.get())
+            }
+            TicketEvent::ExtensionDecided { approved: true, .. } => "同意延期".into(),
+            TicketEvent::ExtensionDecided {
+                approved: false, ..
+            } => "不同意延期".into(),
+            TicketEvent::Paused { reason } => format!("暂停计时：{reason}"),
+            TicketEvent::Resumed => "恢复计时".into(),
+            TicketEvent::Replied { .. } => "答复来电人".into(),
+            TicketEvent::CalledBack { result, .. } => format!("回访：{}", result.label()),
+            TicketEvent::Reopened => "重办".into(),
+            TicketEvent::Closed { reason } => format!("办结（{}）", reason.label()),
+        }
+    }
+}
+
+/// A request to change a ticket. Who may send which is checked by the use case (centre,
+/// holding unit); whether the ticket's state allows it is checked here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    AnswerOnSpot {
+        answer: String,
+        knowledge_id: Option<i64>,
+    },
+    Dispatch {
+        lead: UnitRef,
+        co: Vec<UnitRef>,
+        note: String,
+    },
+    Sign,
+    Return {
+        reason: String,
+    },
+    Transfer {
+        to: UnitRef,
+        reason: String,
+    },
+    AskExtension {
+        days: u32,
+        reason: String,
+    },
+    DecideExtension {
+        approve: bool,
+        note: String,
+    },
+    Pause {
+        reason: String,
+    },
+    Resume,
+    Reply {
+        text: String,
+    },
+    CallBack {
+        result: CallbackResult,
+        note: String,
+    },
+    /// The system closes a replied ticket whose call-back window has passed.
+    CloseUnvisited,
+}
+
+/// A pending extension request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingExtension {
+    pub days: WorkingDays,
+    pub reason: String,
+    pub asked_by: Option<By>,
+    pub at: DateTime<Utc>,
+}
+
+/// Who is looking at a ticket, for what the caller's identity shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// The 12345 centre (operators, centre staff) and supervision.
+    Centre,
+    /// A handling unit.
+    Unit,
+}
+
+/// A ticket as its events leave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub number: TicketNumber,
+    pub category: Category,
+    pub channel: Channel,
+    pub subject: String,
+    pub subject_name: String,
+    pub region: String,
+    pub caller: Caller,
+    pub place: Option<String>,
+    pub text: String,
+    pub urgent: bool,
+    pub efficiency: Option<EfficiencyTarget>,
+    pub status: TicketStatus,
+    pub received_at: DateTime<Utc>,
+    /// 首问: who took the request.
+    pub first_responder: Option<By>,
+    /// The 主办 unit holding the ticket now.
+    pub holder: Option<UnitRef>,
+    pub co_units: Vec<UnitRef>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub signed_at: Option<DateTime<Utc>>,
+    /// The handling clock (working days); `None` for an urgent ticket, which counts hours.
+    pub clock: Option<StatutoryClock>,
+    pub limit: WorkingDays,
+    pub urgent_hours: u32,
+    /// When the current handling round started (receipt, or the last 重办).
+    pub round_started_at: DateTime<Utc>,
+    pub returns: u32,
+    pub pending_extension: Option<PendingExtension>,
+    pub reply: Option<String>,
+    pub replied_at: Option<DateTime<Utc>>,
+    /// The unit that wrote the last reply.
+    pub replied_by: Option<UnitRef>,
+    pub answer_on_spot: Option<String>,
+    pub callback: Option<CallbackResult>,
+    pub callbacks: u32,
+    pub reworks: u32,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub close_reason: Option<CloseReason>,
+    /// The time the ticket entered each state, in order (an honest clock: nothing is edited).
+    pub entered: Vec<(TicketStatus, DateTime<Utc>)>,
+    /// Events applied so far.
+    pub version: u32,
+}
+
+impl Ticket {
+    /// A ticket from its first event; `None` unless that event is [`TicketEvent::Received`].
+    pub fn start(event: &TicketEvent, at: DateTime<Utc>, by: Option<&By>) -> Option<Ticket> {
+        let TicketEvent::Received {
+            number,
+            category,
+            channel,
+            subject,
+            subject_name,
+            region,
+            caller,
+            place,
+            text,
+            urgent,
+            efficiency,
+            limit,
+            urgent_hours,
+        } = event
+        else {
+            return None;
+        };
+        Some(Ticket {
+            number: number.clone(),
+            category: *category,
+            channel: *channel,
+            subject: subject.clone(),
+            subject_name: subject_name.clone(),
+            region: region.clone(),
+            caller: caller.clone(),
+            place: place.clone(),
+            text: text.clone(),
+            urgent: *urgent,
+            efficiency: efficiency.clone(),
+            status: TicketStatus::Received,
+            received_at: at,
+            first_responder: by.cloned(),
+            holder: None,
+            co_units: Vec::new(),
+            dispatched_at: None,
+            signed_at: None,
+            clock: (!*urgent).then(|| StatutoryClock::new(at, *limit, LimitKind::Committed)),
+            limit: *limit,
+            urgent_hours: *urgent_hours,
+            round_started_at: at,
+            returns: 0,
+            pending_extension: None,
+            reply: None,
+            replied_at: None,
+            replied_by: None,
+            answer_on_spot: None,
+            callback: None,
+            callbacks: 0,
+            reworks: 0,
+            closed_at: None,
+            close_reason: None,
+            entered: vec![(TicketStatus::Received, at)],
+            version: 1,
+        })
+    }
+
+    /// Replays a log of `(event, at, by)`.
+    pub fn replay<'a>(
+        log: impl IntoIterator<Item = (&'a TicketEvent, DateTime<Utc>, Option<&'a By>)>,
+    ) -> Option<Ticket> {
+        let mut it = log.into_iter();
+        let (first, at, by) = it.next()?;
+        let mut t = Ticket::start(first, at, by)?;
+        for (e, at, by) in it {
+            t.apply(e, at, by);
+        }
+        Some(t)
+    }
+
+    fn enter(&mut self, status: TicketStatus, at: DateTime<Utc>) {
+        if self.status != status {
+            self.status = status;
+            self.entered.push((status, at));
+        }
+    }
+
+    fn end_pause(&mut self, at: DateTime<Utc>, by: Option<&By>) {
+        if let Some(clock) = self.clock.as_mut() {
+            for s in clock.suspensions.iter_mut().filter(|s| s.end.is_none()) {
+                s.end = Some(at);
+                s.ended_by = by.map(|b| b.name.clone());
+            }
+        }
+    }
+
+    /// Folds one event in. Deterministic: replaying a log rebuilds the ticket exactly.
+    pub fn apply(&mut self, event: &TicketEvent, at: DateTime<Utc>, by: Option<&By>) {
+        self.version += 1;
+        match event {
+            TicketEvent::Received { .. } => {}
+            TicketEvent::AnsweredOnSpot { answer, .. } => {
+                self.answer_on_spot = Some(answer.clone());
+                self.reply = Some(answer.clone());
+                self.replied_at = Some(at);
+            }
+            TicketEvent::Dispatched { lead, co, .. } => {
+                self.holder = Some(lead.clone());
+                self.co_units = co.clone();
+                self.dispatched_at = Some(at);
+                self.signed_at = None;
+                self.enter(TicketStatus::Dispatched, at);
+            }
+            TicketEvent::Signed => {
+                self.signed_at = Some(at);
+                self.enter(TicketStatus::Handling, at);
+            }
+            TicketEvent::Returned { .. } => {
+                self.returns += 1;
+                self.holder = None;
+                self.co_units.clear();
+                self.signed_at = None;
+                self.pending_extension = None;
+                self.end_pause(at, by);
+                self.enter(TicketStatus::Returned, at);
+            }
+            TicketEvent::Transferred { to, .. } => {
+                self.holder = Some(to.clone());
+                self.co_units.clear();
+                self.dispatched_at = Some(at);
+                self.signed_at = None;
+                self.pending_extension = None;
+                self.end_pause(at, by);
+                self.enter(TicketStatus::Dispatched, at);
+            }
+            TicketEvent::ExtensionAsked { days, reason } => {
+                self.pending_extension = Some(PendingExtension {
+                    days: *days,
+                    reason: reason.clone(),
+                    asked_by: by.cloned(),
+                    at,
+                });
+            }
+            TicketEvent::ExtensionDecided { approved, .. } => {
+                if let Some(p) = self.pending_extension.take() {
+                    if let (true, Some(clock)) = (*approved, self.clock.as_mut()) {
+                        clock.extensions.push(Extension {
+                            days: p.days,
+                            approver: by.map_or_else(String::new, |b| b.name.clone()),
+                            reason: p.reason,
+                            at,
+                        });
+                    }
+                }
+            }
+            TicketEvent::Paused { reason } => {
+                if let Some(clock) = self.clock.as_mut() {
+                    clock.suspensions.push(Suspension {
+                        kind: SuspensionKind::Other,
+                        reason: reason.clone(),
+                        started_by: by.map_or_else(String::new, |b| b.name.clone()),
+                        start: at,
+                        end: None,
+                        ended_by: None,
+                    });
+                }
+            }
+            TicketEvent::Resumed => self.end_pause(at, by),
+            TicketEvent::Replied { text } => {
+                self.end_pause(at, by);
+                self.reply = Some(text.clone());
+                self.replied_at = Some(at);
+                self.replied_by = self.holder.clone();
+                self.pending_extension = None;
+                self.enter(TicketStatus::Replied, at);
+            }
+            TicketEvent::CalledBack { result, .. } => {
+                self.callback = Some(*result);
+                self.callbacks += 1;
+            }
+            TicketEvent::Reopened => {
+                self.reworks += 1;
+                self.holder = self.replied_by.clone().or(self.holder.take());
+                self.reply = None;
+                self.replied_at = None;
+                self.callback = None;
+                self.round_started_at = at;
+                if self.clock.is_some() {
+                    self.clock = Some(StatutoryClock::new(at, self.limit, LimitKind::Committed));
+                }
+                self.signed_at = Some(at);
+                self.enter(TicketStatus::Handling, at);
+            }
+            TicketEvent::Closed { reason } => {
+                self.closed_at = Some(at);
+                self.close_reason = Some(*reason);
+                self.end_pause(at, by);
+                self.enter(TicketStatus::Closed, at);
+            }
+        }
+    }
+
+    /// Whether the clock is stopped now.
+    pub fn paused(&self) -> bool {
+        self.clock
+            .as_ref()
+            .is_some_and(|c| c.suspensions.iter().any(|s| s.end.is_none()))
+    }
+
+    /// The handling deadline of the current round: the end of the due working day, or for an
+    /// urgent ticket its hours after the round started. `None` once replied or closed.
+    pub fn due_at(&self, cal: &Calendar, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if matches!(self.status, TicketStatus::Replied | TicketStatus::Closed) {
+            return None;
+        }
+        match &self.clock {
+            Some(clock) => clock.status(cal, now).ok().map(|s| s.due_at),
+            None => Some(self.round_started_at + Duration::hours(i64::from(self.urgent_hours))),
+        }
+    }
+
+    /// When the call-back window of a replied ticket ends (the end of the `callback_days`-th
+    /// working day after the reply).
+    pub fn callback_due(&self, cal: &Calendar, rules: &HotlineRules) -> Option<DateTime<Utc>> {
+        if self.status != TicketStatus::Replied {
+            return None;
+        }
+        let days = WorkingDays::new(rules.callback_days).ok()?;
+        let replied = self.replied_at?;
+        cal.add_working_days(replied, days, Default::default())
+            .ok()
+            .map(crate::time::end_of_day)
+    }
+
+    /// The caller's name as a viewer may see it: units never see a 保密 caller, an anonymous
+    /// one, or the reporter of a 举报; everyone else sees it masked.
+    pub fn caller_name(&self, viewer: Viewer) -> String {
+        if self.caller.anonymous {
+            return "匿名".into();
+        }
+        if viewer == Viewer::Unit && self.hides_caller_from_units() {
+            return "保密".into();
+        }
+        self.caller
+            .name
+            .as_deref()
+            .map_or_else(|| "未留姓名".into(), crate::mask::name)
+    }
+
+    /// The caller's telephone as a viewer may see it: masked, and never to a unit when hidden.
+    pub fn caller_phone(&self, viewer: Viewer) -> Option<String> {
+        if viewer == Viewer::Unit && self.hides_caller_from_units() {
+            return None;
+        }
+        self.caller.phone.as_ref().map(CallerPhone::masked)
+    }
+
+    /// 保密, or a 举报 (whose reporter is never shown to the unit reported).
+    pub fn hides_caller_from_units(&self) -> bool {
+        self.caller.confidential || self.category == Category::Report
+    }
+
+    /// Decides a command at `now`: the events it causes, or a coded refusal.
+    pub fn decide(
+        &self,
+        command: Command,
+        cal: &Calendar,
+        rules: &HotlineRules,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TicketEvent>, DomainError> {
+        use TicketStatus as S;
+        let status = self.status;
+        let refuse = || -> Result<Vec<TicketEvent>, DomainError> { Err(H::Status.err()) };
+        match command {
+            Command::AnswerOnSpot {
+                answer,
+                knowledge_id,
+            } => {
+                if self.category != Category::Consult {
+                    return Err(H::AnswerCategory.err());
+                }
+                if status != S::Received {
+                    return refuse();
+                }
+                let answer = text(&answer, 4000, H::Answer)?;
+                Ok(vec![
+                    TicketEvent::AnsweredOnSpot {
+                        answer,
+                        knowledge_id,
+                    },
+                    TicketEvent::Closed {
+                        reason: CloseReason::AnsweredOnSpot,
+                    },
+                ])
+            }
+            Command::Dispatch { lead, co, note } => {
+                if !matches!(status, S::Received | S::Returned) {
+                    return refuse();
+                }
+                let co = co
+                    .into_iter()
+                    .filter(|u| u.department_id != lead.department_id)
+                    .collect();
+                Ok(vec![TicketEvent::Dispatched {
+                    lead,
+                    co,
+                    note: note.trim().chars().take(500).collect(),
+                }])
+            }
+            Command::Sign => {
+                if status != S::Dispatched {
+                    return refuse();
+                }
+                Ok(vec![TicketEvent::Signed])
+            }
+            Command::Return { reason } => {
+                if !matches!(status, S::Dispatched | S::Handling) {
+                    return refuse();
+                }
+                let reason = text(&reason, 500, H::Reason)?;
+                if self.returns >= rules.max_returns {
+                    return Err(H::ReturnLimit.err());
+                }
+                let since = self.dispatched_at.unwrap_or(self.received_at);
+                let days = cal
+                    .working_days_between(
+                        crate::time::local_date(since),
+                        crate::time::local_date(now),
+                    )
+                    .map_err(DomainError::from)?;
+                if days > rules.return_days {
+                    return Err(H::ReturnLate.err());
+                }
+                Ok(vec![TicketEvent::Returned { reason }])
+            }
+            Command::Transfer { to, reason } => {
+                if !matches!(status, S::Dispatched | S::Handling | S::Returned) {
+                    return refuse();
+                }
+                let reason = text(&reason, 500, H::Reason)?;
+                Ok(vec![TicketEvent::Transferred { to, reason }])
+            }
+            Command::AskExtension { days, reason } => {
+                if status != S::Handling {
+                    return refuse();
+                }
+                if self.urgent {
+                    return Err(H::ExtensionUrgent.err());
+                }
+                if self.pending_extension.is_some() {
+                    return Err(H::ExtensionPending.err());
+                }
+                if days == 0 || days > rules.max_extension_days {
+                    return Err(H::ExtensionDays.with(format!(
+                        "延期天数应为1至{}个工作日",
+                        rules.max_extension_days
+                    )));
+                }
+                let days = WorkingDays::new(days).map_err(|_| H::ExtensionDays.err())?;
+                let reason = text(&reason, 500, H::Reason)?;
+                Ok(vec![TicketEvent::ExtensionAsked { days, reason }])
+            }
+            Command::DecideExtension { approve, note } => {
+                if self.pending_extension.is_none() || status != S::Handling {
+                    return Err(H::ExtensionNone.err());
+                }
+                Ok(vec![TicketEvent::ExtensionDecided {
+                    approved: approve,
+                    note: note.trim().chars().take(500).collect(),
+                }])
+            }
+            Command::Pause { reason } => {
+                if status != S::Handling || self.clock.is_none() {
+                    return refuse();
+                }
+                if self.paused() {
+                    return Err(H::Paused.err());
+                }
+                let reason = text(&reason, 500, H::Reason)?;
+                Ok(vec![TicketEvent::Paused { reason }])
+            }
+            Command::Resume => {
+                if !self.paused() {
+                    return Err(H::NotPaused.err());
+                }
+                Ok(vec![TicketEvent::Resumed])
+            }
+            Command::Reply { text: reply } => {
+                if status != S::Handling {
+                    return refuse();
+                }
+                let reply = text(&reply, 4000, H::Answer)?;
+                Ok(vec![TicketEvent::Replied { text: reply }])
+            }
+            Command::CallBack { result, note } => {
+                if status == S::Closed && self.callbacks > 0 {
+                    return Err(H::CallbackDone.err());
+                }
+                if status != S::Replied {
+                    return refuse();
+                }
+                let note: String = note.trim().chars().take(1000).collect();
+                let mut out = vec![TicketEvent::CalledBack { result, note }];
+                match result {
+                    CallbackResult::Unsatisfied if self.reworks < rules.max_reworks => {
+                        out.push(TicketEvent::Reopened);
+                    }
+                    CallbackResult::Unsatisfied => out.push(TicketEvent::Closed {
+                        reason: CloseReason::ReworkExhausted,
+                    }),
+                    _ => out.push(TicketEvent::Closed {
+                        reason: CloseReason::CalledBack,
+                    }),
+                }
+                Ok(out)
+            }
+            Command::CloseUnvisited => {
+                let due = self
+                    .callback_due(cal, rules)
+                    .ok_or_else(|| H::Status.err())?;
+                if now <= due {
+                    return refuse();
+                }
+                Ok(vec![TicketEvent::Closed {
+                    reason: CloseReason::CallbackTimeout,
+                }])
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        crate::time::shanghai()
+            .with_ymd_and_hms(y, m, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn operator() -> By {
+        By {
+            user_id: 1,
+            name: "话务员甲".into(),
+            department_id: None,
+        }
+    }
+
+    fn unit(id: i64) -> UnitRef {
+        UnitRef {
+            department_id: id,
+            name: format!("单位{id}"),
+        }
+    }
+
+    fn received(category: Category, urgent: bool) -> TicketEvent {
+        let sla = super::super::SlaTable::default();
+        TicketEvent::Received {
+            number: TicketNumber::new(NaiveDate::from_ymd_opt(2026, 9, 24).unwrap(), 1),
+            category,
+            channel: Channel::Phone,
+            subject: "env.noise".into(),
+            subject_name: "噪声扰民".into(),
+            region: "441900".into(),
+            caller: Caller::parse(Some("张三"), Some("13812345678"), false, false).unwrap(),
+            place: Some("东城街道某小区".into()),
+            text: "夜间施工噪声".into(),
+            urgent,
+            efficiency: None,
+            limit: sla.limit(category),
+            urgent_hours: sla.urgent_hours,
+        }
+    }
+
+    /// Runs commands at instants, applying what each decides.
+    struct Run {
+        t: Ticket,
+        cal: Calendar,
+        rules: HotlineRules,
+    }
+
+    impl Run {
+        fn new(category: Category, urgent: bool, at0: DateTime<Utc>) -> Run {
+            let t = Ticket::start(&received(category, urgent), at0, Some(&operator())).unwrap();
+            Run {
+                t,
+                cal: Calendar::shipped(),
+                rules: HotlineRules::default(),
+            }
+        }
+
+        fn go(&mut self, c: Command, now: DateTime<Utc>) -> Result<(), DomainError> {
+            let events = self.t.decide(c, &self.cal, &self.rules, now)?;
+            for e in &events {
+                self.t.apply(e, now, Some(&operator()));
+            }
+            Ok(())
+        }
+    }
+
+    fn dispatch(id: i64) -> Command {
+        Command::Dispatch {
+            lead: unit(id),
+            co: vec![unit(id), unit(9)],
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_complaint_runs_the_whole_loop_with_a_return_and_a_rework() {
+        let mut r = Run::new(Category::Complaint, false, at(2026, 3, 2, 9));
+        r.go(dispatch(7), at(2026, 3, 2, 10)).unwrap();
+        assert_eq!(r.t.status, TicketStatus::Dispatched);
+        assert_eq!(r.t.co_units, vec![unit(9)], "the lead is no co-unit");
+        r.go(
+            Command::Return {
+                reason: "不属本镇管辖".into(),
+            },
+            at(2026, 3, 2, 11),
+        )
+        .unwrap();
+        assert_eq!((r.t.status, r.t.returns), (TicketStatus::Returned, 1));
+        assert_eq!(r.t.holder, None);
+        r.go(dispatch(8), at(2026, 3, 2, 14)).unwrap();
+        r.go(Command::Sign, at(2026, 3, 2, 15)).unwrap();
+        assert_eq!(r.t.status, TicketStatus::Handling);
+        r.go(
+            Command::Reply {
+                text: "已责令停工".into(),
+            },
+            at(2026, 3, 5, 9),
+        )
+        .unwrap();
+        assert_eq!(r.t.status, TicketStatus::Replied);
+        r.go(
+            Command::CallBack {
+                result: CallbackResult::Unsatisfied,
+                note: "仍在施工".into(),
+            },
+            at(2026, 3, 6, 9),
+        )
+        .unwrap();
+        assert_eq!((r.t.status, r.t.reworks), (TicketStatus::Handling, 1));
+        assert_eq!(r.t.holder, Some(unit(8)), "back to the unit that replied");
+        // The fresh round has its own 15 working days from the reopening.
+        let due = r.t.due_at(&r.cal, at(2026, 3, 6, 9)).unwrap();
+        assert_eq!(
+            crate::time::local_date(due),
+            NaiveDate::from_ymd_opt(2026, 3, 27).unwrap()
+        );
+        r.go(
+            Command::Reply {
+                text: "已查处".into(),
+            },
+            at(2026, 3, 9, 9),
+        )
+        .unwrap();
+        r.go(
+            Command::CallBack {
+                result: CallbackResult::Satisfied,
+                note: String::new(),
+            },
+            at(2026, 3, 9, 15),
+        )
+        .unwrap();
+        assert_eq!(r.t.status, TicketStatus::Closed);
+        assert_eq!(r.t.close_reason, Some(CloseReason::CalledBack));
+        // A second call-back is refused with its own code.
+        let err = r
+            .go(
+                Command::CallBack {
+                    result: CallbackResult::Satisfied,
+                    note: String::new(),
+                },
+                at(2026, 3, 10, 9),
+            )
+            .unwrap_err();
+        assert_eq!(err.code, H::CallbackDone);
+        let states: Vec<TicketStatus> = r.t.entered.iter().map(|(s, _)| *s).collect();
+        use TicketStatus as S;
+        assert_eq!(
+            states,
+            [
+                S::Received,
+                S::Dispatched,
+                S::Returned,
+                S::Dispatched,
+                S::Handling,
+                S::Replied,
+                S::Handling,
+                S::Replied,
+                S::Closed
+            ]
+        );
+    }
+
+    #[test]
+    fn replaying_the_log_rebuilds_the_ticket() {
+        let mut r = Run::new(Category::Help, false, at(2026, 3, 2, 9));
+        let mut log = vec![(received(Category::Help, false), at(2026, 3, 2, 9))];
+        for (c, now) in [
+            (dispatch(7), at(2026, 3, 2, 10)),
+            (Command::Sign, at(2026, 3, 2, 11)),
+            (
+                Command::Pause {
+                    reason: "等待来电人提供照片".into(),
+                },
+                at(2026, 3, 3, 9),
+            ),
+            (Command::Resume, at(2026, 3, 4, 9)),
+        ] {
+            let events = r.t.decide(c, &r.cal, &r.rules, now).unwrap();
+            for e in events {
+                r.t.apply(&e, now, Some(&operator()));
+                log.push((e, now));
+            }
+        }
+        let op = operator();
+        let again = Ticket::replay(log.iter().map(|(e, at)| (e, *at, Some(&op)))).unwrap();
+        assert_eq!(again, r.t);
+        assert_eq!(again.version, 5);
+    }
+
+    #[test]
+    fn the_deadline_runs_on_the_shared_calendar_across_a_holiday() {
+        // A 咨询 received on Thursday 24 September 2026: Friday 25 is the first day of the
+        // 中秋 holiday (25–27), so the two working days are Mon 28 and Tue 29 September.
+        let mut r = Run::new(Category::Consult, false, at(2026, 9, 24, 10));
+        r.go(dispatch(7), at(2026, 9, 24, 11)).unwrap();
+        let due = r.t.due_at(&r.cal, at(2026, 9, 24, 11)).unwrap();
+        assert_eq!(
+            crate::time::local_date(due),
+            NaiveDate::from_ymd_opt(2026, 9, 29).unwrap()
+        );
+        // A 投诉 received on 30 September: National Day (1–7 October) does not count, Saturday
+        // 10 October (调休上班) does: 15 working days end on Wednesday 23 October? Count them:
+        // 9/30 is the start day (not counted); 10/8, 10/9, 10/10(Sat, work), 10/12–16 (5),
+        // 10/19–23 (5) = 13; 10/26, 10/27 = 15.
+        let r = Run::new(Category::Complaint, false, at(2026, 9, 30, 10));
+        let due = r.t.due_at(&r.cal, at(2026, 9, 30, 10)).unwrap();
+        assert_eq!(
+            crate::time::local_date(due),
+            NaiveDate::from_ymd_opt(2026, 10, 27).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_pause_moves_the_deadline_and_an_approved_extension_adds_days() {
+        let mut r = Run::new(Category::Consult, false, at(2026, 3, 2, 9));
+        r.go(dispatch(7), at(2026, 3, 2, 10)).unwrap();
+        r.go(Command::Sign, at(2026, 3, 2, 10)).unwrap();
+        // Due Wednesday 4 March (Mon start not counted: Tue 3, Wed 4).
+        let due = |r: &Run, now| crate::time::local_date(r.t.due_at(&r.cal, now).unwrap());
+        assert_eq!(
+            due(&r, at(2026, 3, 2, 10)),
+            NaiveDate::from_ymd_opt(2026, 3, 4).unwrap()
+        );
+        r.go(
+            Command::Pause {
+                reason: "等待来电人补充".into(),
+            },
+            at(2026, 3, 3, 9),
+        )
+        .unwrap();
+        assert_eq!(
+            r.go(
+                Command::Pause {
+                    reason: "again".into()
+                },
+                at(2026, 3, 3, 10)
+            )
+            .unwrap_err()
+            .code,
+            H::Paused
+        );
+        r.go(Command::Resume, at(2026, 3, 3, 16)).unwrap();
+        // Tuesday 3 was paused: it does not count.
+        assert_eq!(
+            due(&r, at(2026, 3, 3, 16)),
+            NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()
+        );
+        let err = r
+            .go(
+                Command::AskExtension {
+                    days: 11,
+                    reason: "需现场核查".into(),
+                },
+                at(2026, 3, 4, 9),
+            )
+            .unwrap_err();
+        assert_eq!(err.code, H::ExtensionDays);
+        r.go(
+            Command::AskExtension {
+                days: 3,
+                reason: "需现场核查".into(),
+            },
+            at(2026, 3, 4, 9),
+        )
+        .unwrap();
+        assert_eq!(
+            r.go(
+                Command::AskExtension {
+                    days: 3,
+                    reason: "再次".into()
+                },
+                at(2026, 3, 4, 9)
+            )
+            .unwrap_err()
+            .code,
+            H::ExtensionPending
+        );
+        r.go(
+            Command::DecideExtension {
+                approve: true,
+                note: String::new(),
+            },
+            at(2026, 3, 4, 10),
+        )
+        .unwrap();
+        assert_eq!(
+            due(&r, at(2026, 3, 4, 10)),
+            NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()
+        );
+        assert_eq!(
+            r.go(
+                Command::DecideExtension {
+                    approve: true,
+                    note: String::new()
+                },
+                at(2026, 3, 4, 11)
+            )
+            .unwrap_err()
+            .code,
+            H::ExtensionNone
+        );
+    }
+
+    #[test]
+    fn returns_are_bounded_in_time_and_number() {
+        let mut r = Run::new(Category::Help, false, at(2026, 3, 2, 9));
+        r.go(dispatch(7), at(2026, 3, 2, 10)).unwrap();
+        let ret = || Command::Return {
+            reason: "非本单位职责".into(),
+        };
+        // Two working days after dispatch is past the one-day window.
+        assert_eq!(
+            r.go(ret(), at(2026, 3, 4, 10)).unwrap_err().code,
+            H::ReturnLate
+        );
+        assert_eq!(
+            r.go(
+                Command::Return {
+                    reason: "  ".into()
+                },
+                at(2026, 3, 2, 11)
+            )
+            .unwrap_err()
+            .code,
+            H::Reason
+        );
+        r.go(ret(), at(2026, 3, 3, 10)).unwrap();
+        r.go(dispatch(8), at(2026, 3, 3, 11)).unwrap();
+        r.go(ret(), at(2026, 3, 3, 12)).unwrap();
+        r.go(dispatch(9), at(2026, 3, 3, 13)).unwrap();
+        assert_eq!(
+            r.go(ret(), at(2026, 3, 3, 14)).unwrap_err().code,
+            H::ReturnLimit
+        );
+        // The centre may still move it on (转办).
+        r.go(
+            Command::Transfer {
+                to: unit(10),
+                reason: "中心协调".into(),
+            },
+            at(2026, 3, 3, 15),
+        )
+        .unwrap();
+        assert_eq!(r.t.holder, Some(unit(10)));
+    }
+
+    #[test]
+    fn only_a_consultation_is_answered_on_the_spot() {
+        let mut r = Run::new(Category::Consult, false, at(2026, 3, 2, 9));
+        r.go(
+            Command::AnswerOnSpot {
+                answer: "可在政务服务网办理".into(),
+                knowledge_id: Some(3),
+            },
+            at(2026, 3, 2, 9),
+        )
+        .unwrap();
+        assert_eq!(r.t.status, TicketStatus::Closed);
+        assert_eq!(r.t.close_reason, Some(CloseReason::AnsweredOnSpot));
+        assert_eq!(r.t.first_responder.as_ref().map(|b| b.user_id), Some(1));
+        let mut r = Run::new(Category::Complaint, false, at(2026, 3, 2, 9));
+        let err = r
+            .go(
+                Command::AnswerOnSpot {
+                    answer: "x".into(),
+                    knowledge_id: None,
+                },
+                at(2026, 3, 2, 9),
+            )
+            .unwrap_err();
+        assert_eq!(err.code, H::AnswerCategory);
+    }
+
+    #[test]
+    fn rework_is_bounded_and_an_unvisited_ticket_closes_by_timeout() {
+        let mut r = Run::new(Category::Help, false, at(2026, 3, 2, 9));
+        r.rules.max_reworks = 0;
+        r.go(dispatch(7), at(2026, 3, 2, 10)).unwrap();
+        r.go(Command::Sign, at(2026, 3, 2, 10)).unwrap();
+        r.go(
+            Command::Reply {
+                text: "已处理".into(),
+            },
+            at(2026, 3, 3, 10),
+        )
+        .unwrap();
+        r.go(
+            Command::CallBack {
+                result: CallbackResult::Unsatisfied,
+                note: String::new(),
+            },
+            at(2026, 3, 3, 11),
+        )
+        .unwrap();
+        assert_eq!(r.t.close_reason, Some(CloseReason::ReworkExhausted));
+
+        let mut r = Run::new(Category::Help, false, at(2026, 3, 2, 9));
+        r.go(dispatch(7), at(2026, 3, 2, 10)).unwrap();
+        r.go(Command::Sign, at(2026, 3, 2, 10)).unwrap();
+        r.go(
+            Command::Reply {
+                text: "已处理".into(),
+            },
+            at(2026, 3, 3, 10),
+        )
+        .unwrap();
+        // Three working days after Tuesday 3 March: the window ends Friday 6 March.
+        assert_eq!(
+            r.go(Command::CloseUnvisited, at(2026, 3, 6, 20))
+                .unwrap_err()
+                .code,
+            H::Status
+        );
+        r.go(Command::CloseUnvisited, at(2026, 3, 7, 1)).unwrap();
+        assert_eq!(r.t.close_reason, Some(CloseReason::CallbackTimeout));
+    }
+
+    #[test]
+    fn an_urgent_ticket_counts_hours_and_takes_no_extension() {
+        let mut r = Run::new(Category::Help, true, at(2026, 10, 1, 9));
+        assert_eq!(
+            r.t.due_at(&r.cal, at(2026, 10, 1, 9)),
+            Some(at(2026, 10, 2, 9))
+        );
+        r.go(dispatch(7), at(2026, 10, 1, 9)).unwrap();
+        r.go(Command::Sign, at(2026, 10, 1, 9)).unwrap();
+        assert_eq!(
+            r.go(
+                Command::AskExtension {
+                    days: 1,
+                    reason: "x".into()
+                },
+                at(2026, 10, 1, 10)
+            )
+            .unwrap_err()
+            .code,
+            H::ExtensionUrgent
+        );
+    }
+
+    #[test]
+    fn units_never_see_a_hidden_caller() {
+        let r = Run::new(Category::Complaint, false, at(2026, 3, 2, 9));
+        assert_eq!(r.t.caller_name(Viewer::Unit), "张*");
+        assert_eq!(
+            r.t.caller_phone(Viewer::Unit).as_deref(),
+            Some("138****5678")
+        );
+        let mut report = received(Category::Report, false);
+        if let TicketEvent::Received { caller, .. } = &mut report {
+            caller.confidential = false;
+        }
+        let t = Ticket::start(&report, at(2026, 3, 2, 9), None).unwrap();
+        assert_eq!(t.caller_name(Viewer::Unit), "保密");
+        assert_eq!(t.caller_phone(Viewer::Unit), None);
+        assert_eq!(t.caller_name(Viewer::Centre), "张*");
+        let mut secret = received(Category::Help, false);
+        if let TicketEvent::Received { caller, .. } = &mut secret {
+            caller.confidential = true;
+        }
+        let t = Ticket::start(&secret, at(2026, 3, 2, 9), None).unwrap();
+        assert_eq!(t.caller_name(Viewer::Unit), "保密");
+    }
+
+    #[test]
+    fn events_serialize_with_their_kind() {
+        let e = TicketEvent::Returned {
+            reason: "非本单位职责".into(),
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["type"], e.kind());
+        let back: TicketEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+        let r = received(Category::Help, false);
+        let back: TicketEvent = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+    }
+}

@@ -1,0 +1,575 @@
+//! The 12345 hotline in storage: tickets as event logs with a query projection, the subject
+//! tree, the routing table and the knowledge base of approved answers.
+//!
+//! Every change appends the ticket's events, rewrites its projection row, queues its outbox
+//! messages and appends its audit record in one transaction. The projection's `version` (the
+//! number of events) is the optimistic lock: a command decided on version `n` is written only
+//! if the row is still at `n`, so two people acting on one state cannot both succeed.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tongban_domain::audit::AuditEntry;
+use tongban_domain::hotline::{
+    By, Category, Channel, Ticket, TicketEvent, TicketNumber, TicketStatus,
+};
+
+use crate::{instant, millis, Result, Store, StoreError};
+
+/// A ticket as lists show it (the projection). The caller's number is kept for the incoming-call
+/// history and never serialized.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct TicketRow {
+    pub id: i64,
+    pub number: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
+    pub subject: String,
+    pub subject_name: String,
+    pub region: String,
+    #[sqlx(try_from = "String")]
+    pub status: TicketStatus,
+    pub holder_department_id: Option<i64>,
+    #[serde(skip)]
+    pub caller_phone: Option<String>,
+    #[serde(skip)]
+    pub caller_tail: Option<String>,
+    pub confidential: i64,
+    pub urgent: i64,
+    pub efficiency_department_id: Option<i64>,
+    pub summary: String,
+    pub received_at: i64,
+    pub due_at: Option<i64>,
+    pub replied_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub returns: i64,
+    pub reworks: i64,
+    pub callback: Option<String>,
+    pub version: i64,
+}
+
+const TICKET: &str = "SELECT id, number, category, channel, subject, subject_name, region, status,
+    holder_department_id, caller_phone, caller_tail, confidential, urgent,
+    efficiency_department_id, summary, received_at, due_at, replied_at, closed_at, returns,
+    reworks, callback, version FROM tickets";
+
+/// One stored event with when and by whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedEvent {
+    pub seq: i64,
+    pub event: TicketEvent,
+    pub at: DateTime<Utc>,
+    pub by: Option<By>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    seq: i64,
+    at: i64,
+    actor_id: Option<i64>,
+    actor: Option<String>,
+    department_id: Option<i64>,
+    body: String,
+}
+
+/// A ticket's log with its row id.
+#[derive(Debug, Clone)]
+pub struct TicketLog {
+    pub id: i64,
+    pub events: Vec<LoggedEvent>,
+}
+
+impl TicketLog {
+    /// The ticket the log folds into.
+    pub fn ticket(&self) -> Result<Ticket> {
+        Ticket::replay(self.events.iter().map(|e| (&e.event, e.at, e.by.as_ref())))
+            .ok_or_else(|| StoreError::Corrupt(format!("ticket {} has no receipt event", self.id)))
+    }
+}
+
+/// A message to queue with a change (SMS or e-mail to the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    pub channel: &'static str,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub send_at: DateTime<Utc>,
+}
+
+/// Which tickets to list.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    /// Region prefix (a subtree).
+    pub region: Option<String>,
+    pub holder: Option<i64>,
+    pub status: Option<TicketStatus>,
+    pub caller_phone: Option<String>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SubjectRow {
+    pub code: String,
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+/// A unit the routing table names for a subject in a region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RouteRow {
+    pub region: String,
+    pub department_id: i64,
+    pub department_name: String,
+    pub lead: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AnswerRow {
+    pub id: i64,
+    pub subject: Option<String>,
+    pub region: String,
+    pub question: String,
+    pub answer: String,
+    pub approved_by: i64,
+    pub approved_at: i64,
+}
+
+fn body_of(e: &TicketEvent) -> Result<String> {
+    serde_json::to_string(e).map_err(|err| StoreError::Corrupt(err.to_string()))
+}
+
+/// The first 120 characters of the request, for lists.
+fn summary(t: &Ticket) -> String {
+    t.text.chars().take(120).collect()
+}
+
+macro_rules! insert_events {
+    ($tx:ident, $id:expr, $from_seq:expr, $events:expr, $at:expr, $by:expr) => {{
+        let by: Option<&By> = $by;
+        for (i, e) in $events.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO ticket_events (ticket_id, seq, kind, at, actor_id, actor,
+                    department_id, body)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind($id)
+            .bind($from_seq + i as i64)
+            .bind(e.kind())
+            .bind(millis($at))
+            .bind(by.map(|b| b.user_id))
+            .bind(by.map(|b| b.name.as_str()))
+            .bind(by.and_then(|b| b.department_id))
+            .bind(body_of(e)?)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+impl Store {
+    /// Takes a new ticket: gives it the next number of its day, writes its receipt event and
+    /// projection, queues `outbound` (built from the number) and audits, in one transaction.
+    /// Returns the row id and the ticket.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_ticket(
+        &self,
+        first: &TicketEvent,
+        at: DateTime<Utc>,
+        by: Option<&By>,
+        due_at: Option<DateTime<Utc>>,
+        outbound: impl Fn(&TicketNumber) -> Vec<Outbound> + Send,
+        audit: AuditEntry,
+    ) -> Result<(i64, Ticket)> {
+        let day = tongban_domain::time::local_date(at);
+        Ok(write!(self, |tx| {
+            let n: i64 = sqlx::query_scalar(
+                "INSERT INTO ticket_day_seq (day, n) VALUES ($1, 1)
+                 ON CONFLICT (day) DO UPDATE SET n = ticket_day_seq.n + 1 RETURNING n",
+            )
+            .bind(day.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+            let number = TicketNumber::new(day, u32::try_from(n).unwrap_or(u32::MAX));
+            let mut event = first.clone();
+            if let TicketEvent::Received { number: no, .. } = &mut event {
+                *no = number.clone();
+            }
+            let t = Ticket::start(&event, at, by).ok_or_else(|| {
+                StoreError::Corrupt("a ticket must start with its receipt".into())
+            })?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO tickets (number, category, channel, subject, subject_name, region,
+                    status, holder_department_id, caller_phone, caller_tail, confidential, urgent,
+                    efficiency_department_id, summary, received_at, due_at, replied_at, closed_at,
+                    returns, reworks, callback, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11, $12, $13, $14, $15,
+                    NULL, NULL, 0, 0, NULL, $16)
+                 RETURNING id",
+            )
+            .bind(number.as_str())
+            .bind(t.category.as_str())
+            .bind(t.channel.as_str())
+            .bind(&t.subject)
+            .bind(&t.subject_name)
+            .bind(&t.region)
+            .bind(t.status.as_str())
+            .bind(t.caller.phone.as_ref().map(|p| p.as_str().to_string()))
+            .bind(t.caller.phone.as_ref().map(|p| p.tail().to_string()))
+            .bind(i64::from(t.caller.confidential))
+            .bind(i64::from(t.urgent))
+            .bind(t.efficiency.as_ref().map(|e| e.department_id))
+            .bind(summary(&t))
+            .bind(millis(at))
+            .bind(due_at.map(millis))
+            .bind(i64::from(t.version))
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_events!(tx, id, 1i64, [&event], at, by);
+            for m in outbound(&number) {
+                enqueue!(
+                    tx,
+                    m.channel,
+                    &m.recipient,
+                    &m.subject,
+                    &m.body,
+                    Some(number.as_str()),
+                    millis(at),
+                    millis(m.send_at)
+                );
+            }
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("ticket:{number}"),
+                    ..audit
+                }
+            );
+            (id, t)
+        }))
+    }
+
+    /// Appends the events one command caused to a ticket last read at `before` events, with
+    /// the projection of `after` (the ticket with them applied). Refused as a conflict when the
+    /// ticket moved meanwhile; nothing is then written.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn append_ticket(
+        &self,
+        id: i64,
+        before: u32,
+        events: &[TicketEvent],
+        at: DateTime<Utc>,
+        by: Option<&By>,
+        after: &Ticket,
+        due_at: Option<DateTime<Utc>>,
+        outbound: &[Outbound],
+        audit: AuditEntry,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            let n = sqlx::query(
+                "UPDATE tickets SET status = $3, holder_department_id = $4, due_at = $5,
+                    replied_at = $6, closed_at = $7, returns = $8, reworks = $9, callback = $10,
+                    version = $11
+                 WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(i64::from(before))
+            .bind(after.status.as_str())
+            .bind(after.holder.as_ref().map(|u| u.department_id))
+            .bind(due_at.map(millis))
+            .bind(after.replied_at.map(millis))
+            .bind(after.closed_at.map(millis))
+            .bind(i64::from(after.returns))
+            .bind(i64::from(after.reworks))
+            .bind(after.callback.map(|c| c.as_str()))
+            .bind(i64::from(after.version))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Err(StoreError::Conflict("ticket.version".into()));
+            }
+            insert_events!(tx, id, i64::from(before) + 1, events, at, by);
+            for m in outbound {
+                enqueue!(
+                    tx,
+                    m.channel,
+                    &m.recipient,
+                    &m.subject,
+                    &m.body,
+                    Some(after.number.as_str()),
+                    millis(at),
+                    millis(m.send_at)
+                );
+            }
+            audit!(self, tx, audit);
+        });
+        Ok(())
+    }
+
+    /// A ticket's whole log by its number.
+    pub async fn ticket_log(&self, number: &str) -> Result<Option<TicketLog>> {
+        let id: Option<i64> = read!(self, |db| sqlx::query_scalar(
+            "SELECT id FROM tickets WHERE number = $1"
+        )
+        .bind(number)
+        .fetch_optional(db)
+        .await?);
+        let Some(id) = id else { return Ok(None) };
+        let rows: Vec<EventRow> = read!(self, |db| sqlx::query_as(
+            "SELECT seq, at, actor_id, actor, department_id, body FROM ticket_events
+             WHERE ticket_id = $1 ORDER BY seq"
+        )
+        .bind(id)
+        .fetch_all(db)
+        .await?);
+        let events = rows
+            .into_iter()
+            .map(|r| {
+                let event: TicketEvent = serde_json::from_str(&r.body)
+                    .map_err(|e| StoreError::Corrupt(format!("ticket event: {e}")))?;
+                Ok(LoggedEvent {
+                    seq: r.seq,
+                    event,
+                    at: instant(r.at)?,
+                    by: r.actor_id.map(|user_id| By {
+                        user_id,
+                        name: r.actor.clone().unwrap_or_default(),
+                        department_id: r.department_id,
+                    }),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(TicketLog { id, events }))
+    }
+
+    pub async fn ticket_row(&self, number: &str) -> Result<Option<TicketRow>> {
+        let sql = format!("{TICKET} WHERE number = $1");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(number)
+            .fetch_optional(db)
+            .await?))
+    }
+
+    /// Tickets matching a filter, newest first.
+    pub async fn tickets(&self, f: &TicketFilter) -> Result<Vec<TicketRow>> {
+        let sql = format!(
+            "{TICKET} WHERE ($1 IS NULL OR region LIKE $1)
+               AND ($2 IS NULL OR holder_department_id = $2)
+               AND ($3 IS NULL OR status = $3)
+               AND ($4 IS NULL OR caller_phone = $4)
+             ORDER BY received_at DESC, id DESC LIMIT $5"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(f.region.as_ref().map(|r| format!("{r}%")))
+            .bind(f.holder)
+            .bind(f.status.map(|s| s.as_str()))
+            .bind(f.caller_phone.as_deref())
+            .bind(f.limit.clamp(1, 500))
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// Replied tickets whose call-back may be overdue (replied before `before`), oldest first.
+    pub async fn tickets_awaiting_callback(
+        &self,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<TicketRow>> {
+        let sql = format!(
+            "{TICKET} WHERE status = 'replied' AND replied_at < $1 ORDER BY replied_at LIMIT $2"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(millis(before))
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    // ---- the subject tree, routes and answers ----
+
+    pub async fn create_hotline_subject(
+        &self,
+        code: &str,
+        name: &str,
+        parent: Option<&str>,
+        audit: AuditEntry,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            sqlx::query("INSERT INTO hotline_subjects (code, name, parent) VALUES ($1, $2, $3)")
+                .bind(code)
+                .bind(name)
+                .bind(parent)
+                .execute(&mut *tx)
+                .await?;
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("hotline_subject:{code}"),
+                    ..audit
+                }
+            );
+        });
+        Ok(())
+    }
+
+    pub async fn hotline_subject(&self, code: &str) -> Result<Option<SubjectRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT code, name, parent FROM hotline_subjects WHERE code = $1"
+        )
+        .bind(code)
+        .fetch_optional(db)
+        .await?))
+    }
+
+    pub async fn hotline_subjects(&self) -> Result<Vec<SubjectRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT code, name, parent FROM hotline_subjects ORDER BY code"
+        )
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Adds a unit to the routing table for a subject in a region subtree (`region` is a
+    /// prefix), as 主办 (`lead`) or 协办.
+    pub async fn set_hotline_route(
+        &self,
+        subject: &str,
+        region: &str,
+        department_id: i64,
+        lead: bool,
+        audit: AuditEntry,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO hotline_routes (subject, region, department_id, lead)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (subject, region, department_id) DO UPDATE SET lead = excluded.lead",
+            )
+            .bind(subject)
+            .bind(region)
+            .bind(department_id)
+            .bind(i64::from(lead))
+            .execute(&mut *tx)
+            .await?;
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("hotline_route:{subject}@{region}"),
+                    ..audit
+                }
+            );
+        });
+        Ok(())
+    }
+
+    /// The units routed for a subject at a region: the rows of the longest region prefix that
+    /// has any, 主办 first.
+    pub async fn hotline_route(&self, subject: &str, region: &str) -> Result<Vec<RouteRow>> {
+        let rows: Vec<RouteRow> = read!(self, |db| sqlx::query_as(
+            "SELECT r.region, r.department_id, d.name AS department_name, r.lead
+             FROM hotline_routes r JOIN departments d ON d.id = r.department_id
+             WHERE r.subject = $1 AND $2 LIKE r.region || '%'
+             ORDER BY length(r.region) DESC, r.lead DESC, r.department_id"
+        )
+        .bind(subject)
+        .bind(region)
+        .fetch_all(db)
+        .await?);
+        let best = rows.first().map(|r| r.region.len()).unwrap_or(0);
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.region.len() == best)
+            .collect())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_hotline_answer(
+        &self,
+        subject: Option<&str>,
+        region: &str,
+        question: &str,
+        answer: &str,
+        approved_by: i64,
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<i64> {
+        Ok(write!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO hotline_answers (subject, region, question, answer, approved_by,
+                    approved_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(subject)
+            .bind(region)
+            .bind(question)
+            .bind(answer)
+            .bind(approved_by)
+            .bind(millis(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("hotline_answer:{id}"),
+                    ..audit
+                }
+            );
+            id
+        }))
+    }
+
+    pub async fn hotline_answer(&self, id: i64) -> Result<Option<AnswerRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT id, subject, region, question, answer, approved_by, approved_at
+             FROM hotline_answers WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(db)
+        .await?))
+    }
+
+    /// Approved answers whose question or answer contains every word of `q` (space-separated),
+    /// for regions on the line of `region` (its own and its ancestors' answers).
+    pub async fn search_hotline_answers(
+        &self,
+        q: &str,
+        region: &str,
+        limit: i64,
+    ) -> Result<Vec<AnswerRow>> {
+        let words: Vec<String> = q
+            .split_whitespace()
+            .take(5)
+            .map(|w| {
+                let esc = w
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{esc}%")
+            })
+            .collect();
+        let mut sql = String::from(
+            "SELECT id, subject, region, question, answer, approved_by, approved_at
+             FROM hotline_answers WHERE $1 LIKE region || '%'",
+        );
+        for i in 0..words.len() {
+            let p = i + 3;
+            sql.push_str(&format!(
+                " AND (question LIKE ${p} ESCAPE '\\' OR answer LIKE ${p} ESCAPE '\\')"
+            ));
+        }
+        sql.push_str(" ORDER BY id LIMIT $2");
+        Ok(read!(self, |db| {
+            let mut query = sqlx::query_as(&sql).bind(region).bind(limit.clamp(1, 100));
+            for w in &words {
+                query = query.bind(w);
+            }
+            query.fetch_all(db).await?
+        }))
+    }
+}
