@@ -423,9 +423,9 @@ impl App {
         action: TicketAction,
     ) -> Result<TicketView> {
         let (log, t) = self.ticket_log(number).await?;
-        if self.viewer(actor, &t).is_none() {
-            return Err(AppError::of(codes::Hotline::NotFound));
-        }
+        let viewer = self
+            .viewer(actor, &t)
+            .ok_or_else(|| AppError::of(codes::Hotline::NotFound))?;
         if action.by_centre() {
             if !is_centre(actor, &t) {
                 return Err(AppError::of(codes::Hotline::NotCentre));
@@ -471,7 +471,10 @@ impl App {
             )
             .await
             .map_err(stale)?;
-        self.ticket(actor, number).await
+        // Shown as the actor saw it before acting: a unit that returned the ticket no longer
+        // holds it, but sees what it did.
+        let (log, t) = self.ticket_log(number).await?;
+        Ok(view(&log, &t, viewer, t.due_at(&cal, now)))
     }
 
     /// Turns an action into the domain's command, resolving units and parsing values.

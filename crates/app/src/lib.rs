@@ -23,6 +23,7 @@ pub mod clock;
 pub mod demo;
 pub mod demo_catalog;
 pub mod demo_documents;
+pub mod demo_hotline;
 pub mod documents;
 pub mod error;
 pub mod hotline;

@@ -536,11 +536,12 @@ async fn load_demo_city(app: &App) -> Result<(), String> {
     let accounts = app.load_demo().await.map_err(|e| e.to_string())?;
     let items = app.load_demo_catalog().await.map_err(|e| e.to_string())?;
     let decided = app.load_demo_documents().await.map_err(|e| e.to_string())?;
+    let hotline = app.load_demo_hotline().await.map_err(|e| e.to_string())?;
     println!(
         "演示办结件（含电子印章文书与电子证照）：{}",
         decided.join("、")
     );
-    print_demo(&accounts);
+    print_demo(&[accounts, hotline].concat());
     println!("演示事项目录已载入：{items} 个事项（其中 2 个待审核）");
     Ok(())
 }

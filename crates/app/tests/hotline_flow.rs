@@ -1,0 +1,556 @@
+//! The 12345 hotline's use cases on the demo city, on every backend: the closed loop of a 投诉
+//! with a return and a 重办, a citizen filing without an account, hidden callers, deadlines on
+//! the shared calendar across a holiday, and bad input refused with stable codes and nothing
+//! written.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tongban_app::hotline::{TicketAction, TicketInput};
+use tongban_app::App;
+use tongban_domain::codes;
+use tongban_domain::hotline::TicketStatus;
+use tongban_domain::org::Actor;
+use tongban_store::audit::Verified;
+
+mod common;
+use common::*;
+
+async fn hotline_apps() -> Vec<App> {
+    let mut out = Vec::new();
+    for app in apps().await {
+        app.load_demo_hotline().await.unwrap();
+        out.push(app);
+    }
+    out
+}
+
+fn complaint(text: &str) -> TicketInput {
+    TicketInput {
+        category: "complaint".into(),
+        channel: Some("phone".into()),
+        subject: "urban.stall".into(),
+        region: "361202001000".into(),
+        caller_name: Some("王秀英".into()),
+        caller_phone: Some("13800001234".into()),
+        text: text.into(),
+        place: Some("临江街道滨江路".into()),
+        ..TicketInput::default()
+    }
+}
+
+async fn act(app: &App, actor: &Actor, number: &str, action: TicketAction) {
+    if let Err(e) = app.ticket_act(actor, number, action.clone()).await {
+        panic!("{action:?} by {}: {} {}", actor.name, e.code, e.message);
+    }
+}
+
+async fn records(app: &App) -> u64 {
+    match app.store.audit_verify().await.unwrap() {
+        Verified::Intact { records } => records,
+        Verified::Broken(b) => panic!("audit chain broken: {b:?}"),
+    }
+}
+
+fn dispatch_by_route() -> TicketAction {
+    TicketAction::Dispatch {
+        lead: None,
+        co: Vec::new(),
+        note: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_complaint_is_returned_redispatched_replied_reopened_and_resolved() {
+    for app in hotline_apps().await {
+        let op = who(&app, "huawu").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let beishan = who(&app, "beishan.clerk").await;
+        let t = app
+            .file_ticket(&op, complaint("滨江路夜市占道经营，堵塞消防通道。"))
+            .await
+            .unwrap();
+        assert_eq!(t.status, TicketStatus::Received);
+        assert_eq!(t.caller_name, "王**");
+        assert_eq!(t.caller_phone.as_deref(), Some("138****1234"));
+        assert!(t.first_responder.is_some(), "首问 recorded");
+        let n = t.number.clone();
+
+        // Dispatched by the routing table: the street's office leads, the city bureau assists.
+        act(&app, &op, &n, dispatch_by_route()).await;
+        let v = app.ticket(&op, &n).await.unwrap();
+        assert_eq!(
+            v.holder.as_ref().map(|u| u.name.as_str()),
+            Some("临江街道综合行政执法办公室")
+        );
+        assert_eq!(v.co_units.len(), 1);
+        // Another township cannot touch it.
+        let err = app
+            .ticket_act(&beishan, &n, TicketAction::Sign)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::NotFound, "{}", err.message);
+
+        // Returned once with a reason, then dispatched again to the same office by hand.
+        act(
+            &app,
+            &linjiang,
+            &n,
+            TicketAction::Return {
+                reason: "夜市由市场监管部门审批，请改派".into(),
+            },
+        )
+        .await;
+        assert_eq!(
+            app.ticket(&op, &n).await.unwrap().status,
+            TicketStatus::Returned
+        );
+        let office = v.holder.as_ref().unwrap().department_id;
+        act(
+            &app,
+            &op,
+            &n,
+            TicketAction::Dispatch {
+                lead: Some(office),
+                co: Vec::new(),
+                note: "占道属街道职责，请办理".into(),
+            },
+        )
+        .await;
+        act(&app, &linjiang, &n, TicketAction::Sign).await;
+        let v = app.ticket(&linjiang, &n).await.unwrap();
+        assert_eq!(v.caller_name, "王**", "not hidden: masked");
+        act(
+            &app,
+            &linjiang,
+            &n,
+            TicketAction::Reply {
+                text: "已约谈夜市经营者，清理占道摊位。".into(),
+            },
+        )
+        .await;
+        // The caller is told by SMS through the outbox.
+        let sms = app.store.outbox_for_case(&n).await.unwrap();
+        assert_eq!(sms.len(), 2, "receipt and reply");
+        assert!(sms.iter().all(|m| m.recipient == "13800001234"));
+        assert!(sms[1].body.contains(&n));
+
+        // 不满意: reopened to the office on a fresh clock; then resolved.
+        act(
+            &app,
+            &op,
+            &n,
+            TicketAction::CallBack {
+                result: "unsatisfied".into(),
+                note: "摊位又回来了".into(),
+            },
+        )
+        .await;
+        let v = app.ticket(&op, &n).await.unwrap();
+        assert_eq!((v.status, v.reworks), (TicketStatus::Handling, 1));
+        act(
+            &app,
+            &linjiang,
+            &n,
+            TicketAction::Reply {
+                text: "已设置隔离设施并每日巡查。".into(),
+            },
+        )
+        .await;
+        act(
+            &app,
+            &op,
+            &n,
+            TicketAction::CallBack {
+                result: "satisfied".into(),
+                note: String::new(),
+            },
+        )
+        .await;
+        let v = app.ticket(&op, &n).await.unwrap();
+        assert_eq!(v.status, TicketStatus::Closed);
+        assert_eq!(v.callback.as_deref(), Some("满意"));
+        let kinds: Vec<&str> = v.history.iter().map(|h| h.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "received",
+                "dispatched",
+                "returned",
+                "dispatched",
+                "signed",
+                "replied",
+                "called_back",
+                "reopened",
+                "replied",
+                "called_back",
+                "closed"
+            ]
+        );
+
+        // A second call-back is refused and writes nothing.
+        let before = records(&app).await;
+        let err = app
+            .ticket_act(
+                &op,
+                &n,
+                TicketAction::CallBack {
+                    result: "satisfied".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::CallbackDone);
+        assert_eq!(records(&app).await, before);
+
+        // Every change is in the audit chain under the ticket.
+        let page = app.store.audit_page(None, 200).await.unwrap();
+        let on_ticket = page
+            .iter()
+            .filter(|r| r.entry.target == format!("ticket:{n}"))
+            .count();
+        assert_eq!(on_ticket, 9, "receipt + eight actions");
+    }
+}
+
+#[tokio::test]
+async fn bad_input_and_wrong_hands_are_refused_and_write_nothing() {
+    for app in hotline_apps().await {
+        let op = who(&app, "huawu").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let nanhu = who(&app, "nanhu.clerk").await;
+        let before = records(&app).await;
+        let bad = [
+            (
+                TicketInput {
+                    category: "praise".into(),
+                    ..complaint("x")
+                },
+                codes::Hotline::Category,
+            ),
+            (
+                TicketInput {
+                    subject: "nope".into(),
+                    ..complaint("x")
+                },
+                codes::Hotline::Subject,
+            ),
+            (
+                TicketInput {
+                    region: "510100".into(),
+                    ..complaint("x")
+                },
+                codes::Hotline::Region,
+            ),
+            (
+                TicketInput {
+                    caller_phone: None,
+                    ..complaint("x")
+                },
+                codes::Hotline::Caller,
+            ),
+            (complaint("   "), codes::Hotline::Text),
+            (
+                TicketInput {
+                    category: "help".into(),
+                    efficiency_department_id: Some(1),
+                    ..complaint("x")
+                },
+                codes::Hotline::Efficiency,
+            ),
+        ];
+        for (input, code) in bad {
+            let err = app.file_ticket(&op, input).await.unwrap_err();
+            assert_eq!(err.code, code, "{}", err.message);
+            assert!(err.kind.as_str() != "internal");
+        }
+        // A unit cannot file; an operator cannot act for a unit.
+        let err = app
+            .file_ticket(&linjiang, complaint("x"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::NotCentre);
+        assert_eq!(records(&app).await, before, "nothing written");
+
+        let n = app
+            .file_ticket(&op, complaint("占道"))
+            .await
+            .unwrap()
+            .number;
+        act(&app, &op, &n, dispatch_by_route()).await;
+        let before = records(&app).await;
+        // A reply from a unit that does not hold the ticket.
+        let err = app
+            .ticket_act(
+                &nanhu,
+                &n,
+                TicketAction::Reply {
+                    text: "已处理".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::NotFound);
+        // The co-unit sees it but does not hold it.
+        let scjg = who(&app, "scjg.clerk").await;
+        app.ticket(&scjg, &n).await.unwrap();
+        let err = app
+            .ticket_act(
+                &scjg,
+                &n,
+                TicketAction::Reply {
+                    text: "已处理".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::NotHolder);
+        assert_eq!(err.kind.as_str(), "forbidden");
+        // The operator cannot reply for the unit, nor the unit call back.
+        let err = app
+            .ticket_act(&op, &n, TicketAction::Reply { text: "x".into() })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::NotHolder);
+        let err = app
+            .ticket_act(
+                &linjiang,
+                &n,
+                TicketAction::CallBack {
+                    result: "satisfied".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::NotCentre);
+        // Replying before signing is a state error; a bad call-back result is refused.
+        let err = app
+            .ticket_act(&linjiang, &n, TicketAction::Reply { text: "x".into() })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::Status);
+        let err = app
+            .ticket_act(
+                &op,
+                &n,
+                TicketAction::CallBack {
+                    result: "meh".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::CallbackResult);
+        // Only 中心人员 approve extensions.
+        act(&app, &linjiang, &n, TicketAction::Sign).await;
+        act(
+            &app,
+            &linjiang,
+            &n,
+            TicketAction::AskExtension {
+                days: 5,
+                reason: "需联合执法".into(),
+            },
+        )
+        .await;
+        let err = app
+            .ticket_act(
+                &op,
+                &n,
+                TicketAction::DecideExtension {
+                    approve: true,
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::NotCentre);
+        let centre = who(&app, "rexian").await;
+        let due_before = app.ticket(&op, &n).await.unwrap().due_at.unwrap();
+        act(
+            &app,
+            &centre,
+            &n,
+            TicketAction::DecideExtension {
+                approve: true,
+                note: String::new(),
+            },
+        )
+        .await;
+        let due_after = app.ticket(&op, &n).await.unwrap().due_at.unwrap();
+        assert!(due_after > due_before + Duration::days(6));
+        assert_eq!(records(&app).await, before + 3, "sign, ask, approve");
+        // Unknown numbers and malformed ones.
+        assert_eq!(
+            app.ticket(&op, "H20260302999999").await.unwrap_err().code,
+            codes::Hotline::NotFound
+        );
+        assert_eq!(
+            app.ticket(&op, "12345").await.unwrap_err().code,
+            codes::Hotline::Number
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_citizen_files_without_an_account_and_tracks_it() {
+    for app in hotline_apps().await {
+        let n = app
+            .file_public_ticket(TicketInput {
+                category: "suggestion".into(),
+                subject: "urban.road".into(),
+                region: "361203001000".into(),
+                caller_name: Some("刘敏".into()),
+                caller_phone: Some("139-0000-4321".into()),
+                text: "建议在南湖路增设人行横道。".into(),
+                ..TicketInput::default()
+            })
+            .await
+            .unwrap();
+        let v = app.track_ticket(n.as_str(), "4321").await.unwrap();
+        assert_eq!(v.status_label, "待派单");
+        assert_eq!(v.category_label, "建议");
+        assert!(v.due_at.is_some());
+        assert_eq!(
+            app.track_ticket(n.as_str(), "1234").await.unwrap_err().code,
+            codes::Hotline::NotFound,
+            "a wrong tail answers like an unknown number"
+        );
+        assert_eq!(
+            app.track_ticket(n.as_str(), "12").await.unwrap_err().code,
+            codes::Hotline::Tail
+        );
+        // The operator sees it in the caller's history when the same number calls.
+        let op = who(&app, "huawu").await;
+        let history = app.caller_history(&op, "13900004321").await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].number, n.as_str());
+        assert_eq!(
+            app.caller_history(&who(&app, "linjiang.clerk").await, "13900004321")
+                .await
+                .unwrap_err()
+                .code,
+            codes::Hotline::NotCentre
+        );
+        // Web filings need a number to track by.
+        let err = app
+            .file_public_ticket(TicketInput {
+                category: "help".into(),
+                subject: "urban.road".into(),
+                region: "361203001000".into(),
+                anonymous: true,
+                text: "x".into(),
+                ..TicketInput::default()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::Caller);
+    }
+}
+
+#[tokio::test]
+async fn units_never_see_a_reporter_or_a_confidential_caller() {
+    for app in hotline_apps().await {
+        let op = who(&app, "huawu").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        for input in [
+            TicketInput {
+                category: "report".into(),
+                ..complaint("有人在滨江路无证经营烧烤。")
+            },
+            TicketInput {
+                confidential: true,
+                ..complaint("占道经营，请为我保密。")
+            },
+        ] {
+            let n = app.file_ticket(&op, input).await.unwrap().number;
+            act(&app, &op, &n, dispatch_by_route()).await;
+            let unit = app.ticket(&linjiang, &n).await.unwrap();
+            assert_eq!(unit.caller_name, "保密");
+            assert_eq!(unit.caller_phone, None);
+            let json = serde_json::to_string(&unit).unwrap();
+            assert!(!json.contains("王") && !json.contains("1234"), "{json}");
+            let centre = app.ticket(&op, &n).await.unwrap();
+            assert_eq!(centre.caller_phone.as_deref(), Some("138****1234"));
+        }
+    }
+}
+
+/// Thursday 24 September 2026, 10:00 Shanghai: the 中秋 holiday runs 25–27 September.
+fn before_mid_autumn() -> DateTime<Utc> {
+    tongban_domain::time::shanghai()
+        .with_ymd_and_hms(2026, 9, 24, 10, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn deadlines_run_on_the_shared_calendar_and_unvisited_tickets_close() {
+    for app in hotline_apps().await {
+        app.clock.set(before_mid_autumn()).unwrap();
+        let op = who(&app, "huawu").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let t = app
+            .file_ticket(
+                &op,
+                TicketInput {
+                    category: "consult".into(),
+                    ..complaint("夜市摊位怎么申请？")
+                },
+            )
+            .await
+            .unwrap();
+        // 2 working days: Friday 25 to Sunday 27 are the holiday; Monday 28 and Tuesday 29.
+        let due = tongban_domain::time::local_date(t.due_at.unwrap());
+        assert_eq!(due.to_string(), "2026-09-29");
+
+        // A region's own limit is a setting.
+        let admin = who(&app, "admin").await;
+        app.set_setting(&admin, "hotline.sla.consult_days@361202001000", "1")
+            .await
+            .unwrap();
+        let t2 = app
+            .file_ticket(
+                &op,
+                TicketInput {
+                    category: "consult".into(),
+                    ..complaint("另一个问题")
+                },
+            )
+            .await
+            .unwrap();
+        let due = tongban_domain::time::local_date(t2.due_at.unwrap());
+        assert_eq!(due.to_string(), "2026-09-28");
+
+        let n = t.number;
+        act(&app, &op, &n, dispatch_by_route()).await;
+        act(&app, &linjiang, &n, TicketAction::Sign).await;
+        act(
+            &app,
+            &linjiang,
+            &n,
+            TicketAction::Reply {
+                text: "向街道市场办申请。".into(),
+            },
+        )
+        .await;
+        // The call-back window (3 working days) ends Wednesday 30 September: 28, 29, 30.
+        app.clock
+            .set(before_mid_autumn() + Duration::days(6))
+            .unwrap();
+        // (The demo's replied ticket of March closes now; ours waits.)
+        assert_eq!(app.close_unvisited_tickets().await.unwrap(), 1);
+        assert_eq!(
+            app.ticket(&op, &n).await.unwrap().status,
+            TicketStatus::Replied
+        );
+        // On 1 October the window has passed: the ticket closes by timeout.
+        app.clock
+            .set(before_mid_autumn() + Duration::days(7))
+            .unwrap();
+        assert_eq!(app.close_unvisited_tickets().await.unwrap(), 1);
+        let v = app.ticket(&op, &n).await.unwrap();
+        assert_eq!(v.status, TicketStatus::Closed);
+        assert_eq!(v.close_reason.as_deref(), Some("回访期满办结"));
+    }
+}
