@@ -762,6 +762,12 @@ impl App {
                 break;
             }
         }
+        // 12345 tickets whose call-back window passed close by timeout (the same sweep).
+        match self.close_unvisited_tickets().await {
+            Ok(n) if n > 0 => tracing::info!(tickets = n, "closed unvisited 12345 tickets"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "closing unvisited 12345 tickets failed"),
+        }
         // Ticks may have opened deadlines already due; the warnings sweep comes after them.
         self.sweep_warnings().await?;
         Ok(changed)

@@ -682,7 +682,36 @@ impl App {
 
     /// A caller tracks a ticket with its number and the last four digits of the phone it was
     /// filed with. A wrong tail answers exactly like an unknown number.
-    pub async fn track_ticket(&self, number: &str, tail: &str) -> Result<PublicTicketView> {
+    /// Misses count against the client address with case lookups (`/track`): past
+    /// `login.ip_attempts_per_15min` in 15 minutes it must wait.
+    pub async fn track_ticket(
+        &self,
+        number: &str,
+        tail: &str,
+        client: &str,
+    ) -> Result<PublicTicketView> {
+        let key = format!("track:{client}");
+        let limit = self.settings().ip_attempts_per_15min;
+        let now = self.now();
+        if let Ok(mut map) = self.attempts.lock() {
+            map.retain(|_, (start, _)| now - *start < chrono::Duration::minutes(15));
+            if map.get(&key).is_some_and(|(_, n)| *n >= limit) {
+                return Err(AppError::of(codes::Case::LookupThrottled));
+            }
+        }
+        let found = self.find_tracked(number, tail).await;
+        if found
+            .as_ref()
+            .is_err_and(|e| e.code == codes::Hotline::NotFound)
+        {
+            if let Ok(mut map) = self.attempts.lock() {
+                map.entry(key).or_insert((now, 0)).1 += 1;
+            }
+        }
+        found
+    }
+
+    async fn find_tracked(&self, number: &str, tail: &str) -> Result<PublicTicketView> {
         let tail = tail.trim();
         if tail.len() != 4 || !tail.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AppError::of(codes::Hotline::Tail));

@@ -407,17 +407,17 @@ async fn a_citizen_files_without_an_account_and_tracks_it() {
             })
             .await
             .unwrap();
-        let v = app.track_ticket(n.as_str(), "4321").await.unwrap();
+        let v = app.track_ticket(n.as_str(), "4321", "test").await.unwrap();
         assert_eq!(v.status_label, "待派单");
         assert_eq!(v.category_label, "建议");
         assert!(v.due_at.is_some());
         assert_eq!(
-            app.track_ticket(n.as_str(), "1234").await.unwrap_err().code,
+            app.track_ticket(n.as_str(), "1234", "test").await.unwrap_err().code,
             codes::Hotline::NotFound,
             "a wrong tail answers like an unknown number"
         );
         assert_eq!(
-            app.track_ticket(n.as_str(), "12").await.unwrap_err().code,
+            app.track_ticket(n.as_str(), "12", "test").await.unwrap_err().code,
             codes::Hotline::Tail
         );
         // The operator sees it in the caller's history when the same number calls.

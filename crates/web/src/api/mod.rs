@@ -14,6 +14,7 @@ pub(crate) mod board;
 mod calendar;
 mod cases;
 mod documents;
+mod hotline;
 mod items;
 mod org;
 mod supervision;
@@ -29,7 +30,8 @@ mod supervision;
         (name = "catalog", description = "事项目录与办事指南"),
         (name = "cases", description = "办件：材料上传、申报、办理、查询与文书核验"),
         (name = "documents", description = "文书：电子印章文件（PDF/OFD）、文件核验、根证书、撤销、签章密钥、电子证照库"),
-        (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定、督办与效能告诫")
+        (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定、督办与效能告诫"),
+        (name = "hotline", description = "12345热线：受理、派单、签收、退单、延期、答复、回访、知识库、来电弹屏、无账号提交与查询")
     )
 )]
 struct ApiDoc;
@@ -94,4 +96,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(board::board))
         .routes(routes!(board::cases))
         .routes(routes!(board::warnings))
+        .routes(routes!(hotline::list, hotline::create))
+        .routes(routes!(hotline::get))
+        .routes(routes!(hotline::act))
+        .routes(routes!(hotline::call))
+        .routes(routes!(hotline::knowledge))
+        .routes(routes!(hotline::subjects))
+        .routes(routes!(hotline::route))
+        .routes(routes!(hotline::public_create))
+        .routes(routes!(hotline::track))
 }

@@ -26,6 +26,7 @@ mod catalog;
 mod documents;
 pub(crate) use documents::sealed_response;
 mod home;
+mod hotline;
 mod items;
 mod public;
 
@@ -69,6 +70,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{number}/files/{hash}", get(cases::file))
         .route("/cases/{number}/documents/{doc}", get(cases::document))
+        .route("/hotline", get(hotline::desk))
+        .route("/hotline/tickets", post(hotline::create))
+        .route("/hotline/tickets/{number}", get(hotline::show))
+        .route("/hotline/tickets/{number}/act", post(hotline::act))
+        .route("/12345", get(hotline::public).post(hotline::public_file))
         .route("/supervision", get(board::board))
         .route("/supervision/stream", get(board::stream))
         .route("/supervision/cases", get(board::cases))

@@ -1,0 +1,594 @@
+//! The 12345 hotline over the API: the same use cases as the pages. The centre files,
+//! dispatches and calls back; a unit signs, returns, asks for time and replies on the tickets
+//! it holds; anyone files without an account and tracks by number and phone tail. Callers are
+//! masked everywhere, and hidden from units where the rules say so.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tongban_app::hotline::{PublicTicketView, TicketAction, TicketInput, TicketView};
+use tongban_store::hotline::{AnswerRow, RouteRow, SubjectRow, TicketRow};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::json::{ApiJson, ApiQuery};
+use crate::session::{ApiAuth, ClientAddr};
+use crate::AppState;
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339()
+}
+
+fn ms(t: i64) -> Option<String> {
+    DateTime::<Utc>::from_timestamp_millis(t).map(rfc3339)
+}
+
+/// A new request (诉求).
+#[derive(Deserialize, ToSchema)]
+pub struct TicketBody {
+    /// consult 咨询, help 求助, complaint 投诉, report 举报, suggestion 建议.
+    pub category: String,
+    /// phone, web, app, sms, wechat, weibo, email, letter, walk_in (centre only; the public form is web).
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// A code of the subject tree (`GET /api/v1/hotline/subjects`).
+    pub subject: String,
+    /// Region code (6 or 12 digits) where the matter is.
+    pub region: String,
+    #[serde(default)]
+    pub caller_name: Option<String>,
+    /// Required unless anonymous (the public form always requires it).
+    #[serde(default)]
+    pub caller_phone: Option<String>,
+    #[serde(default)]
+    pub anonymous: bool,
+    /// 保密: the identity is never shown to a handling unit.
+    #[serde(default)]
+    pub confidential: bool,
+    #[serde(default)]
+    pub place: Option<String>,
+    pub text: String,
+    /// Urgent tickets count hours (`hotline.urgent_hours`), not working days.
+    #[serde(default)]
+    pub urgent: bool,
+    /// 效能投诉 (a complaint): the unit complained about.
+    #[serde(default)]
+    pub efficiency_department_id: Option<i64>,
+    #[serde(default)]
+    pub efficiency_staff_id: Option<i64>,
+    #[serde(default)]
+    pub efficiency_case_number: Option<String>,
+}
+
+impl From<TicketBody> for TicketInput {
+    fn from(b: TicketBody) -> Self {
+        TicketInput {
+            category: b.category,
+            channel: b.channel,
+            subject: b.subject,
+            region: b.region,
+            caller_name: b.caller_name,
+            caller_phone: b.caller_phone,
+            anonymous: b.anonymous,
+            confidential: b.confidential,
+            place: b.place,
+            text: b.text,
+            urgent: b.urgent,
+            efficiency_department_id: b.efficiency_department_id,
+            efficiency_staff_id: b.efficiency_staff_id,
+            efficiency_case_number: b.efficiency_case_number,
+        }
+    }
+}
+
+/// A unit holding or assisting on a ticket.
+#[derive(Serialize, ToSchema)]
+pub struct UnitJson {
+    pub department_id: i64,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HistoryJson {
+    pub seq: i64,
+    pub kind: String,
+    pub at: String,
+    /// Masked name of who acted; none for the system or a citizen.
+    pub by: Option<String>,
+    pub summary: String,
+}
+
+/// A ticket as staff see it.
+#[derive(Serialize, ToSchema)]
+pub struct TicketJson {
+    pub number: String,
+    pub category: String,
+    pub category_label: String,
+    pub channel: String,
+    pub subject: String,
+    pub subject_name: String,
+    pub region: String,
+    /// received, dispatched, handling, returned, replied, closed.
+    pub status: String,
+    pub status_label: String,
+    /// Masked; 保密 or 匿名 where hidden.
+    pub caller_name: String,
+    /// Masked; none where hidden from the viewer.
+    pub caller_phone: Option<String>,
+    pub place: Option<String>,
+    pub text: String,
+    pub urgent: bool,
+    pub efficiency_department_id: Option<i64>,
+    pub holder: Option<UnitJson>,
+    pub co_units: Vec<UnitJson>,
+    pub received_at: String,
+    pub due_at: Option<String>,
+    pub paused: bool,
+    pub pending_extension_days: Option<u32>,
+    pub reply: Option<String>,
+    pub replied_at: Option<String>,
+    pub callback: Option<String>,
+    pub returns: u32,
+    pub reworks: u32,
+    pub closed_at: Option<String>,
+    pub close_reason: Option<String>,
+    pub first_responder: Option<String>,
+    pub history: Vec<HistoryJson>,
+}
+
+impl From<TicketView> for TicketJson {
+    fn from(v: TicketView) -> Self {
+        let unit = |u: tongban_domain::hotline::UnitRef| UnitJson {
+            department_id: u.department_id,
+            name: u.name,
+        };
+        TicketJson {
+            number: v.number,
+            category: v.category.as_str().into(),
+            category_label: v.category_label,
+            channel: v.channel.as_str().into(),
+            subject: v.subject,
+            subject_name: v.subject_name,
+            region: v.region,
+            status: v.status.as_str().into(),
+            status_label: v.status_label,
+            caller_name: v.caller_name,
+            caller_phone: v.caller_phone,
+            place: v.place,
+            text: v.text,
+            urgent: v.urgent,
+            efficiency_department_id: v.efficiency_department_id,
+            holder: v.holder.map(unit),
+            co_units: v.co_units.into_iter().map(unit).collect(),
+            received_at: rfc3339(v.received_at),
+            due_at: v.due_at.map(rfc3339),
+            paused: v.paused,
+            pending_extension_days: v.pending_extension_days,
+            reply: v.reply,
+            replied_at: v.replied_at.map(rfc3339),
+            callback: v.callback,
+            returns: v.returns,
+            reworks: v.reworks,
+            closed_at: v.closed_at.map(rfc3339),
+            close_reason: v.close_reason,
+            first_responder: v.first_responder,
+            history: v
+                .history
+                .into_iter()
+                .map(|h| HistoryJson {
+                    seq: h.seq,
+                    kind: h.kind,
+                    at: rfc3339(h.at),
+                    by: h.by,
+                    summary: h.summary,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A line of a ticket list. No caller data at all.
+#[derive(Serialize, ToSchema)]
+pub struct TicketListing {
+    pub number: String,
+    pub category: String,
+    pub subject_name: String,
+    pub region: String,
+    pub status: String,
+    pub status_label: String,
+    pub holder_department_id: Option<i64>,
+    pub urgent: bool,
+    pub summary: String,
+    pub received_at: Option<String>,
+    pub due_at: Option<String>,
+    pub returns: i64,
+    pub reworks: i64,
+    pub callback: Option<String>,
+}
+
+impl From<TicketRow> for TicketListing {
+    fn from(r: TicketRow) -> Self {
+        TicketListing {
+            number: r.number,
+            category: r.category.as_str().into(),
+            subject_name: r.subject_name,
+            region: r.region,
+            status: r.status.as_str().into(),
+            status_label: r.status.label().into(),
+            holder_department_id: r.holder_department_id,
+            urgent: r.urgent == 1,
+            summary: r.summary,
+            received_at: ms(r.received_at),
+            due_at: r.due_at.and_then(ms),
+            returns: r.returns,
+            reworks: r.reworks,
+            callback: r.callback,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct StatusQuery {
+    /// received, dispatched, handling, returned, replied or closed; all when absent.
+    pub status: Option<String>,
+}
+
+/// Files a request taken by the 12345 centre (operators and centre staff).
+#[utoipa::path(post, path = "/api/v1/hotline/tickets", tag = "hotline", request_body = TicketBody,
+    responses((status = 201, body = TicketJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<TicketBody>,
+) -> ApiResult<(StatusCode, Json<TicketJson>)> {
+    let v = s.app.file_ticket(&who.actor, b.into()).await?;
+    Ok((StatusCode::CREATED, Json(v.into())))
+}
+
+/// The actor's tickets: the centre's region, a unit's own.
+#[utoipa::path(get, path = "/api/v1/hotline/tickets", tag = "hotline", params(StatusQuery),
+    responses((status = 200, body = [TicketListing]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiQuery(q): ApiQuery<StatusQuery>,
+) -> ApiResult<Json<Vec<TicketListing>>> {
+    let rows = s.app.tickets_for(&who.actor, q.status.as_deref()).await?;
+    Ok(Json(rows.into_iter().map(TicketListing::from).collect()))
+}
+
+/// One ticket with its history.
+#[utoipa::path(get, path = "/api/v1/hotline/tickets/{number}", tag = "hotline",
+    params(("number" = String, Path, description = "工单号")),
+    responses((status = 200, body = TicketJson), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    Path(number): Path<String>,
+) -> ApiResult<Json<TicketJson>> {
+    Ok(Json(s.app.ticket(&who.actor, &number).await?.into()))
+}
+
+/// One action on a ticket.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionBody {
+    /// 派单 (centre): `lead` (a department id) or, when absent, the routing table's units.
+    Dispatch {
+        #[serde(default)]
+        lead: Option<i64>,
+        #[serde(default)]
+        co: Vec<i64>,
+        #[serde(default)]
+        note: String,
+    },
+    /// 即时办结 of a 咨询 (centre).
+    AnswerOnSpot {
+        answer: String,
+        #[serde(default)]
+        knowledge_id: Option<i64>,
+    },
+    /// 转办 (centre).
+    Transfer { to: i64, reason: String },
+    /// 延期审批 (12345中心人员).
+    DecideExtension {
+        approve: bool,
+        #[serde(default)]
+        note: String,
+    },
+    /// 回访 (centre): satisfied, basic or unsatisfied.
+    CallBack {
+        result: String,
+        #[serde(default)]
+        note: String,
+    },
+    /// 签收 (holding unit).
+    Sign,
+    /// 退单 (holding unit).
+    Return { reason: String },
+    /// 申请延期 (holding unit), in working days.
+    AskExtension { days: u32, reason: String },
+    /// 暂停计时 (holding unit).
+    Pause { reason: String },
+    /// 恢复计时 (holding unit).
+    Resume,
+    /// 答复 (holding unit).
+    Reply { text: String },
+}
+
+impl From<ActionBody> for TicketAction {
+    fn from(b: ActionBody) -> Self {
+        match b {
+            ActionBody::Dispatch { lead, co, note } => TicketAction::Dispatch { lead, co, note },
+            ActionBody::AnswerOnSpot {
+                answer,
+                knowledge_id,
+            } => TicketAction::AnswerOnSpot {
+                answer,
+                knowledge_id,
+            },
+            ActionBody::Transfer { to, reason } => TicketAction::Transfer { to, reason },
+            ActionBody::DecideExtension { approve, note } => {
+                TicketAction::DecideExtension { approve, note }
+            }
+            ActionBody::CallBack { result, note } => TicketAction::CallBack { result, note },
+            ActionBody::Sign => TicketAction::Sign,
+            ActionBody::Return { reason } => TicketAction::Return { reason },
+            ActionBody::AskExtension { days, reason } => TicketAction::AskExtension { days, reason },
+            ActionBody::Pause { reason } => TicketAction::Pause { reason },
+            ActionBody::Resume => TicketAction::Resume,
+            ActionBody::Reply { text } => TicketAction::Reply { text },
+        }
+    }
+}
+
+/// Acts on a ticket; refused with `hotline.not_holder` for a unit that does not hold it,
+/// `hotline.not_centre` for centre actions by others, `hotline.callback_done` for a second
+/// call-back, `hotline.stale` when someone acted meanwhile.
+#[utoipa::path(post, path = "/api/v1/hotline/tickets/{number}/actions", tag = "hotline",
+    params(("number" = String, Path, description = "工单号")), request_body = ActionBody,
+    responses((status = 200, body = TicketJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn act(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    Path(number): Path<String>,
+    ApiJson(b): ApiJson<ActionBody>,
+) -> ApiResult<Json<TicketJson>> {
+    Ok(Json(
+        s.app
+            .ticket_act(&who.actor, &number, b.into())
+            .await?
+            .into(),
+    ))
+}
+
+/// An incoming call: the caller's number.
+#[derive(Deserialize, ToSchema)]
+pub struct CallBody {
+    pub phone: String,
+}
+
+/// What the console shows while the phone rings.
+#[derive(Serialize, ToSchema)]
+pub struct CallerJson {
+    /// Masked.
+    pub phone: String,
+    /// Earlier tickets, newest first.
+    pub tickets: Vec<TicketListing>,
+}
+
+/// The incoming-call webhook (the console's softphone posts it): the caller's earlier tickets.
+#[utoipa::path(post, path = "/api/v1/hotline/calls", tag = "hotline", request_body = CallBody,
+    responses((status = 200, body = CallerJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn call(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiJson(b): ApiJson<CallBody>,
+) -> ApiResult<Json<CallerJson>> {
+    let rows = s.app.caller_history(&who.actor, &b.phone).await?;
+    let phone = tongban_domain::hotline::CallerPhone::parse(&b.phone)
+        .map(|p| p.masked())
+        .unwrap_or_default();
+    Ok(Json(CallerJson {
+        phone,
+        tickets: rows.into_iter().map(TicketListing::from).collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct KnowledgeQuery {
+    /// Words, separated by spaces; every one must appear.
+    pub q: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnswerJson {
+    pub id: i64,
+    pub subject: Option<String>,
+    pub question: String,
+    pub answer: String,
+}
+
+impl From<AnswerRow> for AnswerJson {
+    fn from(a: AnswerRow) -> Self {
+        AnswerJson {
+            id: a.id,
+            subject: a.subject,
+            question: a.question,
+            answer: a.answer,
+        }
+    }
+}
+
+/// Searches the knowledge base of approved answers (centre).
+#[utoipa::path(get, path = "/api/v1/hotline/knowledge", tag = "hotline", params(KnowledgeQuery),
+    responses((status = 200, body = [AnswerJson]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn knowledge(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiQuery(q): ApiQuery<KnowledgeQuery>,
+) -> ApiResult<Json<Vec<AnswerJson>>> {
+    let rows = s.app.knowledge_search(&who.actor, &q.q).await?;
+    Ok(Json(rows.into_iter().map(AnswerJson::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SubjectJson {
+    pub code: String,
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+impl From<SubjectRow> for SubjectJson {
+    fn from(r: SubjectRow) -> Self {
+        SubjectJson {
+            code: r.code,
+            name: r.name,
+            parent: r.parent,
+        }
+    }
+}
+
+/// The subject classification tree (public: the web form offers it).
+#[utoipa::path(get, path = "/api/v1/hotline/subjects", tag = "hotline",
+    responses((status = 200, body = [SubjectJson])))]
+pub async fn subjects(State(s): State<AppState>) -> ApiResult<Json<Vec<SubjectJson>>> {
+    let rows = s.app.hotline_subjects().await?;
+    Ok(Json(rows.into_iter().map(SubjectJson::from).collect()))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RouteQuery {
+    pub subject: String,
+    pub region: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RouteJson {
+    /// The region prefix the route was set for.
+    pub region: String,
+    pub department_id: i64,
+    pub department_name: String,
+    /// 主办 (true) or 协办.
+    pub lead: bool,
+}
+
+impl From<RouteRow> for RouteJson {
+    fn from(r: RouteRow) -> Self {
+        RouteJson {
+            region: r.region,
+            department_id: r.department_id,
+            department_name: r.department_name,
+            lead: r.lead == 1,
+        }
+    }
+}
+
+/// The routing table's units for a subject at a region (centre).
+#[utoipa::path(get, path = "/api/v1/hotline/route", tag = "hotline", params(RouteQuery),
+    responses((status = 200, body = [RouteJson]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn route(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiQuery(q): ApiQuery<RouteQuery>,
+) -> ApiResult<Json<Vec<RouteJson>>> {
+    let rows = s.app.ticket_route(&who.actor, &q.subject, &q.region).await?;
+    Ok(Json(rows.into_iter().map(RouteJson::from).collect()))
+}
+
+/// A request filed without an account.
+#[derive(Serialize, ToSchema)]
+pub struct FiledJson {
+    pub number: String,
+}
+
+/// Anyone files a 诉求 without an account; the phone number is required and its last four
+/// digits track the ticket.
+#[utoipa::path(post, path = "/api/v1/public/hotline/tickets", tag = "hotline", request_body = TicketBody,
+    responses((status = 201, body = FiledJson), (status = 422, body = ErrorBody)))]
+pub async fn public_create(
+    State(s): State<AppState>,
+    ApiJson(b): ApiJson<TicketBody>,
+) -> ApiResult<(StatusCode, Json<FiledJson>)> {
+    let n = s.app.file_public_ticket(b.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FiledJson {
+            number: n.to_string(),
+        }),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct TailQuery {
+    /// The last four digits of the phone the request was filed with.
+    pub tail: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgressJson {
+    pub status: String,
+    pub at: String,
+}
+
+/// What a caller sees of their ticket.
+#[derive(Serialize, ToSchema)]
+pub struct PublicTicketJson {
+    pub number: String,
+    pub category: String,
+    pub subject: String,
+    pub status: String,
+    pub received_at: String,
+    pub due_at: Option<String>,
+    pub text: String,
+    pub reply: Option<String>,
+    pub replied_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub progress: Vec<ProgressJson>,
+}
+
+impl From<PublicTicketView> for PublicTicketJson {
+    fn from(v: PublicTicketView) -> Self {
+        PublicTicketJson {
+            number: v.number,
+            category: v.category_label,
+            subject: v.subject_name,
+            status: v.status_label,
+            received_at: rfc3339(v.received_at),
+            due_at: v.due_at.map(rfc3339),
+            text: v.text,
+            reply: v.reply,
+            replied_at: v.replied_at.map(rfc3339),
+            closed_at: v.closed_at.map(rfc3339),
+            progress: v
+                .progress
+                .into_iter()
+                .map(|(status, at)| ProgressJson {
+                    status,
+                    at: rfc3339(at),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Tracks a ticket by its number and phone tail; a wrong pair and an unknown number both
+/// answer 404, and misses are throttled per address with case lookups.
+#[utoipa::path(get, path = "/api/v1/public/hotline/tickets/{number}", tag = "hotline",
+    params(("number" = String, Path, description = "工单号"), TailQuery),
+    responses((status = 200, body = PublicTicketJson), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn track(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+    ApiQuery(q): ApiQuery<TailQuery>,
+    ClientAddr(client): ClientAddr,
+) -> ApiResult<Json<PublicTicketJson>> {
+    Ok(Json(
+        s.app
+            .track_ticket(&number, &q.tail, &client)
+            .await?
+            .into(),
+    ))
+}

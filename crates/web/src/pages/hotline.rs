@@ -1,0 +1,571 @@
+//! The 12345 hotline's pages, over the same use cases as the API:
+//! - `/hotline`: the desk — for the centre the operator console (incoming-call lookup, the
+//!   knowledge base, a keyboard-first new-ticket form) and its queues; for a unit its
+//!   workbench of held tickets;
+//! - `/hotline/tickets/{number}`: one ticket with the actions the viewer may take;
+//! - `/12345`: the public side — file a 诉求 without an account, track it by number and
+//!   phone tail.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tongban_app::hotline::{TicketAction, TicketInput, TicketView};
+use tongban_app::{AppError, Kind};
+use tongban_domain::codes;
+use tongban_domain::hotline::{Category, Channel, TicketStatus};
+use tongban_domain::org::Role;
+use tongban_domain::time::format_local;
+
+use crate::error::{status, PageError, PageResult};
+use crate::json::{PageForm, PageQuery};
+use crate::session::{Auth, ClientAddr, LargeText, Viewer};
+use crate::views::{self, Base};
+use crate::AppState;
+
+fn see_other(to: String) -> Response {
+    (
+        axum::http::StatusCode::SEE_OTHER,
+        [(axum::http::header::LOCATION, to)],
+    )
+        .into_response()
+}
+
+fn at(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(format_local)
+        .unwrap_or_default()
+}
+
+/// A line of a ticket list.
+pub struct Line {
+    pub number: String,
+    pub category: String,
+    pub subject: String,
+    pub status: String,
+    pub summary: String,
+    pub received: String,
+    pub due: String,
+    pub urgent: bool,
+}
+
+impl From<tongban_store::hotline::TicketRow> for Line {
+    fn from(r: tongban_store::hotline::TicketRow) -> Self {
+        Line {
+            number: r.number,
+            category: r.category.label().into(),
+            subject: r.subject_name,
+            status: r.status.label().into(),
+            summary: r.summary.chars().take(40).collect(),
+            received: at(r.received_at),
+            due: r.due_at.map(at).unwrap_or_else(|| "—".into()),
+            urgent: r.urgent == 1,
+        }
+    }
+}
+
+/// (code, name) options.
+pub type Options = Vec<(String, String)>;
+
+#[derive(askama::Template)]
+#[template(path = "hotline.html")]
+pub struct DeskPage {
+    pub base: Base,
+    pub centre: bool,
+    pub phone: String,
+    /// The incoming caller's earlier tickets (masked number, lines) when a number was given.
+    pub caller: Option<(String, Vec<Line>)>,
+    pub q: String,
+    pub answers: Vec<(i64, String, String)>,
+    pub categories: Options,
+    pub channels: Options,
+    pub subjects: Options,
+    pub regions: Options,
+    pub queues: Vec<(String, Vec<Line>)>,
+    pub error: Option<(String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DeskQuery {
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    error: String,
+}
+
+fn closed_options<T: tongban_domain::ClosedSet>() -> Options {
+    T::all()
+        .iter()
+        .map(|v| (v.wire().to_string(), v.zh().to_string()))
+        .collect()
+}
+
+fn coded(code: &str) -> Option<(String, String)> {
+    tongban_domain::ErrorCode::parse(code).map(|c| (c.as_str().to_string(), c.message().into()))
+}
+
+/// The regions a request may be about (below the city), by code.
+async fn regions(state: &AppState) -> PageResult<Options> {
+    Ok(state
+        .app
+        .store
+        .regions(None)
+        .await?
+        .into_iter()
+        .filter(|r| r.parent_code.is_some())
+        .map(|r| (r.code.as_str().to_string(), r.name))
+        .collect())
+}
+
+/// `GET /hotline`: the console for the centre, the workbench for a unit.
+pub async fn desk(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageQuery(q): PageQuery<DeskQuery>,
+) -> PageResult<Response> {
+    let app = &state.app;
+    let actor = &who.actor;
+    let centre = actor.role.is_hotline();
+    if !centre
+        && !actor.role.is_departmental()
+        && !matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin)
+    {
+        return Err(PageError(AppError::forbidden()));
+    }
+    let mut page = DeskPage {
+        base: Base::new(
+            if centre { "12345话务台" } else { "12345工单" },
+            Some(&who),
+            large,
+        ),
+        centre,
+        phone: q.phone.trim().to_string(),
+        caller: None,
+        q: q.q.trim().to_string(),
+        answers: Vec::new(),
+        categories: closed_options::<Category>(),
+        channels: closed_options::<Channel>(),
+        subjects: app
+            .hotline_subjects()
+            .await?
+            .into_iter()
+            .filter(|s| s.parent.is_some())
+            .map(|s| (s.code, s.name))
+            .collect(),
+        regions: regions(&state).await?,
+        queues: Vec::new(),
+        error: coded(&q.error),
+    };
+    if centre && !page.phone.is_empty() {
+        match app.caller_history(actor, &page.phone).await {
+            Ok(rows) => {
+                let masked = tongban_domain::hotline::CallerPhone::parse(&page.phone)
+                    .map(|p| p.masked())
+                    .unwrap_or_default();
+                page.caller = Some((masked, rows.into_iter().map(Line::from).collect()));
+            }
+            Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable) => {
+                return Err(PageError(e))
+            }
+            Err(e) => page.error = Some((e.code.to_string(), e.message)),
+        }
+    }
+    if centre && !page.q.is_empty() {
+        page.answers = app
+            .knowledge_search(actor, &page.q)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.question, a.answer))
+            .collect();
+    }
+    let statuses: &[TicketStatus] = if centre {
+        &[
+            TicketStatus::Received,
+            TicketStatus::Returned,
+            TicketStatus::Replied,
+            TicketStatus::Dispatched,
+            TicketStatus::Handling,
+        ]
+    } else {
+        &[TicketStatus::Dispatched, TicketStatus::Handling]
+    };
+    for s in statuses {
+        let rows = app.tickets_for(actor, Some(s.as_str())).await?;
+        page.queues.push((
+            s.label().to_string(),
+            rows.into_iter().map(Line::from).collect(),
+        ));
+    }
+    Ok(views::render(&page))
+}
+
+/// The console's new-ticket form (checkboxes arrive only when ticked).
+#[derive(Deserialize)]
+pub struct TicketForm {
+    category: String,
+    #[serde(default)]
+    channel: String,
+    subject: String,
+    region: String,
+    #[serde(default)]
+    caller_name: String,
+    #[serde(default)]
+    caller_phone: String,
+    #[serde(default)]
+    anonymous: Option<String>,
+    #[serde(default)]
+    confidential: Option<String>,
+    #[serde(default)]
+    place: String,
+    text: String,
+    #[serde(default)]
+    urgent: Option<String>,
+}
+
+impl From<TicketForm> for TicketInput {
+    fn from(f: TicketForm) -> Self {
+        let some = |s: String| (!s.trim().is_empty()).then_some(s);
+        TicketInput {
+            category: f.category,
+            channel: some(f.channel),
+            subject: f.subject,
+            region: f.region,
+            caller_name: some(f.caller_name),
+            caller_phone: some(f.caller_phone),
+            anonymous: f.anonymous.is_some(),
+            confidential: f.confidential.is_some(),
+            place: some(f.place),
+            text: f.text,
+            urgent: f.urgent.is_some(),
+            ..TicketInput::default()
+        }
+    }
+}
+
+/// `POST /hotline/tickets`: the centre files a ticket.
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    PageForm(f): PageForm<TicketForm>,
+) -> PageResult<Response> {
+    match state.app.file_ticket(&who.actor, f.into()).await {
+        Ok(v) => Ok(see_other(format!("/hotline/tickets/{}", v.number))),
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable | Kind::Forbidden) => {
+            Err(PageError(e))
+        }
+        Err(e) => Ok(see_other(format!("/hotline?error={}#new", e.code))),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "hotline_ticket.html")]
+pub struct TicketPage {
+    pub base: Base,
+    pub t: TicketView,
+    pub received: String,
+    pub due: String,
+    pub history: Vec<(String, String, String)>,
+    pub centre: bool,
+    pub head_of_centre: bool,
+    pub holder: bool,
+    /// (department id, name) of the units a dispatch or transfer may name.
+    pub units: Options,
+    pub error: Option<(String, String)>,
+    pub ok: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TicketQuery {
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    ok: String,
+}
+
+/// `GET /hotline/tickets/{number}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path(number): Path<String>,
+    PageQuery(q): PageQuery<TicketQuery>,
+) -> PageResult<Response> {
+    let app = &state.app;
+    let actor = &who.actor;
+    let t = app.ticket(actor, &number).await?;
+    let centre = actor.role.is_hotline();
+    let holder = actor.role.is_departmental()
+        && t.holder.as_ref().map(|u| u.department_id) == actor.department_id;
+    let units = if centre {
+        let region = tongban_domain::region::RegionCode::parse(&t.region).ok();
+        app.store
+            .departments(None)
+            .await?
+            .into_iter()
+            .filter(|d| region.as_ref().is_some_and(|r| d.region_code.contains(r)))
+            .map(|d| (d.id.to_string(), d.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let page = TicketPage {
+        base: Base::new(&format!("工单 {}", t.number), Some(&who), large),
+        received: format_local(t.received_at),
+        due: t.due_at.map(format_local).unwrap_or_else(|| "—".into()),
+        history: t
+            .history
+            .iter()
+            .rev()
+            .map(|h| {
+                (
+                    format_local(h.at),
+                    h.by.clone().unwrap_or_else(|| "系统".into()),
+                    h.summary.clone(),
+                )
+            })
+            .collect(),
+        centre,
+        head_of_centre: actor.role == Role::HotlineCentre,
+        holder,
+        units,
+        error: coded(&q.error),
+        ok: !q.ok.is_empty(),
+        t,
+    };
+    Ok(views::render(&page))
+}
+
+/// Every action's fields in one flat form; `action` says which.
+#[derive(Deserialize)]
+pub struct ActForm {
+    action: String,
+    #[serde(default)]
+    lead: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    approve: String,
+    #[serde(default)]
+    knowledge_id: String,
+}
+
+fn action(f: ActForm) -> Result<TicketAction, AppError> {
+    let id = |s: &str| -> Result<Option<i64>, AppError> {
+        match s.trim() {
+            "" => Ok(None),
+            v => v
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::of(codes::Hotline::Unit)),
+        }
+    };
+    Ok(match f.action.as_str() {
+        "dispatch" => TicketAction::Dispatch {
+            lead: id(&f.lead)?,
+            co: Vec::new(),
+            note: f.note,
+        },
+        "answer_on_spot" => TicketAction::AnswerOnSpot {
+            answer: f.text,
+            knowledge_id: f.knowledge_id.trim().parse().ok(),
+        },
+        "transfer" => TicketAction::Transfer {
+            to: id(&f.to)?.ok_or_else(|| AppError::of(codes::Hotline::Unit))?,
+            reason: f.reason,
+        },
+        "decide_extension" => TicketAction::DecideExtension {
+            approve: f.approve == "1",
+            note: f.note,
+        },
+        "call_back" => TicketAction::CallBack {
+            result: f.result,
+            note: f.note,
+        },
+        "sign" => TicketAction::Sign,
+        "return" => TicketAction::Return { reason: f.reason },
+        "ask_extension" => TicketAction::AskExtension {
+            days: f
+                .days
+                .trim()
+                .parse()
+                .map_err(|_| AppError::of(codes::Hotline::ExtensionDays))?,
+            reason: f.reason,
+        },
+        "pause" => TicketAction::Pause { reason: f.reason },
+        "resume" => TicketAction::Resume,
+        "reply" => TicketAction::Reply { text: f.text },
+        _ => return Err(AppError::of(codes::Request::Form)),
+    })
+}
+
+/// `POST /hotline/tickets/{number}/act`.
+pub async fn act(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path(number): Path<String>,
+    PageForm(f): PageForm<ActForm>,
+) -> PageResult<Response> {
+    let done = match action(f) {
+        Ok(a) => state.app.ticket_act(&who.actor, &number, a).await.map(drop),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(see_other(format!("/hotline/tickets/{number}?ok=1"))),
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable | Kind::NotFound) => {
+            Err(PageError(e))
+        }
+        // A unit that returned the ticket no longer sees it: back to its desk.
+        Err(e) => Ok(see_other(format!(
+            "/hotline/tickets/{number}?error={}",
+            e.code
+        ))),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "hotline_public.html")]
+pub struct PublicPage {
+    pub base: Base,
+    pub categories: Options,
+    pub subjects: Options,
+    pub regions: Options,
+    pub filed: Option<String>,
+    pub number: String,
+    pub tail: String,
+    pub found: Option<tongban_app::hotline::PublicTicketView>,
+    pub found_due: String,
+    pub progress: Vec<(String, String)>,
+    pub error: Option<(String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PublicQuery {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    tail: String,
+    #[serde(default)]
+    filed: String,
+}
+
+async fn public_page(state: &AppState, viewer: &Viewer, large: bool) -> PageResult<PublicPage> {
+    Ok(PublicPage {
+        base: Base::new("12345 网上诉求", viewer.signed_in(), large),
+        categories: closed_options::<Category>(),
+        subjects: state
+            .app
+            .hotline_subjects()
+            .await?
+            .into_iter()
+            .filter(|s| s.parent.is_some())
+            .map(|s| (s.code, s.name))
+            .collect(),
+        regions: regions(state).await?,
+        filed: None,
+        number: String::new(),
+        tail: String::new(),
+        found: None,
+        found_due: String::new(),
+        progress: Vec::new(),
+        error: None,
+    })
+}
+
+/// `GET /12345`: the public form, and tracking when a number and tail are given.
+pub async fn public(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    PageQuery(q): PageQuery<PublicQuery>,
+    ClientAddr(client): ClientAddr,
+) -> PageResult<Response> {
+    let mut page = public_page(&state, &viewer, large).await?;
+    page.filed = (!q.filed.trim().is_empty()).then(|| q.filed.trim().to_string());
+    page.number = q.number.trim().to_string();
+    page.tail = q.tail.trim().to_string();
+    if page.number.is_empty() && page.tail.is_empty() {
+        return Ok(views::render(&page));
+    }
+    match state
+        .app
+        .track_ticket(&page.number, &page.tail, &client)
+        .await
+    {
+        Ok(v) => {
+            page.found_due = v.due_at.map(format_local).unwrap_or_else(|| "—".into());
+            page.progress = v
+                .progress
+                .iter()
+                .rev()
+                .map(|(s, at)| (format_local(*at), s.clone()))
+                .collect();
+            page.found = Some(v);
+            Ok(views::render(&page))
+        }
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable) => Err(PageError(e)),
+        Err(e) => {
+            let code = status(e.kind);
+            page.error = Some((e.code.to_string(), e.message));
+            Ok((code, views::render(&page)).into_response())
+        }
+    }
+}
+
+/// The public form.
+#[derive(Deserialize)]
+pub struct PublicForm {
+    category: String,
+    subject: String,
+    region: String,
+    #[serde(default)]
+    caller_name: String,
+    caller_phone: String,
+    #[serde(default)]
+    confidential: Option<String>,
+    #[serde(default)]
+    place: String,
+    text: String,
+}
+
+/// `POST /12345`: files without an account, then shows the number.
+pub async fn public_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    PageForm(f): PageForm<PublicForm>,
+) -> PageResult<Response> {
+    let some = |s: String| (!s.trim().is_empty()).then_some(s);
+    let input = TicketInput {
+        category: f.category,
+        subject: f.subject,
+        region: f.region,
+        caller_name: some(f.caller_name),
+        caller_phone: Some(f.caller_phone),
+        confidential: f.confidential.is_some(),
+        place: some(f.place),
+        text: f.text,
+        ..TicketInput::default()
+    };
+    match state.app.file_public_ticket(input).await {
+        Ok(n) => Ok(see_other(format!("/12345?filed={n}"))),
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable) => Err(PageError(e)),
+        Err(e) => {
+            let mut page = public_page(&state, &viewer, large).await?;
+            let code = status(e.kind);
+            page.error = Some((e.code.to_string(), e.message));
+            Ok((code, views::render(&page)).into_response())
+        }
+    }
+}
