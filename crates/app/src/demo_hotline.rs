@@ -49,15 +49,13 @@ impl App {
         let admin = crate::accounts::actor_of(&admin_row);
         let mut accounts = Vec::new();
         let mut person = 600usize;
-        let mut add = |login: String,
-                       role: Role,
-                       dept: Option<i64>,
-                       region: &str,
-                       unit: &str| {
+        let mut add = |login: String, role: Role, dept: Option<i64>, region: &str, unit: &str| {
             person += 1;
-            let name = format!("{}{}", ["周", "吴", "郑", "冯", "陈", "褚"][person % 6], [
-                "丽华", "建军", "晓敏", "志远", "海波", "春燕"
-            ][(person / 6) % 6]);
+            let name = format!(
+                "{}{}",
+                ["周", "吴", "郑", "冯", "陈", "褚"][person % 6],
+                ["丽华", "建军", "晓敏", "志远", "海波", "春燕"][(person / 6) % 6]
+            );
             let user = NewUser {
                 login: login.clone(),
                 password_hash: hash.clone(),
@@ -117,12 +115,27 @@ impl App {
                     self.system_entry("department.create", String::new(), format!("演示：{name}")),
                 )
                 .await?;
-            add(format!("{short}.clerk"), Role::Clerk, Some(dept), region, name).await?;
-            add(format!("{short}.head"), Role::DeptHead, Some(dept), region, name).await?;
+            add(
+                format!("{short}.clerk"),
+                Role::Clerk,
+                Some(dept),
+                region,
+                name,
+            )
+            .await?;
+            add(
+                format!("{short}.head"),
+                Role::DeptHead,
+                Some(dept),
+                region,
+                name,
+            )
+            .await?;
             units.push(dept);
         }
         for (code, name, parent) in SUBJECTS {
-            self.add_hotline_subject(&admin, code, name, *parent).await?;
+            self.add_hotline_subject(&admin, code, name, *parent)
+                .await?;
         }
         let city_dept = |name: &str| {
             let name = name.to_string();
@@ -202,8 +215,8 @@ impl App {
         };
         let op = actor("huawu").await?;
         let unit = actor("linjiang.clerk").await?;
-        let input = |category: &str, subject: &str, region: &str, phone: &str, text: &str| {
-            TicketInput {
+        let input =
+            |category: &str, subject: &str, region: &str, phone: &str, text: &str| TicketInput {
                 category: category.into(),
                 channel: Some("phone".into()),
                 subject: subject.into(),
@@ -212,8 +225,7 @@ impl App {
                 caller_phone: Some(phone.into()),
                 text: text.into(),
                 ..TicketInput::default()
-            }
-        };
+            };
         // Received, waiting for dispatch.
         self.file_ticket(
             &op,
@@ -281,7 +293,8 @@ impl App {
             )
             .await?;
         self.ticket_act(&op, &t.number, dispatch.clone()).await?;
-        self.ticket_act(&unit, &t.number, TicketAction::Sign).await?;
+        self.ticket_act(&unit, &t.number, TicketAction::Sign)
+            .await?;
         // Replied, waiting for the call-back.
         let t = self
             .file_ticket(
@@ -296,7 +309,8 @@ impl App {
             )
             .await?;
         self.ticket_act(&op, &t.number, dispatch.clone()).await?;
-        self.ticket_act(&unit, &t.number, TicketAction::Sign).await?;
+        self.ticket_act(&unit, &t.number, TicketAction::Sign)
+            .await?;
         self.ticket_act(
             &unit,
             &t.number,
@@ -319,7 +333,8 @@ impl App {
             )
             .await?;
         self.ticket_act(&op, &t.number, dispatch).await?;
-        self.ticket_act(&unit, &t.number, TicketAction::Sign).await?;
+        self.ticket_act(&unit, &t.number, TicketAction::Sign)
+            .await?;
         self.ticket_act(
             &unit,
             &t.number,

@@ -607,9 +607,9 @@ impl App {
     /// Tickets for the actor's desk: the centre's region (optionally by status), a unit's own.
     pub async fn tickets_for(&self, actor: &Actor, status: Option<&str>) -> Result<Vec<TicketRow>> {
         let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => {
-                Some(TicketStatus::parse(s).ok_or_else(|| AppError::of(codes::Hotline::Status))?)
-            }
+            Some(s) => Some(
+                TicketStatus::parse(s).ok_or_else(|| AppError::of(codes::Hotline::StatusFilter))?,
+            ),
             None => None,
         };
         let mut f = TicketFilter {

@@ -412,12 +412,18 @@ async fn a_citizen_files_without_an_account_and_tracks_it() {
         assert_eq!(v.category_label, "建议");
         assert!(v.due_at.is_some());
         assert_eq!(
-            app.track_ticket(n.as_str(), "1234", "test").await.unwrap_err().code,
+            app.track_ticket(n.as_str(), "1234", "test")
+                .await
+                .unwrap_err()
+                .code,
             codes::Hotline::NotFound,
             "a wrong tail answers like an unknown number"
         );
         assert_eq!(
-            app.track_ticket(n.as_str(), "12", "test").await.unwrap_err().code,
+            app.track_ticket(n.as_str(), "12", "test")
+                .await
+                .unwrap_err()
+                .code,
             codes::Hotline::Tail
         );
         // The operator sees it in the caller's history when the same number calls.

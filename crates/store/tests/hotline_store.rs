@@ -148,7 +148,11 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
             )
             .await
             .unwrap();
-        assert_eq!(t3.number.as_str(), "H20260303000001", "a new day starts at 1");
+        assert_eq!(
+            t3.number.as_str(),
+            "H20260303000001",
+            "a new day starts at 1"
+        );
 
         // The receipt SMS was queued with the number, in the same transaction.
         let out = s.outbox_for_case(t1.number.as_str()).await.unwrap();
@@ -230,7 +234,11 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
             .await
             .unwrap();
         let numbers: Vec<&str> = history.iter().map(|r| r.number.as_str()).collect();
-        assert_eq!(numbers, ["H20260303000001", "H20260302000002"], "newest first");
+        assert_eq!(
+            numbers,
+            ["H20260303000001", "H20260302000002"],
+            "newest first"
+        );
         let elsewhere = s
             .tickets(&TicketFilter {
                 region: Some("361203".into()),
@@ -244,7 +252,10 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
         let json = serde_json::to_string(&row).unwrap();
         assert!(!json.contains("13812345678"), "{json}");
 
-        assert!(matches!(s.audit_verify().await.unwrap(), Verified::Intact { .. }));
+        assert!(matches!(
+            s.audit_verify().await.unwrap(),
+            Verified::Intact { .. }
+        ));
     }
 }
 
@@ -258,7 +269,10 @@ async fn routes_take_the_longest_region_prefix_and_answers_are_searched() {
             .unwrap();
         let town = s.hotline_route("env.noise", "361202001000").await.unwrap();
         assert_eq!(town.len(), 1);
-        assert_eq!(town[0].department_id, bureau, "the city's route covers the town");
+        assert_eq!(
+            town[0].department_id, bureau,
+            "the city's route covers the town"
+        );
         s.set_hotline_route("env.noise", "361202001", office, true, entry("route"))
             .await
             .unwrap();
@@ -267,14 +281,22 @@ async fn routes_take_the_longest_region_prefix_and_answers_are_searched() {
             .unwrap();
         let town = s.hotline_route("env.noise", "361202001000").await.unwrap();
         let got: Vec<(i64, i64)> = town.iter().map(|r| (r.department_id, r.lead)).collect();
-        assert_eq!(got, [(office, 1), (bureau, 0)], "the town's own route, lead first");
+        assert_eq!(
+            got,
+            [(office, 1), (bureau, 0)],
+            "the town's own route, lead first"
+        );
         assert!(s
             .hotline_route("env.noise", "361203001000")
             .await
             .unwrap()
             .iter()
             .all(|r| r.region == "3612"));
-        assert!(s.hotline_route("env", "361202001000").await.unwrap().is_empty());
+        assert!(s
+            .hotline_route("env", "361202001000")
+            .await
+            .unwrap()
+            .is_empty());
 
         let a = s
             .add_hotline_answer(
@@ -288,9 +310,17 @@ async fn routes_take_the_longest_region_prefix_and_answers_are_searched() {
             )
             .await
             .unwrap();
-        s.add_hotline_answer(None, "3612", "100%退款吗", "视情况而定", 1, t0(), entry("answer"))
-            .await
-            .unwrap();
+        s.add_hotline_answer(
+            None,
+            "3612",
+            "100%退款吗",
+            "视情况而定",
+            1,
+            t0(),
+            entry("answer"),
+        )
+        .await
+        .unwrap();
         let found = s
             .search_hotline_answers("施工 噪声", "361202001000", 10)
             .await

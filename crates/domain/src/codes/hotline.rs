@@ -32,6 +32,7 @@ error_codes! {
         Route = "hotline.route", Invalid => "该诉求事项在本地区没有承办单位，请手工指定",
         Stale = "hotline.stale", Conflict => "工单已被他人更新，请刷新后重试",
         Status = "hotline.status", Conflict => "工单当前状态不能进行此操作",
+        StatusFilter = "hotline.status_filter", Invalid => "状态应为 received、dispatched、handling、returned、replied 或 closed",
         Subject = "hotline.subject", Invalid => "诉求事项分类不存在",
         Tail = "hotline.tail", Invalid => "请输入来电电话的后四位数字",
         Text = "hotline.text", Invalid => "请填写诉求内容（4000字以内）",

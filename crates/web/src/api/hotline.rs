@@ -249,7 +249,7 @@ pub async fn create(
 
 /// The actor's tickets: the centre's region, a unit's own.
 #[utoipa::path(get, path = "/api/v1/hotline/tickets", tag = "hotline", params(StatusQuery),
-    responses((status = 200, body = [TicketListing]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = [TicketListing]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
@@ -274,7 +274,7 @@ pub async fn get(
 /// One action on a ticket.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
-pub enum ActionBody {
+pub enum TicketActionBody {
     /// 派单 (centre): `lead` (a department id) or, when absent, the routing table's units.
     Dispatch {
         #[serde(default)]
@@ -318,28 +318,32 @@ pub enum ActionBody {
     Reply { text: String },
 }
 
-impl From<ActionBody> for TicketAction {
-    fn from(b: ActionBody) -> Self {
+impl From<TicketActionBody> for TicketAction {
+    fn from(b: TicketActionBody) -> Self {
         match b {
-            ActionBody::Dispatch { lead, co, note } => TicketAction::Dispatch { lead, co, note },
-            ActionBody::AnswerOnSpot {
+            TicketActionBody::Dispatch { lead, co, note } => {
+                TicketAction::Dispatch { lead, co, note }
+            }
+            TicketActionBody::AnswerOnSpot {
                 answer,
                 knowledge_id,
             } => TicketAction::AnswerOnSpot {
                 answer,
                 knowledge_id,
             },
-            ActionBody::Transfer { to, reason } => TicketAction::Transfer { to, reason },
-            ActionBody::DecideExtension { approve, note } => {
+            TicketActionBody::Transfer { to, reason } => TicketAction::Transfer { to, reason },
+            TicketActionBody::DecideExtension { approve, note } => {
                 TicketAction::DecideExtension { approve, note }
             }
-            ActionBody::CallBack { result, note } => TicketAction::CallBack { result, note },
-            ActionBody::Sign => TicketAction::Sign,
-            ActionBody::Return { reason } => TicketAction::Return { reason },
-            ActionBody::AskExtension { days, reason } => TicketAction::AskExtension { days, reason },
-            ActionBody::Pause { reason } => TicketAction::Pause { reason },
-            ActionBody::Resume => TicketAction::Resume,
-            ActionBody::Reply { text } => TicketAction::Reply { text },
+            TicketActionBody::CallBack { result, note } => TicketAction::CallBack { result, note },
+            TicketActionBody::Sign => TicketAction::Sign,
+            TicketActionBody::Return { reason } => TicketAction::Return { reason },
+            TicketActionBody::AskExtension { days, reason } => {
+                TicketAction::AskExtension { days, reason }
+            }
+            TicketActionBody::Pause { reason } => TicketAction::Pause { reason },
+            TicketActionBody::Resume => TicketAction::Resume,
+            TicketActionBody::Reply { text } => TicketAction::Reply { text },
         }
     }
 }
@@ -348,13 +352,13 @@ impl From<ActionBody> for TicketAction {
 /// `hotline.not_centre` for centre actions by others, `hotline.callback_done` for a second
 /// call-back, `hotline.stale` when someone acted meanwhile.
 #[utoipa::path(post, path = "/api/v1/hotline/tickets/{number}/actions", tag = "hotline",
-    params(("number" = String, Path, description = "工单号")), request_body = ActionBody,
+    params(("number" = String, Path, description = "工单号")), request_body = TicketActionBody,
     responses((status = 200, body = TicketJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn act(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
     Path(number): Path<String>,
-    ApiJson(b): ApiJson<ActionBody>,
+    ApiJson(b): ApiJson<TicketActionBody>,
 ) -> ApiResult<Json<TicketJson>> {
     Ok(Json(
         s.app
@@ -494,7 +498,10 @@ pub async fn route(
     ApiAuth(who): ApiAuth,
     ApiQuery(q): ApiQuery<RouteQuery>,
 ) -> ApiResult<Json<Vec<RouteJson>>> {
-    let rows = s.app.ticket_route(&who.actor, &q.subject, &q.region).await?;
+    let rows = s
+        .app
+        .ticket_route(&who.actor, &q.subject, &q.region)
+        .await?;
     Ok(Json(rows.into_iter().map(RouteJson::from).collect()))
 }
 
@@ -586,9 +593,6 @@ pub async fn track(
     ClientAddr(client): ClientAddr,
 ) -> ApiResult<Json<PublicTicketJson>> {
     Ok(Json(
-        s.app
-            .track_ticket(&number, &q.tail, &client)
-            .await?
-            .into(),
+        s.app.track_ticket(&number, &q.tail, &client).await?.into(),
     ))
 }

@@ -136,7 +136,11 @@ pub async fn desk(
     }
     let mut page = DeskPage {
         base: Base::new(
-            if centre { "12345话务台" } else { "12345工单" },
+            if centre {
+                "12345话务台"
+            } else {
+                "12345工单"
+            },
             Some(&who),
             large,
         ),
