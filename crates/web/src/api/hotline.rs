@@ -9,6 +9,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_app::hotline::{PublicTicketView, TicketAction, TicketInput, TicketView};
+use tongban_domain::hotline::{Category, Channel, TicketStatus};
 use tongban_store::hotline::{AnswerRow, RouteRow, SubjectRow, TicketRow};
 use utoipa::{IntoParams, ToSchema};
 
@@ -104,14 +105,13 @@ pub struct HistoryJson {
 #[derive(Serialize, ToSchema)]
 pub struct TicketJson {
     pub number: String,
-    pub category: String,
+    pub category: Category,
     pub category_label: String,
-    pub channel: String,
+    pub channel: Channel,
     pub subject: String,
     pub subject_name: String,
     pub region: String,
-    /// received, dispatched, handling, returned, replied, closed.
-    pub status: String,
+    pub status: TicketStatus,
     pub status_label: String,
     /// Masked; 保密 or 匿名 where hidden.
     pub caller_name: String,
@@ -146,13 +146,13 @@ impl From<TicketView> for TicketJson {
         };
         TicketJson {
             number: v.number,
-            category: v.category.as_str().into(),
+            category: v.category,
             category_label: v.category_label,
-            channel: v.channel.as_str().into(),
+            channel: v.channel,
             subject: v.subject,
             subject_name: v.subject_name,
             region: v.region,
-            status: v.status.as_str().into(),
+            status: v.status,
             status_label: v.status_label,
             caller_name: v.caller_name,
             caller_phone: v.caller_phone,
@@ -193,10 +193,10 @@ impl From<TicketView> for TicketJson {
 #[derive(Serialize, ToSchema)]
 pub struct TicketListing {
     pub number: String,
-    pub category: String,
+    pub category: Category,
     pub subject_name: String,
     pub region: String,
-    pub status: String,
+    pub status: TicketStatus,
     pub status_label: String,
     pub holder_department_id: Option<i64>,
     pub urgent: bool,
@@ -212,10 +212,10 @@ impl From<TicketRow> for TicketListing {
     fn from(r: TicketRow) -> Self {
         TicketListing {
             number: r.number,
-            category: r.category.as_str().into(),
+            category: r.category,
             subject_name: r.subject_name,
             region: r.region,
-            status: r.status.as_str().into(),
+            status: r.status,
             status_label: r.status.label().into(),
             holder_department_id: r.holder_department_id,
             urgent: r.urgent == 1,

@@ -421,16 +421,18 @@ pub async fn act(
     Path(number): Path<String>,
     PageForm(f): PageForm<ActForm>,
 ) -> PageResult<Response> {
+    let returned = f.action == "return";
     let done = match action(f) {
         Ok(a) => state.app.ticket_act(&who.actor, &number, a).await.map(drop),
         Err(e) => Err(e),
     };
     match done {
+        // A unit that returned the ticket no longer holds it: back to its desk.
+        Ok(()) if returned => Ok(see_other("/hotline".into())),
         Ok(()) => Ok(see_other(format!("/hotline/tickets/{number}?ok=1"))),
         Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable | Kind::NotFound) => {
             Err(PageError(e))
         }
-        // A unit that returned the ticket no longer sees it: back to its desk.
         Err(e) => Ok(see_other(format!(
             "/hotline/tickets/{number}?error={}",
             e.code
