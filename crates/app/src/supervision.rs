@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use tongban_domain::case::{Case, CaseEvent, CaseStatus, Channel, StaffRef};
 use tongban_domain::codes;
 use tongban_domain::org::{Actor, HallKind, Role};
+use tongban_domain::supervision::{SubjectKind, SubjectRef};
 use tongban_domain::supervision::detect::{
     double_intake, multiple_places, scan, Finding, Intake, IntakePlace, Logged, OpenMatter, Scan,
 };
@@ -253,7 +254,7 @@ impl App {
                 "finding.dismiss"
             },
             format!("finding:{id}"),
-            format!("{} {}：{reason}", f.case_number, f.rule),
+            format!("{} {}：{reason}", f.subject_number, f.rule),
         );
         self.store
             .decide_finding(id, status, actor.user_id, reason, self.now(), entry)
@@ -290,6 +291,69 @@ impl App {
             return Err(AppError::forbidden());
         }
         let view = self.case_view(actor, case_number).await?;
+        let subject = SubjectRef::case(view.id, view.case.number.to_string());
+        self.issue_on(
+            actor,
+            subject,
+            view.case.item.region.as_str(),
+            view.case.item.department_id,
+            finding_id,
+            instruction,
+            reply_days,
+        )
+        .await
+    }
+
+    /// A supervisor issues 督办 on any supervised subject, named by its kind and number, to the
+    /// department concerned (the finding's, or the unit answering for the subject). A case goes
+    /// through [`App::issue_order`] (the case's own visibility rules); other kinds are found in
+    /// the subject registry and must lie in the supervisor's region.
+    pub async fn issue_subject_order(
+        &self,
+        actor: &Actor,
+        kind: SubjectKind,
+        number: &str,
+        finding_id: Option<i64>,
+        instruction: &str,
+        reply_days: Option<u32>,
+    ) -> Result<OrderRow> {
+        if kind == SubjectKind::Case {
+            return self
+                .issue_order(actor, number, finding_id, instruction, reply_days)
+                .await;
+        }
+        if actor.role != Role::Supervisor {
+            return Err(AppError::forbidden());
+        }
+        let row = self
+            .store
+            .subject(kind, number)
+            .await?
+            .filter(|s| in_region(actor, &s.region))
+            .ok_or_else(|| AppError::not_found(kind.label()))?;
+        self.issue_on(
+            actor,
+            row.subject(),
+            &row.region,
+            row.department_id,
+            finding_id,
+            instruction,
+            reply_days,
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn issue_on(
+        &self,
+        actor: &Actor,
+        subject: SubjectRef,
+        region: &str,
+        lead_department: i64,
+        finding_id: Option<i64>,
+        instruction: &str,
+        reply_days: Option<u32>,
+    ) -> Result<OrderRow> {
         let instruction = instruction.trim();
         if instruction.is_empty() || instruction.chars().count() > 2000 {
             return Err(AppError::of(codes::Order::Instruction));
@@ -304,14 +368,14 @@ impl App {
                     .store
                     .finding(fid)
                     .await?
-                    .filter(|f| f.case_id == view.id)
+                    .filter(|f| f.subject_kind == subject.kind && f.subject_id == subject.id)
                     .ok_or_else(|| AppError::not_found("该监察发现"))?;
                 f.department_id
             }
-            None => view.case.item.department_id,
+            None => lead_department,
         };
         let now = self.now();
-        let cal = self.calendar_for(view.case.item.region.as_str()).await?;
+        let cal = self.calendar_for(region).await?;
         let due = cal
             .add_working_days(
                 now,
@@ -319,12 +383,17 @@ impl App {
                 tongban_domain::calendar::Counting::NextWorkingDay,
             )
             .map_err(crate::error::invalid)?;
+        // A case is named by its number alone in the audit record, as it always was.
+        let shown = subject.display();
+        let named = match subject.kind {
+            SubjectKind::Case => subject.number.clone(),
+            _ => shown.clone(),
+        };
         let order = NewOrder {
-            case_id: view.id,
-            case_number: view.case.number.to_string(),
+            subject,
             finding_id,
             department_id,
-            region: view.case.item.region.to_string(),
+            region: region.to_string(),
             instruction: instruction.to_string(),
             reply_days: i64::from(days),
             due_at: tongban_domain::time::end_of_day(due),
@@ -334,18 +403,12 @@ impl App {
             actor,
             "order.issue",
             String::new(),
-            format!(
-                "督办 {}：{instruction}（{days} 个工作日内回复）",
-                view.case.number
-            ),
+            format!("督办 {named}：{instruction}（{days} 个工作日内回复）"),
         );
         let id = self.store.issue_order(&order, now, entry).await?;
         self.notify_department_head(
             department_id,
-            &format!(
-                "督办：办件 {} 需在 {days} 个工作日内回复整改情况",
-                view.case.number
-            ),
+            &format!("督办：{shown} 需在 {days} 个工作日内回复整改情况"),
         )
         .await?;
         self.order_row(id).await
@@ -430,8 +493,8 @@ impl App {
             self.notify_department_head(
                 o.department_id,
                 &format!(
-                    "督办逾期：办件 {} 的督办已超过回复期限，已升级",
-                    o.case_number
+                    "督办逾期：{} 的督办已超过回复期限，已升级",
+                    o.subject().display()
                 ),
             )
             .await?;
@@ -534,8 +597,7 @@ fn new_finding(case_id: i64, number: &str, case: &Case, f: Finding) -> NewFindin
     };
     NewFinding {
         rule: f.rule.as_str().to_string(),
-        case_id,
-        case_number: number.to_string(),
+        subject: SubjectRef::case(case_id, number),
         step: f.step.clone(),
         person_id: f.person,
         department_id,

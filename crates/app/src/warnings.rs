@@ -3,14 +3,15 @@
 //! Every open deadline sits in the store's crossing index with the instants it turns yellow and
 //! red. The sweeper claims only the crossings that are due, fires each once, and reminds the
 //! assignee and the department head (at most once per deadline per day, held over quiet hours).
-//! A red deadline also runs the detectors, so 办理超时 becomes a finding without waiting for
-//! the case to change.
+//! A red deadline of a case also runs the detectors, so 办理超时 becomes a finding without
+//! waiting for the case to change. Every kind of subject (a case, a 12345 ticket, a disclosure
+//! request, a rectification) is swept, fired and reminded of the same way.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use tongban_domain::org::Role;
-use tongban_domain::supervision::Light;
+use tongban_domain::supervision::{Light, SubjectKind};
 use tongban_store::cases::at;
 use tongban_store::users::{User, UserFilter};
 use tongban_store::watch::{DueCrossing, Fired, Firing, Reminder};
@@ -49,14 +50,18 @@ impl App {
                 .await?;
             let claimed = batch.len();
             for c in batch {
-                let case_id = c.case_id;
+                let subject = c.subject();
                 match self.fire_crossing(c, now, &mut heads).await {
                     Ok(Fired::Warned { .. }) => fired += 1,
                     Ok(Fired::Quiet | Fired::Lost) => {}
                     // One deadline that cannot be fired keeps its lease and is tried again
                     // when it runs out; it never holds up the others.
                     Err(e) => {
-                        tracing::warn!(case = case_id, error = %e, "could not fire a warning")
+                        tracing::warn!(
+                            subject = %subject.audit_target(),
+                            error = %e,
+                            "could not fire a warning"
+                        )
                     }
                 }
             }
@@ -139,7 +144,7 @@ impl App {
             String::new(),
             format!("{}：{}", c.label, light.label()),
         );
-        let case_id = c.case_id;
+        let subject = c.subject();
         let firing = Firing {
             crossing: c,
             light,
@@ -150,10 +155,13 @@ impl App {
             audit,
         };
         let fired = self.store.fire(&firing, now).await?;
-        if matches!(fired, Fired::Warned { .. }) && light == Light::Red {
+        if matches!(fired, Fired::Warned { .. })
+            && light == Light::Red
+            && subject.kind == SubjectKind::Case
+        {
             // 办理超时 is a finding as soon as the deadline passes.
-            if let Err(e) = self.detect_on_case(case_id).await {
-                tracing::warn!(case = case_id, error = %e, "supervision detectors failed");
+            if let Err(e) = self.detect_on_case(subject.id).await {
+                tracing::warn!(case = subject.id, error = %e, "supervision detectors failed");
             }
         }
         Ok(fired)
@@ -194,15 +202,19 @@ impl App {
             Light::Red => (
                 "红灯超期",
                 format!(
-                    "【通办】办件 {} 的{}已于{due}到期，现已超期，请立即处理并说明原因。",
-                    c.case_number, c.label
+                    "【通办】{} {} 的{}已于{due}到期，现已超期，请立即处理并说明原因。",
+                    c.subject_kind.label(),
+                    c.subject_number,
+                    c.label
                 ),
             ),
             _ => (
                 "黄灯预警",
                 format!(
-                    "【通办】办件 {} 的{}将于{due}到期，请抓紧办理。",
-                    c.case_number, c.label
+                    "【通办】{} {} 的{}将于{due}到期，请抓紧办理。",
+                    c.subject_kind.label(),
+                    c.subject_number,
+                    c.label
                 ),
             ),
         };
@@ -246,8 +258,9 @@ mod tests {
 
     fn crossing(light: i64, yellow_at: Option<i64>, red_at: i64) -> DueCrossing {
         DueCrossing {
-            case_id: 1,
-            case_number: "x".into(),
+            subject_kind: SubjectKind::Case,
+            subject_id: 1,
+            subject_number: "x".into(),
             clock: "committed".into(),
             label: "承诺办结期限".into(),
             department_id: 1,

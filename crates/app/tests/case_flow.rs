@@ -210,7 +210,7 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
             .await
             .unwrap()
             .into_iter()
-            .filter(|f| f.case_number == n)
+            .filter(|f| f.subject_number == n)
             .map(|f| (f.rule, f.step))
             .collect();
         assert_eq!(
@@ -450,7 +450,7 @@ async fn a_deemed_approval_becomes_a_finding_the_supervisor_confirms_once() {
         let open = app.findings(&sup, Some("open")).await.unwrap();
         let f = open
             .iter()
-            .find(|f| f.case_number == n && f.rule == "overdue" && f.step.as_deref() == Some("s2c"))
+            .find(|f| f.subject_number == n && f.rule == "overdue" && f.step.as_deref() == Some("s2c"))
             .expect("the deemed approval is reported");
         // Sweeping again does not report it twice.
         app.sweep_cases().await.unwrap();
@@ -498,7 +498,7 @@ async fn a_deemed_approval_becomes_a_finding_the_supervisor_confirms_once() {
             .await
             .unwrap()
             .iter()
-            .all(|x| x.case_number != n));
+            .all(|x| x.subject_number != n));
     }
 }
 
@@ -616,7 +616,7 @@ async fn the_same_matter_filed_online_and_at_a_window_is_multiple_approval() {
             .iter()
             .find(|f| f.rule == "multiple_places")
             .expect("the second filing raises 多头审批");
-        assert_eq!(f.case_number, walk_in.number.to_string());
+        assert_eq!(f.subject_number, walk_in.number.to_string());
         assert!(f.detail.contains(&online.number.to_string()));
     }
 }

@@ -358,7 +358,7 @@ async fn the_same_matter_at_a_centre_window_and_at_the_departments_desk_is_doubl
         let double: Vec<_> = found.iter().filter(|f| f.rule == "double_intake").collect();
         assert_eq!(double.len(), 1, "{found:?}");
         let f = double[0];
-        assert_eq!(f.case_number, at_desk.number.to_string());
+        assert_eq!(f.subject_number, at_desk.number.to_string());
         assert!(f.detail.contains(&at_centre.number.to_string()));
         assert_eq!(f.person_id, Some(head.user_id), "the desk's receiver");
         // The centre's case moving on sees the same pair: still one finding.

@@ -84,7 +84,7 @@ async fn lit(app: &App, sup: &Actor, number: &str, clock: &str) -> Vec<i64> {
         .await
         .unwrap()
         .into_iter()
-        .filter(|l| l.case_number == number && l.clock == clock)
+        .filter(|l| l.subject_number == number && l.clock == clock)
         .map(|l| l.light)
         .collect()
 }
@@ -137,10 +137,10 @@ async fn a_deadline_warns_yellow_then_red_once_each_and_the_board_follows() {
             .await
             .unwrap()
             .iter()
-            .any(|f| f.case_number == n && f.rule == "overdue"));
+            .any(|f| f.subject_number == n && f.rule == "overdue"));
         let board = app.board(&sup, &BoardFilter::default()).await.unwrap();
         assert!(board.totals.red >= 1);
-        assert!(board.warnings.iter().any(|w| w.case_number == n));
+        assert!(board.warnings.iter().any(|w| w.subject_number == n));
         assert_counters_match_scan(&app, &sup).await;
         let red = app
             .board_cases(
@@ -155,7 +155,7 @@ async fn a_deadline_warns_yellow_then_red_once_each_and_the_board_follows() {
             .unwrap();
         assert!(red
             .iter()
-            .any(|l| l.case_number == n && l.clock == "committed"));
+            .any(|l| l.subject_number == n && l.clock == "committed"));
         // Those outside supervision see no board.
         let clerk = who(&app, "zrzy.clerk").await;
         assert_eq!(
@@ -277,7 +277,7 @@ async fn two_servers_sweeping_one_database_fire_each_warning_once() {
         let all = a.store.warnings("", None, 10_000).await.unwrap();
         assert_eq!(
             all.iter()
-                .filter(|w| cases.iter().any(|(_, id)| *id == w.case_id))
+                .filter(|w| cases.iter().any(|(_, id)| *id == w.subject_id))
                 .count(),
             stored
         );
@@ -300,7 +300,7 @@ async fn a_sweeper_that_dies_holding_crossings_loses_nothing() {
             .claim_crossings(app.now(), 100, Duration::seconds(30))
             .await
             .unwrap();
-        assert!(claimed.iter().any(|c| c.case_id == id));
+        assert!(claimed.iter().any(|c| c.subject_id == id));
         assert_eq!(app.sweep_warnings().await.unwrap(), 0, "held by the lease");
         // When the lease runs out, another sweep fires them, once.
         app.clock.advance(Duration::seconds(31));
@@ -503,7 +503,7 @@ async fn bulk_loaded_cases_count_on_the_board_and_warn_at_their_crossings() {
         let fired = app.store.warnings("", None, 1000).await.unwrap();
         let bulk = fired
             .iter()
-            .filter(|w| w.case_number.starts_with("BULK-"))
+            .filter(|w| w.subject_number.starts_with("BULK-"))
             .count();
         assert_eq!(bulk, 7);
         assert_eq!(app.sweep_warnings().await.unwrap(), 0, "each crossing once");
@@ -562,7 +562,7 @@ async fn a_case_action_and_the_warning_sweep_on_one_case_do_not_deadlock() {
         .unwrap();
     let crossing = claimed
         .into_iter()
-        .find(|c| c.case_id == id && c.clock == "committed")
+        .find(|c| c.subject_id == id && c.clock == "committed")
         .expect("the committed clock is due");
     let firing = tongban_store::watch::Firing {
         light: Light::Yellow,

@@ -167,7 +167,7 @@ async fn run(store: Store, backend: &str, size: i64, report: &mut Report) -> Res
     let fired = app.store.warnings("", None, 10 * stream).await?;
     let mut delays: Vec<f64> = fired
         .iter()
-        .filter(|w| w.case_number.starts_with("STREAM-"))
+        .filter(|w| w.subject_number.starts_with("STREAM-"))
         .map(|w| (w.fired_at - w.crossing_at) as f64)
         .collect();
     delays.sort_by(f64::total_cmp);

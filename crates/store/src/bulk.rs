@@ -56,9 +56,32 @@ impl Store {
         };
         // Crossings follow the generated order: the n-th case (id = base + n) is yellow at
         // first_yellow + (n - 1) * step.
-        let insert_watches = "INSERT INTO clock_watch (case_id, case_number, clock, label,
-                department_id, hall_id, region, assignee_id, yellow_at, red_at, light, next_at)
-             SELECT c.id, c.number, 'committed', '承诺办结期限', c.department_id,
+        // Each case is a supervised subject (masked party, as `register_subject!` stores it).
+        let insert_subjects = match self.kind() {
+            Kind::Postgres => {
+                "INSERT INTO subjects (kind, id, number, title, party, item_id, department_id,
+                    hall_id, region, opened_at)
+                 SELECT 'case', c.id, c.number, c.item_name,
+                    left(c.applicant_name, 1) || repeat('*', char_length(c.applicant_name) - 1),
+                    c.item_id, c.department_id, COALESCE(c.intake_hall_id, 0), c.region,
+                    c.received_at
+                 FROM cases c WHERE c.id > $1 AND c.id <= $2"
+            }
+            Kind::Sqlite => {
+                "INSERT INTO subjects (kind, id, number, title, party, item_id, department_id,
+                    hall_id, region, opened_at)
+                 SELECT 'case', c.id, c.number, c.item_name,
+                    substr(c.applicant_name, 1, 1)
+                        || replace(hex(zeroblob(length(c.applicant_name) - 1)), '00', '*'),
+                    c.item_id, c.department_id, COALESCE(c.intake_hall_id, 0), c.region,
+                    c.received_at
+                 FROM cases c WHERE c.id > $1 AND c.id <= $2"
+            }
+        };
+        let insert_watches = "INSERT INTO clock_watch (subject_kind, subject_id, subject_number,
+                clock, label, department_id, hall_id, region, assignee_id, yellow_at, red_at,
+                light, next_at)
+             SELECT 'case', c.id, c.number, 'committed', '承诺办结期限', c.department_id,
                 COALESCE(c.intake_hall_id, 0), c.region, NULL,
                 $1 + (c.id - $2 - 1) * $3, $1 + (c.id - $2 - 1) * $3 + $4, 0,
                 $1 + (c.id - $2 - 1) * $3
@@ -92,6 +115,11 @@ impl Store {
                 let after: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM cases")
                     .fetch_one(&mut *tx)
                     .await?;
+                sqlx::query(insert_subjects)
+                    .bind(before)
+                    .bind(after)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(insert_watches)
                     .bind(millis(spec.first_yellow))
                     .bind(first_base)
@@ -108,7 +136,7 @@ impl Store {
         // Fresh statistics, as autovacuum would gather after such a load, so the planner
         // reads the partial indexes instead of scanning.
         let analyze = match self.kind() {
-            Kind::Postgres => "ANALYZE cases, clock_watch, board_counts",
+            Kind::Postgres => "ANALYZE cases, subjects, clock_watch, board_counts",
             Kind::Sqlite => "ANALYZE",
         };
         if spec.analyze {

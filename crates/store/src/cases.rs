@@ -9,9 +9,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::codes;
-use tongban_domain::supervision::{Light, Watch};
+use tongban_domain::supervision::{SubjectRef, Watch};
 
-use crate::{gauge, instant, millis, Result, Store, StoreError, Tally};
+use crate::subjects::NewSubject;
+use crate::{instant, millis, Result, Store, StoreError, Tally};
 
 /// The columns of the case row that lists, queues and the sweeper read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -410,7 +411,8 @@ macro_rules! sync_board {
         let w: &CaseWrite = $w;
         let p = &w.projection;
         let hall = p.intake_hall_id.unwrap_or(0);
-        sync_watches!($store, $tx, $tally, $case_id, &p.region, &p.number, hall, &w.watches);
+        let subject = SubjectRef::case($case_id, p.number.clone());
+        sync_watches!($store, $tx, $tally, &subject, &p.region, hall, &w.watches);
         let b = before.unwrap_or_default();
         let dept = p.department_id;
         let open = open_status(&p.status);
@@ -449,56 +451,18 @@ macro_rules! sync_board {
     }};
 }
 
-/// Replaces a case's deadlines in the crossing index, moving the light gauges with them.
-macro_rules! sync_watches {
-    ($store:expr, $tx:ident, $tally:ident, $case_id:expr, $region:expr, $number:expr, $hall:expr, $watches:expr) => {{
-        let case_id: i64 = $case_id;
-        let region: &str = $region;
-        let number: &str = $number;
-        let hall: i64 = $hall;
-        let watches: &[Watch] = $watches;
-        let lock = $store.for_update();
-        let old: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT clock, light, department_id FROM clock_watch
-             WHERE case_id = $1 AND clock NOT LIKE 'order:%'{lock}"
-        ))
-        .bind(case_id)
-        .fetch_all(&mut *$tx)
-        .await?;
-        for (_, light, dept) in old.iter().filter(|o| o.1 > 0) {
-            $tally.add(region, *dept, hall, gauge(*light), "", -1);
-        }
-        sqlx::query("DELETE FROM clock_watch WHERE case_id = $1 AND clock NOT LIKE 'order:%'")
-            .bind(case_id)
-            .execute(&mut *$tx)
-            .await?;
-        if !watches.is_empty() {
-            let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO clock_watch (case_id, case_number, clock, label, department_id,
-                    hall_id, region, assignee_id, yellow_at, red_at, light, next_at) ",
-            );
-            q.push_values(watches, |mut row, wch| {
-                let noticed = old.iter().find(|o| o.0 == wch.key).map_or(0, |o| o.1);
-                let shown = Light::from_rank(noticed.min(wch.light.rank()));
-                if shown != Light::Green {
-                    $tally.add(region, wch.department_id, hall, gauge(shown.rank()), "", 1);
-                }
-                row.push_bind(case_id)
-                    .push_bind(number)
-                    .push_bind(&wch.key)
-                    .push_bind(&wch.label)
-                    .push_bind(wch.department_id)
-                    .push_bind(hall)
-                    .push_bind(region)
-                    .push_bind(wch.assignee_id)
-                    .push_bind(opt_millis(wch.yellow_at))
-                    .push_bind(millis(wch.red_at))
-                    .push_bind(shown.rank())
-                    .push_bind(opt_millis(wch.next_after(shown)));
-            });
-            q.build().execute(&mut *$tx).await?;
-        }
-    }};
+/// A case as a supervised subject: the board shows its item and its applicant.
+fn case_subject(id: i64, p: &CaseProjection) -> NewSubject {
+    NewSubject {
+        subject: SubjectRef::case(id, p.number.clone()),
+        title: p.item_name.clone(),
+        party: p.applicant_name.clone(),
+        item_id: Some(p.item_id),
+        department_id: p.department_id,
+        hall_id: p.intake_hall_id.unwrap_or(0),
+        region: p.region.clone(),
+        opened_at: p.received_at,
+    }
 }
 
 /// Inserts the case row inside `$tx`; evaluates to its id.
@@ -653,6 +617,7 @@ impl Store {
                         .await?;
                     }
                     let id: i64 = insert_case!(tx, &w, now);
+                    register_subject!(tx, &case_subject(id, &w.projection));
                     write_rows!(self, tx, id, &w);
                     let mut tally = Tally::default();
                     sync_board!(self, tx, tally, id, None, &w);
@@ -751,9 +716,8 @@ impl Store {
                 self,
                 tx,
                 tally,
-                id,
+                &SubjectRef::case(id, number.clone()),
                 &region,
-                &number,
                 hall.unwrap_or(0),
                 watches
             );
@@ -804,9 +768,8 @@ impl Store {
                 self,
                 tx,
                 tally,
-                id,
+                &SubjectRef::case(id, number.clone()),
                 &region,
-                &number,
                 hall.unwrap_or(0),
                 &r.watches
             );

@@ -1,10 +1,11 @@
-//! Supervision findings: each firing of a detector, kept once (by its fingerprint), and the
-//! supervisor's decision on it. Confirming or dismissing is a change of record, so it is audited.
+//! Supervision findings: each firing of a detector on a subject (a case, a ticket, …), kept once
+//! (by its fingerprint within the subject's kind), and the supervisor's decision on it. Confirming or dismissing is a change of record, so it is audited.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::codes;
+use tongban_domain::supervision::{SubjectKind, SubjectRef};
 
 use crate::{millis, Result, Store, StoreError};
 
@@ -12,8 +13,8 @@ use crate::{millis, Result, Store, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFinding {
     pub rule: String,
-    pub case_id: i64,
-    pub case_number: String,
+    /// What it was found on; the subject must be registered.
+    pub subject: SubjectRef,
     pub step: Option<String>,
     pub person_id: Option<i64>,
     pub department_id: i64,
@@ -22,15 +23,20 @@ pub struct NewFinding {
     pub detail: String,
     /// Event sequence numbers, as JSON.
     pub evidence: String,
+    /// What makes a firing the same firing, unique within the subject's kind. A case's is
+    /// `{case_id}:{rule}:{step}:{anchor}`; other kinds choose their own.
     pub fingerprint: String,
 }
 
+/// A recorded finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct FindingRow {
     pub id: i64,
     pub rule: String,
-    pub case_id: i64,
-    pub case_number: String,
+    #[sqlx(try_from = "String")]
+    pub subject_kind: SubjectKind,
+    pub subject_id: i64,
+    pub subject_number: String,
     pub step: Option<String>,
     pub person_id: Option<i64>,
     pub department_id: i64,
@@ -45,7 +51,7 @@ pub struct FindingRow {
     pub decided_at: Option<i64>,
 }
 
-const FINDING: &str = "SELECT id, rule, case_id, case_number, step, person_id, department_id,
+const FINDING: &str = "SELECT id, rule, subject_kind, subject_id, subject_number, step, person_id, department_id,
     hall_id, region, detail, evidence, status, decided_by, decision_note, created_at, decided_at
     FROM findings";
 
@@ -64,15 +70,15 @@ impl Store {
         write!(self, |tx| {
             for f in findings {
                 new += sqlx::query(
-                    "INSERT INTO findings (rule, case_id, case_number, step, person_id,
-                        department_id, hall_id, region, detail, evidence, fingerprint, status,
-                        created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)
-                     ON CONFLICT (fingerprint) DO NOTHING",
+                    "INSERT INTO findings (rule, subject_kind, subject_id, subject_number, step,
+                        person_id, department_id, hall_id, region, detail, evidence, fingerprint,
+                        status, created_at)
+                     VALUES ($1, $13, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)
+                     ON CONFLICT (subject_kind, fingerprint) DO NOTHING",
                 )
                 .bind(&f.rule)
-                .bind(f.case_id)
-                .bind(&f.case_number)
+                .bind(f.subject.id)
+                .bind(&f.subject.number)
                 .bind(f.step.as_deref())
                 .bind(f.person_id)
                 .bind(f.department_id)
@@ -82,6 +88,7 @@ impl Store {
                 .bind(&f.evidence)
                 .bind(&f.fingerprint)
                 .bind(millis(now))
+                .bind(f.subject.kind.as_str())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected() as usize;
@@ -126,9 +133,19 @@ impl Store {
     }
 
     pub async fn findings_of_case(&self, case_id: i64) -> Result<Vec<FindingRow>> {
-        let sql = format!("{FINDING} WHERE case_id = $1 ORDER BY id");
+        self.findings_of_subject(SubjectKind::Case, case_id).await
+    }
+
+    /// A subject's findings, oldest first.
+    pub async fn findings_of_subject(
+        &self,
+        kind: SubjectKind,
+        id: i64,
+    ) -> Result<Vec<FindingRow>> {
+        let sql = format!("{FINDING} WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id");
         Ok(read!(self, |db| sqlx::query_as(&sql)
-            .bind(case_id)
+            .bind(kind.as_str())
+            .bind(id)
             .fetch_all(db)
             .await?))
     }
@@ -173,5 +190,12 @@ impl Store {
             audit!(self, tx, audit);
         });
         Ok(())
+    }
+}
+
+impl FindingRow {
+    /// The subject it was found on.
+    pub fn subject(&self) -> SubjectRef {
+        SubjectRef::new(self.subject_kind, self.subject_id, self.subject_number.clone())
     }
 }

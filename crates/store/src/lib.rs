@@ -204,6 +204,10 @@ macro_rules! apply_tally {
     }};
 }
 
+// The subject registry's macros (`register_subject!`, `sync_watches!`) serve every module below.
+#[macro_use]
+pub mod subjects;
+
 pub mod admonitions;
 pub mod audit;
 pub mod backup;

@@ -89,6 +89,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0027_licences.sql"),
         include_str!("../migrations/postgres/0027_licences.sql"),
     ),
+    (
+        30,
+        "subjects",
+        include_str!("../migrations/sqlite/0030_subjects.sql"),
+        include_str!("../migrations/postgres/0030_subjects.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

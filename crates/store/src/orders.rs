@@ -1,17 +1,18 @@
-//! Supervision orders (督办) in storage. Each change is conditional on the order's status, so
+//! Supervision orders (督办) in storage, on any supervised subject. Each change is conditional on the order's status, so
 //! a reply and a close cannot cross, and each is audited.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::codes;
+use tongban_domain::supervision::{SubjectKind, SubjectRef};
 
 use crate::{millis, Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrder {
-    pub case_id: i64,
-    pub case_number: String,
+    /// What the order is about; the subject must be registered.
+    pub subject: SubjectRef,
     pub finding_id: Option<i64>,
     pub department_id: i64,
     pub region: String,
@@ -24,8 +25,10 @@ pub struct NewOrder {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct OrderRow {
     pub id: i64,
-    pub case_id: i64,
-    pub case_number: String,
+    #[sqlx(try_from = "String")]
+    pub subject_kind: SubjectKind,
+    pub subject_id: i64,
+    pub subject_number: String,
     pub finding_id: Option<i64>,
     pub department_id: i64,
     pub region: String,
@@ -44,7 +47,7 @@ pub struct OrderRow {
     pub escalated_at: Option<i64>,
 }
 
-const ORDER: &str = "SELECT id, case_id, case_number, finding_id, department_id, region,
+const ORDER: &str = "SELECT id, subject_kind, subject_id, subject_number, finding_id, department_id, region,
     instruction, reply_days, due_at, status, issued_by, issued_at, reply, replied_by, replied_at,
     close_note, closed_by, closed_at, escalated_at FROM supervision_orders";
 
@@ -57,12 +60,13 @@ impl Store {
     ) -> Result<i64> {
         Ok(write!(self, |tx| {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO supervision_orders (case_id, case_number, finding_id, department_id,
-                    region, instruction, reply_days, due_at, status, issued_by, issued_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'issued', $9, $10) RETURNING id",
+                "INSERT INTO supervision_orders (subject_kind, subject_id, subject_number,
+                    finding_id, department_id, region, instruction, reply_days, due_at, status,
+                    issued_by, issued_at)
+                 VALUES ($11, $1, $2, $3, $4, $5, $6, $7, $8, 'issued', $9, $10) RETURNING id",
             )
-            .bind(o.case_id)
-            .bind(&o.case_number)
+            .bind(o.subject.id)
+            .bind(&o.subject.number)
             .bind(o.finding_id)
             .bind(o.department_id)
             .bind(&o.region)
@@ -71,18 +75,21 @@ impl Store {
             .bind(millis(o.due_at))
             .bind(o.issued_by)
             .bind(millis(now))
+            .bind(o.subject.kind.as_str())
             .fetch_one(&mut *tx)
             .await?;
-            // The reply deadline is watched like any other: unanswered, the case turns red.
+            // The reply deadline is watched like any other: unanswered, the subject turns red.
             let red_at = millis(o.due_at) + 1;
             sqlx::query(
-                "INSERT INTO clock_watch (case_id, case_number, clock, label, department_id,
-                    hall_id, region, assignee_id, yellow_at, red_at, light, next_at)
-                 SELECT id, number, $2, '督办回复期限', $3, COALESCE(intake_hall_id, 0), region,
-                    NULL, NULL, $4, 0, $4
-                 FROM cases WHERE id = $1",
+                "INSERT INTO clock_watch (subject_kind, subject_id, subject_number, clock, label,
+                    department_id, hall_id, region, assignee_id, yellow_at, red_at, light,
+                    next_at)
+                 SELECT kind, id, number, $3, '督办回复期限', $4, hall_id, region, NULL, NULL, $5,
+                    0, $5
+                 FROM subjects WHERE kind = $1 AND id = $2",
             )
-            .bind(o.case_id)
+            .bind(o.subject.kind.as_str())
+            .bind(o.subject.id)
             .bind(format!("order:{id}"))
             .bind(o.department_id)
             .bind(red_at)
@@ -135,9 +142,15 @@ impl Store {
     }
 
     pub async fn orders_of_case(&self, case_id: i64) -> Result<Vec<OrderRow>> {
-        let sql = format!("{ORDER} WHERE case_id = $1 ORDER BY id");
+        self.orders_of_subject(SubjectKind::Case, case_id).await
+    }
+
+    /// A subject's orders, oldest first.
+    pub async fn orders_of_subject(&self, kind: SubjectKind, id: i64) -> Result<Vec<OrderRow>> {
+        let sql = format!("{ORDER} WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id");
         Ok(read!(self, |db| sqlx::query_as(&sql)
-            .bind(case_id)
+            .bind(kind.as_str())
+            .bind(id)
             .fetch_all(db)
             .await?))
     }
@@ -208,7 +221,8 @@ impl Store {
             // Answered, the order's deadline is no longer watched, and its red clears.
             let gone: Option<(i64, i64, i64, String)> = sqlx::query_as(
                 "DELETE FROM clock_watch
-                 WHERE case_id = (SELECT case_id FROM supervision_orders WHERE id = $1)
+                 WHERE (subject_kind, subject_id) =
+                    (SELECT subject_kind, subject_id FROM supervision_orders WHERE id = $1)
                    AND clock = $2
                  RETURNING light, department_id, hall_id, region",
             )
@@ -268,5 +282,12 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+impl OrderRow {
+    /// The subject the order is about.
+    pub fn subject(&self) -> SubjectRef {
+        SubjectRef::new(self.subject_kind, self.subject_id, self.subject_number.clone())
     }
 }

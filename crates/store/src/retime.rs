@@ -103,7 +103,7 @@ impl Store {
         .fetch_optional(db)
         .await?);
         let clocks: Vec<(String, i64)> = read!(self, |db| sqlx::query_as(
-            "SELECT clock, red_at FROM clock_watch WHERE case_id = $1"
+            "SELECT clock, red_at FROM clock_watch WHERE subject_kind = 'case' AND subject_id = $1"
         )
         .bind(id)
         .fetch_all(db)

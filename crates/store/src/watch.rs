@@ -5,21 +5,25 @@
 //! processes take disjoint rows), then fires each in one transaction that records the warning,
 //! moves the counters and queues the reminders. A warning is unique by its crossing, so a
 //! restart or an expired lease can repeat the work but never the warning. Firing takes its locks
-//! in the order case writes do (the case row, its deadlines, the counters in key order, the audit
-//! head), so a firing and an action on the same case queue instead of deadlocking.
+//! in the order every subject's writers do (see [`crate::subjects`]: the subject row, its
+//! deadlines, the counters in key order, the audit head), so a firing and an action on the same
+//! subject queue instead of deadlocking. Every kind of subject (a case, a ticket, a disclosure
+//! request, a rectification) is fired the same way.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
-use tongban_domain::supervision::Light;
+use tongban_domain::supervision::{Light, SubjectKind, SubjectRef};
 
 use crate::{gauge, millis, Kind, Result, Store, Tally};
 
 /// A claimed crossing: a deadline whose next crossing has passed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DueCrossing {
-    pub case_id: i64,
-    pub case_number: String,
+    #[sqlx(try_from = "String")]
+    pub subject_kind: SubjectKind,
+    pub subject_id: i64,
+    pub subject_number: String,
     pub clock: String,
     pub label: String,
     pub department_id: i64,
@@ -32,6 +36,13 @@ pub struct DueCrossing {
     pub light: i64,
     /// The lease this claim holds; firing checks it is still ours.
     pub claimed_until: i64,
+}
+
+impl DueCrossing {
+    /// The subject whose deadline this is.
+    pub fn subject(&self) -> SubjectRef {
+        SubjectRef::new(self.subject_kind, self.subject_id, self.subject_number.clone())
+    }
 }
 
 /// A message a warning sends, held until `send_at` (quiet hours).
@@ -74,8 +85,10 @@ pub enum Fired {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct WarningRow {
     pub id: i64,
-    pub case_id: i64,
-    pub case_number: String,
+    #[sqlx(try_from = "String")]
+    pub subject_kind: SubjectKind,
+    pub subject_id: i64,
+    pub subject_number: String,
     pub clock: String,
     pub label: String,
     pub light: i64,
@@ -88,7 +101,14 @@ pub struct WarningRow {
     pub notified: i64,
 }
 
-const WARNING: &str = "SELECT id, case_id, case_number, clock, label, light, crossing_at,
+impl WarningRow {
+    /// The subject warned of.
+    pub fn subject(&self) -> SubjectRef {
+        SubjectRef::new(self.subject_kind, self.subject_id, self.subject_number.clone())
+    }
+}
+
+const WARNING: &str = "SELECT id, subject_kind, subject_id, subject_number, clock, label, light, crossing_at,
     department_id, hall_id, region, assignee_id, fired_at, notified FROM warnings";
 
 /// One board counter.
@@ -102,14 +122,19 @@ pub struct Count {
     pub n: i64,
 }
 
-/// A lit deadline with its case, for the board's drill-down.
+/// A lit deadline with its subject, for the board's drill-down.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct LitClock {
-    pub case_id: i64,
-    pub case_number: String,
-    pub item_id: i64,
-    pub item_name: String,
-    pub applicant_name: String,
+    #[sqlx(try_from = "String")]
+    pub subject_kind: SubjectKind,
+    pub subject_id: i64,
+    pub subject_number: String,
+    /// The catalog item (cases only).
+    pub item_id: Option<i64>,
+    /// The item's name, the ticket's subject line.
+    pub title: String,
+    /// The applicant or caller, masked.
+    pub party: String,
     pub clock: String,
     pub label: String,
     pub department_id: i64,
@@ -118,7 +143,8 @@ pub struct LitClock {
     pub assignee_id: Option<i64>,
     pub light: i64,
     pub red_at: i64,
-    pub received_at: i64,
+    /// When the subject was received or filed.
+    pub opened_at: i64,
 }
 
 /// Which lit deadlines to list.
@@ -128,10 +154,23 @@ pub struct LitFilter {
     pub department_id: Option<i64>,
     pub hall_id: Option<i64>,
     pub item_id: Option<i64>,
+    /// One kind of subject only.
+    pub kind: Option<SubjectKind>,
     /// `Some(Light::Red)`: red only; otherwise yellow and red.
     pub light: Option<Light>,
     pub received_from: Option<DateTime<Utc>>,
     pub received_to: Option<DateTime<Utc>>,
+}
+
+/// The share lock a firing takes on a subject's own row (step 1 of the lock order in
+/// [`crate::subjects`]), for the kinds whose table the store knows. A case's actions hold its
+/// row while they rewrite its deadlines, so a firing queues behind them. A kind without a line
+/// here is still safe: its firing locks only the `subjects` row, which no action blocks.
+fn own_row_lock(kind: SubjectKind) -> Option<&'static str> {
+    match kind {
+        SubjectKind::Case => Some("SELECT id FROM cases WHERE id = $1 FOR KEY SHARE"),
+        SubjectKind::Ticket | SubjectKind::Disclosure | SubjectKind::Rating => None,
+    }
 }
 
 impl Store {
@@ -149,14 +188,14 @@ impl Store {
         };
         let sql = format!(
             "UPDATE clock_watch SET claimed_until = $1
-             WHERE (case_id, clock) IN (
-                SELECT case_id, clock FROM clock_watch
+             WHERE (subject_kind, subject_id, clock) IN (
+                SELECT subject_kind, subject_id, clock FROM clock_watch
                 WHERE next_at IS NOT NULL AND next_at <= $2
                   AND (claimed_until IS NULL OR claimed_until < $2)
                 ORDER BY next_at
                 LIMIT $3
                 {lock})
-             RETURNING case_id, case_number, clock, label, department_id, hall_id, region,
+             RETURNING subject_kind, subject_id, subject_number, clock, label, department_id, hall_id, region,
                 assignee_id, yellow_at, red_at, light, claimed_until"
         );
         // Most sweeps find nothing: the soonest crossing, read from the head of the partial
@@ -177,7 +216,9 @@ impl Store {
             .bind(limit)
             .fetch_all(&mut *tx)
             .await?);
-        rows.sort_by(|a, b| (a.case_id, &a.clock).cmp(&(b.case_id, &b.clock)));
+        rows.sort_by(|a, b| {
+            (a.subject_kind, a.subject_id, &a.clock).cmp(&(b.subject_kind, b.subject_id, &b.clock))
+        });
         Ok(rows)
     }
 
@@ -187,24 +228,35 @@ impl Store {
         let light = f.light.rank();
         Ok(write!(self, |tx| {
             if self.kind() == Kind::Postgres {
-                // Locks in one order everywhere: the case row first, then its deadlines, the
-                // counters and the audit head. A case action takes them in that order, and the
-                // warning below references the case row (its foreign key takes a share lock on
-                // it), so a firing that took the deadline first could deadlock with an action.
-                sqlx::query("SELECT id FROM cases WHERE id = $1 FOR KEY SHARE")
-                    .bind(c.case_id)
+                // Locks in one order everywhere (see `crate::subjects`): the module's row, the
+                // subject row, then its deadline, the counters and the audit head. The warning
+                // below refers to the subject row (its foreign key takes this same share lock),
+                // so it is taken here, before the deadline, rather than after it.
+                if let Some(own) = own_row_lock(c.subject_kind) {
+                    // A firing waits for a running action on the same matter instead of
+                    // racing it for the deadline; it then finds its claim taken over.
+                    sqlx::query(own)
+                        .bind(c.subject_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("SELECT id FROM subjects WHERE kind = $1 AND id = $2 FOR KEY SHARE")
+                    .bind(c.subject_kind.as_str())
+                    .bind(c.subject_id)
                     .execute(&mut *tx)
                     .await?;
             }
             let held = sqlx::query(
                 "UPDATE clock_watch SET light = $3, next_at = $4, claimed_until = NULL
-                 WHERE case_id = $1 AND clock = $2 AND claimed_until = $5",
+                 WHERE subject_kind = $6 AND subject_id = $1 AND clock = $2
+                   AND claimed_until = $5",
             )
-            .bind(c.case_id)
+            .bind(c.subject_id)
             .bind(&c.clock)
             .bind(light)
             .bind(f.next_at.map(millis))
             .bind(c.claimed_until)
+            .bind(c.subject_kind.as_str())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -231,14 +283,14 @@ impl Store {
                     tally.add(&c.region, c.department_id, c.hall_id, gauge(light), "", 1);
                 }
                 let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO warnings (case_id, case_number, clock, label, light, crossing_at,
-                        department_id, hall_id, region, assignee_id, fired_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                     ON CONFLICT (case_id, clock, light, crossing_at) DO NOTHING
+                    "INSERT INTO warnings (subject_kind, subject_id, subject_number, clock, label,
+                        light, crossing_at, department_id, hall_id, region, assignee_id, fired_at)
+                     VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                     ON CONFLICT (subject_kind, subject_id, clock, light, crossing_at) DO NOTHING
                      RETURNING id",
                 )
-                .bind(c.case_id)
-                .bind(&c.case_number)
+                .bind(c.subject_id)
+                .bind(&c.subject_number)
                 .bind(&c.clock)
                 .bind(&c.label)
                 .bind(light)
@@ -248,6 +300,7 @@ impl Store {
                 .bind(&c.region)
                 .bind(c.assignee_id)
                 .bind(millis(now))
+                .bind(c.subject_kind.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
                 apply_tally!(tx, tally);
@@ -256,12 +309,13 @@ impl Store {
                     Some(id) => {
                         let first_today = !f.reminders.is_empty()
                             && sqlx::query(
-                                "INSERT INTO warning_reminders (case_id, clock, day)
-                                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                "INSERT INTO warning_reminders (subject_kind, subject_id, clock, day)
+                                 VALUES ($4, $1, $2, $3) ON CONFLICT DO NOTHING",
                             )
-                            .bind(c.case_id)
+                            .bind(c.subject_id)
                             .bind(&c.clock)
                             .bind(&f.day)
+                            .bind(c.subject_kind.as_str())
                             .execute(&mut *tx)
                             .await?
                             .rows_affected()
@@ -274,7 +328,7 @@ impl Store {
                                     &r.recipient,
                                     &r.subject,
                                     &r.body,
-                                    &c.case_number,
+                                    &c.subject_number,
                                     millis(now),
                                     millis(r.send_at)
                                 );
@@ -288,7 +342,7 @@ impl Store {
                             self,
                             tx,
                             AuditEntry {
-                                target: format!("case:{}", c.case_number),
+                                target: c.subject().audit_target(),
                                 ..f.audit.clone()
                             }
                         );
@@ -362,9 +416,19 @@ impl Store {
     }
 
     pub async fn warnings_of_case(&self, case_id: i64) -> Result<Vec<WarningRow>> {
-        let sql = format!("{WARNING} WHERE case_id = $1 ORDER BY id");
+        self.warnings_of_subject(SubjectKind::Case, case_id).await
+    }
+
+    /// A subject's warnings, oldest first.
+    pub async fn warnings_of_subject(
+        &self,
+        kind: SubjectKind,
+        id: i64,
+    ) -> Result<Vec<WarningRow>> {
+        let sql = format!("{WARNING} WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id");
         Ok(read!(self, |db| sqlx::query_as(&sql)
-            .bind(case_id)
+            .bind(kind.as_str())
+            .bind(id)
             .fetch_all(db)
             .await?))
     }
@@ -381,22 +445,24 @@ impl Store {
         .await?))
     }
 
-    /// Yellow and red deadlines with their cases, reddest and most overdue first.
+    /// Yellow and red deadlines with their subjects, reddest and most overdue first.
     pub async fn lit_clocks(&self, f: &LitFilter, limit: i64) -> Result<Vec<LitClock>> {
         let min_light = match f.light {
             Some(Light::Red) => 2,
             _ => 1,
         };
-        let sql = "SELECT w.case_id, w.case_number, c.item_id, c.item_name, c.applicant_name,
-                w.clock, w.label, w.department_id, w.hall_id, w.region, w.assignee_id, w.light,
-                w.red_at, c.received_at
-             FROM clock_watch w JOIN cases c ON c.id = w.case_id
+        let sql = "SELECT w.subject_kind, w.subject_id, w.subject_number, s.item_id, s.title,
+                s.party, w.clock, w.label, w.department_id, w.hall_id, w.region, w.assignee_id,
+                w.light, w.red_at, s.opened_at
+             FROM clock_watch w
+             JOIN subjects s ON s.kind = w.subject_kind AND s.id = w.subject_id
              WHERE w.light >= $1 AND w.region LIKE $2
                AND ($3 IS NULL OR w.department_id = $3)
                AND ($4 IS NULL OR w.hall_id = $4)
-               AND ($5 IS NULL OR c.item_id = $5)
-               AND ($6 IS NULL OR c.received_at >= $6)
-               AND ($7 IS NULL OR c.received_at < $7)
+               AND ($5 IS NULL OR s.item_id = $5)
+               AND ($6 IS NULL OR s.opened_at >= $6)
+               AND ($7 IS NULL OR s.opened_at < $7)
+               AND ($9 IS NULL OR w.subject_kind = $9)
              ORDER BY w.light DESC, w.red_at LIMIT $8";
         Ok(read!(self, |db| sqlx::query_as(sql)
             .bind(min_light)
@@ -407,6 +473,7 @@ impl Store {
             .bind(f.received_from.map(millis))
             .bind(f.received_to.map(millis))
             .bind(limit)
+            .bind(f.kind.map(SubjectKind::as_str))
             .fetch_all(db)
             .await?))
     }

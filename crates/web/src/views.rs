@@ -149,7 +149,10 @@ pub struct CaseLists {
 
 pub struct OrderItem {
     pub id: i64,
-    pub number: String,
+    /// The subject as the list names it (a case by its number, others with their kind).
+    pub shown: String,
+    /// The subject's page.
+    pub href: String,
     pub instruction: String,
     pub due: String,
     pub status: &'static str,
@@ -163,7 +166,10 @@ pub struct FindingLine {
     pub id: i64,
     pub at: String,
     pub rule: &'static str,
-    pub number: String,
+    /// The subject as the list names it (a case by its number, others with their kind).
+    pub shown: String,
+    /// The subject's page.
+    pub href: String,
     pub department: String,
     pub detail: String,
 }

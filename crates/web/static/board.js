@@ -30,7 +30,7 @@
   function link(href, text) {
     var a = el('a', null, text);
     // Only the site's own pages.
-    a.href = /^\/(cases|supervision)\//.test(href) ? href : '#';
+    a.href = /^\/(cases|supervision|hotline|disclosure|ratings)\//.test(href) ? href : '#';
     return a;
   }
   function marked(text) {
@@ -62,7 +62,7 @@
     tr.setAttribute('data-finding', String(f.id));
     tr.appendChild(td('时间', marked(f.at)));
     tr.appendChild(td('规则', el('span', 'rule', f.rule_label)));
-    tr.appendChild(td('办件', link(f.href, f.case_number)));
+    tr.appendChild(td('办件', link(f.href, f.shown)));
     tr.appendChild(td('部门', f.department));
     tr.appendChild(td('情况', f.detail));
     return tr;
@@ -73,7 +73,7 @@
     var light = w.light === 'red' ? 'red' : 'yellow';
     tr.appendChild(td('时间', marked(w.at)));
     tr.appendChild(td('灯色', el('span', 'light ' + light, w.light_label)));
-    tr.appendChild(td('办件', link(w.href, w.case_number)));
+    tr.appendChild(td('办件', link(w.href, w.shown)));
     tr.appendChild(td('期限', w.label));
     tr.appendChild(td('部门', w.department));
     tr.appendChild(td('大厅', w.hall));

@@ -3,8 +3,10 @@
 
 pub mod admonition;
 pub mod detect;
+pub mod subject;
 pub mod warning;
 pub mod watch;
 
+pub use subject::{SubjectKind, SubjectRef};
 pub use warning::{crossings, light, Crossings, Light, WarningRules};
 pub use watch::{deadlines, watches, Deadline, Watch};

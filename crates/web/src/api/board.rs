@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use tongban_app::board::{Board, Figures, Line, RegionNode};
 use tongban_app::AppError;
 use tongban_domain::codes;
-use tongban_domain::supervision::Light;
+use tongban_domain::supervision::{Light, SubjectKind};
 use tongban_store::watch::{LitClock, WarningRow};
 use utoipa::{IntoParams, ToSchema};
 
@@ -17,6 +17,11 @@ use crate::board_query::BoardQuery;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::session::ApiAuth;
 use crate::AppState;
+
+/// A case's number, where the subject is a case.
+pub(crate) fn case_number(kind: SubjectKind, number: &str) -> Option<String> {
+    (kind == SubjectKind::Case).then(|| number.to_string())
+}
 
 fn rfc3339(ms: i64) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339())
@@ -109,7 +114,14 @@ impl From<&RegionNode> for RegionJson {
 #[derive(Serialize, ToSchema)]
 pub struct WarningJson {
     pub id: i64,
-    pub case_number: String,
+    /// What is warned of: a case, a 12345 ticket, a disclosure request, a rectification.
+    pub subject_kind: SubjectKind,
+    /// Its public number.
+    pub subject_number: String,
+    /// The case's number; null for the other kinds.
+    pub case_number: Option<String>,
+    /// The subject's page.
+    pub href: String,
     /// The clock's stable name, e.g. `committed`.
     pub clock: String,
     /// The deadline, e.g. 承诺办结期限.
@@ -128,7 +140,10 @@ impl From<&WarningRow> for WarningJson {
     fn from(w: &WarningRow) -> Self {
         WarningJson {
             id: w.id,
-            case_number: w.case_number.clone(),
+            subject_kind: w.subject_kind,
+            subject_number: w.subject_number.clone(),
+            case_number: case_number(w.subject_kind, &w.subject_number),
+            href: w.subject().path(),
             clock: w.clock.clone(),
             label: w.label.clone(),
             light: Light::from_rank(w.light).as_str().into(),
@@ -242,13 +257,23 @@ pub async fn board(
     }))
 }
 
-/// A yellow or red deadline with its case: the drill-down behind a number on the board.
+/// A yellow or red deadline with its subject (a case, a 12345 ticket, …): the drill-down behind
+/// a number on the board.
 #[derive(Serialize, ToSchema)]
 pub struct LitCaseJson {
-    pub case_number: String,
-    pub item_id: i64,
-    pub item_name: String,
-    /// Masked: the family name only.
+    pub subject_kind: SubjectKind,
+    pub subject_number: String,
+    /// The case's number; null for the other kinds.
+    pub case_number: Option<String>,
+    /// The subject's page.
+    pub href: String,
+    /// The catalog item (cases only).
+    pub item_id: Option<i64>,
+    /// The item's name (cases only).
+    pub item_name: Option<String>,
+    /// What it is about: the item's name, the ticket's subject line.
+    pub title: String,
+    /// The applicant or caller, masked: the family name only.
     pub applicant: String,
     pub clock: String,
     pub label: String,
@@ -259,16 +284,22 @@ pub struct LitCaseJson {
     pub department_id: i64,
     pub hall_id: i64,
     pub region: String,
+    /// When the subject was received or filed.
     pub received_at: Option<String>,
 }
 
 impl From<&LitClock> for LitCaseJson {
     fn from(c: &LitClock) -> Self {
+        let is_case = c.subject_kind == SubjectKind::Case;
         LitCaseJson {
-            case_number: c.case_number.clone(),
+            subject_kind: c.subject_kind,
+            subject_number: c.subject_number.clone(),
+            case_number: case_number(c.subject_kind, &c.subject_number),
+            href: c.subject_kind.path(&c.subject_number),
             item_id: c.item_id,
-            item_name: c.item_name.clone(),
-            applicant: tongban_domain::mask::name(&c.applicant_name),
+            item_name: is_case.then(|| c.title.clone()),
+            title: c.title.clone(),
+            applicant: tongban_domain::mask::name(&c.party),
             clock: c.clock.clone(),
             label: c.label.clone(),
             light: Light::from_rank(c.light).as_str().into(),
@@ -276,7 +307,7 @@ impl From<&LitClock> for LitCaseJson {
             department_id: c.department_id,
             hall_id: c.hall_id,
             region: c.region.clone(),
-            received_at: rfc3339(c.received_at),
+            received_at: rfc3339(c.opened_at),
         }
     }
 }

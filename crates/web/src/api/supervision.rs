@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use tongban_domain::supervision::SubjectKind;
 use tongban_store::findings::FindingRow;
 use tongban_store::orders::OrderRow;
 use utoipa::{IntoParams, ToSchema};
@@ -21,12 +22,18 @@ pub struct FindingJson {
     /// improper_acceptance, process_error, overdue, multiple_places, outside_system,
     /// double_intake, second_notice, illegal_fee, negative_not_filed
     pub rule: String,
-    pub case_number: String,
+    /// What it was found on: a case, a 12345 ticket, a disclosure request, a rectification.
+    pub subject_kind: SubjectKind,
+    pub subject_number: String,
+    /// The case's number; null for the other kinds.
+    pub case_number: Option<String>,
+    /// The subject's page.
+    pub href: String,
     pub step: Option<String>,
     pub person_id: Option<i64>,
     pub department_id: i64,
     pub detail: String,
-    /// Sequence numbers of the case events that prove it.
+    /// Sequence numbers of the events that prove it (a case's log, for a case).
     pub evidence: Vec<i64>,
     /// open, confirmed (问责) or dismissed
     pub status: String,
@@ -36,10 +43,15 @@ pub struct FindingJson {
 
 impl From<FindingRow> for FindingJson {
     fn from(f: FindingRow) -> Self {
+        let href = f.subject().path();
+        let case_number = super::board::case_number(f.subject_kind, &f.subject_number);
         FindingJson {
             id: f.id,
             rule: f.rule,
-            case_number: f.case_number,
+            case_number,
+            href,
+            subject_kind: f.subject_kind,
+            subject_number: f.subject_number,
             step: f.step,
             person_id: f.person_id,
             department_id: f.department_id,
@@ -96,7 +108,13 @@ pub async fn decide(
 #[derive(Serialize, ToSchema)]
 pub struct OrderJson {
     pub id: i64,
-    pub case_number: String,
+    /// What the order is about: a case, a 12345 ticket, a disclosure request, a rectification.
+    pub subject_kind: SubjectKind,
+    pub subject_number: String,
+    /// The case's number; null for the other kinds.
+    pub case_number: Option<String>,
+    /// The subject's page.
+    pub href: String,
     pub finding_id: Option<i64>,
     pub department_id: i64,
     pub instruction: String,
@@ -111,9 +129,14 @@ pub struct OrderJson {
 
 impl From<OrderRow> for OrderJson {
     fn from(o: OrderRow) -> Self {
+        let href = o.subject().path();
+        let case_number = super::board::case_number(o.subject_kind, &o.subject_number);
         OrderJson {
             id: o.id,
-            case_number: o.case_number,
+            case_number,
+            href,
+            subject_kind: o.subject_kind,
+            subject_number: o.subject_number,
             finding_id: o.finding_id,
             department_id: o.department_id,
             instruction: o.instruction,
@@ -139,7 +162,11 @@ pub async fn orders(
 
 #[derive(Deserialize, ToSchema)]
 pub struct IssueBody {
-    pub case_number: String,
+    /// What the order is about; `case` when absent.
+    pub subject_kind: Option<SubjectKind>,
+    /// The subject's number (a case number for a case; `case_number` is accepted too).
+    #[serde(alias = "case_number")]
+    pub subject_number: String,
     pub finding_id: Option<i64>,
     pub instruction: String,
     /// Working days to reply; the setting `supervision.order_reply_days` when absent.
@@ -155,9 +182,10 @@ pub async fn issue(
 ) -> ApiResult<(StatusCode, Json<OrderJson>)> {
     let o = s
         .app
-        .issue_order(
+        .issue_subject_order(
             &who.actor,
-            &b.case_number,
+            b.subject_kind.unwrap_or(SubjectKind::Case),
+            &b.subject_number,
             b.finding_id,
             &b.instruction,
             b.reply_days,

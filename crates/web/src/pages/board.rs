@@ -18,7 +18,7 @@ use serde::Serialize;
 use tongban_app::accounts::SignedIn;
 use tongban_app::board::{Board, BoardFilter, Figures};
 use tongban_app::{AppError, Kind};
-use tongban_domain::supervision::Light;
+use tongban_domain::supervision::{Light, SubjectKind};
 use tongban_domain::time::format_local;
 use tongban_exchange::table::{workbook, Value};
 use tongban_store::findings::FindingRow;
@@ -46,6 +46,23 @@ fn at(ms: i64) -> String {
 
 fn case_href(number: &str) -> String {
     format!("/cases/{}", super::cases::segment(number))
+}
+
+/// A subject's page: a case's as always, the others' by their kind.
+pub(crate) fn subject_href(kind: SubjectKind, number: &str) -> String {
+    match kind {
+        SubjectKind::Case => case_href(number),
+        other => other.path(number),
+    }
+}
+
+/// How a list names a subject: a case by its number, as always; the others with their kind
+/// (`12345工单 GD…`), since the lists mix them.
+pub(crate) fn subject_shown(kind: SubjectKind, number: &str) -> String {
+    match kind {
+        SubjectKind::Case => number.to_string(),
+        other => format!("{} {number}", other.label()),
+    }
 }
 
 /// Department and hall names for the board's lines and lists.
@@ -99,7 +116,11 @@ pub struct FindingItem {
     pub at: String,
     pub rule: String,
     pub rule_label: &'static str,
-    pub case_number: String,
+    /// `case`, `ticket`, `disclosure`, `rating`.
+    pub kind: &'static str,
+    pub number: String,
+    /// The number as the list shows it (with the kind, unless a case).
+    pub shown: String,
     pub href: String,
     pub department: String,
     pub detail: String,
@@ -112,8 +133,10 @@ impl FindingItem {
             at: at(f.created_at),
             rule_label: super::home::rule_label(&f.rule),
             rule: f.rule.clone(),
-            href: case_href(&f.case_number),
-            case_number: f.case_number.clone(),
+            href: subject_href(f.subject_kind, &f.subject_number),
+            kind: f.subject_kind.as_str(),
+            number: f.subject_number.clone(),
+            shown: subject_shown(f.subject_kind, &f.subject_number),
             department: names.department(f.department_id),
             detail: f.detail.clone(),
         }
@@ -128,7 +151,11 @@ pub struct WarningItem {
     /// `yellow` or `red`.
     pub light: &'static str,
     pub light_label: &'static str,
-    pub case_number: String,
+    /// `case`, `ticket`, `disclosure`, `rating`.
+    pub kind: &'static str,
+    pub number: String,
+    /// The number as the list shows it (with the kind, unless a case).
+    pub shown: String,
     pub href: String,
     /// The deadline, e.g. 承诺办结期限.
     pub label: String,
@@ -146,8 +173,10 @@ impl WarningItem {
             at: at(w.fired_at),
             light: light.as_str(),
             light_label: light.label(),
-            href: case_href(&w.case_number),
-            case_number: w.case_number.clone(),
+            href: subject_href(w.subject_kind, &w.subject_number),
+            kind: w.subject_kind.as_str(),
+            number: w.subject_number.clone(),
+            shown: subject_shown(w.subject_kind, &w.subject_number),
             label: w.label.clone(),
             department: names.department(w.department_id),
             hall: names.hall(w.hall_id),
@@ -447,13 +476,16 @@ pub async fn board(
     Ok(views::render(&page))
 }
 
-/// A lit deadline as the drill-down and its export show it. The applicant's name is masked,
-/// as on every list a shared screen may show.
+/// A lit deadline as the drill-down and its export show it, of any kind of subject. The
+/// applicant's or caller's name is masked, as on every list a shared screen may show.
 pub struct LitLine {
-    pub case_number: String,
+    /// The number as the list shows it (with the kind, unless a case).
+    pub shown: String,
     pub href: String,
-    pub item_id: i64,
-    pub item_name: String,
+    /// The catalog item (cases only).
+    pub item_id: Option<i64>,
+    /// The item's name, the ticket's subject line.
+    pub title: String,
     pub applicant: String,
     pub label: String,
     pub light: &'static str,
@@ -468,11 +500,11 @@ impl LitLine {
     fn new(c: &LitClock, names: &Names) -> LitLine {
         let light = Light::from_rank(c.light);
         LitLine {
-            href: case_href(&c.case_number),
-            case_number: c.case_number.clone(),
+            href: subject_href(c.subject_kind, &c.subject_number),
+            shown: subject_shown(c.subject_kind, &c.subject_number),
             item_id: c.item_id,
-            item_name: c.item_name.clone(),
-            applicant: tongban_domain::mask::name(&c.applicant_name),
+            title: c.title.clone(),
+            applicant: tongban_domain::mask::name(&c.party),
             label: c.label.clone(),
             light: light.as_str(),
             light_label: light.label(),
@@ -480,7 +512,7 @@ impl LitLine {
             due: at(c.red_at - 1),
             department: names.department(c.department_id),
             hall: names.hall(c.hall_id),
-            received: at(c.received_at),
+            received: at(c.opened_at),
         }
     }
 }
@@ -541,7 +573,7 @@ pub async fn cases(
     let (region_choices, department_choices, hall_choices) = choices(&state, &who, &q).await?;
     let mut items: BTreeMap<i64, String> = lines
         .iter()
-        .map(|l| (l.item_id, l.item_name.clone()))
+        .filter_map(|l| l.item_id.map(|id| (id, l.title.clone())))
         .collect();
     if let Some(id) = q.get("item").and_then(|v| v.parse::<i64>().ok()) {
         items.entry(id).or_insert_with(|| format!("事项 {id}"));
@@ -619,8 +651,8 @@ pub async fn cases_xlsx(
         .into_iter()
         .map(|l| {
             vec![
-                l.case_number.into(),
-                l.item_name.into(),
+                l.shown.into(),
+                l.title.into(),
                 l.applicant.into(),
                 l.label.into(),
                 l.light_label.into(),
@@ -675,7 +707,7 @@ pub async fn findings_xlsx(
                 f.id.into(),
                 item.at.into(),
                 item.rule_label.into(),
-                item.case_number.into(),
+                item.shown.into(),
                 item.department.into(),
                 item.detail.into(),
                 status.into(),
@@ -712,7 +744,7 @@ pub async fn warnings_xlsx(State(state): State<AppState>, Auth(who): Auth) -> Pa
                 w.id.into(),
                 item.at.into(),
                 item.light_label.into(),
-                item.case_number.into(),
+                item.shown.into(),
                 item.label.into(),
                 item.department.into(),
                 item.hall.into(),

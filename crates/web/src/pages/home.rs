@@ -268,7 +268,8 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
                             id: f.id,
                             at: at(f.created_at).map(format_local).unwrap_or_default(),
                             rule: rule_label(&f.rule),
-                            number: f.case_number,
+                            shown: super::board::subject_shown(f.subject_kind, &f.subject_number),
+                            href: super::board::subject_href(f.subject_kind, &f.subject_number),
                             department: departments
                                 .get(&f.department_id)
                                 .cloned()
@@ -310,7 +311,8 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
                     views::OrderItem {
                         id: o.id,
                         closable: o.status == "replied",
-                        number: o.case_number.clone(),
+                        shown: super::board::subject_shown(o.subject_kind, &o.subject_number),
+                        href: super::board::subject_href(o.subject_kind, &o.subject_number),
                         instruction: o.instruction.clone(),
                         due: at(o.due_at).map(format_local).unwrap_or_default(),
                         status,
