@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use tongban_domain::case::{Case, CaseEvent, CaseStatus, Channel, StaffRef};
 use tongban_domain::codes;
 use tongban_domain::org::{Actor, HallKind, Role};
-use tongban_domain::supervision::{SubjectKind, SubjectRef};
 use tongban_domain::supervision::detect::{
     double_intake, multiple_places, scan, Finding, Intake, IntakePlace, Logged, OpenMatter, Scan,
 };
+use tongban_domain::supervision::{SubjectKind, SubjectRef};
 use tongban_store::cases::IntakeLine;
 use tongban_store::findings::{FindingRow, NewFinding};
 use tongban_store::orders::{NewOrder, OrderRow};

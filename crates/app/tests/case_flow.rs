@@ -450,7 +450,9 @@ async fn a_deemed_approval_becomes_a_finding_the_supervisor_confirms_once() {
         let open = app.findings(&sup, Some("open")).await.unwrap();
         let f = open
             .iter()
-            .find(|f| f.subject_number == n && f.rule == "overdue" && f.step.as_deref() == Some("s2c"))
+            .find(|f| {
+                f.subject_number == n && f.rule == "overdue" && f.step.as_deref() == Some("s2c")
+            })
             .expect("the deemed approval is reported");
         // Sweeping again does not report it twice.
         app.sweep_cases().await.unwrap();

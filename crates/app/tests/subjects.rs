@@ -10,9 +10,7 @@ use tongban_app::App;
 use tongban_domain::calendar::{LimitKind, StatutoryClock, WorkingDays};
 use tongban_domain::case::{Case, Command};
 use tongban_domain::catalog::Delivery;
-use tongban_domain::supervision::{
-    crossings, Light, SubjectKind, SubjectRef, Watch, WarningRules,
-};
+use tongban_domain::supervision::{crossings, Light, SubjectKind, SubjectRef, WarningRules, Watch};
 use tongban_store::findings::NewFinding;
 use tongban_store::subjects::NewSubject;
 use tongban_store::watch::LitFilter;
@@ -60,7 +58,13 @@ async fn accepted_case(app: &App, user: &str) -> (String, i64) {
 /// A ticket registered beside the case `case_id`, under the SAME numeric id, answered by the
 /// case's department in its region, with a reply deadline of `days` working days from `start`
 /// computed on the shared calendar.
-async fn ticket(app: &App, case_id: i64, number: &str, start: DateTime<Utc>, days: u32) -> NewSubject {
+async fn ticket(
+    app: &App,
+    case_id: i64,
+    number: &str,
+    start: DateTime<Utc>,
+    days: u32,
+) -> NewSubject {
     let case = app
         .store
         .subject_by_id(SubjectKind::Case, case_id)
@@ -103,7 +107,10 @@ async fn reply_watch(app: &App, s: &NewSubject, start: DateTime<Utc>, days: u32)
 }
 
 fn lights(w: &[tongban_store::watch::WarningRow], clock: &str) -> Vec<i64> {
-    w.iter().filter(|x| x.clock == clock).map(|x| x.light).collect()
+    w.iter()
+        .filter(|x| x.clock == clock)
+        .map(|x| x.light)
+        .collect()
 }
 
 #[tokio::test]
@@ -152,7 +159,11 @@ async fn a_ticket_is_watched_warned_found_and_ordered_beside_a_case_with_the_sam
                 .any(|m| m.subject == "黄灯预警" && m.body.contains(&format!("12345工单 {number}"))),
             "{sent:?}"
         );
-        let audit = app.store.audit_for_target(&format!("ticket:{number}")).await.unwrap();
+        let audit = app
+            .store
+            .audit_for_target(&format!("ticket:{number}"))
+            .await
+            .unwrap();
         assert!(audit.iter().any(|r| r.entry.action == "warning.yellow"));
         let lit = |light| {
             app.board_cases(
@@ -314,7 +325,14 @@ async fn a_ticket_is_watched_warned_found_and_ordered_beside_a_case_with_the_sam
             .find(|f| f.rule == "overdue" && f.detail == "工单超期未答复")
             .unwrap();
         assert!(app
-            .issue_subject_order(&sup, SubjectKind::Ticket, &number, Some(wrong.id), "x", Some(1))
+            .issue_subject_order(
+                &sup,
+                SubjectKind::Ticket,
+                &number,
+                Some(wrong.id),
+                "x",
+                Some(1)
+            )
             .await
             .is_err());
         // An unknown ticket is not found.
@@ -328,7 +346,9 @@ async fn a_ticket_is_watched_warned_found_and_ordered_beside_a_case_with_the_sam
         app.clock.set(shanghai(4, 13, 9));
         app.sweep_warnings().await.unwrap();
         assert_eq!(lights(&of_ticket().await.unwrap(), &clock), vec![2]);
-        app.reply_order(&head, order.id, "已答复来电人").await.unwrap();
+        app.reply_order(&head, order.id, "已答复来电人")
+            .await
+            .unwrap();
         assert!(app
             .store
             .subject_clocks(&tref)
@@ -344,7 +364,11 @@ async fn a_ticket_is_watched_warned_found_and_ordered_beside_a_case_with_the_sam
         };
         let w = reply_watch(&app, &again, shanghai(4, 2, 10), 3).await;
         app.store.watch_subject(&again, &[w], None).await.unwrap();
-        assert_eq!(app.sweep_warnings().await.unwrap(), 0, "nothing fires twice");
+        assert_eq!(
+            app.sweep_warnings().await.unwrap(),
+            0,
+            "nothing fires twice"
+        );
         let row = app
             .store
             .subject(SubjectKind::Ticket, &number)
@@ -354,4 +378,134 @@ async fn a_ticket_is_watched_warned_found_and_ordered_beside_a_case_with_the_sam
         assert_eq!(row.title, "小区夜间施工噪音");
         assert_eq!(row.subject(), tref);
     }
+}
+
+/// How many PostgreSQL sessions wait, directly or behind another waiter, on the session `gate`.
+async fn blocked_behind(probe: &mut sqlx::PgConnection, gate: i32) -> i64 {
+    sqlx::query_scalar(
+        "WITH RECURSIVE blocked(pid) AS (
+            SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+            UNION
+            SELECT a.pid FROM pg_stat_activity a, blocked b WHERE b.pid = ANY(pg_blocking_pids(a.pid))
+         ) SELECT COUNT(*) FROM blocked",
+    )
+    .bind(gate)
+    .fetch_one(probe)
+    .await
+    .unwrap()
+}
+
+/// Waits until `n` sessions queue behind `gate` (each poll is a query; no timing assumed).
+async fn wait_blocked(probe: &mut sqlx::PgConnection, gate: i32, n: i64) {
+    for _ in 0..100_000 {
+        if blocked_behind(probe, gate).await >= n {
+            return;
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!("{n} sessions never queued behind the gate");
+}
+
+/// A module's write on a ticket (re-registering it and replacing its deadlines, as the hotline's
+/// actions will) and the sweep firing the same ticket's crossing, lined up behind an outside
+/// transaction holding the ticket's deadline: the write first (holding the subject row), then
+/// the firing (taking its share lock on the subject row, then wanting the deadline). When the
+/// gate ends both finish, the firing finding its claim taken over, and the next sweep fires the
+/// crossing once.
+#[tokio::test]
+async fn a_ticket_write_and_the_warning_sweep_on_one_ticket_do_not_deadlock() {
+    use sqlx::Connection;
+    let Some(place) = places().into_iter().find(|p| p.1.pg_schema.is_some()) else {
+        return; // SQLite has one writer: nothing to interleave.
+    };
+    let app = open(&place).await;
+    app.load_demo().await.unwrap();
+    app.load_demo_catalog().await.unwrap();
+    let (_, id) = accepted_case(&app, "user12").await;
+    // Monday 2 March: three working days, yellow from Wednesday 4.
+    let t = ticket(&app, id, "GD-LOCK-1", app.now(), 3).await;
+    app.clock.set(shanghai(3, 4, 9));
+    let now = app.now();
+    let crossing = app
+        .store
+        .claim_crossings(now, 100, chrono::Duration::seconds(30))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.subject_kind == SubjectKind::Ticket && c.subject_id == id)
+        .expect("the ticket's yellow crossing is due");
+    let firing = tongban_store::watch::Firing {
+        light: Light::Yellow,
+        next_at: Some(tongban_store::cases::at(crossing.red_at).unwrap()),
+        crossing_at: tongban_store::cases::at(crossing.yellow_at.unwrap()).unwrap(),
+        day: "20260304".into(),
+        reminders: vec![],
+        audit: tongban_domain::audit::AuditEntry {
+            at: now,
+            actor: "system".into(),
+            role: "system".into(),
+            action: "warning.yellow".into(),
+            target: String::new(),
+            summary: "test".into(),
+        },
+        crossing,
+    };
+    let watch = reply_watch(&app, &t, t.opened_at, 3).await;
+
+    let schema = place.1.pg_schema.clone().unwrap();
+    let connect = |url: String, schema: String| async move {
+        let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query(&format!("SET search_path TO \"{schema}\""))
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c
+    };
+    let mut gate = connect(place.0.clone(), schema.clone()).await;
+    let mut probe = connect(place.0.clone(), schema).await;
+    let gate_pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut gate)
+        .await
+        .unwrap();
+    let mut held = gate.begin().await.unwrap();
+    sqlx::query(
+        "SELECT clock FROM clock_watch
+         WHERE subject_kind = 'ticket' AND subject_id = $1 AND clock = 'reply' FOR UPDATE",
+    )
+    .bind(id)
+    .execute(&mut *held)
+    .await
+    .unwrap();
+
+    let write = app
+        .store
+        .watch_subject(&t, std::slice::from_ref(&watch), None);
+    let sweep = async {
+        wait_blocked(&mut probe, gate_pid, 1).await;
+        let fire = app.store.fire(&firing, now);
+        let release = async {
+            wait_blocked(&mut probe, gate_pid, 2).await;
+            held.commit().await.unwrap();
+        };
+        tokio::join!(fire, release).0
+    };
+    let (written, fired) = tokio::join!(write, sweep);
+    written.expect("the ticket's write failed");
+    assert_eq!(
+        fired.expect("the sweep's firing failed"),
+        tongban_store::watch::Fired::Lost,
+        "the write replaced the claimed deadline"
+    );
+    app.sweep_warnings().await.unwrap();
+    app.sweep_warnings().await.unwrap();
+    assert_eq!(
+        lights(
+            &app.store
+                .warnings_of_subject(SubjectKind::Ticket, id)
+                .await
+                .unwrap(),
+            "reply"
+        ),
+        vec![1]
+    );
 }

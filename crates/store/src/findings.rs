@@ -51,7 +51,8 @@ pub struct FindingRow {
     pub decided_at: Option<i64>,
 }
 
-const FINDING: &str = "SELECT id, rule, subject_kind, subject_id, subject_number, step, person_id, department_id,
+const FINDING: &str =
+    "SELECT id, rule, subject_kind, subject_id, subject_number, step, person_id, department_id,
     hall_id, region, detail, evidence, status, decided_by, decision_note, created_at, decided_at
     FROM findings";
 
@@ -137,11 +138,7 @@ impl Store {
     }
 
     /// A subject's findings, oldest first.
-    pub async fn findings_of_subject(
-        &self,
-        kind: SubjectKind,
-        id: i64,
-    ) -> Result<Vec<FindingRow>> {
+    pub async fn findings_of_subject(&self, kind: SubjectKind, id: i64) -> Result<Vec<FindingRow>> {
         let sql = format!("{FINDING} WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id");
         Ok(read!(self, |db| sqlx::query_as(&sql)
             .bind(kind.as_str())
@@ -196,6 +193,10 @@ impl Store {
 impl FindingRow {
     /// The subject it was found on.
     pub fn subject(&self) -> SubjectRef {
-        SubjectRef::new(self.subject_kind, self.subject_id, self.subject_number.clone())
+        SubjectRef::new(
+            self.subject_kind,
+            self.subject_id,
+            self.subject_number.clone(),
+        )
     }
 }

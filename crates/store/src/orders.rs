@@ -47,7 +47,8 @@ pub struct OrderRow {
     pub escalated_at: Option<i64>,
 }
 
-const ORDER: &str = "SELECT id, subject_kind, subject_id, subject_number, finding_id, department_id, region,
+const ORDER: &str =
+    "SELECT id, subject_kind, subject_id, subject_number, finding_id, department_id, region,
     instruction, reply_days, due_at, status, issued_by, issued_at, reply, replied_by, replied_at,
     close_note, closed_by, closed_at, escalated_at FROM supervision_orders";
 
@@ -288,6 +289,10 @@ impl Store {
 impl OrderRow {
     /// The subject the order is about.
     pub fn subject(&self) -> SubjectRef {
-        SubjectRef::new(self.subject_kind, self.subject_id, self.subject_number.clone())
+        SubjectRef::new(
+            self.subject_kind,
+            self.subject_id,
+            self.subject_number.clone(),
+        )
     }
 }

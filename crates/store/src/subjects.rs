@@ -147,9 +147,8 @@ macro_rules! sync_watches {
             );
             q.push_values(watches, |mut row, wch| {
                 let noticed = old.iter().find(|o| o.0 == wch.key).map_or(0, |o| o.1);
-                let shown = ::tongban_domain::supervision::Light::from_rank(
-                    noticed.min(wch.light.rank()),
-                );
+                let shown =
+                    ::tongban_domain::supervision::Light::from_rank(noticed.min(wch.light.rank()));
                 if shown != ::tongban_domain::supervision::Light::Green {
                     $tally.add(
                         region,
@@ -196,15 +195,7 @@ impl Store {
         write!(self, |tx| {
             register_subject!(tx, s);
             let mut tally = Tally::default();
-            sync_watches!(
-                self,
-                tx,
-                tally,
-                &s.subject,
-                &s.region,
-                s.hall_id,
-                watches
-            );
+            sync_watches!(self, tx, tally, &s.subject, &s.region, s.hall_id, watches);
             apply_tally!(tx, tally);
             if let Some(entry) = audit {
                 audit!(

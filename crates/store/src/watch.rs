@@ -41,7 +41,11 @@ pub struct DueCrossing {
 impl DueCrossing {
     /// The subject whose deadline this is.
     pub fn subject(&self) -> SubjectRef {
-        SubjectRef::new(self.subject_kind, self.subject_id, self.subject_number.clone())
+        SubjectRef::new(
+            self.subject_kind,
+            self.subject_id,
+            self.subject_number.clone(),
+        )
     }
 }
 
@@ -104,11 +108,16 @@ pub struct WarningRow {
 impl WarningRow {
     /// The subject warned of.
     pub fn subject(&self) -> SubjectRef {
-        SubjectRef::new(self.subject_kind, self.subject_id, self.subject_number.clone())
+        SubjectRef::new(
+            self.subject_kind,
+            self.subject_id,
+            self.subject_number.clone(),
+        )
     }
 }
 
-const WARNING: &str = "SELECT id, subject_kind, subject_id, subject_number, clock, label, light, crossing_at,
+const WARNING: &str =
+    "SELECT id, subject_kind, subject_id, subject_number, clock, label, light, crossing_at,
     department_id, hall_id, region, assignee_id, fired_at, notified FROM warnings";
 
 /// One board counter.
@@ -420,11 +429,7 @@ impl Store {
     }
 
     /// A subject's warnings, oldest first.
-    pub async fn warnings_of_subject(
-        &self,
-        kind: SubjectKind,
-        id: i64,
-    ) -> Result<Vec<WarningRow>> {
+    pub async fn warnings_of_subject(&self, kind: SubjectKind, id: i64) -> Result<Vec<WarningRow>> {
         let sql = format!("{WARNING} WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id");
         Ok(read!(self, |db| sqlx::query_as(&sql)
             .bind(kind.as_str())

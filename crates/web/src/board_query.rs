@@ -1,12 +1,12 @@
 //! One reading of the supervision board's filters for the pages, the exports and the API:
-//! `region`, `department`, `hall`, `item`, `light`, `from`, `to`, `day`. A bad value is an
+//! `region`, `department`, `hall`, `item`, `kind`, `light`, `from`, `to`, `day`. A bad value is an
 //! error with a stable code and a Chinese message, never a rejection in axum's plain text.
 
 use chrono::{Days, NaiveDate};
 use tongban_app::board::BoardFilter;
 use tongban_app::AppError;
 use tongban_domain::region::RegionCode;
-use tongban_domain::supervision::Light;
+use tongban_domain::supervision::{Light, SubjectKind};
 use tongban_domain::time::start_of_day;
 use tongban_domain::{codes, ErrorCode};
 use tongban_store::watch::LitFilter;
@@ -119,6 +119,13 @@ impl BoardQuery {
         self.id("item", codes::Board::Item, "事项")
     }
 
+    /// One kind of supervised subject (`case`, `ticket`, `disclosure`, `rating`); all when absent.
+    pub fn kind(&self) -> Result<Option<SubjectKind>, AppError> {
+        self.get("kind")
+            .map(|v| SubjectKind::parse(v).ok_or_else(|| AppError::of(codes::Board::Kind)))
+            .transpose()
+    }
+
     pub fn light(&self) -> Result<LightChoice, AppError> {
         match self.get("light") {
             None | Some("lit" | "all") => Ok(LightChoice::Lit),
@@ -173,6 +180,7 @@ impl BoardQuery {
             department_id: self.department()?,
             hall_id: self.hall()?,
             item_id: self.item()?,
+            kind: self.kind()?,
             light: (light == LightChoice::Red).then_some(Light::Red),
             received_from: from.map(start_of_day),
             received_to: after_to.map(start_of_day),
@@ -184,11 +192,12 @@ impl BoardQuery {
     /// These filters as a query string, with `set` replacing (or, when blank, removing) keys.
     /// Only the board's own keys are kept, in a fixed order.
     pub fn with(&self, set: &[(&str, String)]) -> String {
-        const KEYS: [&str; 8] = [
+        const KEYS: [&str; 9] = [
             "region",
             "department",
             "hall",
             "item",
+            "kind",
             "light",
             "from",
             "to",
@@ -250,6 +259,13 @@ mod tests {
             Some(codes::Board::Region.as_str())
         );
         assert_eq!(code("light=red&from=2026-03-02&to=2026-03-02"), None);
+        assert_eq!(
+            code("kind=order").as_deref(),
+            Some(codes::Board::Kind.as_str())
+        );
+        let (_, f, _) = q("kind=ticket").lit_filter().ok().unwrap_or_default();
+        assert_eq!(f.kind, Some(SubjectKind::Ticket));
+        assert_eq!(q("kind=ticket&x=1").with(&[]), "kind=ticket");
     }
 
     #[test]

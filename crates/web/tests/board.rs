@@ -880,3 +880,167 @@ fn the_openapi_document_covers_the_board() {
     let action = &doc["components"]["schemas"]["ActionBody"]["properties"];
     assert!(action.get("occurred_at").is_some(), "{action}");
 }
+
+/// A subject other than a case (a 12345 ticket, registered as the hotline module will) on the
+/// board: its warning, its lit deadline in the drill-down and the API labelled with its kind and
+/// linked to its own page, the kind filter, and 督办 on it through the API.
+#[tokio::test]
+async fn a_ticket_shows_on_the_board_with_its_kind_and_takes_an_order() {
+    use tongban_domain::supervision::{Light, SubjectKind, SubjectRef, Watch};
+    use tongban_store::subjects::NewSubject;
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        let number = file_online(&t).await;
+        let case_id = t
+            .app
+            .store
+            .case_by_number(&number)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let dept = department_of(&t, "zrzy.head").await;
+        let now = t.app.now();
+        let ticket = NewSubject {
+            subject: SubjectRef::new(SubjectKind::Ticket, case_id, "GD20260302001"),
+            title: "路灯不亮".into(),
+            party: "赵六".into(),
+            item_id: None,
+            department_id: dept,
+            hall_id: 0,
+            region: "361202".into(),
+            opened_at: now,
+        };
+        // Two days to answer; yellow after one.
+        let watch = Watch {
+            key: "reply".into(),
+            label: "工单答复期限".into(),
+            department_id: dept,
+            assignee_id: None,
+            yellow_at: Some(now + chrono::Duration::days(1)),
+            red_at: now + chrono::Duration::days(2),
+            light: Light::Green,
+            suspended: false,
+        };
+        t.app
+            .store
+            .watch_subject(&ticket, &[watch], None)
+            .await
+            .unwrap();
+        advance_days(&t, 3).await;
+        let supervisor = t.sign_in("jiancha").await;
+
+        let r = t
+            .get(
+                "/api/v1/supervision/board/cases?kind=ticket",
+                Some(&supervisor),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+        let lines = r.json();
+        let lines = lines.as_array().unwrap();
+        assert_eq!(lines.len(), 1, "{backend}: only the ticket: {lines:?}");
+        let l = &lines[0];
+        assert_eq!(l["subject_kind"], "ticket", "{backend}");
+        assert_eq!(l["subject_number"], "GD20260302001", "{backend}");
+        assert_eq!(l["case_number"], Value::Null, "{backend}");
+        assert_eq!(l["href"], "/hotline/tickets/GD20260302001", "{backend}");
+        assert_eq!(l["title"], "路灯不亮", "{backend}");
+        assert_eq!(l["applicant"], "赵*", "{backend}");
+        assert_eq!(l["light"], "red", "{backend}");
+        let r = t
+            .get(
+                "/api/v1/supervision/board/cases?kind=order",
+                Some(&supervisor),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert_eq!(r.json()["code"], "board.kind", "{backend}");
+        let r = t
+            .get(
+                "/api/v1/supervision/board/cases?kind=case",
+                Some(&supervisor),
+            )
+            .await;
+        assert!(
+            r.json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["subject_kind"] == "case" && c["case_number"] == c["subject_number"]),
+            "{backend}"
+        );
+
+        let page = t
+            .get("/supervision/cases?kind=ticket", Some(&supervisor))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}: {}", page.body);
+        assert!(
+            page.body
+                .contains("<a href=\"/hotline/tickets/GD20260302001\">12345工单 GD20260302001</a>"),
+            "{backend}: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains(&format!("href=\"/cases/{number}\"")),
+            "{backend}"
+        );
+        let board_page = t.get("/supervision", Some(&supervisor)).await;
+        assert!(
+            board_page.body.contains("/hotline/tickets/GD20260302001"),
+            "{backend}: the warning links the ticket"
+        );
+        let r = t
+            .get("/api/v1/supervision/warnings?limit=500", Some(&supervisor))
+            .await;
+        assert!(
+            r.json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w["subject_kind"] == "ticket"
+                    && w["href"] == "/hotline/tickets/GD20260302001"
+                    && w["case_number"] == Value::Null),
+            "{backend}: {}",
+            r.body
+        );
+
+        // 督办 on the ticket through the API; a case number still works as before.
+        let r = t
+            .post_json(
+                "/api/v1/supervision/orders",
+                Some(&supervisor),
+                json!({"subject_kind": "ticket", "subject_number": "GD20260302001",
+                       "instruction": "请尽快答复", "reply_days": 2}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend}: {}", r.body);
+        let o = r.json();
+        assert_eq!(o["subject_kind"], "ticket", "{backend}");
+        assert_eq!(o["department_id"], dept, "{backend}");
+        let r = t
+            .post_json(
+                "/api/v1/supervision/orders",
+                Some(&supervisor),
+                json!({"case_number": number, "instruction": "请说明", "reply_days": 2}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend}: {}", r.body);
+        assert_eq!(r.json()["case_number"], number.as_str(), "{backend}");
+        let r = t
+            .post_json(
+                "/api/v1/supervision/orders",
+                Some(&supervisor),
+                json!({"subject_kind": "ticket", "subject_number": "GD-NONE",
+                       "instruction": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}: {}", r.body);
+        let head = t.sign_in("zrzy.head").await;
+        let work = t.get("/workbench", Some(&head)).await;
+        assert!(
+            work.body
+                .contains("<a href=\"/hotline/tickets/GD20260302001\">12345工单 GD20260302001</a>"),
+            "{backend}: the head's list names and links the ticket"
+        );
+    }
+}

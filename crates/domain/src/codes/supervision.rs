@@ -11,6 +11,7 @@ error_codes! {
         From = "board.from", Invalid => "收件起始日期",
         Hall = "board.hall", Invalid => "大厅",
         Item = "board.item", Invalid => "事项",
+        Kind = "board.kind", Invalid => "类别应为 case（办件）、ticket（12345工单）、disclosure（依申请公开）或 rating（差评整改），不填为全部",
         Light = "board.light", Invalid => "灯色应为 yellow（黄灯）或 red（红灯），不填为全部预警",
         Limit = "board.limit", Invalid => "limit 应为 1 到 500 的整数",
         Range = "board.range", Invalid => "收件起始日期不能晚于截止日期",

@@ -68,3 +68,52 @@ pub async fn backends() -> Vec<TestDb> {
     }
     out
 }
+
+/// A fresh store on every backend, migrated only up to (not including) `version`, to test a
+/// migration over rows written before it.
+pub async fn backends_before(version: i64) -> Vec<TestDb> {
+    let mut out = Vec::new();
+    let dir = std::env::temp_dir().join(unique("tongban_store"));
+    let path = dir.join("tongban.db");
+    let store = Store::open(dir.to_str().unwrap(), &Options::default())
+        .await
+        .unwrap();
+    out.push(TestDb {
+        store,
+        target: path.to_string_lossy().into_owned(),
+        schema: None,
+    });
+    if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
+        let schema = unique("t");
+        let opts = Options {
+            pg_schema: Some(schema.clone()),
+            ..Options::default()
+        };
+        let store = Store::open(&url, &opts).await.unwrap();
+        out.push(TestDb {
+            store,
+            target: url,
+            schema: Some(schema),
+        });
+    }
+    for db in &out {
+        let mut sql = String::from(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL);\n",
+        );
+        for &(v, name, sqlite, pg) in tongban_store::MIGRATIONS {
+            if v >= version {
+                break;
+            }
+            sql.push_str(match db.store.kind() {
+                Kind::Sqlite => sqlite,
+                Kind::Postgres => pg,
+            });
+            sql.push_str(&format!(
+                ";\nINSERT INTO schema_migrations (version, name, applied_at) VALUES ({v}, '{name}', 0);\n"
+            ));
+        }
+        db.exec_raw(&sql).await;
+    }
+    out
+}

@@ -321,6 +321,8 @@ pub struct CasesParams {
     /// A hall id (0: online applications).
     hall: Option<i64>,
     item: Option<i64>,
+    /// One kind of subject: `case`, `ticket`, `disclosure` or `rating`; all when absent.
+    kind: Option<String>,
     /// `yellow` or `red`; both when absent.
     light: Option<String>,
     /// Received on or after this day, `YYYY-MM-DD` (Asia/Shanghai).

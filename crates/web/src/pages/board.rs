@@ -551,6 +551,8 @@ pub struct CasesPage {
     pub hall_choices: Vec<Choice>,
     /// Items of the lines listed, and the chosen one.
     pub item_choices: Vec<Choice>,
+    /// The kinds of subject, and the chosen one.
+    pub kind_choices: Vec<Choice>,
     pub from: String,
     pub to: String,
     pub board_href: String,
@@ -596,6 +598,14 @@ pub async fn cases(
         department_choices,
         hall_choices,
         item_choices,
+        kind_choices: SubjectKind::ALL
+            .iter()
+            .map(|k| Choice {
+                selected: q.get("kind") == Some(k.as_str()),
+                value: k.as_str().to_string(),
+                label: k.label().to_string(),
+            })
+            .collect(),
         from: q.get("from").unwrap_or_default().to_string(),
         to: q.get("to").unwrap_or_default().to_string(),
         board_href: format!(
