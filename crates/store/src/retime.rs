@@ -102,15 +102,15 @@ impl Store {
         .bind(id)
         .fetch_optional(db)
         .await?);
-        let clocks: Vec<(String, i64)> =
-            read!(self, |db| {
-                sqlx::query_as(
-            "SELECT clock, red_at FROM clock_watch WHERE subject_kind = 'case' AND subject_id = $1"
-        )
-        .bind(id)
-        .fetch_all(db)
-        .await?
-            });
+        let clocks: Vec<(String, i64)> = read!(self, |db| {
+            sqlx::query_as(
+                "SELECT clock, red_at FROM clock_watch
+                 WHERE subject_kind = 'case' AND subject_id = $1",
+            )
+            .bind(id)
+            .fetch_all(db)
+            .await?
+        });
         Ok((due.flatten(), clocks))
     }
 
