@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use tongban_domain::codes;
 use tongban_domain::hotline::{
     self as hl, By, CallbackResult, Caller, Category, Channel, Command, EfficiencyTarget, Ticket,
-    TicketEvent, TicketNumber, TicketStatus, UnitRef, Viewer,
+    TicketActionKind, TicketEvent, TicketNumber, TicketStatus, UnitRef, Viewer,
 };
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
@@ -111,31 +111,21 @@ pub enum TicketAction {
 }
 
 impl TicketAction {
-    /// Whether the centre sends it (else the holding unit).
-    fn by_centre(&self) -> bool {
-        matches!(
-            self,
-            TicketAction::Dispatch { .. }
-                | TicketAction::AnswerOnSpot { .. }
-                | TicketAction::Transfer { .. }
-                | TicketAction::DecideExtension { .. }
-                | TicketAction::CallBack { .. }
-        )
-    }
-
-    fn name(&self) -> &'static str {
+    /// Which action it is (the closed set names it and says who sends it).
+    pub fn kind(&self) -> TicketActionKind {
+        use TicketActionKind as A;
         match self {
-            TicketAction::Dispatch { .. } => "dispatch",
-            TicketAction::AnswerOnSpot { .. } => "answer_on_spot",
-            TicketAction::Transfer { .. } => "transfer",
-            TicketAction::DecideExtension { .. } => "decide_extension",
-            TicketAction::CallBack { .. } => "call_back",
-            TicketAction::Sign => "sign",
-            TicketAction::Return { .. } => "return",
-            TicketAction::AskExtension { .. } => "ask_extension",
-            TicketAction::Pause { .. } => "pause",
-            TicketAction::Resume => "resume",
-            TicketAction::Reply { .. } => "reply",
+            TicketAction::Dispatch { .. } => A::Dispatch,
+            TicketAction::AnswerOnSpot { .. } => A::AnswerOnSpot,
+            TicketAction::Transfer { .. } => A::Transfer,
+            TicketAction::DecideExtension { .. } => A::DecideExtension,
+            TicketAction::CallBack { .. } => A::CallBack,
+            TicketAction::Sign => A::Sign,
+            TicketAction::Return { .. } => A::Return,
+            TicketAction::AskExtension { .. } => A::AskExtension,
+            TicketAction::Pause { .. } => A::Pause,
+            TicketAction::Resume => A::Resume,
+            TicketAction::Reply { .. } => A::Reply,
         }
     }
 }
@@ -426,7 +416,8 @@ impl App {
         let viewer = self
             .viewer(actor, &t)
             .ok_or_else(|| AppError::of(codes::Hotline::NotFound))?;
-        if action.by_centre() {
+        let kind = action.kind();
+        if kind.by_centre() {
             if !is_centre(actor, &t) {
                 return Err(AppError::of(codes::Hotline::NotCentre));
             }
@@ -438,7 +429,7 @@ impl App {
         } else if !holds(actor, &t) {
             return Err(AppError::of(codes::Hotline::NotHolder));
         }
-        let name = action.name();
+        let name = kind.as_str();
         let command = self.command(&t, action).await?;
         let settings = self.settings();
         let cal = self.calendar_for(&t.region).await?;
@@ -913,7 +904,7 @@ fn view(log: &TicketLog, t: &Ticket, viewer: Viewer, due_at: Option<DateTime<Utc
         .iter()
         .map(|e| HistoryLine {
             seq: e.seq,
-            kind: e.event.kind().to_string(),
+            kind: e.event.kind().as_str().to_string(),
             at: e.at,
             by: e.by.as_ref().map(|b| tongban_domain::mask::name(&b.name)),
             summary: e.event.summary(),

@@ -52,6 +52,14 @@ impl Role {
     pub fn is_departmental(self) -> bool {
         matches!(self, Role::Clerk | Role::Approver | Role::DeptHead)
     }
+
+    /// Who may open the 12345 desk (`/hotline`): the centre, the handling units' staff, and
+    /// supervision (supervisors, leaders, administrators). Not agents, not applicants.
+    pub fn uses_hotline(self) -> bool {
+        self.is_hotline()
+            || self.is_departmental()
+            || matches!(self, Role::Supervisor | Role::Leader | Role::Admin)
+    }
 }
 
 crate::closed_set! {

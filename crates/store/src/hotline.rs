@@ -156,7 +156,7 @@ macro_rules! insert_events {
             )
             .bind($id)
             .bind($from_seq + i as i64)
-            .bind(e.kind())
+            .bind(e.kind().as_str())
             .bind(millis($at))
             .bind(by.map(|b| b.user_id))
             .bind(by.map(|b| b.name.as_str()))

@@ -14,6 +14,8 @@ pub struct Base {
     pub staff: bool,
     /// May open the catalog's working side (`/catalog`): not agents.
     pub catalog: bool,
+    /// May open the 12345 desk (`/hotline`): the centre, units' staff and supervision.
+    pub hotline: bool,
     pub admin: bool,
     pub csrf: String,
     pub large: bool,
@@ -26,6 +28,7 @@ impl Base {
             who: None,
             staff: false,
             catalog: false,
+            hotline: false,
             admin: false,
             csrf: String::new(),
             large: false,
@@ -38,6 +41,7 @@ impl Base {
             who: who.map(|s| (s.user.name.clone(), s.user.role.label().to_string())),
             staff: who.is_some_and(|s| s.user.role.is_staff()),
             catalog: who.is_some_and(|s| tongban_domain::catalog::sees_drafts(s.user.role)),
+            hotline: who.is_some_and(|s| s.user.role.uses_hotline()),
             admin: who.is_some_and(|s| matches!(s.user.role, Role::Admin | Role::Supervisor)),
             csrf: who.map(|s| s.csrf.clone()).unwrap_or_default(),
             large,

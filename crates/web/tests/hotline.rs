@@ -329,3 +329,47 @@ async fn the_console_takes_a_call_and_files_a_ticket() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_nav_links_the_desk_only_for_those_who_may_open_it() {
+    let t = hotline().await;
+    let link = "href=\"/hotline\"";
+    // An agent (代办员) is staff but has no 12345 desk: no link, and the desk refuses.
+    let agent = t.sign_in("daiban.binjiang").await;
+    let bench = t.get("/workbench", Some(&agent)).await;
+    assert_eq!(bench.status, StatusCode::OK);
+    assert!(!bench.body.contains(link), "{}", bench.body);
+    assert_eq!(
+        t.get("/hotline", Some(&agent)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The centre, a unit and supervision see the link, and the desk opens for each.
+    for login in ["huawu", "linjiang.clerk", "admin"] {
+        let who = t.sign_in(login).await;
+        let bench = t.get("/workbench", Some(&who)).await;
+        assert!(bench.body.contains(link), "{login}");
+        assert_eq!(
+            t.get("/hotline", Some(&who)).await.status,
+            StatusCode::OK,
+            "{login}"
+        );
+    }
+    // An action outside the closed set is a form error on the page, not a 500.
+    let op = t.sign_in("huawu").await;
+    let r = t
+        .post_json("/api/v1/hotline/tickets", Some(&op), complaint())
+        .await;
+    let n = r.json()["number"].as_str().unwrap().to_string();
+    let r = t
+        .post_form(
+            &format!("/hotline/tickets/{n}/act"),
+            Some(&op),
+            &[("csrf", op.csrf.as_str()), ("action", "fly")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("error=request.form"));
+}

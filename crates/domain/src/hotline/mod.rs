@@ -13,4 +13,6 @@ mod ticket;
 
 pub use model::*;
 pub use sla::{HotlineRules, SlaTable};
-pub use ticket::{By, CloseReason, Command, Ticket, TicketEvent, Viewer};
+pub use ticket::{
+    By, CloseReason, Command, Ticket, TicketActionKind, TicketEvent, TicketEventKind, Viewer,
+};

@@ -31,28 +31,67 @@ pub struct By {
     pub department_id: Option<i64>,
 }
 
-/// Why a ticket closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CloseReason {
-    /// 即时办结: a 咨询 answered by the operator on the line.
-    AnsweredOnSpot,
-    /// The caller was called back.
-    CalledBack,
-    /// 不满意 again after the last allowed 重办.
-    ReworkExhausted,
-    /// The call-back window passed without a call-back.
-    CallbackTimeout,
+crate::closed_set! {
+    /// Why a ticket closed.
+    pub enum CloseReason {
+        /// 即时办结: a 咨询 answered by the operator on the line.
+        AnsweredOnSpot = "answered_on_spot" => "即时办结",
+        /// The caller was called back.
+        CalledBack = "called_back" => "回访办结",
+        /// 不满意 again after the last allowed 重办.
+        ReworkExhausted = "rework_exhausted" => "重办次数用尽，按不满意办结",
+        /// The call-back window passed without a call-back.
+        CallbackTimeout = "callback_timeout" => "回访期满办结",
+    }
 }
 
-impl CloseReason {
-    pub fn label(self) -> &'static str {
-        match self {
-            CloseReason::AnsweredOnSpot => "即时办结",
-            CloseReason::CalledBack => "回访办结",
-            CloseReason::ReworkExhausted => "重办次数用尽，按不满意办结",
-            CloseReason::CallbackTimeout => "回访期满办结",
-        }
+crate::closed_set! {
+    /// The kind of a [`TicketEvent`]: stored beside its body, shown in the audit chain. The wire
+    /// names are the events' serde tags (a test keeps them equal).
+    pub enum TicketEventKind {
+        Received = "received" => "受理",
+        AnsweredOnSpot = "answered_on_spot" => "即时办结",
+        Dispatched = "dispatched" => "派单",
+        Signed = "signed" => "签收",
+        Returned = "returned" => "退单",
+        Transferred = "transferred" => "转办",
+        ExtensionAsked = "extension_asked" => "申请延期",
+        ExtensionDecided = "extension_decided" => "延期审批",
+        Paused = "paused" => "暂停计时",
+        Resumed = "resumed" => "恢复计时",
+        Replied = "replied" => "答复",
+        CalledBack = "called_back" => "回访",
+        Reopened = "reopened" => "重办",
+        Closed = "closed" => "办结",
+    }
+}
+
+crate::closed_set! {
+    /// What staff may ask of a ticket (the pages' and the API's `action`): the centre's five
+    /// and the holding unit's six ([`TicketActionKind::by_centre`]).
+    pub enum TicketActionKind {
+        Dispatch = "dispatch" => "派单",
+        AnswerOnSpot = "answer_on_spot" => "即时办结",
+        Transfer = "transfer" => "转办",
+        DecideExtension = "decide_extension" => "延期审批",
+        CallBack = "call_back" => "回访",
+        Sign = "sign" => "签收",
+        Return = "return" => "退单",
+        AskExtension = "ask_extension" => "申请延期",
+        Pause = "pause" => "暂停计时",
+        Resume = "resume" => "恢复计时",
+        Reply = "reply" => "答复",
+    }
+}
+
+impl TicketActionKind {
+    /// Whether the centre sends it (else the holding unit).
+    pub fn by_centre(self) -> bool {
+        use TicketActionKind as A;
+        matches!(
+            self,
+            A::Dispatch | A::AnswerOnSpot | A::Transfer | A::DecideExtension | A::CallBack
+        )
     }
 }
 
@@ -130,23 +169,24 @@ pub enum TicketEvent {
 }
 
 impl TicketEvent {
-    /// The event's stable name (stored beside its body, shown in the audit chain).
-    pub fn kind(&self) -> &'static str {
+    /// The event's kind (stored beside its body, shown in the audit chain).
+    pub fn kind(&self) -> TicketEventKind {
+        use TicketEventKind as K;
         match self {
-            TicketEvent::Received { .. } => "received",
-            TicketEvent::AnsweredOnSpot { .. } => "answered_on_spot",
-            TicketEvent::Dispatched { .. } => "dispatched",
-            TicketEvent::Signed => "signed",
-            TicketEvent::Returned { .. } => "returned",
-            TicketEvent::Transferred { .. } => "transferred",
-            TicketEvent::ExtensionAsked { .. } => "extension_asked",
-            TicketEvent::ExtensionDecided { .. } => "extension_decided",
-            TicketEvent::Paused { .. } => "paused",
-            TicketEvent::Resumed => "resumed",
-            TicketEvent::Replied { .. } => "replied",
-            TicketEvent::CalledBack { .. } => "called_back",
-            TicketEvent::Reopened => "reopened",
-            TicketEvent::Closed { .. } => "closed",
+            TicketEvent::Received { .. } => K::Received,
+            TicketEvent::AnsweredOnSpot { .. } => K::AnsweredOnSpot,
+            TicketEvent::Dispatched { .. } => K::Dispatched,
+            TicketEvent::Signed => K::Signed,
+            TicketEvent::Returned { .. } => K::Returned,
+            TicketEvent::Transferred { .. } => K::Transferred,
+            TicketEvent::ExtensionAsked { .. } => K::ExtensionAsked,
+            TicketEvent::ExtensionDecided { .. } => K::ExtensionDecided,
+            TicketEvent::Paused { .. } => K::Paused,
+            TicketEvent::Resumed => K::Resumed,
+            TicketEvent::Replied { .. } => K::Replied,
+            TicketEvent::CalledBack { .. } => K::CalledBack,
+            TicketEvent::Reopened => K::Reopened,
+            TicketEvent::Closed { .. } => K::Closed,
         }
     }
 
@@ -1194,9 +1234,57 @@ mod tests {
             reason: "非本单位职责".into(),
         };
         let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(json["type"], e.kind());
+        assert_eq!(json["type"], e.kind().as_str());
         let back: TicketEvent = serde_json::from_value(json).unwrap();
         assert_eq!(back, e);
+        // One event of every kind: its serde tag is its kind's wire name, and every kind is met.
+        let one_of_each = [
+            received(Category::Help, false),
+            TicketEvent::AnsweredOnSpot {
+                answer: "a".into(),
+                knowledge_id: None,
+            },
+            TicketEvent::Dispatched {
+                lead: unit(1),
+                co: vec![],
+                note: String::new(),
+            },
+            TicketEvent::Signed,
+            e.clone(),
+            TicketEvent::Transferred {
+                to: unit(2),
+                reason: "r".into(),
+            },
+            TicketEvent::ExtensionAsked {
+                days: WorkingDays::new(3).unwrap(),
+                reason: "r".into(),
+            },
+            TicketEvent::ExtensionDecided {
+                approved: true,
+                note: String::new(),
+            },
+            TicketEvent::Paused { reason: "r".into() },
+            TicketEvent::Resumed,
+            TicketEvent::Replied { text: "t".into() },
+            TicketEvent::CalledBack {
+                result: CallbackResult::Satisfied,
+                note: String::new(),
+            },
+            TicketEvent::Reopened,
+            TicketEvent::Closed {
+                reason: CloseReason::CalledBack,
+            },
+        ];
+        let kinds: Vec<TicketEventKind> = one_of_each.iter().map(TicketEvent::kind).collect();
+        assert_eq!(kinds, TicketEventKind::ALL);
+        for ev in &one_of_each {
+            let json = serde_json::to_value(ev).unwrap();
+            assert_eq!(json["type"], ev.kind().as_str(), "{ev:?}");
+        }
+        assert_eq!(
+            serde_json::to_value(CloseReason::CallbackTimeout).unwrap(),
+            "callback_timeout"
+        );
         let r = received(Category::Help, false);
         let back: TicketEvent = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use tongban_app::hotline::{TicketAction, TicketInput, TicketView};
 use tongban_app::{AppError, Kind};
 use tongban_domain::codes;
-use tongban_domain::hotline::{Category, Channel, TicketStatus};
+use tongban_domain::hotline::{Category, Channel, TicketActionKind, TicketStatus};
 use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
 
@@ -128,10 +128,7 @@ pub async fn desk(
     let app = &state.app;
     let actor = &who.actor;
     let centre = actor.role.is_hotline();
-    if !centre
-        && !actor.role.is_departmental()
-        && !matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin)
-    {
+    if !actor.role.uses_hotline() {
         return Err(PageError(AppError::forbidden()));
     }
     let mut page = DeskPage {
@@ -375,31 +372,34 @@ fn action(f: ActForm) -> Result<TicketAction, AppError> {
                 .map_err(|_| AppError::of(codes::Hotline::Unit)),
         }
     };
-    Ok(match f.action.as_str() {
-        "dispatch" => TicketAction::Dispatch {
+    use TicketActionKind as A;
+    let kind =
+        TicketActionKind::parse(&f.action).ok_or_else(|| AppError::of(codes::Request::Form))?;
+    Ok(match kind {
+        A::Dispatch => TicketAction::Dispatch {
             lead: id(&f.lead)?,
             co: Vec::new(),
             note: f.note,
         },
-        "answer_on_spot" => TicketAction::AnswerOnSpot {
+        A::AnswerOnSpot => TicketAction::AnswerOnSpot {
             answer: f.text,
             knowledge_id: f.knowledge_id.trim().parse().ok(),
         },
-        "transfer" => TicketAction::Transfer {
+        A::Transfer => TicketAction::Transfer {
             to: id(&f.to)?.ok_or_else(|| AppError::of(codes::Hotline::Unit))?,
             reason: f.reason,
         },
-        "decide_extension" => TicketAction::DecideExtension {
+        A::DecideExtension => TicketAction::DecideExtension {
             approve: f.approve == "1",
             note: f.note,
         },
-        "call_back" => TicketAction::CallBack {
+        A::CallBack => TicketAction::CallBack {
             result: f.result,
             note: f.note,
         },
-        "sign" => TicketAction::Sign,
-        "return" => TicketAction::Return { reason: f.reason },
-        "ask_extension" => TicketAction::AskExtension {
+        A::Sign => TicketAction::Sign,
+        A::Return => TicketAction::Return { reason: f.reason },
+        A::AskExtension => TicketAction::AskExtension {
             days: f
                 .days
                 .trim()
@@ -407,10 +407,9 @@ fn action(f: ActForm) -> Result<TicketAction, AppError> {
                 .map_err(|_| AppError::of(codes::Hotline::ExtensionDays))?,
             reason: f.reason,
         },
-        "pause" => TicketAction::Pause { reason: f.reason },
-        "resume" => TicketAction::Resume,
-        "reply" => TicketAction::Reply { text: f.text },
-        _ => return Err(AppError::of(codes::Request::Form)),
+        A::Pause => TicketAction::Pause { reason: f.reason },
+        A::Resume => TicketAction::Resume,
+        A::Reply => TicketAction::Reply { text: f.text },
     })
 }
 
@@ -421,7 +420,7 @@ pub async fn act(
     Path(number): Path<String>,
     PageForm(f): PageForm<ActForm>,
 ) -> PageResult<Response> {
-    let returned = f.action == "return";
+    let returned = f.action == TicketActionKind::Return.as_str();
     let done = match action(f) {
         Ok(a) => state.app.ticket_act(&who.actor, &number, a).await.map(drop),
         Err(e) => Err(e),
