@@ -10,9 +10,11 @@
 mod model;
 mod sla;
 mod ticket;
+mod watch;
 
 pub use model::*;
 pub use sla::{HotlineRules, SlaTable};
 pub use ticket::{
     By, CloseReason, Command, Ticket, TicketActionKind, TicketEvent, TicketEventKind, Viewer,
 };
+pub use watch::CENTRE;

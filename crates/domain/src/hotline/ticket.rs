@@ -977,6 +977,94 @@ mod tests {
     }
 
     #[test]
+    fn watches_follow_the_ticket_on_the_shared_calendar() {
+        use crate::supervision::{Light, WarningRules};
+        let warn = WarningRules::default();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let ms = Duration::milliseconds(1);
+        // A 咨询 received Thursday 24 September 2026: two working days across 中秋 (25–27), due
+        // Tuesday 29. It is the centre's until dispatched, with the operator as its assignee.
+        let mut r = Run::new(Category::Consult, false, at(2026, 9, 24, 10));
+        let w = r.t.watches(&r.cal, at(2026, 9, 24, 10), &warn, &r.rules);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].key, "handling");
+        assert_eq!(
+            (w[0].department_id, w[0].assignee_id),
+            (super::super::CENTRE, Some(1))
+        );
+        assert_eq!(crate::time::local_date(w[0].red_at - ms), day(2026, 9, 29));
+        // Yellow from the start of the first counted day, Monday 28: the holiday is not counted.
+        assert_eq!(
+            w[0].yellow_at,
+            Some(crate::time::start_of_day(day(2026, 9, 28)))
+        );
+        for (now, light) in [
+            (at(2026, 9, 27, 12), Light::Green),
+            (at(2026, 9, 28, 9), Light::Yellow),
+            (at(2026, 9, 30, 9), Light::Red),
+        ] {
+            let w = r.t.watches(&r.cal, now, &warn, &r.rules);
+            assert_eq!((w[0].light, w[0].light_at(now)), (light, light), "{now}");
+        }
+        // Dispatched: the unit's. Returned: the centre's again, on the same clock.
+        r.go(dispatch(7), at(2026, 9, 24, 11)).unwrap();
+        let w = r.t.watches(&r.cal, at(2026, 9, 24, 11), &warn, &r.rules);
+        assert_eq!((w[0].department_id, w[0].assignee_id), (7, None));
+        r.go(
+            Command::Return {
+                reason: "非本单位职责".into(),
+            },
+            at(2026, 9, 24, 12),
+        )
+        .unwrap();
+        let back = r.t.watches(&r.cal, at(2026, 9, 24, 12), &warn, &r.rules);
+        assert_eq!(back[0].department_id, super::super::CENTRE);
+        assert_eq!(back[0].red_at, w[0].red_at);
+        // Replied: the handling deadline is gone, the call-back window (3 working days) runs.
+        r.go(dispatch(8), at(2026, 9, 24, 13)).unwrap();
+        r.go(Command::Sign, at(2026, 9, 24, 14)).unwrap();
+        r.go(
+            Command::Reply {
+                text: "已答复".into(),
+            },
+            at(2026, 9, 24, 15),
+        )
+        .unwrap();
+        let w = r.t.watches(&r.cal, at(2026, 9, 24, 15), &warn, &r.rules);
+        assert_eq!(w.len(), 1);
+        assert_eq!((w[0].key.as_str(), w[0].department_id), ("callback", 0));
+        assert_eq!(
+            w[0].red_at - ms,
+            r.t.callback_due(&r.cal, &r.rules).unwrap(),
+            "the same instant the sweep closes it unvisited"
+        );
+        // Closed: nothing is watched.
+        r.go(
+            Command::CallBack {
+                result: CallbackResult::Satisfied,
+                note: String::new(),
+            },
+            at(2026, 9, 28, 9),
+        )
+        .unwrap();
+        assert!(r
+            .t
+            .watches(&r.cal, at(2026, 9, 28, 9), &warn, &r.rules)
+            .is_empty());
+
+        // An urgent ticket counts its 24 hours round the clock, the holiday included; yellow at
+        // 90 % of them.
+        let r = Run::new(Category::Help, true, at(2026, 9, 24, 10));
+        let w = r.t.watches(&r.cal, at(2026, 9, 25, 8), &warn, &r.rules);
+        assert_eq!(w[0].red_at, at(2026, 9, 25, 10));
+        assert_eq!(
+            w[0].yellow_at,
+            Some(at(2026, 9, 25, 7) + Duration::minutes(36))
+        );
+        assert_eq!(w[0].light, Light::Yellow);
+    }
+
+    #[test]
     fn a_pause_moves_the_deadline_and_an_approved_extension_adds_days() {
         let mut r = Run::new(Category::Consult, false, at(2026, 3, 2, 9));
         r.go(dispatch(7), at(2026, 3, 2, 10)).unwrap();
