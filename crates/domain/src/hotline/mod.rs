@@ -7,6 +7,7 @@
 //! on THE shared calendar ([`crate::calendar::StatutoryClock`]): pauses are its suspensions, an
 //! approved extension is its extension. Nothing here reads a clock or a database.
 
+pub mod detect;
 mod model;
 mod sla;
 mod ticket;

@@ -1065,6 +1065,116 @@ mod tests {
     }
 
     #[test]
+    fn detectors_find_overdue_repeated_returns_false_closure_and_efficiency_complaints() {
+        use super::super::detect::detect;
+        use crate::supervision::detect::Rule;
+        // A 投诉 naming unit 5 and its clerk 55, received Wednesday 30 September 2026: 15
+        // working days across 国庆 (with Saturday 10 October worked), due Tuesday 27 October.
+        let mut ev = received(Category::Complaint, false);
+        if let TicketEvent::Received { efficiency, .. } = &mut ev {
+            *efficiency = Some(EfficiencyTarget {
+                department_id: 5,
+                staff_id: Some(55),
+                case_number: None,
+            });
+        }
+        let op = operator();
+        let clerk = |d: i64| By {
+            user_id: 100 + d,
+            name: format!("经办{d}"),
+            department_id: Some(d),
+        };
+        let t0 = at(2026, 9, 30, 10);
+        let mut t = Ticket::start(&ev, t0, Some(&op)).unwrap();
+        let mut log = vec![(1, ev, t0, Some(op.clone()))];
+        let rules = HotlineRules::default();
+        let cal = Calendar::shipped();
+        type Log = Vec<(i64, TicketEvent, DateTime<Utc>, Option<By>)>;
+        let go = |log: &mut Log, t: &mut Ticket, c: Command, now, by: &By| {
+            for e in t.decide(c, &cal, &rules, now).unwrap() {
+                t.apply(&e, now, Some(by));
+                let seq = log.len() as i64 + 1;
+                log.push((seq, e, now, Some(by.clone())));
+            }
+        };
+        let ret = || Command::Return {
+            reason: "非本单位职责".into(),
+        };
+        go(&mut log, &mut t, dispatch(7), at(2026, 9, 30, 11), &op); // 2
+        go(&mut log, &mut t, ret(), at(2026, 9, 30, 12), &clerk(7)); // 3
+        go(&mut log, &mut t, dispatch(8), at(2026, 9, 30, 14), &op); // 4
+        go(&mut log, &mut t, ret(), at(2026, 9, 30, 15), &clerk(8)); // 5: the second return
+        go(&mut log, &mut t, dispatch(9), at(2026, 10, 8, 9), &op); // 6
+        go(
+            &mut log,
+            &mut t,
+            Command::Sign,
+            at(2026, 10, 8, 10),
+            &clerk(9),
+        ); // 7
+        let found = |log: &[(i64, TicketEvent, DateTime<Utc>, Option<By>)], now| {
+            detect(
+                log.iter().map(|(s, e, a, b)| (*s, e, *a, b.as_ref())),
+                &Calendar::shipped(),
+                now,
+            )
+        };
+        // Before the deadline: the complaint and the second return, nothing overdue — the
+        // National Day holiday is not counted.
+        let f = found(&log, at(2026, 10, 27, 17));
+        let rules_of: Vec<Rule> = f.iter().map(|x| x.rule).collect();
+        assert_eq!(rules_of, [Rule::EfficiencyComplaint, Rule::RepeatedReturns]);
+        assert_eq!((f[0].department_id, f[0].person), (5, Some(55)));
+        assert_eq!((f[1].department_id, f[1].person), (8, Some(108)));
+        assert_eq!(f[1].evidence, [3, 5]);
+        assert_eq!(f[1].anchor, "repeated_returns:5");
+        // The morning after the due date, unreplied: 办理超时 against the holding unit.
+        let f = found(&log, at(2026, 10, 28, 9));
+        let late = f.iter().find(|x| x.rule == Rule::Overdue).unwrap();
+        assert_eq!((late.department_id, late.anchor.as_str()), (9, "overdue:0"));
+        // Replied late, then the caller says it is not solved: the same 超时 (one per round) and
+        // 虚假办结 against the unit and the person who replied.
+        go(
+            &mut log,
+            &mut t,
+            Command::Reply {
+                text: "已整改完毕".into(),
+            },
+            at(2026, 10, 28, 10),
+            &clerk(9),
+        ); // 8
+        go(
+            &mut log,
+            &mut t,
+            Command::CallBack {
+                result: CallbackResult::Unsatisfied,
+                note: "仍未整改".into(),
+            },
+            at(2026, 10, 29, 9),
+            &op,
+        ); // 9 called back, 10 reopened
+        let f = found(&log, at(2026, 10, 29, 9));
+        let rules_of: Vec<Rule> = f.iter().map(|x| x.rule).collect();
+        assert_eq!(
+            rules_of,
+            [
+                Rule::EfficiencyComplaint,
+                Rule::RepeatedReturns,
+                Rule::Overdue,
+                Rule::FalseClosure
+            ]
+        );
+        assert_eq!(f[2].anchor, "overdue:0");
+        assert_eq!(f[2].evidence, [1, 8]);
+        let fc = &f[3];
+        assert_eq!((fc.department_id, fc.person), (9, Some(109)));
+        assert_eq!(fc.evidence, [8, 9]);
+        assert!(fc.detail.contains("仍未整改"), "{}", fc.detail);
+        // The 重办 round has a fresh clock: nothing more is overdue the day after.
+        assert_eq!(found(&log, at(2026, 10, 30, 9)).len(), 4);
+    }
+
+    #[test]
     fn a_pause_moves_the_deadline_and_an_approved_extension_adds_days() {
         let mut r = Run::new(Category::Consult, false, at(2026, 3, 2, 9));
         r.go(dispatch(7), at(2026, 3, 2, 10)).unwrap();

@@ -39,6 +39,12 @@ crate::closed_set! {
         IllegalFee = "illegal_fee" => "乱收费",
         /// 否定报备 missing
         NegativeNotFiled = "negative_not_filed" => "否定报备缺失",
+        /// 反复退单: a 12345 ticket returned to the centre again ([`crate::hotline::detect`]).
+        RepeatedReturns = "repeated_returns" => "反复退单",
+        /// 虚假办结: a 12345 ticket replied to as done while the caller says it is not.
+        FalseClosure = "false_closure" => "虚假办结",
+        /// 效能投诉: a 12345 complaint about a unit's or a person's conduct.
+        EfficiencyComplaint = "efficiency_complaint" => "效能投诉",
     }
 }
 
