@@ -329,20 +329,7 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
 /// The Chinese name of a detector's rule.
 pub(crate) fn rule_label(rule: &str) -> &'static str {
     use tongban_domain::supervision::detect::Rule;
-    [
-        Rule::ImproperAcceptance,
-        Rule::ProcessError,
-        Rule::Overdue,
-        Rule::MultiplePlaces,
-        Rule::OutsideSystem,
-        Rule::DoubleIntake,
-        Rule::SecondNotice,
-        Rule::IllegalFee,
-        Rule::NegativeNotFiled,
-    ]
-    .into_iter()
-    .find(|r| r.as_str() == rule)
-    .map_or("其他", Rule::label)
+    Rule::parse(rule).map_or("其他", Rule::label)
 }
 
 #[derive(serde::Deserialize)]
