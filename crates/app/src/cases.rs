@@ -470,7 +470,7 @@ impl App {
         Ok(item)
     }
 
-    async fn load(&self, stored: StoredCase) -> Result<CaseView> {
+    pub(crate) async fn load(&self, stored: StoredCase) -> Result<CaseView> {
         let case: Case = serde_json::from_str(&stored.state)
             .map_err(|e| AppError::internal(format!("case {}: {e}", stored.number)))?;
         let item = self.case_item(case.item.id, case.item.version).await?;
@@ -767,6 +767,12 @@ impl App {
             Ok(n) if n > 0 => tracing::info!(tickets = n, "closed unvisited 12345 tickets"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "closing unvisited 12345 tickets failed"),
+        }
+        // Decided cases nobody rated in time count as 基本满意 (the same sweep).
+        match self.default_ratings().await {
+            Ok(n) if n > 0 => tracing::info!(ratings = n, "default ratings written"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "writing default ratings failed"),
         }
         // Ticks may have opened deadlines already due; the warnings sweep comes after them.
         self.sweep_warnings().await?;

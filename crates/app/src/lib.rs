@@ -32,6 +32,7 @@ pub mod masking;
 pub mod notify;
 pub mod org;
 pub mod password;
+pub mod ratings;
 pub mod retime;
 pub mod settings;
 pub mod supervision;

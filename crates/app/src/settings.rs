@@ -249,6 +249,27 @@ pub const DEFS: &[SettingDef] = &[
         max: 5,
         label: "回访不满意可重办的次数",
     },
+    SettingDef {
+        key: "rating.default_days",
+        default: "7",
+        min: 1,
+        max: 30,
+        label: "服务结束后未评价视为基本满意的期限（自然日）",
+    },
+    SettingDef {
+        key: "rating.rectify_days",
+        default: "15",
+        min: 5,
+        max: 15,
+        label: "差评整改期限（工作日）",
+    },
+    SettingDef {
+        key: "rating.callback_days",
+        default: "1",
+        min: 1,
+        max: 5,
+        label: "差评回访期限（工作日）",
+    },
 ];
 
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
@@ -300,6 +321,8 @@ pub struct Settings {
     pub regional_sla: Vec<(String, tongban_domain::hotline::SlaTable)>,
     /// The hotline's bounds on returns, extensions, call-backs and rework.
     pub hotline: tongban_domain::hotline::HotlineRules,
+    /// 好差评: the default-rating days and the rectification's deadlines.
+    pub ratings: tongban_domain::rating::RatingRules,
 }
 
 /// Hours (Shanghai) in which warning messages wait: from `start` until `end`, across midnight
@@ -463,6 +486,11 @@ impl Settings {
                 max_extension_days: get("hotline.max_extension_days")? as u32,
                 callback_days: get("hotline.callback_days")? as u32,
                 max_reworks: get("hotline.max_reworks")? as u32,
+            },
+            ratings: tongban_domain::rating::RatingRules {
+                default_after_days: get("rating.default_days")? as u32,
+                rectify_days: get("rating.rectify_days")? as u32,
+                callback_days: get("rating.callback_days")? as u32,
             },
         })
     }

@@ -16,6 +16,7 @@ pub mod hotline;
 pub mod identity;
 pub mod mask;
 pub mod org;
+pub mod rating;
 pub mod region;
 pub mod supervision;
 pub mod time;

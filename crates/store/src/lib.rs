@@ -225,6 +225,7 @@ mod migrate;
 pub mod orders;
 pub mod org;
 pub mod outbox;
+pub mod ratings;
 pub mod retime;
 pub mod settings;
 pub mod users;

@@ -78,6 +78,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0020_hotline.sql"),
     ),
     (
+        24,
+        "ratings",
+        include_str!("../migrations/sqlite/0024_ratings.sql"),
+        include_str!("../migrations/postgres/0024_ratings.sql"),
+    ),
+    (
         26,
         "documents",
         include_str!("../migrations/sqlite/0026_documents.sql"),

@@ -251,6 +251,25 @@ impl Store {
     }
 
     /// Windows of halls in a subtree, optionally of one department.
+    /// One window with its hall and department.
+    pub async fn window(&self, id: i64) -> Result<Option<Window>> {
+        let sql = format!("{WINDOWS} WHERE w.id = $1");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(db)
+            .await?))
+    }
+
+    /// The region code of a hall.
+    pub async fn hall_region(&self, hall_id: i64) -> Result<Option<String>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT region_code FROM halls WHERE id = $1"
+        )
+        .bind(hall_id)
+        .fetch_optional(db)
+        .await?))
+    }
+
     pub async fn windows(
         &self,
         root: Option<&RegionCode>,

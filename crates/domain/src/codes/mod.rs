@@ -17,6 +17,7 @@ mod document;
 mod general;
 mod hotline;
 mod org;
+mod rating;
 mod supervision;
 
 pub use access::{Account, Auth, Id, Staff, Uscc, Validate};
@@ -27,6 +28,7 @@ pub use document::{Document, Licence};
 pub use general::{Audit, Form, General, Request, Store};
 pub use hotline::Hotline;
 pub use org::{Clock, Demo, Hall, Notify, Post, Region, Setting};
+pub use rating::Rating;
 pub use supervision::{Admonition, Board, Finding, Order};
 
 use crate::error::ErrorCode;
@@ -44,7 +46,7 @@ pub fn all() -> impl Iterator<Item = ErrorCode> {
     registry!(
         General, Store, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region,
         Hall, Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
-        Finding, Order, Admonition, Document, Licence, Hotline,
+        Finding, Order, Admonition, Document, Licence, Hotline, Rating,
     )
 }
 
