@@ -22,7 +22,7 @@ const DEMO_DECIDED: &[(&str, &str)] = &[
 ];
 
 impl App {
-    async fn demo_actor(&self, login: &str) -> Result<Actor> {
+    pub(crate) async fn demo_actor(&self, login: &str) -> Result<Actor> {
         let u = self
             .store
             .user_by_login(login)

@@ -24,6 +24,7 @@ pub mod demo;
 pub mod demo_catalog;
 pub mod demo_documents;
 pub mod demo_hotline;
+pub mod demo_ratings;
 pub mod documents;
 pub mod error;
 pub mod hotline;

@@ -531,12 +531,23 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
     }
 }
 
+/// The applicants of the demo's decided cases, in order (see `demo_documents.rs`).
+const DEMO_RATERS: &[&str] = &["corp01", "corp02"];
+
 /// The demo city, its catalog, and the sign-ins printed for whoever is trying it.
 async fn load_demo_city(app: &App) -> Result<(), String> {
     let accounts = app.load_demo().await.map_err(|e| e.to_string())?;
     let items = app.load_demo_catalog().await.map_err(|e| e.to_string())?;
     let decided = app.load_demo_documents().await.map_err(|e| e.to_string())?;
     let hotline = app.load_demo_hotline().await.map_err(|e| e.to_string())?;
+    let rated: Vec<(String, String)> = DEMO_RATERS
+        .iter()
+        .map(|l| l.to_string())
+        .zip(decided.iter().cloned())
+        .collect();
+    if let Err(e) = app.load_demo_ratings(&rated).await {
+        eprintln!("演示评价未载入：{}", e.message);
+    }
     println!(
         "演示办结件（含电子印章文书与电子证照）：{}",
         decided.join("、")

@@ -429,15 +429,14 @@ impl Store {
 
     /// A rectification's log, oldest first.
     pub async fn rect_log(&self, rating_id: i64) -> Result<Vec<LoggedRect>> {
-        let rows: Vec<(i64, i64, Option<i64>, String)> =
-            read!(self, |db| {
-                sqlx::query_as(
+        let rows: Vec<(i64, i64, Option<i64>, String)> = read!(self, |db| {
+            sqlx::query_as(
             "SELECT seq, at, actor_id, body FROM rating_events WHERE rating_id = $1 ORDER BY seq"
         )
         .bind(rating_id)
         .fetch_all(db)
         .await?
-            });
+        });
         rows.into_iter()
             .map(|(seq, at, actor_id, body)| {
                 Ok(LoggedRect {

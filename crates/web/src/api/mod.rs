@@ -17,6 +17,7 @@ mod documents;
 mod hotline;
 mod items;
 mod org;
+mod ratings;
 mod supervision;
 
 #[derive(OpenApi)]
@@ -31,7 +32,8 @@ mod supervision;
         (name = "cases", description = "办件：材料上传、申报、办理、查询与文书核验"),
         (name = "documents", description = "文书：电子印章文件（PDF/OFD）、文件核验、根证书、撤销、签章密钥、电子证照库"),
         (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定、督办与效能告诫"),
-        (name = "hotline", description = "12345热线：受理、派单、签收、退单、延期、答复、回访、知识库、来电弹屏、无账号提交与查询")
+        (name = "hotline", description = "12345热线：受理、派单、签收、退单、延期、答复、回访、知识库、来电弹屏、无账号提交与查询"),
+        (name = "ratings", description = "好差评：办件评价（一事一评）、窗口评价器（一次一评）、差评回访核实整改反馈、申诉复核、月度公示")
     )
 )]
 struct ApiDoc;
@@ -105,4 +107,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(hotline::route))
         .routes(routes!(hotline::public_create))
         .routes(routes!(hotline::track))
+        .routes(routes!(ratings::rate_case))
+        .routes(routes!(ratings::list))
+        .routes(routes!(ratings::get))
+        .routes(routes!(ratings::act))
+        .routes(routes!(ratings::rater))
+        .routes(routes!(ratings::month))
+        .routes(routes!(ratings::device))
+        .routes(routes!(ratings::rate_window))
+        .routes(routes!(ratings::duty))
+        .routes(routes!(ratings::end_visit))
 }

@@ -163,6 +163,14 @@ pub struct CasePage {
     pub backdate_from: String,
     /// `supervision.backdate_hours`: a later entry is flagged as 体外循环.
     pub backdate_hours: i64,
+    /// The case's rating, when the viewer may see it: (number, level, default, 整改 stage).
+    pub rating: Option<(String, String, bool, String)>,
+    /// The applicant may rate the decided case now (一事一评).
+    pub can_rate: bool,
+    /// (wire, label, face) of the five levels.
+    pub rate_levels: Vec<(String, String, String)>,
+    /// (wire, label) of the online dimensions other than 整体满意度.
+    pub rate_dims: Vec<(String, String)>,
 }
 
 /// An instant as a `datetime-local` value with seconds, Beijing time.
@@ -693,7 +701,36 @@ pub(super) async fn case_page(
         })
         .collect();
     let can_order = actor.role == Role::Supervisor;
+    let rating = app.case_rating(actor, view.id).await?.map(|r| {
+        (
+            r.number.clone(),
+            r.row.level.label().to_string(),
+            r.row.is_default == 1,
+            r.rect
+                .map_or(String::new(), |x| x.stage.label().to_string()),
+        )
+    });
+    let can_rate = rating.is_none()
+        && c.decision.is_some()
+        && c.applicant.user_id == Some(actor.user_id)
+        && app
+            .store
+            .rating_of_service(tongban_domain::rating::ServiceKind::Case, view.id)
+            .await?
+            .is_none();
     Ok(CasePage {
+        rating,
+        can_rate,
+        rate_levels: tongban_domain::rating::Level::ALL
+            .iter()
+            .map(|l| (l.as_str().into(), l.label().into(), l.face().into()))
+            .collect(),
+        rate_dims: tongban_domain::rating::Channel::Online
+            .dimensions()
+            .iter()
+            .skip(1)
+            .map(|d| (d.as_str().into(), d.label().into()))
+            .collect(),
         backdate_from: backdate_min.replace('T', " "),
         backdate_min,
         backdate_max,
@@ -798,6 +835,9 @@ fn earlier_steps(item: &tongban_domain::catalog::Item, key: &str) -> Vec<(String
 #[derive(Deserialize, Default)]
 pub struct Flash {
     ok: Option<String>,
+    /// Back from the rating form: `1` when rated, else the refusal's code.
+    rated: Option<String>,
+    rating_error: Option<String>,
 }
 
 /// The stable name of an action, or `None` for one the page does not know (it never reaches
@@ -865,8 +905,18 @@ pub async fn show(
     let notice =
         f.ok.as_deref()
             .and_then(known_action)
-            .map(|a| done_text(a).to_string());
-    let page = case_page(&state, &who, large, &number, notice, None).await?;
+            .map(|a| done_text(a).to_string())
+            .or_else(|| {
+                f.rated
+                    .as_ref()
+                    .map(|_| "评价已提交，感谢您的评价".to_string())
+            });
+    let error = f
+        .rating_error
+        .as_deref()
+        .and_then(tongban_domain::ErrorCode::parse)
+        .map(AppError::of);
+    let page = case_page(&state, &who, large, &number, notice, error).await?;
     Ok(views::render(&page))
 }
 

@@ -29,6 +29,7 @@ mod home;
 mod hotline;
 mod items;
 mod public;
+mod ratings;
 
 /// The largest form with files (an application with all its materials); the outer layer
 /// caps every request at the same size.
@@ -75,6 +76,15 @@ pub fn router() -> Router<AppState> {
         .route("/hotline/tickets/{number}", get(hotline::show))
         .route("/hotline/tickets/{number}/act", post(hotline::act))
         .route("/12345", get(hotline::public).post(hotline::public_file))
+        .route("/cases/{number}/rating", post(ratings::rate_case))
+        .route(
+            "/rate/window/{id}",
+            get(ratings::device).post(ratings::device_rate),
+        )
+        .route("/ratings", get(ratings::list))
+        .route("/ratings/month", get(ratings::month))
+        .route("/ratings/{number}", get(ratings::show))
+        .route("/ratings/{number}/act", post(ratings::act))
         .route("/supervision", get(board::board))
         .route("/supervision/stream", get(board::stream))
         .route("/supervision/cases", get(board::cases))
