@@ -46,9 +46,9 @@ impl Level {
     pub fn face(self) -> &'static str {
         match self {
             Level::VerySatisfied => "😄",
-            Level::Satisfied => "🙂",
+            Level::Satisfied => "😊",
             Level::Basic => "😐",
-            Level::Unsatisfied => "🙁",
+            Level::Unsatisfied => "😞",
             Level::VeryUnsatisfied => "😠",
         }
     }
