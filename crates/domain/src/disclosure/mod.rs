@@ -23,11 +23,13 @@
 //!   unpaid by its deadline the request is deemed withdrawn.
 
 pub mod fee;
+mod letter;
 mod number;
 pub mod reply;
 mod request;
 
 pub use fee::{FeeBasis, FeeMode};
+pub use letter::reply_letter;
 pub use number::RequestNumber;
 pub use reply::{
     NotProcessedReason, Reply, ReplyInput, ReplyKind, UnavailableReason, WithheldPart,
