@@ -250,7 +250,7 @@ impl App {
                 .to_string(),
             purpose: Some("了解相关政策".into()),
             form: FormWanted::Email,
-            channel: if i % 3 == 0 {
+            channel: if i.is_multiple_of(3) {
                 Channel::RegisteredPost
             } else {
                 Channel::InPerson
