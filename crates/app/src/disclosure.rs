@@ -17,8 +17,8 @@ use tongban_domain::calendar::{Calendar, WorkingDays};
 use tongban_domain::codes;
 use tongban_domain::disclosure::{
     self as dd, parse_description, reply_letter, Applicant, ApplicantInput, By, Channel,
-    ConsultationKind, DisclosureEvent, FeeBasis, Filing, FormWanted, Office, Recorded, Reply,
-    ReplyInput, Request, RequestNumber, Status,
+    ConsultationKind, DisclosureCommand, DisclosureEvent, FeeBasis, Filing, FormWanted, Office,
+    Recorded, Reply, ReplyInput, Request, RequestNumber, Status,
 };
 use tongban_domain::mask;
 use tongban_domain::org::{Actor, Role};
@@ -100,20 +100,21 @@ pub enum DisclosureAction {
 }
 
 impl DisclosureAction {
-    fn name(&self) -> &'static str {
+    /// The command's name in the closed set forms and the API use.
+    pub fn command(&self) -> DisclosureCommand {
         match self {
-            DisclosureAction::Confirm => "confirm",
-            DisclosureAction::RequestSupplement { .. } => "request_supplement",
-            DisclosureAction::Supplement { .. } => "supplement",
-            DisclosureAction::LapseSupplement => "lapse_supplement",
-            DisclosureAction::Extend { .. } => "extend",
-            DisclosureAction::Consult { .. } => "consult",
-            DisclosureAction::CloseConsultation { .. } => "close_consultation",
-            DisclosureAction::NoticeFee(_) => "notice_fee",
-            DisclosureAction::PayFee { .. } => "pay_fee",
-            DisclosureAction::LapseFee => "lapse_fee",
-            DisclosureAction::Reply(_) => "reply",
-            DisclosureAction::Withdraw => "withdraw",
+            DisclosureAction::Confirm => DisclosureCommand::Confirm,
+            DisclosureAction::RequestSupplement { .. } => DisclosureCommand::RequestSupplement,
+            DisclosureAction::Supplement { .. } => DisclosureCommand::Supplement,
+            DisclosureAction::LapseSupplement => DisclosureCommand::LapseSupplement,
+            DisclosureAction::Extend { .. } => DisclosureCommand::Extend,
+            DisclosureAction::Consult { .. } => DisclosureCommand::Consult,
+            DisclosureAction::CloseConsultation { .. } => DisclosureCommand::CloseConsultation,
+            DisclosureAction::NoticeFee(_) => DisclosureCommand::NoticeFee,
+            DisclosureAction::PayFee { .. } => DisclosureCommand::PayFee,
+            DisclosureAction::LapseFee => DisclosureCommand::LapseFee,
+            DisclosureAction::Reply(_) => DisclosureCommand::Reply,
+            DisclosureAction::Withdraw => DisclosureCommand::Withdraw,
         }
     }
 }
@@ -397,11 +398,13 @@ impl App {
         })
     }
 
-    /// Carries out a command on a request, as the office or as its applicant.
+    /// Carries out a command on a request, as the office or as its applicant. With
+    /// `expected_version`, a request changed since is refused (`disclosure.stale`).
     pub async fn act_on_disclosure(
         &self,
         actor: &Actor,
         number: &str,
+        expected_version: Option<i64>,
         action: DisclosureAction,
     ) -> Result<DisclosureView> {
         let now = self.now();
@@ -424,6 +427,9 @@ impl App {
             } else {
                 AppError::of(codes::Disclosure::NotHolder)
             });
+        }
+        if expected_version.is_some_and(|v| v != row.version) {
+            return Err(AppError::of(codes::Disclosure::Stale));
         }
         let cal = self.calendar_for(office.region.as_str()).await?;
         let rules = self.settings().disclosure;
@@ -469,7 +475,7 @@ impl App {
             DisclosureAction::Withdraw => req.withdraw()?,
         };
         let summary = format!("{}：{}", row.number, event.label());
-        let action_name = action.name();
+        let action_name = action.command().as_str();
         let rec = Recorded {
             event,
             at: now,
@@ -630,6 +636,18 @@ impl App {
             history,
             office_view: Self::holds(actor, &f.office),
         })
+    }
+
+    /// The agencies a request may be addressed to: every department, each acting through its
+    /// disclosure office. Public, like the catalog.
+    pub async fn disclosure_agencies(&self) -> Result<Vec<(i64, String)>> {
+        Ok(self
+            .store
+            .departments(None)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect())
     }
 
     /// The office's queue, soonest reply due first (staff of a department only).

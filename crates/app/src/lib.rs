@@ -217,6 +217,7 @@ impl App {
         }
         // Deadlines that the move crossed take effect at once.
         self.sweep_cases().await?;
+        self.sweep_disclosures().await?;
         Ok(now)
     }
 }

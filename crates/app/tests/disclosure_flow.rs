@@ -57,7 +57,7 @@ fn applicant() -> ApplicantInput {
 }
 
 async fn act(app: &App, actor: &Actor, number: &str, a: DisclosureAction) -> Status {
-    match app.act_on_disclosure(actor, number, a.clone()).await {
+    match app.act_on_disclosure(actor, number, None, a.clone()).await {
         Ok(v) => v.status,
         Err(e) => panic!("{a:?} by {}: {} {}", actor.name, e.code, e.message),
     }
@@ -85,7 +85,7 @@ async fn refused(
 ) {
     let before = footprint(app, number).await;
     let err = app
-        .act_on_disclosure(actor, number, a.clone())
+        .act_on_disclosure(actor, number, None, a.clone())
         .await
         .unwrap_err();
     assert_eq!(err.code, code, "{a:?}: {}", err.message);

@@ -106,6 +106,7 @@ impl NotProcessedReason {
 
 /// A part withheld from a 部分公开 (or the whole of a 不予公开), with its ground and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WithheldPart {
     /// What is withheld (e.g. "第3页申请人身份证号码").
     pub part: String,
@@ -116,6 +117,7 @@ pub struct WithheldPart {
 
 /// What a form or API body says of a reply, before it is checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyInput {
     pub kind: Option<ReplyKind>,
     #[serde(default)]

@@ -103,6 +103,24 @@ impl Status {
 }
 
 crate::closed_set! {
+    /// The commands on a request, as forms and the API name them.
+    pub enum DisclosureCommand {
+        Confirm = "confirm" => "确认收到申请",
+        RequestSupplement = "request_supplement" => "发出补正通知",
+        Supplement = "supplement" => "提交补正",
+        LapseSupplement = "lapse_supplement" => "逾期未补正，视为放弃申请",
+        Extend = "extend" => "延长答复期限",
+        Consult = "consult" => "征求意见",
+        CloseConsultation = "close_consultation" => "结束征求意见",
+        NoticeFee = "notice_fee" => "发出收费通知",
+        PayFee = "pay_fee" => "登记缴费",
+        LapseFee = "lapse_fee" => "逾期未缴费，视为放弃申请",
+        Reply = "reply" => "作出答复",
+        Withdraw = "withdraw" => "撤回申请",
+    }
+}
+
+crate::closed_set! {
     /// Whom a consultation asks (第三十二条、第三十三条).
     pub enum ConsultationKind {
         ThirdParty = "third_party" => "征求第三方意见",
@@ -199,6 +217,7 @@ pub struct Applicant {
 
 /// The applicant as a form or API body gives it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicantInput {
     pub kind: Option<ApplicantKind>,
     pub name: String,
