@@ -141,8 +141,14 @@ test('(a) 补正, restart, consultation, per-volume fee and 部分公开 to the 
     assert.match(letter, /合同单价/);
     assert.match(letter, /1100\.00 元/);
     const explain = await texts(applicant, '[data-testid=explain] li');
-    assert.ok(explain.some((l) => l.includes('征求第三方意见')), explain.join('|'));
-    assert.ok(explain.some((l) => l.includes('待缴纳信息处理费')), explain.join('|'));
+    // Everything happened on the day the supplement arrived, the start day, which never
+    // counts: the account starts there and runs day by day to the due date.
+    assert.match(explain[0], /起算日（次日起算），不计入/);
+    assert.ok(explain.some((l) => /计入第1/.test(l)), explain.join('|'));
+    const steps = await texts(applicant, '.timeline li');
+    for (const step of ['发出补正通知', '申请人补正', '征求意见', '结束征求意见', '发出收费通知', '缴纳信息处理费', '作出答复']) {
+      assert.ok(steps.some((h) => h.includes(step)), `${step}: ${steps.join('|')}`);
+    }
     await screenshot(applicant, 'disclosure-reply-phone.png');
     assertNoServerErrors(applicant);
     assertNoServerErrors(clerk);

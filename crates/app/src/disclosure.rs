@@ -178,6 +178,8 @@ pub struct DisclosureView {
     pub history: Vec<HistoryLine>,
     /// Whether the reader may act as the office on this request.
     pub office_view: bool,
+    /// The one extension was granted.
+    pub extended: bool,
 }
 
 /// A reply with its grounds, basis and letter.
@@ -635,6 +637,7 @@ impl App {
             reply,
             history,
             office_view: Self::holds(actor, &f.office),
+            extended: req.extension.is_some(),
         })
     }
 

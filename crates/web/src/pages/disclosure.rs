@@ -248,6 +248,7 @@ fn offers(v: &DisclosureView, who: &SignedIn) -> Offers {
         supplement: (office || applicant) && s == Status::AwaitingSupplement,
         lapse_supplement: office && s == Status::AwaitingSupplement,
         extend: office
+            && !v.extended
             && who.actor.role == Role::DeptHead
             && matches!(
                 s,
