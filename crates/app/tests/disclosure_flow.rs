@@ -572,3 +572,53 @@ async fn the_demo_offices_hold_requests_in_every_state() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn per_request_fees_count_the_applicants_requests_of_the_month() {
+    for app in apps().await {
+        let clerk = who(&app, "gkb.clerk").await;
+        app.clock.set(at(5, 29, 12));
+        let mut numbers = Vec::new();
+        // Eleven requests received in May by one applicant (one of them on 劳动节's eve).
+        for d in [6, 7, 8, 11, 12, 13, 14, 15, 18, 19, 20] {
+            numbers.push(in_person(&app, &clerk, at(5, d, 10)).await);
+        }
+        // A twelfth in June does not count toward May.
+        app.clock.set(at(6, 1, 12));
+        let june = in_person(&app, &clerk, at(6, 1, 10)).await;
+        let per_request = || {
+            DisclosureAction::NoticeFee(FeeInput {
+                per_request: true,
+                pages: None,
+            })
+        };
+        // The first of the month is free; the eleventh costs 100 yuan.
+        refused(
+            &app,
+            &clerk,
+            &numbers[0],
+            per_request(),
+            codes::Disclosure::FeeFree,
+        )
+        .await;
+        refused(
+            &app,
+            &clerk,
+            &june,
+            per_request(),
+            codes::Disclosure::FeeFree,
+        )
+        .await;
+        act(&app, &clerk, &numbers[10], per_request()).await;
+        let v = app.disclosure_view(&clerk, &numbers[10]).await.unwrap();
+        assert_eq!(v.status, Status::AwaitingFee);
+        assert!(
+            v.fee
+                .as_deref()
+                .unwrap()
+                .contains("本月第 11 件申请，收费 100 元"),
+            "{:?}",
+            v.fee
+        );
+    }
+}
