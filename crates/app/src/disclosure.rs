@@ -226,7 +226,7 @@ impl App {
             Role::Supervisor | Role::Leader | Role::Admin => {
                 actor.sees_region(&req.filing.office.region)
             }
-            Role::Agent | Role::Legal => false,
+            Role::Agent | Role::Legal | Role::Operator | Role::HotlineCentre => false,
         }
     }
 

@@ -106,7 +106,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(hotline::subjects))
         .routes(routes!(hotline::route))
         .routes(routes!(hotline::public_create))
-        .routes(routes!(hotline::track)),
+        .routes(routes!(hotline::track))
         .routes(routes!(disclosure::list, disclosure::create))
         .routes(routes!(disclosure::get))
         .routes(routes!(disclosure::act))
