@@ -203,6 +203,15 @@ fn corrupt(e: impl std::fmt::Display) -> AppError {
     AppError::internal(StoreError::Corrupt(e.to_string()))
 }
 
+/// The first `n` characters of `s`, with an ellipsis when cut.
+fn clip(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
 fn not_found() -> AppError {
     AppError::of(codes::Disclosure::NotFound)
 }
@@ -397,6 +406,13 @@ impl App {
             events,
             notifications,
             audit,
+            title: format!("政府信息公开申请：{}", clip(&f.description, 40)),
+            watches: req.watches(
+                cal,
+                now,
+                &self.settings().warnings_for(f.office.region.as_str()),
+                None,
+            )?,
         })
     }
 

@@ -622,3 +622,85 @@ async fn per_request_fees_count_the_applicants_requests_of_the_month() {
         );
     }
 }
+
+/// The reply deadline of a request is in the one deadline index: it goes yellow and red on
+/// the board as the simulated clock crosses 劳动节, the sweeper warns once per crossing, and a
+/// reply takes it off the board.
+#[tokio::test]
+async fn the_reply_deadline_goes_yellow_and_red_on_the_board_across_labour_day() {
+    use tongban_domain::supervision::{Light, SubjectKind};
+    use tongban_store::watch::LitFilter;
+    for app in apps().await {
+        let clerk = who(&app, "gkb.clerk").await;
+        let sup = who(&app, "jiancha").await;
+        app.clock.set(at(4, 29, 11));
+        app.sweep_warnings().await.unwrap();
+        let n = in_person(&app, &clerk, at(4, 29, 10)).await;
+        let subject = app
+            .store
+            .subject(SubjectKind::Disclosure, &n)
+            .await
+            .unwrap()
+            .expect("registered as a supervised subject");
+        assert_eq!(subject.party, "张*", "stored masked");
+        assert!(subject.title.contains("政府采购中标公告"));
+        let sref = subject.subject();
+        // Due end of Friday 29 May (20 working days, 5/1–5/5 off, Saturday 5/9 worked).
+        let clocks = app.store.subject_clocks(&sref).await.unwrap();
+        assert_eq!(clocks.len(), 1);
+        assert_eq!(
+            (clocks[0].0.as_str(), clocks[0].1, clocks[0].2),
+            ("reply", 0, at(5, 30, 0).timestamp_millis())
+        );
+        let of_request = || {
+            app.store
+                .warnings_of_subject(SubjectKind::Disclosure, sref.id)
+        };
+        // Across the holiday: still green, nothing fires.
+        app.clock.set(at(5, 5, 12));
+        app.sweep_warnings().await.unwrap();
+        assert!(of_request().await.unwrap().is_empty());
+        // The last day: yellow, once however often the sweeper runs.
+        app.clock.set(at(5, 29, 9));
+        app.sweep_warnings().await.unwrap();
+        app.sweep_warnings().await.unwrap();
+        let w = of_request().await.unwrap();
+        assert_eq!(w.iter().map(|x| x.light).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(w[0].subject_number, n);
+        let lit = |light| {
+            app.board_cases(
+                &sup,
+                None,
+                LitFilter {
+                    kind: Some(SubjectKind::Disclosure),
+                    light,
+                    ..LitFilter::default()
+                },
+            )
+        };
+        assert!(lit(Some(Light::Yellow))
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.subject_number == n));
+        // Saturday 30 May: red, once.
+        app.clock.set(at(5, 30, 9));
+        app.sweep_warnings().await.unwrap();
+        app.sweep_warnings().await.unwrap();
+        let w = of_request().await.unwrap();
+        assert_eq!(w.iter().map(|x| x.light).collect::<Vec<_>>(), vec![1, 2]);
+        assert!(lit(Some(Light::Red))
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.subject_number == n && l.light == 2));
+        // The (late) reply takes it off the index.
+        act(&app, &clerk, &n, DisclosureAction::Reply(partial())).await;
+        assert!(app.store.subject_clocks(&sref).await.unwrap().is_empty());
+        assert!(!lit(None)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.subject_number == n));
+    }
+}

@@ -8,9 +8,11 @@ use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::codes;
 use tongban_domain::disclosure::{ApplicantKind, Channel, ReplyKind, Status};
+use tongban_domain::supervision::{SubjectKind, SubjectRef, Watch};
 
 use crate::cases::NotificationRow;
-use crate::{millis, Result, Store, StoreError};
+use crate::subjects::NewSubject;
+use crate::{millis, Result, Store, StoreError, Tally};
 
 /// The queryable columns of a request, as of a write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,10 @@ pub struct DisclosureWrite {
     pub events: Vec<NewDisclosureEvent>,
     pub notifications: Vec<NotificationRow>,
     pub audit: AuditEntry,
+    /// What the board shows of the request (registered as a supervised subject).
+    pub title: String,
+    /// The office's deadlines, replacing the request's in the shared index.
+    pub watches: Vec<Watch>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -146,6 +152,24 @@ macro_rules! append_disclosure {
                 .bind(id)
                 .fetch_one(&mut *$tx)
                 .await?;
+        let p = &w.projection;
+        let subject = SubjectRef::new(SubjectKind::Disclosure, id, p.number.clone());
+        register_subject!(
+            $tx,
+            &NewSubject {
+                subject: subject.clone(),
+                title: w.title.clone(),
+                party: p.applicant_name.clone(),
+                item_id: None,
+                department_id: p.department_id,
+                hall_id: 0,
+                region: p.region.clone(),
+                opened_at: p.received_at.unwrap_or(p.filed_at),
+            }
+        );
+        let mut tally = Tally::default();
+        sync_watches!($store, $tx, tally, &subject, &p.region, 0, &w.watches);
+        apply_tally!($tx, tally);
         let audit_seq = audit!($store, $tx, w.audit.clone());
         if !w.events.is_empty() {
             let first = last.unwrap_or(0) + 1;

@@ -90,6 +90,8 @@ fn write(
             body: "申请编号".into(),
         }],
         audit: entry("disclosure.file"),
+        title: "政府信息公开申请：测试".into(),
+        watches: vec![],
     }
 }
 

@@ -1015,3 +1015,42 @@ impl Request {
         self.received_at.map(local_date)
     }
 }
+
+impl Request {
+    /// The office's reply deadline at `now` as a watch for the shared deadline index: yellow
+    /// and red by the region's warning rules, on the same clock as the request page (a
+    /// consultation or fee notice holds it still). The 补正 notice period is not watched (once
+    /// it passes the office just may not ask for one), nor the applicant's or a consulted
+    /// party's deadlines. `assignee_id` is whoever is reminded besides the department's heads.
+    pub fn watches(
+        &self,
+        cal: &Calendar,
+        now: DateTime<Utc>,
+        rules: &crate::supervision::WarningRules,
+        assignee_id: Option<i64>,
+    ) -> Result<Vec<crate::supervision::Watch>, DomainError> {
+        use crate::supervision::{crossings, light, Watch};
+        let mut out = Vec::new();
+        for d in self.deadlines(cal, now)? {
+            if !matches!(d.kind, DeadlineKind::Reply | DeadlineKind::ExtendedReply) {
+                continue;
+            }
+            let Some(clock) = self.reply_clock() else {
+                continue;
+            };
+            let status = clock.status(cal, now)?;
+            let x = crossings(&clock, cal, now, rules)?;
+            out.push(Watch {
+                key: "reply".to_string(),
+                label: d.kind.label().to_string(),
+                department_id: self.filing.office.department_id,
+                assignee_id,
+                yellow_at: Some(x.yellow_at),
+                red_at: x.red_at,
+                light: light(&status, now, rules),
+                suspended: status.suspended,
+            });
+        }
+        Ok(out)
+    }
+}
