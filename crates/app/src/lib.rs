@@ -22,9 +22,11 @@ pub mod catalog_io;
 pub mod clock;
 pub mod demo;
 pub mod demo_catalog;
+pub mod demo_disclosure;
 pub mod demo_documents;
 pub mod demo_hotline;
 pub mod demo_ratings;
+pub mod disclosure;
 pub mod documents;
 pub mod error;
 pub mod hotline;
@@ -217,6 +219,7 @@ impl App {
         }
         // Deadlines that the move crossed take effect at once.
         self.sweep_cases().await?;
+        self.sweep_disclosures().await?;
         Ok(now)
     }
 }

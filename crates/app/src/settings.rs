@@ -166,6 +166,27 @@ pub const DEFS: &[SettingDef] = &[
         label: "未公布年份按法定节假日推算时限（1 推算，0 不推算）",
     },
     SettingDef {
+        key: "disclosure.supplement_days",
+        default: "15",
+        min: 1,
+        max: 60,
+        label: "政府信息公开申请补正期限（工作日）",
+    },
+    SettingDef {
+        key: "disclosure.fee_days",
+        default: "20",
+        min: 1,
+        max: 60,
+        label: "信息处理费缴费期限（工作日）",
+    },
+    SettingDef {
+        key: "disclosure.agency_days",
+        default: "15",
+        min: 1,
+        max: 60,
+        label: "征求其他机关意见的答复期限（工作日）",
+    },
+    SettingDef {
         key: "upload.quota_mb",
         default: "200",
         min: 1,
@@ -272,6 +293,16 @@ pub const DEFS: &[SettingDef] = &[
     },
 ];
 
+/// The disclosure procedure's local values, in working days: the applicant's time for a 补正
+/// and for paying a fee, and another agency's time to answer a consultation (a third party's
+/// 15 days are the law's, not a setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DisclosureRules {
+    pub supplement_days: u32,
+    pub fee_days: u32,
+    pub agency_days: u32,
+}
+
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
 /// the longest matching region prefix wins over the city-wide value.
 pub const REGIONAL: &[&str] = &[
@@ -323,6 +354,8 @@ pub struct Settings {
     pub hotline: tongban_domain::hotline::HotlineRules,
     /// 好差评: the default-rating days and the rectification's deadlines.
     pub ratings: tongban_domain::rating::RatingRules,
+    /// Local values of the disclosure procedure.
+    pub disclosure: DisclosureRules,
 }
 
 /// Hours (Shanghai) in which warning messages wait: from `start` until `end`, across midnight
@@ -491,6 +524,11 @@ impl Settings {
                 default_after_days: get("rating.default_days")? as u32,
                 rectify_days: get("rating.rectify_days")? as u32,
                 callback_days: get("rating.callback_days")? as u32,
+            },
+            disclosure: DisclosureRules {
+                supplement_days: get("disclosure.supplement_days")? as u32,
+                fee_days: get("disclosure.fee_days")? as u32,
+                agency_days: get("disclosure.agency_days")? as u32,
             },
         })
     }

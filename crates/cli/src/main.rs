@@ -370,11 +370,19 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 tokio::spawn(async move {
                     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
                     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    let mut rounds: u64 = 0;
                     loop {
                         tick.tick().await;
                         if let Err(e) = app.sweep_cases().await {
                             tracing::warn!(error = %e, "case sweep failed");
                         }
+                        // Disclosure requests whose 补正 or fee deadline passed: once a minute.
+                        if rounds.is_multiple_of(60) {
+                            if let Err(e) = app.sweep_disclosures().await {
+                                tracing::warn!(error = %e, "disclosure sweep failed");
+                            }
+                        }
+                        rounds = rounds.wrapping_add(1);
                     }
                 })
             };
@@ -536,8 +544,13 @@ const DEMO_RATERS: &[&str] = &["corp01", "corp02"];
 
 /// The demo city, its catalog, and the sign-ins printed for whoever is trying it.
 async fn load_demo_city(app: &App) -> Result<(), String> {
-    let accounts = app.load_demo().await.map_err(|e| e.to_string())?;
+    let mut accounts = app.load_demo().await.map_err(|e| e.to_string())?;
     let items = app.load_demo_catalog().await.map_err(|e| e.to_string())?;
+    let (offices, requests) = app
+        .load_demo_disclosure()
+        .await
+        .map_err(|e| e.to_string())?;
+    accounts.extend(offices);
     let decided = app.load_demo_documents().await.map_err(|e| e.to_string())?;
     let hotline = app.load_demo_hotline().await.map_err(|e| e.to_string())?;
     let rated: Vec<(String, String)> = DEMO_RATERS
@@ -554,6 +567,11 @@ async fn load_demo_city(app: &App) -> Result<(), String> {
     );
     print_demo(&[accounts, hotline].concat());
     println!("演示事项目录已载入：{items} 个事项（其中 2 个待审核）");
+    println!(
+        "演示政府信息公开申请：{} 件（{}）",
+        requests.len(),
+        requests.join("、")
+    );
     Ok(())
 }
 

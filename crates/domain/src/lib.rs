@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod codes;
+pub mod disclosure;
 pub mod document;
 pub mod error;
 pub mod hotline;

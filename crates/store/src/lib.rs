@@ -215,6 +215,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
+pub mod disclosure;
 pub mod documents;
 pub mod fault;
 pub mod findings;

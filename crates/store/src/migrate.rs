@@ -78,6 +78,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0020_hotline.sql"),
     ),
     (
+        22,
+        "disclosure",
+        include_str!("../migrations/sqlite/0022_disclosure.sql"),
+        include_str!("../migrations/postgres/0022_disclosure.sql"),
+    ),
+    (
         24,
         "ratings",
         include_str!("../migrations/sqlite/0024_ratings.sql"),

@@ -12,6 +12,7 @@ mod api;
 mod assets;
 mod board_query;
 mod case_input;
+mod disclosure_input;
 mod error;
 mod headers;
 mod json;

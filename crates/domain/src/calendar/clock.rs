@@ -40,6 +40,10 @@ crate::closed_set! {
         Quarantine = "quarantine" => "检疫",
         Appraisal = "appraisal" => "鉴定",
         ThirdPartyConsultation = "third_party_consultation" => "征求第三方意见",
+        /// 政府信息公开条例 第三十三条: consulting another agency is not counted either.
+        AgencyConsultation = "agency_consultation" => "征求其他机关意见",
+        /// 国办函〔2020〕109号: from the fee notice until payment, the reply period stands still.
+        FeePayment = "fee_payment" => "待缴纳信息处理费",
         /// Anything else; the suspension's `reason` must say what.
         Other = "other" => "其他",
     }

@@ -13,6 +13,7 @@ mod access;
 mod calendar;
 mod case;
 mod catalog;
+mod disclosure;
 mod document;
 mod general;
 mod hotline;
@@ -24,6 +25,7 @@ pub use access::{Account, Auth, Id, Staff, Uscc, Validate};
 pub use calendar::Calendar;
 pub use case::Case;
 pub use catalog::{Catalog, Exchange, Import};
+pub use disclosure::Disclosure;
 pub use document::{Document, Licence};
 pub use general::{Audit, Form, General, Request, Store};
 pub use hotline::Hotline;
@@ -46,7 +48,7 @@ pub fn all() -> impl Iterator<Item = ErrorCode> {
     registry!(
         General, Store, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region,
         Hall, Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
-        Finding, Order, Admonition, Document, Licence, Hotline, Rating,
+        Finding, Order, Admonition, Document, Licence, Hotline, Rating, Disclosure,
     )
 }
 

@@ -13,6 +13,7 @@ mod admonitions;
 pub(crate) mod board;
 mod calendar;
 mod cases;
+mod disclosure;
 mod documents;
 mod hotline;
 mod items;
@@ -33,7 +34,8 @@ mod supervision;
         (name = "documents", description = "文书：电子印章文件（PDF/OFD）、文件核验、根证书、撤销、签章密钥、电子证照库"),
         (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定、督办与效能告诫"),
         (name = "hotline", description = "12345热线：受理、派单、签收、退单、延期、答复、回访、知识库、来电弹屏、无账号提交与查询"),
-        (name = "ratings", description = "好差评：办件评价（一事一评）、窗口评价器（一次一评）、差评回访核实整改反馈、申诉复核、月度公示")
+        (name = "ratings", description = "好差评：办件评价（一事一评）、窗口评价器（一次一评）、差评回访核实整改反馈、申诉复核、月度公示"),
+        (name = "disclosure", description = "政府信息公开申请：提交、确认收到、补正、征求意见、收费、延期与答复")
     )
 )]
 struct ApiDoc;
@@ -117,4 +119,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::rate_window))
         .routes(routes!(ratings::duty))
         .routes(routes!(ratings::end_visit))
+        .routes(routes!(disclosure::list, disclosure::create))
+        .routes(routes!(disclosure::get))
+        .routes(routes!(disclosure::act))
 }

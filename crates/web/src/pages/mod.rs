@@ -23,6 +23,7 @@ mod board;
 mod calendar;
 mod cases;
 mod catalog;
+mod disclosure;
 mod documents;
 pub(crate) use documents::sealed_response;
 mod home;
@@ -95,6 +96,9 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/orders", post(home::issue_order))
         .route("/supervision/orders/{id}/reply", post(home::reply_order))
         .route("/supervision/orders/{id}/close", post(home::close_order))
+        .route("/disclosure", get(disclosure::home).post(disclosure::file))
+        .route("/disclosure/requests/{number}", get(disclosure::show))
+        .route("/disclosure/requests/{number}/act", post(disclosure::act))
         .route("/track", get(public::track))
         .route("/verify", get(public::verify_form))
         .route(

@@ -1,0 +1,297 @@
+//! Disclosure requests over the API and the pages: filing, a stale version, the stable codes of
+//! bad input (a second 补正, both fee modes, a reply without grounds, an office not holding the
+//! request), and the pages' forms.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+mod common;
+use common::TestApp;
+
+async fn with_offices() -> TestApp {
+    let t = TestApp::new().await;
+    t.app.load_demo_disclosure().await.unwrap();
+    t
+}
+
+async fn office_id(t: &TestApp) -> i64 {
+    let who = t
+        .app
+        .store
+        .user_by_login("gkb.clerk")
+        .await
+        .unwrap()
+        .unwrap();
+    who.department_id.unwrap()
+}
+
+#[tokio::test]
+async fn a_request_over_the_api_with_every_refusal_coded() {
+    let t = with_offices().await;
+    let office = office_id(&t).await;
+    let resident = t.sign_in("user01").await;
+    let clerk = t.sign_in("gkb.clerk").await;
+    let other = t.sign_in("jbgkb.clerk").await;
+
+    let body = json!({
+        "department_id": office,
+        "applicant": {"kind": "citizen", "name": "张三", "id_code": "11010519491231002X",
+                      "phone": "13800138000"},
+        "description": "2025年老旧小区改造项目的资金安排文件",
+        "form": "email",
+        "channel": "online"
+    });
+    let r = t
+        .post_json("/api/v1/disclosure/requests", Some(&resident), body.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v = r.json();
+    let number = v["number"].as_str().unwrap().to_string();
+    assert_eq!(v["status"], "submitted");
+    assert_eq!(v["applicant_id"], "110105********002X");
+    assert!(!r.body.contains("11010519491231002X"));
+    // A bad ID number is the ID parser's code.
+    let mut bad = body.clone();
+    bad["applicant"]["id_code"] = json!("110105194912310021");
+    let r = t
+        .post_json("/api/v1/disclosure/requests", Some(&resident), bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.code(), "id.check_digit");
+
+    let path = format!("/api/v1/disclosure/requests/{number}/actions");
+    let r = t
+        .post_json(
+            &path,
+            Some(&clerk),
+            json!({"action": "confirm", "version": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "processing");
+    // A stale version, and an office that does not hold the request.
+    let r = t
+        .post_json(
+            &path,
+            Some(&clerk),
+            json!({"action": "consult", "version": 1,
+        "kind": "third_party", "party": "某公司", "matter": "是否同意公开"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "disclosure.stale");
+    let r = t
+        .post_json(
+            &path,
+            Some(&other),
+            json!({"action": "reply",
+        "reply": {"kind": "disclosed"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.code(), "disclosure.not_holder");
+
+    let r = t
+        .post_json(
+            &path,
+            Some(&clerk),
+            json!({"action": "request_supplement",
+        "items": ["请写明年份"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = t
+        .post_json(
+            &path,
+            Some(&clerk),
+            json!({"action": "request_supplement",
+        "items": ["请写明街道"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "disclosure.supplement_second");
+    let r = t
+        .post_json(
+            &path,
+            Some(&resident),
+            json!({"action": "supplement", "text": "2025年"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let r = t
+        .post_json(
+            &path,
+            Some(&clerk),
+            json!({"action": "notice_fee",
+        "per_request": true, "pages": 120}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.code(), "disclosure.fee_both_modes");
+    let r = t
+        .post_json(
+            &path,
+            Some(&clerk),
+            json!({"action": "extend", "days": 21,
+        "reason": "档案多"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a clerk is not the head");
+    assert_eq!(r.code(), "disclosure.extension_approver");
+    let head = t.sign_in("gkb.head").await;
+    let r = t
+        .post_json(
+            &path,
+            Some(&head),
+            json!({"action": "extend", "days": 21,
+        "reason": "档案多"}),
+        )
+        .await;
+    assert_eq!(r.code(), "disclosure.extension_too_long");
+    let r = t
+        .post_json(
+            &path,
+            Some(&clerk),
+            json!({"action": "reply",
+        "reply": {"kind": "withheld"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.code(), "disclosure.grounds_missing");
+    let r = t
+        .post_json(
+            &path,
+            Some(&clerk),
+            json!({"action": "reply", "reply": {
+        "kind": "withheld",
+        "withheld": [{"part": "全部", "ground": "process", "reason": "属于讨论记录"}]}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["status"], "replied");
+    assert!(v["reply"]["letter"].as_str().unwrap().contains("第十六条"));
+
+    // The applicant reads it; a stranger does not.
+    let r = t
+        .get(
+            &format!("/api/v1/disclosure/requests/{number}"),
+            Some(&resident),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let stranger = t.sign_in("user02").await;
+    let r = t
+        .get(
+            &format!("/api/v1/disclosure/requests/{number}"),
+            Some(&stranger),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.code(), "disclosure.not_found");
+    let r = t.get("/api/v1/disclosure/requests", Some(&resident)).await;
+    assert!(r.body.contains(&number));
+    let r = t.get("/api/v1/disclosure/requests", Some(&clerk)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        !r.body.contains(&number),
+        "a replied request leaves the queue"
+    );
+}
+
+#[tokio::test]
+async fn the_pages_file_show_and_act() {
+    let t = with_offices().await;
+    let office = office_id(&t).await.to_string();
+    let clerk = t.sign_in("gkb.clerk").await;
+    let page = t.get("/disclosure", Some(&clerk)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("政府信息公开工作台"));
+    assert!(page.body.contains("data-testid=\"disclosure-list\""));
+    let r = t
+        .post_form(
+            "/disclosure",
+            Some(&clerk),
+            &[
+                ("csrf", &clerk.csrf),
+                ("department_id", &office),
+                ("applicant_kind", "legal_person"),
+                ("name", "清江建设工程有限公司"),
+                ("id_code", "91350100M000100Y43"),
+                ("email", "office@example.com"),
+                ("description", "本市2025年政府采购中标公告"),
+                ("form", "paper"),
+                ("channel", "in_person"),
+                ("received_at", "2026-03-02T08:30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.headers["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/disclosure/requests/GK361200"), "{to}");
+    let path = to.split('?').next().unwrap().to_string();
+    let page = t.get(&to, Some(&clerk)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("办理中"));
+    assert!(page.body.contains("data-testid=\"explain\""));
+    assert!(page.body.contains("data-testid=\"request-supplement\""));
+    // Both fee modes through the form: the page says why, with the code.
+    let r = t
+        .post_form(
+            &format!("{path}/act"),
+            Some(&clerk),
+            &[
+                ("csrf", &clerk.csrf),
+                ("action", "notice_fee"),
+                ("fee_mode", "per_request"),
+                ("pages", "120"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("disclosure.fee_both_modes"), "{}", r.body);
+    let r = t
+        .post_form(
+            &format!("{path}/act"),
+            Some(&clerk),
+            &[
+                ("csrf", &clerk.csrf),
+                ("action", "request_supplement"),
+                ("items", "请写明年份\n请写明文号"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&clerk)).await;
+    assert!(page.body.contains("待补正"));
+    assert!(page.body.contains("请写明文号"));
+    // An office that does not hold it sees the request as not theirs.
+    let other = t.sign_in("jbgkb.clerk").await;
+    assert_eq!(
+        t.get(&path, Some(&other)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[test]
+fn the_openapi_document_covers_the_disclosure_routes() {
+    let doc = serde_json::to_value(tongban_web::openapi()).unwrap();
+    let list = &doc["paths"]["/api/v1/disclosure/requests"];
+    assert!(
+        list["get"].is_object() && list["post"].is_object(),
+        "{list}"
+    );
+    assert!(doc["paths"]["/api/v1/disclosure/requests/{number}/actions"]["post"].is_object());
+    for schema in [
+        "DisclosureJson",
+        "DisclosureBody",
+        "DisclosureActionBody",
+        "ReplyInput",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} missing"
+        );
+    }
+}
