@@ -1,3 +1,6 @@
+// Runs last (file name): its journey (b) moves the shared simulated clock 5 days, and the
+// ratings journey rates a demo case decided at start-up that becomes 基本满意 by default after
+// 7 natural days (rating.default_days).
 // Government-information disclosure requests (政府信息公开条例 2019) in the browser:
 // (a) an online request through 补正, the restart, a third-party consultation, a per-volume fee
 //     and 部分公开 to the reply letter;
