@@ -172,11 +172,13 @@ impl App {
         }
         let departments = self.store.departments(Some(&region)).await?;
         let halls = self.store.halls(Some(&region)).await?;
-        let dept_name = |id: i64| {
-            departments
+        let dept_name = |id: i64| match id {
+            // A 12345 ticket's deadline while it sits at the centre, which is no department.
+            tongban_domain::hotline::CENTRE => "12345热线中心".to_string(),
+            _ => departments
                 .iter()
                 .find(|d| d.id == id)
-                .map_or(format!("部门 {id}"), |d| d.name.clone())
+                .map_or(format!("部门 {id}"), |d| d.name.clone()),
         };
         let hall_name = |id: i64| match id {
             0 => "网上申请".to_string(),

@@ -12,10 +12,13 @@
 //!   last four digits of the phone.
 //!
 //! The state machine is the domain's ([`tongban_domain::hotline::Ticket::decide`]); each
-//! command's events, projection, outbox messages and audit record are written together.
+//! command's events, projection, outbox messages and audit record are written together, with
+//! what supervision keeps of the ticket: its deadlines in the one crossing index and the
+//! findings the detectors read in its log ([`hl::detect`]).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tongban_domain::calendar::Calendar;
 use tongban_domain::codes;
 use tongban_domain::hotline::{
     self as hl, By, CallbackResult, Caller, Category, Channel, Command, EfficiencyTarget, Ticket,
@@ -23,7 +26,9 @@ use tongban_domain::hotline::{
 };
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
-use tongban_store::hotline::{AnswerRow, Outbound, RouteRow, TicketFilter, TicketLog, TicketRow};
+use tongban_store::hotline::{
+    AnswerRow, Outbound, RouteRow, TicketFilter, TicketLog, TicketOversight, TicketRow,
+};
 use tongban_store::StoreError;
 
 use crate::error::{AppError, Result};
@@ -192,6 +197,25 @@ pub struct PublicTicketView {
     pub progress: Vec<(String, DateTime<Utc>)>,
 }
 
+/// A ticket's stored log followed by the events a command is about to append, numbered on.
+fn logged<'a>(
+    log: &'a TicketLog,
+    events: &'a [TicketEvent],
+    at: DateTime<Utc>,
+    by: Option<&'a By>,
+) -> impl Iterator<Item = (i64, &'a TicketEvent, DateTime<Utc>, Option<&'a By>)> {
+    let next = log.events.last().map_or(1, |e| e.seq + 1);
+    log.events
+        .iter()
+        .map(|e| (e.seq, &e.event, e.at, e.by.as_ref()))
+        .chain(
+            events
+                .iter()
+                .zip(next..)
+                .map(move |(e, seq)| (seq, e, at, by)),
+        )
+}
+
 fn by(actor: &Actor) -> By {
     By {
         user_id: actor.user_id,
@@ -350,6 +374,7 @@ impl App {
                 })
                 .collect()
         };
+        let oversight = self.oversight(&draft, [(1, &first, now, who.as_ref())], &cal, now);
         let entry = match actor {
             Some(a) => self.entry(a, "ticket.receive", String::new(), first.summary()),
             None => self.system_entry(
@@ -360,7 +385,15 @@ impl App {
         };
         Ok(self
             .store
-            .create_ticket(&first, now, who.as_ref(), due_at, outbound, entry)
+            .create_ticket(
+                &first,
+                now,
+                who.as_ref(),
+                due_at,
+                outbound,
+                &oversight,
+                entry,
+            )
             .await?)
     }
 
@@ -441,6 +474,7 @@ impl App {
             after.apply(e, now, Some(&who));
         }
         let outbound = self.outbound(&after, &events, now);
+        let oversight = self.oversight(&after, logged(&log, &events, now, Some(&who)), &cal, now);
         let summary: Vec<String> = events.iter().map(TicketEvent::summary).collect();
         let entry = self.entry(
             actor,
@@ -458,6 +492,7 @@ impl App {
                 &after,
                 after.due_at(&cal, now),
                 &outbound,
+                &oversight,
                 entry,
             )
             .await
@@ -754,6 +789,7 @@ impl App {
                 format!("ticket:{}", t.number),
                 "回访期满未回访，自动办结".into(),
             );
+            let oversight = self.oversight(&after, logged(&log, &events, now, None), &cal, now);
             match self
                 .store
                 .append_ticket(
@@ -765,6 +801,7 @@ impl App {
                     &after,
                     None,
                     &[],
+                    &oversight,
                     entry,
                 )
                 .await
@@ -775,6 +812,33 @@ impl App {
             }
         }
         Ok(closed)
+    }
+
+    /// What supervision keeps of `after`, the ticket whose whole log is `log`: its deadlines
+    /// on the region's warning rules and what the detectors find in the log at `now`.
+    fn oversight<'a>(
+        &self,
+        after: &Ticket,
+        log: impl IntoIterator<Item = (i64, &'a TicketEvent, DateTime<Utc>, Option<&'a By>)>,
+        cal: &Calendar,
+        now: DateTime<Utc>,
+    ) -> TicketOversight {
+        let settings = self.settings();
+        let warn = settings.warnings_for(&after.region);
+        TicketOversight {
+            watches: after.watches(cal, now, &warn, &settings.hotline),
+            findings: hl::detect::detect(log, cal, now),
+        }
+    }
+
+    /// Runs the detectors over a ticket whose handling deadline has just turned red, so
+    /// 办理超时 is a finding when the deadline passes rather than at the late reply.
+    pub(crate) async fn detect_on_ticket(&self, number: &str) -> Result<usize> {
+        let (log, t) = self.ticket_log(number).await?;
+        let cal = self.calendar_for(&t.region).await?;
+        let found = hl::detect::detect(logged(&log, &[], self.now(), None), &cal, self.now());
+        let rows = tongban_store::hotline::ticket_findings(log.id, &t, &found);
+        Ok(self.store.record_findings(&rows, self.now()).await?)
     }
 
     // ---- the subject tree, routes and knowledge base (centre staff and administrators) ----

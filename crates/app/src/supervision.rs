@@ -93,7 +93,8 @@ impl App {
                 let mut numbers: Vec<&str> = open.iter().map(|m| m.number.as_str()).collect();
                 numbers.sort_unstable();
                 let mut row = new_finding(case_id, &number, case, f);
-                row.fingerprint = format!("{case_id}:multiple_places:{}", numbers.join(","));
+                // One finding per matter, on whichever of its cases saw it first.
+                row.fingerprint = format!("multiple_places:{}", numbers.join(","));
                 rows.push(row);
             }
         }
@@ -374,6 +375,11 @@ impl App {
             }
             None => lead_department,
         };
+        // 督办 is answered by a unit: a ticket still at the 12345 centre (no department) has
+        // none yet.
+        if department_id == tongban_domain::hotline::CENTRE {
+            return Err(AppError::of(codes::Order::NoUnit));
+        }
         let now = self.now();
         let cal = self.calendar_for(region).await?;
         let due = cal

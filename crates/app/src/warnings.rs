@@ -155,13 +155,17 @@ impl App {
             audit,
         };
         let fired = self.store.fire(&firing, now).await?;
-        if matches!(fired, Fired::Warned { .. })
-            && light == Light::Red
-            && subject.kind == SubjectKind::Case
-        {
+        if matches!(fired, Fired::Warned { .. }) && light == Light::Red {
             // 办理超时 is a finding as soon as the deadline passes.
-            if let Err(e) = self.detect_on_case(subject.id).await {
-                tracing::warn!(case = subject.id, error = %e, "supervision detectors failed");
+            let detected = match subject.kind {
+                SubjectKind::Case => self.detect_on_case(subject.id).await,
+                SubjectKind::Ticket => self.detect_on_ticket(&subject.number).await,
+                // A disclosure request's and a rectification's lateness is judged when it
+                // is answered (their modules record it then).
+                SubjectKind::Disclosure | SubjectKind::Rating => Ok(0),
+            };
+            if let Err(e) = detected {
+                tracing::warn!(subject = %subject.number, error = %e, "supervision detectors failed");
             }
         }
         Ok(fired)

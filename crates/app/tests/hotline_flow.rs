@@ -560,3 +560,202 @@ async fn deadlines_run_on_the_shared_calendar_and_unvisited_tickets_close() {
         assert_eq!(v.close_reason.as_deref(), Some("回访期满办结"));
     }
 }
+
+/// A ticket is supervised like a case, on the one index: registered at receipt, its handling
+/// deadline lit red by the one sweeper, 办理超时 found when the deadline passes (once, however
+/// late the reply), 虚假办结 found at a 不满意 call-back, a 效能投诉 found at receipt, and 督办
+/// addressed to the unit that must answer.
+#[tokio::test]
+async fn tickets_light_raise_findings_and_take_orders_on_the_one_index() {
+    use tongban_domain::supervision::SubjectKind;
+    for app in hotline_apps().await {
+        app.clock.set(before_mid_autumn()).unwrap();
+        let op = who(&app, "huawu").await;
+        let sup = who(&app, "jiancha").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let t = app
+            .file_ticket(
+                &op,
+                TicketInput {
+                    category: "consult".into(),
+                    ..complaint("夜市摊位怎么申请？")
+                },
+            )
+            .await
+            .unwrap();
+        let n = t.number.clone();
+        let id = app.store.ticket_log(&n).await.unwrap().unwrap().id;
+        let subject = app
+            .store
+            .subject(SubjectKind::Ticket, &n)
+            .await
+            .unwrap()
+            .expect("registered at receipt");
+        assert_eq!(subject.department_id, 0, "at the centre until dispatched");
+        assert_eq!(subject.party, "王**");
+
+        // Dispatched and signed: the deadline is the office's, due end of Tuesday 29 September
+        // (中秋 25–27 does not count).
+        act(&app, &op, &n, dispatch_by_route()).await;
+        act(&app, &linjiang, &n, TicketAction::Sign).await;
+        let office = linjiang.department_id.unwrap();
+        let subject = app
+            .store
+            .subject(SubjectKind::Ticket, &n)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(subject.department_id, office);
+        let clocks = app.store.subject_clocks(&subject.subject()).await.unwrap();
+        let red_at = tongban_domain::time::shanghai()
+            .with_ymd_and_hms(2026, 9, 30, 0, 0, 0)
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(
+            clocks
+                .iter()
+                .map(|c| (c.0.as_str(), c.2))
+                .collect::<Vec<_>>(),
+            [("handling", red_at)]
+        );
+        assert!(app
+            .store
+            .findings_of_subject(SubjectKind::Ticket, id)
+            .await
+            .unwrap()
+            .is_empty());
+
+        // Wednesday 30 September, 09:00: red, and 办理超时 is a finding at once.
+        app.clock
+            .set(before_mid_autumn() + Duration::days(6) - Duration::hours(1))
+            .unwrap();
+        app.sweep_warnings().await.unwrap();
+        let warned = app
+            .store
+            .warnings_of_subject(SubjectKind::Ticket, id)
+            .await
+            .unwrap();
+        assert!(warned.iter().any(|w| w.light == 2), "{warned:?}");
+        let overdue = |f: &[tongban_store::findings::FindingRow]| {
+            f.iter().filter(|f| f.rule == "overdue").count()
+        };
+        let found = app
+            .store
+            .findings_of_subject(SubjectKind::Ticket, id)
+            .await
+            .unwrap();
+        assert_eq!(overdue(&found), 1, "{found:?}");
+        assert_eq!(found[0].department_id, office);
+
+        // The late reply is the same lateness: still one finding. The deadline leaves the
+        // index; the call-back window takes its place.
+        act(
+            &app,
+            &linjiang,
+            &n,
+            TicketAction::Reply {
+                text: "向街道市场办申请。".into(),
+            },
+        )
+        .await;
+        let found = app
+            .store
+            .findings_of_subject(SubjectKind::Ticket, id)
+            .await
+            .unwrap();
+        assert_eq!(overdue(&found), 1, "{found:?}");
+        let clocks = app.store.subject_clocks(&subject.subject()).await.unwrap();
+        assert_eq!(
+            clocks.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+            ["callback"]
+        );
+
+        // 不满意 at the call-back: the reply said done and was not, 虚假办结 against the office.
+        act(
+            &app,
+            &op,
+            &n,
+            TicketAction::CallBack {
+                result: "unsatisfied".into(),
+                note: "没人告诉我去哪里".into(),
+            },
+        )
+        .await;
+        let found = app
+            .store
+            .findings_of_subject(SubjectKind::Ticket, id)
+            .await
+            .unwrap();
+        let false_closure: Vec<_> = found.iter().filter(|f| f.rule == "false_closure").collect();
+        assert_eq!(false_closure.len(), 1, "{found:?}");
+        assert_eq!(false_closure[0].person_id, Some(linjiang.user_id));
+
+        // 督办 citing it.
+        let order = app
+            .issue_subject_order(
+                &sup,
+                SubjectKind::Ticket,
+                &n,
+                Some(false_closure[0].id),
+                "请重新办理并当面答复来电人",
+                Some(1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(order.department_id, office);
+
+        // A 效能投诉 is a finding from its receipt.
+        let e = app
+            .file_ticket(
+                &op,
+                TicketInput {
+                    efficiency_department_id: Some(office),
+                    ..complaint("窗口人员推诿，不予受理。")
+                },
+            )
+            .await
+            .unwrap();
+        let eid = app.store.ticket_log(&e.number).await.unwrap().unwrap().id;
+        let found = app
+            .store
+            .findings_of_subject(SubjectKind::Ticket, eid)
+            .await
+            .unwrap();
+        assert_eq!(
+            found
+                .iter()
+                .map(|f| (f.rule.as_str(), f.department_id))
+                .collect::<Vec<_>>(),
+            [("efficiency_complaint", office)]
+        );
+        // 督办 names the unit that must answer: a ticket still at the centre has none, which is
+        // refused with its code (and nothing written), not a broken reference.
+        let err = app
+            .issue_subject_order(
+                &sup,
+                SubjectKind::Ticket,
+                &e.number,
+                None,
+                "请核查",
+                Some(1),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Order::NoUnit);
+        // Citing its 效能投诉 finding names the unit complained of.
+        app.issue_subject_order(
+            &sup,
+            SubjectKind::Ticket,
+            &e.number,
+            Some(found[0].id),
+            "请核查并说明",
+            Some(1),
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            app.store.audit_verify().await.unwrap(),
+            Verified::Intact { .. }
+        ));
+    }
+}

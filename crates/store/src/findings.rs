@@ -56,6 +56,42 @@ const FINDING: &str =
     hall_id, region, detail, evidence, status, decided_by, decision_note, created_at, decided_at
     FROM findings";
 
+/// Records findings inside the transaction `$tx`, each kept once (by its fingerprint within
+/// its subject's kind); evaluates to how many were new. A module that detects from its own
+/// events writes them with the events, so a change and what it broke land together.
+macro_rules! insert_findings {
+    ($tx:ident, $findings:expr, $now:expr) => {{
+        let findings: &[$crate::findings::NewFinding] = $findings;
+        let mut new = 0usize;
+        for f in findings {
+            new += sqlx::query(
+                "INSERT INTO findings (rule, subject_kind, subject_id, subject_number, step,
+                    person_id, department_id, hall_id, region, detail, evidence, fingerprint,
+                    status, created_at)
+                 VALUES ($1, $13, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)
+                 ON CONFLICT (subject_kind, fingerprint) DO NOTHING",
+            )
+            .bind(&f.rule)
+            .bind(f.subject.id)
+            .bind(&f.subject.number)
+            .bind(f.step.as_deref())
+            .bind(f.person_id)
+            .bind(f.department_id)
+            .bind(f.hall_id)
+            .bind(&f.region)
+            .bind(&f.detail)
+            .bind(&f.evidence)
+            .bind(&f.fingerprint)
+            .bind($crate::millis($now))
+            .bind(f.subject.kind.as_str())
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected() as usize;
+        }
+        new
+    }};
+}
+
 impl Store {
     /// Records the findings not recorded before; returns how many were new. A firing seen
     /// again (same fingerprint) is kept once.
@@ -67,35 +103,7 @@ impl Store {
         if findings.is_empty() {
             return Ok(0);
         }
-        let mut new = 0;
-        write!(self, |tx| {
-            for f in findings {
-                new += sqlx::query(
-                    "INSERT INTO findings (rule, subject_kind, subject_id, subject_number, step,
-                        person_id, department_id, hall_id, region, detail, evidence, fingerprint,
-                        status, created_at)
-                     VALUES ($1, $13, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)
-                     ON CONFLICT (subject_kind, fingerprint) DO NOTHING",
-                )
-                .bind(&f.rule)
-                .bind(f.subject.id)
-                .bind(&f.subject.number)
-                .bind(f.step.as_deref())
-                .bind(f.person_id)
-                .bind(f.department_id)
-                .bind(f.hall_id)
-                .bind(&f.region)
-                .bind(&f.detail)
-                .bind(&f.evidence)
-                .bind(&f.fingerprint)
-                .bind(millis(now))
-                .bind(f.subject.kind.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected() as usize;
-            }
-        });
-        Ok(new)
+        Ok(write!(self, |tx| insert_findings!(tx, findings, now)))
     }
 
     /// Findings in a region subtree, optionally in one status, newest first.

@@ -5,15 +5,23 @@
 //! messages and appends its audit record in one transaction. The projection's `version` (the
 //! number of events) is the optimistic lock: a command decided on version `n` is written only
 //! if the row is still at `n`, so two people acting on one state cannot both succeed.
+//!
+//! Every ticket is a supervised subject (`ticket`): the same write registers it, replaces its
+//! deadlines in the one crossing index and records what the detectors found in its log, so a
+//! ticket lights yellow and red on the board, takes 督办 and raises findings like a case.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
+use tongban_domain::hotline::detect::TicketFinding;
 use tongban_domain::hotline::{
-    By, Category, Channel, Ticket, TicketEvent, TicketNumber, TicketStatus,
+    By, Category, Channel, Ticket, TicketEvent, TicketNumber, TicketStatus, CENTRE,
 };
+use tongban_domain::supervision::{SubjectKind, SubjectRef, Watch};
 
-use crate::{instant, millis, Result, Store, StoreError};
+use crate::findings::NewFinding;
+use crate::subjects::NewSubject;
+use crate::{instant, millis, Result, Store, StoreError, Tally};
 
 /// A ticket as lists show it (the projection). The caller's number is kept for the incoming-call
 /// history and never serialized.
@@ -145,6 +153,86 @@ fn summary(t: &Ticket) -> String {
     t.text.chars().take(120).collect()
 }
 
+/// What supervision keeps of a ticket, written with each of its changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketOversight {
+    /// Its open deadlines now (`Ticket::watches`); none once it is closed.
+    pub watches: Vec<Watch>,
+    /// What the detectors found over its whole log (`hotline::detect`). A firing already
+    /// recorded is kept once, by its fingerprint `{ticket_id}:{rule}:{anchor}`.
+    pub findings: Vec<TicketFinding>,
+}
+
+/// What the board's drill-down shows of a ticket. A 保密 caller and a 举报's reporter are never
+/// named, not even masked; the unit answering is the holder, or the centre while it has none.
+fn ticket_subject(id: i64, t: &Ticket) -> NewSubject {
+    let party = if t.caller.confidential || t.category == Category::Report {
+        "保密".to_string()
+    } else if t.caller.anonymous {
+        "匿名".to_string()
+    } else {
+        t.caller.name.clone().unwrap_or_default()
+    };
+    NewSubject {
+        subject: SubjectRef::new(SubjectKind::Ticket, id, t.number.as_str()),
+        title: format!(
+            "{}：{}",
+            t.subject_name,
+            t.text.chars().take(40).collect::<String>()
+        ),
+        party,
+        item_id: None,
+        department_id: t.holder.as_ref().map_or(CENTRE, |u| u.department_id),
+        hall_id: 0,
+        region: t.region.clone(),
+        opened_at: t.received_at,
+    }
+}
+
+/// The findings table's rows for a ticket's detector firings.
+pub fn ticket_findings(id: i64, t: &Ticket, found: &[TicketFinding]) -> Vec<NewFinding> {
+    found
+        .iter()
+        .map(|f| NewFinding {
+            rule: f.rule.as_str().to_string(),
+            subject: SubjectRef::new(SubjectKind::Ticket, id, t.number.as_str()),
+            step: None,
+            person_id: f.person,
+            department_id: f.department_id,
+            hall_id: None,
+            region: t.region.clone(),
+            detail: f.detail.clone(),
+            evidence: serde_json::to_string(&f.evidence).unwrap_or_else(|_| "[]".into()),
+            fingerprint: format!("{id}:{}:{}", f.rule.as_str(), f.anchor),
+        })
+        .collect()
+}
+
+/// Registers the ticket `$id` (now `$t`) as a subject inside `$tx`, replaces its deadlines and
+/// records its findings, in the lock order of [`crate::subjects`] (the ticket's row is already
+/// locked by the caller's insert or update; the audit head comes after).
+macro_rules! oversee_ticket {
+    ($store:expr, $tx:ident, $id:expr, $t:expr, $oversight:expr, $now:expr) => {{
+        let id: i64 = $id;
+        let t: &Ticket = $t;
+        let o: &TicketOversight = $oversight;
+        let subject = ticket_subject(id, t);
+        register_subject!($tx, &subject);
+        let mut tally = Tally::default();
+        sync_watches!(
+            $store,
+            $tx,
+            tally,
+            &subject.subject,
+            &t.region,
+            0,
+            &o.watches
+        );
+        apply_tally!($tx, tally);
+        insert_findings!($tx, &ticket_findings(id, t, &o.findings), $now);
+    }};
+}
+
 macro_rules! insert_events {
     ($tx:ident, $id:expr, $from_seq:expr, $events:expr, $at:expr, $by:expr) => {{
         let by: Option<&By> = $by;
@@ -180,6 +268,7 @@ impl Store {
         by: Option<&By>,
         due_at: Option<DateTime<Utc>>,
         outbound: impl Fn(&TicketNumber) -> Vec<Outbound> + Send,
+        oversight: &TicketOversight,
         audit: AuditEntry,
     ) -> Result<(i64, Ticket)> {
         let day = tongban_domain::time::local_date(at);
@@ -227,6 +316,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             insert_events!(tx, id, 1i64, [&event], at, by);
+            oversee_ticket!(self, tx, id, &t, oversight, at);
             for m in outbound(&number) {
                 enqueue!(
                     tx,
@@ -265,6 +355,7 @@ impl Store {
         after: &Ticket,
         due_at: Option<DateTime<Utc>>,
         outbound: &[Outbound],
+        oversight: &TicketOversight,
         audit: AuditEntry,
     ) -> Result<()> {
         write!(self, |tx| {
@@ -292,6 +383,7 @@ impl Store {
                 return Err(StoreError::Conflict("ticket.version".into()));
             }
             insert_events!(tx, id, i64::from(before) + 1, events, at, by);
+            oversee_ticket!(self, tx, id, after, oversight, at);
             for m in outbound {
                 enqueue!(
                     tx,

@@ -204,9 +204,12 @@ macro_rules! apply_tally {
     }};
 }
 
-// The subject registry's macros (`register_subject!`, `sync_watches!`) serve every module below.
+// The subject registry's macros (`register_subject!`, `sync_watches!`) and the findings'
+// (`insert_findings!`) serve every module below.
 #[macro_use]
 pub mod subjects;
+#[macro_use]
+pub mod findings;
 
 pub mod admonitions;
 pub mod audit;
@@ -218,7 +221,6 @@ pub mod catalog;
 pub mod disclosure;
 pub mod documents;
 pub mod fault;
-pub mod findings;
 pub mod health;
 pub mod hotline;
 pub mod licences;

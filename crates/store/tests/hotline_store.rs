@@ -11,7 +11,7 @@ use tongban_domain::hotline::{
 };
 use tongban_domain::region::{Level, RegionCode};
 use tongban_store::audit::Verified;
-use tongban_store::hotline::{Outbound, TicketFilter};
+use tongban_store::hotline::{Outbound, TicketFilter, TicketOversight};
 use tongban_store::org::Region;
 use tongban_store::{Store, StoreError};
 
@@ -120,6 +120,7 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
                 Some(&operator()),
                 Some(t0() + Duration::days(21)),
                 sms,
+                &TicketOversight::default(),
                 entry("ticket.receive"),
             )
             .await
@@ -131,6 +132,7 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
                 Some(&operator()),
                 None,
                 |_| Vec::new(),
+                &TicketOversight::default(),
                 entry("ticket.receive"),
             )
             .await
@@ -144,6 +146,7 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
                 None,
                 None,
                 |_| Vec::new(),
+                &TicketOversight::default(),
                 entry("ticket.receive"),
             )
             .await
@@ -182,6 +185,7 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
             &after,
             Some(t0() + Duration::days(21)),
             &[],
+            &TicketOversight::default(),
             entry("ticket.dispatch"),
         )
         .await
@@ -197,6 +201,7 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
                 &after,
                 None,
                 &[],
+                &TicketOversight::default(),
                 entry("ticket.dispatch"),
             )
             .await

@@ -34,6 +34,7 @@ error_codes! {
     pub enum Order {
         Days = "order.days", Invalid => "回复期限应为1至30个工作日",
         Instruction = "order.instruction", Invalid => "请填写督办事项（2000字以内）",
+        NoUnit = "order.no_unit", Conflict => "该事项尚未交由任何单位承办（如工单仍在12345热线中心待派单），请先派单再督办",
         Note = "order.note", Invalid => "办结意见不能超过2000字",
         Reply = "order.reply", Invalid => "请填写整改情况（4000字以内）",
         Status = "order.status", Conflict => "该督办当前状态不能进行此操作",
