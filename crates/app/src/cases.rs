@@ -706,11 +706,16 @@ impl App {
             .await
             .map_err(map_stale)?;
         self.detect_quietly(view.id, &decided.case).await;
-        if decided
-            .events
-            .iter()
-            .any(|e| matches!(e, CaseEvent::Decided { .. }))
-        {
+        // The licence (the result) is issued once the permit is decided and its fees are
+        // settled, whichever comes last; the decision notice itself is served at once.
+        if decided.events.iter().any(|e| {
+            matches!(
+                e,
+                CaseEvent::Decided { .. }
+                    | CaseEvent::FeePaid { .. }
+                    | CaseEvent::WaiverDecided { approved: true, .. }
+            )
+        }) {
             self.register_licence_quietly(view.id, &decided.case, &view.item)
                 .await;
         }

@@ -111,6 +111,16 @@ impl App {
     /// The rules an item must keep, plus 上下对应 with the published items of higher levels
     /// that share its basic code.
     pub(crate) async fn check_item(&self, item: &Item) -> Result<()> {
+        let issues = self.item_issues(item).await?;
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(broken(issues))
+        }
+    }
+
+    /// Every rule an item breaks: its own, and those that need the catalog around it.
+    pub(crate) async fn item_issues(&self, item: &Item) -> Result<Vec<Issue>> {
         let mut issues = item.check();
         if self.store.region(&item.region).await?.is_none() {
             issues.push(Issue {
@@ -136,11 +146,7 @@ impl App {
                 }
             }
         }
-        if issues.is_empty() {
-            Ok(())
-        } else {
-            Err(broken(issues))
-        }
+        Ok(issues)
     }
 
     /// Drafts a new item (version 1). It must already keep every rule.

@@ -36,6 +36,9 @@ pub struct ImportReport {
     pub created: Vec<String>,
     pub replaced_drafts: Vec<String>,
     pub new_versions: Vec<String>,
+    /// Items left as they are, each at its cell with why: a version under review is not
+    /// changed by an import (an export of the catalog re-imports as it comes, skipping them).
+    pub skipped: Vec<Detail>,
     pub applied: bool,
 }
 
@@ -130,36 +133,42 @@ impl App {
                 .find(|d| d.name == name.trim())
                 .map(|d| d.id)
         };
-        let items = tongban_exchange::import_catalog(bytes, &dept_id).map_err(|errors| {
-            let details: Vec<Detail> = errors
-                .0
-                .iter()
-                .map(|e| Detail {
-                    field: format!("{}!{}:{}", e.sheet, e.row, e.column),
-                    code: e.code,
-                    message: e.message.clone(),
-                })
-                .collect();
-            AppError::new(
-                codes::Import::Invalid,
-                format!("导入文件有{}处错误，未写入任何内容", details.len()),
-            )
-            .with_details(details)
-        })?;
+        let items =
+            tongban_exchange::import_catalog_located(bytes, &dept_id).map_err(|errors| {
+                let details: Vec<Detail> = errors
+                    .0
+                    .iter()
+                    .map(|e| Detail {
+                        field: format!("{}!{}:{}", e.sheet, e.row, e.column),
+                        code: e.code,
+                        message: e.message.clone(),
+                    })
+                    .collect();
+                AppError::new(
+                    codes::Import::Invalid,
+                    format!("导入文件有{}处错误，未写入任何内容", details.len()),
+                )
+                .with_details(details)
+            })?;
         let mut ops = Vec::with_capacity(items.len());
         let mut report = ImportReport::default();
         let mut problems = Vec::new();
-        for mut item in items {
-            if let Err(e) = self.check_item(&item).await {
-                problems.extend(e.details.into_iter().map(|d| Detail {
-                    field: format!("事项 {} · {}", item.implementation_code, d.field),
-                    ..d
+        for imported in items {
+            // Every problem is reported at its cell, as the workbook's own errors are.
+            let issues = self.item_issues(&imported.item).await?;
+            if !issues.is_empty() {
+                problems.extend(issues.iter().map(|i| Detail {
+                    field: imported.cell(i),
+                    code: i.code.code(),
+                    message: i.message.clone(),
                 }));
                 continue;
             }
+            let at_row = imported.row_cell();
+            let mut item = imported.item;
             if !actor.sees_region(&item.region) {
                 problems.push(Detail {
-                    field: format!("事项 {}", item.implementation_code),
+                    field: at_row,
                     code: codes::Import::Region.into(),
                     message: "实施区划不在您的管辖范围内".into(),
                 });
@@ -199,11 +208,12 @@ impl App {
                                 item,
                             });
                         }
-                        Some(v) => problems.push(Detail {
-                            field: format!("事项 {}", item.implementation_code),
+                        Some(v) => report.skipped.push(Detail {
+                            field: at_row,
                             code: codes::Import::InReview.into(),
                             message: format!(
-                                "该事项第{}版正在{}，审核结束前不能导入修改",
+                                "“{}”第{}版正在{}，本次导入跳过该事项，审核结束后可再导入修改",
+                                item.name,
                                 v.version,
                                 v.status.label()
                             ),

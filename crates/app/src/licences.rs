@@ -77,8 +77,8 @@ impl App {
         })
     }
 
-    /// After a permit is decided: the licence, in the register and as a sealed document.
-    /// Idempotent per case; a failure is logged, never undoing the decision.
+    /// After a permit is decided and its fees are settled: the licence, in the register and as
+    /// a sealed document. Idempotent per case; a failure is logged, never undoing the decision.
     pub async fn register_licence_quietly(&self, case_id: i64, c: &Case, item: &Item) {
         if let Err(e) = self.register_licence(case_id, c, item).await {
             tracing::warn!(case = case_id, error = %e, "licence not registered");
@@ -95,6 +95,11 @@ impl App {
             return Ok(None);
         };
         if decision.outcome != Outcome::Approved || item.result_name.trim().is_empty() {
+            return Ok(None);
+        }
+        // No result before payment (乱收费's other face): the decision notice is served, the
+        // licence waits for the fee or its waiver.
+        if !c.fees.settled() {
             return Ok(None);
         }
         let type_name = licence::type_name(&item.result_name);
@@ -208,7 +213,7 @@ impl App {
         let mut out = Vec::new();
         for l in self
             .store
-            .licences_of_holder(Some(actor.user_id), "\u{0}")
+            .licences_of_holder(Some(actor.user_id), None)
             .await?
         {
             out.push(self.licence_view(l).await?);

@@ -82,6 +82,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "联合办理（45日）延期（工作日）",
     },
     SettingDef {
+        key: "case.special_counting",
+        default: "1",
+        min: 0,
+        max: 1,
+        label: "特殊程序时间扣除规则（1：起日不计入、恢复日计入；0：起止日均不计入）",
+    },
+    SettingDef {
         key: "case.max_upload_mb",
         default: "10",
         min: 1,
@@ -491,6 +498,10 @@ impl Settings {
                 deferred_days: get("case.deferred_days")? as u32,
                 extension_days: get("case.extension_days")? as u32,
                 joint_extension_days: get("case.joint_extension_days")? as u32,
+                special_counting: match get("case.special_counting")? {
+                    0 => tongban_domain::calendar::SpanCounting::BothEnds,
+                    _ => tongban_domain::calendar::SpanCounting::StartDay,
+                },
             },
             max_upload_bytes: get("case.max_upload_mb")? as usize * 1024 * 1024,
             upload_quota_bytes: get("upload.quota_mb")? * 1024 * 1024,

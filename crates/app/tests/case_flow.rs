@@ -129,6 +129,16 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
             .await
             .unwrap_err();
         assert_eq!(err.code, codes::Case::FeeUnpaid);
+        // No result before payment: the decision is served and says the fee is due, but the
+        // licence is not in the register (nothing to download, verify or reuse) until paid.
+        let decision = case.decision.as_ref().unwrap().document.clone();
+        let notice = app.store.case_document(&decision).await.unwrap().unwrap();
+        assert!(
+            notice.body.contains("在缴清费用（或经批准减免）后发放"),
+            "{}",
+            notice.body
+        );
+        assert!(app.my_licences(&user).await.unwrap().is_empty());
         act(
             &app,
             &clerk,
@@ -139,6 +149,8 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
             },
         )
         .await;
+        let held = app.my_licences(&user).await.unwrap();
+        assert_eq!(held.len(), 1, "issued once the fee is paid");
         let case = act(
             &app,
             &clerk,
@@ -620,6 +632,21 @@ async fn the_same_matter_filed_online_and_at_a_window_is_multiple_approval() {
             .expect("the second filing raises 多头审批");
         assert_eq!(f.subject_number, walk_in.number.to_string());
         assert!(f.detail.contains(&online.number.to_string()));
+        // One matter, one finding: the detectors running again on the other case (its next
+        // write) see the same matter, not a second one.
+        let other = app
+            .store
+            .case_by_number(&online.number.to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        app.detect_on_case(other.id).await.unwrap();
+        let found = app.findings(&sup, None).await.unwrap();
+        assert_eq!(
+            found.iter().filter(|f| f.rule == "multiple_places").count(),
+            1,
+            "{found:?}"
+        );
     }
 }
 

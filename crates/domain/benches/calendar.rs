@@ -40,6 +40,7 @@ fn clock_status(bencher: Bencher) {
             .expect("valid")
     };
     let suspension = |a, b| Suspension {
+        counting: Default::default(),
         kind: SuspensionKind::Testing,
         reason: String::new(),
         started_by: "审批科".into(),

@@ -88,6 +88,7 @@ fn working_days_between_across_holidays() {
 
 fn review(start: DateTime<Utc>, end: Option<DateTime<Utc>>) -> Suspension {
     Suspension {
+        counting: Default::default(),
         kind: SuspensionKind::ExpertReview,
         reason: "组织专家评审".into(),
         started_by: "审批科 张三".into(),

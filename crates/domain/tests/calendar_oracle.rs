@@ -273,6 +273,7 @@ proptest! {
             let (s, e) = (shanghai(a, h1), shanghai(b, h2));
             if e < s { continue; }
             clock.suspensions.push(Suspension {
+                counting: Default::default(),
                 kind: SuspensionKind::ExpertReview,
                 reason: String::new(),
                 started_by: "审批科".into(),

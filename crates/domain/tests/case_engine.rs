@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use tongban_domain::calendar::SuspensionKind;
+use tongban_domain::calendar::{SpanCounting, SuspensionKind};
 use tongban_domain::case::document::DocKind;
 use tongban_domain::case::engine::missing_materials;
 use tongban_domain::case::*;
@@ -180,6 +180,31 @@ fn incomplete_materials_cannot_be_accepted_and_get_one_notice_listing_everything
         .any(|p| p.contains("平面布局图未标注尺寸")));
     // The supplement stops the 5-day intake clock.
     assert!(d.case.intake_clock.is_suspended(w.now));
+}
+
+#[test]
+fn the_first_notice_must_list_every_required_material_not_handed_in() {
+    let w = World::new();
+    // m2 (营业执照复印件) is required and not handed in; m3 may come later (容缺).
+    let case = w.submit(&["m1"]).case;
+    let err = handle(
+        &case,
+        Command::NoticeSupplement {
+            items: vec![("m3".into(), "平面布局图未标注尺寸".into())],
+        },
+        &w.ctx(Who::Person(&clerk())),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, codes::Case::NoticeIncomplete);
+    assert!(err.message.contains("营业执照复印件"), "{}", err.message);
+    // Listing it is enough; the deferrable one may be left to the acceptance.
+    w.ok(
+        &case,
+        &clerk(),
+        Command::NoticeSupplement {
+            items: vec![("m2".into(), "未提交营业执照复印件".into())],
+        },
+    );
 }
 
 #[test]
@@ -566,9 +591,67 @@ fn a_special_procedure_stops_the_clock_and_tells_the_applicant_how_long() {
     assert!(after > before, "{after} should be after {before}");
     assert_eq!(
         w.cal.working_days_between(before, after).unwrap(),
-        3,
-        "3–5 March, counted days each touched by the suspension"
+        2,
+        "3–4 March: Monday 2 is not counted anyway (the clock starts the next working day), \
+         and Thursday 5, the day it ended, counts again"
     );
+}
+
+/// 第四十五条 does not say how a procedure's part days count; the rule is a setting, recorded
+/// with the procedure, and its default takes off as many days as the procedure lasted.
+#[test]
+fn a_special_procedure_takes_off_the_days_it_lasted_by_the_rule_in_force() {
+    // Tuesday 3 March 10:00 to Thursday 5 March 10:00: two days' work.
+    let tuesday = Utc.with_ymd_and_hms(2026, 3, 3, 2, 0, 0).unwrap();
+    let thursday = Utc.with_ymd_and_hms(2026, 3, 5, 2, 0, 0).unwrap();
+    let days_off = |counting: SpanCounting| {
+        let mut w = World::new();
+        w.rules.special_counting = counting;
+        let case = accepted(&w);
+        let due = |c: &Case, now| c.clock.as_ref().unwrap().due_date(&w.cal, now).unwrap();
+        let before = due(&case, tuesday);
+        w.now = tuesday;
+        let case = w.ok(
+            &case,
+            &approver(),
+            Command::StartSpecial {
+                kind: SuspensionKind::Inspection,
+                reason: "整改后复查".into(),
+                days: 2,
+            },
+        );
+        w.now = thursday;
+        let case = w.ok(
+            &case,
+            &approver(),
+            Command::EndSpecial {
+                note: "复查合格".into(),
+            },
+        );
+        let explained = case
+            .clock
+            .as_ref()
+            .unwrap()
+            .explain(&w.cal, thursday)
+            .unwrap();
+        let shown = format!("{explained:?}");
+        (
+            w.cal
+                .working_days_between(before, due(&case, thursday))
+                .unwrap(),
+            shown.contains(counting.label()),
+        )
+    };
+    assert_eq!(
+        CaseRules::default().special_counting,
+        SpanCounting::StartDay,
+        "the default does not favour the authority"
+    );
+    let (off, shown) = days_off(SpanCounting::StartDay);
+    assert_eq!(off, 2, "Tuesday and Wednesday; Thursday counts again");
+    assert!(shown, "the explanation names the rule");
+    let (off, _) = days_off(SpanCounting::BothEnds);
+    assert_eq!(off, 3, "the old rule took Thursday off too");
 }
 
 #[test]

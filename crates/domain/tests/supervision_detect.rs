@@ -515,3 +515,92 @@ fn the_same_matter_twice_at_the_centre_or_far_apart_is_not_double_intake() {
     // The case itself in the list does not pair with itself.
     assert!(double_intake(&centre, std::slice::from_ref(&centre), 30).is_empty());
 }
+
+#[test]
+fn one_backdated_act_is_one_finding_with_every_event_as_evidence() {
+    let w = World::new();
+    let mut log = Log::start(&w, &["m1", "m2", "m3"]);
+    let d = w
+        .run(&log.case, &clerk(), all())
+        .expect("the engine accepts it");
+    assert!(d.events.len() > 1, "an acceptance writes several events");
+    let three_days_ago = w.now - Duration::days(3);
+    log.record(
+        &d.events,
+        Some(staff(clerk().user_id)),
+        three_days_ago,
+        w.now,
+    );
+    log.case = d.case;
+    let outside = |log: &Log| -> Vec<Finding> {
+        log.findings(&w, true)
+            .into_iter()
+            .filter(|f| f.rule == Rule::OutsideSystem)
+            .collect()
+    };
+    let found = outside(&log);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let first = log.entries.len() - d.events.len() + 1;
+    let seqs: Vec<i64> = (first as i64..=log.entries.len() as i64).collect();
+    assert_eq!(
+        found[0].evidence, seqs,
+        "every event of the act is evidence"
+    );
+
+    // Another act entered late, at another instant, is another finding.
+    let d = w
+        .run(&log.case, &approver(), approve("s2a"))
+        .expect("the engine accepts it");
+    log.record(
+        &d.events,
+        Some(staff(approver().user_id)),
+        three_days_ago,
+        w.now + Duration::minutes(5),
+    );
+    assert_eq!(outside(&log).len(), 2);
+}
+
+#[test]
+fn a_refusal_after_a_notice_that_left_out_a_missing_material_breaks_one_notice() {
+    let w = World::new();
+    let mut log = Log::start(&w, &["m1"]);
+    // A notice the engine would refuse today (it leaves out m2), as an old record or one written
+    // outside the engine would hold it; the window is then trapped into refusing.
+    let notice = CaseEvent::SupplementNoticed {
+        items: vec![("m3".into(), "平面布局图未标注尺寸".into())],
+        document: "补X-1".into(),
+    };
+    log.craft(&clerk(), notice, w.now, w.now);
+    log.act(
+        &w,
+        &clerk(),
+        Command::NotAccept {
+            reason: "材料不齐全".into(),
+        },
+    );
+    let found = log.findings(&w, true);
+    let trapped: Vec<&Finding> = found
+        .iter()
+        .filter(|f| f.rule == Rule::SecondNotice)
+        .collect();
+    assert_eq!(trapped.len(), 1, "{found:?}");
+    assert!(trapped[0].detail.contains("营业执照复印件"));
+
+    // A complete notice and a refusal for another reason is no finding.
+    let mut log = Log::start(&w, &["m1"]);
+    log.act(
+        &w,
+        &clerk(),
+        Command::NoticeSupplement {
+            items: vec![("m2".into(), "缺".into())],
+        },
+    );
+    log.act(
+        &w,
+        &clerk(),
+        Command::NotAccept {
+            reason: "逾期未补正".into(),
+        },
+    );
+    assert_eq!(log.fired(&w), vec![]);
+}

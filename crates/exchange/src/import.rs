@@ -328,12 +328,43 @@ fn open_sheet(
     complete.then_some(Sheet { name, range, cols })
 }
 
+/// An item read from a workbook, with the rows it came from, so a rule checked later (one
+/// that needs the database) is still reported at its cell.
+pub struct ImportedItem {
+    pub item: Item,
+    rows: Rows,
+}
+
+impl ImportedItem {
+    /// The cell an issue of this item points at, as `sheet!row:column`.
+    pub fn cell(&self, issue: &Issue) -> String {
+        let (sheet, row, column) = locate(issue, &self.item, &self.rows);
+        format!("{sheet}!{row}:{column}")
+    }
+
+    /// The item's own row, at its implementation code.
+    pub fn row_cell(&self) -> String {
+        format!("{}!{}:{}", template::ITEMS, self.rows.item, col::CODE)
+    }
+}
+
 /// Reads a catalog workbook in the template of `README.md`. Returns every item, or, when
 /// anything at all is wrong, no item and every error with its sheet, row and column.
 pub fn import_catalog(
     bytes: &[u8],
     dept_id: &dyn Fn(&str) -> Option<i64>,
 ) -> Result<Vec<Item>, ImportErrors> {
+    Ok(import_catalog_located(bytes, dept_id)?
+        .into_iter()
+        .map(|e| e.item)
+        .collect())
+}
+
+/// [`import_catalog`], keeping where each item came from.
+pub fn import_catalog_located(
+    bytes: &[u8],
+    dept_id: &dyn Fn(&str) -> Option<i64>,
+) -> Result<Vec<ImportedItem>, ImportErrors> {
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
         ImportErrors(vec![CellError {
             sheet: String::new(),
@@ -412,7 +443,14 @@ pub fn import_catalog(
     }
 
     if errors.0.is_empty() {
-        return Ok(catalog.entries.into_iter().map(|e| e.item).collect());
+        return Ok(catalog
+            .entries
+            .into_iter()
+            .map(|e| ImportedItem {
+                item: e.item,
+                rows: e.rows,
+            })
+            .collect());
     }
     let order = |s: &str| template::SHEETS.iter().position(|n| *n == s).unwrap_or(0);
     errors.0.sort_by_key(|e| (order(&e.sheet), e.row));

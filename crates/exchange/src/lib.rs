@@ -23,7 +23,7 @@ use tongban_domain::Code;
 use tongban_domain::{codes, ErrorCode};
 
 pub use export::export_catalog;
-pub use import::import_catalog;
+pub use import::{import_catalog, import_catalog_located, ImportedItem};
 pub use power::{power_list_bundle, power_list_table};
 
 /// One item as the catalog holds it, with what an export shows beside it.

@@ -111,7 +111,7 @@ impl Store {
     pub async fn licences_of_holder(
         &self,
         user_id: Option<i64>,
-        code: &str,
+        code: Option<&str>,
     ) -> Result<Vec<LicenceRow>> {
         let sql = format!(
             "{ROW} WHERE holder_user_id = $1 OR holder_code = $2 ORDER BY issued_at DESC LIMIT 200"

@@ -1275,18 +1275,23 @@ async fn re_importing_the_exported_catalog_keeps_its_forms_and_waits_for_review(
             .unwrap()
             .to_vec()
     };
-    // Two demo items are still in review: the whole import is refused and names them.
+    // Two demo items are still in review: the export re-imports as it comes, skipping them
+    // with a warning at the cell of each.
     let before = t.app.store.audit_head().await.unwrap().0;
     let r = upload(&t, &admin, &bytes, "apply").await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.body.matches("审核结束前不能导入修改").count(), 2);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("新建修订版本 40 项"), "{}", r.body);
+    assert!(r.body.contains("跳过 2 项"), "{}", r.body);
+    assert_eq!(r.body.matches("本次导入跳过该事项").count(), 2);
     assert_eq!(
-        t.app.store.audit_head().await.unwrap().0,
-        before,
-        "nothing was written"
+        r.body.matches("事项!").count(),
+        2,
+        "located at sheet!row:column"
     );
+    assert!(t.app.store.audit_head().await.unwrap().0 > before);
 
-    // Once they are published, the same workbook opens a new version of every item.
+    // Once they are published, the same workbook opens a new version of those two and replaces
+    // the other drafts it opened.
     let mut reviewers = Vec::new();
     for login in ["jiancha", "fazhi", "lingdao"] {
         reviewers.push(tongban_app::accounts::actor_of(
@@ -1318,7 +1323,11 @@ async fn re_importing_the_exported_catalog_keeps_its_forms_and_waits_for_review(
     }
     let r = upload(&t, &admin, &bytes, "apply").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("新建修订版本 42 项"), "{}", r.body);
+    assert!(
+        r.body.contains("更新草稿 40 项，新建修订版本 2 项"),
+        "{}",
+        r.body
+    );
     let with_form = t
         .app
         .store

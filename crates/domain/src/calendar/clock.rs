@@ -49,10 +49,35 @@ crate::closed_set! {
     }
 }
 
+crate::closed_set! {
+    /// How the days of a stop are taken out of a clock. 行政许可法 第四十五条 says the time a
+    /// special procedure needs is not counted; it does not say how its part days count.
+    pub enum SpanCounting {
+        /// 起止日均不计入: the day it starts and the day it ends are both out. A procedure from
+        /// Tuesday 10:00 to Thursday 10:00 takes three days off the clock for two days' work,
+        /// one in the authority's favour.
+        BothEnds = "both_ends" => "起止日均不计入",
+        /// 起日不计入、恢复日计入: the clock stops for the day it starts and runs again on the
+        /// day it ends, so a stop of N calendar days takes N days off, and one that starts and
+        /// ends on the same day takes none.
+        StartDay = "start_day" => "起日不计入、恢复日计入",
+    }
+}
+
+impl Default for SpanCounting {
+    /// Stops recorded before the rule was a setting were counted with both ends out.
+    fn default() -> Self {
+        SpanCounting::BothEnds
+    }
+}
+
 /// A stop of the clock, with who started and who ended it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suspension {
     pub kind: SuspensionKind,
+    /// How its days come off the clock.
+    #[serde(default)]
+    pub counting: SpanCounting,
     pub reason: String,
     pub started_by: String,
     pub start: DateTime<Utc>,
@@ -62,11 +87,16 @@ pub struct Suspension {
 }
 
 impl Suspension {
-    /// What explanations show: the kind, or for [`SuspensionKind::Other`] its reason.
+    /// What explanations show: the kind, or for [`SuspensionKind::Other`] its reason, and how
+    /// its days are counted when that is not the old both-ends rule.
     pub fn label(&self) -> Cow<'static, str> {
-        match self.kind {
+        let what: Cow<'static, str> = match self.kind {
             SuspensionKind::Other => Cow::Owned(format!("其他：{}", self.reason.trim())),
             k => Cow::Borrowed(k.label()),
+        };
+        match self.counting {
+            SpanCounting::BothEnds => what,
+            c => Cow::Owned(format!("{what}（{}）", c.label())),
         }
     }
 
@@ -229,12 +259,19 @@ impl StatutoryClock {
                     Some(end) => end,
                     None => now.max(s.start),
                 };
-                Ok(Span {
-                    from: shanghai_date(s.start)?,
-                    to: shanghai_date(end)?,
+                let (from, to) = (shanghai_date(s.start)?, shanghai_date(end)?);
+                let to = match s.counting {
+                    SpanCounting::BothEnds => Some(to),
+                    // The day it ends counts again; a stop within one day takes none off.
+                    SpanCounting::StartDay => to.pred_opt().filter(|t| *t >= from),
+                };
+                Ok(to.map(|to| Span {
+                    from,
+                    to,
                     label: s.label(),
-                })
+                }))
             })
+            .filter_map(Result::transpose)
             .collect()
     }
 }
@@ -299,6 +336,7 @@ mod tests {
         end: Option<DateTime<Utc>>,
     ) -> Suspension {
         Suspension {
+            counting: Default::default(),
             kind,
             reason: "依申请".into(),
             started_by: "审批科".into(),

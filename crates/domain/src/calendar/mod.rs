@@ -22,7 +22,9 @@ mod left;
 pub mod provisional;
 mod table;
 
-pub use clock::{ClockStatus, Extension, LimitKind, StatutoryClock, Suspension, SuspensionKind};
+pub use clock::{
+    ClockStatus, Extension, LimitKind, SpanCounting, StatutoryClock, Suspension, SuspensionKind,
+};
 pub use data::{parse_holidays, DayKind, DayRule, HolidayData, YearCalendar, SHIPPED_DATA};
 pub use explain::{ExplainLine, Explanation, Verdict};
 pub use left::TimeLeft;

@@ -219,6 +219,15 @@ pub fn render(
             if !extra.reason.is_empty() {
                 p.push(format!("审查意见：{}", extra.reason));
             }
+            // The decision is served at once; the licence waits for the fee (no result before
+            // payment), and the notice says so.
+            if !case.fees.settled() {
+                p.push(format!(
+                    "本事项依法收费 {}，《{}》在缴清费用（或经批准减免）后发放。",
+                    yuan(case.fees.total_fen()),
+                    item.result_name
+                ));
+            }
         }
         DocKind::Refusal => {
             p.push(format!(

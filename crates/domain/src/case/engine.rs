@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::calendar::{Calendar, Counting, SuspensionKind, WorkingDays};
+use crate::calendar::{Calendar, Counting, SpanCounting, SuspensionKind, WorkingDays};
 use crate::catalog::{Delivery, Fee, HandlingKind, Item, ServiceObject, StepKind};
 use crate::error::{coded, DomainError};
 use crate::org::{Actor, PostHolders, Role};
@@ -15,7 +15,7 @@ use crate::time::end_of_day;
 
 use super::document::{self, DocKind, Document, Extra};
 use super::event::{CaseEvent, OpenedStep};
-use super::intake::{check_second_notice, IntakeVerdict, MaterialCheck};
+use super::intake::{check_second_notice, left_out_of_notice, IntakeVerdict, MaterialCheck};
 use super::model::*;
 use super::{CaseNumber, ProcessRun, RunEnd, StepOutcome};
 use crate::codes;
@@ -29,6 +29,9 @@ pub struct CaseRules {
     pub extension_days: u32,
     /// Extension for a joint case with a 45-day limit (第四十二条第二款: 15).
     pub joint_extension_days: u32,
+    /// How a special procedure's days come off the clocks (第四十五条). The default takes off
+    /// as many days as the procedure lasted, never one more in the authority's favour.
+    pub special_counting: SpanCounting,
 }
 
 impl Default for CaseRules {
@@ -37,6 +40,7 @@ impl Default for CaseRules {
             deferred_days: 5,
             extension_days: 10,
             joint_extension_days: 15,
+            special_counting: SpanCounting::StartDay,
         }
     }
 }
@@ -637,6 +641,14 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             if let Some(first) = case.notices.first() {
                 let asked: Vec<String> = first.items.iter().map(|(k, _)| k.clone()).collect();
                 check_second_notice(&asked, &keys, |k| material_name(item, k))?;
+            } else {
+                let left_out = left_out_of_notice(item, |k| case.has_material(k), &keys);
+                if !left_out.is_empty() {
+                    return Err(codes::Case::NoticeIncomplete.with(format!(
+                        "一次性告知：补正通知还须列明尚未提交的必要材料：{}",
+                        material_names(item, &left_out).join("、")
+                    )));
+                }
             }
             b.first_responder();
             let document = b.doc(
@@ -851,6 +863,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 days,
                 expected_end,
                 document,
+                counting: ctx.rules.special_counting,
             });
         }
         Command::EndSpecial { note } => {

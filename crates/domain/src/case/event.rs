@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingDays;
-use crate::calendar::{Extension, LimitKind, StatutoryClock, Suspension, SuspensionKind};
+use crate::calendar::{
+    Extension, LimitKind, SpanCounting, StatutoryClock, Suspension, SuspensionKind,
+};
 use crate::catalog::{Delivery, Fee, StepKind};
 
 use super::model::*;
@@ -110,6 +112,10 @@ pub enum CaseEvent {
         days: u32,
         expected_end: NaiveDate,
         document: String,
+        /// How its days come off the clocks (setting `case.special_counting` when it started;
+        /// records from before the setting counted both ends).
+        #[serde(default)]
+        counting: SpanCounting,
     },
     SpecialEnded {
         note: String,
@@ -340,6 +346,7 @@ impl Case {
                 self.status = CaseStatus::AwaitingSupplement;
                 self.intake_clock.suspensions.push(Suspension {
                     kind: SuspensionKind::Supplement,
+                    counting: SpanCounting::BothEnds,
                     reason: "等待申请人补正材料".into(),
                     started_by: by.map(|b| b.name.clone()).unwrap_or_default(),
                     start: at,
@@ -427,6 +434,10 @@ impl Case {
             CaseEvent::StepsOpened { steps } => {
                 for opened in steps {
                     let suspended = self.special.is_some() || self.deferred_overdue;
+                    let counting = self
+                        .special
+                        .as_ref()
+                        .map_or(SpanCounting::BothEnds, |s| s.counting);
                     if let Some(step) = self.steps.get_mut(&opened.key) {
                         step.assignee = opened.assignee.clone();
                         step.opened_at = Some(at);
@@ -441,6 +452,7 @@ impl Case {
                             if let Some(clock) = &mut step.clock {
                                 clock.suspensions.push(open_suspension(
                                     SuspensionKind::Other,
+                                    counting,
                                     "案件中止计时",
                                     by,
                                     at,
@@ -482,6 +494,7 @@ impl Case {
                 days,
                 expected_end,
                 document,
+                counting,
             } => {
                 self.special = Some(SpecialRun {
                     kind: *kind,
@@ -490,9 +503,10 @@ impl Case {
                     expected_end: *expected_end,
                     at,
                     by: by.cloned().unwrap_or_else(system),
+                    counting: *counting,
                 });
                 self.documents.push(document.clone());
-                self.suspend(*kind, reason, by, at);
+                self.suspend(*kind, *counting, reason, by, at);
             }
             CaseEvent::SpecialEnded { .. } => {
                 self.special = None;
@@ -536,7 +550,13 @@ impl Case {
             }
             CaseEvent::DeferredOverdue { .. } => {
                 self.deferred_overdue = true;
-                self.suspend(SuspensionKind::Supplement, "容缺材料逾期未补交", by, at);
+                self.suspend(
+                    SuspensionKind::Supplement,
+                    SpanCounting::BothEnds,
+                    "容缺材料逾期未补交",
+                    by,
+                    at,
+                );
             }
             CaseEvent::FeesAssessed { fees } => self.fees.assessed = fees.clone(),
             CaseEvent::FeePaid {
@@ -614,6 +634,7 @@ impl Case {
     fn suspend(
         &mut self,
         kind: SuspensionKind,
+        counting: SpanCounting,
         reason: &str,
         by: Option<&StaffRef>,
         at: DateTime<Utc>,
@@ -637,7 +658,7 @@ impl Case {
             if !clock.is_suspended(at) {
                 clock
                     .suspensions
-                    .push(open_suspension(kind, reason, by, at));
+                    .push(open_suspension(kind, counting, reason, by, at));
             }
         }
     }
@@ -673,12 +694,14 @@ fn system() -> StaffRef {
 
 fn open_suspension(
     kind: SuspensionKind,
+    counting: SpanCounting,
     reason: &str,
     by: Option<&StaffRef>,
     at: DateTime<Utc>,
 ) -> Suspension {
     Suspension {
         kind,
+        counting,
         reason: reason.into(),
         started_by: by.map(|b| b.name.clone()).unwrap_or_else(|| "系统".into()),
         start: at,

@@ -73,6 +73,22 @@ impl MaterialCheck {
     }
 }
 
+/// 一次性告知, the first notice: it lists every required material not handed in, because a
+/// later notice may not ask for anything new and acceptance needs them all. A material that may
+/// come later (容缺) is no trap and may be left to the acceptance's own list. Returns the keys
+/// it leaves out.
+pub fn left_out_of_notice(
+    item: &Item,
+    handed_in: impl Fn(&str) -> bool,
+    listed: &[String],
+) -> Vec<String> {
+    item.materials
+        .iter()
+        .filter(|m| m.required && !m.deferrable && !handed_in(&m.key) && !listed.contains(&m.key))
+        .map(|m| m.key.clone())
+        .collect()
+}
+
 /// 一次性告知: a case gets one supplement notice, and it must list everything. A later notice
 /// may only repeat what the first asked for (e.g. a reminder), never ask for something new.
 /// `name` gives a material's name for the message: people read names, never keys.

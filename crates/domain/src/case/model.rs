@@ -172,6 +172,9 @@ pub struct SpecialRun {
     pub expected_end: NaiveDate,
     pub at: DateTime<Utc>,
     pub by: StaffRef,
+    /// How its days come off the clocks.
+    #[serde(default)]
+    pub counting: crate::calendar::SpanCounting,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

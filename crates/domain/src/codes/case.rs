@@ -55,6 +55,7 @@ error_codes! {
         NotYourWindow = "case.not_your_window", Forbidden => "只有本事项主管部门的窗口人员才能办理此操作",
         NothingToDo = "case.nothing_to_do", Invalid => "没有需要办理的内容",
         NoticeEmpty = "case.notice_empty", Invalid => "补正通知至少列出一项材料",
+        NoticeIncomplete = "case.notice_incomplete", Invalid => "一次性告知：补正通知须一次列明全部缺少的必要材料",
         Number = "case.number", Invalid => "办件编号格式不对，应如 361202-20260302-000123",
         NumberSequence = "case.number_sequence", Invalid => "办件流水号应为1至999999",
         OccurredAt = "case.occurred_at", Invalid => "实际办理时间不能晚于现在，也不能早于办件上已有的记录",

@@ -68,7 +68,7 @@ error_codes! {
         BadValue = "import.bad_value", Invalid => "单元格的值不符合要求",
         Changed = "import.changed", Conflict => "导入期间目录被他人修改，未写入任何内容，请重试",
         Duplicate = "import.duplicate", Invalid => "同一事项或同一编号重复出现",
-        InReview = "import.in_review", Invalid => "该事项有版本正在审核，审核结束前不能导入修改",
+        InReview = "import.in_review", Invalid => "该事项有版本正在审核，本次导入跳过该事项",
         Invalid = "import.invalid", Invalid => "导入文件有错误，未写入任何内容",
         MissingColumn = "import.missing_column", Invalid => "工作表缺少必需的列",
         MissingSheet = "import.missing_sheet", Invalid => "工作簿缺少必需的工作表",

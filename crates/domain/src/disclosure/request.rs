@@ -651,6 +651,7 @@ impl Request {
         clock.counting = Counting::NextWorkingDay;
         for c in &self.consultations {
             clock.suspensions.push(Suspension {
+                counting: Default::default(),
                 kind: c.kind.suspension(),
                 reason: format!("{}：{}", c.party, c.matter),
                 started_by: c.opened_by.clone(),
@@ -661,6 +662,7 @@ impl Request {
         }
         if let Some(f) = &self.fee {
             clock.suspensions.push(Suspension {
+                counting: Default::default(),
                 kind: SuspensionKind::FeePayment,
                 reason: super::fee::yuan(f.amount_fen),
                 started_by: f.noticed_by.clone(),

@@ -484,6 +484,7 @@ impl Ticket {
             TicketEvent::Paused { reason } => {
                 if let Some(clock) = self.clock.as_mut() {
                     clock.suspensions.push(Suspension {
+                        counting: Default::default(),
                         kind: SuspensionKind::Other,
                         reason: reason.clone(),
                         started_by: by.map_or_else(String::new, |b| b.name.clone()),

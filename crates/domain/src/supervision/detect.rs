@@ -95,6 +95,8 @@ pub fn scan(log: &[Logged], ctx: &Scan<'_>) -> Vec<Finding> {
         return out;
     };
     let mut first_notice: Option<Vec<String>> = None;
+    // The recording instant of the last 体外循环 finding, and where it is in `out`.
+    let mut backdated: Option<(DateTime<Utc>, usize)> = None;
     let mut refusals: Vec<(i64, &'static str)> = Vec::new();
     for (i, l) in log.iter().enumerate() {
         let before = case.clone();
@@ -108,17 +110,25 @@ pub fn scan(log: &[Logged], ctx: &Scan<'_>) -> Vec<Finding> {
             person: l.by.as_ref().map(|b| b.user_id),
             evidence: vec![l.seq],
         };
-        // 体外循环: written long after it supposedly happened.
+        // 体外循环: written long after it supposedly happened. One act is one finding: the
+        // events one command wrote share their recording instant, so a later one joins the
+        // first one's finding as evidence.
         if l.recorded_at - l.at > ctx.backdate_limit {
-            out.push(fire(
-                Rule::OutsideSystem,
-                format!(
-                    "事后补录：业务时间 {}，录入时间 {}",
-                    crate::time::format_local(l.at),
-                    crate::time::format_local(l.recorded_at)
-                ),
-                None,
-            ));
+            match backdated {
+                Some((at, i)) if at == l.recorded_at => out[i].evidence.push(l.seq),
+                _ => {
+                    backdated = Some((l.recorded_at, out.len()));
+                    out.push(fire(
+                        Rule::OutsideSystem,
+                        format!(
+                            "事后补录：业务时间 {}，录入时间 {}",
+                            crate::time::format_local(l.at),
+                            crate::time::format_local(l.recorded_at)
+                        ),
+                        None,
+                    ));
+                }
+            }
         }
         match &l.event {
             CaseEvent::Accepted { deferred, .. } => {
@@ -152,6 +162,29 @@ pub fn scan(log: &[Logged], ctx: &Scan<'_>) -> Vec<Finding> {
                         "不予受理未说明理由".into(),
                         None,
                     ));
+                }
+                // The window trapped itself: its one notice left out a material the case
+                // still lacks, which it may no longer ask for, so only refusal was left.
+                if let Some(first) = &first_notice {
+                    let left_out = crate::case::intake::left_out_of_notice(
+                        ctx.item,
+                        |k| before.has_material(k),
+                        first,
+                    );
+                    if !left_out.is_empty() {
+                        let names: Vec<&str> = left_out
+                            .iter()
+                            .map(|k| ctx.item.material(k).map_or(k.as_str(), |m| m.name.as_str()))
+                            .collect();
+                        out.push(fire(
+                            Rule::SecondNotice,
+                            format!(
+                                "补正通知未一次告知全部缺少的材料（{}），申请被不予受理",
+                                names.join("、")
+                            ),
+                            None,
+                        ));
+                    }
                 }
                 refusals.push((l.seq, "不予受理"));
             }

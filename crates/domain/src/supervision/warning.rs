@@ -239,6 +239,7 @@ mod tests {
         let mut c = clock(10);
         let before = crossings(&c, &cal, c.start, &r).unwrap();
         c.suspensions.push(Suspension {
+            counting: Default::default(),
             kind: SuspensionKind::Inspection,
             reason: "现场检查".into(),
             started_by: "审批人".into(),
