@@ -117,6 +117,9 @@ pub struct Board {
     pub on_the_spot_target: u32,
     pub findings: Vec<FindingRow>,
     pub warnings: Vec<WarningRow>,
+    /// Shown while an open deadline of the region falls in a year whose holidays are not
+    /// announced yet, so it is counted on the provisional calendar.
+    pub provisional: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -214,6 +217,7 @@ impl App {
         let prefix = region.prefix().to_string();
         let findings = self.store.findings(&prefix, Some("open"), 10).await?;
         let warnings = self.store.warnings(&prefix, None, 10).await?;
+        let provisional = self.provisional_banner(&prefix).await?;
         Ok(Board {
             region: region.to_string(),
             day,
@@ -224,8 +228,28 @@ impl App {
             on_the_spot_target: ON_THE_SPOT_TARGET,
             findings,
             warnings,
+            provisional,
             at: now,
         })
+    }
+
+    /// The board's banner while any open deadline in the region lies in a year the State
+    /// Council has not announced: from the first day after the last announced year.
+    async fn provisional_banner(&self, prefix: &str) -> Result<Option<String>> {
+        let official = self.official_calendar().await?;
+        let Some(last) = official.years().iter().map(|y| y.year).max() else {
+            return Ok(None);
+        };
+        let first = NaiveDate::from_ymd_opt(last + 1, 1, 1)
+            .map(tongban_domain::time::start_of_day)
+            .ok_or_else(|| AppError::internal("calendar year"))?;
+        Ok(self.store.any_deadline_from(prefix, first).await?.then(|| {
+            format!(
+                "部分在办期限落在 {} 年及以后：国务院尚未公布该年节假日安排，这些期限{}。",
+                last + 1,
+                tongban_domain::calendar::PROVISIONAL_NOTE
+            )
+        }))
     }
 
     /// The region tree under `root`, each node summing its subtree.

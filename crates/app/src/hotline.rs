@@ -831,6 +831,43 @@ impl App {
         }
     }
 
+    /// Re-times every open ticket on the calendar in force (after a calendar change): its due
+    /// instant and its deadlines in the index move with the calendar, as a case's do. Returns
+    /// how many were re-timed.
+    pub(crate) async fn retime_tickets(&self) -> Result<usize> {
+        let now = self.now();
+        let (mut after, mut done) = (0i64, 0usize);
+        loop {
+            let batch = self.store.open_tickets_after(after, 500).await?;
+            let Some((last, _)) = batch.last() else {
+                return Ok(done);
+            };
+            after = *last;
+            for (id, number) in batch {
+                let (_, t) = self.ticket_log(&number).await?;
+                let cal = self.calendar_for(&t.region).await?;
+                let settings = self.settings();
+                let watches = t.watches(
+                    &cal,
+                    now,
+                    &settings.warnings_for(&t.region),
+                    &settings.hotline,
+                );
+                match self
+                    .store
+                    .retime_ticket(id, &t, t.due_at(&cal, now), &watches)
+                    .await
+                {
+                    Ok(true) => done += 1,
+                    Ok(false) => {}
+                    // One ticket that cannot be re-timed never holds up the others; its next
+                    // write re-times it.
+                    Err(e) => tracing::warn!(ticket = %number, error = %e, "could not re-time"),
+                }
+            }
+        }
+    }
+
     /// Runs the detectors over a ticket whose handling deadline has just turned red, so
     /// 办理超时 is a finding when the deadline passes rather than at the late reply.
     pub(crate) async fn detect_on_ticket(&self, number: &str) -> Result<usize> {

@@ -8,7 +8,8 @@
 //! recomputing each case's projection (due date, next timer), its open steps' due times and its
 //! crossings on the new calendar — through the same functions a case write uses, without
 //! writing the case (no event, no version). The job keeps its place, so a restart resumes it.
-//! Where a due date moved, the assignees of the case's open steps are told.
+//! Where a due date moved, the assignees of the case's open steps are told. Open 12345 tickets
+//! are re-timed after the cases, the same way (their due instant and deadlines in the index).
 
 use chrono::{DateTime, Utc};
 use tongban_domain::calendar::Calendar;
@@ -56,6 +57,9 @@ impl App {
         loop {
             let ids = self.store.open_case_ids_after(after, BATCH).await?;
             let Some(&last) = ids.last() else {
+                // The cases done, the open 12345 tickets follow on the same calendar. (A
+                // restart before the job is marked done walks them again; that is harmless.)
+                let tickets = self.retime_tickets().await?;
                 self.store
                     .retime_progress(job.id, after, 0, 0, Some(self.now()))
                     .await?;
@@ -70,7 +74,7 @@ impl App {
                         "calendar.retime",
                         format!("retime:{}", j.id),
                         format!(
-                            "日历变更后重新计算在办件时限：{}（{} 件，其中 {} 件期限变动）",
+                            "日历变更后重新计算在办件时限：{}（{} 件，其中 {} 件期限变动；12345工单 {tickets} 件）",
                             j.reason, j.done, j.moved
                         ),
                     );

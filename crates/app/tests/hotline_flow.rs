@@ -759,3 +759,80 @@ async fn tickets_light_raise_findings_and_take_orders_on_the_one_index() {
         ));
     }
 }
+
+/// A calendar change re-times open tickets as it does cases: their due instant and their
+/// deadline in the index move, without an event on the ticket.
+#[tokio::test]
+async fn a_calendar_change_re_times_open_tickets() {
+    use tongban_domain::supervision::SubjectKind;
+    for app in hotline_apps().await {
+        app.clock.set(before_mid_autumn()).unwrap();
+        let op = who(&app, "huawu").await;
+        let admin = who(&app, "admin").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let t = app
+            .file_ticket(
+                &op,
+                TicketInput {
+                    category: "consult".into(),
+                    ..complaint("夜市摊位怎么申请？")
+                },
+            )
+            .await
+            .unwrap();
+        let n = t.number.clone();
+        act(&app, &op, &n, dispatch_by_route()).await;
+        act(&app, &linjiang, &n, TicketAction::Sign).await;
+        let version = app.ticket(&op, &n).await.unwrap().history.len();
+        let subject = app
+            .store
+            .subject(SubjectKind::Ticket, &n)
+            .await
+            .unwrap()
+            .unwrap()
+            .subject();
+        let red_at = |d: u32| {
+            tongban_domain::time::shanghai()
+                .with_ymd_and_hms(2026, 9, d, 0, 0, 0)
+                .unwrap()
+                .timestamp_millis()
+        };
+        let handling = |clocks: Vec<(String, i64, i64)>| {
+            clocks.into_iter().find(|c| c.0 == "handling").map(|c| c.2)
+        };
+        assert_eq!(
+            handling(app.store.subject_clocks(&subject).await.unwrap()),
+            Some(red_at(30)),
+            "due end of Tuesday 29 September"
+        );
+
+        // A typhoon closes Monday 28 September: the ticket is due a day later.
+        app.calendar_set_day(&admin, "2026-09-28", "local_closure", "台风停工")
+            .await
+            .unwrap();
+        app.run_retime().await.unwrap();
+        let v = app.ticket(&op, &n).await.unwrap();
+        assert_eq!(
+            tongban_domain::time::local_date(v.due_at.unwrap()).to_string(),
+            "2026-09-30"
+        );
+        let row = app.store.ticket_row(&n).await.unwrap().unwrap();
+        assert_eq!(
+            row.due_at.map(|d| tongban_domain::time::local_date(
+                DateTime::from_timestamp_millis(d).unwrap()
+            )
+            .to_string()),
+            Some("2026-09-30".to_string()),
+            "the list's projection moved too"
+        );
+        let oct_1 = tongban_domain::time::shanghai()
+            .with_ymd_and_hms(2026, 10, 1, 0, 0, 0)
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(
+            handling(app.store.subject_clocks(&subject).await.unwrap()),
+            Some(oct_1)
+        );
+        assert_eq!(v.history.len(), version, "no event was written");
+    }
+}

@@ -480,6 +480,49 @@ impl Store {
             .await?))
     }
 
+    /// Open tickets (not yet closed) with row ids after `after`, by id: the calendar re-timing
+    /// job's walk.
+    pub async fn open_tickets_after(&self, after: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT id, number FROM tickets WHERE id > $1 AND status <> $2 ORDER BY id LIMIT $3"
+        )
+        .bind(after)
+        .bind(TicketStatus::Closed.as_str())
+        .bind(limit)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Re-times a ticket on a changed calendar without writing it (no event, no version): its
+    /// due instant and its deadlines in the index, computed from `t` at `version`. A ticket that
+    /// moved meanwhile is left alone (its own write re-timed it); returns whether it was
+    /// re-timed.
+    pub async fn retime_ticket(
+        &self,
+        id: i64,
+        t: &Ticket,
+        due_at: Option<DateTime<Utc>>,
+        watches: &[Watch],
+    ) -> Result<bool> {
+        Ok(write!(self, |tx| {
+            let n = sqlx::query("UPDATE tickets SET due_at = $3 WHERE id = $1 AND version = $2")
+                .bind(id)
+                .bind(i64::from(t.version))
+                .bind(due_at.map(millis))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                let subject = ticket_subject(id, t);
+                register_subject!(tx, &subject);
+                let mut tally = Tally::default();
+                sync_watches!(self, tx, tally, &subject.subject, &t.region, 0, watches);
+                apply_tally!(tx, tally);
+            }
+            n == 1
+        }))
+    }
+
     // ---- the subject tree, routes and answers ----
 
     pub async fn create_hotline_subject(

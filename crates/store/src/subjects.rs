@@ -231,6 +231,19 @@ impl Store {
             .await?))
     }
 
+    /// Whether any deadline in the index, in a region subtree, falls due at or after `at` (the
+    /// first instant of a year whose holidays are not announced yet).
+    pub async fn any_deadline_from(&self, region_prefix: &str, at: DateTime<Utc>) -> Result<bool> {
+        let n: Option<i64> = read!(self, |db| sqlx::query_scalar(
+            "SELECT 1 FROM clock_watch WHERE region LIKE $1 AND red_at >= $2 LIMIT 1"
+        )
+        .bind(format!("{region_prefix}%"))
+        .bind(crate::millis(at))
+        .fetch_optional(db)
+        .await?);
+        Ok(n.is_some())
+    }
+
     /// A subject's deadlines in the index: (clock, light, red_at in milliseconds), by clock.
     pub async fn subject_clocks(&self, s: &SubjectRef) -> Result<Vec<(String, i64, i64)>> {
         Ok(read!(self, |db| sqlx::query_as(

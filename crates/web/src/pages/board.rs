@@ -305,6 +305,8 @@ pub struct BoardPage {
     pub day: String,
     pub at: String,
     pub target: u32,
+    /// The provisional-calendar banner.
+    pub provisional: Option<String>,
     pub totals: FigureRow,
     pub departments: Vec<FigureRow>,
     pub halls: Vec<FigureRow>,
@@ -451,6 +453,7 @@ pub async fn board(
         region_name,
         day: day.format("%Y-%m-%d").to_string(),
         at: format_local(board.at),
+        provisional: board.provisional.clone(),
         target: board.on_the_spot_target,
         totals,
         departments,
