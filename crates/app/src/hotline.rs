@@ -34,6 +34,29 @@ use tongban_store::StoreError;
 use crate::error::{AppError, Result};
 use crate::App;
 
+/// 三率 of one unit in a month: the counts and the rates in per mille (`None`: nothing to
+/// count).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRatesLine {
+    pub department_id: i64,
+    pub name: String,
+    pub response: Option<u32>,
+    pub solution: Option<u32>,
+    pub satisfaction: Option<u32>,
+    pub counts: hl::rates::UnitRates,
+}
+
+/// A month's 三率 for every unit, with the formulas they follow.
+#[derive(Debug, Clone, Serialize)]
+pub struct HotlineRates {
+    pub month: String,
+    /// The 签收 limit the 响应率 counts by (setting `hotline.sign_hours`).
+    pub sign_hours: u32,
+    pub formulas: Vec<(String, String)>,
+    pub total: UnitRatesLine,
+    pub units: Vec<UnitRatesLine>,
+}
+
 /// A new request as an operator types it, or as the web form sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TicketInput {
@@ -876,6 +899,74 @@ impl App {
         let found = hl::detect::detect(logged(&log, &[], self.now(), None), &cal, self.now());
         let rows = tongban_store::hotline::ticket_findings(log.id, &t, &found);
         Ok(self.store.record_findings(&rows, self.now()).await?)
+    }
+
+    /// 三率 of a month (`YYYY-MM`, Beijing time) for every unit of the city, with the
+    /// published formulas: public figures, as the monthly report shows them.
+    pub async fn hotline_rates(&self, month: &str) -> Result<HotlineRates> {
+        let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+            .ok()
+            .filter(|_| month.len() == 7)
+            .ok_or_else(|| AppError::new(codes::Request::Query, "月份格式应为 YYYY-MM"))?;
+        let next = first
+            .checked_add_months(chrono::Months::new(1))
+            .ok_or_else(|| AppError::new(codes::Request::Query, "月份超出范围"))?;
+        let (from, to) = (
+            tongban_domain::time::start_of_day(first),
+            tongban_domain::time::start_of_day(next),
+        );
+        let logs = self.store.ticket_logs_open_between("", from, to).await?;
+        let sign_within = chrono::Duration::hours(i64::from(self.settings().hotline.sign_hours));
+        let by_unit = hl::rates::fold(
+            logs.iter()
+                .map(|l| l.events.iter().map(|e| (&e.event, e.at, e.by.as_ref()))),
+            from,
+            to,
+            sign_within,
+        );
+        let names: std::collections::HashMap<i64, String> = self
+            .store
+            .departments(None)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
+        let mut total = hl::rates::UnitRates::default();
+        let mut units = Vec::with_capacity(by_unit.len());
+        for (id, r) in by_unit {
+            total.add(&r);
+            units.push(UnitRatesLine {
+                department_id: id,
+                name: match id {
+                    hl::CENTRE => "12345热线中心".to_string(),
+                    _ => names
+                        .get(&id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("单位 {id}")),
+                },
+                response: r.response(),
+                solution: r.solution(),
+                satisfaction: r.satisfaction(),
+                counts: r,
+            });
+        }
+        Ok(HotlineRates {
+            month: month.to_string(),
+            sign_hours: self.settings().hotline.sign_hours,
+            formulas: hl::rates::FORMULAS
+                .iter()
+                .map(|(n, f)| ((*n).to_string(), (*f).to_string()))
+                .collect(),
+            total: UnitRatesLine {
+                department_id: -1,
+                name: "全市".into(),
+                response: total.response(),
+                solution: total.solution(),
+                satisfaction: total.satisfaction(),
+                counts: total,
+            },
+            units,
+        })
     }
 
     // ---- the subject tree, routes and knowledge base (centre staff and administrators) ----

@@ -271,6 +271,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "答复后回访期限（工作日），期满未回访自动办结",
     },
     SettingDef {
+        key: "hotline.sign_hours",
+        default: "24",
+        min: 1,
+        max: 168,
+        label: "派单后签收时限（小时），响应率按此计算",
+    },
+    SettingDef {
         key: "hotline.max_reworks",
         default: "1",
         min: 0,
@@ -530,6 +537,7 @@ impl Settings {
                 max_extension_days: get("hotline.max_extension_days")? as u32,
                 callback_days: get("hotline.callback_days")? as u32,
                 max_reworks: get("hotline.max_reworks")? as u32,
+                sign_hours: get("hotline.sign_hours")? as u32,
             },
             ratings: tongban_domain::rating::RatingRules {
                 default_after_days: get("rating.default_days")? as u32,

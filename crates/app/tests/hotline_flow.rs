@@ -836,3 +836,86 @@ async fn a_calendar_change_re_times_open_tickets() {
         assert_eq!(v.history.len(), version, "no event was written");
     }
 }
+
+/// 三率 of a month: the acts of the month, for the unit that did them, by the published
+/// formulas; a bad month is refused with its code.
+#[tokio::test]
+async fn a_months_three_rates_count_each_units_acts() {
+    for app in hotline_apps().await {
+        app.clock.set(before_mid_autumn()).unwrap();
+        let op = who(&app, "huawu").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let office = linjiang.department_id.unwrap();
+        let n = app
+            .file_ticket(&op, complaint("路灯不亮"))
+            .await
+            .unwrap()
+            .number;
+        act(&app, &op, &n, dispatch_by_route()).await;
+        act(&app, &linjiang, &n, TicketAction::Sign).await;
+        act(
+            &app,
+            &linjiang,
+            &n,
+            TicketAction::Reply {
+                text: "已修复".into(),
+            },
+        )
+        .await;
+        act(
+            &app,
+            &op,
+            &n,
+            TicketAction::CallBack {
+                result: "basic".into(),
+                note: String::new(),
+            },
+        )
+        .await;
+        // A second one dispatched and left unsigned past the 24 hours.
+        let late = app
+            .file_ticket(&op, complaint("井盖缺失"))
+            .await
+            .unwrap()
+            .number;
+        act(&app, &op, &late, dispatch_by_route()).await;
+        app.clock
+            .set(before_mid_autumn() + Duration::days(2))
+            .unwrap();
+
+        let r = app.hotline_rates("2026-09").await.unwrap();
+        let unit = r
+            .units
+            .iter()
+            .find(|u| u.department_id == office)
+            .expect("the office has figures");
+        let c = unit.counts;
+        assert_eq!(
+            (
+                c.dispatched,
+                c.signed_on_time,
+                c.closed,
+                c.solved,
+                c.called_back,
+                c.satisfied
+            ),
+            (2, 1, 1, 1, 1, 1)
+        );
+        assert_eq!(
+            (unit.response, unit.solution, unit.satisfaction),
+            (Some(500), Some(1000), Some(1000))
+        );
+        assert_eq!(r.formulas.len(), 3);
+        assert!(r.total.counts.dispatched >= 2);
+        // Nothing in another month; a malformed month is refused.
+        assert!(app
+            .hotline_rates("2026-08")
+            .await
+            .unwrap()
+            .units
+            .iter()
+            .all(|u| u.counts.dispatched == 0 || u.department_id != office));
+        let err = app.hotline_rates("2026-9").await.unwrap_err();
+        assert_eq!(err.code, codes::Request::Query);
+    }
+}

@@ -135,6 +135,24 @@ async fn run(store: Store, backend: &str, size: i64, report: &mut Report) -> Res
         &format!("ms (p99 {:.2} ms)", quantile(&samples, 0.99)),
     );
 
+    // Re-timing after a calendar change: a typhoon closure inside every case's deadlines, then
+    // the whole job (each open case re-read, recomputed and its crossings rewritten, no event).
+    // Above a million cases it is left out: the job's rate does not depend on the count.
+    if size <= 1_000_000 {
+        let admin = crate::lifecycle::actor(&app, "admin").await?;
+        let day = tongban_domain::time::local_date(now + chrono::Duration::days(1));
+        app.calendar_set_day(&admin, &day.to_string(), "local_closure", "台风停止办公")
+            .await?;
+        let t = Instant::now();
+        let retimed = app.run_retime().await?;
+        let secs = t.elapsed().as_secs_f64();
+        report.add(
+            format!("{backend} {at}: re-timing every open case after a calendar change"),
+            secs,
+            &format!("s ({retimed} cases, {:.0} cases/s)", retimed as f64 / secs),
+        );
+    }
+
     // A steady stream: 100 crossings a second for 10 seconds, swept every second as `serve`
     // does; the delay is each warning's fired time minus its crossing.
     let stream = 1000;

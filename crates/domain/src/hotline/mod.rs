@@ -9,6 +9,7 @@
 
 pub mod detect;
 mod model;
+pub mod rates;
 mod sla;
 mod ticket;
 mod watch;

@@ -66,6 +66,9 @@ pub struct HotlineRules {
     pub callback_days: u32,
     /// Times a ticket may be reopened (重办) after a 不满意 call-back.
     pub max_reworks: u32,
+    /// A unit signs for a dispatched ticket within this many hours; the 响应率 counts those
+    /// that do ([`super::rates`]).
+    pub sign_hours: u32,
 }
 
 impl Default for HotlineRules {
@@ -76,6 +79,7 @@ impl Default for HotlineRules {
             max_extension_days: 10,
             callback_days: 3,
             max_reworks: 1,
+            sign_hours: 24,
         }
     }
 }

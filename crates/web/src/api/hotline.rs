@@ -596,3 +596,86 @@ pub async fn track(
         s.app.track_ticket(&number, &q.tail, &client).await?.into(),
     ))
 }
+
+#[derive(Deserialize, IntoParams)]
+pub struct MonthQuery {
+    /// `YYYY-MM` (Beijing time).
+    pub month: String,
+}
+
+/// One unit's 三率 in a month: the counts and the rates in per mille (absent with nothing to
+/// count).
+#[derive(Serialize, ToSchema)]
+pub struct UnitRatesJson {
+    /// The unit (department 0: the 12345 centre; −1: the whole city).
+    pub department_id: i64,
+    pub name: String,
+    pub dispatched: u32,
+    pub signed_on_time: u32,
+    pub closed: u32,
+    pub solved: u32,
+    pub called_back: u32,
+    pub satisfied: u32,
+    /// 响应率, per mille.
+    pub response_permille: Option<u32>,
+    /// 解决率, per mille.
+    pub solution_permille: Option<u32>,
+    /// 满意率, per mille.
+    pub satisfaction_permille: Option<u32>,
+}
+
+impl From<tongban_app::hotline::UnitRatesLine> for UnitRatesJson {
+    fn from(l: tongban_app::hotline::UnitRatesLine) -> Self {
+        Self {
+            department_id: l.department_id,
+            name: l.name,
+            dispatched: l.counts.dispatched,
+            signed_on_time: l.counts.signed_on_time,
+            closed: l.counts.closed,
+            solved: l.counts.solved,
+            called_back: l.counts.called_back,
+            satisfied: l.counts.satisfied,
+            response_permille: l.response,
+            solution_permille: l.solution,
+            satisfaction_permille: l.satisfaction,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FormulaJson {
+    pub name: String,
+    pub formula: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RatesJson {
+    pub month: String,
+    /// The 签收 limit in hours the 响应率 counts by.
+    pub sign_hours: u32,
+    pub formulas: Vec<FormulaJson>,
+    pub total: UnitRatesJson,
+    pub units: Vec<UnitRatesJson>,
+}
+
+/// 三率 (响应率, 解决率, 满意率) of a month for every unit, with their published formulas.
+#[utoipa::path(get, path = "/api/v1/public/hotline/rates", tag = "hotline",
+    params(MonthQuery),
+    responses((status = 200, body = RatesJson), (status = 400, body = ErrorBody)))]
+pub async fn rates(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<MonthQuery>,
+) -> ApiResult<Json<RatesJson>> {
+    let r = s.app.hotline_rates(q.month.trim()).await?;
+    Ok(Json(RatesJson {
+        month: r.month,
+        sign_hours: r.sign_hours,
+        formulas: r
+            .formulas
+            .into_iter()
+            .map(|(name, formula)| FormulaJson { name, formula })
+            .collect(),
+        total: r.total.into(),
+        units: r.units.into_iter().map(Into::into).collect(),
+    }))
+}

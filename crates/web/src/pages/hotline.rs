@@ -574,3 +574,83 @@ pub async fn public_file(
         }
     }
 }
+
+/// `/12345/rates`: a month's 三率 per unit, public, with the formulas beside the figures.
+#[derive(askama::Template)]
+#[template(path = "hotline_rates.html")]
+pub struct RatesPage {
+    pub base: Base,
+    pub month: String,
+    pub sign_hours: u32,
+    pub formulas: Vec<(String, String)>,
+    /// (unit, 派单, 按时签收, 响应率, 办结, 解决, 解决率, 回访, 满意, 满意率); the city first.
+    pub rows: Vec<[String; 10]>,
+    pub error: Option<(String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RatesQuery {
+    #[serde(default)]
+    month: String,
+}
+
+fn rate(permille: Option<u32>) -> String {
+    permille.map_or_else(|| "—".into(), |p| format!("{}.{}%", p / 10, p % 10))
+}
+
+fn rates_row(l: &tongban_app::hotline::UnitRatesLine) -> [String; 10] {
+    let c = &l.counts;
+    [
+        l.name.clone(),
+        c.dispatched.to_string(),
+        c.signed_on_time.to_string(),
+        rate(l.response),
+        c.closed.to_string(),
+        c.solved.to_string(),
+        rate(l.solution),
+        c.called_back.to_string(),
+        c.satisfied.to_string(),
+        rate(l.satisfaction),
+    ]
+}
+
+/// `GET /12345/rates?month=YYYY-MM` (this month by default).
+pub async fn rates(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    PageQuery(q): PageQuery<RatesQuery>,
+) -> PageResult<Response> {
+    let month = match q.month.trim() {
+        "" => tongban_domain::time::local_date(state.app.now())
+            .format("%Y-%m")
+            .to_string(),
+        m => m.to_string(),
+    };
+    let mut page = RatesPage {
+        base: Base::new("12345热线三率公示", viewer.signed_in(), large),
+        month: month.clone(),
+        sign_hours: state.app.settings().hotline.sign_hours,
+        formulas: tongban_domain::hotline::rates::FORMULAS
+            .iter()
+            .map(|(n, f)| ((*n).to_string(), (*f).to_string()))
+            .collect(),
+        rows: Vec::new(),
+        error: None,
+    };
+    let code = match state.app.hotline_rates(&month).await {
+        Ok(r) => {
+            page.rows = std::iter::once(&r.total)
+                .chain(&r.units)
+                .map(rates_row)
+                .collect();
+            axum::http::StatusCode::OK
+        }
+        Err(e) => {
+            let code = status(e.kind);
+            page.error = Some((e.code.as_str().into(), e.message));
+            code
+        }
+    };
+    Ok((code, views::render(&page)).into_response())
+}

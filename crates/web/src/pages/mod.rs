@@ -77,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .route("/hotline/tickets/{number}", get(hotline::show))
         .route("/hotline/tickets/{number}/act", post(hotline::act))
         .route("/12345", get(hotline::public).post(hotline::public_file))
+        .route("/12345/rates", get(hotline::rates))
         .route("/cases/{number}/rating", post(ratings::rate_case))
         .route(
             "/rate/window/{id}",
