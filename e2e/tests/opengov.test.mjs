@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, closeBrowser, newPage, closePage, signIn, pathOf, texts,
+  launchBrowser, closeBrowser, newPage, closePage, signIn, signOut, pathOf, texts,
   screenshot, assertNoServerErrors, PHONE,
 } from './lib.mjs';
 
@@ -70,6 +70,8 @@ test('a proposal 交办-ed to two units, both reply, the proposer records satisf
       ['zjj.clerk', 'b', '已列入2026年老旧小区改造计划，年内完成。'],
       ['mzj.clerk', 'a', '已协调街道在12个小区建成集中充电点。'],
     ]) {
+      await unit.goto('/');
+      await signOut(unit);
       await signIn(unit, login);
       await unit.goto(path);
       await act(unit, 'reply-form', async (f) => {

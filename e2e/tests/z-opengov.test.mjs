@@ -105,7 +105,9 @@ test('a citizen comments, the unit answers every comment, the report is publishe
     assert.equal(late.status, 409);
     assert.equal((await late.json()).code, 'opengov.comment_closed');
 
-    // A report leaving comment 2 unanswered: refused with its code.
+    // A report leaving comment 2 unanswered: refused with its code. (Forty days on, the
+    // clerk's session has ended: sign in again.)
+    await signIn(clerk, 'zjj.clerk');
     await clerk.goto(path);
     const report = clerk.locator('form[data-testid=report-form]');
     await report.locator('select[name=a_1]').selectOption('partly');
