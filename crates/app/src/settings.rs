@@ -194,6 +194,34 @@ pub const DEFS: &[SettingDef] = &[
         label: "征求其他机关意见的答复期限（工作日）",
     },
     SettingDef {
+        key: "opengov.consultation_days",
+        default: "30",
+        min: 1,
+        max: 180,
+        label: "公开征求意见的默认期限（自然日）",
+    },
+    SettingDef {
+        key: "opengov.consultation_min_days",
+        default: "30",
+        min: 1,
+        max: 180,
+        label: "公开征求意见的最短期限（自然日）",
+    },
+    SettingDef {
+        key: "opengov.report_days",
+        default: "15",
+        min: 1,
+        max: 60,
+        label: "征求意见结束后公布采纳情况的期限（工作日）",
+    },
+    SettingDef {
+        key: "opengov.proposal_reply_months",
+        default: "3",
+        min: 1,
+        max: 12,
+        label: "建议提案自交办之日起的答复期限（月）",
+    },
+    SettingDef {
         key: "upload.quota_mb",
         default: "200",
         min: 1,
@@ -370,6 +398,17 @@ pub struct Settings {
     pub ratings: tongban_domain::rating::RatingRules,
     /// Local values of the disclosure procedure.
     pub disclosure: DisclosureRules,
+    /// Local values of open government (政务公开).
+    pub opengov: OpengovRules,
+}
+
+/// Open government's local values: a consultation's default and shortest period (natural
+/// days; 重大行政决策程序暂行条例 第十五条: 一般不少于30日), the working days after it for the
+/// adoption report, and the months a unit has to reply to a proposal from its 交办.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpengovRules {
+    pub consultation: tongban_domain::opengov::ConsultationRules,
+    pub proposal_reply_months: u32,
 }
 
 /// Hours (Shanghai) in which warning messages wait: from `start` until `end`, across midnight
@@ -548,6 +587,14 @@ impl Settings {
                 supplement_days: get("disclosure.supplement_days")? as u32,
                 fee_days: get("disclosure.fee_days")? as u32,
                 agency_days: get("disclosure.agency_days")? as u32,
+            },
+            opengov: OpengovRules {
+                consultation: tongban_domain::opengov::ConsultationRules {
+                    default_days: get("opengov.consultation_days")? as u32,
+                    min_days: get("opengov.consultation_min_days")? as u32,
+                    report_days: get("opengov.report_days")? as u32,
+                },
+                proposal_reply_months: get("opengov.proposal_reply_months")? as u32,
             },
         })
     }

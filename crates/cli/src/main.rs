@@ -551,6 +551,8 @@ async fn load_demo_city(app: &App) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     accounts.extend(offices);
+    let (units, matters) = app.load_demo_opengov().await.map_err(|e| e.to_string())?;
+    accounts.extend(units);
     let decided = app.load_demo_documents().await.map_err(|e| e.to_string())?;
     let hotline = app.load_demo_hotline().await.map_err(|e| e.to_string())?;
     let rated: Vec<(String, String)> = DEMO_RATERS
@@ -572,6 +574,7 @@ async fn load_demo_city(app: &App) -> Result<(), String> {
         requests.len(),
         requests.join("、")
     );
+    println!("演示政务公开（征求意见、建议提案）：{}", matters.join("、"));
     Ok(())
 }
 

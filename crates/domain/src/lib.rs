@@ -16,6 +16,7 @@ pub mod error;
 pub mod hotline;
 pub mod identity;
 pub mod mask;
+pub mod opengov;
 pub mod org;
 pub mod rating;
 pub mod region;

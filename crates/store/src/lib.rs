@@ -225,6 +225,7 @@ pub mod health;
 pub mod hotline;
 pub mod licences;
 mod migrate;
+pub mod opengov;
 pub mod orders;
 pub mod org;
 pub mod outbox;

@@ -102,6 +102,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0027_licences.sql"),
     ),
     (
+        28,
+        "opengov",
+        include_str!("../migrations/sqlite/0028_opengov.sql"),
+        include_str!("../migrations/postgres/0028_opengov.sql"),
+    ),
+    (
         30,
         "subjects",
         include_str!("../migrations/sqlite/0030_subjects.sql"),

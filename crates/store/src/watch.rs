@@ -178,7 +178,11 @@ pub struct LitFilter {
 fn own_row_lock(kind: SubjectKind) -> Option<&'static str> {
     match kind {
         SubjectKind::Case => Some("SELECT id FROM cases WHERE id = $1 FOR KEY SHARE"),
-        SubjectKind::Ticket | SubjectKind::Disclosure | SubjectKind::Rating => None,
+        SubjectKind::Ticket
+        | SubjectKind::Disclosure
+        | SubjectKind::Rating
+        | SubjectKind::Consultation
+        | SubjectKind::Proposal => None,
     }
 }
 

@@ -17,6 +17,7 @@ mod disclosure;
 mod document;
 mod general;
 mod hotline;
+mod opengov;
 mod org;
 mod rating;
 mod supervision;
@@ -29,6 +30,7 @@ pub use disclosure::Disclosure;
 pub use document::{Document, Licence};
 pub use general::{Audit, Form, General, Request, Store};
 pub use hotline::Hotline;
+pub use opengov::Opengov;
 pub use org::{Clock, Demo, Hall, Notify, Post, Region, Setting};
 pub use rating::Rating;
 pub use supervision::{Admonition, Board, Finding, Order};
@@ -48,7 +50,7 @@ pub fn all() -> impl Iterator<Item = ErrorCode> {
     registry!(
         General, Store, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region,
         Hall, Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
-        Finding, Order, Admonition, Document, Licence, Hotline, Rating, Disclosure,
+        Finding, Order, Admonition, Document, Licence, Hotline, Rating, Disclosure, Opengov,
     )
 }
 

@@ -1,5 +1,5 @@
 //! What supervision watches: a *subject*. A case (办件) was the only one; the 12345 hotline's
-//! tickets, disclosure requests and rating rectifications are watched by the same deadline
+//! tickets, disclosure requests, rating rectifications, consultations and proposals are watched by the same deadline
 //! index, raise findings in the same table and take 督办 through the same orders. A subject is
 //! named by its kind and its module's own row id; its number is the public reference boards show.
 
@@ -13,12 +13,15 @@ crate::closed_set! {
         Ticket = "ticket" => "12345工单",
         Disclosure = "disclosure" => "依申请公开",
         Rating = "rating" => "差评整改",
+        Consultation = "consultation" => "公开征求意见",
+        Proposal = "proposal" => "建议提案办理",
     }
 }
 
 impl SubjectKind {
     /// The page of the subject numbered `number`: `/cases/{n}`, `/hotline/tickets/{n}`,
-    /// `/disclosure/requests/{n}`, `/ratings/{n}`. The number is percent-encoded as a path
+    /// `/disclosure/requests/{n}`, `/ratings/{n}`,
+    /// `/opengov/consultations/{n}`, `/opengov/proposals/{n}`. The number is percent-encoded as a path
     /// segment, so a number never escapes its segment.
     pub fn path(self, number: &str) -> String {
         let base = match self {
@@ -26,6 +29,8 @@ impl SubjectKind {
             SubjectKind::Ticket => "/hotline/tickets/",
             SubjectKind::Disclosure => "/disclosure/requests/",
             SubjectKind::Rating => "/ratings/",
+            SubjectKind::Consultation => "/opengov/consultations/",
+            SubjectKind::Proposal => "/opengov/proposals/",
         };
         let mut out = String::with_capacity(base.len() + number.len());
         out.push_str(base);
@@ -96,6 +101,14 @@ mod tests {
             "/disclosure/requests/YSQ-1"
         );
         assert_eq!(SubjectKind::Rating.path("7"), "/ratings/7");
+        assert_eq!(
+            SubjectKind::Consultation.path("ZQ20260001"),
+            "/opengov/consultations/ZQ20260001"
+        );
+        assert_eq!(
+            SubjectKind::Proposal.path("TA20260001"),
+            "/opengov/proposals/TA20260001"
+        );
         assert_eq!(SubjectKind::Case.path("a/b?c"), "/cases/a%2Fb%3Fc");
     }
 
@@ -103,7 +116,7 @@ mod tests {
     fn kinds_keep_their_wire_names_and_labels() {
         assert_eq!(SubjectKind::parse("ticket"), Some(SubjectKind::Ticket));
         assert_eq!(SubjectKind::Disclosure.label(), "依申请公开");
-        assert_eq!(SubjectKind::ALL.len(), 4);
+        assert_eq!(SubjectKind::ALL.len(), 6);
         let s = SubjectRef::case(3, "N-3");
         assert_eq!(s.audit_target(), "case:N-3");
         assert_eq!(

@@ -17,6 +17,7 @@ mod disclosure;
 mod documents;
 mod hotline;
 mod items;
+mod opengov;
 mod org;
 mod ratings;
 mod supervision;
@@ -35,7 +36,8 @@ mod supervision;
         (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定、督办与效能告诫"),
         (name = "hotline", description = "12345热线：受理、派单、签收、退单、延期、答复、回访、知识库、来电弹屏、无账号提交与查询"),
         (name = "ratings", description = "好差评：办件评价（一事一评）、窗口评价器（一次一评）、差评回访核实整改反馈、申诉复核、月度公示"),
-        (name = "disclosure", description = "政府信息公开申请：提交、确认收到、补正、征求意见、收费、延期与答复")
+        (name = "disclosure", description = "政府信息公开申请：提交、确认收到、补正、征求意见、收费、延期与答复"),
+        (name = "opengov", description = "政务公开：公开征求意见（意见、审核、版本、采纳情况说明）与人大建议、政协提案办理（交办、答复、满意度、公开）")
     )
 )]
 struct ApiDoc;
@@ -123,4 +125,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(disclosure::list, disclosure::create))
         .routes(routes!(disclosure::get))
         .routes(routes!(disclosure::act))
+        .routes(routes!(opengov::consultations, opengov::publish))
+        .routes(routes!(opengov::consultation))
+        .routes(routes!(opengov::comment))
+        .routes(routes!(opengov::consultation_act))
+        .routes(routes!(opengov::proposals, opengov::register))
+        .routes(routes!(opengov::proposal))
+        .routes(routes!(opengov::proposal_act))
 }

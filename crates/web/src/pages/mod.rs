@@ -29,6 +29,7 @@ pub(crate) use documents::sealed_response;
 mod home;
 mod hotline;
 mod items;
+mod opengov;
 mod public;
 mod ratings;
 
@@ -100,6 +101,36 @@ pub fn router() -> Router<AppState> {
         .route("/disclosure", get(disclosure::home).post(disclosure::file))
         .route("/disclosure/requests/{number}", get(disclosure::show))
         .route("/disclosure/requests/{number}/act", post(disclosure::act))
+        .route("/opengov", get(opengov::index))
+        .route(
+            "/opengov/consultations",
+            get(opengov::consultations).post(opengov::publish),
+        )
+        .route(
+            "/opengov/consultations/{number}",
+            get(opengov::consultation),
+        )
+        .route(
+            "/opengov/consultations/{number}/comment",
+            post(opengov::comment),
+        )
+        .route(
+            "/opengov/consultations/{number}/act",
+            post(opengov::consultation_act),
+        )
+        .route(
+            "/opengov/consultations/{number}/comments.csv",
+            get(opengov::comments_csv),
+        )
+        .route(
+            "/opengov/proposals",
+            get(opengov::proposals).post(opengov::register),
+        )
+        .route("/opengov/proposals/{number}", get(opengov::proposal))
+        .route(
+            "/opengov/proposals/{number}/act",
+            post(opengov::proposal_act),
+        )
         .route("/track", get(public::track))
         .route("/verify", get(public::verify_form))
         .route(

@@ -1,0 +1,366 @@
+//! Open government (政务公开) in storage: consultations and proposals as matters, each a state
+//! document with the columns lists read, its event log, the notices the outbox sends, its
+//! subject in the supervision registry and its deadlines in the one index, all written in one
+//! transaction with the audit record that covers them. A write applies only to the version it
+//! was computed from; a concurrent change makes it [`StoreError::Conflict`] with
+//! `opengov.stale`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use tongban_domain::audit::AuditEntry;
+use tongban_domain::codes;
+use tongban_domain::supervision::{SubjectKind, SubjectRef, Watch};
+
+use crate::cases::NotificationRow;
+use crate::subjects::NewSubject;
+use crate::{millis, Result, Store, StoreError, Tally};
+
+/// The queryable columns of a matter, as of a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpengovProjection {
+    pub kind: SubjectKind,
+    pub department_id: i64,
+    pub region: String,
+    pub title: String,
+    pub status: String,
+    pub ends_on: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    /// Shown on the public site.
+    pub public: bool,
+    pub opened_at: DateTime<Utc>,
+    /// The units a proposal was given to (empty for a consultation).
+    pub units: Vec<i64>,
+}
+
+/// One event to append: its kind, its payload (the domain's event as JSON) and who.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOpengovEvent {
+    pub kind: String,
+    pub payload: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything one command writes.
+#[derive(Debug, Clone)]
+pub struct OpengovWrite {
+    pub projection: OpengovProjection,
+    /// The matter as JSON.
+    pub state: String,
+    pub events: Vec<NewOpengovEvent>,
+    pub notifications: Vec<NotificationRow>,
+    pub audit: AuditEntry,
+    /// Who the board names for it (a proposer; "" for a consultation).
+    pub party: String,
+    /// The unit's deadlines, replacing the matter's in the shared index.
+    pub watches: Vec<Watch>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OpengovRow {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub kind: SubjectKind,
+    pub number: String,
+    pub department_id: i64,
+    pub region: String,
+    pub title: String,
+    pub status: String,
+    pub ends_on: Option<String>,
+    pub due_date: Option<String>,
+    pub public: i64,
+    pub opened_at: i64,
+    pub state: String,
+    pub version: i64,
+    pub updated_at: i64,
+}
+
+/// A line of a list: no state document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OpengovLine {
+    pub number: String,
+    pub department_id: i64,
+    pub title: String,
+    pub status: String,
+    pub ends_on: Option<String>,
+    pub due_date: Option<String>,
+    pub opened_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OpengovEventRow {
+    pub seq: i64,
+    pub kind: String,
+    pub payload: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub at: i64,
+    pub audit_seq: i64,
+}
+
+const ROW: &str = "SELECT id, kind, number, department_id, region, title, status, ends_on,
+    due_date, public, opened_at, state, version, updated_at FROM opengov_matters";
+
+const LINE: &str = "SELECT number, department_id, title, status, ends_on, due_date, opened_at
+    FROM opengov_matters";
+
+fn iso_day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The public number of a matter: `ZQ` (征求意见) or `TA` (建议提案), the year, a sequence.
+pub fn matter_number(kind: SubjectKind, year: i32, seq: i64) -> String {
+    let prefix = match kind {
+        SubjectKind::Proposal => "TA",
+        _ => "ZQ",
+    };
+    format!("{prefix}{year}{seq:04}")
+}
+
+/// Appends a write's events (with the audit record covering them), queues its notices,
+/// registers its subject and replaces its deadlines.
+macro_rules! append_opengov {
+    ($store:expr, $tx:ident, $id:expr, $number:expr, $w:expr, $now:expr) => {{
+        let id: i64 = $id;
+        let number: &str = $number;
+        let w: &OpengovWrite = $w;
+        let now_ms = millis($now);
+        for n in &w.notifications {
+            enqueue!(
+                $tx,
+                &n.channel,
+                &n.recipient,
+                &n.subject,
+                &n.body,
+                number,
+                now_ms,
+                now_ms
+            );
+        }
+        let p = &w.projection;
+        sqlx::query("DELETE FROM opengov_units WHERE matter_id = $1")
+            .bind(id)
+            .execute(&mut *$tx)
+            .await?;
+        for dept in &p.units {
+            sqlx::query("INSERT INTO opengov_units (matter_id, department_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(dept)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(seq) FROM opengov_events WHERE matter_id = $1")
+                .bind(id)
+                .fetch_one(&mut *$tx)
+                .await?;
+        let subject = SubjectRef::new(p.kind, id, number.to_string());
+        register_subject!(
+            $tx,
+            &NewSubject {
+                subject: subject.clone(),
+                title: p.title.clone(),
+                party: w.party.clone(),
+                item_id: None,
+                department_id: p.department_id,
+                hall_id: 0,
+                region: p.region.clone(),
+                opened_at: p.opened_at,
+            }
+        );
+        let mut tally = Tally::default();
+        sync_watches!($store, $tx, tally, &subject, &p.region, 0, &w.watches);
+        apply_tally!($tx, tally);
+        let audit_seq = audit!($store, $tx, w.audit.clone());
+        if !w.events.is_empty() {
+            let first = last.unwrap_or(0) + 1;
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO opengov_events (matter_id, seq, kind, payload, actor_id,
+                    actor_name, at, audit_seq) ",
+            );
+            q.push_values(w.events.iter().zip(first..), |mut row, (e, seq)| {
+                row.push_bind(id)
+                    .push_bind(seq)
+                    .push_bind(&e.kind)
+                    .push_bind(&e.payload)
+                    .push_bind(e.actor_id)
+                    .push_bind(&e.actor_name)
+                    .push_bind(millis(e.at))
+                    .push_bind(audit_seq);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+impl Store {
+    /// Creates a matter: takes the next number of its kind in `year`, lets `build` make the
+    /// write for it, and stores it, in one transaction. A refusal from `build` writes nothing
+    /// (the number rolls back with it).
+    pub async fn create_opengov<E>(
+        &self,
+        kind: SubjectKind,
+        year: i32,
+        now: DateTime<Utc>,
+        build: impl FnOnce(&str) -> std::result::Result<OpengovWrite, E>,
+    ) -> Result<std::result::Result<String, E>> {
+        Ok(write!(self, |tx| {
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO opengov_numbers (kind, year, last) VALUES ($1, $2, 1)
+                 ON CONFLICT (kind, year) DO UPDATE SET last = opengov_numbers.last + 1
+                 RETURNING last",
+            )
+            .bind(kind.as_str())
+            .bind(i64::from(year))
+            .fetch_one(&mut *tx)
+            .await?;
+            let number = matter_number(kind, year, seq);
+            let w = match build(&number) {
+                Err(e) => return Ok(Err(e)),
+                Ok(w) => w,
+            };
+            let p = &w.projection;
+            if p.kind != kind {
+                return Err(StoreError::Corrupt(format!(
+                    "{} for {}",
+                    p.kind.as_str(),
+                    kind.as_str()
+                )));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO opengov_matters (kind, number, department_id, region, title, status,
+                    ends_on, due_date, public, opened_at, state, version, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12)
+                 RETURNING id",
+            )
+            .bind(kind.as_str())
+            .bind(&number)
+            .bind(p.department_id)
+            .bind(&p.region)
+            .bind(&p.title)
+            .bind(&p.status)
+            .bind(iso_day(p.ends_on))
+            .bind(iso_day(p.due_date))
+            .bind(i64::from(p.public))
+            .bind(millis(p.opened_at))
+            .bind(&w.state)
+            .bind(millis(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            append_opengov!(self, tx, id, &number, &w, now);
+            Ok(number)
+        }))
+    }
+
+    /// Writes a command's effect if the matter is still at `version`; otherwise
+    /// [`StoreError::Conflict`] with `opengov.stale` and nothing is written.
+    pub async fn update_opengov(
+        &self,
+        id: i64,
+        number: &str,
+        version: i64,
+        w: &OpengovWrite,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let p = &w.projection;
+        write!(self, |tx| {
+            let updated = sqlx::query(
+                "UPDATE opengov_matters SET title = $3, status = $4, ends_on = $5, due_date = $6,
+                    public = $7, state = $8, version = version + 1, updated_at = $9
+                 WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(&p.title)
+            .bind(&p.status)
+            .bind(iso_day(p.ends_on))
+            .bind(iso_day(p.due_date))
+            .bind(i64::from(p.public))
+            .bind(&w.state)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::Conflict(codes::Opengov::Stale.as_str().into()));
+            }
+            append_opengov!(self, tx, id, number, w, now);
+        });
+        Ok(())
+    }
+
+    pub async fn opengov_by_number(
+        &self,
+        kind: SubjectKind,
+        number: &str,
+    ) -> Result<Option<OpengovRow>> {
+        let sql = format!("{ROW} WHERE kind = $1 AND number = $2");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(kind.as_str())
+            .bind(number)
+            .fetch_optional(db)
+            .await?))
+    }
+
+    /// The log of a matter, in order.
+    pub async fn opengov_events(&self, matter_id: i64) -> Result<Vec<OpengovEventRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT seq, kind, payload, actor_id, actor_name, at, audit_seq
+             FROM opengov_events WHERE matter_id = $1 ORDER BY seq"
+        )
+        .bind(matter_id)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Matters of a kind shown on the public site, newest first.
+    pub async fn opengov_public(&self, kind: SubjectKind, limit: i64) -> Result<Vec<OpengovLine>> {
+        let sql = format!(
+            "{LINE} WHERE kind = $1 AND public = 1 ORDER BY opened_at DESC, id DESC LIMIT $2"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(kind.as_str())
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// Matters of a kind a unit runs or was given, newest first.
+    pub async fn opengov_of_unit(
+        &self,
+        kind: SubjectKind,
+        department_id: i64,
+        limit: i64,
+    ) -> Result<Vec<OpengovLine>> {
+        let sql = format!(
+            "{LINE} WHERE kind = $1 AND (department_id = $2 OR id IN
+                (SELECT matter_id FROM opengov_units WHERE department_id = $2))
+             ORDER BY opened_at DESC, id DESC LIMIT $3"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(kind.as_str())
+            .bind(department_id)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// Matters of a kind in a region subtree, newest first (supervisors).
+    pub async fn opengov_of_region(
+        &self,
+        kind: SubjectKind,
+        region_prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<OpengovLine>> {
+        let sql = format!(
+            "{LINE} WHERE kind = $1 AND region LIKE $2 ORDER BY opened_at DESC, id DESC LIMIT $3"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(kind.as_str())
+            .bind(format!("{region_prefix}%"))
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+}
