@@ -161,8 +161,12 @@ impl App {
                 SubjectKind::Case => self.detect_on_case(subject.id).await,
                 SubjectKind::Ticket => self.detect_on_ticket(&subject.number).await,
                 // A disclosure request's and a rectification's lateness is judged when it
-                // is answered (their modules record it then).
-                SubjectKind::Disclosure | SubjectKind::Rating => Ok(0),
+                // is answered (their modules record it then); a consultation's report and a
+                // proposal's replies are lit, not yet found.
+                SubjectKind::Disclosure
+                | SubjectKind::Rating
+                | SubjectKind::Consultation
+                | SubjectKind::Proposal => Ok(0),
             };
             if let Err(e) = detected {
                 tracing::warn!(subject = %subject.number, error = %e, "supervision detectors failed");
