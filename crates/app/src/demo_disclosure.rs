@@ -291,7 +291,8 @@ impl App {
                     format!("disclosure:{number}"),
                     format!("演示：政府信息公开申请 {number}"),
                 );
-                let mut w = self.disclosure_write(number.as_str(), &req, &log, &cal, now, entry)?;
+                let mut w =
+                    self.disclosure_write(number.as_str(), &req, &log, &log, &cal, now, entry)?;
                 // A demo request's history is not news: nothing is sent.
                 w.notifications.clear();
                 Ok(w)

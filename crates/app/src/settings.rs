@@ -187,6 +187,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "征求其他机关意见的答复期限（工作日）",
     },
     SettingDef {
+        key: "disclosure.reasons_days",
+        default: "15",
+        min: 1,
+        max: 60,
+        label: "要求申请人说明理由的期限（第三十五条，工作日）",
+    },
+    SettingDef {
         key: "upload.quota_mb",
         default: "200",
         min: 1,
@@ -301,6 +308,8 @@ pub struct DisclosureRules {
     pub supplement_days: u32,
     pub fee_days: u32,
     pub agency_days: u32,
+    /// 第三十五条: the applicant's time to give reasons.
+    pub reasons_days: u32,
 }
 
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
@@ -529,6 +538,7 @@ impl Settings {
                 supplement_days: get("disclosure.supplement_days")? as u32,
                 fee_days: get("disclosure.fee_days")? as u32,
                 agency_days: get("disclosure.agency_days")? as u32,
+                reasons_days: get("disclosure.reasons_days")? as u32,
             },
         })
     }

@@ -122,4 +122,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(disclosure::list, disclosure::create))
         .routes(routes!(disclosure::get))
         .routes(routes!(disclosure::act))
+        .routes(routes!(disclosure::report))
 }
