@@ -483,7 +483,12 @@ impl Store {
     ) -> Result<Vec<(String, String)>> {
         let (filter, dept, prefix) = match scope {
             ReportScope::Department(id) => ("department_id = $1", *id, String::new()),
-            ReportScope::Region(code) => ("region LIKE $4", 0, format!("{code}%")),
+            ReportScope::Region(code) => {
+                // A region's requests are those of every region under it: its code's prefix.
+                let prefix = tongban_domain::region::RegionCode::parse(code)
+                    .map_or_else(|_| code.clone(), |r| r.prefix().to_string());
+                ("region LIKE $4", 0, format!("{prefix}%"))
+            }
         };
         let sql = format!(
             "SELECT number, state FROM disclosure_requests

@@ -71,7 +71,7 @@ pub fn scope_of(
             (Role::Clerk | Role::Approver | Role::DeptHead, Some(d), _) => {
                 ReportScope::Department(d)
             }
-            (_, _, Some(r)) => ReportScope::Region(r.prefix().to_string()),
+            (_, _, Some(r)) => ReportScope::Region(r.as_str().to_string()),
             _ => return Err(AppError::of(codes::Disclosure::ReportScope)),
         },
     };
