@@ -3,12 +3,13 @@
 //! states. Each request is driven through the domain's own commands at past instants, so its
 //! log, clock and projection are exactly what the procedure would have left.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tongban_domain::calendar::{Calendar, WorkingDays};
 use tongban_domain::disclosure::{
     Applicant, ApplicantInput, ApplicantKind, By, Channel, ConsultationKind, DisclosureEvent,
-    FeeBasis, Filing, FormWanted, Office, Recorded, Reply, ReplyInput, ReplyKind, Request,
-    RequestNumber, WithheldPart, WithholdGround, THIRD_PARTY_DAYS,
+    FeeBasis, Filing, FormWanted, NotProcessedReason, Office, OrganisationKind, Recorded,
+    RemedyKind, RemedyOutcome, Reply, ReplyInput, ReplyKind, Request, RequestNumber,
+    UnavailableReason, WithheldPart, WithholdGround, THIRD_PARTY_DAYS,
 };
 use tongban_domain::identity::IdNumber;
 use tongban_domain::org::Role;
@@ -26,6 +27,251 @@ pub const OFFICES: &[(&str, &str, &str)] = &[
 ];
 
 type Step = fn(&Request, &Calendar, DateTime<Utc>) -> Result<DisclosureEvent, DomainError>;
+type DynStep = dyn Fn(&Request, &Calendar, DateTime<Utc>) -> Result<DisclosureEvent, DomainError>;
+type BoxStep = Box<DynStep>;
+
+/// Whose request a demo one is: by its index among the current ones, or the `h`-th of the
+/// history.
+#[derive(Clone, Copy)]
+enum Who {
+    ByIndex,
+    History(usize),
+}
+
+/// How many requests the history holds.
+const HISTORY: usize = 48;
+
+/// Organisations asking, one per column of the annual report.
+const ORGANISATIONS: &[(OrganisationKind, &str)] = &[
+    (OrganisationKind::Business, "清江建设工程有限公司"),
+    (OrganisationKind::Research, "清江大学城市发展研究院"),
+    (OrganisationKind::Charity, "清江市绿水环保公益服务中心"),
+    (OrganisationKind::LegalService, "清江明法律师事务所"),
+    (OrganisationKind::Other, "白鹭社区业主委员会"),
+];
+
+/// The `h`-th historical request's receipt: a Tuesday-ish morning every week of 2025 from
+/// 6 January (the last, in mid-December, is answered in January 2026).
+fn history_received(h: usize) -> DateTime<Utc> {
+    let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or_default();
+    // The last two come just before Christmas and are answered in January 2026.
+    let offset = if h + 2 >= HISTORY {
+        350 + (h % 2) as i64
+    } else {
+        h as i64 * 7 + (h % 3) as i64
+    };
+    let day = start + Duration::days(offset);
+    tongban_domain::time::start_of_day(day) + Duration::hours(10)
+}
+
+fn reply_with(input: ReplyInput) -> Result<Reply, DomainError> {
+    Reply::parse(ReplyInput {
+        text: "答复内容见答复书。".into(),
+        ..input
+    })
+}
+
+fn withheld(ground: WithholdGround, part: &str) -> ReplyInput {
+    ReplyInput {
+        withheld: vec![WithheldPart {
+            part: part.into(),
+            ground,
+            reason: "经审查属于依法不予公开的情形".into(),
+        }],
+        ..ReplyInput::default()
+    }
+}
+
+/// The steps of the `h`-th historical request: every outcome row of the report in turn, some
+/// after a consultation or an extension, some followed by a 复议 or 诉讼. Replies come within
+/// 6 to 16 days, so none is late.
+fn history_steps(h: usize) -> Vec<(i64, BoxStep)> {
+    let reply_day = if h + 2 >= HISTORY {
+        16
+    } else {
+        6 + (h % 11) as i64
+    };
+    let answer = move |input: ReplyInput| -> BoxStep {
+        Box::new(move |r: &Request, _: &Calendar, _| r.answer(reply_with(input.clone())?))
+    };
+    let kind = |k: ReplyKind| ReplyInput {
+        kind: Some(k),
+        ..ReplyInput::default()
+    };
+    let mut steps: Vec<(i64, BoxStep)> = Vec::new();
+    match h % 14 {
+        0 | 7 => steps.push((reply_day, answer(kind(ReplyKind::Disclosed)))),
+        1 => steps.push((
+            reply_day,
+            answer(ReplyInput {
+                pointer: Some("清江市人民政府门户网站“政府信息公开”栏目".into()),
+                ..kind(ReplyKind::AlreadyPublic)
+            }),
+        )),
+        2 => {
+            steps.push((
+                2,
+                Box::new(|r: &Request, c: &Calendar, t| {
+                    r.open_consultation(
+                        ConsultationKind::ThirdParty,
+                        "清江建设工程有限公司",
+                        "合同单价是否涉及商业秘密",
+                        wd(THIRD_PARTY_DAYS),
+                        c,
+                        t,
+                    )
+                }),
+            ));
+            steps.push((
+                7,
+                Box::new(|r: &Request, _: &Calendar, t| {
+                    r.close_consultation(Some("不同意公开合同单价"), t)
+                }),
+            ));
+            steps.push((
+                12,
+                answer(ReplyInput {
+                    kind: Some(ReplyKind::PartlyDisclosed),
+                    ..withheld(WithholdGround::ThirdParty, "合同单价")
+                }),
+            ));
+        }
+        3 => steps.push((
+            reply_day,
+            answer(ReplyInput {
+                kind: Some(ReplyKind::Withheld),
+                ..withheld(WithholdGround::Process, "内部讨论记录")
+            }),
+        )),
+        4 => steps.push((
+            reply_day,
+            answer(ReplyInput {
+                kind: Some(ReplyKind::Withheld),
+                ..withheld(
+                    [
+                        WithholdGround::StateSecret,
+                        WithholdGround::Internal,
+                        WithholdGround::EnforcementFile,
+                        WithholdGround::Query,
+                    ][(h / 14) % 4],
+                    "相关文件",
+                )
+            }),
+        )),
+        5 => steps.push((
+            reply_day,
+            answer(ReplyInput {
+                unavailable: Some(UnavailableReason::NotHeld),
+                ..kind(ReplyKind::Unavailable)
+            }),
+        )),
+        6 => steps.push((
+            reply_day,
+            answer(ReplyInput {
+                unavailable: Some(UnavailableReason::NeedsCreation),
+                ..kind(ReplyKind::Unavailable)
+            }),
+        )),
+        8 => steps.push((
+            reply_day,
+            answer(ReplyInput {
+                pointer: Some("清江市自然资源局".into()),
+                ..kind(ReplyKind::NotThisAgency)
+            }),
+        )),
+        9 => steps.push((
+            reply_day,
+            answer(ReplyInput {
+                not_processed: Some(
+                    [NotProcessedReason::Repeated, NotProcessedReason::Petition][(h / 14) % 2],
+                ),
+                ..kind(ReplyKind::NotProcessed)
+            }),
+        )),
+        10 => {
+            steps.push((
+                1,
+                Box::new(|r: &Request, c: &Calendar, t| {
+                    r.request_reasons("一个月内提出同类申请30余件", wd(10), c, t)
+                }),
+            ));
+            steps.push((
+                18,
+                answer(ReplyInput {
+                    not_processed: Some(NotProcessedReason::Excessive),
+                    ..kind(ReplyKind::NotProcessed)
+                }),
+            ));
+        }
+        11 => {
+            steps.push((
+                1,
+                Box::new(|r: &Request, c: &Calendar, t| {
+                    r.request_supplement(&["请写明所需文件的年份".into()], wd(5), c, t)
+                }),
+            ));
+            steps.push((
+                20,
+                Box::new(|r: &Request, _: &Calendar, t| r.lapse_supplement(t)),
+            ));
+        }
+        12 => {
+            steps.push((
+                3,
+                Box::new(|r: &Request, c: &Calendar, t| {
+                    r.extend(10, "需调取历年档案，工作量较大", true, c, t)
+                }),
+            ));
+            steps.push((16, answer(kind(ReplyKind::Disclosed))));
+        }
+        _ => steps.push((3, Box::new(|r: &Request, _: &Calendar, _| r.withdraw()))),
+    }
+    // A 复议 against some replies, decided; a 诉讼 after one of them.
+    if matches!(h % 14, 3 | 4 | 9) {
+        let outcome = [
+            RemedyOutcome::Upheld,
+            RemedyOutcome::Corrected,
+            RemedyOutcome::Other,
+        ][h % 3];
+        let last = steps.last().map_or(0, |s| s.0);
+        steps.push((
+            last + 20,
+            Box::new(move |r: &Request, _: &Calendar, t| {
+                r.record_remedy(
+                    RemedyKind::Reconsideration,
+                    tongban_domain::time::local_date(t),
+                    "清江市人民政府",
+                    t,
+                )
+            }),
+        ));
+        steps.push((
+            last + 60,
+            Box::new(move |r: &Request, _: &Calendar, t| {
+                r.decide_remedy(
+                    RemedyKind::Reconsideration,
+                    outcome,
+                    tongban_domain::time::local_date(t),
+                    t,
+                )
+            }),
+        ));
+        if h % 14 == 3 {
+            steps.push((
+                last + 75,
+                Box::new(|r: &Request, _: &Calendar, t| {
+                    r.record_remedy(
+                        RemedyKind::Litigation,
+                        tongban_domain::time::local_date(t),
+                        "清江市中级人民法院",
+                        t,
+                    )
+                }),
+            ));
+        }
+    }
+    steps
+}
 
 fn wd(n: u32) -> WorkingDays {
     WorkingDays::new(n).expect("a demo count in range")
@@ -195,7 +441,29 @@ impl App {
             let office = &offices[i % offices.len()];
             // Received 1 to 34 days ago, so due dates spread over the coming weeks.
             let received = now - Duration::days(2 + (i as i64 * 3) % 34) - Duration::hours(1);
-            let n = self.seed_disclosure(office, i, received, &script).await?;
+            let steps: Vec<(i64, &DynStep)> =
+                script.iter().map(|(d, s)| (*d, s as &DynStep)).collect();
+            let n = self
+                .seed_disclosure(office, i, received, Who::ByIndex, &steps)
+                .await?;
+            numbers.push(n);
+        }
+        // A year of history: 48 requests received through 2025 (the last carried into 2026),
+        // each closed, so the 2025 annual report has real numbers in every part.
+        for h in 0..HISTORY {
+            let received = history_received(h);
+            if received >= now {
+                continue;
+            }
+            let office = &offices[h % offices.len()];
+            let steps = history_steps(h);
+            let steps: Vec<(i64, &DynStep)> = steps
+                .iter()
+                .map(|(d, s)| (*d, s.as_ref() as &DynStep))
+                .collect();
+            let n = self
+                .seed_disclosure(office, 100 + h, received, Who::History(h), &steps)
+                .await?;
             numbers.push(n);
         }
         Ok((accounts, numbers))
@@ -206,16 +474,25 @@ impl App {
         office: &Office,
         i: usize,
         received: DateTime<Utc>,
-        script: &[(i64, Step)],
+        who: Who,
+        script: &[(i64, &DynStep)],
     ) -> Result<String> {
         let now = self.now();
-        let first17 = format!("3612021985{:02}{:02}0{:02}", 1 + i % 12, 1 + i % 28, 10 + i);
+        let first17 = format!("3612021985{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, 10 + i);
         let id = IdNumber::complete(&first17).map_err(AppError::internal)?;
-        let (kind, name, id_code) = if i % 4 == 3 {
+        let org = match who {
+            Who::ByIndex if i % 4 == 3 => {
+                Some((OrganisationKind::Business, "清江建设工程有限公司"))
+            }
+            Who::History(h) if h % 3 == 1 => Some(ORGANISATIONS[(h / 3) % ORGANISATIONS.len()]),
+            _ => None,
+        };
+        let (kind, name, id_code, org_kind) = if let Some((org_kind, org_name)) = org {
             (
                 ApplicantKind::LegalPerson,
-                "清江建设工程有限公司".to_string(),
+                org_name.to_string(),
                 "91350100M000100Y43".to_string(),
+                Some(org_kind),
             )
         } else {
             (
@@ -226,6 +503,7 @@ impl App {
                     ["明", "华", "芳", "强"][i % 4]
                 ),
                 id.as_str().to_string(),
+                None,
             )
         };
         let applicant = Applicant::parse(
@@ -234,6 +512,7 @@ impl App {
                 name,
                 id_code,
                 phone: Some(format!("137{:08}", 36_120_000 + i)),
+                org_kind,
                 ..ApplicantInput::default()
             },
             None,
@@ -271,6 +550,9 @@ impl App {
             .collect();
         for (days, step) in script {
             let at = received + Duration::days(*days);
+            if at > now {
+                break;
+            }
             let req = Request::replay(&log).ok_or_else(|| AppError::internal("demo filing"))?;
             let event = step(&req, &cal, at)?;
             log.push(Recorded {
@@ -291,7 +573,8 @@ impl App {
                     format!("disclosure:{number}"),
                     format!("演示：政府信息公开申请 {number}"),
                 );
-                let mut w = self.disclosure_write(number.as_str(), &req, &log, &cal, now, entry)?;
+                let mut w =
+                    self.disclosure_write(number.as_str(), &req, &log, &log, &cal, now, entry)?;
                 // A demo request's history is not news: nothing is sent.
                 w.notifications.clear();
                 Ok(w)

@@ -18,7 +18,7 @@ use tongban_domain::codes;
 use tongban_domain::disclosure::{
     self as dd, parse_description, reply_letter, Applicant, ApplicantInput, By, Channel,
     ConsultationKind, DisclosureCommand, DisclosureEvent, FeeBasis, Filing, FormWanted, Office,
-    Recorded, Reply, ReplyInput, Request, RequestNumber, Status,
+    Recorded, RemedyKind, RemedyOutcome, Reply, ReplyInput, Request, RequestNumber, Status,
 };
 use tongban_domain::mask;
 use tongban_domain::org::{Actor, Role};
@@ -97,6 +97,28 @@ pub enum DisclosureAction {
     Reply(ReplyInput),
     /// The applicant withdraws.
     Withdraw,
+    /// 第三十五条: ask the applicant for reasons; `days` defaults to the local setting.
+    RequestReasons {
+        matter: String,
+        #[serde(default)]
+        days: Option<u32>,
+    },
+    /// The applicant's reasons (from the applicant online, or entered by the office).
+    GiveReasons { text: String },
+    /// 第三十五条: a reasonable later date for the reply.
+    SetLaterDate { date: NaiveDate, reason: String },
+    /// A 行政复议 or 行政诉讼 against the reply.
+    RecordRemedy {
+        kind: RemedyKind,
+        filed_on: NaiveDate,
+        body: String,
+    },
+    /// Its outcome.
+    DecideRemedy {
+        kind: RemedyKind,
+        outcome: RemedyOutcome,
+        decided_on: NaiveDate,
+    },
 }
 
 impl DisclosureAction {
@@ -115,6 +137,11 @@ impl DisclosureAction {
             DisclosureAction::LapseFee => DisclosureCommand::LapseFee,
             DisclosureAction::Reply(_) => DisclosureCommand::Reply,
             DisclosureAction::Withdraw => DisclosureCommand::Withdraw,
+            DisclosureAction::RequestReasons { .. } => DisclosureCommand::RequestReasons,
+            DisclosureAction::GiveReasons { .. } => DisclosureCommand::GiveReasons,
+            DisclosureAction::SetLaterDate { .. } => DisclosureCommand::SetLaterDate,
+            DisclosureAction::RecordRemedy { .. } => DisclosureCommand::RecordRemedy,
+            DisclosureAction::DecideRemedy { .. } => DisclosureCommand::DecideRemedy,
         }
     }
 }
@@ -180,6 +207,25 @@ pub struct DisclosureView {
     pub office_view: bool,
     /// The one extension was granted.
     pub extended: bool,
+    /// 第三十五条: reasons were asked / given; a later date was set.
+    pub reasons_asked: bool,
+    pub reasons_given: bool,
+    pub later_date_set: bool,
+    /// 行政复议 and 行政诉讼 against the reply.
+    pub remedies: Vec<RemedyView>,
+}
+
+/// A 复议 or 诉讼 as pages and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemedyView {
+    pub kind: RemedyKind,
+    pub label: &'static str,
+    pub filed_on: NaiveDate,
+    pub body: String,
+    pub outcome: Option<RemedyOutcome>,
+    /// The outcome's label, or 尚未审结.
+    pub outcome_label: &'static str,
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// A reply with its grounds, basis and letter.
@@ -348,18 +394,22 @@ impl App {
                         mask::name(&filing.applicant.name)
                     ),
                 );
-                self.disclosure_write(number.as_str(), &req, &log, &cal, now, entry)
+                self.disclosure_write(number.as_str(), &req, &log, &log, &cal, now, entry)
             })
             .await??;
         self.disclosure_view(actor, &built.1).await
     }
 
-    /// Builds the write for `req` after its new events `fresh`.
+    /// Builds the write for `req` after its new events `fresh`, the last of its whole `log`.
+    /// A new reply or 补正 notice runs supervision's detectors over the log, and what they
+    /// find is written with the event.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn disclosure_write(
         &self,
         number: &str,
         req: &Request,
         fresh: &[Recorded],
+        log: &[Recorded],
         cal: &Calendar,
         now: DateTime<Utc>,
         audit: tongban_domain::audit::AuditEntry,
@@ -400,7 +450,18 @@ impl App {
                 notifications.extend(to_applicant(&f.applicant, subject, body));
             }
         }
+        let findings = if fresh.iter().any(|r| {
+            matches!(
+                r.event,
+                DisclosureEvent::Replied { .. } | DisclosureEvent::SupplementRequested { .. }
+            )
+        }) {
+            dd::detect::detect(log, cal)
+        } else {
+            Vec::new()
+        };
         Ok(DisclosureWrite {
+            findings,
             projection,
             state: serde_json::to_string(req).map_err(corrupt)?,
             events,
@@ -432,7 +493,9 @@ impl App {
             actor.role == Role::Applicant && req.filing.applicant.user_id == Some(actor.user_id);
         let holder = Self::holds(actor, office);
         let allowed = match action {
-            DisclosureAction::Supplement { .. } | DisclosureAction::Withdraw => own || holder,
+            DisclosureAction::Supplement { .. }
+            | DisclosureAction::Withdraw
+            | DisclosureAction::GiveReasons { .. } => own || holder,
             _ => holder,
         };
         if !allowed {
@@ -491,6 +554,23 @@ impl App {
             DisclosureAction::LapseFee => req.lapse_fee(now)?,
             DisclosureAction::Reply(input) => req.answer(Reply::parse(input.clone())?)?,
             DisclosureAction::Withdraw => req.withdraw()?,
+            DisclosureAction::RequestReasons { matter, days: d } => {
+                req.request_reasons(matter, days(d.unwrap_or(rules.reasons_days))?, &cal, now)?
+            }
+            DisclosureAction::GiveReasons { text } => req.give_reasons(text, now)?,
+            DisclosureAction::SetLaterDate { date, reason } => {
+                req.set_later_date(*date, reason, &cal, now)?
+            }
+            DisclosureAction::RecordRemedy {
+                kind,
+                filed_on,
+                body,
+            } => req.record_remedy(*kind, *filed_on, body, now)?,
+            DisclosureAction::DecideRemedy {
+                kind,
+                outcome,
+                decided_on,
+            } => req.decide_remedy(*kind, *outcome, *decided_on, now)?,
         };
         let summary = format!("{}：{}", row.number, event.label());
         let action_name = action.command().as_str();
@@ -515,6 +595,7 @@ impl App {
             &row.number,
             &next,
             std::slice::from_ref(&rec),
+            &log,
             &cal,
             now,
             entry,
@@ -654,6 +735,25 @@ impl App {
             history,
             office_view: Self::holds(actor, &f.office),
             extended: req.extension.is_some(),
+            reasons_asked: req.reasons.is_some(),
+            reasons_given: req
+                .reasons
+                .as_ref()
+                .is_some_and(|r| r.answered_at.is_some()),
+            later_date_set: req.later_date.is_some(),
+            remedies: req
+                .remedies
+                .iter()
+                .map(|r| RemedyView {
+                    kind: r.kind,
+                    label: r.kind.label(),
+                    filed_on: r.filed_on,
+                    body: r.body.clone(),
+                    outcome: r.outcome,
+                    outcome_label: r.outcome.map_or("尚未审结", |o| o.label()),
+                    decided_on: r.decided_on,
+                })
+                .collect(),
         })
     }
 
@@ -694,8 +794,11 @@ impl App {
     }
 
     /// The system's sweep: requests whose 补正 or fee deadline has passed are deemed
-    /// withdrawn, and the applicant is told. Returns how many it closed.
+    /// withdrawn, and the applicant is told; offices are reminded of 补正 notice windows about
+    /// to close ([`App::remind_disclosures`]). Returns how many it closed.
     pub async fn sweep_disclosures(&self) -> Result<usize> {
+        self.remind_disclosures().await?;
+        self.remind_disclosure_reports().await?;
         let mut closed = 0;
         for status in [Status::AwaitingSupplement, Status::AwaitingFee] {
             for number in self.store.open_disclosure_numbers(status, 500).await? {
@@ -727,6 +830,7 @@ impl App {
                     &number,
                     &next,
                     std::slice::from_ref(&rec),
+                    &log,
                     &cal,
                     now,
                     entry,
@@ -743,6 +847,101 @@ impl App {
             }
         }
         Ok(closed)
+    }
+}
+
+impl App {
+    /// 第三十条's 补正 notice window: a running request received in the last 30 days whose
+    /// window is yellow by its region's warning rules gets one reminder, written in its log
+    /// (audited) with an SMS and an e-mail to the office's staff in the same transaction.
+    /// Returns how many were reminded.
+    pub async fn remind_disclosures(&self) -> Result<usize> {
+        let now = self.now();
+        let since = now - chrono::Duration::days(30);
+        let mut reminded = 0;
+        let mut staff: std::collections::HashMap<i64, Vec<tongban_store::users::User>> =
+            std::collections::HashMap::new();
+        for number in self
+            .store
+            .disclosures_received_since(Status::Processing, since, 2000)
+            .await?
+        {
+            let Loaded { row, mut log, req } = self.load_disclosure(&number).await?;
+            let region = req.filing.office.region.as_str().to_string();
+            let cal = self.calendar_for(&region).await?;
+            let rules = self.settings().warnings_for(&region);
+            let Ok(Some(event)) = req.supplement_notice_reminder(&cal, now, &rules) else {
+                continue;
+            };
+            let DisclosureEvent::Reminded { deadline, due } = &event else {
+                continue;
+            };
+            let text = format!(
+                "【通办】政府信息公开申请 {number} 的{}将于 {due} 届满：申请内容不明确的，请在此前一次性发出补正通知。",
+                deadline.label()
+            );
+            let dept = req.filing.office.department_id;
+            if let std::collections::hash_map::Entry::Vacant(slot) = staff.entry(dept) {
+                slot.insert(
+                    self.store
+                        .users(&tongban_store::users::UserFilter {
+                            department_id: Some(dept),
+                            ..Default::default()
+                        })
+                        .await?,
+                );
+            }
+            let rec = Recorded {
+                event,
+                at: now,
+                by: By {
+                    user_id: None,
+                    name: "系统".into(),
+                },
+            };
+            let mut next = req.clone();
+            next.apply(&rec);
+            log.push(rec.clone());
+            let entry = self.system_entry(
+                "disclosure.remind",
+                format!("disclosure:{number}"),
+                format!("{number}：{}", rec.event.label()),
+            );
+            let mut w = self.disclosure_write(
+                &number,
+                &next,
+                std::slice::from_ref(&rec),
+                &log,
+                &cal,
+                now,
+                entry,
+            )?;
+            for u in staff.get(&dept).into_iter().flatten() {
+                if !matches!(u.role, Role::Clerk | Role::Approver | Role::DeptHead) {
+                    continue;
+                }
+                for (channel, to) in [(SMS, u.phone.as_deref()), (EMAIL, u.email.as_deref())] {
+                    if let Some(to) = to {
+                        w.notifications.push(NotificationRow {
+                            channel: channel.into(),
+                            recipient: to.to_string(),
+                            subject: "补正通知期限提醒".into(),
+                            body: text.clone(),
+                        });
+                    }
+                }
+            }
+            match self
+                .store
+                .update_disclosure(row.id, row.version, &w, now)
+                .await
+            {
+                Ok(()) => reminded += 1,
+                Err(StoreError::Conflict(c)) if c == codes::Disclosure::Stale.as_str() => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(reminded)
     }
 }
 
@@ -770,6 +969,26 @@ fn detail(e: &DisclosureEvent) -> String {
         } => format!("{}；缴费期限 {deadline}", basis.explain()),
         DisclosureEvent::FeePaid { .. } => "答复期限继续计算".into(),
         DisclosureEvent::Replied { reply } => reply.kind.label().to_string(),
+        DisclosureEvent::ReasonsRequested { matter, deadline } => {
+            format!("{matter}；说明理由期限 {deadline}")
+        }
+        DisclosureEvent::ReasonsGiven { text } => text.clone(),
+        DisclosureEvent::LaterDateSet { date, reason, .. } => {
+            format!("答复期限延至 {date}：{reason}")
+        }
+        DisclosureEvent::RemedyFiled {
+            kind,
+            filed_on,
+            body,
+        } => format!("{}（{body}），{filed_on} 提起", kind.label()),
+        DisclosureEvent::RemedyDecided {
+            kind,
+            outcome,
+            decided_on,
+        } => format!("{}：{}（{decided_on}）", kind.label(), outcome.label()),
+        DisclosureEvent::Reminded { deadline, due } => {
+            format!("{}将于 {due} 届满", deadline.label())
+        }
         DisclosureEvent::SupplementLapsed
         | DisclosureEvent::FeeLapsed
         | DisclosureEvent::Withdrawn => String::new(),
@@ -828,6 +1047,16 @@ fn notice(
                 "{office}已对您的申请（编号 {number}）作出答复：{}。请登录查看答复书。",
                 reply.kind.label()
             ),
+        ),
+        DisclosureEvent::ReasonsRequested { matter, deadline } => (
+            "政府信息公开申请说明理由通知".into(),
+            format!(
+                "您的申请（编号 {number}）：{matter}。依照《中华人民共和国政府信息公开条例》第三十五条，请于 {deadline} 前说明理由。"
+            ),
+        ),
+        DisclosureEvent::LaterDateSet { date, reason, .. } => (
+            "政府信息公开申请延迟答复告知".into(),
+            format!("您的申请（编号 {number}）将于 {date} 前答复，理由：{reason}。"),
         ),
         DisclosureEvent::SupplementLapsed => (
             "政府信息公开申请视为放弃".into(),

@@ -28,6 +28,7 @@ pub mod demo_hotline;
 pub mod demo_opengov;
 pub mod demo_ratings;
 pub mod disclosure;
+pub mod disclosure_report;
 pub mod documents;
 pub mod error;
 pub mod hotline;

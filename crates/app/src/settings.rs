@@ -222,6 +222,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "建议提案自交办之日起的答复期限（月）",
     },
     SettingDef {
+        key: "disclosure.reasons_days",
+        default: "15",
+        min: 1,
+        max: 60,
+        label: "要求申请人说明理由的期限（第三十五条，工作日）",
+    },
+    SettingDef {
         key: "upload.quota_mb",
         default: "200",
         min: 1,
@@ -343,6 +350,8 @@ pub struct DisclosureRules {
     pub supplement_days: u32,
     pub fee_days: u32,
     pub agency_days: u32,
+    /// 第三十五条: the applicant's time to give reasons.
+    pub reasons_days: u32,
 }
 
 /// Settings a region may set for itself, as `key@region`, e.g. `supervision.yellow_percent@511300`:
@@ -587,6 +596,7 @@ impl Settings {
                 supplement_days: get("disclosure.supplement_days")? as u32,
                 fee_days: get("disclosure.fee_days")? as u32,
                 agency_days: get("disclosure.agency_days")? as u32,
+                reasons_days: get("disclosure.reasons_days")? as u32,
             },
             opengov: OpengovRules {
                 consultation: tongban_domain::opengov::ConsultationRules {

@@ -53,6 +53,7 @@ fn applicant() -> ApplicantInput {
         phone: Some("13800138000".into()),
         email: Some("zhangsan@example.com".into()),
         address: None,
+        org_kind: None,
     }
 }
 

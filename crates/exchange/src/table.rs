@@ -78,6 +78,23 @@ pub fn workbook(
     headers: &[&str],
     rows: &[Vec<Value>],
 ) -> Result<Vec<u8>, ExchangeError> {
+    workbook_of(&[Sheet {
+        name: sheet,
+        headers,
+        rows,
+    }])
+}
+
+/// One sheet of a workbook: its name, header row and rows.
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub headers: &'a [&'a str],
+    pub rows: &'a [Vec<Value>],
+}
+
+/// A workbook of several sheets, each laid out as [`workbook`] lays out its one (e.g. the
+/// annual disclosure report's tables, one per sheet).
+pub fn workbook_of(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, ExchangeError> {
     let header = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xDCE6F2))
@@ -89,44 +106,47 @@ pub fn workbook(
         .set_num_format("0.0")
         .set_align(FormatAlign::Top);
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet_name(sheet))?;
-    let mut widths: Vec<f64> = headers.iter().map(|h| width_of(h)).collect();
-    for (c, h) in headers.iter().enumerate() {
-        let c = u16::try_from(c).map_err(|_| ExchangeError::Xlsx("列数过多".into()))?;
-        ws.write_string_with_format(0, c, *h, &header)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    for (r, row) in rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| ExchangeError::Xlsx("行数过多".into()))?;
-        for (c, cell) in row.iter().enumerate() {
-            let col = u16::try_from(c).map_err(|_| ExchangeError::Xlsx("列数过多".into()))?;
-            let w = match cell {
-                Value::Text(s) if s.is_empty() => 0.0,
-                Value::Text(s) => {
-                    ws.write_string_with_format(r, col, s, &text)?;
-                    width_of(s)
+    for sheet in sheets {
+        let (headers, rows) = (sheet.headers, sheet.rows);
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(sheet.name))?;
+        let mut widths: Vec<f64> = headers.iter().map(|h| width_of(h)).collect();
+        for (c, h) in headers.iter().enumerate() {
+            let c = u16::try_from(c).map_err(|_| ExchangeError::Xlsx("列数过多".into()))?;
+            ws.write_string_with_format(0, c, *h, &header)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        for (r, row) in rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).map_err(|_| ExchangeError::Xlsx("行数过多".into()))?;
+            for (c, cell) in row.iter().enumerate() {
+                let col = u16::try_from(c).map_err(|_| ExchangeError::Xlsx("列数过多".into()))?;
+                let w = match cell {
+                    Value::Text(s) if s.is_empty() => 0.0,
+                    Value::Text(s) => {
+                        ws.write_string_with_format(r, col, s, &text)?;
+                        width_of(s)
+                    }
+                    Value::Int(n) => {
+                        // Exact in a double up to 2^53, beyond any count or id here.
+                        ws.write_number_with_format(r, col, *n as f64, &number)?;
+                        width_of(&n.to_string())
+                    }
+                    Value::Number(n) => {
+                        ws.write_number_with_format(r, col, *n, &decimal)?;
+                        width_of(&format!("{n:.1}"))
+                    }
+                };
+                if let Some(slot) = widths.get_mut(c) {
+                    *slot = slot.max(w);
+                } else {
+                    widths.push(w);
                 }
-                Value::Int(n) => {
-                    // Exact in a double up to 2^53, beyond any count or id here.
-                    ws.write_number_with_format(r, col, *n as f64, &number)?;
-                    width_of(&n.to_string())
-                }
-                Value::Number(n) => {
-                    ws.write_number_with_format(r, col, *n, &decimal)?;
-                    width_of(&format!("{n:.1}"))
-                }
-            };
-            if let Some(slot) = widths.get_mut(c) {
-                *slot = slot.max(w);
-            } else {
-                widths.push(w);
             }
         }
-    }
-    for (c, w) in widths.iter().enumerate() {
-        let c = u16::try_from(c).map_err(|_| ExchangeError::Xlsx("列数过多".into()))?;
-        ws.set_column_width(c, (w + 2.0).clamp(8.0, 60.0))?;
+        for (c, w) in widths.iter().enumerate() {
+            let c = u16::try_from(c).map_err(|_| ExchangeError::Xlsx("列数过多".into()))?;
+            ws.set_column_width(c, (w + 2.0).clamp(8.0, 60.0))?;
+        }
     }
     Ok(wb.save_to_buffer()?)
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::codes;
+use tongban_domain::disclosure::detect::DisclosureFinding;
 use tongban_domain::disclosure::{ApplicantKind, Channel, ReplyKind, Status};
 use tongban_domain::supervision::{SubjectKind, SubjectRef, Watch};
 
@@ -58,6 +59,10 @@ pub struct DisclosureWrite {
     pub title: String,
     /// The office's deadlines, replacing the request's in the shared index.
     pub watches: Vec<Watch>,
+    /// What supervision's detectors found on the log with the new events: written to THE
+    /// findings table in the same transaction, each once (fingerprint
+    /// `{request_id}:{rule}:{anchor}`).
+    pub findings: Vec<DisclosureFinding>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -169,6 +174,23 @@ macro_rules! append_disclosure {
         );
         let mut tally = Tally::default();
         sync_watches!($store, $tx, tally, &subject, &p.region, 0, &w.watches);
+        let findings: Vec<$crate::findings::NewFinding> = w
+            .findings
+            .iter()
+            .map(|f| $crate::findings::NewFinding {
+                rule: f.rule.as_str().to_string(),
+                subject: subject.clone(),
+                step: None,
+                person_id: f.person,
+                department_id: f.department_id,
+                hall_id: None,
+                region: p.region.clone(),
+                detail: f.detail.clone(),
+                evidence: serde_json::to_string(&f.evidence).unwrap_or_default(),
+                fingerprint: format!("{id}:{}:{}", f.rule.as_str(), f.anchor),
+            })
+            .collect();
+        insert_findings!($tx, &findings, $now);
         apply_tally!($tx, tally);
         let audit_seq = audit!($store, $tx, w.audit.clone());
         if !w.events.is_empty() {
@@ -385,6 +407,25 @@ impl Store {
         .await?))
     }
 
+    /// Requests in `status` received since `since`, oldest first: the reminder sweep's
+    /// candidates.
+    pub async fn disclosures_received_since(
+        &self,
+        status: Status,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT number FROM disclosure_requests
+             WHERE status = $1 AND received_at >= $2 ORDER BY received_at, id LIMIT $3"
+        )
+        .bind(status.as_str())
+        .bind(millis(since))
+        .bind(limit)
+        .fetch_all(db)
+        .await?))
+    }
+
     /// Open requests, for the sweep that lapses unanswered 补正 and unpaid fees.
     pub async fn open_disclosure_numbers(&self, status: Status, limit: i64) -> Result<Vec<String>> {
         Ok(read!(self, |db| sqlx::query_scalar(
@@ -392,6 +433,231 @@ impl Store {
         )
         .bind(status.as_str())
         .bind(limit)
+        .fetch_all(db)
+        .await?))
+    }
+}
+
+/// Whose annual report: one agency, or a region rolled up (its code's prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportScope {
+    Department(i64),
+    Region(String),
+}
+
+impl ReportScope {
+    /// The key the report's text is kept under: `dept:{id}` or `region:{code}`.
+    pub fn key(&self) -> String {
+        match self {
+            ReportScope::Department(id) => format!("dept:{id}"),
+            ReportScope::Region(code) => format!("region:{code}"),
+        }
+    }
+}
+
+/// What is kept of a year's report: the narrative text and its publication.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ReportRecord {
+    pub scope: String,
+    pub year: i64,
+    pub sections: String,
+    pub published_at: Option<i64>,
+    pub reminded_at: Option<i64>,
+    pub updated_by: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl Store {
+    /// The requests a year's report reads: `(number, state)` of those in `scope` received
+    /// before `to` and not closed before `closed_since` (open ones included).
+    pub async fn disclosure_report_requests(
+        &self,
+        scope: &ReportScope,
+        to: DateTime<Utc>,
+        closed_since: DateTime<Utc>,
+    ) -> Result<Vec<(String, String)>> {
+        let (filter, dept, prefix) = match scope {
+            ReportScope::Department(id) => ("department_id = $1", *id, String::new()),
+            ReportScope::Region(code) => {
+                // A region's requests are those of every region under it: its code's prefix.
+                let prefix = tongban_domain::region::RegionCode::parse(code)
+                    .map_or_else(|_| code.clone(), |r| r.prefix().to_string());
+                ("region LIKE $4", 0, format!("{prefix}%"))
+            }
+        };
+        let sql = format!(
+            "SELECT number, state FROM disclosure_requests
+             WHERE {filter} AND received_at < $2 AND (closed_at IS NULL OR closed_at >= $3)
+               AND ($1 = $1) AND ($4 = $4)
+             ORDER BY number"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(dept)
+            .bind(millis(to))
+            .bind(millis(closed_since))
+            .bind(&prefix)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// The kept part of a year's report, if anything was kept.
+    pub async fn disclosure_report(
+        &self,
+        scope: &ReportScope,
+        year: i32,
+    ) -> Result<Option<ReportRecord>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT scope, year, sections, published_at, reminded_at, updated_by, updated_at
+             FROM disclosure_reports WHERE scope = $1 AND year = $2"
+        )
+        .bind(scope.key())
+        .bind(i64::from(year))
+        .fetch_optional(db)
+        .await?))
+    }
+
+    /// Saves the narrative text of a year's report (audited); refused once it is published
+    /// (`disclosure.report_published`).
+    pub async fn save_disclosure_report(
+        &self,
+        scope: &ReportScope,
+        year: i32,
+        sections: &str,
+        by: i64,
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            let published: Option<Option<i64>> = sqlx::query_scalar(
+                "SELECT published_at FROM disclosure_reports WHERE scope = $1 AND year = $2",
+            )
+            .bind(scope.key())
+            .bind(i64::from(year))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if matches!(published, Some(Some(_))) {
+                return Err(StoreError::Conflict(
+                    codes::Disclosure::ReportPublished.as_str().into(),
+                ));
+            }
+            sqlx::query(
+                "INSERT INTO disclosure_reports (scope, year, sections, updated_by, updated_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (scope, year) DO UPDATE SET sections = excluded.sections,
+                    updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            )
+            .bind(scope.key())
+            .bind(i64::from(year))
+            .bind(sections)
+            .bind(by)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            audit!(self, tx, audit);
+        });
+        Ok(())
+    }
+
+    /// Publishes a year's report, once (audited); a second time is
+    /// `disclosure.report_published`.
+    pub async fn publish_disclosure_report(
+        &self,
+        scope: &ReportScope,
+        year: i32,
+        by: i64,
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO disclosure_reports (scope, year, sections, updated_by, updated_at)
+                 VALUES ($1, $2, '{}', $3, $4) ON CONFLICT (scope, year) DO NOTHING",
+            )
+            .bind(scope.key())
+            .bind(i64::from(year))
+            .bind(by)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            let n = sqlx::query(
+                "UPDATE disclosure_reports SET published_at = $3, updated_by = $4, updated_at = $3
+                 WHERE scope = $1 AND year = $2 AND published_at IS NULL",
+            )
+            .bind(scope.key())
+            .bind(i64::from(year))
+            .bind(millis(now))
+            .bind(by)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Conflict(
+                    codes::Disclosure::ReportPublished.as_str().into(),
+                ));
+            }
+            audit!(self, tx, audit);
+        });
+        Ok(())
+    }
+
+    /// Marks a year's report of `scope` as reminded and queues the reminders, once: returns
+    /// false (and writes nothing) when it was published or reminded already.
+    pub async fn remind_disclosure_report(
+        &self,
+        scope: &ReportScope,
+        year: i32,
+        notifications: &[NotificationRow],
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<bool> {
+        let now_ms = millis(now);
+        let reference = format!("report:{}:{year}", scope.key());
+        Ok(write!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO disclosure_reports (scope, year, sections, updated_at)
+                 VALUES ($1, $2, '{}', $3) ON CONFLICT (scope, year) DO NOTHING",
+            )
+            .bind(scope.key())
+            .bind(i64::from(year))
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+            let n = sqlx::query(
+                "UPDATE disclosure_reports SET reminded_at = $3
+                 WHERE scope = $1 AND year = $2 AND reminded_at IS NULL AND published_at IS NULL",
+            )
+            .bind(scope.key())
+            .bind(i64::from(year))
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                false
+            } else {
+                for m in notifications {
+                    enqueue!(
+                        tx,
+                        &m.channel,
+                        &m.recipient,
+                        &m.subject,
+                        &m.body,
+                        &reference,
+                        now_ms,
+                        now_ms
+                    );
+                }
+                audit!(self, tx, audit);
+                true
+            }
+        }))
+    }
+
+    /// The agencies that have disclosure requests (the offices a report reminder goes to).
+    pub async fn disclosure_departments(&self) -> Result<Vec<i64>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT DISTINCT department_id FROM disclosure_requests ORDER BY department_id"
+        )
         .fetch_all(db)
         .await?))
     }

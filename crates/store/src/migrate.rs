@@ -84,6 +84,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0022_disclosure.sql"),
     ),
     (
+        23,
+        "disclosure_reports",
+        include_str!("../migrations/sqlite/0023_disclosure_reports.sql"),
+        include_str!("../migrations/postgres/0023_disclosure_reports.sql"),
+    ),
+    (
         24,
         "ratings",
         include_str!("../migrations/sqlite/0024_ratings.sql"),

@@ -92,6 +92,7 @@ fn write(
         audit: entry("disclosure.file"),
         title: "政府信息公开申请：测试".into(),
         watches: vec![],
+        findings: vec![],
     }
 }
 

@@ -1,13 +1,14 @@
 //! Disclosure commands as the API and the forms send them: one body with the command's name
 //! and the fields it uses, read into the application's [`DisclosureAction`].
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 use tongban_app::disclosure::{DisclosureAction, FeeInput};
 use tongban_app::AppError;
 use tongban_domain::codes;
 use tongban_domain::disclosure::{
-    ConsultationKind, DisclosureCommand, NotProcessedReason, ReplyInput, ReplyKind,
-    UnavailableReason, WithheldPart, WithholdGround,
+    ConsultationKind, DisclosureCommand, NotProcessedReason, RemedyKind, RemedyOutcome, ReplyInput,
+    ReplyKind, UnavailableReason, WithheldPart, WithholdGround,
 };
 use utoipa::ToSchema;
 
@@ -55,6 +56,20 @@ pub struct DisclosureActionBody {
     /// reply: the typed decision with its grounds.
     #[serde(default)]
     pub reply: Option<ReplyInput>,
+    /// set_later_date: the reasonable later date; record_remedy: the day it was filed;
+    /// decide_remedy: the day it was decided.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date: Option<NaiveDate>,
+    /// record_remedy, decide_remedy: 行政复议 or 行政诉讼.
+    #[serde(default)]
+    pub remedy: Option<RemedyKind>,
+    /// decide_remedy: 维持, 纠正 or 其他.
+    #[serde(default)]
+    pub outcome: Option<RemedyOutcome>,
+    /// record_remedy: the 复议机关 or the court.
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 impl DisclosureActionBody {
@@ -93,6 +108,37 @@ impl DisclosureActionBody {
             DisclosureCommand::LapseFee => DisclosureAction::LapseFee,
             DisclosureCommand::Reply => DisclosureAction::Reply(self.reply.unwrap_or_default()),
             DisclosureCommand::Withdraw => DisclosureAction::Withdraw,
+            DisclosureCommand::RequestReasons => DisclosureAction::RequestReasons {
+                matter: s(self.matter),
+                days: self.days,
+            },
+            DisclosureCommand::GiveReasons => DisclosureAction::GiveReasons { text: s(self.text) },
+            DisclosureCommand::SetLaterDate => DisclosureAction::SetLaterDate {
+                date: self
+                    .date
+                    .ok_or_else(|| AppError::of(codes::Disclosure::LaterDateInvalid))?,
+                reason: s(self.reason),
+            },
+            DisclosureCommand::RecordRemedy => DisclosureAction::RecordRemedy {
+                kind: self
+                    .remedy
+                    .ok_or_else(|| AppError::of(codes::Disclosure::RemedyKind))?,
+                filed_on: self
+                    .date
+                    .ok_or_else(|| AppError::of(codes::Disclosure::RemedyDate))?,
+                body: s(self.body),
+            },
+            DisclosureCommand::DecideRemedy => DisclosureAction::DecideRemedy {
+                kind: self
+                    .remedy
+                    .ok_or_else(|| AppError::of(codes::Disclosure::RemedyKind))?,
+                outcome: self
+                    .outcome
+                    .ok_or_else(|| AppError::of(codes::Disclosure::RemedyKind))?,
+                decided_on: self
+                    .date
+                    .ok_or_else(|| AppError::of(codes::Disclosure::RemedyDate))?,
+            },
         })
     }
 
@@ -175,6 +221,12 @@ impl DisclosureActionBody {
             pages: number("pages")?,
             reference: get("reference"),
             reply,
+            date: get("date")
+                .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| bad()))
+                .transpose()?,
+            remedy: get("remedy").and_then(|k| RemedyKind::parse(&k)),
+            outcome: get("outcome").and_then(|k| RemedyOutcome::parse(&k)),
+            body: get("body"),
         })
     }
 }

@@ -295,3 +295,120 @@ fn the_openapi_document_covers_the_disclosure_routes() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_annual_report_as_a_page_a_workbook_and_json_with_drill_downs() {
+    let t = with_offices().await;
+    let office = office_id(&t).await.to_string();
+    let head = t.sign_in("gkb.head").await;
+    let other = t.sign_in("jbgkb.clerk").await;
+    // The office's own report by default, last year (2025).
+    let page = t.get("/disclosure/report", Some(&head)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("2025 年度政府信息公开工作年度报告"));
+    assert!(page.body.contains("三、收到和处理政府信息公开申请情况"));
+    assert!(page.body.contains("四、政府信息公开行政复议、行政诉讼情况"));
+    assert!(page.body.contains("data-testid=\"report-text\""));
+    // The API's figures equal the requests behind them; the page links each to its list.
+    let r = t
+        .get(
+            &format!("/api/v1/disclosure/report?year=2025&department={office}"),
+            Some(&head),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["balanced"], true);
+    let new_row = &j["requests"][0];
+    assert_eq!(new_row["row"], "new_received");
+    let total = new_row["counts"][6].as_u64().unwrap() as usize;
+    assert!(total > 0);
+    assert_eq!(new_row["requests"][6].as_array().unwrap().len(), total);
+    let drill = format!(
+        "/disclosure/report/requests?year=2025&department={office}&row=new_received&col=total"
+    );
+    let i = page.body.find("row=new_received").unwrap_or(0);
+    assert!(
+        page.body.contains(&drill.replace('&', "&#38;")),
+        "{}",
+        &page.body[i.saturating_sub(120)..(i + 60).min(page.body.len())]
+    );
+    let d = t.get(&drill, Some(&head)).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(d.body.contains(&format!(
+        "<strong data-testid=\"drill-count\">{total}</strong>"
+    )));
+    let bad = t
+        .get(
+            &format!(
+                "/disclosure/report/requests?year=2025&department={office}&row=nope&col=total"
+            ),
+            Some(&head),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The workbook.
+    let x = t
+        .get(
+            &format!("/disclosure/report.xlsx?year=2025&department={office}"),
+            Some(&head),
+        )
+        .await;
+    assert_eq!(x.status, StatusCode::OK);
+    assert!(x.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    // Bad input: a year before the regulation, another office's report.
+    let r = t
+        .get("/api/v1/disclosure/report?year=2018", Some(&head))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.code(), "disclosure.report_year");
+    let r = t
+        .get(
+            &format!("/api/v1/disclosure/report?year=2025&department={office}"),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.code(), "disclosure.not_holder");
+    // The head writes the text and publishes; a second publication is refused.
+    let year = "2025".to_string();
+    let r = t
+        .post_form(
+            "/disclosure/report",
+            Some(&head),
+            &[
+                ("csrf", &head.csrf),
+                ("year", &year),
+                ("department", &office),
+                ("section_overview", "2025年，本机关认真贯彻落实条例。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let publish = [
+        ("csrf", head.csrf.as_str()),
+        ("year", year.as_str()),
+        ("department", office.as_str()),
+        ("publish", "1"),
+    ];
+    let r = t
+        .post_form("/disclosure/report", Some(&head), &publish)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t
+        .post_form("/disclosure/report", Some(&head), &publish)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("disclosure.report_published"));
+    let page = t
+        .get(
+            &format!("/disclosure/report?year=2025&department={office}"),
+            Some(&head),
+        )
+        .await;
+    assert!(page.body.contains("2025年，本机关认真贯彻落实条例。"));
+    assert!(!page.body.contains("data-testid=\"report-text\""));
+}

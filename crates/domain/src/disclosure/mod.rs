@@ -21,11 +21,17 @@
 //! * 第三十六条、第三十七条: typed replies ([`reply`]).
 //! * 国办函〔2020〕109号: fees in one mode ([`fee`]); the notice stops the clock until payment,
 //!   unpaid by its deadline the request is deemed withdrawn.
+//! * 第三十五条: excessive or too frequent requests: the applicant is asked for reasons, then
+//!   不予处理 or a reasonable later date that prolongs the reply clock.
+//! * Findings for supervision ([`detect`]): a late reply, a reply without legal basis, a second
+//!   补正 notice.
 
+pub mod detect;
 pub mod fee;
 mod letter;
 mod number;
 pub mod reply;
+pub mod report;
 mod request;
 
 pub use fee::{FeeBasis, FeeMode};

@@ -36,6 +36,64 @@ crate::closed_set! {
 }
 
 crate::closed_set! {
+    /// What kind of legal person or other organisation asks: the columns of the national
+    /// annual-report format (国办公开办函〔2021〕30号) under 法人或其他组织.
+    pub enum OrganisationKind {
+        Business = "business" => "商业企业",
+        Research = "research" => "科研机构",
+        Charity = "charity" => "社会公益组织",
+        LegalService = "legal_service" => "法律服务机构",
+        Other = "other" => "其他",
+    }
+}
+
+crate::closed_set! {
+    /// The applicant columns of the annual report's request table.
+    #[derive(PartialOrd, Ord)]
+    pub enum ReportColumn {
+        NaturalPerson = "natural_person" => "自然人",
+        Business = "business" => "商业企业",
+        Research = "research" => "科研机构",
+        Charity = "charity" => "社会公益组织",
+        LegalService = "legal_service" => "法律服务机构",
+        Other = "other" => "其他",
+    }
+}
+
+impl ReportColumn {
+    /// The column an applicant is counted in: a citizen as 自然人, an organisation by its kind
+    /// (其他 when none was given).
+    pub fn of(kind: ApplicantKind, org: Option<OrganisationKind>) -> ReportColumn {
+        match (kind, org) {
+            (ApplicantKind::Citizen, _) => ReportColumn::NaturalPerson,
+            (_, Some(OrganisationKind::Business)) => ReportColumn::Business,
+            (_, Some(OrganisationKind::Research)) => ReportColumn::Research,
+            (_, Some(OrganisationKind::Charity)) => ReportColumn::Charity,
+            (_, Some(OrganisationKind::LegalService)) => ReportColumn::LegalService,
+            (_, Some(OrganisationKind::Other) | None) => ReportColumn::Other,
+        }
+    }
+}
+
+crate::closed_set! {
+    /// A remedy against a reply (第五十一条): 行政复议 or 行政诉讼.
+    pub enum RemedyKind {
+        Reconsideration = "reconsideration" => "行政复议",
+        Litigation = "litigation" => "行政诉讼",
+    }
+}
+
+crate::closed_set! {
+    /// How a 复议 or 诉讼 ended: the columns of the national format (尚未审结 is one without
+    /// an outcome yet).
+    pub enum RemedyOutcome {
+        Upheld = "upheld" => "结果维持",
+        Corrected = "corrected" => "结果纠正",
+        Other = "other" => "其他结果",
+    }
+}
+
+crate::closed_set! {
     /// How the request reached the office (第二十九条、第三十一条).
     pub enum Channel {
         InPerson = "in_person" => "当面提交",
@@ -86,6 +144,9 @@ crate::closed_set! {
         Consulting = "consulting" => "征求意见中",
         /// A fee notice went out; the clock stands still until payment.
         AwaitingFee = "awaiting_fee" => "待缴纳信息处理费",
+        /// 第三十五条: the applicant is asked for the reasons of excessive or too frequent
+        /// requests; the reply period keeps running.
+        AwaitingReasons = "awaiting_reasons" => "待说明理由",
         Replied = "replied" => "已答复",
         Withdrawn = "withdrawn" => "申请人已撤回",
         /// No supplement or no payment in time: deemed withdrawn (视为放弃申请).
@@ -117,6 +178,11 @@ crate::closed_set! {
         LapseFee = "lapse_fee" => "逾期未缴费，视为放弃申请",
         Reply = "reply" => "作出答复",
         Withdraw = "withdraw" => "撤回申请",
+        RequestReasons = "request_reasons" => "要求说明理由（第三十五条）",
+        GiveReasons = "give_reasons" => "说明理由",
+        SetLaterDate = "set_later_date" => "确定延迟答复的合理期限",
+        RecordRemedy = "record_remedy" => "登记行政复议或者行政诉讼",
+        DecideRemedy = "decide_remedy" => "登记复议或者诉讼结果",
     }
 }
 
@@ -152,6 +218,10 @@ crate::closed_set! {
         Consultation = "consultation" => "被征求意见方答复期限（15个工作日）",
         /// The applicant's deadline for the fee.
         Fee = "fee" => "缴费期限",
+        /// 第三十五条: the applicant's deadline to give reasons.
+        Reasons = "reasons" => "申请人说明理由期限",
+        /// 第三十五条: the reasonable later date the office set.
+        LaterDate = "later_date" => "延迟答复的合理期限（第三十五条）",
     }
 }
 
@@ -167,10 +237,13 @@ crate::closed_set! {
 impl DeadlineKind {
     pub fn bearer(self) -> Bearer {
         match self {
-            DeadlineKind::SupplementNotice | DeadlineKind::Reply | DeadlineKind::ExtendedReply => {
-                Bearer::Office
+            DeadlineKind::SupplementNotice
+            | DeadlineKind::Reply
+            | DeadlineKind::ExtendedReply
+            | DeadlineKind::LaterDate => Bearer::Office,
+            DeadlineKind::Supplement | DeadlineKind::Fee | DeadlineKind::Reasons => {
+                Bearer::Applicant
             }
-            DeadlineKind::Supplement | DeadlineKind::Fee => Bearer::Applicant,
             DeadlineKind::Consultation => Bearer::Consulted,
         }
     }
@@ -213,6 +286,16 @@ pub struct Applicant {
     pub address: Option<String>,
     /// The applicant's own account, when they filed online.
     pub user_id: Option<i64>,
+    /// An organisation's kind (the report's columns); `None` for a citizen.
+    #[serde(default)]
+    pub org_kind: Option<OrganisationKind>,
+}
+
+impl Applicant {
+    /// The column of the annual report's request table this applicant is counted in.
+    pub fn report_column(&self) -> ReportColumn {
+        ReportColumn::of(self.kind, self.org_kind)
+    }
 }
 
 /// The applicant as a form or API body gives it.
@@ -228,6 +311,10 @@ pub struct ApplicantInput {
     pub email: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
+    /// An organisation's kind: 商业企业, 科研机构, 社会公益组织, 法律服务机构 or 其他 (其他 when
+    /// left out); ignored for a citizen.
+    #[serde(default)]
+    pub org_kind: Option<OrganisationKind>,
 }
 
 fn nonblank(s: &Option<String>) -> Option<&str> {
@@ -267,6 +354,10 @@ impl Applicant {
             email,
             address,
             user_id,
+            org_kind: match kind {
+                ApplicantKind::Citizen => None,
+                _ => Some(input.org_kind.unwrap_or(OrganisationKind::Other)),
+            },
         })
     }
 }
@@ -354,6 +445,37 @@ pub enum DisclosureEvent {
         reply: Reply,
     },
     Withdrawn,
+    /// 第三十五条: the applicant is asked why so many or so frequent requests.
+    ReasonsRequested {
+        matter: String,
+        deadline: NaiveDate,
+    },
+    ReasonsGiven {
+        text: String,
+    },
+    /// 第三十五条: reasons accepted, the reply can still not be made in time: a reasonable
+    /// later date, `days` working days past the due date it replaces.
+    LaterDateSet {
+        date: NaiveDate,
+        days: WorkingDays,
+        reason: String,
+    },
+    /// A 行政复议 or 行政诉讼 against the reply.
+    RemedyFiled {
+        kind: RemedyKind,
+        filed_on: NaiveDate,
+        body: String,
+    },
+    RemedyDecided {
+        kind: RemedyKind,
+        outcome: RemedyOutcome,
+        decided_on: NaiveDate,
+    },
+    /// The system reminded the office of a deadline of its own (the 补正 notice window).
+    Reminded {
+        deadline: DeadlineKind,
+        due: NaiveDate,
+    },
 }
 
 impl DisclosureEvent {
@@ -373,6 +495,12 @@ impl DisclosureEvent {
             DisclosureEvent::FeeLapsed => "fee_lapsed",
             DisclosureEvent::Replied { .. } => "replied",
             DisclosureEvent::Withdrawn => "withdrawn",
+            DisclosureEvent::ReasonsRequested { .. } => "reasons_requested",
+            DisclosureEvent::ReasonsGiven { .. } => "reasons_given",
+            DisclosureEvent::LaterDateSet { .. } => "later_date_set",
+            DisclosureEvent::RemedyFiled { .. } => "remedy_filed",
+            DisclosureEvent::RemedyDecided { .. } => "remedy_decided",
+            DisclosureEvent::Reminded { .. } => "reminded",
         }
     }
 
@@ -392,6 +520,12 @@ impl DisclosureEvent {
             DisclosureEvent::FeeLapsed => "逾期未缴费，视为放弃申请",
             DisclosureEvent::Replied { .. } => "作出答复",
             DisclosureEvent::Withdrawn => "申请人撤回申请",
+            DisclosureEvent::ReasonsRequested { .. } => "要求说明理由（第三十五条）",
+            DisclosureEvent::ReasonsGiven { .. } => "申请人说明理由",
+            DisclosureEvent::LaterDateSet { .. } => "确定延迟答复的合理期限",
+            DisclosureEvent::RemedyFiled { .. } => "登记行政复议或者行政诉讼",
+            DisclosureEvent::RemedyDecided { .. } => "登记复议或者诉讼结果",
+            DisclosureEvent::Reminded { .. } => "提醒公开工作机构",
         }
     }
 }
@@ -435,6 +569,28 @@ impl Consultation {
     }
 }
 
+/// 第三十五条's request for reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonsState {
+    pub matter: String,
+    pub deadline: NaiveDate,
+    pub asked_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub text: Option<String>,
+}
+
+/// A 行政复议 or 行政诉讼 against the reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remedy {
+    pub kind: RemedyKind,
+    pub filed_on: NaiveDate,
+    /// The 复议机关 or the court.
+    pub body: String,
+    /// `None` while 尚未审结.
+    pub outcome: Option<RemedyOutcome>,
+    pub decided_on: Option<NaiveDate>,
+}
+
 /// The fee of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeState {
@@ -461,6 +617,17 @@ pub struct Request {
     pub reply: Option<Reply>,
     pub replied_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// 第三十五条.
+    #[serde(default)]
+    pub reasons: Option<ReasonsState>,
+    /// 第三十五条's reasonable later date, as a prolongation of the reply clock.
+    #[serde(default)]
+    pub later_date: Option<Extension>,
+    #[serde(default)]
+    pub remedies: Vec<Remedy>,
+    /// The office's deadlines it was reminded of.
+    #[serde(default)]
+    pub reminded: Vec<Deadline>,
 }
 
 /// A deadline of a request.
@@ -526,6 +693,10 @@ impl Request {
             reply: None,
             replied_at: None,
             closed_at: None,
+            reasons: None,
+            later_date: None,
+            remedies: Vec::new(),
+            reminded: Vec::new(),
         };
         for e in rest {
             r.apply(e);
@@ -629,6 +800,56 @@ impl Request {
                 self.status = Status::Withdrawn;
                 self.closed_at = Some(at);
             }
+            DisclosureEvent::ReasonsRequested { matter, deadline } => {
+                self.reasons = Some(ReasonsState {
+                    matter: matter.clone(),
+                    deadline: *deadline,
+                    asked_at: at,
+                    answered_at: None,
+                    text: None,
+                });
+                self.status = Status::AwaitingReasons;
+            }
+            DisclosureEvent::ReasonsGiven { text } => {
+                if let Some(r) = &mut self.reasons {
+                    r.answered_at = Some(at);
+                    r.text = Some(text.clone());
+                }
+                self.status = Status::Processing;
+            }
+            DisclosureEvent::LaterDateSet { days, reason, .. } => {
+                self.later_date = Some(Extension {
+                    days: *days,
+                    approver: rec.by.name.clone(),
+                    reason: reason.clone(),
+                    at,
+                });
+            }
+            DisclosureEvent::RemedyFiled {
+                kind,
+                filed_on,
+                body,
+            } => self.remedies.push(Remedy {
+                kind: *kind,
+                filed_on: *filed_on,
+                body: body.clone(),
+                outcome: None,
+                decided_on: None,
+            }),
+            DisclosureEvent::RemedyDecided {
+                kind,
+                outcome,
+                decided_on,
+            } => {
+                if let Some(r) = self.remedies.iter_mut().find(|r| r.kind == *kind) {
+                    r.outcome = Some(*outcome);
+                    r.decided_on = Some(*decided_on);
+                }
+            }
+            DisclosureEvent::Reminded { deadline, due } => self.reminded.push(Deadline {
+                kind: *deadline,
+                due: *due,
+            }),
         }
     }
 
@@ -672,6 +893,7 @@ impl Request {
             });
         }
         clock.extensions.extend(self.extension.clone());
+        clock.extensions.extend(self.later_date.clone());
         Some(clock)
     }
 
@@ -732,7 +954,10 @@ impl Request {
                 }
                 return Ok(out);
             }
-            Status::Processing | Status::Consulting | Status::AwaitingFee => {}
+            Status::Processing
+            | Status::Consulting
+            | Status::AwaitingFee
+            | Status::AwaitingReasons => {}
         }
         if self.supplement.is_none() {
             if let Some(due) = self.supplement_notice_due(cal)? {
@@ -746,13 +971,23 @@ impl Request {
         }
         if let Some(due) = self.reply_due(cal, now)? {
             out.push(Deadline {
-                kind: if self.extension.is_some() {
+                kind: if self.later_date.is_some() {
+                    DeadlineKind::LaterDate
+                } else if self.extension.is_some() {
                     DeadlineKind::ExtendedReply
                 } else {
                     DeadlineKind::Reply
                 },
                 due,
             });
+        }
+        if self.status == Status::AwaitingReasons {
+            if let Some(r) = &self.reasons {
+                out.push(Deadline {
+                    kind: DeadlineKind::Reasons,
+                    due: r.deadline,
+                });
+            }
         }
         if self.status == Status::Consulting {
             if let Some(c) = self.consultations.last() {
@@ -783,7 +1018,11 @@ impl Request {
         Ok(status.overdue
             && matches!(
                 self.status,
-                Status::Replied | Status::Processing | Status::Consulting | Status::AwaitingFee
+                Status::Replied
+                    | Status::Processing
+                    | Status::Consulting
+                    | Status::AwaitingFee
+                    | Status::AwaitingReasons
             ))
     }
 
@@ -999,9 +1238,184 @@ impl Request {
 
     /// The reply: a checked [`Reply`], while the period runs (no consultation open, no fee
     /// unpaid).
+    ///
+    /// 第三十五条: 不予处理 for excessive or too frequent requests only after the applicant was
+    /// asked for reasons (`disclosure.excessive_without_reasons`); while the reasons are
+    /// awaited, the office may still reply (the reply period keeps running).
     pub fn answer(&self, reply: Reply) -> Result<DisclosureEvent, DomainError> {
-        self.require(&[Status::Processing])?;
+        self.require(&[Status::Processing, Status::AwaitingReasons])?;
+        if reply.not_processed == Some(super::reply::NotProcessedReason::Excessive)
+            && self.reasons.is_none()
+        {
+            return Err(codes::Disclosure::ExcessiveWithoutReasons.err());
+        }
         Ok(DisclosureEvent::Replied { reply })
+    }
+
+    /// 第三十五条: asks the applicant of excessive or too frequent requests for their reasons,
+    /// once, with a deadline `days` working days out.
+    pub fn request_reasons(
+        &self,
+        matter: &str,
+        days: WorkingDays,
+        cal: &Calendar,
+        now: DateTime<Utc>,
+    ) -> Result<DisclosureEvent, DomainError> {
+        if self.reasons.is_some() {
+            return Err(codes::Disclosure::ReasonsSecond.err());
+        }
+        self.require(&[Status::Processing])?;
+        let matter =
+            text_line(matter, 1000).ok_or_else(|| codes::Disclosure::ReasonsMatter.err())?;
+        let deadline = cal.add_working_days(now, days, Counting::NextWorkingDay)?;
+        Ok(DisclosureEvent::ReasonsRequested { matter, deadline })
+    }
+
+    /// The applicant's reasons, by the deadline.
+    pub fn give_reasons(
+        &self,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DisclosureEvent, DomainError> {
+        self.require(&[Status::AwaitingReasons])?;
+        if let Some(r) = &self.reasons {
+            if now > end_of_day(r.deadline) {
+                return Err(
+                    codes::Disclosure::State.with(format!("说明理由的期限（{}）已过", r.deadline))
+                );
+            }
+        }
+        let text = text_line(text, 2000).ok_or_else(|| codes::Disclosure::ReasonsText.err())?;
+        Ok(DisclosureEvent::ReasonsGiven { text })
+    }
+
+    /// 第三十五条: the reasons are reasonable but the reply cannot be made in time: a
+    /// reasonable later date, after the current due date, set once, with a reason. The reply
+    /// clock is prolonged by the working days between the two dates, so the deadline index,
+    /// the lights and the explanation follow it.
+    pub fn set_later_date(
+        &self,
+        date: NaiveDate,
+        reason: &str,
+        cal: &Calendar,
+        now: DateTime<Utc>,
+    ) -> Result<DisclosureEvent, DomainError> {
+        if self.later_date.is_some() {
+            return Err(codes::Disclosure::LaterDateSecond.err());
+        }
+        self.require(&[Status::Processing])?;
+        if self.reasons.as_ref().and_then(|r| r.answered_at).is_none() {
+            return Err(codes::Disclosure::LaterDateWithoutReasons.err());
+        }
+        let reason =
+            text_line(reason, 500).ok_or_else(|| codes::Disclosure::LaterDateReason.err())?;
+        let due = self
+            .reply_due(cal, now)?
+            .ok_or_else(|| state_err(self.status))?;
+        let days = cal.working_days_between(due, date)?;
+        let days = WorkingDays::new(days).map_err(|_| {
+            codes::Disclosure::LaterDateInvalid.with(format!(
+                "延迟答复的期限须晚于现在的答复期限（{due}），且为工作日"
+            ))
+        })?;
+        if !cal.is_working_day(date)? {
+            return Err(codes::Disclosure::LaterDateInvalid.with(format!(
+                "延迟答复的期限须晚于现在的答复期限（{due}），且为工作日"
+            )));
+        }
+        Ok(DisclosureEvent::LaterDateSet { date, days, reason })
+    }
+
+    /// Records a 行政复议 or 行政诉讼 against the reply: one of each kind, filed on a day
+    /// between the reply and today.
+    pub fn record_remedy(
+        &self,
+        kind: RemedyKind,
+        filed_on: NaiveDate,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DisclosureEvent, DomainError> {
+        self.require(&[Status::Replied])?;
+        if self.remedies.iter().any(|r| r.kind == kind) {
+            return Err(codes::Disclosure::RemedySecond.err());
+        }
+        let replied = self.replied_at.map(local_date);
+        if replied.is_some_and(|r| filed_on < r) || filed_on > local_date(now) {
+            return Err(codes::Disclosure::RemedyDate.err());
+        }
+        let body = text_line(body, 200).ok_or_else(|| codes::Disclosure::RemedyBody.err())?;
+        Ok(DisclosureEvent::RemedyFiled {
+            kind,
+            filed_on,
+            body,
+        })
+    }
+
+    /// The outcome of a recorded 复议 or 诉讼, once, on a day between its filing and today.
+    pub fn decide_remedy(
+        &self,
+        kind: RemedyKind,
+        outcome: RemedyOutcome,
+        decided_on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<DisclosureEvent, DomainError> {
+        let Some(r) = self.remedies.iter().find(|r| r.kind == kind) else {
+            return Err(codes::Disclosure::RemedyMissing.err());
+        };
+        if r.outcome.is_some() {
+            return Err(codes::Disclosure::RemedyDecided.err());
+        }
+        if decided_on < r.filed_on || decided_on > local_date(now) {
+            return Err(codes::Disclosure::RemedyDate.err());
+        }
+        Ok(DisclosureEvent::RemedyDecided {
+            kind,
+            outcome,
+            decided_on,
+        })
+    }
+
+    /// 第三十条's window for the one 补正 notice, as a reminder to the office: once the window's
+    /// 7-working-day clock is yellow by the region's warning `rules` (and before it closes), a
+    /// request that may still get a notice (running, no notice, no consultation or fee yet) and
+    /// was not reminded of this window gets one reminder. Not in the deadline index: the window
+    /// passing is no fault (most requests need no 补正), so it must never light red.
+    pub fn supplement_notice_reminder(
+        &self,
+        cal: &Calendar,
+        now: DateTime<Utc>,
+        rules: &crate::supervision::WarningRules,
+    ) -> Result<Option<DisclosureEvent>, DomainError> {
+        if self.status != Status::Processing
+            || self.supplement.is_some()
+            || !self.consultations.is_empty()
+            || self.fee.is_some()
+        {
+            return Ok(None);
+        }
+        let (Some(received), Some(due)) = (self.received_at, self.supplement_notice_due(cal)?)
+        else {
+            return Ok(None);
+        };
+        if now > end_of_day(due)
+            || self
+                .reminded
+                .iter()
+                .any(|d| d.kind == DeadlineKind::SupplementNotice && d.due == due)
+        {
+            return Ok(None);
+        }
+        let mut clock =
+            StatutoryClock::new(received, wd(SUPPLEMENT_NOTICE_DAYS), LimitKind::Statutory);
+        clock.counting = Counting::NextWorkingDay;
+        let x = crate::supervision::crossings(&clock, cal, now, rules)?;
+        if now < x.yellow_at {
+            return Ok(None);
+        }
+        Ok(Some(DisclosureEvent::Reminded {
+            deadline: DeadlineKind::SupplementNotice,
+            due,
+        }))
     }
 
     /// The applicant withdraws an open request.
@@ -1019,11 +1433,20 @@ impl Request {
 }
 
 impl Request {
-    /// The office's reply deadline at `now` as a watch for the shared deadline index: yellow
-    /// and red by the region's warning rules, on the same clock as the request page (a
-    /// consultation or fee notice holds it still). The 补正 notice period is not watched (once
-    /// it passes the office just may not ask for one), nor the applicant's or a consulted
-    /// party's deadlines. `assignee_id` is whoever is reminded besides the department's heads.
+    /// The office's deadlines at `now` as watches for the shared deadline index, yellow and red
+    /// by the region's warning rules, so the one sweeper reminds the office's heads before each:
+    ///
+    /// * `reply`: the reply period (20 working days, after the extension or 第三十五条's later
+    ///   date), on the same clock as the request page (a consultation or fee notice holds it
+    ///   still);
+    /// * `consultation`: the consulted party's time (第三十二条's 15 working days, or the
+    ///   agency setting), while the consultation is open: red means the office should close it
+    ///   without an answer and go on.
+    ///
+    /// The applicant's own deadlines (补正, fee, reasons) are not watched: the sweep deems the
+    /// request withdrawn at the first two. Nor is the 补正 notice window: its passing is no
+    /// fault, so it gets a reminder instead ([`Request::supplement_notice_reminder`]). `assignee_id` is whoever is reminded besides the
+    /// department's heads.
     pub fn watches(
         &self,
         cal: &Calendar,
@@ -1033,25 +1456,46 @@ impl Request {
     ) -> Result<Vec<crate::supervision::Watch>, DomainError> {
         use crate::supervision::{crossings, light, Watch};
         let mut out = Vec::new();
-        for d in self.deadlines(cal, now)? {
-            if !matches!(d.kind, DeadlineKind::Reply | DeadlineKind::ExtendedReply) {
-                continue;
-            }
-            let Some(clock) = self.reply_clock() else {
-                continue;
+        let mut watch =
+            |key: &str, label: &str, clock: &StatutoryClock| -> Result<(), DomainError> {
+                let status = clock.status(cal, now)?;
+                let x = crossings(clock, cal, now, rules)?;
+                out.push(Watch {
+                    key: key.to_string(),
+                    label: label.to_string(),
+                    department_id: self.filing.office.department_id,
+                    assignee_id,
+                    yellow_at: Some(x.yellow_at),
+                    red_at: x.red_at,
+                    light: light(&status, now, rules),
+                    suspended: status.suspended,
+                });
+                Ok(())
             };
-            let status = clock.status(cal, now)?;
-            let x = crossings(&clock, cal, now, rules)?;
-            out.push(Watch {
-                key: "reply".to_string(),
-                label: d.kind.label().to_string(),
-                department_id: self.filing.office.department_id,
-                assignee_id,
-                yellow_at: Some(x.yellow_at),
-                red_at: x.red_at,
-                light: light(&status, now, rules),
-                suspended: status.suspended,
-            });
+        for d in self.deadlines(cal, now)? {
+            match d.kind {
+                DeadlineKind::Reply | DeadlineKind::ExtendedReply | DeadlineKind::LaterDate => {
+                    if let Some(clock) = self.reply_clock() {
+                        watch("reply", d.kind.label(), &clock)?;
+                    }
+                }
+                DeadlineKind::Consultation => {
+                    if let Some(c) = self.consultations.last() {
+                        let days = cal.working_days_between(local_date(c.opened_at), c.deadline)?;
+                        if let Ok(days) = WorkingDays::new(days) {
+                            let mut clock =
+                                StatutoryClock::new(c.opened_at, days, LimitKind::Statutory);
+                            clock.counting = Counting::NextWorkingDay;
+                            let label = format!("{}答复期限（{}）", c.kind.label(), days);
+                            watch("consultation", &label, &clock)?;
+                        }
+                    }
+                }
+                DeadlineKind::SupplementNotice
+                | DeadlineKind::Supplement
+                | DeadlineKind::Fee
+                | DeadlineKind::Reasons => {}
+            }
         }
         Ok(out)
     }

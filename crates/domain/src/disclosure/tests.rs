@@ -610,3 +610,543 @@ fn events_round_trip_through_json() {
     assert_eq!(Request::replay(&back).unwrap().status, Status::Withdrawn);
     assert_eq!(back[1].event.kind(), "received");
 }
+
+fn disclosed() -> Reply {
+    Reply::parse(ReplyInput {
+        kind: Some(ReplyKind::Disclosed),
+        ..ReplyInput::default()
+    })
+    .unwrap()
+}
+
+fn excessive() -> Reply {
+    Reply::parse(ReplyInput {
+        kind: Some(ReplyKind::NotProcessed),
+        not_processed: Some(NotProcessedReason::Excessive),
+        ..ReplyInput::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_late_reply_is_found_on_the_shared_clock_across_the_holidays() {
+    use crate::supervision::detect::Rule;
+    let cal = cal();
+    // Received 9/21; 20 working days over 中秋 and 国庆 (10/10 worked): due 10/26.
+    let base = Run::file(
+        Channel::InPerson,
+        Some(at(2026, 9, 21, 10)),
+        at(2026, 9, 21, 10),
+    );
+    let mut on_time = Run {
+        log: base.log.clone(),
+    };
+    on_time.act(at(2026, 10, 26, 17), |r| r.answer(disclosed()));
+    assert!(detect::detect(&on_time.log, &cal).is_empty());
+
+    let mut late = Run {
+        log: base.log.clone(),
+    };
+    late.act(at(2026, 10, 27, 9), |r| r.answer(disclosed()));
+    let found = detect::detect(&late.log, &cal);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule, Rule::Overdue);
+    assert_eq!(found[0].anchor, "late_reply");
+    assert_eq!(found[0].department_id, 7);
+    assert_eq!(found[0].person, Some(1));
+    assert_eq!(found[0].evidence, vec![3]);
+    assert!(
+        found[0].detail.contains("2026-10-26"),
+        "{}",
+        found[0].detail
+    );
+
+    // The extension moves the due date, so the same reply is on time.
+    let mut extended = Run {
+        log: base.log.clone(),
+    };
+    extended.act(at(2026, 10, 20, 9), |r| {
+        r.extend(5, "需调档核查", true, &cal, at(2026, 10, 20, 9))
+    });
+    extended.act(at(2026, 10, 27, 9), |r| r.answer(disclosed()));
+    assert!(detect::detect(&extended.log, &cal).is_empty());
+}
+
+#[test]
+fn a_reply_without_its_grounds_and_a_second_notice_are_found() {
+    use crate::supervision::detect::Rule;
+    let cal = cal();
+    let mut run = Run::file(
+        Channel::InPerson,
+        Some(at(2026, 9, 21, 10)),
+        at(2026, 9, 21, 10),
+    );
+    // A log from elsewhere: two 补正 notices, and a 不予公开 with no withheld part.
+    for _ in 0..2 {
+        run.push(
+            DisclosureEvent::SupplementRequested {
+                items: vec!["请写明年份".into()],
+                deadline: date(2026, 10, 20),
+            },
+            at(2026, 9, 22, 9),
+        );
+    }
+    run.push(
+        DisclosureEvent::Supplemented {
+            text: "2025年".into(),
+        },
+        at(2026, 9, 23, 9),
+    );
+    run.push(
+        DisclosureEvent::Replied {
+            reply: Reply {
+                kind: ReplyKind::Withheld,
+                withheld: Vec::new(),
+                unavailable: None,
+                not_processed: None,
+                pointer: None,
+                text: "不予公开".into(),
+            },
+        },
+        at(2026, 9, 24, 9),
+    );
+    let found = detect::detect(&run.log, &cal);
+    let rules: Vec<(Rule, &str)> = found.iter().map(|f| (f.rule, f.anchor.as_str())).collect();
+    assert_eq!(
+        rules,
+        vec![
+            (Rule::SecondNotice, "second_notice:4"),
+            (Rule::NoLegalBasis, "no_legal_basis")
+        ]
+    );
+    assert!(detect::has_legal_basis(&disclosed()));
+    assert!(detect::has_legal_basis(&excessive()));
+}
+
+#[test]
+fn excessive_requests_ask_for_reasons_then_a_later_date_moves_the_deadline() {
+    let cal = cal();
+    let mut run = Run::file(
+        Channel::InPerson,
+        Some(at(2026, 9, 21, 10)),
+        at(2026, 9, 21, 10),
+    );
+    // 不予处理 for excessive requests needs the reasons asked first.
+    assert_eq!(
+        run.req().answer(excessive()).unwrap_err().code,
+        codes::Disclosure::ExcessiveWithoutReasons
+    );
+    assert_eq!(
+        run.req()
+            .request_reasons(" ", wd(5), &cal, at(2026, 9, 24, 9))
+            .unwrap_err()
+            .code,
+        codes::Disclosure::ReasonsMatter
+    );
+    // Asked on Thursday 9/24; five working days over 中秋 (9/25–9/27) and 国庆: 10/9.
+    run.act(at(2026, 9, 24, 9), |r| {
+        r.request_reasons("半年内提出同类申请86件", wd(5), &cal, at(2026, 9, 24, 9))
+    });
+    let r = run.req();
+    assert_eq!(r.status, Status::AwaitingReasons);
+    let ds = r.deadlines(&cal, at(2026, 9, 24, 9)).unwrap();
+    assert!(ds.contains(&Deadline {
+        kind: DeadlineKind::Reasons,
+        due: date(2026, 10, 9)
+    }));
+    // The reply period keeps running.
+    assert!(ds.contains(&Deadline {
+        kind: DeadlineKind::Reply,
+        due: date(2026, 10, 26)
+    }));
+    assert_eq!(
+        r.request_reasons("再问", wd(5), &cal, at(2026, 9, 25, 9))
+            .unwrap_err()
+            .code,
+        codes::Disclosure::ReasonsSecond
+    );
+    assert_eq!(
+        r.set_later_date(date(2026, 11, 9), "量大", &cal, at(2026, 9, 28, 9))
+            .unwrap_err()
+            .code,
+        codes::Disclosure::State
+    );
+    run.act(at(2026, 10, 8, 9), |r| {
+        r.give_reasons("用于课题研究，需逐年比对", at(2026, 10, 8, 9))
+    });
+    let r = run.req();
+    assert_eq!(r.status, Status::Processing);
+    let now = at(2026, 10, 9, 9);
+    for bad in [date(2026, 10, 26), date(2026, 11, 8)] {
+        assert_eq!(
+            r.set_later_date(bad, "数量较大", &cal, now)
+                .unwrap_err()
+                .code,
+            codes::Disclosure::LaterDateInvalid,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        r.set_later_date(date(2026, 11, 9), " ", &cal, now)
+            .unwrap_err()
+            .code,
+        codes::Disclosure::LaterDateReason
+    );
+    run.act(now, |r| {
+        r.set_later_date(date(2026, 11, 9), "涉及86件申请，需逐件检索", &cal, now)
+    });
+    let r = run.req();
+    assert_eq!(
+        r.deadlines(&cal, now).unwrap(),
+        vec![Deadline {
+            kind: DeadlineKind::LaterDate,
+            due: date(2026, 11, 9)
+        }]
+    );
+    assert_eq!(r.later_date.as_ref().map(|e| e.days.get()), Some(10));
+    assert_eq!(
+        r.set_later_date(date(2026, 11, 10), "再延", &cal, now)
+            .unwrap_err()
+            .code,
+        codes::Disclosure::LaterDateSecond
+    );
+    // A reply on the later date is on time.
+    run.act(at(2026, 11, 9, 16), |r| r.answer(excessive()));
+    assert!(detect::detect(&run.log, &cal).is_empty());
+}
+
+#[test]
+fn reconsideration_and_litigation_are_recorded_against_the_reply() {
+    let mut run = Run::file(
+        Channel::InPerson,
+        Some(at(2026, 9, 21, 10)),
+        at(2026, 9, 21, 10),
+    );
+    let now = at(2026, 10, 9, 9);
+    assert_eq!(
+        run.req()
+            .record_remedy(
+                RemedyKind::Reconsideration,
+                date(2026, 10, 9),
+                "市人民政府",
+                now
+            )
+            .unwrap_err()
+            .code,
+        codes::Disclosure::State
+    );
+    run.act(at(2026, 10, 9, 10), |r| r.answer(disclosed()));
+    let now = at(2026, 11, 21, 9);
+    let r = run.req();
+    for (d, code) in [
+        (date(2026, 10, 8), codes::Disclosure::RemedyDate),
+        (date(2026, 11, 22), codes::Disclosure::RemedyDate),
+    ] {
+        assert_eq!(
+            r.record_remedy(RemedyKind::Reconsideration, d, "市人民政府", now)
+                .unwrap_err()
+                .code,
+            code
+        );
+    }
+    assert_eq!(
+        r.record_remedy(RemedyKind::Reconsideration, date(2026, 11, 20), "", now)
+            .unwrap_err()
+            .code,
+        codes::Disclosure::RemedyBody
+    );
+    assert_eq!(
+        r.decide_remedy(
+            RemedyKind::Litigation,
+            RemedyOutcome::Upheld,
+            date(2026, 11, 20),
+            now
+        )
+        .unwrap_err()
+        .code,
+        codes::Disclosure::RemedyMissing
+    );
+    run.act(now, |r| {
+        r.record_remedy(
+            RemedyKind::Reconsideration,
+            date(2026, 11, 20),
+            "市人民政府",
+            now,
+        )
+    });
+    let r = run.req();
+    assert_eq!(
+        r.record_remedy(
+            RemedyKind::Reconsideration,
+            date(2026, 11, 20),
+            "市人民政府",
+            now
+        )
+        .unwrap_err()
+        .code,
+        codes::Disclosure::RemedySecond
+    );
+    let later = at(2026, 12, 2, 9);
+    run.act(later, |r| {
+        r.decide_remedy(
+            RemedyKind::Reconsideration,
+            RemedyOutcome::Upheld,
+            date(2026, 12, 1),
+            later,
+        )
+    });
+    let r = run.req();
+    assert_eq!(r.remedies[0].outcome, Some(RemedyOutcome::Upheld));
+    assert_eq!(r.status, Status::Replied);
+    assert_eq!(
+        r.decide_remedy(
+            RemedyKind::Reconsideration,
+            RemedyOutcome::Corrected,
+            date(2026, 12, 1),
+            later
+        )
+        .unwrap_err()
+        .code,
+        codes::Disclosure::RemedyDecided
+    );
+}
+
+#[test]
+fn the_office_is_reminded_of_the_notice_window_and_the_consultation_is_watched() {
+    let cal = cal();
+    let rules = crate::supervision::WarningRules::default();
+    let mut run = Run::file(
+        Channel::InPerson,
+        Some(at(2026, 9, 21, 10)),
+        at(2026, 9, 21, 10),
+    );
+    let keys = |r: &Request, now| {
+        r.watches(&cal, now, &rules, None)
+            .unwrap()
+            .into_iter()
+            .map(|w| (w.key, w.red_at))
+            .collect::<Vec<_>>()
+    };
+    let now = at(2026, 9, 22, 9);
+    let ws = keys(&run.req(), now);
+    // Only the reply period is in the index; the 补正 notice window gets a reminder instead.
+    assert_eq!(ws.len(), 1);
+    assert_eq!(ws[0].0, "reply");
+    // The window (7 working days over 中秋: 10/8) is yellow from its sixth day, 9/30.
+    let r = run.req();
+    assert_eq!(
+        r.supplement_notice_reminder(&cal, at(2026, 9, 29, 23), &rules)
+            .unwrap(),
+        None
+    );
+    let reminder = r
+        .supplement_notice_reminder(&cal, at(2026, 9, 30, 9), &rules)
+        .unwrap()
+        .expect("a reminder on the window's yellow day");
+    assert_eq!(
+        reminder,
+        DisclosureEvent::Reminded {
+            deadline: DeadlineKind::SupplementNotice,
+            due: date(2026, 10, 8)
+        }
+    );
+    assert_eq!(
+        r.supplement_notice_reminder(&cal, at(2026, 10, 9, 0), &rules)
+            .unwrap(),
+        None,
+        "not once the window has closed"
+    );
+    run.push(reminder, at(2026, 9, 30, 9));
+    assert_eq!(
+        run.req()
+            .supplement_notice_reminder(&cal, at(2026, 10, 8, 9), &rules)
+            .unwrap(),
+        None,
+        "once only"
+    );
+    run.act(at(2026, 10, 12, 9), |r| {
+        r.open_consultation(
+            ConsultationKind::ThirdParty,
+            "某公司",
+            "是否同意公开",
+            wd(THIRD_PARTY_DAYS),
+            &cal,
+            at(2026, 10, 12, 9),
+        )
+    });
+    let ws = keys(&run.req(), at(2026, 10, 12, 9));
+    let names: Vec<&str> = ws.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(names, vec!["reply", "consultation"]);
+    // 15 working days from 10/12: 11/2.
+    assert_eq!(
+        crate::time::local_date(ws[1].1 - chrono::Duration::milliseconds(1)),
+        date(2026, 11, 2)
+    );
+}
+
+#[test]
+fn organisations_are_counted_in_their_report_column() {
+    let mut input = ApplicantInput {
+        kind: Some(ApplicantKind::LegalPerson),
+        name: "某律师事务所".into(),
+        id_code: "91350100M000100Y43".into(),
+        email: Some("office@example.com".into()),
+        ..ApplicantInput::default()
+    };
+    let a = Applicant::parse(&input, None).unwrap();
+    assert_eq!(a.report_column(), ReportColumn::Other);
+    input.org_kind = Some(OrganisationKind::LegalService);
+    let a = Applicant::parse(&input, None).unwrap();
+    assert_eq!(a.report_column(), ReportColumn::LegalService);
+    let citizen = filing(Channel::InPerson).applicant;
+    assert_eq!(citizen.report_column(), ReportColumn::NaturalPerson);
+    assert_eq!(citizen.org_kind, None);
+}
+
+#[test]
+fn the_annual_report_counts_each_request_once_and_balances() {
+    use super::report::{AnnualReport, Counted, RemedyColumn, RemedyGroup, ReportRow};
+    let cal = cal();
+    let mut runs: Vec<(String, Run)> = Vec::new();
+    // Carried in from 2025: received 12/29/2025, replied (部分公开) in 2026.
+    let mut a = Run::file(
+        Channel::InPerson,
+        Some(at(2025, 12, 29, 10)),
+        at(2025, 12, 29, 10),
+    );
+    a.act(at(2026, 1, 6, 9), |r| {
+        r.answer(
+            Reply::parse(ReplyInput {
+                kind: Some(ReplyKind::PartlyDisclosed),
+                withheld: vec![WithheldPart {
+                    part: "单价".into(),
+                    ground: WithholdGround::ThirdParty,
+                    reason: "商业秘密".into(),
+                }],
+                ..ReplyInput::default()
+            })
+            .unwrap(),
+        )
+    });
+    a.act(at(2026, 2, 2, 9), |r| {
+        r.record_remedy(
+            RemedyKind::Reconsideration,
+            date(2026, 1, 20),
+            "市人民政府",
+            at(2026, 2, 2, 9),
+        )
+    });
+    a.act(at(2026, 3, 2, 9), |r| {
+        r.record_remedy(
+            RemedyKind::Litigation,
+            date(2026, 3, 2),
+            "市中级人民法院",
+            at(2026, 3, 2, 9),
+        )
+    });
+    a.act(at(2026, 3, 3, 9), |r| {
+        r.decide_remedy(
+            RemedyKind::Reconsideration,
+            RemedyOutcome::Upheld,
+            date(2026, 3, 1),
+            at(2026, 3, 3, 9),
+        )
+    });
+    runs.push(("A".into(), a));
+    // Received and replied in 2026 (不予公开, 过程性信息).
+    let mut b = Run::file(
+        Channel::InPerson,
+        Some(at(2026, 9, 21, 10)),
+        at(2026, 9, 21, 10),
+    );
+    b.act(at(2026, 9, 28, 9), |r| {
+        r.answer(
+            Reply::parse(ReplyInput {
+                kind: Some(ReplyKind::Withheld),
+                withheld: vec![WithheldPart {
+                    part: "全部".into(),
+                    ground: WithholdGround::Process,
+                    reason: "讨论记录".into(),
+                }],
+                ..ReplyInput::default()
+            })
+            .unwrap(),
+        )
+    });
+    runs.push(("B".into(), b));
+    // Deemed withdrawn after an unanswered 补正, in 2026.
+    let mut c = Run::file(
+        Channel::InPerson,
+        Some(at(2026, 9, 21, 10)),
+        at(2026, 9, 21, 10),
+    );
+    c.act(at(2026, 9, 22, 9), |r| {
+        r.request_supplement(&["年份".into()], wd(5), &cal, at(2026, 9, 22, 9))
+    });
+    c.act(at(2026, 10, 20, 9), |r| {
+        r.lapse_supplement(at(2026, 10, 20, 9))
+    });
+    runs.push(("C".into(), c));
+    // Received 12/30/2026, still open: carried into 2027.
+    let d = Run::file(
+        Channel::InPerson,
+        Some(at(2026, 12, 30, 10)),
+        at(2026, 12, 30, 10),
+    );
+    runs.push(("D".into(), d));
+    // Received and closed in 2025: not in 2026's report.
+    let mut e = Run::file(
+        Channel::InPerson,
+        Some(at(2025, 9, 1, 10)),
+        at(2025, 9, 1, 10),
+    );
+    e.act(at(2025, 9, 5, 9), |r| r.withdraw());
+    runs.push(("E".into(), e));
+    // Not yet confirmed online: not received, not counted.
+    runs.push((
+        "F".into(),
+        Run::file(Channel::Online, None, at(2026, 6, 1, 9)),
+    ));
+
+    let reqs: Vec<(String, Request)> = runs.iter().map(|(n, r)| (n.clone(), r.req())).collect();
+    let counted: Vec<Counted<'_>> = reqs
+        .iter()
+        .map(|(n, r)| Counted { number: n, req: r })
+        .collect();
+    let rep = AnnualReport::compute(2026, &counted);
+    let nat = Some(ReportColumn::NaturalPerson);
+    assert_eq!(rep.cell(ReportRow::NewReceived, None), ["B", "C", "D"]);
+    assert_eq!(rep.cell(ReportRow::CarriedIn, nat), ["A"]);
+    assert_eq!(rep.cell(ReportRow::PartlyDisclosed, None), ["A"]);
+    assert_eq!(rep.cell(ReportRow::WithheldProcess, None), ["B"]);
+    assert_eq!(rep.cell(ReportRow::OtherNoSupplement, nat), ["C"]);
+    assert_eq!(rep.cell(ReportRow::Total, None), ["A", "B", "C"]);
+    assert_eq!(rep.cell(ReportRow::CarriedOut, None), ["D"]);
+    assert!(rep
+        .cell(ReportRow::NewReceived, Some(ReportColumn::Business))
+        .is_empty());
+    assert!(rep.balanced());
+    assert_eq!(
+        rep.remedy_cell(RemedyGroup::Reconsideration, RemedyColumn::Upheld),
+        ["A"]
+    );
+    assert_eq!(
+        rep.remedy_cell(
+            RemedyGroup::LitigationAfterReconsideration,
+            RemedyColumn::Pending
+        ),
+        ["A"]
+    );
+    assert!(rep
+        .remedy_cell(RemedyGroup::DirectLitigation, RemedyColumn::Total)
+        .is_empty());
+    // 2025: E came and went, A came in and is carried out.
+    let rep = AnnualReport::compute(2025, &counted);
+    assert_eq!(rep.cell(ReportRow::NewReceived, None), ["A", "E"]);
+    assert_eq!(rep.cell(ReportRow::OtherOther, None), ["E"]);
+    assert_eq!(rep.cell(ReportRow::CarriedOut, None), ["A"]);
+    assert!(rep.balanced());
+    assert_eq!(ReportRow::ALL.len(), 25);
+    assert!(super::report::publication_due(2025, at(2026, 1, 1, 9)));
+    assert!(!super::report::publication_due(2025, at(2026, 2, 1, 9)));
+}

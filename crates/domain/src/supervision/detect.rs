@@ -45,6 +45,9 @@ crate::closed_set! {
         FalseClosure = "false_closure" => "虚假办结",
         /// 效能投诉: a 12345 complaint about a unit's or a person's conduct.
         EfficiencyComplaint = "efficiency_complaint" => "效能投诉",
+        /// 答复缺少法律依据: a disclosure reply whose type lacks the grounds its legal basis
+        /// rests on ([`crate::disclosure::detect`]).
+        NoLegalBasis = "no_legal_basis" => "答复缺少法律依据",
     }
 }
 

@@ -9,7 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_app::disclosure::{DisclosureView, NewDisclosure};
 use tongban_domain::disclosure::{
-    ApplicantInput, ApplicantKind, Channel, DeadlineKind, FormWanted, ReplyKind, Status,
+    ApplicantInput, ApplicantKind, Channel, DeadlineKind, FormWanted, RemedyKind, RemedyOutcome,
+    ReplyKind, Status,
 };
 use tongban_domain::org::Role;
 use tongban_store::disclosure::DisclosureLine;
@@ -115,6 +116,22 @@ pub struct DisclosureJson {
     pub fee: Option<String>,
     pub reply: Option<ReplyJson>,
     pub history: Vec<HistoryJson>,
+    /// 行政复议 and 行政诉讼 recorded against the reply.
+    pub remedies: Vec<RemedyJson>,
+}
+
+/// A 行政复议 or 行政诉讼 against the reply.
+#[derive(Serialize, ToSchema)]
+pub struct RemedyJson {
+    pub kind: RemedyKind,
+    #[schema(value_type = String, format = Date)]
+    pub filed_on: NaiveDate,
+    /// The 复议机关 or the court.
+    pub body: String,
+    /// None while 尚未审结.
+    pub outcome: Option<RemedyOutcome>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub decided_on: Option<NaiveDate>,
 }
 
 impl From<DisclosureView> for DisclosureJson {
@@ -173,6 +190,17 @@ impl From<DisclosureView> for DisclosureJson {
                     what: h.what.into(),
                     by: h.by,
                     detail: h.detail,
+                })
+                .collect(),
+            remedies: v
+                .remedies
+                .into_iter()
+                .map(|r| RemedyJson {
+                    kind: r.kind,
+                    filed_on: r.filed_on,
+                    body: r.body,
+                    outcome: r.outcome,
+                    decided_on: r.decided_on,
                 })
                 .collect(),
         }
@@ -281,4 +309,117 @@ pub async fn act(
         .act_on_disclosure(&who.actor, &number, version, action)
         .await?;
     Ok(Json(view.into()))
+}
+
+/// Which report: a year (last year when absent) and an agency or a region.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ReportParams {
+    /// The calendar year reported on; last year when absent.
+    pub year: Option<String>,
+    /// An agency (department id); the caller's own office when neither is given.
+    pub department: Option<String>,
+    /// A region code: the roll-up of its agencies.
+    pub region: Option<String>,
+}
+
+/// One row of the report's table: its counts per column, with the requests behind each.
+#[derive(Serialize, ToSchema)]
+pub struct ReportRowJson {
+    /// The row's or group's wire name.
+    pub row: String,
+    pub label: String,
+    /// Per column, in the order of `columns`.
+    pub counts: Vec<usize>,
+    /// Per column, the request numbers counted.
+    pub requests: Vec<Vec<String>>,
+}
+
+/// The annual report (国办公开办函〔2021〕30号): table 三 and table 四.
+#[derive(Serialize, ToSchema)]
+pub struct ReportJson {
+    pub year: i32,
+    pub scope: String,
+    pub title: String,
+    /// Table 三's columns: the applicant columns, then `total`.
+    pub columns: Vec<String>,
+    pub requests: Vec<ReportRowJson>,
+    /// Table 四's columns.
+    pub remedy_columns: Vec<String>,
+    pub remedies: Vec<ReportRowJson>,
+    /// The narrative sections (wire name, text).
+    pub sections: Vec<(String, String)>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub published_at: Option<DateTime<Utc>>,
+    pub balanced: bool,
+}
+
+/// A year's annual disclosure report for an agency or a region, computed from the requests;
+/// every count comes with the numbers of the requests behind it.
+#[utoipa::path(get, path = "/api/v1/disclosure/report", tag = "disclosure", params(ReportParams),
+    responses((status = 200, body = ReportJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn report(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    crate::json::ApiQuery(p): crate::json::ApiQuery<ReportParams>,
+) -> ApiResult<Json<ReportJson>> {
+    use tongban_app::disclosure_report::ReportCell;
+    use tongban_domain::disclosure::report::RemedyColumn;
+    use tongban_domain::disclosure::ReportColumn;
+    let q = crate::pages::disclosure_report_query(p.year, p.department, p.region);
+    let this_year = chrono::Datelike::year(&tongban_domain::time::local_date(s.app.now()));
+    let (scope, year) = crate::pages::disclosure_report_scope(&who, &q, this_year)?;
+    let v = s.app.disclosure_report(&who.actor, &scope, year).await?;
+    let cols: Vec<Option<ReportColumn>> = ReportColumn::ALL
+        .iter()
+        .map(|c| Some(*c))
+        .chain(std::iter::once(None))
+        .collect();
+    let requests = v
+        .requests
+        .iter()
+        .map(|l| ReportRowJson {
+            row: l.row.as_str().into(),
+            label: l.label.into(),
+            counts: l.counts.clone(),
+            requests: cols
+                .iter()
+                .map(|c| v.drill(ReportCell::Requests(l.row, *c)))
+                .collect(),
+        })
+        .collect();
+    let remedies = v
+        .remedies
+        .iter()
+        .map(|l| ReportRowJson {
+            row: l.group.as_str().into(),
+            label: l.label.into(),
+            counts: l.counts.clone(),
+            requests: RemedyColumn::ALL
+                .iter()
+                .map(|c| v.drill(ReportCell::Remedies(l.group, *c)))
+                .collect(),
+        })
+        .collect();
+    Ok(Json(ReportJson {
+        year: v.year,
+        scope: v.scope.clone(),
+        title: v.title.clone(),
+        columns: cols
+            .iter()
+            .map(|c| c.map_or("total", |c| c.as_str()).to_string())
+            .collect(),
+        requests,
+        remedy_columns: RemedyColumn::ALL
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        remedies,
+        sections: v
+            .sections
+            .iter()
+            .map(|(k, t)| (k.as_str().to_string(), t.clone()))
+            .collect(),
+        published_at: v.published_at,
+        balanced: v.balanced,
+    }))
 }

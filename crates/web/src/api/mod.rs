@@ -132,4 +132,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(opengov::proposals, opengov::register))
         .routes(routes!(opengov::proposal))
         .routes(routes!(opengov::proposal_act))
+        .routes(routes!(disclosure::report))
 }

@@ -12,7 +12,8 @@ use tongban_app::{AppError, Kind};
 use tongban_domain::codes;
 use tongban_domain::disclosure::{
     ApplicantInput, ApplicantKind, Channel, ConsultationKind, DisclosureCommand, FormWanted,
-    NotProcessedReason, ReplyKind, Status, UnavailableReason, WithholdGround,
+    NotProcessedReason, OrganisationKind, RemedyKind, RemedyOutcome, ReplyKind, Status,
+    UnavailableReason, WithholdGround,
 };
 use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
@@ -73,6 +74,7 @@ pub struct HomePage {
     pub lines: Vec<Line>,
     pub agencies: Vec<(i64, String)>,
     pub applicant_kinds: Vec<(&'static str, &'static str)>,
+    pub org_kinds: Vec<(&'static str, &'static str)>,
     pub forms: Vec<(&'static str, &'static str)>,
     pub channels: Vec<(&'static str, &'static str)>,
     /// (code, message)
@@ -111,6 +113,7 @@ async fn home_page(
         lines: lines.into_iter().map(Line::from).collect(),
         agencies: app.disclosure_agencies().await?,
         applicant_kinds: options::<ApplicantKind>(),
+        org_kinds: options::<OrganisationKind>(),
         forms: options::<FormWanted>(),
         channels,
         error: error.map(|e| (e.code.to_string(), e.message)),
@@ -132,6 +135,8 @@ pub struct FileForm {
     department_id: String,
     #[serde(default)]
     applicant_kind: String,
+    #[serde(default)]
+    org_kind: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -183,6 +188,7 @@ fn read_filing(f: FileForm) -> Result<NewDisclosure, AppError> {
             phone: opt(f.phone),
             email: opt(f.email),
             address: opt(f.address),
+            org_kind: OrganisationKind::parse(&f.org_kind),
         },
         description: f.description,
         purpose: opt(f.purpose),
@@ -236,6 +242,11 @@ pub struct Offers {
     pub lapse_fee: bool,
     pub reply: bool,
     pub withdraw: bool,
+    pub request_reasons: bool,
+    pub give_reasons: bool,
+    pub later_date: bool,
+    pub record_remedy: bool,
+    pub decide_remedy: bool,
 }
 
 fn offers(v: &DisclosureView, who: &SignedIn) -> Offers {
@@ -259,8 +270,13 @@ fn offers(v: &DisclosureView, who: &SignedIn) -> Offers {
         fee: office && s == Status::Processing && v.fee.is_none(),
         pay: office && s == Status::AwaitingFee,
         lapse_fee: office && s == Status::AwaitingFee,
-        reply: office && s == Status::Processing,
+        reply: office && matches!(s, Status::Processing | Status::AwaitingReasons),
         withdraw: (office || applicant) && s.is_open(),
+        request_reasons: office && s == Status::Processing && !v.reasons_asked,
+        give_reasons: (office || applicant) && s == Status::AwaitingReasons,
+        later_date: office && s == Status::Processing && v.reasons_given && !v.later_date_set,
+        record_remedy: office && s == Status::Replied && v.remedies.len() < RemedyKind::ALL.len(),
+        decide_remedy: office && v.remedies.iter().any(|r| r.outcome.is_none()),
     }
 }
 
@@ -281,6 +297,8 @@ pub struct RequestPage {
     pub unavailable: Vec<(&'static str, &'static str)>,
     pub not_processed: Vec<(&'static str, &'static str)>,
     pub consult_kinds: Vec<(&'static str, &'static str)>,
+    pub remedy_kinds: Vec<(&'static str, &'static str)>,
+    pub remedy_outcomes: Vec<(&'static str, &'static str)>,
 }
 
 async fn request_page(
@@ -320,6 +338,8 @@ async fn request_page(
         unavailable: options::<UnavailableReason>(),
         not_processed: options::<NotProcessedReason>(),
         consult_kinds: options::<ConsultationKind>(),
+        remedy_kinds: options::<RemedyKind>(),
+        remedy_outcomes: options::<RemedyOutcome>(),
         v,
     })
 }

@@ -24,6 +24,7 @@ mod calendar;
 mod cases;
 mod catalog;
 mod disclosure;
+mod disclosure_report;
 mod documents;
 pub(crate) use documents::sealed_response;
 mod home;
@@ -130,6 +131,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/opengov/proposals/{number}/act",
             post(opengov::proposal_act),
+        )
+        .route(
+            "/disclosure/report",
+            get(disclosure_report::show).post(disclosure_report::save),
+        )
+        .route("/disclosure/report.xlsx", get(disclosure_report::xlsx))
+        .route(
+            "/disclosure/report/requests",
+            get(disclosure_report::requests),
         )
         .route("/track", get(public::track))
         .route("/verify", get(public::verify_form))
@@ -277,4 +287,27 @@ pub(crate) fn staff_only(who: &tongban_app::accounts::SignedIn) -> Result<(), Pa
     } else {
         Err(PageError(AppError::forbidden()))
     }
+}
+
+/// The annual disclosure report's address, for the API (the page's rules).
+pub(crate) fn disclosure_report_query(
+    year: Option<String>,
+    department: Option<String>,
+    region: Option<String>,
+) -> disclosure_report::ReportQuery {
+    disclosure_report::ReportQuery {
+        year,
+        department,
+        region,
+        ..Default::default()
+    }
+}
+
+/// The annual disclosure report's scope and year as the page reads them.
+pub(crate) fn disclosure_report_scope(
+    who: &tongban_app::accounts::SignedIn,
+    q: &disclosure_report::ReportQuery,
+    this_year: i32,
+) -> Result<(tongban_store::disclosure::ReportScope, i32), tongban_app::AppError> {
+    disclosure_report::scope_of(who, q, this_year)
 }
