@@ -17,6 +17,7 @@ pub mod hotline;
 pub mod identity;
 pub mod mask;
 pub mod org;
+pub mod performance;
 pub mod rating;
 pub mod region;
 pub mod supervision;

@@ -226,6 +226,7 @@ mod migrate;
 pub mod orders;
 pub mod org;
 pub mod outbox;
+pub mod performance;
 pub mod ratings;
 pub mod retime;
 pub mod settings;

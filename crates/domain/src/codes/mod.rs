@@ -18,6 +18,7 @@ mod document;
 mod general;
 mod hotline;
 mod org;
+mod performance;
 mod rating;
 mod supervision;
 
@@ -30,6 +31,7 @@ pub use document::{Document, Licence};
 pub use general::{Audit, Form, General, Request, Store};
 pub use hotline::Hotline;
 pub use org::{Clock, Demo, Hall, Notify, Post, Region, Setting};
+pub use performance::Performance;
 pub use rating::Rating;
 pub use supervision::{Admonition, Board, Finding, Order};
 
@@ -46,9 +48,39 @@ macro_rules! registry {
 /// Every code of the registry, module by module.
 pub fn all() -> impl Iterator<Item = ErrorCode> {
     registry!(
-        General, Store, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region,
-        Hall, Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
-        Finding, Order, Admonition, Document, Licence, Hotline, Rating, Disclosure,
+        General,
+        Store,
+        Request,
+        Form,
+        Audit,
+        Auth,
+        Account,
+        Id,
+        Uscc,
+        Validate,
+        Staff,
+        Region,
+        Hall,
+        Post,
+        Setting,
+        Clock,
+        Demo,
+        Notify,
+        Calendar,
+        Catalog,
+        Import,
+        Exchange,
+        Case,
+        Board,
+        Finding,
+        Order,
+        Admonition,
+        Document,
+        Licence,
+        Hotline,
+        Rating,
+        Disclosure,
+        Performance,
     )
 }
 
