@@ -563,6 +563,10 @@ async fn load_demo_city(app: &App) -> Result<(), String> {
     if let Err(e) = app.load_demo_ratings(&rated).await {
         eprintln!("演示评价未载入：{}", e.message);
     }
+    match app.load_demo_performance().await {
+        Ok(periods) => println!("演示绩效考评已发布：{}", periods.join("、")),
+        Err(e) => eprintln!("演示绩效考评未载入：{}", e.message),
+    }
     println!(
         "演示办结件（含电子印章文书与电子证照）：{}",
         decided.join("、")

@@ -18,6 +18,7 @@ pub mod identity;
 pub mod mask;
 pub mod opengov;
 pub mod org;
+pub mod performance;
 pub mod rating;
 pub mod region;
 pub mod supervision;

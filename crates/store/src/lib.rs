@@ -229,6 +229,7 @@ pub mod opengov;
 pub mod orders;
 pub mod org;
 pub mod outbox;
+pub mod performance;
 pub mod ratings;
 pub mod retime;
 pub mod settings;

@@ -96,6 +96,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0024_ratings.sql"),
     ),
     (
+        25,
+        "performance",
+        include_str!("../migrations/sqlite/0025_performance.sql"),
+        include_str!("../migrations/postgres/0025_performance.sql"),
+    ),
+    (
         26,
         "documents",
         include_str!("../migrations/sqlite/0026_documents.sql"),
@@ -118,6 +124,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "subjects",
         include_str!("../migrations/sqlite/0030_subjects.sql"),
         include_str!("../migrations/postgres/0030_subjects.sql"),
+    ),
+    (
+        31,
+        "performance_facts",
+        include_str!("../migrations/sqlite/0031_performance_facts.sql"),
+        include_str!("../migrations/postgres/0031_performance_facts.sql"),
     ),
 ];
 

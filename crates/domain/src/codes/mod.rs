@@ -19,6 +19,7 @@ mod general;
 mod hotline;
 mod opengov;
 mod org;
+mod performance;
 mod rating;
 mod supervision;
 
@@ -32,6 +33,7 @@ pub use general::{Audit, Form, General, Request, Store};
 pub use hotline::Hotline;
 pub use opengov::Opengov;
 pub use org::{Clock, Demo, Hall, Notify, Post, Region, Setting};
+pub use performance::Performance;
 pub use rating::Rating;
 pub use supervision::{Admonition, Board, Finding, Order};
 
@@ -51,6 +53,7 @@ pub fn all() -> impl Iterator<Item = ErrorCode> {
         General, Store, Request, Form, Audit, Auth, Account, Id, Uscc, Validate, Staff, Region,
         Hall, Post, Setting, Clock, Demo, Notify, Calendar, Catalog, Import, Exchange, Case, Board,
         Finding, Order, Admonition, Document, Licence, Hotline, Rating, Disclosure, Opengov,
+        Performance,
     )
 }
 

@@ -19,6 +19,7 @@ mod hotline;
 mod items;
 mod opengov;
 mod org;
+mod performance;
 mod ratings;
 mod supervision;
 
@@ -37,7 +38,8 @@ mod supervision;
         (name = "hotline", description = "12345热线：受理、派单、签收、退单、延期、答复、回访、知识库、来电弹屏、无账号提交与查询"),
         (name = "ratings", description = "好差评：办件评价（一事一评）、窗口评价器（一次一评）、差评回访核实整改反馈、申诉复核、月度公示"),
         (name = "disclosure", description = "政府信息公开申请：提交、确认收到、补正、征求意见、收费、延期与答复"),
-        (name = "opengov", description = "政务公开：公开征求意见（意见、审核、版本、采纳情况说明）与人大建议、政协提案办理（交办、答复、满意度、公开）")
+        (name = "opengov", description = "政务公开：公开征求意见（意见、审核、版本、采纳情况说明）与人大建议、政协提案办理（交办、答复、满意度、公开）"),
+        (name = "performance", description = "绩效考评：指标体系（起草、审核、发布）、考评期发布与更正、排名、计算说明与下钻、处理提示")
     )
 )]
 struct ApiDoc;
@@ -122,6 +124,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::rate_window))
         .routes(routes!(ratings::duty))
         .routes(routes!(ratings::end_visit))
+        .routes(routes!(performance::schemes, performance::draft_scheme))
+        .routes(routes!(performance::scheme_action))
+        .routes(routes!(performance::preview))
+        .routes(routes!(performance::publish))
+        .routes(routes!(performance::correct))
+        .routes(routes!(performance::periods))
+        .routes(routes!(performance::period))
+        .routes(routes!(performance::drill))
+        .routes(routes!(performance::act_on_flag))
         .routes(routes!(disclosure::list, disclosure::create))
         .routes(routes!(disclosure::get))
         .routes(routes!(disclosure::act))

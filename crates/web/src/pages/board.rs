@@ -320,7 +320,14 @@ pub struct BoardPage {
     pub query: String,
     pub cases_href: String,
     pub cases_xlsx: String,
+    /// The current period's ranking: (period label and version, its page, rows of
+    /// (level, rank/of, unit, total)).
+    pub ranking: Option<Ranking>,
 }
+
+/// The current period's ranking on the board: (period label and version, its page, rows of
+/// (level, rank/of, unit, total)).
+pub type Ranking = (String, String, Vec<(String, String, String, String)>);
 
 /// A filter's choices from the supervisor's own region: regions indented as a tree, then its
 /// departments and halls.
@@ -475,6 +482,26 @@ pub async fn board(
         query: q.with(&[]),
         cases_href: format!("/supervision/cases?{drill}"),
         cases_xlsx: format!("/supervision/cases.xlsx?{drill}"),
+        ranking: state.app.current_ranking(&who.actor).await?.map(|v| {
+            (
+                format!("{}（第{}版）", v.period.label(), v.version),
+                format!(
+                    "/performance/periods/{}",
+                    v.row.as_ref().map_or(0, |r| r.id)
+                ),
+                v.scores
+                    .iter()
+                    .map(|u| {
+                        (
+                            format!("{}（{}）", u.unit_kind.label(), u.level.label()),
+                            format!("{}/{}", u.rank, u.of),
+                            u.unit_name.clone(),
+                            u.total_text(),
+                        )
+                    })
+                    .collect(),
+            )
+        }),
     };
     Ok(views::render(&page))
 }
@@ -628,7 +655,7 @@ pub async fn cases(
 /// The content type of an xlsx workbook.
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+pub(crate) fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
     let disposition = format!(
         "attachment; filename*=UTF-8''{}",
         super::items::percent(name)

@@ -31,6 +31,7 @@ mod home;
 mod hotline;
 mod items;
 mod opengov;
+mod performance;
 mod public;
 mod ratings;
 
@@ -89,6 +90,32 @@ pub fn router() -> Router<AppState> {
         .route("/ratings/month", get(ratings::month))
         .route("/ratings/{number}", get(ratings::show))
         .route("/ratings/{number}/act", post(ratings::act))
+        .route("/performance", get(performance::desk))
+        .route("/performance/public", get(performance::public))
+        .route("/performance/schemes", post(performance::draft))
+        .route(
+            "/performance/schemes/{id}/act",
+            post(performance::scheme_act),
+        )
+        .route("/performance/periods", post(performance::publish))
+        .route("/performance/periods/{id}", get(performance::period))
+        .route(
+            "/performance/periods/{id}/export.xlsx",
+            get(performance::export),
+        )
+        .route(
+            "/performance/periods/{id}/correct",
+            post(performance::correct),
+        )
+        .route("/performance/flags/{id}/act", post(performance::flag_act))
+        .route(
+            "/performance/periods/{id}/units/{kind}/{unit}",
+            get(performance::unit),
+        )
+        .route(
+            "/performance/periods/{id}/units/{kind}/{unit}/{indicator}",
+            get(performance::drill),
+        )
         .route("/supervision", get(board::board))
         .route("/supervision/stream", get(board::stream))
         .route("/supervision/cases", get(board::cases))

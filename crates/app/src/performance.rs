@@ -1,0 +1,761 @@
+//! 绩效考评's use cases: the indicator scheme's life (draft, review by someone else, publish),
+//! a period's scores computed from the recorded facts, publication (frozen), corrections (a
+//! new version with a reason, both kept), the explanation and drill-down of every value, the
+//! xlsx export, and the consequence flags of ranking last (recorded, acted on by people only).
+//!
+//! Who may do what, checked here:
+//! - the centre's supervisors (监察人员) and administrators draft a scheme; someone other than
+//!   its drafter among 监察人员, 法制审核人员 and 中心领导 reviews it; 中心领导 or an
+//!   administrator publishes it;
+//! - supervisors, leaders and administrators publish and correct periods and record action on
+//!   flags, for their own region;
+//! - staff read the scores of their region; a department's own staff drill into their own
+//!   department only; published scores and the scheme's text are public.
+
+use serde::{Deserialize, Serialize};
+use tongban_domain::codes;
+use tongban_domain::error::ErrorCode;
+use tongban_domain::org::{Actor, Role};
+use tongban_domain::performance::{
+    consequence, rank, score_unit, Fact, Indicator, IndicatorSpec, Period, PeriodKind, Scheme,
+    SchemeStatus, UnitKind, UnitScore,
+};
+use tongban_domain::region::{Level, RegionCode};
+use tongban_store::performance::{
+    DrillRow, FactTable, FlagRow, NewFlag, PeriodRow, Range, SchemeRow, UnitFilter, VersionRow,
+};
+use tongban_store::StoreError;
+
+use crate::error::{AppError, Result};
+use crate::App;
+
+/// The most rows a drill-down page lists.
+pub const DRILL_LIMIT: i64 = 500;
+
+/// A scheme version with its indicators read.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemeView {
+    pub row: SchemeRow,
+    pub indicators: Vec<IndicatorSpec>,
+}
+
+/// A period's scores: published (with its versions and flags) or a preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodView {
+    pub period: Period,
+    pub region: String,
+    /// `None` for a preview not yet published.
+    pub row: Option<PeriodRow>,
+    pub scheme: SchemeView,
+    /// The version shown.
+    pub version: i64,
+    pub versions: Vec<VersionRow>,
+    pub scores: Vec<UnitScore>,
+    pub flags: Vec<FlagRow>,
+}
+
+/// A correction of one fact, with the period's reason.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Adjustment {
+    pub unit_kind: UnitKind,
+    pub unit_id: String,
+    pub indicator: Indicator,
+    pub num: i64,
+    pub den: i64,
+}
+
+fn may_draft(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Admin)
+}
+
+fn may_review(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Legal | Role::Leader)
+}
+
+fn may_publish_scheme(role: Role) -> bool {
+    matches!(role, Role::Leader | Role::Admin)
+}
+
+/// Who publishes and corrects periods and records action on flags.
+pub fn may_score(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Leader | Role::Admin)
+}
+
+/// A store conflict named after a code (`performance.stage`) as that code.
+fn conflict(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(c) => match ErrorCode::parse(&c) {
+            Some(code) => AppError::of(code),
+            None => StoreError::Conflict(c).into(),
+        },
+        other => other.into(),
+    }
+}
+
+fn region_of(actor: &Actor) -> Result<RegionCode> {
+    actor.region.clone().ok_or_else(AppError::forbidden)
+}
+
+fn range_of(p: Period) -> Range {
+    let (from, to) = p.bounds();
+    Range {
+        from,
+        to,
+        months: p.month_range(),
+        days: p.day_range(),
+    }
+}
+
+fn scheme_view(row: SchemeRow) -> Result<SchemeView> {
+    let indicators: Vec<IndicatorSpec> =
+        serde_json::from_str(&row.body).map_err(AppError::internal)?;
+    Ok(SchemeView { row, indicators })
+}
+
+fn body_of(s: &Scheme) -> Result<String> {
+    serde_json::to_string(&s.indicators).map_err(AppError::internal)
+}
+
+/// The reason a correction needs: not blank, at most 500 characters.
+fn reason_of(reason: &str) -> Result<String> {
+    let r = reason.trim();
+    if r.is_empty() || r.chars().count() > 500 {
+        return Err(AppError::of(codes::Performance::Reason));
+    }
+    Ok(r.to_string())
+}
+
+impl App {
+    /// Drafts a new version of the actor's region's scheme. A scheme that breaks a rule (its
+    /// weights do not sum to 100: `performance.weights`) is refused and nothing is written.
+    pub async fn draft_scheme(&self, actor: &Actor, scheme: &Scheme) -> Result<SchemeView> {
+        if !may_draft(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        scheme.check()?;
+        let region = region_of(actor)?;
+        let entry = self.entry(
+            actor,
+            "performance.scheme_draft",
+            String::new(),
+            format!(
+                "起草指标体系：{}（{}项指标）",
+                scheme.name.trim(),
+                scheme.indicators.len()
+            ),
+        );
+        let id = self
+            .store
+            .insert_scheme(
+                region.as_str(),
+                scheme.name.trim(),
+                &body_of(scheme)?,
+                actor.user_id,
+                self.now(),
+                entry,
+            )
+            .await?;
+        self.scheme(id).await
+    }
+
+    /// Replaces a draft's name and indicators (its drafter's centre; drafts only).
+    pub async fn edit_scheme(&self, actor: &Actor, id: i64, scheme: &Scheme) -> Result<SchemeView> {
+        if !may_draft(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        let current = self.scheme_in_scope(actor, id).await?;
+        current.row.status.edit()?;
+        scheme.check()?;
+        let entry = self.entry(
+            actor,
+            "performance.scheme_edit",
+            format!("perf_scheme:{id}"),
+            format!("修改指标体系草稿：{}", scheme.name.trim()),
+        );
+        self.store
+            .update_scheme_draft(id, scheme.name.trim(), &body_of(scheme)?, entry)
+            .await
+            .map_err(conflict)?;
+        self.scheme(id).await
+    }
+
+    /// Reviews a draft (someone other than its drafter).
+    pub async fn review_scheme(&self, actor: &Actor, id: i64) -> Result<SchemeView> {
+        if !may_review(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        let s = self.scheme_in_scope(actor, id).await?;
+        let to = s.row.status.review(s.row.drafted_by, actor.user_id)?;
+        let entry = self.entry(
+            actor,
+            "performance.scheme_review",
+            format!("perf_scheme:{id}"),
+            format!("审核指标体系：{} 第{}版", s.row.name, s.row.version),
+        );
+        self.store
+            .set_scheme_status(id, s.row.status, to, actor.user_id, self.now(), entry)
+            .await
+            .map_err(conflict)?;
+        self.scheme(id).await
+    }
+
+    /// Publishes a reviewed version; the version in force before it is superseded.
+    pub async fn publish_scheme(&self, actor: &Actor, id: i64) -> Result<SchemeView> {
+        if !may_publish_scheme(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        let s = self.scheme_in_scope(actor, id).await?;
+        let to = s.row.status.publish()?;
+        let entry = self.entry(
+            actor,
+            "performance.scheme_publish",
+            format!("perf_scheme:{id}"),
+            format!("发布指标体系：{} 第{}版", s.row.name, s.row.version),
+        );
+        self.store
+            .set_scheme_status(id, s.row.status, to, actor.user_id, self.now(), entry)
+            .await
+            .map_err(conflict)?;
+        self.scheme(id).await
+    }
+
+    /// A scheme version (public once published; drafts are for staff of its region).
+    pub async fn scheme(&self, id: i64) -> Result<SchemeView> {
+        let row = self
+            .store
+            .scheme(id)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NotFound))?;
+        scheme_view(row)
+    }
+
+    async fn scheme_in_scope(&self, actor: &Actor, id: i64) -> Result<SchemeView> {
+        let s = self.scheme(id).await?;
+        let region = RegionCode::parse(&s.row.region).map_err(AppError::internal)?;
+        if !actor.sees_region(&region) {
+            return Err(AppError::of(codes::Performance::NotFound));
+        }
+        Ok(s)
+    }
+
+    /// The scheme versions of the actor's region subtree, newest first.
+    pub async fn schemes(&self, actor: &Actor) -> Result<Vec<SchemeView>> {
+        if !actor.role.is_staff() {
+            return Err(AppError::forbidden());
+        }
+        let region = region_of(actor)?;
+        self.store
+            .schemes(region.prefix())
+            .await?
+            .into_iter()
+            .map(scheme_view)
+            .collect()
+    }
+
+    /// Every scheme version in force (public: its text is published).
+    pub async fn published_schemes(&self) -> Result<Vec<SchemeView>> {
+        self.store
+            .schemes("")
+            .await?
+            .into_iter()
+            .filter(|s| s.status == SchemeStatus::Published)
+            .map(scheme_view)
+            .collect()
+    }
+
+    /// The scheme in force for a region (public).
+    pub async fn published_scheme(&self, region: &str) -> Result<Option<SchemeView>> {
+        self.store
+            .published_scheme(region)
+            .await?
+            .map(scheme_view)
+            .transpose()
+    }
+
+    /// Every unit of a region's scores: its departments, and its townships and streets.
+    async fn units(&self, region: &RegionCode) -> Result<Vec<(UnitKind, String, String, Level)>> {
+        let mut units = Vec::new();
+        for d in self.store.departments(Some(region)).await? {
+            units.push((
+                UnitKind::Department,
+                d.id.to_string(),
+                d.name,
+                d.region_code.level(),
+            ));
+        }
+        for r in self.store.regions(Some(region)).await? {
+            if r.level == Level::Township {
+                units.push((
+                    UnitKind::Township,
+                    r.code.as_str().to_string(),
+                    r.name,
+                    Level::Township,
+                ));
+            }
+        }
+        Ok(units)
+    }
+
+    /// Scores every unit of a region for a period from the facts, ranked within each level.
+    async fn compute(
+        &self,
+        region: &RegionCode,
+        period: Period,
+        specs: &[IndicatorSpec],
+        adjust: Option<(&Adjustment, &str)>,
+    ) -> Result<Vec<UnitScore>> {
+        let indicators: Vec<Indicator> = specs.iter().map(|s| s.indicator).collect();
+        let facts: FactTable = self
+            .store
+            .period_facts(&indicators, &range_of(period))
+            .await?;
+        let mut scores = Vec::new();
+        for (kind, id, name, level) in self.units(region).await? {
+            let fixed = adjust.filter(|(a, _)| a.unit_kind == kind && a.unit_id == id);
+            let mut s = score_unit(kind, id.clone(), name, level, specs, |i| match fixed {
+                Some((a, _)) if a.indicator == i => Fact {
+                    num: a.num,
+                    den: a.den,
+                },
+                _ => facts.get(kind, &id, i),
+            });
+            if let Some((a, reason)) = fixed {
+                for l in &mut s.lines {
+                    if l.indicator == a.indicator {
+                        l.corrected = Some(reason.to_string());
+                    }
+                }
+            }
+            scores.push(s);
+        }
+        Ok(rank(scores))
+    }
+
+    /// A period's scores as they would be published now, from the facts (not stored).
+    pub async fn preview_period(&self, actor: &Actor, period: &str) -> Result<PeriodView> {
+        if !may_score(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        let period = Period::parse(period)?;
+        let region = region_of(actor)?;
+        let scheme = self
+            .published_scheme(region.as_str())
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NoScheme))?;
+        let scores = self
+            .compute(&region, period, &scheme.indicators, None)
+            .await?;
+        Ok(PeriodView {
+            period,
+            region: region.as_str().to_string(),
+            row: None,
+            scheme,
+            version: 0,
+            versions: Vec::new(),
+            scores,
+            flags: Vec::new(),
+        })
+    }
+
+    /// Publishes a finished period of the actor's region under the scheme in force: the scores
+    /// are frozen as version 1. A year's publication raises the consequence flags of each
+    /// level's last unit (诫勉谈话; 组织措施 when it was last the year before too). A period
+    /// already published is refused (`performance.published`): a change is a correction.
+    pub async fn publish_period(&self, actor: &Actor, period: &str) -> Result<PeriodView> {
+        if !may_score(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        let period = Period::parse(period)?;
+        let region = region_of(actor)?;
+        if !period.is_over(self.now()) {
+            return Err(AppError::of(codes::Performance::PeriodOpen));
+        }
+        if self
+            .store
+            .period_of(region.as_str(), &period.to_string())
+            .await?
+            .is_some()
+        {
+            return Err(AppError::of(codes::Performance::Published));
+        }
+        let scheme = self
+            .published_scheme(region.as_str())
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NoScheme))?;
+        let scores = self
+            .compute(&region, period, &scheme.indicators, None)
+            .await?;
+        let mut flags = Vec::new();
+        if period.kind == PeriodKind::Year {
+            let before = self
+                .frozen_scores(region.as_str(), period.previous())
+                .await?;
+            for s in scores.iter().filter(|s| s.is_last()) {
+                let last_before = before
+                    .iter()
+                    .any(|b| b.unit_kind == s.unit_kind && b.unit_id == s.unit_id && b.is_last());
+                if let Some(c) = consequence(true, last_before) {
+                    flags.push(NewFlag {
+                        unit_kind: s.unit_kind,
+                        unit_id: s.unit_id.clone(),
+                        unit_name: s.unit_name.clone(),
+                        level: s.level,
+                        consequence: c,
+                    });
+                }
+            }
+        }
+        let entry = self.entry(
+            actor,
+            "performance.period_publish",
+            String::new(),
+            format!(
+                "发布{}考评结果（{}个考评对象，指标体系第{}版）",
+                period.label(),
+                scores.len(),
+                scheme.row.version
+            ),
+        );
+        let id = self
+            .store
+            .publish_period(
+                &period.to_string(),
+                period.kind,
+                region.as_str(),
+                scheme.row.id,
+                &scores,
+                &flags,
+                (actor.user_id, &actor.name),
+                self.now(),
+                entry,
+            )
+            .await
+            .map_err(conflict)?;
+        self.period_view(id, None).await
+    }
+
+    /// The latest version's scores of a region's published period (none when unpublished).
+    async fn frozen_scores(&self, region: &str, period: Period) -> Result<Vec<UnitScore>> {
+        match self.store.period_of(region, &period.to_string()).await? {
+            Some(p) => Ok(self.store.period_scores(p.id, p.version).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Corrects a published period: a new version computed from the facts as they are now,
+    /// with at most one fact replaced (`adjust`), and the reason, which is required
+    /// (`performance.reason`: nothing is written without it). Every earlier version stays.
+    pub async fn correct_period(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        reason: &str,
+        adjust: Option<&Adjustment>,
+    ) -> Result<PeriodView> {
+        if !may_score(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        let reason = reason_of(reason)?;
+        let row = self.period_in_scope(actor, id).await?;
+        if row.version != expected_version {
+            return Err(AppError::of(codes::Performance::Stale));
+        }
+        let period = Period::parse(&row.period)?;
+        let region = RegionCode::parse(&row.region).map_err(AppError::internal)?;
+        let scheme = scheme_view(
+            self.store
+                .scheme(row.scheme_id)
+                .await?
+                .ok_or_else(|| AppError::internal("period without its scheme"))?,
+        )?;
+        if let Some(a) = adjust {
+            if a.num < 0 || a.den < 0 || (a.den > 0 && a.num > a.den) {
+                return Err(AppError::of(codes::Performance::Adjustment));
+            }
+            let known = self
+                .units(&region)
+                .await?
+                .iter()
+                .any(|(k, u, ..)| *k == a.unit_kind && *u == a.unit_id);
+            if !known {
+                return Err(AppError::of(codes::Performance::Unit));
+            }
+            if !scheme.indicators.iter().any(|s| s.indicator == a.indicator) {
+                return Err(AppError::of(codes::Performance::Indicator));
+            }
+        }
+        let scores = self
+            .compute(
+                &region,
+                period,
+                &scheme.indicators,
+                adjust.map(|a| (a, reason.as_str())),
+            )
+            .await?;
+        let entry = self.entry(
+            actor,
+            "performance.period_correct",
+            format!("perf_period:{id}"),
+            format!(
+                "更正{}考评结果为第{}版：{reason}",
+                period.label(),
+                expected_version + 1
+            ),
+        );
+        self.store
+            .correct_period(
+                id,
+                expected_version,
+                &reason,
+                &scores,
+                (actor.user_id, &actor.name),
+                self.now(),
+                entry,
+            )
+            .await
+            .map_err(conflict)?;
+        self.period_view(id, None).await
+    }
+
+    async fn period_in_scope(&self, actor: &Actor, id: i64) -> Result<PeriodRow> {
+        let row = self
+            .store
+            .period(id)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NotFound))?;
+        let region = RegionCode::parse(&row.region).map_err(AppError::internal)?;
+        if !actor.sees_region(&region) {
+            return Err(AppError::of(codes::Performance::NotFound));
+        }
+        Ok(row)
+    }
+
+    /// A published period at a version (the latest by default). Published scores are public.
+    pub async fn period_view(&self, id: i64, version: Option<i64>) -> Result<PeriodView> {
+        let row = self
+            .store
+            .period(id)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NotFound))?;
+        let version = version.unwrap_or(row.version);
+        if version < 1 || version > row.version {
+            return Err(AppError::of(codes::Performance::NotFound));
+        }
+        let scheme = scheme_view(
+            self.store
+                .scheme(row.scheme_id)
+                .await?
+                .ok_or_else(|| AppError::internal("period without its scheme"))?,
+        )?;
+        Ok(PeriodView {
+            period: Period::parse(&row.period)?,
+            region: row.region.clone(),
+            versions: self.store.period_versions(id).await?,
+            scores: self.store.period_scores(id, version).await?,
+            flags: self.store.period_flags(id).await?,
+            row: Some(row),
+            scheme,
+            version,
+        })
+    }
+
+    /// Published periods (public), latest first; in a region subtree when given.
+    pub async fn published_periods(&self, prefix: &str) -> Result<Vec<PeriodRow>> {
+        Ok(self.store.periods(prefix).await?)
+    }
+
+    /// The latest published period of the actor's region, for the supervision board.
+    pub async fn current_ranking(&self, actor: &Actor) -> Result<Option<PeriodView>> {
+        let Some(region) = actor.region.clone() else {
+            return Ok(None);
+        };
+        let latest = self
+            .store
+            .periods(region.prefix())
+            .await?
+            .into_iter()
+            .find(|p| p.region == region.as_str());
+        match latest {
+            Some(p) => Ok(Some(self.period_view(p.id, None).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One unit's score at a version, with its lines.
+    pub async fn unit_score(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        kind: UnitKind,
+        unit_id: &str,
+    ) -> Result<(PeriodView, UnitScore)> {
+        let view = self.period_view(id, version).await?;
+        let unit = view
+            .scores
+            .iter()
+            .find(|s| s.unit_kind == kind && s.unit_id == unit_id)
+            .cloned()
+            .ok_or_else(|| AppError::of(codes::Performance::Unit))?;
+        Ok((view, unit))
+    }
+
+    /// The cases, findings, orders or ratings behind one value of a published period, as the
+    /// facts stand now (a correction records any difference). Staff of the period's region;
+    /// a department's own staff for their own department only.
+    pub async fn drill(
+        &self,
+        actor: &Actor,
+        id: i64,
+        kind: UnitKind,
+        unit_id: &str,
+        indicator: Indicator,
+    ) -> Result<Vec<DrillRow>> {
+        let row = self.period_in_scope(actor, id).await?;
+        if actor.role.is_departmental() {
+            let own = actor.department_id.map(|d| d.to_string());
+            if kind != UnitKind::Department || own.as_deref() != Some(unit_id) {
+                return Err(AppError::forbidden());
+            }
+        } else if !matches!(
+            actor.role,
+            Role::Supervisor | Role::Leader | Role::Legal | Role::Admin
+        ) {
+            return Err(AppError::forbidden());
+        }
+        let filter = match kind {
+            UnitKind::Department => UnitFilter::Department(
+                unit_id
+                    .parse()
+                    .map_err(|_| AppError::of(codes::Performance::Unit))?,
+            ),
+            UnitKind::Township => {
+                let code = RegionCode::parse(unit_id)
+                    .map_err(|_| AppError::of(codes::Performance::Unit))?;
+                if code.level() != Level::Township {
+                    return Err(AppError::of(codes::Performance::Unit));
+                }
+                UnitFilter::Township(code.prefix().to_string())
+            }
+        };
+        let period = Period::parse(&row.period)?;
+        let mut rows = self
+            .store
+            .drill(indicator, &range_of(period), &filter, DRILL_LIMIT)
+            .await?;
+        for r in &mut rows {
+            if r.kind == "rating" {
+                if let Ok(n) = r.number.parse::<i64>() {
+                    r.number = tongban_store::ratings::number_of(n);
+                }
+            }
+        }
+        Ok(rows)
+    }
+
+    /// A version's scores as an xlsx workbook: one row per unit and indicator, with the fact,
+    /// the value, the formula and the points.
+    pub async fn period_xlsx(&self, id: i64, version: Option<i64>) -> Result<(String, Vec<u8>)> {
+        use tongban_exchange::table::{workbook, Value};
+        let view = self.period_view(id, version).await?;
+        let headers = [
+            "考评对象",
+            "类别",
+            "层级",
+            "排名",
+            "总分",
+            "指标",
+            "分子",
+            "分母",
+            "数值",
+            "目标",
+            "权重",
+            "得分",
+            "计算过程",
+            "更正理由",
+        ];
+        let mut rows = Vec::new();
+        for s in &view.scores {
+            for l in &s.lines {
+                rows.push(vec![
+                    Value::from(s.unit_name.as_str()),
+                    Value::from(s.unit_kind.label()),
+                    Value::from(s.level.label()),
+                    Value::from(s.rank),
+                    Value::from(s.total_text()),
+                    Value::from(l.indicator.label()),
+                    Value::from(l.fact.num),
+                    Value::from(l.fact.den),
+                    Value::from(match (l.indicator.shape(), l.value) {
+                        (_, None) => String::new(),
+                        (tongban_domain::performance::Shape::Rate, Some(v)) => {
+                            tongban_domain::performance::score::permille_text(v)
+                        }
+                        (_, Some(v)) => v.to_string(),
+                    }),
+                    Value::from(match l.indicator.shape() {
+                        tongban_domain::performance::Shape::Rate => {
+                            tongban_domain::performance::score::permille_text(l.target)
+                        }
+                        _ => l.target.to_string(),
+                    }),
+                    Value::from(l.weight),
+                    Value::from(tongban_domain::performance::score::points_text(l.points)),
+                    Value::from(l.formula.as_str()),
+                    Value::from(l.corrected.clone().unwrap_or_default()),
+                ]);
+            }
+        }
+        let sheet = format!("{}第{}版", view.period.label(), view.version);
+        let bytes = workbook(&sheet, &headers, &rows).map_err(AppError::internal)?;
+        Ok((
+            format!("performance-{}-v{}.xlsx", view.period, view.version),
+            bytes,
+        ))
+    }
+
+    /// Records who acted on a consequence flag and what was done (诫勉谈话 held, 组织措施
+    /// taken): the system never acts by itself.
+    pub async fn act_on_flag(&self, actor: &Actor, flag_id: i64, note: &str) -> Result<FlagRow> {
+        if !may_score(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > 500 {
+            return Err(AppError::new(
+                codes::Performance::Reason,
+                "请填写处理情况（500字以内）",
+            ));
+        }
+        let flag = self
+            .store
+            .perf_flag(flag_id)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NotFound))?;
+        self.period_in_scope(actor, flag.period_id).await?;
+        let entry = self.entry(
+            actor,
+            "performance.flag_act",
+            format!("perf_flag:{flag_id}"),
+            format!(
+                "{}（{}）处理情况：{note}",
+                flag.unit_name,
+                flag.consequence.label()
+            ),
+        );
+        self.store
+            .act_on_flag(
+                flag_id,
+                (actor.user_id, &actor.name),
+                note,
+                self.now(),
+                entry,
+            )
+            .await
+            .map_err(conflict)?;
+        self.store
+            .perf_flag(flag_id)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NotFound))
+    }
+}
