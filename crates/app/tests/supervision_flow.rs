@@ -369,7 +369,11 @@ async fn the_same_matter_at_a_centre_window_and_at_the_departments_desk_is_doubl
                 &at_centre.number.to_string(),
                 None,
                 Command::NoticeSupplement {
-                    items: vec![("m1".into(), "请提交申请书".into())],
+                    // One notice lists every required material not handed in.
+                    items: ["m1", "m2", "m3", "m4"]
+                        .iter()
+                        .map(|k| ((*k).to_string(), "请提交".to_string()))
+                        .collect(),
                 },
             )
             .await
