@@ -661,7 +661,7 @@ pub struct RatesJson {
 /// 三率 (响应率, 解决率, 满意率) of a month for every unit, with their published formulas.
 #[utoipa::path(get, path = "/api/v1/public/hotline/rates", tag = "hotline",
     params(MonthQuery),
-    responses((status = 200, body = RatesJson), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = RatesJson), (status = 422, body = ErrorBody)))]
 pub async fn rates(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<MonthQuery>,
