@@ -97,7 +97,8 @@ log "server healthy"
 # --- tests -------------------------------------------------------------------
 export BASE_URL ARTIFACTS_DIR="$ARTIFACTS"
 # The server binary, for journeys that ask it what the law gives (e.g. a provisional year).
-export TONGBAN_BIN="$BIN"
+TONGBAN_BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+export TONGBAN_BIN
 cd "$E2E_DIR"
 if [[ $# -gt 0 ]]; then TESTS=("$@"); else TESTS=(tests/); fi
 status=0
