@@ -34,62 +34,41 @@ macro_rules! read {
     };
 }
 
-/// Runs `$body` inside a write transaction bound to `$tx` and commits it. An early return
-/// through `?` drops the transaction, which rolls it back.
+/// Runs `$body` inside a write transaction bound to `$tx` and commits it, answering only once
+/// the commit has returned. An early return through `?` leaves the transaction unkept, which
+/// rolls back what the body wrote. On SQLite the command joins the writer's group commit
+/// (see [`group`]); on PostgreSQL each command has its own transaction, so connections write in
+/// parallel. Either way `&mut *$tx` is the connection to run statements on.
 macro_rules! write {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.backend {
-            $crate::Backend::Sqlite { writer, .. } => {
-                // IMMEDIATE takes the write lock at BEGIN, under the busy timeout: a deferred
-                // transaction that reads first is refused at once (SQLITE_BUSY, no wait) when
-                // it upgrades while another process holds the lock.
-                let mut $tx = writer.begin_with("BEGIN IMMEDIATE").await?;
-                let out = $body;
-                $tx.commit().await?;
+            $crate::Backend::Sqlite { group, .. } => {
+                let mut member = $crate::group::GroupCommit::enter(group).await?;
+                let out = {
+                    #[allow(unused_mut)]
+                    let mut $tx = member.writer()?;
+                    $body
+                };
+                member.leave().await?;
                 out
             }
             $crate::Backend::Postgres(pool) => {
-                let mut $tx = pool.begin().await?;
+                #[allow(unused_mut)]
+                let mut $tx = $crate::group::PgWriter(pool.begin().await?);
                 let out = $body;
-                $tx.commit().await?;
+                $tx.0.commit().await?;
                 out
             }
         }
     };
 }
 
-/// Appends an audit record inside the transaction `$tx`. The head row is bumped first, which
-/// locks it (PostgreSQL row lock; SQLite's single writer), so concurrent appends serialise.
+/// Appends an audit record inside the write `$tx`, chained to the head, and evaluates to its
+/// sequence number. SQLite chains a batch's records in memory; PostgreSQL locks the head row.
 macro_rules! audit {
     ($store:expr, $tx:ident, $entry:expr) => {{
         let entry: ::tongban_domain::audit::AuditEntry = $entry;
-        let (seq, prev): (i64, String) =
-            sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-                .fetch_one(&mut *$tx)
-                .await?;
-        let record = ::tongban_domain::audit::link($store.algo, Some((seq - 1, &prev)), entry);
-        debug_assert_eq!(record.seq, seq);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, role, action, target, summary, algo, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(record.seq)
-        .bind(record.entry.at.timestamp_millis())
-        .bind(&record.entry.actor)
-        .bind(&record.entry.role)
-        .bind(&record.entry.action)
-        .bind(&record.entry.target)
-        .bind(&record.entry.summary)
-        .bind(record.algo.as_str())
-        .bind(&record.prev_hash)
-        .bind(&record.hash)
-        .execute(&mut *$tx)
-        .await?;
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-            .bind(&record.hash)
-            .execute(&mut *$tx)
-            .await?;
-        record.seq
+        $tx.append_audit($store.algo, entry).await?
     }};
 }
 
@@ -221,6 +200,7 @@ pub mod catalog;
 pub mod disclosure;
 pub mod documents;
 pub mod fault;
+mod group;
 pub mod health;
 pub mod hotline;
 pub mod licences;
@@ -236,6 +216,7 @@ pub mod settings;
 pub mod users;
 pub mod watch;
 
+pub use group::WriterStats;
 pub use migrate::MIGRATIONS;
 
 /// Failures of the store. Unique-key clashes become [`StoreError::Conflict`] so the layers
@@ -314,10 +295,10 @@ pub enum Kind {
 
 #[derive(Debug, Clone)]
 enum Backend {
-    /// One writer connection (SQLite allows one writer; sharing it avoids busy retries) and a
-    /// pool of read-only connections that WAL lets run beside it.
+    /// One writer connection (SQLite allows one writer; sharing it avoids busy retries), whose
+    /// commands commit in groups, and a pool of read-only connections that WAL lets run beside it.
     Sqlite {
-        writer: SqlitePool,
+        group: std::sync::Arc<group::GroupCommit>,
         reader: SqlitePool,
     },
     Postgres(PgPool),
@@ -405,7 +386,10 @@ impl Store {
             .connect_with(base.read_only(true))
             .await?;
         Ok(Store {
-            backend: Backend::Sqlite { writer, reader },
+            backend: Backend::Sqlite {
+                group: std::sync::Arc::new(group::GroupCommit::new(writer)),
+                reader,
+            },
             algo: opts.algo,
         })
     }
@@ -459,6 +443,28 @@ impl Store {
         self.algo
     }
 
+    /// What the SQLite writer has done (commands kept, commits made); `None` on PostgreSQL,
+    /// where each command commits on its own.
+    pub fn writer_stats(&self) -> Option<WriterStats> {
+        match &self.backend {
+            Backend::Sqlite { group, .. } => Some(group.stats()),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// Holds the SQLite writer as an empty command until [`WriteHold::release`]: writes that
+    /// arrive meanwhile queue, then run and commit together. For maintenance and for tests
+    /// that need a batch of known members; `None` on PostgreSQL. Dropping the hold without
+    /// releasing it is a command that left mid-write.
+    pub async fn hold_writes(&self) -> Result<Option<WriteHold>> {
+        match &self.backend {
+            Backend::Sqlite { group, .. } => {
+                Ok(Some(WriteHold(group::GroupCommit::enter(group).await?)))
+            }
+            Backend::Postgres(_) => Ok(None),
+        }
+    }
+
     /// Checks the database answers (for `/healthz`).
     pub async fn ping(&self) -> Result<()> {
         read!(self, |db| sqlx::query("SELECT 1")
@@ -470,12 +476,22 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite { writer, reader } => {
+            Backend::Sqlite { group, reader } => {
                 reader.close().await;
-                writer.close().await;
+                group.pool().close().await;
             }
             Backend::Postgres(pool) => pool.close().await,
         }
+    }
+}
+
+/// The SQLite writer held by [`Store::hold_writes`].
+pub struct WriteHold(group::Member);
+
+impl WriteHold {
+    /// Ends the hold as a command with nothing written, and waits for its batch's commit.
+    pub async fn release(self) -> Result<()> {
+        self.0.leave().await
     }
 }
 

@@ -373,3 +373,128 @@ async fn concurrent_writers_keep_one_chain() {
         ));
     }
 }
+
+/// SQLite's writer commits the writes queued behind it together, in one transaction, and a
+/// write that fails in that batch is undone alone. PostgreSQL commits each on its own.
+#[tokio::test]
+async fn queued_writes_commit_together_and_a_failed_one_is_undone_alone() {
+    for db in backends().await {
+        seed_regions(&db.store).await;
+        let Some(hold) = db.store.hold_writes().await.unwrap() else {
+            assert!(db.store.writer_stats().is_none());
+            continue;
+        };
+        let before = db.store.writer_stats().unwrap();
+        let mut settings = Vec::new();
+        for i in 0..8 {
+            let s = db.store.clone();
+            settings.push(tokio::spawn(async move {
+                s.set_setting(&format!("batch.k{i}"), "v", entry("setting"))
+                    .await
+            }));
+        }
+        // A region whose code is taken: refused inside the batch.
+        let s = db.store.clone();
+        let taken = tokio::spawn(async move {
+            let rc = code("361202");
+            let region = Region {
+                level: rc.level(),
+                parent_code: rc.parent().map(String::from),
+                code: rc,
+                name: "重复".into(),
+            };
+            s.create_region(&region, entry("region.create")).await
+        });
+        while db.store.writer_stats().unwrap().queued < 9 {
+            tokio::task::yield_now().await;
+        }
+        hold.release().await.unwrap();
+        for t in settings {
+            t.await.unwrap().unwrap();
+        }
+        assert!(matches!(taken.await.unwrap(), Err(StoreError::Conflict(_))));
+        let after = db.store.writer_stats().unwrap();
+        assert_eq!(
+            after.commits - before.commits,
+            1,
+            "one commit for the batch"
+        );
+        assert_eq!(
+            after.commands - before.commands,
+            9,
+            "the hold and eight settings"
+        );
+        for i in 0..8 {
+            assert_eq!(
+                db.store
+                    .setting(&format!("batch.k{i}"))
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("v")
+            );
+        }
+        // Five regions and eight settings, chained in the batch's order.
+        assert!(matches!(
+            db.store.audit_verify().await.unwrap(),
+            Verified::Intact { records: 13 }
+        ));
+
+        // A command that fails alone rolls its own transaction back; the next one writes.
+        let rc = code("361203");
+        let again = Region {
+            level: rc.level(),
+            parent_code: rc.parent().map(String::from),
+            code: rc,
+            name: "重复".into(),
+        };
+        assert!(db
+            .store
+            .create_region(&again, entry("region.create"))
+            .await
+            .is_err());
+        db.store
+            .set_setting("batch.after", "v", entry("setting"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            db.store.audit_verify().await.unwrap(),
+            Verified::Intact { records: 14 }
+        ));
+    }
+}
+
+/// A command dropped mid-write (its caller gone) is undone, and the writes queued beside it
+/// still commit.
+#[tokio::test]
+async fn a_write_abandoned_in_a_batch_is_undone_and_the_others_commit() {
+    for db in backends().await {
+        let Some(first) = db.store.hold_writes().await.unwrap() else {
+            continue;
+        };
+        let s = db.store.clone();
+        let kept = tokio::spawn(async move { s.set_setting("kept", "v", entry("setting")).await });
+        while db.store.writer_stats().unwrap().queued < 1 {
+            tokio::task::yield_now().await;
+        }
+        let s = db.store.clone();
+        let gone = tokio::spawn(async move {
+            // Joins the batch and goes away without finishing.
+            drop(s.hold_writes().await);
+        });
+        while db.store.writer_stats().unwrap().queued < 2 {
+            tokio::task::yield_now().await;
+        }
+        first.release().await.unwrap();
+        kept.await.unwrap().unwrap();
+        gone.await.unwrap();
+        assert_eq!(
+            db.store.setting("kept").await.unwrap().as_deref(),
+            Some("v")
+        );
+        assert!(matches!(
+            db.store.audit_verify().await.unwrap(),
+            Verified::Intact { records: 1 }
+        ));
+    }
+}
