@@ -177,8 +177,19 @@ async fn cases(plan: &Plan, scratch: &std::path::Path, report: &mut Report) -> R
     for c in CLIENTS {
         let limit = limits::commits(limit_db.clone(), c, dur).await?;
         limits_seen.push(limit);
+        let before = app.store.writer_stats();
         let o = lifecycle::run(app.clone(), c as usize, dur).await?;
         transitions(report, "SQLite FULL", c, &o, limit);
+        if let (Some(b), Some(a)) = (before, app.store.writer_stats()) {
+            // Every write of the run (transitions, findings, licences), per commit: the group
+            // commit's batch size.
+            let commits = (a.commits - b.commits).max(1);
+            report.add(
+                format!("SQLite FULL: writes per commit, {c} clients"),
+                (a.commands - b.commands) as f64 / commits as f64,
+                &format!("writes per commit ({commits} commits)"),
+            );
+        }
     }
     http_transitions(report, "SQLite FULL", app, &limits_seen, dur).await?;
     if let Some(url) = &plan.pg {

@@ -328,17 +328,22 @@ macro_rules! write_rows {
             .await?;
         }
         let now = w.events.last().map_or(0, |e| millis(e.recorded_at));
-        for n in &w.notifications {
-            enqueue!(
-                $tx,
-                &n.channel,
-                &n.recipient,
-                &n.subject,
-                &n.body,
-                &p.number,
-                now,
-                now
+        if !w.notifications.is_empty() {
+            // The outbox rows in one statement, sent only if the write commits.
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO outbox (channel, recipient, subject, body, case_number, created_at,
+                    next_attempt_at) ",
             );
+            q.push_values(&w.notifications, |mut row, n| {
+                row.push_bind(&n.channel)
+                    .push_bind(&n.recipient)
+                    .push_bind(&n.subject)
+                    .push_bind(&n.body)
+                    .push_bind(&p.number)
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            q.build().execute(&mut *$tx).await?;
         }
     }};
 }

@@ -6,7 +6,8 @@
 //! (no `Any` driver). Where the dialects differ, each backend has its own migration file.
 //!
 //! Every write runs in one transaction that also appends its audit record to the hash chain, so
-//! a change and the evidence of it land together or not at all.
+//! a change and the evidence of it land together or not at all. On SQLite, writes that arrive
+//! together share that transaction and its fsync (see [`group`]).
 
 use std::path::Path;
 use std::str::FromStr;
@@ -166,19 +167,29 @@ impl Tally {
     }
 }
 
-/// Applies a [`Tally`] inside the transaction `$tx`.
+/// Applies a [`Tally`] inside the transaction `$tx`: one multi-row upsert, its rows in key order
+/// (each key once, so PostgreSQL's `ON CONFLICT` never meets a row twice), counters that net to
+/// nothing left out.
 macro_rules! apply_tally {
     ($tx:ident, $tally:expr) => {{
-        for ((region, dept, hall, metric, day), n) in $tally.0.iter() {
-            bump!(
-                $tx,
-                region.as_str(),
-                *dept,
-                *hall,
-                *metric,
-                day.as_str(),
-                *n
+        let moved: Vec<_> = $tally.0.iter().filter(|(_, n)| **n != 0).collect();
+        if !moved.is_empty() {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO board_counts (region, department_id, hall_id, metric, day, n) ",
             );
+            q.push_values(moved, |mut row, ((region, dept, hall, metric, day), n)| {
+                row.push_bind(region.as_str())
+                    .push_bind(*dept)
+                    .push_bind(*hall)
+                    .push_bind(*metric)
+                    .push_bind(day.as_str())
+                    .push_bind(*n);
+            });
+            q.push(
+                " ON CONFLICT (region, department_id, hall_id, metric, day)
+                 DO UPDATE SET n = board_counts.n + excluded.n",
+            );
+            q.build().execute(&mut *$tx).await?;
         }
     }};
 }
