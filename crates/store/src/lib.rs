@@ -70,8 +70,9 @@ macro_rules! audit {
         let record = ::tongban_domain::audit::link($store.algo, Some((seq - 1, &prev)), entry);
         debug_assert_eq!(record.seq, seq);
         sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, role, action, target, summary, algo, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO audit_log (seq, at, actor, role, action, target, summary, algo, prev_hash, hash,
+                region)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(record.seq)
         .bind(record.entry.at.timestamp_millis())
@@ -83,6 +84,7 @@ macro_rules! audit {
         .bind(record.algo.as_str())
         .bind(&record.prev_hash)
         .bind(&record.hash)
+        .bind(record.entry.region.as_ref().map(|r| r.as_str()))
         .execute(&mut *$tx)
         .await?;
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
