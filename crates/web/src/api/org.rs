@@ -453,19 +453,19 @@ pub struct AdvanceBody {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ClockView {
+pub struct SimulatedClockView {
     /// The simulated now, RFC 3339.
     pub now: String,
 }
 
 /// Move the simulated clock forward (administrators; only under `serve --simulated-clock`).
-#[utoipa::path(post, path = "/api/v1/admin/clock/advance", tag = "audit", request_body = AdvanceBody, responses((status = 200, body = ClockView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/admin/clock/advance", tag = "audit", request_body = AdvanceBody, responses((status = 200, body = SimulatedClockView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn advance_clock(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
     viewer: Viewer,
     ApiJson(b): ApiJson<AdvanceBody>,
-) -> ApiResult<Json<ClockView>> {
+) -> ApiResult<Json<SimulatedClockView>> {
     if !(0..=3650).contains(&b.days)
         || !(0..=100_000).contains(&b.hours)
         || !(0..=1_000_000).contains(&b.minutes)
@@ -477,7 +477,7 @@ pub async fn advance_clock(
         + chrono::Duration::minutes(b.minutes);
     let token = viewer.0.as_ref().map(|(_, t)| t.as_str());
     let now = s.app.advance_clock_keeping(&who.actor, by, token).await?;
-    Ok(Json(ClockView {
+    Ok(Json(SimulatedClockView {
         now: now.to_rfc3339(),
     }))
 }
