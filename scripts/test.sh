@@ -20,4 +20,7 @@ target_dir="${CARGO_TARGET_DIR:-target}"
 export TONGBAN_BIN="$target_dir/debug/tongban"
 # The provisional calendar against the `holidays` package (installed by the script itself).
 bash scripts/check-provisional.sh
+# The API fuzzed against its own OpenAPI document by schemathesis (installed by the script
+# itself), for a bounded time: no 5xx, every answer as the document declares it.
+bash scripts/check-api-fuzz.sh
 bash e2e/run.sh

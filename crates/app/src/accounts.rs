@@ -185,6 +185,7 @@ impl App {
                             tongban_domain::time::format_local(until)
                         ),
                     )
+                    .in_region_str(user.region_code.as_deref())
                 });
             self.store
                 .set_login_state(user.id, next.failed, next.locked_until, audit)
@@ -407,16 +408,18 @@ impl App {
             name: name.as_str().into(),
             role: Some(new.role),
             department_id: new.department_id,
-            region_code: Some(region),
+            region_code: Some(region.clone()),
             hall_id: new.hall_id,
             ..NewUser::default()
         };
-        let entry = self.entry(
-            actor,
-            "staff.create",
-            String::new(),
-            format!("新建{}账号 {}", new.role.label(), name.as_str()),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "staff.create",
+                String::new(),
+                format!("新建{}账号 {}", new.role.label(), name.as_str()),
+            )
+            .in_region(&region);
         Ok(self.store.create_user(&user, self.now(), entry).await?)
     }
 
@@ -443,12 +446,14 @@ impl App {
     /// Lifts a sign-in lock before its time.
     pub async fn unlock(&self, actor: &Actor, user_id: i64) -> Result<()> {
         let user = self.administered(actor, user_id).await?;
-        let entry = self.entry(
-            actor,
-            "account.unlock",
-            format!("user:{user_id}"),
-            format!("解除 {} 的登录锁定", user.login),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "account.unlock",
+                format!("user:{user_id}"),
+                format!("解除 {} 的登录锁定", user.login),
+            )
+            .in_region_str(user.region_code.as_deref());
         self.store
             .set_login_state(user_id, 0, None, Some(entry))
             .await?;
@@ -482,12 +487,14 @@ impl App {
         } else {
             "恢复在岗"
         };
-        let entry = self.entry(
-            actor,
-            "staff.away",
-            format!("user:{user_id}"),
-            format!("{} {what}", user.name),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "staff.away",
+                format!("user:{user_id}"),
+                format!("{} {what}", user.name),
+            )
+            .in_region_str(user.region_code.as_deref());
         self.store.set_away(user_id, away, entry).await?;
         Ok(())
     }

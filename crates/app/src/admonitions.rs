@@ -69,22 +69,26 @@ impl App {
             name: h.name.clone(),
         });
         let now = self.now();
-        let entry = self.entry(
-            actor,
-            "admonition.issue",
-            String::new(),
-            format!(
-                "效能告诫 {}（{}，{}）：{reason}",
-                person.name,
-                department.name,
-                person.role.label()
-            ),
-        );
-        let rule_entry = self.system_entry(
-            "admonition.by_rule",
-            String::new(),
-            format!("依规则告诫{}负责人", department.name),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "admonition.issue",
+                String::new(),
+                format!(
+                    "效能告诫 {}（{}，{}）：{reason}",
+                    person.name,
+                    department.name,
+                    person.role.label()
+                ),
+            )
+            .in_region(&department.region_code);
+        let rule_entry = self
+            .system_entry(
+                "admonition.by_rule",
+                String::new(),
+                format!("依规则告诫{}负责人", department.name),
+            )
+            .in_region(&department.region_code);
         let issued = self
             .store
             .issue_admonition(

@@ -434,12 +434,15 @@ impl App {
             Role::Applicant => {}
             Role::Clerk | Role::Approver | Role::DeptHead => {
                 self.store
-                    .record_event(self.entry(
-                        actor,
-                        "case.applicant_read",
-                        format!("case:{}", view.case.number),
-                        "查看申请人完整身份信息".into(),
-                    ))
+                    .record_event(
+                        self.entry(
+                            actor,
+                            "case.applicant_read",
+                            format!("case:{}", view.case.number),
+                            "查看申请人完整身份信息".into(),
+                        )
+                        .in_region(&view.case.item.region),
+                    )
                     .await?;
             }
             _ => return Err(AppError::forbidden()),
@@ -597,7 +600,11 @@ impl App {
             {
                 continue;
             }
-            if !self.store.uploaded_by(&f.hash, actor.user_id).await? {
+            // Kept before the case names it, so the orphan sweep never takes a file a case
+            // is about to hold; gone meanwhile, it is missing like any other.
+            if !self.store.uploaded_by(&f.hash, actor.user_id).await?
+                || !self.store.keep_upload(&f.hash).await?
+            {
                 return Err(AppError::new(
                     codes::Case::FileMissing,
                     format!("材料文件“{}”未上传成功，请重新上传", f.name),
@@ -605,6 +612,24 @@ impl App {
             }
         }
         Ok(())
+    }
+
+    /// Removes the uploads no filing or supplement took up within `upload.orphan_days` of
+    /// their last upload (their bytes and their uploaders' rows, which frees the quota), each
+    /// with an audit record (`upload.orphan_removed`). Run by the server's sweeper.
+    pub async fn remove_orphan_uploads(&self) -> Result<usize> {
+        let days = self.settings().upload_orphan_days;
+        let cutoff = self.now() - chrono::Duration::days(days);
+        Ok(self
+            .store
+            .remove_orphan_uploads(cutoff, 500, |hash, size| {
+                self.system_entry(
+                    "upload.orphan_removed",
+                    format!("file:{hash}"),
+                    format!("上传 {days} 日内无办件引用，已删除（{size} 字节）"),
+                )
+            })
+            .await?)
     }
 
     async fn checked_command(
@@ -931,6 +956,7 @@ impl App {
             action: format!("case.{action}"),
             target: format!("case:{}", c.number),
             summary: format!("{summary}（事件摘要 {}）", &events_hash[..16]),
+            region: Some(c.item.region.clone()),
         };
         Ok(CaseWrite {
             projection,

@@ -384,16 +384,18 @@ impl App {
             .store
             .create_disclosure(&region6, day, now, |seq| -> Result<DisclosureWrite> {
                 let number = RequestNumber::new(&region6, day, seq)?;
-                let entry = self.entry(
-                    actor,
-                    "disclosure.file",
-                    format!("disclosure:{number}"),
-                    format!(
-                        "政府信息公开申请 {number}（{}，{}）",
-                        filing.channel.label(),
-                        mask::name(&filing.applicant.name)
-                    ),
-                );
+                let entry = self
+                    .entry(
+                        actor,
+                        "disclosure.file",
+                        format!("disclosure:{number}"),
+                        format!(
+                            "政府信息公开申请 {number}（{}，{}）",
+                            filing.channel.label(),
+                            mask::name(&filing.applicant.name)
+                        ),
+                    )
+                    .in_region(&filing.office.region);
                 self.disclosure_write(number.as_str(), &req, &log, &log, &cal, now, entry)
             })
             .await??;
@@ -585,12 +587,14 @@ impl App {
         let mut next = req.clone();
         next.apply(&rec);
         log.push(rec.clone());
-        let entry = self.entry(
-            actor,
-            &format!("disclosure.{action_name}"),
-            format!("disclosure:{}", row.number),
-            summary,
-        );
+        let entry = self
+            .entry(
+                actor,
+                &format!("disclosure.{action_name}"),
+                format!("disclosure:{}", row.number),
+                summary,
+            )
+            .in_region(&req.filing.office.region);
         let w = self.disclosure_write(
             &row.number,
             &next,
@@ -821,11 +825,13 @@ impl App {
                 let mut next = req.clone();
                 next.apply(&rec);
                 log.push(rec.clone());
-                let entry = self.system_entry(
-                    "disclosure.lapse",
-                    format!("disclosure:{number}"),
-                    format!("{number}：{}", rec.event.label()),
-                );
+                let entry = self
+                    .system_entry(
+                        "disclosure.lapse",
+                        format!("disclosure:{number}"),
+                        format!("{number}：{}", rec.event.label()),
+                    )
+                    .in_region(&req.filing.office.region);
                 let w = self.disclosure_write(
                     &number,
                     &next,
@@ -902,11 +908,13 @@ impl App {
             let mut next = req.clone();
             next.apply(&rec);
             log.push(rec.clone());
-            let entry = self.system_entry(
-                "disclosure.remind",
-                format!("disclosure:{number}"),
-                format!("{number}：{}", rec.event.label()),
-            );
+            let entry = self
+                .system_entry(
+                    "disclosure.remind",
+                    format!("disclosure:{number}"),
+                    format!("{number}：{}", rec.event.label()),
+                )
+                .in_region(&req.filing.office.region);
             let mut w = self.disclosure_write(
                 &number,
                 &next,

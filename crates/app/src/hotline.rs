@@ -405,7 +405,8 @@ impl App {
                 String::new(),
                 format!("{}（无账号网上提交）", first.summary()),
             ),
-        };
+        }
+        .in_region_str(Some(&draft.region));
         Ok(self
             .store
             .create_ticket(
@@ -499,12 +500,14 @@ impl App {
         let outbound = self.outbound(&after, &events, now);
         let oversight = self.oversight(&after, logged(&log, &events, now, Some(&who)), &cal, now);
         let summary: Vec<String> = events.iter().map(TicketEvent::summary).collect();
-        let entry = self.entry(
-            actor,
-            &format!("ticket.{name}"),
-            format!("ticket:{}", t.number),
-            summary.join("；"),
-        );
+        let entry = self
+            .entry(
+                actor,
+                &format!("ticket.{name}"),
+                format!("ticket:{}", t.number),
+                summary.join("；"),
+            )
+            .in_region_str(Some(&t.region));
         self.store
             .append_ticket(
                 log.id,
@@ -807,11 +810,13 @@ impl App {
             for e in &events {
                 after.apply(e, now, None);
             }
-            let entry = self.system_entry(
-                "ticket.close_unvisited",
-                format!("ticket:{}", t.number),
-                "回访期满未回访，自动办结".into(),
-            );
+            let entry = self
+                .system_entry(
+                    "ticket.close_unvisited",
+                    format!("ticket:{}", t.number),
+                    "回访期满未回访，自动办结".into(),
+                )
+                .in_region_str(Some(&t.region));
             let oversight = self.oversight(&after, logged(&log, &events, now, None), &cal, now);
             match self
                 .store

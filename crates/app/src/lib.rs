@@ -108,7 +108,10 @@ impl App {
         self.settings.read().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// An audit entry for something `actor` did now.
+    /// An audit entry for something `actor` did now. It is filed under the actor's own region
+    /// (a staff member acts only inside it; applicants have none, so theirs are
+    /// deployment-level); a use case that acts on an object of a narrower region names it with
+    /// [`AuditEntry::in_region`], so that region's readers see it.
     pub fn entry(
         &self,
         actor: &Actor,
@@ -123,6 +126,7 @@ impl App {
             action: action.to_string(),
             target,
             summary,
+            region: actor.region.clone(),
         }
     }
 
@@ -135,6 +139,7 @@ impl App {
             action: action.to_string(),
             target,
             summary,
+            region: None,
         }
     }
 
@@ -225,6 +230,7 @@ impl App {
         // Deadlines that the move crossed take effect at once.
         self.sweep_cases().await?;
         self.sweep_disclosures().await?;
+        self.remove_orphan_uploads().await?;
         Ok(now)
     }
 }

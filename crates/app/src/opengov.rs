@@ -438,6 +438,7 @@ impl App {
                 action: format!("opengov.consultation.{}", event.kind()),
                 target: format!("consultation:{}", row.number),
                 summary,
+                region: None,
             },
         };
         let notifications = match &event {

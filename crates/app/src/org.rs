@@ -97,12 +97,14 @@ impl App {
             code: code.clone(),
             name: name.clone(),
         };
-        let entry = self.entry(
-            actor,
-            "region.create",
-            format!("region:{code}"),
-            format!("新建区划 {name}（{}）", code.level().label()),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "region.create",
+                format!("region:{code}"),
+                format!("新建区划 {name}（{}）", code.level().label()),
+            )
+            .in_region(&code);
         Ok(self.store.create_region(&region, entry).await?)
     }
 
@@ -122,12 +124,14 @@ impl App {
         if self.store.region(&region).await?.is_none() {
             return Err(AppError::of(codes::Region::Missing));
         }
-        let entry = self.entry(
-            actor,
-            "department.create",
-            String::new(),
-            format!("新建部门 {name}"),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "department.create",
+                String::new(),
+                format!("新建部门 {name}"),
+            )
+            .in_region(&region);
         Ok(self.store.create_department(&name, &region, entry).await?)
     }
 
@@ -182,12 +186,14 @@ impl App {
             address: form.address.trim().to_string(),
             hours: form.hours.trim().to_string(),
         };
-        let entry = self.entry(
-            actor,
-            "hall.create",
-            String::new(),
-            format!("新建{} {}", hall.kind.label(), hall.name),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "hall.create",
+                String::new(),
+                format!("新建{} {}", hall.kind.label(), hall.name),
+            )
+            .in_region(&hall.region_code);
         Ok(self.store.create_hall(&hall, entry).await?)
     }
 
@@ -222,12 +228,14 @@ impl App {
         self.require_admin_of(actor, &dept.region_code)?;
         let number = non_empty("窗口编号", number)?;
         let name = non_empty("窗口名称", name)?;
-        let entry = self.entry(
-            actor,
-            "window.create",
-            String::new(),
-            format!("{} 设窗口 {number} {name}（{}）", hall.name, dept.name),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "window.create",
+                String::new(),
+                format!("{} 设窗口 {number} {name}（{}）", hall.name, dept.name),
+            )
+            .in_region(&hall.region_code);
         Ok(self
             .store
             .create_window(hall_id, department_id, &number, &name, entry)
@@ -275,12 +283,14 @@ impl App {
                 ));
             }
         }
-        let entry = self.entry(
-            actor,
-            "post.create",
-            String::new(),
-            format!("{} 新建岗位 {name}", dept.name),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "post.create",
+                String::new(),
+                format!("{} 新建岗位 {name}", dept.name),
+            )
+            .in_region(&dept.region_code);
         Ok(self
             .store
             .create_post(department_id, &name, holder_id, substitute_id, entry)

@@ -180,12 +180,14 @@ impl App {
                 ),
             });
         }
-        let audit = self.entry(
-            actor,
-            "rating.create",
-            format!("case:{}", case.number),
-            format!("办件 {} 评价：{}", case.number, rating.level.label()),
-        );
+        let audit = self
+            .entry(
+                actor,
+                "rating.create",
+                format!("case:{}", case.number),
+                format!("办件 {} 评价：{}", case.number, rating.level.label()),
+            )
+            .in_region(&case.item.region);
         let row = self
             .store
             .insert_rating(&new, rect.as_ref(), &outbound, audit)
@@ -355,11 +357,13 @@ impl App {
                 |a| format!("{}#{}", a.name, a.user_id),
             ),
             role: actor.map_or_else(|| "device".into(), |a| a.role.as_str().to_string()),
-            ..self.system_entry(
-                "rating.create",
-                format!("window:{window_id}"),
-                format!("{}号窗口现场评价：{}", w.number, rating.level.label()),
-            )
+            ..self
+                .system_entry(
+                    "rating.create",
+                    format!("window:{window_id}"),
+                    format!("{}号窗口现场评价：{}", w.number, rating.level.label()),
+                )
+                .in_region_str(Some(&new.region))
         };
         let row = self
             .store
@@ -401,14 +405,16 @@ impl App {
                     region: case.item.region.as_str().to_string(),
                     rated_at: self.now(),
                 };
-                let audit = self.system_entry(
-                    "rating.default",
-                    format!("case:{number}"),
-                    format!(
-                        "办件 {number} 办结后{}日内未评价，默认基本满意",
-                        rules.default_after_days
-                    ),
-                );
+                let audit = self
+                    .system_entry(
+                        "rating.default",
+                        format!("case:{number}"),
+                        format!(
+                            "办件 {number} 办结后{}日内未评价，默认基本满意",
+                            rules.default_after_days
+                        ),
+                    )
+                    .in_region(&case.item.region);
                 if self
                     .store
                     .insert_rating(&new, None, &[], audit)
@@ -517,12 +523,15 @@ impl App {
             .await?
             .ok_or_else(|| AppError::internal(format!("rater {rater} is missing")))?;
         self.store
-            .record_event(self.entry(
-                actor,
-                "rating.rater_read",
-                row.subject().audit_target(),
-                "为回访查看评价人身份".into(),
-            ))
+            .record_event(
+                self.entry(
+                    actor,
+                    "rating.rater_read",
+                    row.subject().audit_target(),
+                    "为回访查看评价人身份".into(),
+                )
+                .in_region_str(Some(&row.region)),
+            )
             .await?;
         Ok(RaterIdentity {
             name: user.name,
@@ -631,12 +640,14 @@ impl App {
             }
         }
         let subject = row.subject();
-        let audit = self.entry(
-            actor,
-            &format!("rating.{}", event.kind()),
-            subject.audit_target(),
-            event.summary(),
-        );
+        let audit = self
+            .entry(
+                actor,
+                &format!("rating.{}", event.kind()),
+                subject.audit_target(),
+                event.summary(),
+            )
+            .in_region_str(Some(&row.region));
         let step = RectStep {
             rating_id: row.id,
             version: row.rect_version,

@@ -236,6 +236,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "每个账号上传材料的总量上限（MB）",
     },
     SettingDef {
+        key: "upload.orphan_days",
+        default: "30",
+        min: 1,
+        max: 3650,
+        label: "上传后无办件引用的材料文件保留天数（期满删除）",
+    },
+    SettingDef {
         key: "hotline.sla.consult_days",
         default: "2",
         min: 1,
@@ -381,6 +388,8 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// The most one account may have uploaded, counting each of its files once.
     pub upload_quota_bytes: i64,
+    /// Days an upload no case took up is kept before the sweeper removes it.
+    pub upload_orphan_days: i64,
     pub warnings: tongban_domain::supervision::WarningRules,
     pub backdate_limit: Duration,
     pub order_reply_days: u32,
@@ -560,6 +569,7 @@ impl Settings {
             },
             max_upload_bytes: get("case.max_upload_mb")? as usize * 1024 * 1024,
             upload_quota_bytes: get("upload.quota_mb")? * 1024 * 1024,
+            upload_orphan_days: get("upload.orphan_days")?,
             warnings: tongban_domain::supervision::WarningRules {
                 yellow_percent: get("supervision.yellow_percent")? as u32,
                 yellow_days_left: get("supervision.yellow_days_left")? as u32,

@@ -247,16 +247,18 @@ impl App {
             return Err(AppError::of(codes::Finding::Reason));
         }
         let status = if confirm { "confirmed" } else { "dismissed" };
-        let entry = self.entry(
-            actor,
-            if confirm {
-                "finding.confirm"
-            } else {
-                "finding.dismiss"
-            },
-            format!("finding:{id}"),
-            format!("{} {}：{reason}", f.subject_number, f.rule),
-        );
+        let entry = self
+            .entry(
+                actor,
+                if confirm {
+                    "finding.confirm"
+                } else {
+                    "finding.dismiss"
+                },
+                format!("finding:{id}"),
+                format!("{} {}：{reason}", f.subject_number, f.rule),
+            )
+            .in_region_str(Some(&f.region));
         self.store
             .decide_finding(id, status, actor.user_id, reason, self.now(), entry)
             .await
@@ -405,12 +407,14 @@ impl App {
             due_at: tongban_domain::time::end_of_day(due),
             issued_by: actor.user_id,
         };
-        let entry = self.entry(
-            actor,
-            "order.issue",
-            String::new(),
-            format!("督办 {named}：{instruction}（{days} 个工作日内回复）"),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "order.issue",
+                String::new(),
+                format!("督办 {named}：{instruction}（{days} 个工作日内回复）"),
+            )
+            .in_region_str(Some(region));
         let id = self.store.issue_order(&order, now, entry).await?;
         self.notify_department_head(
             department_id,
@@ -430,12 +434,14 @@ impl App {
         if reply.is_empty() || reply.chars().count() > 4000 {
             return Err(AppError::of(codes::Order::Reply));
         }
-        let entry = self.entry(
-            actor,
-            "order.reply",
-            format!("order:{id}"),
-            format!("回复督办：{reply}"),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "order.reply",
+                format!("order:{id}"),
+                format!("回复督办：{reply}"),
+            )
+            .in_region_str(Some(&o.region));
         self.store
             .reply_order(id, actor.user_id, reply, self.now(), entry)
             .await
@@ -453,12 +459,14 @@ impl App {
         if note.chars().count() > 2000 {
             return Err(AppError::of(codes::Order::Note));
         }
-        let entry = self.entry(
-            actor,
-            "order.close",
-            format!("order:{id}"),
-            format!("督办办结：{note}"),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "order.close",
+                format!("order:{id}"),
+                format!("督办办结：{note}"),
+            )
+            .in_region_str(Some(&o.region));
         self.store
             .close_order(id, actor.user_id, note, self.now(), entry)
             .await

@@ -139,11 +139,13 @@ impl App {
         } else {
             Vec::new()
         };
-        let audit = self.system_entry(
-            &format!("warning.{}", light.as_str()),
-            String::new(),
-            format!("{}：{}", c.label, light.label()),
-        );
+        let audit = self
+            .system_entry(
+                &format!("warning.{}", light.as_str()),
+                String::new(),
+                format!("{}：{}", c.label, light.label()),
+            )
+            .in_region_str(Some(&c.region));
         let subject = c.subject();
         let firing = Firing {
             crossing: c,

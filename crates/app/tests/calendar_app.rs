@@ -54,6 +54,7 @@ async fn fixture_at(at: DateTime<Utc>) -> Fixture {
             action: "user.create".into(),
             target: String::new(),
             summary: String::new(),
+            region: None,
         };
         let id = store.create_user(&new, at, audit).await.unwrap();
         actors.push(actor_of(&store.user(id).await.unwrap().unwrap()));

@@ -447,6 +447,7 @@ async fn a_ticket_write_and_the_warning_sweep_on_one_ticket_do_not_deadlock() {
             action: "warning.yellow".into(),
             target: String::new(),
             summary: "test".into(),
+            region: None,
         },
         crossing,
     };

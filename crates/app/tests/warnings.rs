@@ -577,6 +577,7 @@ async fn a_case_action_and_the_warning_sweep_on_one_case_do_not_deadlock() {
             action: "warning.yellow".into(),
             target: String::new(),
             summary: "test".into(),
+            region: None,
         },
         crossing,
     };

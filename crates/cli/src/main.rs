@@ -404,6 +404,14 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                                 tracing::warn!(error = %e, "licence sweep failed");
                             }
                         }
+                        // Uploads no case took up within `upload.orphan_days`: once an hour.
+                        if rounds.is_multiple_of(1800) {
+                            match app.remove_orphan_uploads().await {
+                                Ok(0) => {}
+                                Ok(n) => tracing::info!(files = n, "orphan uploads removed"),
+                                Err(e) => tracing::warn!(error = %e, "orphan upload sweep failed"),
+                            }
+                        }
                         rounds += 1;
                     }
                 })

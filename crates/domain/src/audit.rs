@@ -3,6 +3,7 @@
 
 use crate::codes;
 use crate::error::ErrorCode;
+use crate::region::RegionCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -38,6 +39,31 @@ pub struct AuditEntry {
     pub action: String,
     pub target: String,
     pub summary: String,
+    /// The region of the object acted on (a case's, a ticket's, a department's, a staff
+    /// member's scope), which decides who may read the record: a reader scoped to a region sees
+    /// the records of its subtree. `None` is a deployment-level record (settings, the calendar,
+    /// the catalog, applicants' accounts), read only by the administrator and whole-city readers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionCode>,
+}
+
+impl AuditEntry {
+    /// The same entry, about an object of `region`.
+    pub fn in_region(self, region: &RegionCode) -> Self {
+        AuditEntry {
+            region: Some(region.clone()),
+            ..self
+        }
+    }
+
+    /// The same entry, about an object of `region` when it has one (a text that is not a
+    /// region code leaves the record deployment-level).
+    pub fn in_region_str(self, region: Option<impl AsRef<str>>) -> Self {
+        AuditEntry {
+            region: region.and_then(|r| RegionCode::parse(r.as_ref()).ok()),
+            ..self
+        }
+    }
 }
 
 /// A stored record: its place in the chain, its entry, and the hashes that link it.
@@ -51,12 +77,15 @@ pub struct AuditRecord {
 }
 
 /// The hash of one record. Each field is length-prefixed so no two different records share an
-/// encoding (moving text from one field into the next changes the hash).
+/// encoding (moving text from one field into the next changes the hash). The region, when the
+/// record has one, is a tenth field, so relabelling a record to move it into or out of a
+/// reader's scope breaks the chain like any other change; a record without one (every record
+/// written before records had regions) hashes exactly as it always did.
 pub fn record_hash(algo: HashAlgo, seq: i64, prev_hash: &str, entry: &AuditEntry) -> String {
     let mut buf = Vec::with_capacity(256);
     let at = entry.at.timestamp_millis().to_string();
     let seq = seq.to_string();
-    for field in [
+    let fields = [
         algo.as_str(),
         seq.as_str(),
         prev_hash,
@@ -66,7 +95,9 @@ pub fn record_hash(algo: HashAlgo, seq: i64, prev_hash: &str, entry: &AuditEntry
         &entry.action,
         &entry.target,
         &entry.summary,
-    ] {
+    ];
+    let region = entry.region.as_ref().map(RegionCode::as_str);
+    for field in fields.into_iter().chain(region) {
         buf.extend_from_slice(field.len().to_string().as_bytes());
         buf.push(b':');
         buf.extend_from_slice(field.as_bytes());
@@ -176,6 +207,7 @@ mod tests {
             action: "user.create".into(),
             target: format!("user:{i}"),
             summary: "新建账号".into(),
+            region: None,
         }
     }
 
@@ -272,5 +304,43 @@ mod tests {
             record_hash(HashAlgo::Sm3, 1, GENESIS, &a),
             record_hash(HashAlgo::Sm3, 1, GENESIS, &b)
         );
+    }
+
+    #[test]
+    fn a_record_without_a_region_hashes_as_before_regions() {
+        // The hash of record 1 of `chain`, computed before records had a region: the chains
+        // written then still verify.
+        let e = entry(0);
+        assert_eq!(record_hash(HashAlgo::Sm3, 1, GENESIS, &e), PRE_REGION_HASH,);
+    }
+
+    const PRE_REGION_HASH: &str =
+        "14dca1e8f1d5973e80b08817869d81e3277e0142a5ed3d6f5b69ced14ffa0641";
+
+    #[test]
+    fn the_region_is_part_of_the_hash() {
+        let jiangbei = RegionCode::parse("511302").unwrap();
+        let mut records = chain(3, HashAlgo::Sm3);
+        let plain = records[1].hash.clone();
+        let placed = record_hash(
+            HashAlgo::Sm3,
+            2,
+            &records[1].prev_hash,
+            &records[1].entry.clone().in_region(&jiangbei),
+        );
+        assert_ne!(plain, placed);
+        // Labelling a stored record with a region (to show it to a district) is tampering.
+        records[1].entry.region = Some(jiangbei);
+        assert_eq!(verify(&records), Err(ChainBreak::Altered { seq: 2 }));
+        // And so is taking a region off.
+        let mut placed_chain: Vec<AuditRecord> = Vec::new();
+        for i in 0..3 {
+            let prev = placed_chain.last().map(|r| (r.seq, r.hash.as_str()));
+            let e = entry(i).in_region(&RegionCode::parse("511302").unwrap());
+            placed_chain.push(link(HashAlgo::Sm3, prev, e));
+        }
+        assert_eq!(verify(&placed_chain), Ok(3));
+        placed_chain[0].entry.region = None;
+        assert_eq!(verify(&placed_chain), Err(ChainBreak::Altered { seq: 1 }));
     }
 }

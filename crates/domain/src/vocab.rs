@@ -163,7 +163,10 @@ macro_rules! closed_set {
         #[cfg(feature = "openapi")]
         impl $crate::vocab::__utoipa::ToSchema for $name {
             fn name() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(stringify!($name))
+                ::std::borrow::Cow::Owned($crate::vocab::schema_name(
+                    module_path!(),
+                    stringify!($name),
+                ))
             }
         }
     };
@@ -174,6 +177,30 @@ pub use serde as __serde;
 #[cfg(feature = "openapi")]
 #[doc(hidden)]
 pub use utoipa as __utoipa;
+
+/// A closed set's name in the OpenAPI document: its module's name in front (`CaseChannel`,
+/// `HotlineChannel`, `RatingLevel`, `RegionLevel`), since several modules have a `Channel` or
+/// a `Level` and the document keeps one schema per name: without it the hotline's tickets were
+/// described with the disclosure requests' channels.
+#[doc(hidden)]
+pub fn schema_name(module: &str, name: &str) -> String {
+    let Some(first) = module.split("::").nth(1) else {
+        return name.to_string();
+    };
+    let mut prefix: String = first
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    if name.starts_with(&prefix) {
+        prefix.clear();
+    }
+    prefix + name
+}
 
 /// Deserializes a closed set from its wire name, naming the expected ones when it is not.
 #[doc(hidden)]

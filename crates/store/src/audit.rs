@@ -1,6 +1,7 @@
 //! Reading the audit chain. Appending happens only through the `audit!` macro inside a write.
 
 use tongban_domain::audit::{AuditEntry, AuditRecord, ChainBreak, ChainVerifier, HashAlgo};
+use tongban_domain::region::RegionCode;
 
 use crate::{instant, Result, Store, StoreError};
 
@@ -16,6 +17,7 @@ struct Row {
     algo: String,
     prev_hash: String,
     hash: String,
+    region: Option<String>,
 }
 
 impl TryFrom<Row> for AuditRecord {
@@ -30,6 +32,14 @@ impl TryFrom<Row> for AuditRecord {
                 action: r.action,
                 target: r.target,
                 summary: r.summary,
+                region: r
+                    .region
+                    .map(|code| {
+                        RegionCode::parse(&code).map_err(|_| {
+                            StoreError::Corrupt(format!("audit #{}: region {code}", r.seq))
+                        })
+                    })
+                    .transpose()?,
             },
             algo: HashAlgo::parse(&r.algo)
                 .ok_or_else(|| StoreError::Corrupt(format!("audit #{}: hash {}", r.seq, r.algo)))?,
@@ -84,8 +94,21 @@ macro_rules! walk {
     }};
 }
 
-const SELECT: &str = "SELECT seq, at, actor, role, action, target, summary, algo, prev_hash, hash
-    FROM audit_log";
+const SELECT: &str = "SELECT seq, at, actor, role, action, target, summary, algo, prev_hash, hash,
+    region FROM audit_log";
+
+/// Which audit records a reader may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditScope<'a> {
+    /// The whole deployment.
+    All,
+    /// The records of a region's subtree; with the deployment-level ones (no region) too when
+    /// `deployment` is set (a reader of the whole city).
+    Region {
+        region: &'a RegionCode,
+        deployment: bool,
+    },
+}
 
 /// The outcome of walking the whole chain.
 #[derive(Debug)]
@@ -101,14 +124,45 @@ impl Store {
         before_seq: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AuditRecord>> {
-        let sql = format!("{SELECT} WHERE seq < $1 ORDER BY seq DESC LIMIT $2");
-        let rows: Vec<Row> = read!(self, |db| {
-            sqlx::query_as(&sql)
-                .bind(before_seq.unwrap_or(i64::MAX))
-                .bind(limit)
-                .fetch_all(db)
-                .await?
-        });
+        self.audit_page_in(AuditScope::All, before_seq, limit).await
+    }
+
+    /// [`Store::audit_page`] limited to the records `scope` may read.
+    pub async fn audit_page_in(
+        &self,
+        scope: AuditScope<'_>,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>> {
+        let before = before_seq.unwrap_or(i64::MAX);
+        let rows: Vec<Row> = match scope {
+            AuditScope::All => {
+                let sql = format!("{SELECT} WHERE seq < $1 ORDER BY seq DESC LIMIT $2");
+                read!(self, |db| {
+                    sqlx::query_as(&sql)
+                        .bind(before)
+                        .bind(limit)
+                        .fetch_all(db)
+                        .await?
+                })
+            }
+            AuditScope::Region { region, deployment } => {
+                let sql = format!(
+                    "{SELECT} WHERE seq < $1 AND (region LIKE $3 OR ($4 = 1 AND region IS NULL))
+                     ORDER BY seq DESC LIMIT $2"
+                );
+                let prefix = format!("{}%", region.prefix());
+                read!(self, |db| {
+                    sqlx::query_as(&sql)
+                        .bind(before)
+                        .bind(limit)
+                        .bind(&prefix)
+                        .bind(i64::from(deployment))
+                        .fetch_all(db)
+                        .await?
+                })
+            }
+        };
         rows.into_iter().map(AuditRecord::try_from).collect()
     }
 

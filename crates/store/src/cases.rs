@@ -1094,6 +1094,68 @@ impl Store {
         Ok(n.unwrap_or(0))
     }
 
+    /// Marks an upload as taken up by a case (a filing or a supplement names it), so it is
+    /// never removed as an orphan. Every uploader's row of the file is marked. `false` when the
+    /// file is no longer stored (removed as an orphan meanwhile).
+    pub async fn keep_upload(&self, hash: &str) -> Result<bool> {
+        let n = write!(self, |tx| sqlx::query(
+            "UPDATE case_file_uploads SET kept = 1 WHERE hash = $1"
+        )
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected());
+        Ok(n > 0)
+    }
+
+    /// Removes uploads no case took up whose last upload is before `cutoff`, up to `limit`
+    /// files, each in its own transaction with its audit record; returns how many went. A file
+    /// a filing marks kept meanwhile, or uploaded again since the cutoff, stays: only rows
+    /// still unkept and old are deleted, and the file itself only when no row is left.
+    pub async fn remove_orphan_uploads(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: i64,
+        audit: impl Fn(&str, i64) -> tongban_domain::audit::AuditEntry,
+    ) -> Result<usize> {
+        let due: Vec<(String, i64)> = read!(self, |db| sqlx::query_as(
+            "SELECT hash, MAX(size) FROM case_file_uploads WHERE kept = 0 AND uploaded_at < $1
+             GROUP BY hash ORDER BY MIN(uploaded_at), hash LIMIT $2"
+        )
+        .bind(millis(cutoff))
+        .bind(limit)
+        .fetch_all(db)
+        .await?);
+        let mut removed = 0;
+        for (hash, size) in due {
+            let entry = audit(&hash, size);
+            let gone = write!(self, |tx| {
+                sqlx::query(
+                    "DELETE FROM case_file_uploads WHERE hash = $1 AND kept = 0 AND uploaded_at < $2",
+                )
+                .bind(&hash)
+                .bind(millis(cutoff))
+                .execute(&mut *tx)
+                .await?;
+                let left: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM case_file_uploads WHERE hash = $1")
+                        .bind(&hash)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if left == 0 {
+                    sqlx::query("DELETE FROM case_files WHERE hash = $1")
+                        .bind(&hash)
+                        .execute(&mut *tx)
+                        .await?;
+                    audit!(self, tx, entry);
+                }
+                left == 0
+            });
+            removed += usize::from(gone);
+        }
+        Ok(removed)
+    }
+
     pub async fn case_file(&self, hash: &str) -> Result<Option<CaseFile>> {
         Ok(read!(self, |db| sqlx::query_as(
             "SELECT hash, content_type, size, content FROM case_files WHERE hash = $1"

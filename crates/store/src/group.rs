@@ -351,8 +351,9 @@ macro_rules! insert_record {
     ($conn:expr, $record:expr) => {{
         let record: &AuditRecord = $record;
         sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, role, action, target, summary, algo, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO audit_log (seq, at, actor, role, action, target, summary, algo, prev_hash, hash,
+                region)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(record.seq)
         .bind(record.entry.at.timestamp_millis())
@@ -364,6 +365,7 @@ macro_rules! insert_record {
         .bind(record.algo.as_str())
         .bind(&record.prev_hash)
         .bind(&record.hash)
+        .bind(record.entry.region.as_ref().map(|r| r.as_str()))
         .execute($conn)
         .await?;
     }};

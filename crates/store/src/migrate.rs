@@ -131,6 +131,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0031_performance_facts.sql"),
         include_str!("../migrations/postgres/0031_performance_facts.sql"),
     ),
+    (
+        32,
+        "audit_region_uploads",
+        include_str!("../migrations/sqlite/0032_audit_region_uploads.sql"),
+        include_str!("../migrations/postgres/0032_audit_region_uploads.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

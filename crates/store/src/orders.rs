@@ -245,15 +245,15 @@ impl Store {
         now: DateTime<Utc>,
         audit: AuditEntry,
     ) -> Result<Vec<OrderRow>> {
-        let due: Vec<i64> = read!(self, |db| sqlx::query_scalar(
-            "SELECT id FROM supervision_orders
+        let due: Vec<(i64, String)> = read!(self, |db| sqlx::query_as(
+            "SELECT id, region FROM supervision_orders
              WHERE status = 'issued' AND escalated_at IS NULL AND due_at < $1"
         )
         .bind(millis(now))
         .fetch_all(db)
         .await?);
         let mut out = Vec::new();
-        for id in due {
+        for (id, region) in due {
             let moved = write!(self, |tx| {
                 let n = sqlx::query(
                     "UPDATE supervision_orders SET escalated_at = $2
@@ -270,7 +270,7 @@ impl Store {
                         tx,
                         AuditEntry {
                             target: format!("order:{id}"),
-                            ..audit.clone()
+                            ..audit.clone().in_region_str(Some(&region))
                         }
                     );
                 }

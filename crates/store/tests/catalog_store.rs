@@ -30,6 +30,7 @@ fn entry(action: &str) -> AuditEntry {
         action: action.into(),
         target: String::new(),
         summary: action.into(),
+        region: None,
     }
 }
 

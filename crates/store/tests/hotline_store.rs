@@ -31,6 +31,7 @@ fn entry(action: &str) -> AuditEntry {
         action: action.into(),
         target: String::new(),
         summary: format!("测试：{action}"),
+        region: None,
     }
 }
 

@@ -17,6 +17,7 @@ fn entry(n: usize) -> AuditEntry {
         action: "ops.test".into(),
         target: String::new(),
         summary: format!("测试 {n}"),
+        region: None,
     }
 }
 

@@ -578,3 +578,212 @@ async fn document_verification_needs_the_code_and_is_throttled() {
         (StatusCode::TOO_MANY_REQUESTS, "case.lookup_throttled")
     );
 }
+
+/// Every record the audit API gives `s`, newest first, page by page.
+async fn audit_all(t: &TestApp, s: &Session) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    let mut path = "/api/v1/audit".to_string();
+    loop {
+        let r = t.get(&path, Some(s)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let page = r.json().as_array().unwrap().clone();
+        let Some(last) = page.last().map(|v| v["seq"].as_i64().unwrap()) else {
+            return out;
+        };
+        out.extend(page);
+        path = format!("/api/v1/audit?before={last}");
+    }
+}
+
+fn targets(records: &[Value]) -> Vec<String> {
+    records
+        .iter()
+        .map(|v| v["target"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Issue 16 item 2: the 江北区-scoped supervisor read the whole city's audit log. Records now
+/// carry the region of what they are about; he reads his subtree's only, the city's supervisor
+/// and the administrator read everything, and the chain still verifies whole.
+#[tokio::test]
+async fn a_district_supervisor_reads_only_his_districts_audit_records() {
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        let admin = t.sign_in("admin").await;
+        let mut made = Vec::new();
+        for (name, region) in [
+            ("江北区市场监管局", "361202"),
+            ("江南区市场监管局", "361203"),
+        ] {
+            let r = t
+                .post_json(
+                    "/api/v1/departments",
+                    Some(&admin),
+                    json!({"name": name, "region_code": region}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{backend}: {}", r.body);
+            made.push(format!("department:{}", r.json()["id"]));
+        }
+        // A case of a city department, a staff sign-in and an applicant's.
+        let clerk = t.sign_in("zrzy.clerk").await;
+        let number = window_filing(&t, &clerk, "audit-scope-1").await;
+        t.sign_in("user01").await;
+
+        let district = t.sign_in("jiangbei.jiancha").await;
+        let his = audit_all(&t, &district).await;
+        assert!(
+            targets(&his).contains(&made[0]),
+            "{backend}: 江北 sees its own department's record"
+        );
+        for v in &his {
+            assert!(
+                v["region"]
+                    .as_str()
+                    .is_some_and(|r| r.starts_with("361202")),
+                "{backend}: outside 江北区: {v}"
+            );
+        }
+        let text = serde_json::to_string(&his).unwrap();
+        assert!(!text.contains(&number), "{backend}: a city case leaked");
+        assert!(!targets(&his).contains(&made[1]), "{backend}: 江南 leaked");
+        // The page shows the same scope.
+        let page = t.get("/admin/audit", Some(&district)).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        assert!(page.body.contains("江北区市场监管局"), "{backend}");
+        assert!(!page.body.contains("江南区市场监管局"), "{backend}");
+        assert!(!page.body.contains(&number), "{backend}");
+
+        // The city's supervisor and the administrator read the whole deployment: the case,
+        // both districts, and the deployment-level records (an applicant's sign-in).
+        for login in ["jiancha", "admin"] {
+            let s = t.sign_in(login).await;
+            let all = audit_all(&t, &s).await;
+            let ts = targets(&all);
+            assert!(
+                ts.contains(&made[0]) && ts.contains(&made[1]),
+                "{backend} {login}"
+            );
+            assert!(ts.contains(&format!("case:{number}")), "{backend} {login}");
+            assert!(
+                all.iter()
+                    .any(|v| v["action"] == "session.sign_in" && v["region"].is_null()),
+                "{backend} {login}: applicants' sign-ins are deployment-level"
+            );
+            let head = all[0]["seq"].as_i64().unwrap();
+            assert_eq!(all.len() as i64, head, "{backend} {login}: every record");
+        }
+        // Others read none.
+        let r = t.get("/api/v1/audit", Some(&clerk)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
+
+        // The chain, with records of both kinds, verifies whole.
+        match t.app.audit_verify().await.unwrap() {
+            tongban_store::audit::Verified::Intact { records } => assert!(records > 0),
+            other => panic!("{backend}: {other:?}"),
+        }
+    }
+}
+
+/// Issue 16 item 8: an upload no case takes up is removed after `upload.orphan_days` (30) of
+/// its last upload, with an audit record, freeing its uploader's quota; files on cases stay.
+#[tokio::test]
+async fn uploads_no_case_took_up_are_removed_after_the_settings_days() {
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        let user02 = t.sign_in("user02").await;
+        let mut materials = serde_json::Map::new();
+        let mut filed = Vec::new();
+        for key in ["m1", "m2", "m3", "m4"] {
+            let f = upload(&t, &user02, &format!("{backend} 办件材料 {key}")).await;
+            filed.push(f["hash"].as_str().unwrap().to_string());
+            materials.insert(key.into(), json!([f]));
+        }
+        let r = t
+            .post_json(
+                "/api/v1/cases",
+                Some(&user02),
+                online(Value::Object(materials), "orphans-1"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend}: {}", r.body);
+        let orphan = upload(&t, &user02, &format!("{backend} 上传后未使用")).await;
+        let orphan_hash = orphan["hash"].as_str().unwrap().to_string();
+        let again = upload(
+            &t,
+            &t.sign_in("user01").await,
+            &format!("{backend} 重新上传"),
+        )
+        .await;
+        let user02_id = t
+            .app
+            .store
+            .user_by_login("user02")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let before = t.app.store.uploaded_bytes(user02_id).await.unwrap();
+
+        // Day 29: nothing is old enough.
+        t.app.clock.advance(chrono::Duration::days(29)).unwrap();
+        assert_eq!(t.app.remove_orphan_uploads().await.unwrap(), 0, "{backend}");
+        // user01 uploads the same bytes again: their clock starts afresh.
+        upload(
+            &t,
+            &t.sign_in("user01").await,
+            &format!("{backend} 重新上传"),
+        )
+        .await;
+
+        // Day 31: the unused upload goes; the filed ones and the fresh one stay.
+        t.app.clock.advance(chrono::Duration::days(2)).unwrap();
+        assert_eq!(t.app.remove_orphan_uploads().await.unwrap(), 1, "{backend}");
+        assert!(
+            t.app.store.case_file(&orphan_hash).await.unwrap().is_none(),
+            "{backend}"
+        );
+        for h in &filed {
+            assert!(
+                t.app.store.case_file(h).await.unwrap().is_some(),
+                "{backend}: {h}"
+            );
+        }
+        let again_hash = again["hash"].as_str().unwrap();
+        assert!(
+            t.app.store.case_file(again_hash).await.unwrap().is_some(),
+            "{backend}"
+        );
+        let after = t.app.store.uploaded_bytes(user02_id).await.unwrap();
+        assert_eq!(
+            before - after,
+            orphan["size"].as_i64().unwrap(),
+            "{backend}: the quota is freed"
+        );
+        let trail = t
+            .app
+            .store
+            .audit_for_target(&format!("file:{orphan_hash}"))
+            .await
+            .unwrap();
+        assert_eq!(
+            trail.last().unwrap().entry.action,
+            "upload.orphan_removed",
+            "{backend}"
+        );
+        // It is gone for filing too, answered like any unknown file.
+        let user02 = t.sign_in("user02").await;
+        let r = t
+            .post_json(
+                "/api/v1/cases",
+                Some(&user02),
+                online(json!({"m1": [orphan]}), "orphans-2"),
+            )
+            .await;
+        assert_eq!(r.code(), "case.file_missing", "{backend}: {}", r.body);
+        // Nothing more goes on the next round, and the chain is whole.
+        assert_eq!(t.app.remove_orphan_uploads().await.unwrap(), 0, "{backend}");
+        assert!(matches!(
+            t.app.audit_verify().await.unwrap(),
+            tongban_store::audit::Verified::Intact { .. }
+        ));
+    }
+}

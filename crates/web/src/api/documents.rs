@@ -212,6 +212,8 @@ pub struct LicenceBody {
     pub holder_name: String,
     /// The holder's ID number or credit code, masked.
     pub holder: String,
+    /// The licence's fields, each `[label, value]`.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub fields: Vec<(String, String)>,
     pub valid_from: String,
     pub valid_to: String,

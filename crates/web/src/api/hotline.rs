@@ -86,13 +86,13 @@ impl From<TicketBody> for TicketInput {
 
 /// A unit holding or assisting on a ticket.
 #[derive(Serialize, ToSchema)]
-pub struct UnitJson {
+pub struct TicketUnitJson {
     pub department_id: i64,
     pub name: String,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct HistoryJson {
+pub struct TicketHistoryJson {
     pub seq: i64,
     pub kind: String,
     pub at: String,
@@ -121,8 +121,8 @@ pub struct TicketJson {
     pub text: String,
     pub urgent: bool,
     pub efficiency_department_id: Option<i64>,
-    pub holder: Option<UnitJson>,
-    pub co_units: Vec<UnitJson>,
+    pub holder: Option<TicketUnitJson>,
+    pub co_units: Vec<TicketUnitJson>,
     pub received_at: String,
     pub due_at: Option<String>,
     pub paused: bool,
@@ -135,12 +135,12 @@ pub struct TicketJson {
     pub closed_at: Option<String>,
     pub close_reason: Option<String>,
     pub first_responder: Option<String>,
-    pub history: Vec<HistoryJson>,
+    pub history: Vec<TicketHistoryJson>,
 }
 
 impl From<TicketView> for TicketJson {
     fn from(v: TicketView) -> Self {
-        let unit = |u: tongban_domain::hotline::UnitRef| UnitJson {
+        let unit = |u: tongban_domain::hotline::UnitRef| TicketUnitJson {
             department_id: u.department_id,
             name: u.name,
         };
@@ -177,7 +177,7 @@ impl From<TicketView> for TicketJson {
             history: v
                 .history
                 .into_iter()
-                .map(|h| HistoryJson {
+                .map(|h| TicketHistoryJson {
                     seq: h.seq,
                     kind: h.kind,
                     at: rfc3339(h.at),
@@ -408,16 +408,16 @@ pub struct KnowledgeQuery {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct AnswerJson {
+pub struct KnowledgeAnswerJson {
     pub id: i64,
     pub subject: Option<String>,
     pub question: String,
     pub answer: String,
 }
 
-impl From<AnswerRow> for AnswerJson {
+impl From<AnswerRow> for KnowledgeAnswerJson {
     fn from(a: AnswerRow) -> Self {
-        AnswerJson {
+        KnowledgeAnswerJson {
             id: a.id,
             subject: a.subject,
             question: a.question,
@@ -428,14 +428,16 @@ impl From<AnswerRow> for AnswerJson {
 
 /// Searches the knowledge base of approved answers (centre).
 #[utoipa::path(get, path = "/api/v1/hotline/knowledge", tag = "hotline", params(KnowledgeQuery),
-    responses((status = 200, body = [AnswerJson]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = [KnowledgeAnswerJson]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn knowledge(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
     ApiQuery(q): ApiQuery<KnowledgeQuery>,
-) -> ApiResult<Json<Vec<AnswerJson>>> {
+) -> ApiResult<Json<Vec<KnowledgeAnswerJson>>> {
     let rows = s.app.knowledge_search(&who.actor, &q.q).await?;
-    Ok(Json(rows.into_iter().map(AnswerJson::from).collect()))
+    Ok(Json(
+        rows.into_iter().map(KnowledgeAnswerJson::from).collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

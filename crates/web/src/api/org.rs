@@ -400,6 +400,8 @@ pub struct AuditView {
     pub action: String,
     pub target: String,
     pub summary: String,
+    /// The region of the object acted on; absent for a deployment-level record.
+    pub region: Option<String>,
     pub algo: String,
     pub prev_hash: String,
     pub hash: String,
@@ -411,7 +413,9 @@ pub struct AuditQuery {
     pub before: Option<i64>,
 }
 
-/// The audit chain, newest first, 50 at a time (administrators and supervisors).
+/// The audit chain, newest first, 50 at a time: the whole deployment for administrators; for a
+/// supervisor, the records of his region's subtree (and the deployment-level ones when his
+/// region is the whole city).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = [AuditView]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn audit(
     State(s): State<AppState>,
@@ -429,6 +433,7 @@ pub async fn audit(
                 action: r.entry.action,
                 target: r.entry.target,
                 summary: r.entry.summary,
+                region: r.entry.region.map(String::from),
                 algo: r.algo.as_str().into(),
                 prev_hash: r.prev_hash,
                 hash: r.hash,
@@ -448,19 +453,19 @@ pub struct AdvanceBody {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ClockView {
+pub struct SimulatedClockView {
     /// The simulated now, RFC 3339.
     pub now: String,
 }
 
 /// Move the simulated clock forward (administrators; only under `serve --simulated-clock`).
-#[utoipa::path(post, path = "/api/v1/admin/clock/advance", tag = "audit", request_body = AdvanceBody, responses((status = 200, body = ClockView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/admin/clock/advance", tag = "audit", request_body = AdvanceBody, responses((status = 200, body = SimulatedClockView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn advance_clock(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
     viewer: Viewer,
     ApiJson(b): ApiJson<AdvanceBody>,
-) -> ApiResult<Json<ClockView>> {
+) -> ApiResult<Json<SimulatedClockView>> {
     if !(0..=3650).contains(&b.days)
         || !(0..=100_000).contains(&b.hours)
         || !(0..=1_000_000).contains(&b.minutes)
@@ -472,7 +477,7 @@ pub async fn advance_clock(
         + chrono::Duration::minutes(b.minutes);
     let token = viewer.0.as_ref().map(|(_, t)| t.as_str());
     let now = s.app.advance_clock_keeping(&who.actor, by, token).await?;
-    Ok(Json(ClockView {
+    Ok(Json(SimulatedClockView {
         now: now.to_rfc3339(),
     }))
 }

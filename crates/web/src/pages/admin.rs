@@ -910,6 +910,9 @@ async fn audit(
                 r.entry.actor,
                 r.entry.action,
                 r.entry.target,
+                r.entry
+                    .region
+                    .map_or_else(|| "全市".to_string(), String::from),
                 r.entry.summary,
                 r.hash[..16].to_string(),
             ])
@@ -918,7 +921,16 @@ async fn audit(
     let page = Page {
         heading: "审计日志",
         intro: "每条记录的哈希（默认 SM3）覆盖上一条记录的哈希，任何篡改、删除、重排都可由 `tongban audit verify` 查出。".into(),
-        headers: &["序号", "时间", "操作人", "操作", "对象", "摘要", "哈希（前16位）"],
+        headers: &[
+            "序号",
+            "时间",
+            "操作人",
+            "操作",
+            "对象",
+            "区划",
+            "摘要",
+            "哈希（前16位）",
+        ],
         rows,
         form: None,
     };
