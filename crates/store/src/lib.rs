@@ -220,6 +220,7 @@ pub mod cases;
 pub mod catalog;
 pub mod disclosure;
 pub mod documents;
+pub mod drafts;
 pub mod fault;
 pub mod health;
 pub mod hotline;

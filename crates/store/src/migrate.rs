@@ -131,6 +131,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0031_performance_facts.sql"),
         include_str!("../migrations/postgres/0031_performance_facts.sql"),
     ),
+    (
+        33,
+        "application_drafts",
+        include_str!("../migrations/sqlite/0033_application_drafts.sql"),
+        include_str!("../migrations/postgres/0033_application_drafts.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1081,10 +1081,32 @@ async fn a_revision_that_breaks_a_rule_is_refused_field_by_field() {
     assert!(garbled.body.contains("事项文档第1行"));
 }
 
-/// A multipart upload of one file and a mode, with the session token in the URL as the page's form does.
+/// A multipart upload of one file and a mode, with the session token as the first field, as the
+/// page's form sends it.
 async fn upload(t: &TestApp, s: &Session, bytes: &[u8], mode: &str) -> Reply {
+    upload_with_token(t, s, bytes, mode, false).await
+}
+
+/// The same upload with the token in the first field, or (`in_url`) only in the URL, the way
+/// pages once sent it and never may again.
+async fn upload_with_token(
+    t: &TestApp,
+    s: &Session,
+    bytes: &[u8],
+    mode: &str,
+    in_url: bool,
+) -> Reply {
     let boundary = "tongbanboundary";
     let mut body = Vec::new();
+    if !in_url {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+                s.csrf
+            )
+            .as_bytes(),
+        );
+    }
     body.extend_from_slice(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\n{mode}\r\n")
             .as_bytes(),
@@ -1094,7 +1116,11 @@ async fn upload(t: &TestApp, s: &Session, bytes: &[u8], mode: &str) -> Reply {
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let req = Request::builder()
         .method(Method::POST)
-        .uri(format!("/catalog/import?csrf={}", s.csrf))
+        .uri(if in_url {
+            format!("/catalog/import?csrf={}", s.csrf)
+        } else {
+            "/catalog/import".to_string()
+        })
         .header(header::HOST, "localhost")
         .header(header::COOKIE, &s.cookie)
         .header(
@@ -1199,6 +1225,10 @@ async fn an_import_is_checked_whole_and_a_faulty_one_writes_nothing() {
         upload(&t, &no_token, &xlsx, "apply").await.status,
         StatusCode::FORBIDDEN
     );
+    // A token in the URL is no token: it would sit in history, logs and the Referer.
+    let in_url = upload_with_token(&t, &admin, &xlsx, "apply", true).await;
+    assert_eq!(in_url.status, StatusCode::FORBIDDEN, "{}", in_url.body);
+    assert!(in_url.body.contains("auth.csrf"), "{}", in_url.body);
     let export = t.get("/catalog/export.xlsx", Some(&admin)).await;
     assert_eq!(export.status, StatusCode::OK);
 }
