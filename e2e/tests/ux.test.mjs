@@ -54,6 +54,7 @@ test('an online application keeps its files after a refused one and is checked b
     assert.match(page.url(), /\/apply\?draft=[0-9a-f]{32}$/);
     assert.match(await page.locator('[data-testid=error]').innerText(), /身份证\.gif/);
     assert.match(await page.locator('[data-testid=kept-m1]').innerText(), /申请书\.pdf/);
+    assert.match(await page.locator('[data-testid=kept-m4]').innerText(), /买卖合同\.pdf/, 'a file after the refused one is kept too');
     assert.ok(await page.locator('[data-testid=kept-m1] input[name=keep]').isChecked());
     await screenshot(page, 'ux-apply-upload-refused-phone');
     await assertFits(page, 'the form after a refusal');

@@ -136,6 +136,9 @@ pub struct CaseLists {
     pub can_file: bool,
     /// The case search (staff and supervision).
     pub can_search: bool,
+    /// A catalog reviewer's queue: the stage (初审/复审/审定) and the versions waiting for it
+    /// (item id, name, version).
+    pub reviews: Option<(&'static str, Vec<(i64, String, i64)>)>,
     /// An agent's filings (我的办件).
     pub mine: Option<Vec<CaseRow>>,
     /// 窗口待办: to check, awaiting supplement, results to hand out.

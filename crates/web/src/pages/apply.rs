@@ -108,8 +108,9 @@ pub(super) struct Upload {
 }
 
 /// Reads a multipart form, storing each file of a `m_<key>` field as it arrives. Empty file
-/// inputs (nothing chosen) are skipped. After a refused file the text fields are still read,
-/// so the form can come back as it was typed; a refused file names itself in the message.
+/// inputs (nothing chosen) are skipped. After a refused file the other files and the text
+/// fields are still read, so the form can come back as it was typed with the good files kept;
+/// the first refused file names itself in the message.
 pub(super) async fn read_upload(state: &AppState, who: &SignedIn, mut form: Multipart) -> Upload {
     let broken = || {
         AppError::new(
@@ -138,10 +139,9 @@ pub(super) async fn read_upload(state: &AppState, who: &SignedIn, mut form: Mult
             name.strip_prefix("m_"),
             field.file_name().map(str::to_string),
         ) {
+            // A refused file does not stop the others: each good one is stored, so the form
+            // comes back with them kept and only the refused one to choose again.
             (Some(key), Some(file_name)) => {
-                if up.error.is_some() {
-                    continue;
-                }
                 let key = key.to_string();
                 let Ok(bytes) = field.bytes().await else {
                     up.error = Some(broken());
@@ -158,7 +158,7 @@ pub(super) async fn read_upload(state: &AppState, who: &SignedIn, mut form: Mult
                     Ok(stored) => up.materials.entry(key).or_default().push(stored),
                     Err(mut e) => {
                         e.message = format!("文件“{file_name}”：{}", e.message);
-                        up.error = Some(e);
+                        up.error.get_or_insert(e);
                     }
                 }
             }

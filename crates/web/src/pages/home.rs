@@ -191,7 +191,12 @@ pub(super) fn marked_row(
     match mark {
         Some(m) => {
             row.deadline = m.label;
-            row.due = format_local(m.due_at);
+            // A deadline ends at midnight: shown as the day it falls on.
+            let last = m.due_at - chrono::Duration::milliseconds(1);
+            row.due = format!(
+                "{} 截止",
+                tongban_domain::time::local_date(last).format("%Y-%m-%d")
+            );
             row.left = m.left.map_or_else(|| "无法计算".to_string(), |t| t.text());
             row.light = m.light.as_str();
             row.light_label = m.light.label();
@@ -293,6 +298,21 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
             }
         }
         Role::Supervisor | Role::Legal | Role::Leader | Role::Admin => {
+            let stage = match actor.role {
+                Role::Supervisor => Some("初审"),
+                Role::Legal => Some("复审"),
+                Role::Leader => Some("审定"),
+                _ => None,
+            };
+            if let Some(stage) = stage {
+                let queue = app
+                    .review_queue(actor)
+                    .await?
+                    .into_iter()
+                    .map(|(s, v)| (s.id, v.item.name, v.version))
+                    .collect();
+                lists.reviews = Some((stage, queue));
+            }
             let departments: HashMap<i64, String> = app
                 .store
                 .departments(None)
