@@ -130,6 +130,9 @@ pub struct Workbench {
 }
 
 /// The case lists of a workbench, each shown only when the role has it.
+/// A catalog reviewer's stage and the versions waiting for it: (item id, name, version).
+pub type ReviewQueue = (&'static str, Vec<(i64, String, i64)>);
+
 #[derive(Default)]
 pub struct CaseLists {
     /// 窗口收件 / 代办申报 link.
@@ -138,7 +141,7 @@ pub struct CaseLists {
     pub can_search: bool,
     /// A catalog reviewer's queue: the stage (初审/复审/审定) and the versions waiting for it
     /// (item id, name, version).
-    pub reviews: Option<(&'static str, Vec<(i64, String, i64)>)>,
+    pub reviews: Option<ReviewQueue>,
     /// An agent's filings (我的办件).
     pub mine: Option<Vec<CaseRow>>,
     /// 窗口待办: to check, awaiting supplement, results to hand out.
