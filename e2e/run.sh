@@ -73,7 +73,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 log "server $BIN on $BASE_URL (data $DATA_DIR, log $SERVER_LOG)"
-NO_COLOR=1 "$BIN" serve --data "$DATA_DIR" --listen "127.0.0.1:$PORT" --demo --simulated-clock \
+# QR codes and printed verify addresses lead to the deployment's public address.
+TONGBAN_PUBLIC_URL="$BASE_URL" NO_COLOR=1 "$BIN" serve --data "$DATA_DIR" --listen "127.0.0.1:$PORT" --demo --simulated-clock \
   >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 

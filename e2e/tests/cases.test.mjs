@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launchBrowser, closeBrowser, newPage, closePage, signIn, signOut, pathOf,
-  validIdNumber, screenshot, assertNoServerErrors, PHONE,
+  validIdNumber, screenshot, assertNoServerErrors, PHONE, BASE_URL,
 } from './lib.mjs';
 
 const ITEM = 'QR00701002'; // 国有建设用地使用权及房屋所有权转移登记
@@ -53,10 +53,10 @@ async function approveStep(page, step, opinion) {
 
 let number;
 
-test('an applicant applies online with a material missing and the case runs to a verified result', async () => {
+test('an applicant applies online, a material is found unreadable, and the case runs to a verified result', async () => {
   const page = await newPage(browser);
   try {
-    // user01 finds the guide and applies without m3 (不动产权证书).
+    // user01 finds the guide and applies with every material; the check page lists them.
     await signIn(page, 'user01');
     await page.goto(`/items/${ITEM}`);
     await submit(page, page.locator('[data-testid=apply]'));
@@ -66,9 +66,13 @@ test('an applicant applies online with a material missing and the case runs to a
     await form.locator('input[name=commit]').check();
     await form.locator('input[name=m_m1]').setInputFiles(pdf('申请书.pdf'));
     await form.locator('input[name=m_m2]').setInputFiles(pdf('身份证明.pdf'));
+    await form.locator('input[name=m_m3]').setInputFiles(pdf('不动产权证书-模糊.pdf'));
     await form.locator('input[name=m_m4]').setInputFiles([pdf('合同-1.pdf'), pdf('合同-2.pdf')]);
     await form.locator('input[name=delivery][value=window]').check();
     await submit(page, form.locator('button[type=submit]'));
+    assert.match(pathOf(page), /\/apply\/check$/);
+    assert.match(await page.locator('[data-testid=check-materials]').innerText(), /合同-2\.pdf/);
+    await submit(page, page.locator('[data-testid=confirm-form] button[type=submit]'));
     assert.match(pathOf(page), /^\/cases\/\d{6}-\d{8}-\d{6}$/);
     number = (await page.locator('[data-testid=case-number]').innerText()).trim();
     assert.equal(await statusOf(page), '待受理');
@@ -77,12 +81,12 @@ test('an applicant applies online with a material missing and the case runs to a
     await screenshot(page, 'case-submitted.png');
     await signOut(page);
 
-    // The clerk sends one notice: m3 is pre-ticked with its reason.
+    // The clerk finds the scan of m3 unreadable and sends one notice asking for it again.
     await openAs(page, 'zrzy.clerk', number);
     await screenshot(page, 'case-clerk-intake.png');
     const notice = page.locator('form[data-action=notice]');
-    assert.ok(await notice.locator('input[name=notice][value=m3]').isChecked(), 'm3 pre-ticked');
     assert.ok(!(await notice.locator('input[name=notice][value=m1]').isChecked()), 'm1 not asked for');
+    await notice.locator('input[name=notice][value=m3]').check();
     await notice.locator('input[name=why_m3]').fill('请补交不动产权证书扫描件');
     await submit(page, notice.locator('button[type=submit]'));
     assert.equal(await statusOf(page), '待补正');
@@ -177,8 +181,13 @@ test('the QR code of the result leads anyone to 文书真实有效', async () =>
     await signIn(page, 'user01');
     await page.goto(`/cases/${number}`);
     await submit(page, page.locator('[data-testid=documents] a', { hasText: '准予行政许可决定书' }));
+    // A phone scanning the paper needs the full address, and a person typing it the code.
     const href = await page.locator('[data-testid=qr] a').getAttribute('href');
-    assert.match(href, /^\/verify\//);
+    assert.ok(href.startsWith(`${BASE_URL}/verify/`), href);
+    assert.equal(await page.locator('[data-testid=verify-href]').innerText(), href);
+    const code = (await page.locator('[data-testid=verify-code]').innerText()).trim();
+    assert.match(code, /^[A-Z0-9]{10}$/);
+    assert.ok(href.endsWith(`code=${code}`), href);
     await signOut(page);
     // A stranger scans it: no sign-in needed.
     await page.goto(href);

@@ -124,6 +124,8 @@ test('a licence from an earlier case is reused in a new application without an u
     await form.locator('input[name=m_m4]').setInputFiles(pdf('管理制度.pdf'));
     await screenshot(page, 'apply-with-licence');
     await submit(page, form.locator('button[type=submit]'));
+    assert.match(await page.locator('[data-testid=check-materials]').innerText(), /电子证照/);
+    await submit(page, page.locator('[data-testid=confirm-form] button[type=submit]'));
     assert.match(pathOf(page), /^\/cases\/\d{6}-\d{8}-\d{6}$/);
     const row = page.locator('[data-testid=materials] tr[data-key=m2]');
     assert.match(await row.innerText(), /电子证照/);

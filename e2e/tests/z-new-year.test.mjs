@@ -92,6 +92,7 @@ test('a case left unanswered over the new year is accepted by law on the provisi
     }
     await form.locator('input[name=delivery][value=window]').check();
     await submit(page, form.locator('button[type=submit]'));
+    await submit(page, page.locator('[data-testid=confirm-form] button[type=submit]'));
     assert.match(pathOf(page), /^\/cases\/\d{6}-\d{8}-\d{6}$/);
     const number = (await page.locator('[data-testid=case-number]').innerText()).trim();
     assert.equal(await statusOf(page), '待受理');

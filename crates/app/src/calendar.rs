@@ -55,22 +55,19 @@ pub fn kind_label(kind: DayKind) -> &'static str {
 /// (`closure`).
 pub fn parse_kind(s: &str) -> Option<DayKind> {
     let s = s.trim();
-    tongban_store::calendar::parse_kind(s).or_else(|| {
-        [
-            DayKind::Holiday,
-            DayKind::MakeupWorkday,
-            DayKind::LocalClosure,
-            DayKind::ExtraWorkday,
-        ]
-        .into_iter()
-        .find(|k| k.keyword() == s)
-    })
+    tongban_store::calendar::parse_kind(s).or_else(|| DayKind::from_keyword(s))
 }
 
 /// A year's rules in the line format of the shipped data file, runs of days with the same kind
 /// and name joined into ranges. [`App::calendar_put_year`] reads this text back unchanged, so an
 /// editor can start from it.
 pub fn rules_text(year: &YearCalendar) -> String {
+    rules_text_with(year, DayKind::keyword)
+}
+
+/// The same lines with each kind written by `word`: [`DayKind::word`] gives the Chinese the
+/// administrator's page shows (放假, 上班…), read back alike.
+pub fn rules_text_with(year: &YearCalendar, word: fn(DayKind) -> &'static str) -> String {
     let mut out = String::new();
     let mut i = 0;
     while let Some(first) = year.days.get(i) {
@@ -91,7 +88,7 @@ pub fn rules_text(year: &YearCalendar) -> String {
             out.push_str(&format!(
                 "{} {} {}\n",
                 first.date,
-                first.kind.keyword(),
+                word(first.kind),
                 first.name
             ));
         } else {
@@ -99,7 +96,7 @@ pub fn rules_text(year: &YearCalendar) -> String {
                 "{}..{} {} {}\n",
                 first.date,
                 last.date,
-                first.kind.keyword(),
+                word(first.kind),
                 first.name
             ));
         }

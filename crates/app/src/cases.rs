@@ -337,6 +337,17 @@ impl App {
         // answers as an unknown one, so the answer does not tell whether a file exists.
         self.check_own_files(actor, materials.values().flatten(), &[])
             .await?;
+        // Online, nobody stands at a window to tell the applicant what is missing before it is
+        // filed: every required material that is not 容缺 must be there.
+        if channel == Channel::Online {
+            tongban_domain::case::intake::ApplicationGaps::of(&item, |k| {
+                materials.get(k).is_some_and(|files| !files.is_empty())
+            })
+            .check_online(|k| {
+                item.material(k)
+                    .map_or_else(|| k.to_string(), |m| m.name.clone())
+            })?;
+        }
         let key = match &new.idempotency_key {
             Some(k) if k.len() > 100 || k.trim().is_empty() => {
                 return Err(AppError::of(codes::Case::IdempotencyKey))

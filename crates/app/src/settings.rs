@@ -89,6 +89,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "特殊程序时间扣除规则（1：起日不计入、恢复日计入；0：起止日均不计入）",
     },
     SettingDef {
+        key: "case.supplement_days",
+        default: "10",
+        min: 1,
+        max: 60,
+        label: "补正材料通知书给申请人的补正期限（工作日）",
+    },
+    SettingDef {
         key: "case.max_upload_mb",
         default: "10",
         min: 1,
@@ -560,6 +567,7 @@ impl Settings {
             password_min_length: get("password.min_length")? as usize,
             case_rules: tongban_domain::case::CaseRules {
                 deferred_days: get("case.deferred_days")? as u32,
+                supplement_days: get("case.supplement_days")? as u32,
                 extension_days: get("case.extension_days")? as u32,
                 joint_extension_days: get("case.joint_extension_days")? as u32,
                 special_counting: match get("case.special_counting")? {

@@ -53,7 +53,28 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
     for app in apps().await {
         let user = who(&app, "user01").await;
         let clerk = who(&app, "zrzy.clerk").await;
-        let case = apply(&app, &user, &["m1", "m2", "m4"], None).await;
+        // Online, a required material that is not 容缺 cannot be left out: the refusal names it.
+        let materials = upload(&app, &user, &["m1", "m2", "m4"]).await;
+        let err = app
+            .submit_case(
+                &user,
+                NewCase {
+                    item_code: item_code(&app, PROPERTY).await,
+                    applicant: None,
+                    village: false,
+                    pickup_hall_id: None,
+                    delivery: Delivery::Window,
+                    materials,
+                    form: BTreeMap::new(),
+                    idempotency_key: None,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Case::OnlineMaterialsMissing);
+        assert!(err.message.contains("不动产权证书"), "{}", err.message);
+        // Filed with all four, the clerk finds m3 unreadable and asks for it again.
+        let case = apply(&app, &user, &["m1", "m2", "m3", "m4"], None).await;
         let n = case.number.to_string();
         assert_eq!(case.status, CaseStatus::Received);
 

@@ -1168,3 +1168,71 @@ fn documents_carry_a_hash_that_changes_with_their_text() {
     doc.paragraphs[0].push('改');
     assert_ne!(doc.content_hash(), h);
 }
+
+/// Issue 17, item 15: the notices say what a person needs.
+#[test]
+fn notices_name_the_day_to_supply_the_real_due_date_and_how_to_reach_the_office() {
+    let w = World::new();
+    // The 补正 notice: the last day to supply, by `case.supplement_days` working days.
+    let case = w.submit(&["m1"]).case;
+    let d = handle(
+        &case,
+        Command::NoticeSupplement {
+            items: vec![
+                ("m2".into(), "未提交营业执照复印件".into()),
+                ("m3".into(), "平面布局图未标注尺寸".into()),
+            ],
+        },
+        &w.ctx(Who::Person(&clerk())),
+    )
+    .unwrap();
+    let text = d.documents[0].paragraphs.join("\n");
+    let by = w
+        .cal
+        .add_working_days(
+            w.now,
+            tongban_domain::calendar::WorkingDays::new(w.rules.supplement_days).unwrap(),
+            tongban_domain::calendar::Counting::NextWorkingDay,
+        )
+        .unwrap();
+    assert_eq!(by, NaiveDate::from_ymd_opt(2026, 3, 16).unwrap());
+    assert!(
+        text.contains("请于2026年03月16日前（收到本通知之日起 10 个工作日内）"),
+        "{text}"
+    );
+    for part in [
+        format!("办理地点：{}", w.item.place),
+        format!("联系电话：{}", w.item.consult_phone),
+    ] {
+        assert!(text.contains(&part), "{part} missing: {text}");
+    }
+
+    // The 受理通知书: the committed due date itself, the same one the case's clock then keeps.
+    let case = w.submit(&["m1", "m2", "m3"]).case;
+    let d = handle(
+        &case,
+        Command::Accept {
+            check: check(&["m1", "m2", "m3"]),
+        },
+        &w.ctx(Who::Person(&clerk())),
+    )
+    .unwrap();
+    let due = d
+        .case
+        .clock
+        .as_ref()
+        .unwrap()
+        .due_date(&w.cal, w.now)
+        .unwrap();
+    let notice = d
+        .documents
+        .iter()
+        .find(|x| x.kind == DocKind::Acceptance)
+        .unwrap();
+    let text = notice.paragraphs.join("\n");
+    assert!(
+        text.contains(&format!("即最迟于{}作出决定", due.format("%Y年%m月%d日"))),
+        "{text}"
+    );
+    assert!(text.contains(&format!("联系电话：{}", w.item.consult_phone)));
+}

@@ -142,6 +142,27 @@ pub struct StoredCase {
     pub state: String,
 }
 
+/// What a member of staff searches cases by; every field given narrows the search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseSearch {
+    /// Cases this department takes in or has a step of.
+    pub department_id: Option<i64>,
+    /// Cases of this region subtree.
+    pub region_prefix: Option<String>,
+    /// Part of the case number.
+    pub number: Option<String>,
+    /// Part of the applicant's name.
+    pub applicant_name: Option<String>,
+    /// The last four characters of the applicant's ID number or phone.
+    pub tail: Option<String>,
+    /// Part of the item's name, or of its basic code.
+    pub item: Option<String>,
+    /// Received at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Received before.
+    pub to: Option<DateTime<Utc>>,
+}
+
 /// A line in a list of cases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct CaseLine {
@@ -918,6 +939,75 @@ impl Store {
                 q = q.bind(*s);
             }
             q.fetch_all(db).await?
+        }))
+    }
+
+    /// Case search for staff: every filter given narrows it, newest first. The scope (a
+    /// department, or a region subtree) narrows the candidates; the application checks each
+    /// line against who may see the case before showing it.
+    pub async fn search_cases(&self, q: &CaseSearch, limit: i64) -> Result<Vec<CaseLine>> {
+        enum Bind {
+            Text(String),
+            Int(i64),
+        }
+        let mut conds: Vec<String> = Vec::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        let next = |binds: &mut Vec<Bind>, b: Bind| {
+            binds.push(b);
+            format!("${}", binds.len())
+        };
+        if let Some(d) = q.department_id {
+            let a = next(&mut binds, Bind::Int(d));
+            conds.push(format!(
+                "(department_id = {a} OR id IN (SELECT case_id FROM case_steps WHERE department_id = {a}))"
+            ));
+        }
+        if let Some(r) = &q.region_prefix {
+            let a = next(&mut binds, Bind::Text(format!("{r}%")));
+            conds.push(format!("region LIKE {a}"));
+        }
+        if let Some(n) = &q.number {
+            let a = next(&mut binds, Bind::Text(format!("%{n}%")));
+            conds.push(format!("number LIKE {a}"));
+        }
+        if let Some(n) = &q.applicant_name {
+            let a = next(&mut binds, Bind::Text(format!("%{n}%")));
+            conds.push(format!("applicant_name LIKE {a}"));
+        }
+        if let Some(t) = &q.tail {
+            let a = next(&mut binds, Bind::Text(t.clone()));
+            conds.push(format!("(id_tail = {a} OR phone_tail = {a})"));
+        }
+        if let Some(i) = &q.item {
+            let a = next(&mut binds, Bind::Text(format!("%{i}%")));
+            conds.push(format!("(item_name LIKE {a} OR basic_code LIKE {a})"));
+        }
+        if let Some(f) = q.from {
+            let a = next(&mut binds, Bind::Int(millis(f)));
+            conds.push(format!("received_at >= {a}"));
+        }
+        if let Some(t) = q.to {
+            let a = next(&mut binds, Bind::Int(millis(t)));
+            conds.push(format!("received_at < {a}"));
+        }
+        let lim = next(&mut binds, Bind::Int(limit));
+        let sql = format!(
+            "{CASE_LINE} WHERE {} ORDER BY received_at DESC, id DESC LIMIT {lim}",
+            if conds.is_empty() {
+                "1 = 1".to_string()
+            } else {
+                conds.join(" AND ")
+            }
+        );
+        Ok(read!(self, |db| {
+            let mut query = sqlx::query_as(&sql);
+            for b in &binds {
+                query = match b {
+                    Bind::Text(t) => query.bind(t.clone()),
+                    Bind::Int(i) => query.bind(*i),
+                };
+            }
+            query.fetch_all(db).await?
         }))
     }
 

@@ -210,6 +210,7 @@ pub mod cases;
 pub mod catalog;
 pub mod disclosure;
 pub mod documents;
+pub mod drafts;
 pub mod fault;
 mod group;
 pub mod health;

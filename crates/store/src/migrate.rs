@@ -137,6 +137,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0032_audit_region_uploads.sql"),
         include_str!("../migrations/postgres/0032_audit_region_uploads.sql"),
     ),
+    (
+        33,
+        "application_drafts",
+        include_str!("../migrations/sqlite/0033_application_drafts.sql"),
+        include_str!("../migrations/postgres/0033_application_drafts.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -156,6 +156,17 @@ pub struct LitClock {
     pub opened_at: i64,
 }
 
+/// One deadline of a case in the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CaseDeadline {
+    pub case_id: i64,
+    pub clock: String,
+    pub label: String,
+    /// 0 green, 1 yellow, 2 red: as the sweep last noticed it.
+    pub light: i64,
+    pub red_at: i64,
+}
+
 /// Which lit deadlines to list.
 #[derive(Debug, Clone, Default)]
 pub struct LitFilter {
@@ -485,5 +496,27 @@ impl Store {
             .bind(f.kind.map(SubjectKind::as_str))
             .fetch_all(db)
             .await?))
+    }
+
+    /// The deadlines the index holds for some cases (each case's next one first): what a work
+    /// list shows as time left and light. A case whose clocks are suspended or finished has none.
+    pub async fn case_deadlines(&self, case_ids: &[i64]) -> Result<Vec<CaseDeadline>> {
+        if case_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (0..case_ids.len()).map(|i| format!("${}", i + 1)).collect();
+        let sql = format!(
+            "SELECT subject_id AS case_id, clock, label, light, red_at FROM clock_watch
+             WHERE subject_kind = 'case' AND subject_id IN ({})
+             ORDER BY subject_id, red_at",
+            marks.join(", ")
+        );
+        Ok(read!(self, |db| {
+            let mut q = sqlx::query_as(&sql);
+            for id in case_ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(db).await?
+        }))
     }
 }

@@ -77,6 +77,13 @@ pub fn router(app: Arc<App>, cfg: WebConfig, metrics: Option<PrometheusHandle>) 
         .route("/readyz", axum::routing::get(pages::readyz))
         .route("/metrics", axum::routing::get(pages::metrics))
         .route("/static/{*path}", axum::routing::get(assets::serve))
+        // Browsers ask for /favicon.ico on their own; the icon is an SVG.
+        .route(
+            "/favicon.ico",
+            axum::routing::get(|| async {
+                axum::response::Redirect::permanent("/static/favicon.svg")
+            }),
+        )
         .merge(with_session)
         .layer(axum::middleware::from_fn(pages::count_requests))
         .layer(tower_http::csrf::CsrfLayer::new())

@@ -3,7 +3,8 @@
 //!
 //! Two layers stop forged requests: tower-http's `CsrfLayer` refuses cross-site browser requests
 //! by `Sec-Fetch-Site`/`Origin`, and this middleware requires the session's own token (form field
-//! `csrf` or header `X-CSRF-Token`) on every POST/PUT/PATCH/DELETE made with a session.
+//! `csrf` or header `X-CSRF-Token`) on every POST/PUT/PATCH/DELETE made with a session. A
+//! multipart form carries it as its first field; never in a URL.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
@@ -89,13 +90,14 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
             .and_then(|v| v.to_str().ok());
         let ok = match header_token {
             Some(t) => t == who.csrf,
-            // A file upload from a plain HTML form cannot set a header, so its token rides in
-            // the form's action URL.
-            None if is_multipart(&parts.headers) => parts
-                .uri
-                .query()
-                .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-                .is_some_and(|pairs| pairs.iter().any(|(k, v)| k == "csrf" && *v == who.csrf)),
+            // A file upload from a plain HTML form cannot set a header, and a token in a URL
+            // leaks (history, logs, the Referer): its form carries the token as its first
+            // field, read here without reading the files behind it.
+            None if is_multipart(&parts.headers) => {
+                let (token, rebuilt) = multipart_token(&parts.headers, body).await;
+                body = rebuilt;
+                token.is_some_and(|t| t == who.csrf)
+            }
             None if is_form(&parts.headers) => {
                 let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
                     return csrf_failure(api);
@@ -115,6 +117,81 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     parts.extensions.insert(Viewer(signed_in));
     parts.extensions.insert(LargeText(large));
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// How much of a multipart body is read to find its first field.
+const MULTIPART_HEAD_LIMIT: usize = 8 * 1024;
+
+fn boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    ct.split(';').map(str::trim).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
+            .filter(|b| !b.is_empty())
+    })
+}
+
+/// The value of a multipart body's first part when it is the field `csrf`: `Some(None)` when
+/// the body shows it is not, `None` while more bytes are needed to tell.
+fn first_part_token(buf: &[u8], boundary: &str) -> Option<Option<String>> {
+    let open = format!("--{boundary}\r\n");
+    let open = open.as_bytes();
+    if buf.len() < open.len() {
+        return (!open.starts_with(buf)).then_some(None);
+    }
+    if !buf.starts_with(open) {
+        return Some(None);
+    }
+    let rest = &buf[open.len()..];
+    let head_end = find(rest, b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&rest[..head_end]).to_ascii_lowercase();
+    let named_csrf = head.lines().any(|l| {
+        l.starts_with("content-disposition:")
+            && l.contains("name=\"csrf\"")
+            && !l.contains("filename")
+    });
+    if !named_csrf {
+        return Some(None);
+    }
+    let value = &rest[head_end + 4..];
+    let close = format!("\r\n--{boundary}");
+    let end = find(value, close.as_bytes())?;
+    Some(String::from_utf8(value[..end].to_vec()).ok())
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Reads a multipart body up to the end of its first part and returns the token it carries
+/// (the form's first field, `csrf`), with a body that still holds every byte.
+async fn multipart_token(headers: &HeaderMap, body: Body) -> (Option<String>, Body) {
+    use futures_util::StreamExt;
+    let Some(boundary) = boundary(headers) else {
+        return (None, body);
+    };
+    let mut stream = body.into_data_stream();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut token = None;
+    loop {
+        if let Some(found) = first_part_token(&buf, &boundary) {
+            token = found;
+            break;
+        }
+        if buf.len() > MULTIPART_HEAD_LIMIT {
+            break;
+        }
+        match stream.next().await {
+            Some(Ok(chunk)) => buf.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    let head = axum::body::Bytes::from(buf);
+    let rebuilt =
+        futures_util::stream::once(async move { Ok::<_, axum::Error>(head) }).chain(stream);
+    (token, Body::from_stream(rebuilt))
 }
 
 fn is_multipart(headers: &HeaderMap) -> bool {

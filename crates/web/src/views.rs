@@ -130,10 +130,18 @@ pub struct Workbench {
 }
 
 /// The case lists of a workbench, each shown only when the role has it.
+/// A catalog reviewer's stage and the versions waiting for it: (item id, name, version).
+pub type ReviewQueue = (&'static str, Vec<(i64, String, i64)>);
+
 #[derive(Default)]
 pub struct CaseLists {
     /// 窗口收件 / 代办申报 link.
     pub can_file: bool,
+    /// The case search (staff and supervision).
+    pub can_search: bool,
+    /// A catalog reviewer's queue: the stage (初审/复审/审定) and the versions waiting for it
+    /// (item id, name, version).
+    pub reviews: Option<ReviewQueue>,
     /// An agent's filings (我的办件).
     pub mine: Option<Vec<CaseRow>>,
     /// 窗口待办: to check, awaiting supplement, results to hand out.
@@ -185,6 +193,12 @@ pub struct CaseRow {
     pub status: String,
     pub received: String,
     pub due: String,
+    /// The case's next deadline in the index (its name), the time left to it and its light
+    /// (CSS class and label); empty in lists that do not show them, or when no clock runs.
+    pub deadline: String,
+    pub left: String,
+    pub light: &'static str,
+    pub light_label: &'static str,
 }
 
 pub struct StepDue {

@@ -630,11 +630,12 @@ async fn a_backdated_acceptance_is_flagged_as_outside_the_system_on_the_board() 
                 ],
             )
             .await;
-            assert_eq!(
-                r.status,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{backend} {value}"
-            );
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend} {value}");
+            let to = r.headers[axum::http::header::LOCATION]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let r = t.get(&to, Some(&clerk)).await;
             assert!(
                 r.body.contains(&format!("data-code=\"{code}\"")),
                 "{backend} {value}: {}",

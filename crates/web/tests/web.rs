@@ -873,11 +873,21 @@ async fn an_administrator_enters_next_year_from_the_notice() {
     t.app.load_shipped_calendar().await.unwrap();
     let admin = t.sign_in("admin").await;
     let edit = t.get("/admin/calendar?year=2026", Some(&admin)).await;
+    // Issue 17, item 22: the page speaks Chinese (放假/上班, not off/work), and deleting a day
+    // asks first.
     assert!(
-        edit.body.contains("2026-02-15..2026-02-23 off 春节"),
-        "the year is offered in its editable form"
+        edit.body.contains("2026-02-15..2026-02-23 放假 春节"),
+        "the year is offered in its editable form, in Chinese"
     );
-    let rules = "2027-01-01..2027-01-03 off 元旦\n2027-02-06..2027-02-13 off 春节\n2027-02-14 work 春节调休上班\n";
+    assert!(!edit.body.contains(" off ") && !edit.body.contains(" work "));
+    let remove = edit
+        .body
+        .split("data-testid=\"remove-2026-02-15\"")
+        .nth(1)
+        .expect("a day's delete sits behind a confirmation");
+    let remove = remove.split("</details>").next().unwrap();
+    assert!(remove.contains("<summary>删除</summary>") && remove.contains("确认删除"));
+    let rules = "2027-01-01..2027-01-03 放假 元旦\n2027-02-06..2027-02-13 off 春节\n2027-02-14 上班 春节调休上班\n";
     let form = [
         ("year", "2027"),
         ("notice", "国办发明电〔2026〕X号"),
@@ -1081,10 +1091,32 @@ async fn a_revision_that_breaks_a_rule_is_refused_field_by_field() {
     assert!(garbled.body.contains("事项文档第1行"));
 }
 
-/// A multipart upload of one file and a mode, with the session token in the URL as the page's form does.
+/// A multipart upload of one file and a mode, with the session token as the first field, as the
+/// page's form sends it.
 async fn upload(t: &TestApp, s: &Session, bytes: &[u8], mode: &str) -> Reply {
+    upload_with_token(t, s, bytes, mode, false).await
+}
+
+/// The same upload with the token in the first field, or (`in_url`) only in the URL, the way
+/// pages once sent it and never may again.
+async fn upload_with_token(
+    t: &TestApp,
+    s: &Session,
+    bytes: &[u8],
+    mode: &str,
+    in_url: bool,
+) -> Reply {
     let boundary = "tongbanboundary";
     let mut body = Vec::new();
+    if !in_url {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+                s.csrf
+            )
+            .as_bytes(),
+        );
+    }
     body.extend_from_slice(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\n{mode}\r\n")
             .as_bytes(),
@@ -1094,7 +1126,11 @@ async fn upload(t: &TestApp, s: &Session, bytes: &[u8], mode: &str) -> Reply {
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let req = Request::builder()
         .method(Method::POST)
-        .uri(format!("/catalog/import?csrf={}", s.csrf))
+        .uri(if in_url {
+            format!("/catalog/import?csrf={}", s.csrf)
+        } else {
+            "/catalog/import".to_string()
+        })
         .header(header::HOST, "localhost")
         .header(header::COOKIE, &s.cookie)
         .header(
@@ -1199,6 +1235,10 @@ async fn an_import_is_checked_whole_and_a_faulty_one_writes_nothing() {
         upload(&t, &no_token, &xlsx, "apply").await.status,
         StatusCode::FORBIDDEN
     );
+    // A token in the URL is no token: it would sit in history, logs and the Referer.
+    let in_url = upload_with_token(&t, &admin, &xlsx, "apply", true).await;
+    assert_eq!(in_url.status, StatusCode::FORBIDDEN, "{}", in_url.body);
+    assert!(in_url.body.contains("auth.csrf"), "{}", in_url.body);
     let export = t.get("/catalog/export.xlsx", Some(&admin)).await;
     assert_eq!(export.status, StatusCode::OK);
 }
@@ -1360,4 +1400,74 @@ async fn re_importing_the_exported_catalog_keeps_its_forms_and_waits_for_review(
         forms(&with_form.1.item),
         "the workbook carries no files; the new version keeps the old ones"
     );
+}
+
+/// Issue 17, items 23 and 24: reviewers see their queue (or that it is empty) on the workbench;
+/// the site has an icon; a region's own warning threshold is set at /admin/settings.
+#[tokio::test]
+async fn reviewers_see_their_queue_the_site_has_an_icon_and_regions_get_their_own_thresholds() {
+    let t = TestApp::new().await;
+    for (login, stage) in [("fazhi", "复审"), ("lingdao", "审定"), ("jiancha", "初审")] {
+        let s = t.sign_in(login).await;
+        let bench = t.get("/workbench", Some(&s)).await;
+        assert!(
+            bench.body.contains(&format!("待{stage}的事项")),
+            "{login}: {}",
+            bench.body
+        );
+        assert!(
+            bench.body.contains("data-testid=\"review-empty\""),
+            "{login}: nothing waits, and the page says so"
+        );
+    }
+
+    let icon = t.get("/favicon.ico", None).await;
+    assert!(icon.status.is_redirection(), "{}", icon.status);
+    let svg = t.get("/static/favicon.svg", None).await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert_eq!(svg.headers[header::CONTENT_TYPE], "image/svg+xml");
+    let home = t.get("/", None).await;
+    assert!(home
+        .body
+        .contains("rel=\"icon\" href=\"/static/favicon.svg\""));
+
+    let admin = t.sign_in("admin").await;
+    let page = t.get("/admin/settings", Some(&admin)).await;
+    assert!(page.body.contains("name=\"region\"") && page.body.contains("可按地区设置"));
+    let r = post_with_token(
+        &t,
+        "/admin/settings",
+        &admin,
+        &[
+            ("key", "supervision.yellow_percent"),
+            ("value", "70"),
+            ("region", "361202"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        t.app.settings().warnings_for("361202001").yellow_percent,
+        70
+    );
+    assert_ne!(t.app.settings().warnings_for("361203").yellow_percent, 70);
+    let page = t.get("/admin/settings", Some(&admin)).await;
+    assert!(
+        page.body.contains("supervision.yellow_percent@361202"),
+        "{}",
+        page.body
+    );
+    // A setting that is city-wide only says so.
+    let r = post_with_token(
+        &t,
+        "/admin/settings",
+        &admin,
+        &[
+            ("key", "session.idle_minutes"),
+            ("value", "20"),
+            ("region", "361202"),
+        ],
+    )
+    .await;
+    assert!(r.body.contains("不能按地区设置"), "{}", r.body);
 }

@@ -42,15 +42,23 @@ impl DayKind {
         }
     }
 
-    fn from_keyword(word: &str) -> Option<Self> {
-        [
-            Self::Holiday,
-            Self::MakeupWorkday,
-            Self::LocalClosure,
-            Self::ExtraWorkday,
-        ]
-        .into_iter()
-        .find(|k| k.keyword() == word)
+    /// The Chinese word for the same, accepted wherever the keyword is: what people type and
+    /// what the administrator's page writes.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Holiday => "放假",
+            Self::MakeupWorkday => "上班",
+            Self::LocalClosure => "停办",
+            Self::ExtraWorkday => "加班",
+        }
+    }
+
+    /// A kind by its keyword or its Chinese word.
+    pub fn from_keyword(word: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.keyword() == word || k.word() == word)
     }
 }
 

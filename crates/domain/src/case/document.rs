@@ -1,7 +1,7 @@
 //! The documents the law requires a case to produce, rendered from templates when issued and
 //! then frozen: what was handed to the applicant never changes, and its hash proves it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -96,6 +96,28 @@ pub struct Extra {
     /// 受理通知书 of an acceptance by operation of law (行政许可法 第三十二条第一款第（四）项):
     /// no examination took place, and acceptance dates from the day of receipt.
     pub by_law: bool,
+    /// The date the notice names: the 受理通知书's committed due date, the 补正材料通知书's
+    /// last day to supply.
+    pub date: Option<NaiveDate>,
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y年%m月%d日").to_string()
+}
+
+/// Where and how to reach the issuing office, from the item's guide: every notice ends with it.
+fn contact(item: &Item) -> Option<String> {
+    let mut parts = Vec::new();
+    if !item.place.trim().is_empty() {
+        parts.push(format!("办理地点：{}", item.place.trim()));
+    }
+    if !item.hours.trim().is_empty() {
+        parts.push(format!("办公时间：{}", item.hours.trim()));
+    }
+    if !item.consult_phone.trim().is_empty() {
+        parts.push(format!("联系电话：{}", item.consult_phone.trim()));
+    }
+    (!parts.is_empty()).then(|| format!("{}。", parts.join("；")))
 }
 
 const REMEDY: &str = "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法向人民法院提起行政诉讼。";
@@ -132,7 +154,16 @@ pub fn render(
                 item.name, case.number
             ));
             p.extend(extra.lines.iter().cloned());
-            p.push("请按上述要求补正后重新提交。本机关自收到全部补正材料之日起受理。".into());
+            match extra.date {
+                Some(by) => p.push(format!(
+                    "请于{}前（收到本通知之日起 {} 个工作日内）按上述要求补正后提交。本机关自收到全部补正材料之日起受理。",
+                    day(by),
+                    extra.days
+                )),
+                None => p.push(
+                    "请按上述要求补正后重新提交。本机关自收到全部补正材料之日起受理。".into(),
+                ),
+            }
         }
         DocKind::Acceptance if extra.by_law => {
             let received_day = local_date(case.received_at)
@@ -143,8 +174,13 @@ pub fn render(
                 item.name, case.number
             ));
             p.push(format!(
-                "本机关承诺在受理之日（{received_day}）起 {} 个工作日内作出决定（法定期限 {} 个工作日）。",
-                item.committed_limit_days, item.statutory_limit_days
+                "本机关承诺在受理之日（{received_day}）起 {} 个工作日内作出决定（法定期限 {} 个工作日）{}。",
+                item.committed_limit_days,
+                item.statutory_limit_days,
+                extra
+                    .date
+                    .map(|d| format!("，即最迟于{}作出决定", day(d)))
+                    .unwrap_or_default()
             ));
             if !item.fees.is_empty() {
                 p.push(format!(
@@ -154,6 +190,7 @@ pub fn render(
             }
             // The notice states the acceptance that the law fixed, so it bears that date; the
             // register keeps the instant it was issued.
+            p.extend(contact(item));
             p.push(format!("受理日期：{received_day}"));
             p.push(format!("本通知书出具日期：{date}"));
             return Document {
@@ -175,8 +212,13 @@ pub fn render(
                 p.extend(extra.lines.iter().cloned());
             }
             p.push(format!(
-                "本机关承诺在受理之日起 {} 个工作日内作出决定（法定期限 {} 个工作日）。",
-                item.committed_limit_days, item.statutory_limit_days
+                "本机关承诺在受理之日起 {} 个工作日内作出决定（法定期限 {} 个工作日）{}。",
+                item.committed_limit_days,
+                item.statutory_limit_days,
+                extra
+                    .date
+                    .map(|d| format!("，即最迟于{}作出决定", day(d)))
+                    .unwrap_or_default()
             ));
             if !item.fees.is_empty() {
                 p.push(format!(
@@ -237,6 +279,7 @@ pub fn render(
             p.push(REMEDY.into());
         }
     }
+    p.extend(contact(item));
     p.push(date);
     Document {
         number,

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::calendar::{Calendar, Counting, SpanCounting, SuspensionKind, WorkingDays};
 use crate::catalog::{Delivery, Fee, HandlingKind, Item, ServiceObject, StepKind};
@@ -25,6 +25,8 @@ use crate::codes;
 pub struct CaseRules {
     /// Working days a 容缺 material may follow acceptance.
     pub deferred_days: u32,
+    /// Working days the 补正材料通知书 gives the applicant to supply what it lists.
+    pub supplement_days: u32,
     /// Extension for a case handled by one department (行政许可法 第四十二条: 10).
     pub extension_days: u32,
     /// Extension for a joint case with a 45-day limit (第四十二条第二款: 15).
@@ -38,6 +40,7 @@ impl Default for CaseRules {
     fn default() -> Self {
         Self {
             deferred_days: 5,
+            supplement_days: 10,
             extension_days: 10,
             joint_extension_days: 15,
             special_counting: SpanCounting::StartDay,
@@ -651,10 +654,20 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                 }
             }
             b.first_responder();
+            let supply_by = ctx
+                .cal
+                .add_working_days(
+                    ctx.now,
+                    WorkingDays::new(ctx.rules.supplement_days.max(1)).map_err(coded)?,
+                    Counting::NextWorkingDay,
+                )
+                .map_err(coded)?;
             let document = b.doc(
                 DocKind::Supplement,
                 Extra {
                     lines,
+                    date: Some(supply_by),
+                    days: ctx.rules.supplement_days.max(1),
                     ..Extra::default()
                 },
             );
@@ -1127,6 +1140,7 @@ fn accept(
         DocKind::Acceptance,
         Extra {
             lines,
+            date: committed_due(item, ctx.cal, ctx.now),
             ..Extra::default()
         },
     );
@@ -1228,6 +1242,7 @@ fn tick(b: &mut Builder<'_, '_>) -> Result<(), DomainError> {
                 DocKind::Acceptance,
                 Extra {
                     by_law: true,
+                    date: committed_due(ctx.item, ctx.cal, b.case.received_at),
                     ..Extra::default()
                 },
             );
@@ -1310,6 +1325,15 @@ pub fn next_timer(case: &Case, cal: &Calendar, now: DateTime<Utc>) -> Option<Dat
         }
     }
     next
+}
+
+/// The committed due date of a case accepted at `from`, on the statutory clock the acceptance
+/// starts (the one the case then runs on): what the 受理通知书 names as its date.
+fn committed_due(item: &Item, cal: &Calendar, from: DateTime<Utc>) -> Option<NaiveDate> {
+    let days = WorkingDays::new(item.committed_limit_days).ok()?;
+    crate::calendar::StatutoryClock::new(from, days, crate::calendar::LimitKind::Committed)
+        .due_date(cal, from)
+        .ok()
 }
 
 /// Materials the item lists that the applicant has not handed in, required ones first.

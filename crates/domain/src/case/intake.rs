@@ -89,6 +89,44 @@ pub fn left_out_of_notice(
         .collect()
 }
 
+/// What an application lacks before it is filed (the "check your answers" step): the required
+/// materials not handed in, split into those that are not 容缺 (`blocking`) and those that may
+/// follow acceptance (`later`). Keys, in the item's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicationGaps {
+    pub blocking: Vec<String>,
+    pub later: Vec<String>,
+}
+
+impl ApplicationGaps {
+    pub fn of(item: &Item, handed_in: impl Fn(&str) -> bool) -> ApplicationGaps {
+        ApplicationGaps {
+            // The same list a first notice would have to name.
+            blocking: left_out_of_notice(item, &handed_in, &[]),
+            later: item
+                .materials
+                .iter()
+                .filter(|m| m.required && m.deferrable && !handed_in(&m.key))
+                .map(|m| m.key.clone())
+                .collect(),
+        }
+    }
+
+    /// An application filed online must carry every required material that is not 容缺: nobody
+    /// stands at a window to tell the applicant what is missing before it is filed. The refusal
+    /// names the materials.
+    pub fn check_online(&self, name: impl Fn(&str) -> String) -> Result<(), DomainError> {
+        if self.blocking.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = self.blocking.iter().map(|k| name(k)).collect();
+        Err(codes::Case::OnlineMaterialsMissing.with(format!(
+            "缺少必要材料（{}），不能在网上提交；请补齐后再提交，或到窗口办理",
+            names.join("、")
+        )))
+    }
+}
+
 /// 一次性告知: a case gets one supplement notice, and it must list everything. A later notice
 /// may only repeat what the first asked for (e.g. a reminder), never ask for something new.
 /// `name` gives a material's name for the message: people read names, never keys.

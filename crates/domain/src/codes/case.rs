@@ -60,6 +60,7 @@ error_codes! {
         NumberSequence = "case.number_sequence", Invalid => "办件流水号应为1至999999",
         OccurredAt = "case.occurred_at", Invalid => "实际办理时间不能晚于现在，也不能早于办件上已有的记录",
         OccurredAtFormat = "case.occurred_at_format", Invalid => "实际办理时间格式不对，请按“年-月-日 时:分”填写北京时间，如 2026-03-02 09:30",
+        OnlineMaterialsMissing = "case.online_materials_missing", Invalid => "缺少必要材料，不能在网上提交；请补齐后再提交，或到窗口办理",
         PickupHall = "case.pickup_hall", Invalid => "请选择有效的取件大厅",
         ProcessEnded = "case.process_ended", Invalid => "办理流程已结束，不能再办理环节",
         ReasonRequired = "case.reason_required", Invalid => "请填写理由",

@@ -944,15 +944,20 @@ async fn settings_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
         return Err(PageError(AppError::forbidden()));
     }
     let stored = state.app.store.settings().await?;
-    let rows = tongban_app::settings::DEFS
+    let mut rows: Vec<_> = tongban_app::settings::DEFS
         .iter()
         .map(|d| {
             let current = stored
                 .iter()
                 .find(|(k, _)| k == d.key)
                 .map_or(d.default, |(_, v)| v.as_str());
+            let regional = if tongban_app::settings::REGIONAL.contains(&d.key) {
+                "（可按地区设置）"
+            } else {
+                ""
+            };
             row(vec![
-                d.label.into(),
+                format!("{}{regional}", d.label),
                 d.key.into(),
                 current.into(),
                 d.default.into(),
@@ -960,13 +965,36 @@ async fn settings_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
             ])
         })
         .collect();
+    // Values a region set for itself (`key@region`), each under the setting it narrows.
+    for (k, v) in stored.iter().filter(|(k, _)| k.contains('@')) {
+        let (base, region) = k.split_once('@').unwrap_or((k.as_str(), ""));
+        let Some(d) = tongban_app::settings::DEFS.iter().find(|d| d.key == base) else {
+            continue;
+        };
+        let place = match tongban_domain::region::RegionCode::parse(region) {
+            Ok(code) => state
+                .app
+                .store
+                .region(&code)
+                .await?
+                .map_or_else(|| region.to_string(), |r| r.name),
+            Err(_) => region.to_string(),
+        };
+        rows.push(row(vec![
+            format!("{}（{place}）", d.label),
+            k.clone(),
+            v.clone(),
+            "同全市".into(),
+            format!("{}–{}", d.min, d.max),
+        ]));
+    }
     let keys = tongban_app::settings::DEFS
         .iter()
         .map(|d| (d.key.to_string(), d.label.to_string()))
         .collect();
     Ok(Page {
         heading: "设置",
-        intro: "本地规则以设置项保存，均有默认值；修改即时生效并记入审计日志。".into(),
+        intro: "本地规则以设置项保存，均有默认值；修改即时生效并记入审计日志。标有“可按地区设置”的项（预警阈值、12345时限、推算年份）可以只对某个区县或乡镇设置：填写地区代码即可，下级地区按最长匹配的地区代码取值，未设置的沿用全市的值。".into(),
         headers: &["设置项", "键", "当前值", "默认值", "范围"],
         rows,
         form: Some(FormSpec {
@@ -975,6 +1003,12 @@ async fn settings_page(state: &AppState, who: &SignedIn) -> PageResult<Page> {
             fields: vec![
                 Field::select("key", "设置项", keys, true),
                 Field::text("value", "新值", true, "").with_kind("number"),
+                Field::text(
+                    "region",
+                    "地区代码（选填，只对该地区及其下级生效）",
+                    false,
+                    "如 361202",
+                ),
             ],
         }),
     })
@@ -994,6 +1028,8 @@ async fn settings(
 struct SettingForm {
     key: String,
     value: String,
+    #[serde(default)]
+    region: String,
 }
 
 async fn save_setting(
@@ -1002,7 +1038,13 @@ async fn save_setting(
     LargeText(large): LargeText,
     PageForm(f): PageForm<SettingForm>,
 ) -> PageResult<Response> {
-    match state.app.set_setting(&who.actor, &f.key, &f.value).await {
+    // A region's own value is the key narrowed by its code; the application checks the setting
+    // may be set by region and the code is a region's.
+    let key = match f.region.trim() {
+        "" => f.key.clone(),
+        region => format!("{}@{region}", f.key),
+    };
+    match state.app.set_setting(&who.actor, &key, &f.value).await {
         Ok(()) => Ok(saved("/admin/settings")),
         Err(e) => failed(&state, &who, large, settings_page(&state, &who).await, e),
     }

@@ -151,7 +151,12 @@ async fn admin_page(
     let official = app.official_calendar().await?;
     let (selected_notice, selected_rules) = official
         .year(selected)
-        .map(|y| (y.notice.clone(), tongban_app::calendar::rules_text(y)))
+        .map(|y| {
+            (
+                y.notice.clone(),
+                tongban_app::calendar::rules_text_with(y, DayKind::word),
+            )
+        })
         .unwrap_or_default();
     let code = error.as_ref().map_or(StatusCode::OK, |e| status(e.kind));
     let page = AdminCalendar {

@@ -22,7 +22,7 @@ use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
 
 use crate::case_input::{plain, ActionBody, FileRefBody};
-use crate::error::{status, PageError, PageResult};
+use crate::error::{PageError, PageResult};
 use crate::json::PageQuery;
 use crate::session::{Auth, LargeText};
 use crate::views::{self, Base};
@@ -150,7 +150,6 @@ pub struct CasePage {
     /// (page, number, title, issued, sealed file without its extension)
     pub documents: Vec<(String, String, String, String, String)>,
     pub forms: Forms,
-    pub multipart_action: String,
     /// Supervision orders on the case: (number, department, instruction, due, status, reply).
     pub orders: Vec<OrderLine>,
     /// A supervisor may issue a supervision order (督办) here.
@@ -738,7 +737,6 @@ pub(super) async fn case_page(
         orders,
         can_order,
         base: Base::new(&format!("办件 {number}"), Some(who), large),
-        multipart_action: format!("/cases/{number}/act?csrf={}", who.csrf),
         number,
         version: view.version,
         item_name: c.item.name.clone(),
@@ -838,6 +836,8 @@ pub struct Flash {
     /// Back from the rating form: `1` when rated, else the refusal's code.
     rated: Option<String>,
     rating_error: Option<String>,
+    /// Back from a refused action: the draft that keeps its refusal.
+    draft: Option<String>,
 }
 
 /// The stable name of an action, or `None` for one the page does not know (it never reaches
@@ -911,11 +911,20 @@ pub async fn show(
                     .as_ref()
                     .map(|_| "评价已提交，感谢您的评价".to_string())
             });
-    let error = f
+    let mut error = f
         .rating_error
         .as_deref()
         .and_then(tongban_domain::ErrorCode::parse)
         .map(AppError::of);
+    if let Some(id) = f.draft.as_deref() {
+        if let Ok(d) = state.app.draft(&who.actor, id).await {
+            if d.item_code == format!("case:{number}") {
+                error = d.error.and_then(|(code, message)| {
+                    tongban_domain::ErrorCode::parse(&code).map(|c| AppError::new(c, message))
+                });
+            }
+        }
+    }
     let page = case_page(&state, &who, large, &number, notice, error).await?;
     Ok(views::render(&page))
 }
@@ -958,12 +967,11 @@ async fn read_action(
     }
 }
 
-/// `POST /cases/{number}/act`: one action; back to the case with a notice, or the case again
-/// with the refusal and its code.
+/// `POST /cases/{number}/act`: one action; back to the case with a notice, or with the refusal
+/// and its code.
 pub async fn act(
     State(state): State<AppState>,
     Auth(who): Auth,
-    LargeText(large): LargeText,
     Path(number): Path<String>,
     req: Request,
 ) -> PageResult<Response> {
@@ -999,10 +1007,23 @@ pub async fn act(
         {
             Err(PageError(e))
         }
+        // Post/redirect/get: the refusal is kept as a draft of this case's form and shown by
+        // the page the browser is sent to, so a reload never posts the action again.
         Err(e) => {
-            let kind = e.kind;
-            let page = case_page(&state, &who, large, &number, None, Some(e)).await?;
-            Ok((status(kind), views::render(&page)).into_response())
+            let draft = tongban_app::drafts::ApplicationDraft {
+                item_code: format!("case:{number}"),
+                error: Some((e.code.to_string(), e.message)),
+                ..Default::default()
+            };
+            let id = state.app.save_draft(&who.actor, None, &draft).await?;
+            Ok((
+                StatusCode::SEE_OTHER,
+                [(
+                    header::LOCATION,
+                    format!("/cases/{}?draft={id}", super::items::percent(&number)),
+                )],
+            )
+                .into_response())
         }
     }
 }
@@ -1053,7 +1074,12 @@ pub struct DocumentPage {
     pub issued: String,
     pub hash: String,
     pub result: bool,
+    /// The verify page's full address (the deployment's public URL, `documents.public_url`):
+    /// a phone scanning the paper opens it.
     pub verify_href: String,
+    /// Where a person types the number and the code by hand.
+    pub verify_page: String,
+    pub verify_code: String,
     pub qr: String,
 }
 
@@ -1072,8 +1098,9 @@ pub async fn document(
     }
     let result =
         DocKind::parse(tongban_app::cases::case_kind(&row.kind)).is_some_and(DocKind::is_result);
+    let public = app.public_url();
     let verify_href = format!(
-        "/verify/{}?code={}",
+        "{public}/verify/{}?code={}",
         segment(&row.number),
         segment(&row.verify_code)
     );
@@ -1100,6 +1127,8 @@ pub async fn document(
         hash: row.hash,
         result,
         verify_href,
+        verify_page: format!("{public}/verify"),
+        verify_code: row.verify_code,
         qr,
     };
     Ok(views::render(&page))

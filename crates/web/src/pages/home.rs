@@ -174,7 +174,39 @@ fn case_row(l: CaseLine) -> CaseRow {
         number: l.number,
         item: l.item_name,
         applicant: l.applicant_name,
+        deadline: String::new(),
+        left: String::new(),
+        light: "",
+        light_label: "",
     }
+}
+
+/// A case line with its next deadline, time left and light from the deadline index.
+pub(super) fn marked_row(
+    l: CaseLine,
+    marks: &std::collections::HashMap<i64, tongban_app::case_search::QueueMark>,
+) -> CaseRow {
+    let mark = marks.get(&l.id).cloned();
+    let mut row = case_row(l);
+    match mark {
+        Some(m) => {
+            row.deadline = m.label;
+            // A deadline ends at midnight: shown as the day it falls on.
+            let last = m.due_at - chrono::Duration::milliseconds(1);
+            row.due = format!(
+                "{} 截止",
+                tongban_domain::time::local_date(last).format("%Y-%m-%d")
+            );
+            row.left = m.left.map_or_else(|| "无法计算".to_string(), |t| t.text());
+            row.light = m.light.as_str();
+            row.light_label = m.light.label();
+        }
+        None => {
+            row.deadline = "—".into();
+            row.left = "不计时".into();
+        }
+    }
+    row
 }
 
 /// Time left on a step by its due instant, in working days and today's hours on the calendar
@@ -203,7 +235,19 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
     let app = &state.app;
     let actor = &who.actor;
     let now = app.now();
-    let mut lists = CaseLists::default();
+    let mut lists = CaseLists {
+        can_search: matches!(
+            actor.role,
+            Role::Clerk
+                | Role::DeptHead
+                | Role::Approver
+                | Role::Supervisor
+                | Role::Legal
+                | Role::Leader
+                | Role::Admin
+        ),
+        ..CaseLists::default()
+    };
     match actor.role {
         Role::Agent => {
             lists.can_file = true;
@@ -218,13 +262,15 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
         Role::Clerk | Role::DeptHead | Role::Approver => {
             if matches!(actor.role, Role::Clerk | Role::DeptHead) {
                 lists.can_file = true;
-                lists.window = Some(
-                    app.window_queue(actor)
-                        .await?
-                        .into_iter()
-                        .map(case_row)
-                        .collect(),
-                );
+                let lines = app.window_queue(actor).await?;
+                let marks = app.queue_marks(&lines).await?;
+                let mut rows: Vec<(Option<chrono::DateTime<chrono::Utc>>, CaseRow)> = lines
+                    .into_iter()
+                    .map(|l| (marks.get(&l.id).map(|m| m.due_at), marked_row(l, &marks)))
+                    .collect();
+                // Soonest deadline first; cases whose clock does not run last.
+                rows.sort_by_key(|(due, _)| (due.is_none(), *due));
+                lists.window = Some(rows.into_iter().map(|(_, r)| r).collect());
             }
             let cal = app.calendar().await?;
             let mut steps: Vec<StepDue> = app
@@ -252,6 +298,21 @@ async fn case_lists(state: &AppState, who: &SignedIn) -> PageResult<CaseLists> {
             }
         }
         Role::Supervisor | Role::Legal | Role::Leader | Role::Admin => {
+            let stage = match actor.role {
+                Role::Supervisor => Some("初审"),
+                Role::Legal => Some("复审"),
+                Role::Leader => Some("审定"),
+                _ => None,
+            };
+            if let Some(stage) = stage {
+                let queue = app
+                    .review_queue(actor)
+                    .await?
+                    .into_iter()
+                    .map(|(s, v)| (s.id, v.item.name, v.version))
+                    .collect();
+                lists.reviews = Some((stage, queue));
+            }
             let departments: HashMap<i64, String> = app
                 .store
                 .departments(None)
@@ -436,4 +497,133 @@ pub async fn close_order(
         Err(e) if e.kind == tongban_app::Kind::Forbidden => Err(PageError(e)),
         Err(e) => Ok(see_other(format!("/workbench?error={}#orders", e.code))),
     }
+}
+
+/// What the case search form holds, as typed (dates as `YYYY-MM-DD`). `q` is the workbench's
+/// one box: a case number, a four-character tail or a name, told apart by their shape.
+#[derive(serde::Deserialize, Default)]
+pub struct SearchForm {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub tail: String,
+    #[serde(default)]
+    pub item: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "case_search.html")]
+pub struct SearchPage {
+    pub base: Base,
+    pub scope: String,
+    pub q: SearchForm,
+    pub searched: bool,
+    pub rows: Vec<CaseRow>,
+    pub limit: i64,
+    /// (code, message)
+    pub error: Option<(String, String)>,
+}
+
+/// Splits the workbench's one box into the field it fills.
+fn one_box(form: &mut SearchForm) {
+    let q = form.q.trim().to_string();
+    if q.is_empty() {
+        return;
+    }
+    let tail_like = q.chars().count() == 4
+        && q.chars()
+            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x');
+    if tail_like {
+        form.tail = q;
+    } else if q.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        form.number = q;
+    } else {
+        form.name = q;
+    }
+    form.q.clear();
+}
+
+fn search_date(s: &str) -> Result<Option<chrono::NaiveDate>, tongban_app::AppError> {
+    match s.trim() {
+        "" => Ok(None),
+        v => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                tongban_app::AppError::new(
+                    tongban_domain::codes::Request::Query,
+                    format!("日期“{v}”格式不对，应如 2026-03-02"),
+                )
+            }),
+    }
+}
+
+/// `GET /cases/search`: staff search the cases they may see.
+pub async fn search(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    crate::json::PageQuery(mut form): crate::json::PageQuery<SearchForm>,
+) -> PageResult<Response> {
+    let app = &state.app;
+    let actor = &who.actor;
+    one_box(&mut form);
+    let scope = match (actor.role, who.user.department_id) {
+        (Role::Clerk | Role::Approver | Role::DeptHead, Some(id)) => {
+            let name = app
+                .store
+                .department(id)
+                .await?
+                .map_or_else(String::new, |d| d.name);
+            format!("{name}受理或参与办理的办件")
+        }
+        (Role::Supervisor | Role::Leader | Role::Admin, _) => "辖区内的办件".into(),
+        (Role::Legal, _) => "辖区内不予受理、不予许可的办件".into(),
+        _ => return Err(PageError(tongban_app::AppError::forbidden())),
+    };
+    let mut page = SearchPage {
+        base: Base::new("办件查询", Some(&who), large),
+        scope,
+        q: SearchForm::default(),
+        searched: false,
+        rows: Vec::new(),
+        limit: tongban_app::case_search::SEARCH_LIMIT,
+        error: None,
+    };
+    let query = match (search_date(&form.from), search_date(&form.to)) {
+        (Ok(from), Ok(to)) => Some(tongban_app::case_search::CaseQuery {
+            number: form.number.clone(),
+            name: form.name.clone(),
+            tail: form.tail.clone(),
+            item: form.item.clone(),
+            from,
+            to,
+        }),
+        (Err(e), _) | (_, Err(e)) => {
+            page.error = Some((e.code.to_string(), e.message));
+            None
+        }
+    };
+    page.q = form;
+    if let Some(query) = query.filter(|q| !q.is_empty()) {
+        page.searched = true;
+        match app.search_cases(actor, &query).await {
+            Ok(lines) => {
+                let marks = app.queue_marks(&lines).await?;
+                page.rows = lines.into_iter().map(|l| marked_row(l, &marks)).collect();
+            }
+            Err(e) if e.kind == tongban_app::Kind::Invalid => {
+                page.error = Some((e.code.to_string(), e.message));
+            }
+            Err(e) => return Err(PageError(e)),
+        }
+    }
+    Ok(views::render(&page))
 }

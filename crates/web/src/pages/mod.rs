@@ -63,11 +63,16 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
+            "/items/{code}/apply/check",
+            get(apply::check_page).post(apply::confirm),
+        )
+        .route(
             "/cases/new",
             get(apply::new_page)
                 .post(apply::create)
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route("/cases/search", get(home::search))
         .route("/cases/{number}", get(cases::show))
         .route(
             "/cases/{number}/act",

@@ -198,6 +198,7 @@ pub async fn post_with_token(
 }
 
 /// One part of a multipart form: a text field, or a file field with its file name.
+#[derive(Clone)]
 pub enum Part<'a> {
     Text(&'a str, &'a str),
     File(&'a str, &'a str, &'a [u8]),
@@ -274,8 +275,15 @@ impl TestApp {
         }
     }
 
-    /// A multipart form post as a page sends it: the session's token rides in the URL.
+    /// A multipart form post as a page sends it: the session's token is the first field.
     pub async fn post_multipart(&self, path: &str, s: &Session, parts: &[Part<'_>]) -> Reply {
+        let mut all = vec![Part::Text("csrf", s.csrf.as_str())];
+        all.extend(parts.iter().map(Part::clone));
+        self.post_multipart_raw(path, s, &all).await
+    }
+
+    /// A multipart form post with exactly the given parts (no token added).
+    pub async fn post_multipart_raw(&self, path: &str, s: &Session, parts: &[Part<'_>]) -> Reply {
         let boundary = "tongbanCaseBoundary7";
         let mut body = Vec::new();
         for p in parts {
@@ -299,11 +307,10 @@ impl TestApp {
             }
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let sep = if path.contains('?') { '&' } else { '?' };
         let content_type = format!("multipart/form-data; boundary={boundary}");
         self.send_bytes(
             Method::POST,
-            &format!("{path}{sep}csrf={}", s.csrf),
+            path,
             Some(s),
             &[("content-type", content_type.as_str())],
             body,
