@@ -338,16 +338,20 @@ impl App {
         self.check_own_files(actor, materials.values().flatten(), &[])
             .await?;
         // Online, nobody stands at a window to tell the applicant what is missing before it is
-        // filed: every required material that is not 容缺 must be there.
-        if channel == Channel::Online {
-            tongban_domain::case::intake::ApplicationGaps::of(&item, |k| {
+        // filed: every required material that is not 容缺 must be there. Checked when the case
+        // is written, after its idempotency key: a retry of a filed request answers with that
+        // case, and a key reused for another request is a mismatch, whatever it lacks.
+        let online_refusal = match channel {
+            Channel::Online => tongban_domain::case::intake::ApplicationGaps::of(&item, |k| {
                 materials.get(k).is_some_and(|files| !files.is_empty())
             })
             .check_online(|k| {
                 item.material(k)
                     .map_or_else(|| k.to_string(), |m| m.name.clone())
-            })?;
-        }
+            })
+            .err(),
+            _ => None,
+        };
         let key = match &new.idempotency_key {
             Some(k) if k.len() > 100 || k.trim().is_empty() => {
                 return Err(AppError::of(codes::Case::IdempotencyKey))
@@ -391,6 +395,9 @@ impl App {
                 }),
                 now,
                 |seq| -> Result<CaseWrite> {
+                    if let Some(e) = &online_refusal {
+                        return Err(e.clone().into());
+                    }
                     let number = CaseNumber::new(&region, day, seq)?;
                     let decided =
                         case::receive(submission, number, summary.id, version.version, &ctx)?;
