@@ -412,6 +412,7 @@ impl App {
             format!("督办 {named}：{instruction}（{days} 个工作日内回复）"),
         );
         let id = self.store.issue_order(&order, now, entry).await?;
+        self.crossing_written_at(order.due_at);
         self.notify_department_head(
             department_id,
             &format!("督办：{shown} 需在 {days} 个工作日内回复整改情况"),
