@@ -190,6 +190,7 @@ impl App {
             self.store
                 .set_login_state(user.id, next.failed, next.locked_until, audit)
                 .await?;
+            self.sessions.forget_user(user.id);
             return Err(bad_credentials());
         }
         let token = random_hex();
@@ -203,6 +204,8 @@ impl App {
         self.store
             .create_session(&token_hash(&token), user.id, &csrf, now, entry)
             .await?;
+        // The account's failure count was reset: its other sessions' rows are stale.
+        self.sessions.forget_user(user.id);
         Ok(NewSession { token, csrf, user })
     }
 
@@ -210,20 +213,36 @@ impl App {
     /// timeouts end it.
     pub async fn authenticate(&self, token: &str) -> Result<Option<SignedIn>> {
         let hash = token_hash(token);
-        let Some(session) = self.store.session(&hash).await? else {
-            return Ok(None);
-        };
         let now = self.now();
         let s = self.settings();
+        // Served from memory for `session.cache_seconds` (see `crate::sessions`); the limits
+        // below are judged on every request either way.
+        let cached = self.sessions.get(&hash, now, s.session_cache);
+        let session = match cached {
+            Some(row) => row,
+            None => {
+                let generation = self.sessions.generation();
+                let Some(row) = self.store.session(&hash).await? else {
+                    return Ok(None);
+                };
+                if s.session_cache > Duration::zero() {
+                    self.sessions
+                        .put(hash.clone(), row.clone(), now, s.session_cache, generation);
+                }
+                row
+            }
+        };
         if now - session.created_at > s.session_absolute
             || now - session.last_seen_at > s.session_idle
         {
+            self.sessions.forget(&hash);
             self.store.delete_session(&hash, None).await?;
             return Ok(None);
         }
         // Refresh the idle clock at most once a minute to spare the writer.
         if now - session.last_seen_at > Duration::minutes(1) {
             self.store.touch_session(&hash, now).await?;
+            self.sessions.touched(&hash, now);
         }
         Ok(Some(SignedIn {
             actor: actor_of(&session.user),
@@ -255,9 +274,9 @@ impl App {
             format!("user:{}", who.user.id),
             "退出登录".into(),
         );
-        self.store
-            .delete_session(&token_hash(token), Some(entry))
-            .await?;
+        let hash = token_hash(token);
+        self.store.delete_session(&hash, Some(entry)).await?;
+        self.sessions.forget(&hash);
         Ok(())
     }
 
@@ -278,6 +297,7 @@ impl App {
             "修改密码".into(),
         );
         self.store.set_password(who.user.id, &hash, entry).await?;
+        self.sessions.forget_user(who.user.id);
         Ok(())
     }
 
@@ -457,6 +477,7 @@ impl App {
         self.store
             .set_login_state(user_id, 0, None, Some(entry))
             .await?;
+        self.sessions.forget_user(user_id);
         Ok(())
     }
 
@@ -496,6 +517,7 @@ impl App {
             )
             .in_region_str(user.region_code.as_deref());
         self.store.set_away(user_id, away, entry).await?;
+        self.sessions.forget_user(user_id);
         Ok(())
     }
 }

@@ -15,6 +15,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use sha2::{Digest, Sha256};
@@ -217,11 +218,12 @@ impl App {
     /// last loaded year and today, so no deadline goes blind while a notice is awaited. A due
     /// date in a provisional year carries [`PROVISIONAL_NOTE`]; a region may refuse provisional
     /// counting ([`App::calendar_for`]).
-    pub async fn calendar(&self) -> Result<Calendar> {
+    pub async fn calendar(&self) -> Result<Arc<Calendar>> {
         let today_year = local_date(self.now()).year();
         // Every deadline, guide and calculator asks; the data changes only through the writes
         // below, which invalidate it. A generation guards against caching a read that a
-        // concurrent write has already made stale.
+        // concurrent write has already made stale. Shared, not copied: a request that only
+        // reads a due date costs no copy of the day table.
         let generation = self.calendar_generation.load(Ordering::SeqCst);
         if let Ok(cache) = self.calendar_cache.read() {
             if let Some((_, _, cal)) = cache
@@ -233,7 +235,7 @@ impl App {
         }
         let cal = self.official_calendar().await?;
         let through = cal.last_year().max(today_year) + PROVISIONAL_YEARS_AHEAD;
-        let cal = cal.with_provisional_through(through);
+        let cal = Arc::new(cal.with_provisional_through(through));
         if let Ok(mut cache) = self.calendar_cache.write() {
             if self.calendar_generation.load(Ordering::SeqCst) == generation {
                 *cache = Some((generation, today_year, cal.clone()));
@@ -255,12 +257,12 @@ impl App {
 
     /// The calendar the deadlines of a region's matters run on: [`App::calendar`], without its
     /// provisional years where the setting `calendar.provisional` is 0 for the region.
-    pub async fn calendar_for(&self, region: &str) -> Result<Calendar> {
+    pub async fn calendar_for(&self, region: &str) -> Result<Arc<Calendar>> {
         let cal = self.calendar().await?;
         Ok(if self.settings().provisional_for(region) {
             cal
         } else {
-            cal.without_provisional()
+            Arc::new(cal.without_provisional())
         })
     }
 

@@ -132,6 +132,20 @@ pub struct PublicStatus {
     pub timeline: Vec<(DateTime<Utc>, String)>,
 }
 
+/// What the public lookup keeps of one version of a case: everything but the due date, which
+/// moves with the clock and the calendar and is computed on each lookup.
+pub(crate) struct PublicCase {
+    item_name: String,
+    status: String,
+    received_at: DateTime<Utc>,
+    clock: Option<tongban_domain::calendar::StatutoryClock>,
+    region: String,
+    next_action: String,
+    timeline: Vec<(DateTime<Utc>, String)>,
+    phone_tail: String,
+    id_tail: String,
+}
+
 /// A result document as its public verify page shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifiedDocument {
@@ -363,7 +377,7 @@ impl App {
         let now = self.case_now();
         let cal = self.calendar_for(item.region.as_str()).await?;
         let posts = self.post_book(&item).await?;
-        let rules = self.settings().case_rules;
+        let rules = self.settings().case_rules.clone();
         let submission = Submission {
             applicant,
             channel,
@@ -383,6 +397,7 @@ impl App {
             posts: &posts,
             rules: &rules,
         };
+        let soonest = std::sync::Mutex::new(None);
         let created = self
             .store
             .create_case(
@@ -401,10 +416,17 @@ impl App {
                     let number = CaseNumber::new(&region, day, seq)?;
                     let decided =
                         case::receive(submission, number, summary.id, version.version, &ctx)?;
-                    self.write_of(&decided, actor_ref(Some(actor)), &cal, now, now)
+                    let w = self.write_of(&decided, actor_ref(Some(actor)), &cal, now, now)?;
+                    if let Ok(mut s) = soonest.lock() {
+                        *s = crate::wake::soonest(&w.watches);
+                    }
+                    Ok(w)
                 },
             )
             .await??;
+        if let Some(at) = soonest.into_inner().ok().flatten() {
+            self.crossing_written_at(at);
+        }
         let created_new = matches!(created, Created::New { .. });
         let number = match created {
             Created::New { number, .. } | Created::Repeat { number } => number,
@@ -492,8 +514,17 @@ impl App {
     }
 
     pub(crate) async fn load(&self, stored: StoredCase) -> Result<CaseView> {
-        let case: Case = serde_json::from_str(&stored.state)
-            .map_err(|e| AppError::internal(format!("case {}: {e}", stored.number)))?;
+        // A version is never rewritten: its parsed state is kept and cloned, not parsed again.
+        let key = (stored.id, stored.version);
+        let case: Case = match self.case_states.get(&key) {
+            Some(case) => Case::clone(&case),
+            None => {
+                let case: Case = serde_json::from_str(&stored.state)
+                    .map_err(|e| AppError::internal(format!("case {}: {e}", stored.number)))?;
+                self.case_states.put(key, Arc::new(case.clone()));
+                case
+            }
+        };
         let item = self.case_item(case.item.id, case.item.version).await?;
         Ok(CaseView {
             id: stored.id,
@@ -721,7 +752,7 @@ impl App {
             .unwrap_or(now);
         let cal = self.calendar_for(view.case.item.region.as_str()).await?;
         let posts = self.post_book(&view.item).await?;
-        let rules = self.settings().case_rules;
+        let rules = self.settings().case_rules.clone();
         let ctx = Ctx {
             item: &view.item,
             cal: &cal,
@@ -748,6 +779,7 @@ impl App {
             .update_case(view.id, view.version, &write, now)
             .await
             .map_err(map_stale)?;
+        self.crossings_written(&write.watches);
         self.detect_quietly(view.id, &decided.case).await;
         // The licence (the result) is issued once the permit is decided and its fees are
         // settled, whichever comes last; the decision notice itself is served at once.
@@ -1085,24 +1117,47 @@ impl App {
         if tail4.chars().count() != 4 {
             return Err(AppError::of(codes::Case::LookupTail));
         }
-        let stored = self
+        // One indexed read of two integers; what they name never changes, so the rest comes
+        // from memory while the case stands still.
+        let (id, version) = self
             .store
-            .case_by_number(number.as_str())
+            .case_head(number.as_str())
             .await?
             .ok_or_else(not_found)?;
-        let view = self.load(stored).await?;
-        let c = &view.case;
-        if tail(&c.applicant.phone, 4) != tail4
-            && tail(&c.applicant.id_code, 4).to_ascii_uppercase() != tail4
-        {
+        let public = match self.public_cases.get(&(id, version)) {
+            Some(p) => p,
+            None => self.public_case(id).await?.ok_or_else(not_found)?,
+        };
+        if public.phone_tail != tail4 && public.id_tail != tail4 {
             return Err(not_found());
         }
-        let cal = self.calendar_for(c.item.region.as_str()).await?;
-        let due_at = c
-            .clock
-            .as_ref()
-            .and_then(|k| k.status(&cal, self.now()).ok())
-            .map(|s| s.due_at);
+        let due_at = match &public.clock {
+            Some(k) => {
+                let cal = self.calendar_for(&public.region).await?;
+                k.status(&cal, self.now()).ok().map(|s| s.due_at)
+            }
+            None => None,
+        };
+        Ok(PublicStatus {
+            number: number.to_string(),
+            item_name: public.item_name.clone(),
+            status: public.status.clone(),
+            received_at: public.received_at,
+            due_at,
+            next_action: public.next_action.clone(),
+            timeline: public.timeline.clone(),
+        })
+    }
+
+    /// What the public lookup shows of a case, read and kept under the version read.
+    async fn public_case(&self, id: i64) -> Result<Option<Arc<PublicCase>>> {
+        let Some(stored) = self.store.case_by_id(id).await? else {
+            return Ok(None);
+        };
+        let view = self.load(stored).await?;
+        let c = &view.case;
+        // Read after the state: a write in between can only make the timeline newer than the
+        // version it is kept under, and the next lookup reads that newer version anyway.
         let events = self.store.case_events(view.id).await?;
         let timeline = events
             .iter()
@@ -1112,15 +1167,20 @@ impl App {
                 public_line(&ev).then(|| (at, ev.summary()))
             })
             .collect();
-        Ok(PublicStatus {
-            number: c.number.to_string(),
+        let public = Arc::new(PublicCase {
             item_name: c.item.name.clone(),
             status: c.status.label().to_string(),
             received_at: c.received_at,
-            due_at,
+            clock: c.clock.clone(),
+            region: c.item.region.as_str().to_string(),
             next_action: applicant_next_action(c, &view.item),
             timeline,
-        })
+            phone_tail: tail(&c.applicant.phone, 4),
+            id_tail: tail(&c.applicant.id_code, 4).to_ascii_uppercase(),
+        });
+        self.public_cases
+            .put((view.id, view.version), public.clone());
+        Ok(Some(public))
     }
 
     /// The public verify page of a result document, by its number (the QR code carries it).

@@ -380,6 +380,7 @@ impl App {
         let cal = self.calendar_for(filing.office.region.as_str()).await?;
         let day = tongban_domain::time::local_date(now);
         let region6: String = filing.office.region.as_str().chars().take(6).collect();
+        let soonest = std::sync::Mutex::new(None);
         let built = self
             .store
             .create_disclosure(&region6, day, now, |seq| -> Result<DisclosureWrite> {
@@ -396,9 +397,17 @@ impl App {
                         ),
                     )
                     .in_region(&filing.office.region);
-                self.disclosure_write(number.as_str(), &req, &log, &log, &cal, now, entry)
+                let w =
+                    self.disclosure_write(number.as_str(), &req, &log, &log, &cal, now, entry)?;
+                if let Ok(mut s) = soonest.lock() {
+                    *s = crate::wake::soonest(&w.watches);
+                }
+                Ok(w)
             })
             .await??;
+        if let Some(at) = soonest.into_inner().ok().flatten() {
+            self.crossing_written_at(at);
+        }
         self.disclosure_view(actor, &built.1).await
     }
 
@@ -609,7 +618,7 @@ impl App {
             .update_disclosure(row.id, row.version, &w, now)
             .await
         {
-            Ok(()) => {}
+            Ok(()) => self.crossings_written(&w.watches),
             Err(StoreError::Conflict(c)) if c == codes::Disclosure::Stale.as_str() => {
                 return Err(AppError::of(codes::Disclosure::Stale))
             }

@@ -407,7 +407,7 @@ impl App {
             ),
         }
         .in_region_str(Some(&draft.region));
-        Ok(self
+        let created = self
             .store
             .create_ticket(
                 &first,
@@ -418,7 +418,9 @@ impl App {
                 &oversight,
                 entry,
             )
-            .await?)
+            .await?;
+        self.crossings_written(&oversight.watches);
+        Ok(created)
     }
 
     async fn ticket_log(&self, number: &str) -> Result<(TicketLog, Ticket)> {
@@ -523,6 +525,7 @@ impl App {
             )
             .await
             .map_err(stale)?;
+        self.crossings_written(&oversight.watches);
         // Shown as the actor saw it before acting: a unit that returned the ticket no longer
         // holds it, but sees what it did.
         let (log, t) = self.ticket_log(number).await?;
@@ -886,7 +889,10 @@ impl App {
                     .retime_ticket(id, &t, t.due_at(&cal, now), &watches)
                     .await
                 {
-                    Ok(true) => done += 1,
+                    Ok(true) => {
+                        self.crossings_written(&watches);
+                        done += 1;
+                    }
                     Ok(false) => {}
                     // One ticket that cannot be re-timed never holds up the others; its next
                     // write re-times it.

@@ -37,6 +37,7 @@ pub mod error;
 pub mod hotline;
 pub mod licences;
 pub mod masking;
+mod memo;
 pub mod notify;
 pub mod opengov;
 pub mod org;
@@ -44,8 +45,10 @@ pub mod password;
 pub mod performance;
 pub mod ratings;
 pub mod retime;
+pub mod sessions;
 pub mod settings;
 pub mod supervision;
+pub mod wake;
 pub mod warnings;
 
 pub use clock::Clock;
@@ -56,13 +59,14 @@ pub use settings::Settings;
 pub struct App {
     pub store: Store,
     pub clock: Clock,
-    settings: RwLock<Settings>,
+    /// Shared, not copied: most requests read a setting or two.
+    settings: RwLock<std::sync::Arc<Settings>>,
     /// Full-text index of the published catalog. The database is the truth; the index follows
     /// every publish and is rebuilt from the database at start.
     search: tongban_search::CatalogIndex,
     /// The calendar in force with the generation it was read at (see `App::calendar`).
     /// (generation, the Shanghai year it was extended for, the calendar).
-    calendar_cache: RwLock<Option<(u64, i32, tongban_domain::calendar::Calendar)>>,
+    calendar_cache: RwLock<Option<(u64, i32, std::sync::Arc<tongban_domain::calendar::Calendar>)>>,
     calendar_generation: std::sync::atomic::AtomicU64,
     /// Sign-in attempts per client address in the current 15-minute window.
     attempts: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
@@ -73,7 +77,20 @@ pub struct App {
     docs: documents::DocumentState,
     /// Runs the demo city (`serve --demo`): its shared password may then be set again.
     demo_mode: std::sync::atomic::AtomicBool,
+    /// Sessions checked recently (`session.cache_seconds`).
+    sessions: sessions::SessionCache,
+    /// Wakes the warning sweeper at the next crossing (see `wake`).
+    wake: wake::SweepWake,
+    /// Parsed case states by (case id, version): a version is never rewritten.
+    case_states: memo::Memo<(i64, i64), std::sync::Arc<tongban_domain::case::Case>>,
+    /// The public lookup's view of a case by (case id, version).
+    public_cases: memo::Memo<(i64, i64), std::sync::Arc<cases::PublicCase>>,
 }
+
+/// Parsed case states kept in memory.
+const CASE_STATES: usize = 4_096;
+/// Public lookups kept in memory.
+const PUBLIC_CASES: usize = 16_384;
 
 impl App {
     /// Builds the application over a migrated store, loads its settings and indexes the
@@ -84,7 +101,7 @@ impl App {
         let app = App {
             store,
             clock,
-            settings: RwLock::new(settings),
+            settings: RwLock::new(std::sync::Arc::new(settings)),
             search,
             calendar_cache: RwLock::new(None),
             calendar_generation: std::sync::atomic::AtomicU64::new(0),
@@ -92,6 +109,10 @@ impl App {
             demo_mode: std::sync::atomic::AtomicBool::new(false),
             item_versions: RwLock::new(HashMap::new()),
             docs: documents::DocumentState::ephemeral(),
+            sessions: sessions::SessionCache::default(),
+            wake: wake::SweepWake::default(),
+            case_states: memo::Memo::new(CASE_STATES),
+            public_cases: memo::Memo::new(PUBLIC_CASES),
         };
         app.rebuild_search_index().await?;
         if app.store.watch_rebuild_pending().await? {
@@ -106,8 +127,11 @@ impl App {
         self.clock.now()
     }
 
-    pub fn settings(&self) -> Settings {
-        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+    pub fn settings(&self) -> std::sync::Arc<Settings> {
+        self.settings
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|_| std::sync::Arc::new(Settings::default()))
     }
 
     /// An audit entry for something `actor` did now. It is filed under the actor's own region
@@ -170,7 +194,7 @@ impl App {
         self.store.set_setting(key, &n.to_string(), entry).await?;
         let fresh = Settings::from_pairs(&self.store.settings().await?)?;
         if let Ok(mut s) = self.settings.write() {
-            *s = fresh;
+            *s = std::sync::Arc::new(fresh);
         }
         // New warning rules move the crossings of every open case they cover.
         if key.starts_with("supervision.yellow_") {
@@ -225,11 +249,13 @@ impl App {
         );
         self.store.record_event(entry).await?;
         if let Some(token) = keep {
-            self.store
-                .renew_session(&accounts::token_hash(token), now)
-                .await?;
+            let hash = accounts::token_hash(token);
+            self.store.renew_session(&hash, now).await?;
+            self.sessions.forget(&hash);
         }
-        // Deadlines that the move crossed take effect at once.
+        // Deadlines that the move crossed take effect at once, and the warning sweeper plans
+        // again on the new time.
+        self.clock_moved();
         self.sweep_cases().await?;
         self.sweep_disclosures().await?;
         self.remove_orphan_uploads().await?;

@@ -303,7 +303,10 @@ impl App {
             .update_opengov(row.id, &row.number, row.version, w, self.now())
             .await
         {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.crossings_written(&w.watches);
+                Ok(())
+            }
             Err(StoreError::Conflict(c)) if c == codes::Opengov::Stale.as_str() => {
                 Err(AppError::of(codes::Opengov::Stale))
             }

@@ -658,7 +658,7 @@ impl App {
             watches,
         };
         match self.store.rect_step(&step, &outbound, audit).await {
-            Ok(()) => {}
+            Ok(()) => self.crossings_written(&step.watches),
             Err(StoreError::Conflict(w)) if w == "rating.version" => {
                 return Err(AppError::of(codes::Rating::Stale))
             }

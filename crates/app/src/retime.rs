@@ -175,7 +175,10 @@ impl App {
                 .retime_case(id, stored.version, &retimed, now)
                 .await
             {
-                Ok(()) => return Ok(moved),
+                Ok(()) => {
+                    self.crossings_written(&retimed.watches);
+                    return Ok(moved);
+                }
                 Err(StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
             }

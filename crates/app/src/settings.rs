@@ -33,6 +33,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "会话最长有效期（小时）",
     },
     SettingDef {
+        key: "session.cache_seconds",
+        default: "5",
+        min: 0,
+        max: 60,
+        label: "会话校验在本服务器内存中保留的秒数（0：每次请求都读数据库）",
+    },
+    SettingDef {
         key: "login.max_failures",
         default: "5",
         min: 3,
@@ -122,6 +129,13 @@ pub const DEFS: &[SettingDef] = &[
         min: 0,
         max: 23,
         label: "短时限黄灯：按上两项自开始即为黄灯的时限，改为到期日当天几时起预警",
+    },
+    SettingDef {
+        key: "supervision.sweep_poll_seconds",
+        default: "1",
+        min: 1,
+        max: 3600,
+        label: "预警扫描最长间隔（秒）：其他服务器写入的时限节点最迟在此时间内被发现",
     },
     SettingDef {
         key: "supervision.backdate_hours",
@@ -388,6 +402,10 @@ pub const REGIONAL: &[&str] = &[
 pub struct Settings {
     pub session_idle: Duration,
     pub session_absolute: Duration,
+    /// How long a checked session is kept in memory (0: not kept).
+    pub session_cache: Duration,
+    /// The longest the warning sweeper sleeps without reading the crossing index again.
+    pub sweep_poll: Duration,
     pub lockout: LockoutPolicy,
     pub ip_attempts_per_15min: u32,
     pub password_min_length: usize,
@@ -559,6 +577,8 @@ impl Settings {
         Ok(Settings {
             session_idle: Duration::minutes(get("session.idle_minutes")?),
             session_absolute: Duration::hours(get("session.absolute_hours")?),
+            session_cache: Duration::seconds(get("session.cache_seconds")?),
+            sweep_poll: Duration::seconds(get("supervision.sweep_poll_seconds")?),
             lockout: LockoutPolicy {
                 max_failures: get("login.max_failures")? as u32,
                 lock_for: Duration::minutes(get("login.lock_minutes")?),

@@ -416,6 +416,7 @@ impl App {
             )
             .in_region_str(Some(region));
         let id = self.store.issue_order(&order, now, entry).await?;
+        self.crossing_written_at(order.due_at);
         self.notify_department_head(
             department_id,
             &format!("督办：{shown} 需在 {days} 个工作日内回复整改情况"),

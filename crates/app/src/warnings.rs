@@ -106,7 +106,10 @@ impl App {
                     &settings.warnings_for(case.item.region.as_str()),
                 );
                 match self.store.rewatch_case(id, stored.version, &watches).await {
-                    Ok(()) => done += 1,
+                    Ok(()) => {
+                        self.crossings_written(&watches);
+                        done += 1;
+                    }
                     Err(tongban_store::StoreError::Conflict(_)) => {}
                     Err(e) => return Err(e.into()),
                 }

@@ -716,3 +716,36 @@ async fn guessing_the_public_lookup_is_throttled_per_address() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_public_lookup_follows_every_change_of_the_case() {
+    for app in apps().await {
+        let user = who(&app, "user13").await;
+        let clerk = who(&app, "zrzy.clerk").await;
+        let all = ["m1", "m2", "m3", "m4"];
+        let case = apply(&app, &user, &all, None).await;
+        let n = case.number.to_string();
+        let id_tail = case.applicant.id_code[case.applicant.id_code.len() - 4..].to_string();
+        let before = app.public_case_status(&n, &id_tail, "test").await.unwrap();
+        // Asked again with nothing changed: the same answer (from memory).
+        let again = app.public_case_status(&n, &id_tail, "test").await.unwrap();
+        assert_eq!(
+            (&again.status, again.timeline.len()),
+            (&before.status, before.timeline.len())
+        );
+        act(&app, &clerk, &n, Command::Accept { check: check(&all) }).await;
+        let after = app.public_case_status(&n, &id_tail, "test").await.unwrap();
+        assert_ne!(after.status, before.status, "the new status at once");
+        assert!(after.timeline.len() > before.timeline.len());
+        assert!(after.due_at.is_some(), "accepted: its clock runs");
+        // The wrong digits still answer as an unknown case, from memory or not.
+        let wrong = if id_tail == "0000" { "1111" } else { "0000" };
+        assert_eq!(
+            app.public_case_status(&n, wrong, "test")
+                .await
+                .unwrap_err()
+                .code,
+            codes::General::NotFound
+        );
+    }
+}

@@ -640,3 +640,60 @@ async fn a_case_action_and_the_warning_sweep_on_one_case_do_not_deadlock() {
         vec![1]
     );
 }
+
+/// The soonest crossing among a case's deadlines as its last write computed them.
+async fn soonest_crossing_of(app: &App, number: &str) -> chrono::DateTime<Utc> {
+    let admin = who(app, "admin").await;
+    let view = app.case_view(&admin, number).await.unwrap();
+    let region = view.case.item.region.as_str();
+    let cal = app.calendar_for(region).await.unwrap();
+    tongban_domain::supervision::watches(
+        &view.case,
+        &cal,
+        app.now(),
+        &app.settings().warnings_for(region),
+    )
+    .iter()
+    .filter_map(|w| w.next_after(w.light))
+    .min()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_sweeper_wakes_at_the_crossing_instead_of_waiting_for_its_poll() {
+    for app in apps().await {
+        let app = std::sync::Arc::new(app);
+        let admin = who(&app, "admin").await;
+        // An hour between reads of the index: only the wake can fire on time.
+        app.set_setting(&admin, "supervision.sweep_poll_seconds", "3600")
+            .await
+            .unwrap();
+        // A committed write tells the sweeper of its crossings.
+        let wakes = app.sweeper_wakes();
+        let (n, id) = accepted_case(&app, "user11").await;
+        assert!(app.sweeper_wakes() > wakes, "the case's writes woke it");
+
+        let mut plans = app.sweeper_plans();
+        let sweeper = tokio::spawn(app.clone().run_warning_sweeper());
+        let crossing = soonest_crossing_of(&app, &n).await;
+        let crossing_ms = crossing.timestamp_millis();
+        // The clock moves to just before the crossing (moving it wakes the sweeper, which plans
+        // again); nothing is due yet.
+        app.clock.set(crossing - Duration::milliseconds(300));
+        app.clock_moved();
+        let fired = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+            loop {
+                let w = app.store.warnings_of_case(id).await.unwrap();
+                if let Some(w) = w.iter().find(|w| w.crossing_at == crossing_ms) {
+                    return w.clone();
+                }
+                plans.changed().await.unwrap();
+            }
+        })
+        .await
+        .expect("the sweeper fired the crossing without waiting for its hour-long poll");
+        sweeper.abort();
+        assert!(fired.fired_at >= crossing_ms, "never before the crossing");
+        assert!(fired.light >= 1, "a light was lit");
+    }
+}

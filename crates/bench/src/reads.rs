@@ -356,6 +356,8 @@ struct SearchFigures {
     parallel_per_sec: f64,
     floor_per_sec: f64,
     scan_p50_ms: f64,
+    again_p50_ms: f64,
+    again_p99_ms: f64,
     empty: Vec<String>,
 }
 
@@ -375,12 +377,17 @@ async fn search(plan: &Plan, report: &mut Report) -> Res<()> {
         f.floor_per_sec,
     );
     report.add(
-        "Catalog search: one query p50 / p99, 1 thread",
+        "Catalog search: one query p50 / p99, 1 thread, first asked since the last write",
         f.p50_ms,
         &format!(
             "ms p50 (p99 {:.2} ms, {} searches, top {PAGE})",
             f.p99_ms, f.searches
         ),
+    );
+    report.add(
+        "Catalog search: the same query asked again p50 / p99 (remembered answer)",
+        f.again_p50_ms,
+        &format!("ms p50 (p99 {:.3} ms)", f.again_p99_ms),
     );
     report.against(
         format!("Catalog search, {} threads", f.threads),
@@ -423,19 +430,31 @@ fn search_blocking(dur: Duration) -> Res<SearchFigures> {
         }
     }
 
-    // One thread: latency and throughput.
+    // One thread: latency and throughput, each query as if first asked since the last write
+    // (the index remembers recent answers; that is measured apart below).
     let mut lat = Vec::new();
     let mut sink = 0usize;
     let started = Instant::now();
     while started.elapsed() < dur {
         for q in &queries {
             let t = Instant::now();
-            sink += index.search(q, PAGE)?.len();
+            sink += index.search_uncached(q, PAGE)?.len();
             lat.push(t.elapsed().as_secs_f64() * 1e3);
         }
     }
     let per_sec = lat.len() as f64 / started.elapsed().as_secs_f64();
     lat.sort_by(f64::total_cmp);
+
+    // The same queries asked again: the remembered answers.
+    let mut again = Vec::new();
+    for _ in 0..20 {
+        for q in &queries {
+            let t = Instant::now();
+            sink += index.search(q, PAGE)?.len();
+            again.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    again.sort_by(f64::total_cmp);
 
     // Every core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -448,7 +467,7 @@ fn search_blocking(dur: Duration) -> Res<SearchFigures> {
                 s.spawn(move || -> Res<()> {
                     let mut i = t;
                     while started.elapsed() < dur {
-                        index.search(&queries[i % queries.len()], PAGE)?;
+                        index.search_uncached(&queries[i % queries.len()], PAGE)?;
                         done.fetch_add(1, Ordering::Relaxed);
                         i += 1;
                     }
@@ -508,6 +527,8 @@ fn search_blocking(dur: Duration) -> Res<SearchFigures> {
         parallel_per_sec,
         floor_per_sec,
         scan_p50_ms: quantile(&scan, 0.5),
+        again_p50_ms: quantile(&again, 0.5),
+        again_p99_ms: quantile(&again, 0.99),
         empty,
     })
 }

@@ -386,6 +386,10 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                     }
                 })
             };
+            // Warnings: the sweeper sleeps until the next crossing in the index (or until a
+            // write here puts an earlier one there), with `supervision.sweep_poll_seconds` as
+            // the bound that catches another server's writes.
+            let warner = tokio::spawn(app.clone().run_warning_sweeper());
             // Documents issued are sealed in the background (a download seals at once if the
             // worker has not got to it); licences are reminded and expired once a minute.
             let sealer = {
@@ -450,6 +454,7 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 b.abort();
             }
             sweeper.abort();
+            warner.abort();
             sealer.abort();
             if tokio::time::timeout(limits.grace, app.store.close())
                 .await
@@ -531,7 +536,8 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                 let app = App::new(store, Clock::System)
                     .await
                     .map_err(|e| e.to_string())?;
-                app.calendar().await.map_err(|e| e.to_string())?
+                let cal = app.calendar().await.map_err(|e| e.to_string())?;
+                (*cal).clone()
             };
             calendar::run(&cal, command)
         }

@@ -103,6 +103,46 @@ pub struct Hit {
     pub snippet: String,
 }
 
+/// Answers kept per generation of [`Recent`]: twice this many at most.
+const RECENT_HALF: usize = 512;
+
+/// The answers of recent searches, by (query as typed, trimmed; limit). Citizens ask the same
+/// few things over and over (营业执照, 社保卡, 公积金提取), and the index changes only when the
+/// catalog is published. Every write empties it before its commit becomes visible. Two
+/// generations stand in for least-recently-used order: when the young map is full it becomes the
+/// old one, and a hit in the old one moves back.
+#[derive(Default)]
+struct Recent {
+    young: std::collections::HashMap<(String, usize), Vec<Hit>>,
+    old: std::collections::HashMap<(String, usize), Vec<Hit>>,
+    /// Moves on every write: an answer computed before a write is not kept after it.
+    generation: u64,
+}
+
+impl Recent {
+    fn get(&mut self, key: &(String, usize)) -> Option<Vec<Hit>> {
+        if let Some(hits) = self.young.get(key) {
+            return Some(hits.clone());
+        }
+        let hits = self.old.remove(key)?;
+        self.put(key.clone(), hits.clone());
+        Some(hits)
+    }
+
+    fn put(&mut self, key: (String, usize), hits: Vec<Hit>) {
+        if self.young.len() >= RECENT_HALF && !self.young.contains_key(&key) {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.young.insert(key, hits);
+    }
+
+    fn clear(&mut self) {
+        self.young.clear();
+        self.old.clear();
+        self.generation += 1;
+    }
+}
+
 /// The catalog's search index. `Send + Sync`: share it behind an `Arc`.
 pub struct CatalogIndex {
     index: Index,
@@ -112,6 +152,7 @@ pub struct CatalogIndex {
     fields: Fields,
     planner: Planner,
     synonyms: Synonyms,
+    recent: Mutex<Recent>,
 }
 
 impl std::fmt::Debug for CatalogIndex {
@@ -161,6 +202,7 @@ impl CatalogIndex {
             fields,
             planner,
             synonyms: Synonyms::builtin(),
+            recent: Mutex::new(Recent::default()),
         })
     }
 
@@ -169,6 +211,9 @@ impl CatalogIndex {
     #[must_use]
     pub fn with_synonyms(mut self, synonyms: Synonyms) -> Self {
         self.synonyms = synonyms;
+        if let Ok(mut r) = self.recent.lock() {
+            r.clear();
+        }
         self
     }
 
@@ -210,8 +255,31 @@ impl CatalogIndex {
     }
 
     /// The best `limit` items for `query` (capped at [`MAX_LIMIT`]), best first. Any text
-    /// is accepted: empty or punctuation-only queries give no hits, never an error.
+    /// is accepted: empty or punctuation-only queries give no hits, never an error. A query
+    /// asked since the last write is answered from memory.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let key = (query.trim().to_string(), limit.min(MAX_LIMIT));
+        let generation = match self.recent.lock() {
+            Ok(mut r) => {
+                if let Some(hits) = r.get(&key) {
+                    return Ok(hits);
+                }
+                r.generation
+            }
+            Err(_) => return self.search_uncached(query, limit),
+        };
+        let hits = self.search_uncached(query, limit)?;
+        if let Ok(mut r) = self.recent.lock() {
+            if r.generation == generation {
+                r.put(key, hits.clone());
+            }
+        }
+        Ok(hits)
+    }
+
+    /// [`CatalogIndex::search`] without the memory of recent answers: what a query costs the
+    /// first time it is asked after a write (benchmarks).
+    pub fn search_uncached(&self, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
         let limit = limit.min(MAX_LIMIT);
         if limit == 0 {
             return Ok(Vec::new());
@@ -284,6 +352,9 @@ impl CatalogIndex {
         ops: impl FnOnce(&IndexWriter, &Fields) -> tantivy::Result<()>,
     ) -> Result<(), SearchError> {
         let mut guard = self.lock_writer()?;
+        // Emptied before and after: a search that began before the write cannot keep its
+        // answer (the generation moved), and none computed meanwhile survives the reload.
+        self.forget_recent();
         let writer = match guard.as_mut() {
             Some(w) => w,
             None => guard.insert(self.new_writer()?),
@@ -297,7 +368,19 @@ impl CatalogIndex {
             }
             return Err(SearchError::from_tantivy(e));
         }
-        self.reader.reload().map_err(SearchError::from_tantivy)
+        let reloaded = self.reader.reload().map_err(SearchError::from_tantivy);
+        self.forget_recent();
+        reloaded
+    }
+
+    fn forget_recent(&self) {
+        match self.recent.lock() {
+            Ok(mut r) => r.clear(),
+            Err(poisoned) => {
+                poisoned.into_inner().clear();
+                self.recent.clear_poison();
+            }
+        }
     }
 
     fn lock_writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>, SearchError> {

@@ -364,3 +364,40 @@ fn concurrent_searches_and_writes() {
     }
     assert_eq!(idx.len(), 26);
 }
+
+#[test]
+fn a_remembered_answer_never_outlives_a_write() {
+    let index = CatalogIndex::in_memory().expect("index");
+    index.replace_all(&catalog()).expect("load");
+    let first = index.search("食品经营许可", 10).expect("search");
+    assert_eq!(first[0].item_id, 2);
+    assert_eq!(
+        index.search("  食品经营许可 ", 10).expect("again"),
+        first,
+        "the same answer, asked again"
+    );
+    // A new item, a removed one, a rebuilt index: each is seen by the very next search.
+    index
+        .upsert(&doc(
+            99,
+            "XK00601099",
+            "食品经营许可（仅销售预包装食品）备案",
+        ))
+        .expect("upsert");
+    let after = index.search("食品经营许可", 10).expect("search");
+    assert!(after.iter().any(|h| h.item_id == 99), "{after:?}");
+    index.remove(2).expect("remove");
+    let removed = index.search("食品经营许可", 10).expect("search");
+    assert!(!removed.iter().any(|h| h.item_id == 2), "{removed:?}");
+    index.replace_all(&[]).expect("empty");
+    assert!(index.search("食品经营许可", 10).expect("search").is_empty());
+    // Uncached and cached agree.
+    index.replace_all(&catalog()).expect("load");
+    for q in ["营业执照", "开饭店", "XK00601001", "出生"] {
+        assert_eq!(
+            index.search(q, 5).expect("cached"),
+            index.search_uncached(q, 5).expect("uncached"),
+            "{q}"
+        );
+    }
+}

@@ -223,6 +223,7 @@ pub mod org;
 pub mod outbox;
 pub mod performance;
 pub mod ratings;
+pub mod reads;
 pub mod retime;
 pub mod settings;
 pub mod users;
