@@ -171,8 +171,8 @@ impl GroupCommit {
         })
     }
 
-    /// What a command that left mid-write asks for: its savepoint rolled back and, if nobody
-    /// else is coming, the others committed.
+    /// What a command that left mid-write asks for (see [`Rescue`]): its savepoint rolled back
+    /// and, if nobody else is coming, the others committed.
     async fn tidy(self: Arc<Self>) {
         let mut guard = self.lock().await;
         if guard.is_some() && self.queued.load(Ordering::SeqCst) == 0 {
@@ -197,6 +197,9 @@ impl Member {
         let Some(mut guard) = self.guard.take() else {
             return Err(abandoned());
         };
+        // Cancelled from here until the batch is handed on (its caller gone mid-statement),
+        // the commit might be left to nobody while others wait for it.
+        let mut rescue = Rescue(Some(self.group.clone()));
         let Some(batch) = guard.as_mut() else {
             return Err(abandoned());
         };
@@ -215,6 +218,7 @@ impl Member {
         if self.group.queued.load(Ordering::SeqCst) == 0 || batch.members >= MAX_BATCH {
             close(&mut guard, &self.group.commits).await?;
         }
+        rescue.0 = None;
         drop(guard);
         let outcome = match done.wait_for(Option::is_some).await {
             Ok(outcome) => outcome.clone(),
@@ -224,6 +228,18 @@ impl Member {
             Some(Ok(())) => Ok(()),
             Some(Err(message)) => Err(StoreError::Unavailable(message)),
             None => Err(abandoned()),
+        }
+    }
+}
+
+/// Spawns [`GroupCommit::tidy`] when dropped armed: whoever holds the lock next rolls back or
+/// keeps what was left, and commits the batch if nobody else is coming.
+struct Rescue(Option<Arc<GroupCommit>>);
+
+impl Drop for Rescue {
+    fn drop(&mut self) {
+        if let (Some(group), Ok(rt)) = (self.0.take(), tokio::runtime::Handle::try_current()) {
+            rt.spawn(group.tidy());
         }
     }
 }
@@ -244,9 +260,7 @@ impl Drop for Member {
         if let Some(batch) = guard.as_mut() {
             batch.pending = Some(self.head_before.take());
             drop(guard);
-            if let Ok(rt) = tokio::runtime::Handle::try_current() {
-                rt.spawn(self.group.clone().tidy());
-            }
+            drop(Rescue(Some(self.group.clone())));
         }
     }
 }
