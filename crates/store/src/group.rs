@@ -83,12 +83,31 @@ pub(crate) struct Member {
     head_before: Head,
 }
 
-/// Counts a command in the queue for as long as it waits for the lock, even if it is dropped.
-struct Queued<'a>(&'a AtomicUsize);
+/// Counts a command in the queue while it waits for the lock and settles what the command
+/// before it left. Dropped on the way (its caller gone), it leaves the queue and sends a
+/// [`Rescue`]: a batch may have been left open for it to commit, and nobody else will.
+struct Waiting(Option<Arc<GroupCommit>>);
 
-impl Drop for Queued<'_> {
+impl Waiting {
+    fn new(group: &Arc<GroupCommit>) -> Self {
+        group.queued.fetch_add(1, Ordering::SeqCst);
+        Self(Some(group.clone()))
+    }
+
+    /// Leaves the queue holding the lock: the command goes on and answers for the batch.
+    fn arrived(mut self) {
+        if let Some(group) = self.0.take() {
+            group.queued.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for Waiting {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        if let Some(group) = self.0.take() {
+            group.queued.fetch_sub(1, Ordering::SeqCst);
+            drop(Rescue(Some(group)));
+        }
     }
 }
 
@@ -121,19 +140,20 @@ impl GroupCommit {
 
     /// Takes the batch lock, counted in the queue while waiting, and settles what a command
     /// before left behind.
-    async fn lock(&self) -> OwnedMutexGuard<Option<Batch>> {
-        let mut guard = {
-            self.queued.fetch_add(1, Ordering::SeqCst);
-            let _queued = Queued(&self.queued);
-            self.batch.clone().lock_owned().await
-        };
+    async fn lock(self: &Arc<Self>) -> OwnedMutexGuard<Option<Batch>> {
+        let waiting = Waiting::new(self);
+        let mut guard = self.batch.clone().lock_owned().await;
         settle(&mut guard).await;
+        waiting.arrived();
         guard
     }
 
     /// Joins the open batch, or opens one.
     pub(crate) async fn enter(group: &Arc<Self>) -> Result<Member> {
         let mut guard = group.lock().await;
+        // Cancelled while opening the batch or its savepoint, the command leaves a batch that
+        // others may be waiting on, with no member to commit it.
+        let mut rescue = Rescue(Some(group.clone()));
         let first = guard.is_none();
         match guard.as_mut() {
             None => {
@@ -163,6 +183,7 @@ impl GroupCommit {
             }
         }
         let head_before = guard.as_ref().and_then(|b| b.head.clone());
+        rescue.0 = None;
         Ok(Member {
             group: group.clone(),
             guard: Some(guard),
@@ -275,10 +296,12 @@ fn settle(slot: &mut Option<Batch>) -> Pin<Box<dyn Future<Output = ()> + Send + 
         let Some(batch) = slot.as_mut() else {
             return;
         };
-        let Some(head) = batch.pending.take() else {
+        // Kept pending until undone: cancelled half way, the next holder does it again (and a
+        // savepoint already released makes that fail, which rolls the whole batch back rather
+        // than committing what was meant to be undone).
+        let Some(head) = batch.pending.clone() else {
             return;
         };
-        batch.head = head;
         let mut undone = sqlx::query("ROLLBACK TO SAVEPOINT member")
             .execute(&mut *batch.tx)
             .await;
@@ -287,8 +310,12 @@ fn settle(slot: &mut Option<Batch>) -> Pin<Box<dyn Future<Output = ()> + Send + 
                 .execute(&mut *batch.tx)
                 .await;
         }
-        if let Err(e) = undone {
-            abort(slot, &StoreError::from(e));
+        match undone {
+            Ok(_) => {
+                batch.pending = None;
+                batch.head = head;
+            }
+            Err(e) => abort(slot, &StoreError::from(e)),
         }
     })
 }

@@ -465,6 +465,45 @@ async fn queued_writes_commit_together_and_a_failed_one_is_undone_alone() {
     }
 }
 
+/// A batch left open for the next command in line is committed even if that command is given up
+/// while it waits (a request whose client went away): otherwise the commands already in the
+/// batch would wait for ever.
+#[tokio::test]
+async fn a_write_given_up_while_it_waits_does_not_strand_the_batch() {
+    for db in backends().await {
+        let Some(first) = db.store.hold_writes().await.unwrap() else {
+            continue;
+        };
+        let before = db.store.writer_stats().unwrap();
+        let mut late = Box::pin(db.store.set_setting("late", "v", entry("setting")));
+        // Polled once: it is in the queue, and stays there unless polled again.
+        tokio::select! {
+            biased;
+            _ = &mut late => panic!("the writer is held"),
+            _ = async {} => {}
+        }
+        assert_eq!(db.store.writer_stats().unwrap().queued, 1);
+        let release = tokio::spawn(first.release());
+        // The first leaves the batch open for the one queued behind it.
+        while db.store.writer_stats().unwrap().commands == before.commands {
+            tokio::task::yield_now().await;
+        }
+        drop(late);
+        let released = tokio::time::timeout(std::time::Duration::from_secs(60), release)
+            .await
+            .expect("the batch is committed without the command that gave up");
+        released.unwrap().unwrap();
+        let after = db.store.writer_stats().unwrap();
+        assert_eq!((after.commits - before.commits, after.queued), (1, 0));
+        assert_eq!(db.store.setting("late").await.unwrap(), None);
+        // The writer goes on.
+        db.store
+            .set_setting("after", "v", entry("setting"))
+            .await
+            .unwrap();
+    }
+}
+
 /// A command dropped mid-write (its caller gone) is undone, and the writes queued beside it
 /// still commit.
 #[tokio::test]
