@@ -251,14 +251,15 @@ macro_rules! oversee_ticket {
 macro_rules! insert_events {
     ($tx:ident, $id:expr, $from_seq:expr, $events:expr, $at:expr, $by:expr) => {{
         let by: Option<&By> = $by;
+        let (id, from_seq): (i64, i64) = ($id, $from_seq);
         for (i, e) in $events.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO ticket_events (ticket_id, seq, kind, at, actor_id, actor,
                     department_id, body)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind($id)
-            .bind($from_seq + i as i64)
+            .bind(id)
+            .bind(from_seq + i as i64)
             .bind(e.kind().as_str())
             .bind(millis($at))
             .bind(by.map(|b| b.user_id))

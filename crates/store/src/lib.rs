@@ -77,16 +77,21 @@ macro_rules! audit {
 macro_rules! insert_event {
     ($tx:ident, $item:expr, $version:expr, $from:expr, $to:expr, $event:expr, $now:expr) => {{
         let e: &$crate::catalog::ItemEventNew = $event;
+        // Typed, so every call binds the same wire types: PostgreSQL connections cache the
+        // statement with the first call's parameter types (an `i32` literal here once made a
+        // later `i64` call's binary data unreadable).
+        let (item, version): (i64, i64) = ($item, $version);
+        let (from, to): (Option<&str>, &str) = ($from, $to);
         sqlx::query(
             "INSERT INTO item_events (item_id, version, action, from_status, to_status, actor_id,
                 actor, role, comment, effective_date, at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind($item)
-        .bind($version)
+        .bind(item)
+        .bind(version)
         .bind(&e.action)
-        .bind($from)
-        .bind($to)
+        .bind(from)
+        .bind(to)
         .bind(e.actor_id)
         .bind(&e.actor)
         .bind(&e.role)
@@ -103,6 +108,8 @@ macro_rules! insert_event {
 macro_rules! enqueue {
     ($tx:ident, $channel:expr, $recipient:expr, $subject:expr, $body:expr, $case_number:expr,
      $created_at:expr, $send_at:expr) => {{
+        // Typed for the reason `insert_event!` is.
+        let (created_at, send_at): (i64, i64) = ($created_at, $send_at);
         sqlx::query(
             "INSERT INTO outbox (channel, recipient, subject, body, case_number, created_at,
                 next_attempt_at)
@@ -113,8 +120,8 @@ macro_rules! enqueue {
         .bind($subject)
         .bind($body)
         .bind($case_number)
-        .bind($created_at)
-        .bind($send_at)
+        .bind(created_at)
+        .bind(send_at)
         .execute(&mut *$tx)
         .await?;
     }};
@@ -124,6 +131,9 @@ macro_rules! enqueue {
 macro_rules! bump {
     ($tx:ident, $region:expr, $dept:expr, $hall:expr, $metric:expr, $day:expr, $n:expr) => {{
         let n: i64 = $n;
+        // Typed for the reason `insert_event!` is.
+        let (region, dept, hall, metric, day): (&str, i64, i64, &str, &str) =
+            ($region, $dept, $hall, $metric, $day);
         if n != 0 {
             sqlx::query(
                 "INSERT INTO board_counts (region, department_id, hall_id, metric, day, n)
@@ -131,11 +141,11 @@ macro_rules! bump {
                  ON CONFLICT (region, department_id, hall_id, metric, day)
                  DO UPDATE SET n = board_counts.n + excluded.n",
             )
-            .bind($region)
-            .bind($dept)
-            .bind($hall)
-            .bind($metric)
-            .bind($day)
+            .bind(region)
+            .bind(dept)
+            .bind(hall)
+            .bind(metric)
+            .bind(day)
             .bind(n)
             .execute(&mut *$tx)
             .await?;

@@ -206,15 +206,19 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
 /// Inserts a period version's note inside `$tx`.
 macro_rules! insert_version {
     ($tx:ident, $period:expr, $version:expr, $reason:expr, $by:expr, $at:expr) => {{
+        // Typed, so the first publication (version 1, a literal) and a correction bind the same
+        // wire types: PostgreSQL connections cache the statement with the first call's types.
+        let (period, version, reason): (i64, i64, &str) = ($period, $version, $reason);
+        let by: (i64, &str) = $by;
         sqlx::query(
             "INSERT INTO perf_versions (period_id, version, reason, actor_id, actor, at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind($period)
-        .bind($version)
-        .bind($reason)
-        .bind($by.0)
-        .bind($by.1)
+        .bind(period)
+        .bind(version)
+        .bind(reason)
+        .bind(by.0)
+        .bind(by.1)
         .bind(millis($at))
         .execute(&mut *$tx)
         .await?;
@@ -225,13 +229,14 @@ macro_rules! insert_version {
 macro_rules! insert_score {
     ($tx:ident, $period:expr, $version:expr, $s:expr) => {{
         let s: &UnitScore = $s;
+        let (period, version): (i64, i64) = ($period, $version);
         sqlx::query(
             "INSERT INTO perf_scores (period_id, version, unit_kind, unit_id, unit_name, level,
                 total, rank, of_units, last, lines)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind($period)
-        .bind($version)
+        .bind(period)
+        .bind(version)
         .bind(s.unit_kind.as_str())
         .bind(&s.unit_id)
         .bind(&s.unit_name)

@@ -30,7 +30,11 @@ pub fn places() -> Vec<(String, Options)> {
     ));
     let mut out = vec![(dir.to_str().unwrap().to_string(), Options::default())];
     if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
+        // One connection: every statement shares one statement cache, so two calls binding
+        // different wire types to the same SQL fail every run, not only when the pool happens
+        // to hand both the same connection.
         let opts = Options {
+            max_connections: 1,
             pg_schema: Some(format!(
                 "a_{}_{}",
                 std::process::id(),
