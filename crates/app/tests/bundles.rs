@@ -251,7 +251,7 @@ async fn a_bundle_is_drafted_by_the_centre_and_reviewed_three_times() {
         assert_eq!(to, ItemStatus::Published);
         assert!(app.public_bundle("YJS0099").await.is_ok());
         let detail = app.bundle_detail(&supervisor, id).await.unwrap();
-        assert_eq!(detail.events.len(), 6, "{:?}", detail.events);
+        assert_eq!(detail.events.len(), 5, "{:?}", detail.events);
         assert_eq!(
             app.store
                 .audit_for_target(&format!("bundle:{id}"))

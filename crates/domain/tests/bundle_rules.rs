@@ -14,6 +14,8 @@ fn members() -> Vec<Item> {
     let food = sample::food_licence();
     let mut setup = sample::food_licence();
     setup.name = "企业设立登记".into();
+    // Another item: its own code (borrowed from another sample).
+    setup.implementation_code = sample::birth_registration().implementation_code;
     setup.conditions = vec![
         "有符合规定的名称和住所".into(),
         // Word for word one of the food licence's conditions: listed once.
