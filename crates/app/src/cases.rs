@@ -181,7 +181,7 @@ fn tail(s: &str, n: usize) -> String {
 
 impl App {
     /// Now, to the millisecond the store keeps, so a case's state and its logged events agree.
-    fn case_now(&self) -> DateTime<Utc> {
+    pub(crate) fn case_now(&self) -> DateTime<Utc> {
         let now = self.now();
         DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
     }
@@ -443,7 +443,7 @@ impl App {
 
     /// Runs the detectors after a change. The change has landed; a failure here is logged
     /// for the operators and never undoes or refuses it.
-    async fn detect_quietly(&self, case_id: i64, case: &Case) {
+    pub(crate) async fn detect_quietly(&self, case_id: i64, case: &Case) {
         if let Err(e) = self.detect(case_id, case).await {
             tracing::warn!(case = case_id, error = %e, "supervision detectors failed");
         }
@@ -637,7 +637,7 @@ impl App {
     /// Checks what the engine cannot know: that a reassignment goes to a real member of staff.
     /// Refuses any file not uploaded by `actor` (and not already on the case, `listed`), with
     /// the answer an unknown hash gets. Licence references are checked elsewhere.
-    async fn check_own_files<'a>(
+    pub(crate) async fn check_own_files<'a>(
         &self,
         actor: &Actor,
         files: impl Iterator<Item = &'a FileRef>,
@@ -891,7 +891,7 @@ impl App {
     }
 
     /// The applicant's own party record from their account.
-    async fn party_of(&self, actor: &Actor) -> Result<Party> {
+    pub(crate) async fn party_of(&self, actor: &Actor) -> Result<Party> {
         let user = self
             .store
             .user(actor.user_id)
@@ -914,7 +914,7 @@ impl App {
 
     /// Builds the rows a decided command writes.
     /// `at` is when the command happened (its business time), `now` when it is written.
-    fn write_of(
+    pub(crate) fn write_of(
         &self,
         decided: &Decided,
         by: Option<(StaffRef, Role)>,
@@ -1319,7 +1319,7 @@ fn map_stale(e: StoreError) -> AppError {
     }
 }
 
-fn actor_ref(actor: Option<&Actor>) -> Option<(StaffRef, Role)> {
+pub(crate) fn actor_ref(actor: Option<&Actor>) -> Option<(StaffRef, Role)> {
     actor.map(|a| {
         (
             StaffRef {
@@ -1332,7 +1332,10 @@ fn actor_ref(actor: Option<&Actor>) -> Option<(StaffRef, Role)> {
 }
 
 /// Parses an applicant typed in by staff: the ID number or credit code must be valid.
-fn parse_party(input: Option<ApplicantInput>, today: chrono::NaiveDate) -> Result<Party> {
+pub(crate) fn parse_party(
+    input: Option<ApplicantInput>,
+    today: chrono::NaiveDate,
+) -> Result<Party> {
     let a = input.ok_or_else(|| AppError::of(codes::Case::ApplicantRequired))?;
     let name = tongban_domain::account::PersonName::parse(&a.name).map_err(invalid)?;
     let id_code = match a.kind {

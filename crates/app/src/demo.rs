@@ -474,6 +474,8 @@ impl App {
             self.item_action(&last, id, 1, ItemAction::Approve, "同意发布", None)
                 .await?;
         }
+        // 一件事一次办: the bundles made of the items just published.
+        self.load_demo_bundles().await?;
         Ok(total)
     }
 }

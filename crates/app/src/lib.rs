@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod admonitions;
 pub mod audit;
 pub mod board;
+pub mod bundles;
 pub mod calendar;
 pub mod case_search;
 pub mod cases;

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod bundle;
 pub mod calendar;
 pub mod case;
 pub mod catalog;

@@ -409,10 +409,10 @@ macro_rules! append_events {
 
 /// The case row as it stood before a command, for the board's counters.
 #[derive(Debug, Clone, Copy, Default)]
-struct Before {
-    open: bool,
-    accepted: bool,
-    decided: bool,
+pub(crate) struct Before {
+    pub(crate) open: bool,
+    pub(crate) accepted: bool,
+    pub(crate) decided: bool,
 }
 
 /// Whether a stored status is one of an open case.
@@ -478,7 +478,7 @@ macro_rules! sync_board {
 }
 
 /// A case as a supervised subject: the board shows its item and its applicant.
-fn case_subject(id: i64, p: &CaseProjection) -> NewSubject {
+pub(crate) fn case_subject(id: i64, p: &CaseProjection) -> NewSubject {
     NewSubject {
         subject: SubjectRef::case(id, p.number.clone()),
         title: p.item_name.clone(),
@@ -538,6 +538,9 @@ macro_rules! insert_case {
         id
     }};
 }
+
+// A bundle's filing (`crate::bundles`) writes its member cases exactly as a single filing does.
+pub(crate) use {append_events, insert_case, sync_board, write_rows};
 
 impl Store {
     /// The case an idempotency key made, if it made one, with the hash of its first request.

@@ -215,6 +215,7 @@ pub mod admonitions;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod bundles;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;

@@ -143,6 +143,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0033_application_drafts.sql"),
         include_str!("../migrations/postgres/0033_application_drafts.sql"),
     ),
+    (
+        34,
+        "bundles",
+        include_str!("../migrations/sqlite/0034_bundles.sql"),
+        include_str!("../migrations/postgres/0034_bundles.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -71,6 +71,8 @@ pub struct ErrorPage {
 #[template(path = "home.html")]
 pub struct Home {
     pub base: Base,
+    /// 一件事一次办: the published bundles.
+    pub bundles: Vec<crate::pages::bundles::BundleLink>,
 }
 
 #[derive(Template)]

@@ -10,6 +10,7 @@
 //! Strings never change once published: clients and tests match on them.
 
 mod access;
+mod bundle;
 mod calendar;
 mod case;
 mod catalog;
@@ -24,6 +25,7 @@ mod rating;
 mod supervision;
 
 pub use access::{Account, Auth, Id, Staff, Uscc, Validate};
+pub use bundle::Bundle;
 pub use calendar::Calendar;
 pub use case::Case;
 pub use catalog::{Catalog, Exchange, Import};
@@ -72,6 +74,7 @@ pub fn all() -> impl Iterator<Item = ErrorCode> {
         Catalog,
         Import,
         Exchange,
+        Bundle,
         Case,
         Board,
         Finding,

@@ -11,6 +11,8 @@ use crate::AppState;
 mod accounts;
 mod admonitions;
 pub(crate) mod board;
+mod bundles;
+pub(crate) use bundles::{bundle_of, BundleBody};
 mod calendar;
 mod cases;
 mod disclosure;
@@ -65,6 +67,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::workdays))
         .routes(routes!(items::list))
         .routes(routes!(items::get))
+        // 一件事一次办.
+        .routes(routes!(bundles::list))
+        .routes(routes!(bundles::get))
+        .routes(routes!(bundles::create_case))
+        .routes(routes!(bundles::get_case))
+        .routes(routes!(bundles::staff_list, bundles::create))
+        .routes(routes!(bundles::act))
+        .routes(routes!(bundles::save))
         .merge(
             // Material files are the only large API bodies.
             OpenApiRouter::new().routes(routes!(cases::upload)).layer(

@@ -141,6 +141,8 @@ pub struct CasePage {
     /// (code, message)
     pub error: Option<(String, String)>,
     pub facts: Vec<(&'static str, String)>,
+    /// 一件事: the filed bundle this case belongs to (number, bundle name).
+    pub bundle: Option<(String, String)>,
     pub materials: Vec<MaterialLine>,
     pub steps: Vec<StepLine>,
     pub clocks: Vec<ClockView>,
@@ -718,6 +720,7 @@ pub(super) async fn case_page(
             .await?
             .is_none();
     Ok(CasePage {
+        bundle: app.bundle_of_case(view.id).await?,
         rating,
         can_rate,
         rate_levels: tongban_domain::rating::Level::ALL

@@ -20,9 +20,14 @@ use crate::session::{Auth, LargeText, Viewer};
 use crate::views::{self, Base, CaseLists, CaseRow, NegativeLine, PostLine, StepDue};
 use crate::AppState;
 
-pub async fn home(viewer: Viewer, LargeText(large): LargeText) -> Response {
+pub async fn home(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+) -> Response {
     views::render(&views::Home {
         base: Base::new("首页", viewer.signed_in(), large),
+        bundles: super::bundles::links(&state).await,
     })
 }
 

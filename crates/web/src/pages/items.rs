@@ -41,6 +41,8 @@ pub struct ItemsPage {
     pub departments: Vec<(i64, String)>,
     pub themes: &'static [&'static str],
     pub results: Vec<ResultLine>,
+    /// 一件事一次办: the published bundles, listed above the items when browsing.
+    pub bundles: Vec<super::bundles::BundleLink>,
 }
 
 #[derive(Deserialize, Default)]
@@ -108,6 +110,11 @@ pub async fn browse(
         .collect();
     let mut department_list: Vec<(i64, String)> = departments.into_iter().collect();
     department_list.sort();
+    let bundles = if b.q.trim().is_empty() {
+        super::bundles::links(&state).await
+    } else {
+        Vec::new()
+    };
     let page = ItemsPage {
         base: Base::new("办事指南", viewer.signed_in(), large),
         q: b.q,
@@ -123,6 +130,7 @@ pub async fn browse(
         departments: department_list,
         themes: catalog::THEMES,
         results,
+        bundles,
     };
     Ok(views::render(&page))
 }

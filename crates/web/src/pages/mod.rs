@@ -20,6 +20,7 @@ mod admin;
 mod apply;
 pub(crate) mod auth;
 mod board;
+pub(crate) mod bundles;
 mod calendar;
 mod cases;
 mod catalog;
@@ -72,6 +73,23 @@ pub fn router() -> Router<AppState> {
                 .post(apply::create)
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        // 一件事一次办.
+        .route("/bundles", get(bundles::list))
+        .route("/bundles/{code}", get(bundles::guide))
+        .route(
+            "/bundles/{code}/apply",
+            get(bundles::apply_page)
+                .post(bundles::apply)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/bundle-cases/{number}", get(bundles::case))
+        .route(
+            "/catalog/bundles",
+            get(bundles::staff_list).post(bundles::create),
+        )
+        .route("/catalog/bundles/{id}", get(bundles::staff_bundle))
+        .route("/catalog/bundles/{id}/save", post(bundles::save))
+        .route("/catalog/bundles/{id}/act", post(bundles::act))
         .route("/cases/search", get(home::search))
         .route("/cases/{number}", get(cases::show))
         .route(
