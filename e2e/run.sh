@@ -97,6 +97,8 @@ log "server healthy"
 
 # --- tests -------------------------------------------------------------------
 export BASE_URL ARTIFACTS_DIR="$ARTIFACTS"
+# The server's data directory, for journeys that read what it sent (the outbox's SMS codes).
+export TONGBAN_DATA_DIR="$DATA_DIR"
 # The server binary, for journeys that ask it what the law gives (e.g. a provisional year).
 TONGBAN_BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 export TONGBAN_BIN

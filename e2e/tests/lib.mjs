@@ -78,6 +78,10 @@ export async function signIn(page, login, password = DEMO_PASSWORD) {
 
 /** Click the header's 退出 button and wait for the navigation. */
 export async function signOut(page) {
+  // On a phone the header's links (退出 too) sit behind 菜单.
+  const button = page.locator('form[action="/logout"] button[type=submit]');
+  const menu = page.locator('[data-testid=menu-button]');
+  if (!(await button.isVisible()) && (await menu.isVisible())) await menu.click();
   await Promise.all([
     page.waitForNavigation({ waitUntil: 'load' }),
     page.click('form[action="/logout"] button[type=submit]'),

@@ -110,7 +110,7 @@ fn optional(s: &str) -> Option<&str> {
 impl App {
     /// The password rule: length, three classes, not the login, not one of the 10,000 most
     /// common, and not the demo password unless this server runs the demo.
-    fn check_password(&self, password: &str, login: &str) -> Result<()> {
+    pub(crate) fn check_password(&self, password: &str, login: &str) -> Result<()> {
         check_password_strength(password, login, self.settings().password_min_length)?;
         if !self.demo_mode() && password.trim() == crate::demo::DEMO_PASSWORD {
             return Err(AppError::of(codes::Account::PasswordCommon));
@@ -125,7 +125,7 @@ impl App {
     }
 
     /// Refuses with `code` when the failures counted under `key` reached the limit.
-    fn check_address_key(
+    pub(crate) fn check_address_key(
         &self,
         key: &str,
         code: impl Into<tongban_domain::error::ErrorCode>,
@@ -140,7 +140,7 @@ impl App {
         Ok(())
     }
 
-    fn count_failure(&self, client: &str) {
+    pub(crate) fn count_failure(&self, client: &str) {
         let now = self.now();
         if let Ok(mut map) = self.attempts.lock() {
             map.entry(client.to_string()).or_insert((now, 0)).1 += 1;
@@ -193,13 +193,19 @@ impl App {
             self.sessions.forget_user(user.id);
             return Err(bad_credentials());
         }
+        self.open_session(user, "登录").await
+    }
+
+    /// Opens a session for an account whose sign-in was checked (password or SMS code).
+    pub(crate) async fn open_session(&self, user: User, summary: &str) -> Result<NewSession> {
+        let now = self.now();
         let token = random_hex();
         let csrf = random_hex();
         let entry = self.entry(
             &actor_of(&user),
             "session.sign_in",
             format!("user:{}", user.id),
-            "登录".into(),
+            summary.into(),
         );
         self.store
             .create_session(&token_hash(&token), user.id, &csrf, now, entry)

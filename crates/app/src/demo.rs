@@ -373,23 +373,23 @@ impl App {
 }
 
 /// Demo materials that get a blank template to download: the application forms.
-fn wants_template(material_name: &str) -> bool {
-    material_name.contains("申请书")
-        || material_name.contains("申请表")
-        || material_name.contains("登记表")
-}
-
-/// A printable blank form for a material, as a small HTML page.
-fn blank_form(item: &str, material: &str) -> Vec<u8> {
-    format!(
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{material}</title>\
-         <body><h1>{material}</h1>\
-         <p>事项：{item}</p><table border=\"1\" cellpadding=\"8\" cellspacing=\"0\" width=\"100%\">\
-         <tr><td>申请人（单位）名称</td><td></td></tr><tr><td>证件号码</td><td></td></tr>\
-         <tr><td>联系电话</td><td></td></tr><tr><td>申请事项说明</td><td height=\"120\"></td></tr>\
-         <tr><td>申请人签名（盖章）</td><td>　　　　年　　月　　日</td></tr></table></body></html>"
+/// A printable blank form for a material, as a PDF set by the document service.
+fn blank_form(item: &str, material: &str) -> Result<Vec<u8>> {
+    use tongban_domain::catalog::blank_form;
+    let rows: Vec<tongban_documents::form::FormRow> = blank_form::ROWS
+        .iter()
+        .map(|(label, lines)| tongban_documents::form::FormRow {
+            label: (*label).to_string(),
+            lines: *lines,
+        })
+        .collect();
+    tongban_documents::form::blank_form_pdf(
+        material,
+        &blank_form::subtitle(item),
+        &rows,
+        blank_form::NOTE,
     )
-    .into_bytes()
+    .map_err(AppError::internal)
 }
 
 impl App {
@@ -431,16 +431,16 @@ impl App {
             for m in item
                 .materials
                 .iter_mut()
-                .filter(|m| wants_template(&m.name))
+                .filter(|m| tongban_domain::catalog::blank_form::is_form(&m.name))
             {
                 let entry =
                     self.system_entry("file.put", String::new(), format!("演示：{} 空表", m.name));
                 let hash = self
                     .store
                     .put_file(
-                        &format!("{}（空表）.html", m.name),
-                        "text/html; charset=utf-8",
-                        &blank_form(&item.name, &m.name),
+                        &format!("{}（空表）.pdf", m.name),
+                        "application/pdf",
+                        &blank_form(&item.name, &m.name)?,
                         self.now(),
                         entry,
                     )

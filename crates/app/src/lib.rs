@@ -44,6 +44,8 @@ pub mod opengov;
 pub mod org;
 pub mod password;
 pub mod performance;
+pub mod phone_codes;
+pub mod portal;
 pub mod ratings;
 pub mod retime;
 pub mod sessions;

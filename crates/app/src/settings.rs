@@ -68,6 +68,34 @@ pub const DEFS: &[SettingDef] = &[
         label: "密码最短长度",
     },
     SettingDef {
+        key: "sms_code.valid_minutes",
+        default: "5",
+        min: 1,
+        max: 30,
+        label: "短信验证码有效期（分钟）",
+    },
+    SettingDef {
+        key: "sms_code.resend_seconds",
+        default: "60",
+        min: 30,
+        max: 600,
+        label: "同一手机号重新获取验证码的间隔（秒）",
+    },
+    SettingDef {
+        key: "sms_code.per_hour",
+        default: "5",
+        min: 1,
+        max: 20,
+        label: "同一手机号每小时最多获取验证码次数",
+    },
+    SettingDef {
+        key: "sms_code.max_tries",
+        default: "5",
+        min: 1,
+        max: 10,
+        label: "一个验证码最多可输错次数",
+    },
+    SettingDef {
         key: "case.deferred_days",
         default: "5",
         min: 1,
@@ -409,6 +437,8 @@ pub struct Settings {
     pub lockout: LockoutPolicy,
     pub ip_attempts_per_15min: u32,
     pub password_min_length: usize,
+    /// SMS codes for signing in and resetting a password.
+    pub sms_code: SmsCodeRules,
     pub case_rules: tongban_domain::case::CaseRules,
     pub max_upload_bytes: usize,
     /// The most one account may have uploaded, counting each of its files once.
@@ -452,6 +482,16 @@ pub struct Settings {
 pub struct OpengovRules {
     pub consultation: tongban_domain::opengov::ConsultationRules,
     pub proposal_reply_months: u32,
+}
+
+/// SMS codes: how long one is valid, how soon another may be asked for the same phone, how
+/// many a phone may get in an hour, and how many wrong tries one code allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmsCodeRules {
+    pub valid: Duration,
+    pub resend: Duration,
+    pub per_hour: i64,
+    pub max_tries: i64,
 }
 
 /// Hours (Shanghai) in which warning messages wait: from `start` until `end`, across midnight
@@ -585,6 +625,12 @@ impl Settings {
             },
             ip_attempts_per_15min: get("login.ip_attempts_per_15min")? as u32,
             password_min_length: get("password.min_length")? as usize,
+            sms_code: SmsCodeRules {
+                valid: Duration::minutes(get("sms_code.valid_minutes")?),
+                resend: Duration::seconds(get("sms_code.resend_seconds")?),
+                per_hour: get("sms_code.per_hour")?,
+                max_tries: get("sms_code.max_tries")?,
+            },
             case_rules: tongban_domain::case::CaseRules {
                 deferred_days: get("case.deferred_days")? as u32,
                 supplement_days: get("case.supplement_days")? as u32,

@@ -12,6 +12,7 @@
 pub mod ca;
 pub mod cms;
 pub mod font;
+pub mod form;
 pub mod keys;
 pub mod ofd;
 pub mod pdf;

@@ -323,7 +323,7 @@ fn glyphs(face: &Face, text: &str) -> Vec<KrillaGlyph> {
         .collect()
 }
 
-fn draw_run(s: &mut krilla::surface::Surface<'_>, face: &Face, font: &Font, run: &Run) {
+pub(crate) fn draw_run(s: &mut krilla::surface::Surface<'_>, face: &Face, font: &Font, run: &Run) {
     let color = if run.red { red() } else { rgb::Color::black() };
     s.set_fill(Some(Fill {
         paint: color.into(),

@@ -10,6 +10,7 @@
 //! every assembled item's own rules ([`Item::check`]), and returns either every item or every
 //! error, each with its sheet, row and column as Excel shows them.
 
+mod blank_form;
 mod export;
 mod import;
 mod power;
@@ -22,6 +23,7 @@ use tongban_domain::catalog::Item;
 use tongban_domain::Code;
 use tongban_domain::{codes, ErrorCode};
 
+pub use blank_form::blank_form_xlsx;
 pub use export::export_catalog;
 pub use import::{import_catalog, import_catalog_located, ImportedItem};
 pub use power::{power_list_bundle, power_list_table};

@@ -236,7 +236,9 @@ pub mod performance;
 pub mod ratings;
 pub mod reads;
 pub mod retime;
+pub mod search_counts;
 pub mod settings;
+pub mod sign_in_codes;
 pub mod users;
 pub mod watch;
 

@@ -149,6 +149,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0034_bundles.sql"),
         include_str!("../migrations/postgres/0034_bundles.sql"),
     ),
+    (
+        35,
+        "sign_in_codes",
+        include_str!("../migrations/sqlite/0035_sign_in_codes.sql"),
+        include_str!("../migrations/postgres/0035_sign_in_codes.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -73,6 +73,12 @@ pub struct Home {
     pub base: Base,
     /// 一件事一次办: the published bundles.
     pub bundles: Vec<crate::pages::bundles::BundleLink>,
+    /// 人生事件 of 个人办事 and of 法人办事, each with its published items.
+    pub person_events: Vec<tongban_app::portal::EventLinks>,
+    pub company_events: Vec<tongban_app::portal::EventLinks>,
+    pub themes: &'static [&'static str],
+    /// The week's hot searches (query, count).
+    pub hot: Vec<(String, i64)>,
 }
 
 #[derive(Template)]

@@ -2,9 +2,11 @@
 //! do. Its materials, steps, limits and fees drive the guide, the application form, the
 //! workflow and the clock, so every element is typed and checked together ([`Item::check`]).
 
+pub mod blank_form;
 mod codes;
 mod consistency;
 pub mod flowchart;
+pub mod life_events;
 mod lifecycle;
 pub mod sample;
 

@@ -10,6 +10,10 @@ error_codes! {
         Forbidden = "auth.forbidden", Forbidden => "您没有权限执行此操作或查看此内容",
         Required = "auth.required", Unauthenticated => "请先登录",
         Throttled = "auth.throttled", Throttled => "登录失败次数过多，请15分钟后再试",
+        CodeWrong = "auth.code_wrong", Invalid => "验证码不正确，请核对短信中的6位数字",
+        CodeExpired = "auth.code_expired", Invalid => "验证码已失效（已使用、已过期或输错次数过多），请重新获取",
+        CodeTooSoon = "auth.code_too_soon", Throttled => "验证码刚刚发出，请稍候一分钟再重新获取",
+        CodeThrottled = "auth.code_throttled", Throttled => "该手机号获取验证码过于频繁，请一小时后再试",
     }
 }
 

@@ -13,7 +13,7 @@ use crate::session::{clear_session_cookie, session_cookie, Auth, ClientAddr, Lar
 use crate::views::{self, Base};
 use crate::AppState;
 
-fn landing(staff: bool) -> &'static str {
+pub(super) fn landing(staff: bool) -> &'static str {
     if staff {
         "/workbench"
     } else {
@@ -33,6 +33,11 @@ fn return_to(next: Option<&str>) -> Option<String> {
         .iter()
         .any(|p| next == *p || next.starts_with(&format!("{p}?")));
     (local && !pointless && next.len() <= 2000).then(|| next.to_string())
+}
+
+/// [`return_to`] for a form field that may be empty.
+pub(super) fn local_next(next: &str) -> Option<String> {
+    return_to(Some(next).filter(|n| !n.is_empty()))
 }
 
 /// The sign-in page's address for someone who asked for `path_and_query` without a session.
@@ -69,6 +74,8 @@ pub async fn remember_place(req: axum::extract::Request, next: axum::middleware:
 #[derive(Deserialize, Default)]
 pub struct LoginQuery {
     registered: Option<String>,
+    /// Set after a new password was set with an SMS code: the login to sign in with.
+    reset: Option<String>,
     next: Option<String>,
 }
 
@@ -83,10 +90,14 @@ pub async fn login_page(
         return Redirect::to(&to).into_response();
     }
     // Only a well-formed sign-in name is echoed back into the form.
+    let reset = q
+        .reset
+        .filter(|l| tongban_domain::account::LoginName::parse(l).is_ok());
     let login = q
         .registered
         .filter(|l| tongban_domain::account::LoginName::parse(l).is_ok());
     let notice = match (&login, &next) {
+        _ if reset.is_some() => Some("新密码已设置，请用新密码登录。".to_string()),
         (Some(_), _) => Some(
             "注册成功，请登录。如该证件此前已注册过账号，则不会新建账号，请用原账号登录。"
                 .to_string(),
@@ -98,7 +109,7 @@ pub async fn login_page(
     };
     views::render(&views::Login {
         base: Base::new("登录", None, large),
-        login: login.unwrap_or_default(),
+        login: login.or(reset).unwrap_or_default(),
         error: None,
         notice,
         next: next.unwrap_or_default(),

@@ -24,11 +24,21 @@ pub async fn home(
     State(state): State<AppState>,
     viewer: Viewer,
     LargeText(large): LargeText,
-) -> Response {
-    views::render(&views::Home {
+) -> PageResult<Response> {
+    let (company_events, person_events) = state
+        .app
+        .life_events()
+        .await?
+        .into_iter()
+        .partition(|e| e.company);
+    Ok(views::render(&views::Home {
         base: Base::new("首页", viewer.signed_in(), large),
         bundles: super::bundles::links(&state).await,
-    })
+        person_events,
+        company_events,
+        themes: tongban_domain::catalog::THEMES,
+        hot: state.app.hot_searches(8).await?,
+    }))
 }
 
 /// The applicant's own page. Personal data is masked even here: a shared screen at a hall

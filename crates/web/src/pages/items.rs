@@ -85,6 +85,10 @@ pub async fn browse(
         ..ItemFilter::default()
     };
     let found = app.find_items(&b.q, filter).await?;
+    // A search that found something counts towards the home page's hot searches.
+    if !found.is_empty() && !b.q.trim().is_empty() {
+        app.record_search(&b.q).await?;
+    }
     let departments: HashMap<i64, String> = app
         .store
         .departments(None)
@@ -145,12 +149,22 @@ pub struct GuidePage {
     pub version: i64,
     pub published_at: String,
     pub flowchart: String,
-    /// (step, post, department, limit, note)
-    pub steps: Vec<(String, String, String, String, String)>,
+    /// (step, post, department, limit, note, in a parallel group, in the same group as the
+    /// step before it)
+    pub steps: Vec<(String, String, String, String, String, bool, bool)>,
     /// (name, basis, yuan)
     pub fees: Vec<(String, String, String)>,
     pub due: Option<(String, Vec<String>)>,
     pub print: bool,
+    /// The viewer takes applications at a window or an agency point: 窗口受理 instead of 在线申请.
+    pub intake: bool,
+}
+
+impl GuidePage {
+    /// Whether a material is a form to fill in (it gets an xlsx blank form).
+    pub fn is_form(&self, name: &str) -> bool {
+        catalog::blank_form::is_form(name)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -201,7 +215,11 @@ pub(super) async fn render_guide(
     let steps = item
         .steps
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
+            let together = s.parallel_group.is_some()
+                && i > 0
+                && item.steps[i - 1].parallel_group == s.parallel_group;
             let mut note = Vec::new();
             if s.parallel_group.is_some() {
                 note.push(if s.lead {
@@ -227,6 +245,8 @@ pub(super) async fn render_guide(
                 name_of(s.department_id.unwrap_or(item.department_id)),
                 limit,
                 note.join("，"),
+                s.parallel_group.is_some(),
+                together,
             )
         })
         .collect();
@@ -268,6 +288,14 @@ pub(super) async fn render_guide(
         fees,
         due,
         print,
+        intake: who.is_some_and(|w| {
+            matches!(
+                w.user.role,
+                tongban_domain::org::Role::Clerk
+                    | tongban_domain::org::Role::DeptHead
+                    | tongban_domain::org::Role::Agent
+            )
+        }),
         item,
     };
     Ok(views::render(&page))
@@ -297,6 +325,45 @@ pub async fn file(State(state): State<AppState>, Path(hash): Path<String>) -> Re
         Ok(None) => (StatusCode::NOT_FOUND, "未找到该文件").into_response(),
         Err(e) => crate::error::PageError(e.into()).into_response(),
     }
+}
+
+/// A material's blank form as an xlsx workbook, to fill in on a computer (the printable PDF is
+/// the material's stored template).
+pub async fn blank_form_xlsx(
+    State(state): State<AppState>,
+    Path((code, key)): Path<(String, String)>,
+) -> PageResult<Response> {
+    let (_, version) = state.app.public_item(&code).await?;
+    let item = version.item;
+    let Some(m) = item.materials.iter().find(|m| m.key == key) else {
+        return Ok((StatusCode::NOT_FOUND, "该事项没有这项材料").into_response());
+    };
+    let rows: Vec<(String, u8)> = catalog::blank_form::ROWS
+        .iter()
+        .map(|(l, n)| ((*l).to_string(), *n))
+        .collect();
+    let bytes = tongban_exchange::blank_form_xlsx(
+        &m.name,
+        &catalog::blank_form::subtitle(&item.name),
+        &rows,
+        catalog::blank_form::NOTE,
+    )
+    .map_err(|e| crate::error::PageError(tongban_app::error::AppError::internal(e.to_string())))?;
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        percent(&format!("{}（空表）.xlsx", m.name))
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// RFC 5987 encoding of a file name.

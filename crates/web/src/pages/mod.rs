@@ -33,6 +33,7 @@ mod hotline;
 mod items;
 mod opengov;
 mod performance;
+mod phone_sign_in;
 mod public;
 mod ratings;
 
@@ -44,6 +45,16 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/login", get(auth::login_page).post(auth::login))
+        .route(
+            "/login/sms",
+            get(phone_sign_in::sms_page).post(phone_sign_in::sms_sign_in),
+        )
+        .route("/login/sms/send", post(phone_sign_in::sms_send))
+        .route(
+            "/password/forgot",
+            get(phone_sign_in::forgot_page).post(phone_sign_in::forgot_reset),
+        )
+        .route("/password/forgot/send", post(phone_sign_in::forgot_send))
         .route("/logout", post(auth::logout))
         .route("/register", get(auth::register_page).post(auth::register))
         .route(
@@ -56,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar", get(calendar::calculator))
         .route("/items", get(items::browse))
         .route("/items/{code}", get(items::guide))
+        .route("/items/{code}/blank/{key}", get(items::blank_form_xlsx))
         .route("/files/{hash}", get(items::file))
         .route(
             "/items/{code}/apply",
