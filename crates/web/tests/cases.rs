@@ -1161,20 +1161,33 @@ async fn a_supervision_order_goes_from_the_case_page_to_the_heads_reply_and_is_c
         !page.body.contains("data-action=\"order\""),
         "clerks may not"
     );
+    let order_form = [
+        ("csrf", supervisor.csrf.as_str()),
+        ("case_number", number.as_str()),
+        ("instruction", "收件后未及时审查，请说明原因并整改"),
+        ("days", "3"),
+    ];
+    // The first post only asks for confirmation: to whom, and the day to reply by.
     let r = t
-        .post_form(
-            "/supervision/orders",
-            Some(&supervisor),
-            &[
-                ("csrf", &supervisor.csrf),
-                ("case_number", &number),
-                ("instruction", "收件后未及时审查，请说明原因并整改"),
-                ("days", "3"),
-            ],
-        )
+        .post_form("/supervision/orders", Some(&supervisor), &order_form)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("确认发出督办") && r.body.contains("3 个工作日"));
+    let head = t.sign_in("zrzy.head").await;
+    let bench = t.get("/workbench", Some(&head)).await;
+    assert!(
+        !bench.body.contains("请说明原因并整改"),
+        "nothing is issued before the supervisor confirms"
+    );
+    let confirmed: Vec<(&str, &str)> = order_form
+        .iter()
+        .copied()
+        .chain([("confirmed", "1")])
+        .collect();
+    let r = t
+        .post_form("/supervision/orders", Some(&supervisor), &confirmed)
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let head = t.sign_in("zrzy.head").await;
     let bench = t.get("/workbench", Some(&head)).await;
     assert!(bench.body.contains("督办待回复") && bench.body.contains("请说明原因并整改"));
     let marker = "data-order=\"";
