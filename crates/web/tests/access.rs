@@ -426,11 +426,14 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /cases/{number}/act", "signed"),
     ("POST /cases/{number}/rating", "signed"),
     ("POST /catalog/import", "signed"),
-    ("POST /catalog/new", "signed"),
+    ("POST /catalog/new", "approver dept_head admin"),
     ("POST /catalog/preview", "approver dept_head admin"),
     ("POST /catalog/{id}/new-version", "approver dept_head admin"),
     ("POST /catalog/{id}/v/{version}/action", "signed"),
-    ("POST /catalog/{id}/v/{version}/edit", "signed"),
+    (
+        "POST /catalog/{id}/v/{version}/edit",
+        "approver dept_head admin",
+    ),
     ("POST /disclosure", ""),
     (
         "POST /disclosure/report",

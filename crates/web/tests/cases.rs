@@ -850,8 +850,30 @@ async fn a_window_refusal_is_filed_with_supervision() {
     let clerk = t.sign_in("zrzy.clerk").await;
     let blank = t.get("/cases/new", Some(&clerk)).await;
     assert!(
-        blank.body.contains("name=\"item\""),
-        "asks for the item first"
+        blank.body.contains("name=\"q\"") && !blank.body.contains("name=\"item\""),
+        "asks what the matter is, by name, not for a code"
+    );
+    assert!(
+        blank.body.contains(&format!("/cases/new?item={ITEM}")),
+        "the desk's own department's items are offered before any search"
+    );
+    // Issue 17 item 13: intake starts from a search by name, the public site's search.
+    let found = t
+        .get(
+            "/cases/new?q=%E6%88%BF%E5%B1%8B%E8%BD%AC%E7%A7%BB%E7%99%BB%E8%AE%B0",
+            Some(&clerk),
+        )
+        .await;
+    assert!(
+        found
+            .body
+            .contains(&format!("href=\"/cases/new?item={ITEM}")),
+        "房屋转移登记 finds the item"
+    );
+    let by_code = t.get(&format!("/cases/new?q={ITEM}"), Some(&clerk)).await;
+    assert!(
+        by_code.status.is_redirection(),
+        "a code still opens its form at once"
     );
     let form = t
         .get(&format!("/cases/new?item={ITEM}"), Some(&clerk))
