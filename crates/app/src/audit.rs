@@ -166,6 +166,30 @@ impl App {
                 .await?
                 .map(|w| (format!("{} {} 号窗口", w.hall_name, w.number), None)),
             (AuditObjectKind::Post, Some(id)) => self.store.post(id).await?.map(|p| (p.name, None)),
+            // An order is named by what it is about, and leads there.
+            (AuditObjectKind::Order, Some(id)) => match self.store.order(id).await? {
+                Some(order) => {
+                    let title = self
+                        .store
+                        .subject(order.subject_kind, &order.subject_number)
+                        .await?
+                        .map_or_else(String::new, |s| format!(" · {}", s.title));
+                    Some((
+                        format!(
+                            "第 {id} 号：{} {}{title}",
+                            order.subject_kind.label(),
+                            order.subject_number
+                        ),
+                        Some(order.subject_kind.path(&order.subject_number)),
+                    ))
+                }
+                None => None,
+            },
+            (AuditObjectKind::Admonition, Some(id)) => self
+                .store
+                .admonition(id)
+                .await?
+                .map(|a| (format!("第 {id} 号：{}", a.person_name), None)),
             (AuditObjectKind::Region, _) => match RegionCode::parse(&o.key) {
                 Ok(code) => Some((self.region_name(&code).await?, None)),
                 Err(_) => None,
