@@ -678,8 +678,8 @@ pub async fn preview_form(
     }
     let fields = item_form::Fields::posted(&pairs, None);
     let mut res = match fields.item() {
+        // The guide as it stands; the rules' messages come beside the fields on saving.
         Ok(item) => {
-            let issues: Vec<String> = item.check().into_iter().map(|i| i.message).collect();
             let code = item.implementation_code.to_string();
             let v = tongban_store::catalog::ItemVersion {
                 item_id: 0,
@@ -690,16 +690,7 @@ pub async fn preview_form(
                 created_by: who.user.name.clone(),
                 published_at: None,
             };
-            let guide =
-                super::items::render_guide(&state, Some(&who), large, &code, v, false).await?;
-            if issues.is_empty() {
-                guide
-            } else {
-                views::render(&EditorPreviewIssues {
-                    base: Base::new("预览", Some(&who), large),
-                    issues,
-                })
-            }
+            super::items::render_guide(&state, Some(&who), large, &code, v, false).await?
         }
         Err(unread) => views::render(&EditorPreviewIssues {
             base: Base::new("预览", Some(&who), large),
