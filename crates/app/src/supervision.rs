@@ -359,7 +359,6 @@ impl App {
         .await
     }
 
-    #[allow(clippy::too_many_arguments)]
     /// The reply days and the reply deadline's day of an order about to be issued in `region`,
     /// after checking its instruction and days: what [`App::issue_order`] writes and what the
     /// confirmation before it shows.
@@ -419,6 +418,7 @@ impl App {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn issue_on(
         &self,
         actor: &Actor,

@@ -743,14 +743,15 @@ pub fn unplaced<'a>(sections: &[SectionView], issues: &'a [(String, String)]) ->
             }
         }
     }
+    // A group's message is placed on its row when the row was found.
+    let groups_placed = sections
+        .iter()
+        .any(|s| s.key == "parallel_groups" && s.rows.iter().any(|r| r.error.is_some()));
     issues
         .iter()
         .filter(|(field, _)| {
-            !shown.contains(field)
-                && !(field.starts_with("parallel_groups.")
-                    && sections.iter().any(|s| {
-                        s.key == "parallel_groups" && s.rows.iter().any(|r| r.error.is_some())
-                    }))
+            let group_placed = field.starts_with("parallel_groups.") && groups_placed;
+            !shown.contains(field) && !group_placed
         })
         .map(|(_, m)| m.as_str())
         .collect()
