@@ -212,7 +212,7 @@ test('a window refusal with its reason reaches supervision', async () => {
     await signIn(page, 'zrzy.clerk');
     await page.goto('/workbench');
     await submit(page, page.locator('a', { hasText: '窗口收件' }));
-    await page.fill('input[name=item]', ITEM);
+    await page.fill('input[name=q]', ITEM);
     await submit(page, page.locator('form[action="/cases/new"] button'));
     const form = page.locator('[data-testid=apply-form]');
     await form.locator('input[name=name]').fill('周小川');

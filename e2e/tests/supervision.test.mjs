@@ -86,6 +86,11 @@ test('a supervisor watches a deadline turn yellow then red, orders a rectificati
     await order.locator('textarea[name=instruction]').fill('办件已超承诺时限，请说明原因并限期整改');
     await order.locator('input[name=days]').fill('3');
     await submit(page, order.locator('button'));
+    // Issuing confirms first: to which department, and the day to reply by.
+    const confirm = page.locator('[data-testid=order-confirm]');
+    assert.match(await confirm.locator('[data-testid=order-due]').innerText(), /3 个工作日/);
+    await screenshot(page, 'supervision-order-confirm.png');
+    await submit(page, confirm.locator('button[type=submit]'));
     assert.match(await page.locator('[data-testid=orders]').innerText(), /待回复/);
     await signOut(page);
 

@@ -172,6 +172,36 @@ impl App {
         }
     }
 
+    /// Whom a supervisor may warn, for the page's choice: the clerks, approvers and heads of
+    /// the departments in his region, each with the department's name, by department.
+    pub async fn admonition_candidates(&self, actor: &Actor) -> Result<Vec<(User, String)>> {
+        if actor.role != Role::Supervisor {
+            return Err(AppError::forbidden());
+        }
+        let departments = self.store.departments(actor.region.as_ref()).await?;
+        let mut out = Vec::new();
+        for d in departments {
+            let staff = self
+                .store
+                .users(&UserFilter {
+                    department_id: Some(d.id),
+                    staff_only: true,
+                    ..Default::default()
+                })
+                .await?;
+            for u in staff {
+                let in_scope = u
+                    .region_code
+                    .as_deref()
+                    .is_some_and(|r| in_region(actor, r));
+                if in_scope && Kind::for_role(u.role).is_some() {
+                    out.push((u, d.name.clone()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// This year, as `admonitions` counts years.
     pub fn admonition_year(&self) -> i32 {
         tally_year(self.now())
@@ -221,7 +251,7 @@ impl App {
     }
 
     /// The heads of a department, first appointed first: the rule warns the first.
-    async fn heads_of(&self, department_id: i64) -> Result<Vec<User>> {
+    pub(crate) async fn heads_of(&self, department_id: i64) -> Result<Vec<User>> {
         Ok(self
             .store
             .users(&UserFilter {

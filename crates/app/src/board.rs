@@ -2,12 +2,13 @@
 //! counters the case writes and the sweeper maintain (never a scan of the cases), with the
 //! newest findings and warnings and a drill-down from any number to its cases.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use tongban_domain::calendar::{Calendar, TimeLeft};
 use tongban_domain::codes;
-use tongban_domain::org::{Actor, Role};
+use tongban_domain::org::Actor;
 use tongban_domain::region::RegionCode;
 use tongban_domain::supervision::Light;
 use tongban_store::findings::FindingRow;
@@ -126,7 +127,7 @@ pub struct Board {
 impl App {
     /// The region a supervisor may look at, narrowed by a filter to a region inside it.
     fn board_region(&self, actor: &Actor, wanted: Option<&RegionCode>) -> Result<RegionCode> {
-        if !matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin) {
+        if !actor.role.watches_board() {
             return Err(AppError::forbidden());
         }
         let own = actor
@@ -216,7 +217,7 @@ impl App {
         let regions = self.region_tree(&region, &by_region).await?;
         let prefix = region.prefix().to_string();
         let findings = self.store.findings(&prefix, Some("open"), 10).await?;
-        let warnings = self.store.warnings(&prefix, None, 10).await?;
+        let warnings = self.store.open_warnings(&prefix, 10).await?;
         let provisional = self.provisional_banner(&prefix).await?;
         Ok(Board {
             region: region.to_string(),
@@ -339,5 +340,74 @@ impl App {
             .store
             .warnings(region.prefix(), after, limit.clamp(1, 500))
             .await?)
+    }
+}
+
+/// What the drill-down adds to a lit deadline: who answers for it and how far past it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LitMark {
+    /// The deadline's assignee by name; for a deadline nobody is assigned (acceptance, the
+    /// case as a whole), the department's heads.
+    pub responsible: String,
+    /// Time left or past, in working days and hours on the calendar of the subject's region:
+    /// the same calendar its clock counts on.
+    pub left: Option<TimeLeft>,
+}
+
+impl App {
+    /// The [`LitMark`] of each line of [`App::board_cases`], in order.
+    pub async fn lit_marks(&self, rows: &[LitClock]) -> Result<Vec<LitMark>> {
+        let now = self.now();
+        let mut people: HashMap<i64, String> = HashMap::new();
+        let mut heads: HashMap<i64, String> = HashMap::new();
+        let mut calendars: HashMap<String, std::sync::Arc<Calendar>> = HashMap::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let responsible = match r.assignee_id {
+                Some(id) => match people.get(&id) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n = self
+                            .store
+                            .user(id)
+                            .await?
+                            .map_or_else(|| "（人员已不存在）".to_string(), |u| u.name);
+                        people.insert(id, n.clone());
+                        n
+                    }
+                },
+                None => match heads.get(&r.department_id) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let names: Vec<String> = self
+                            .heads_of(r.department_id)
+                            .await?
+                            .into_iter()
+                            .map(|u| u.name)
+                            .collect();
+                        let n = if names.is_empty() {
+                            "（未指定）".to_string()
+                        } else {
+                            format!("{}（部门负责人）", names.join("、"))
+                        };
+                        heads.insert(r.department_id, n.clone());
+                        n
+                    }
+                },
+            };
+            let cal = match calendars.get(&r.region) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = self.calendar_for(&r.region).await?;
+                    calendars.insert(r.region.clone(), c.clone());
+                    c
+                }
+            };
+            // The index keeps the instant the clock turns red; the deadline is the one before.
+            let left = DateTime::from_timestamp_millis(r.red_at - 1)
+                .and_then(|due| TimeLeft::at(&cal, now, due).ok());
+            out.push(LitMark { responsible, left });
+        }
+        Ok(out)
     }
 }

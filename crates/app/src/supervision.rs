@@ -16,6 +16,19 @@ use tongban_store::orders::{NewOrder, OrderRow};
 use crate::error::{AppError, Result};
 use crate::App;
 
+/// A 督办 as the supervisor confirms it before it is issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderPreview {
+    pub case_number: String,
+    pub item_name: String,
+    /// The department that must answer: the case's lead department.
+    pub department: String,
+    pub instruction: String,
+    pub days: u32,
+    /// The last day to reply.
+    pub due: chrono::NaiveDate,
+}
+
 impl App {
     /// Runs the detectors over a case's whole log and records what fired. Returns how many
     /// findings were new.
@@ -346,6 +359,65 @@ impl App {
         .await
     }
 
+    /// The reply days and the reply deadline's day of an order about to be issued in `region`,
+    /// after checking its instruction and days: what [`App::issue_order`] writes and what the
+    /// confirmation before it shows.
+    async fn order_terms(
+        &self,
+        region: &str,
+        instruction: &str,
+        reply_days: Option<u32>,
+    ) -> Result<(u32, chrono::NaiveDate)> {
+        if instruction.trim().is_empty() || instruction.trim().chars().count() > 2000 {
+            return Err(AppError::of(codes::Order::Instruction));
+        }
+        let days = reply_days.unwrap_or(self.settings().order_reply_days);
+        if !(1..=30).contains(&days) {
+            return Err(AppError::of(codes::Order::Days));
+        }
+        let cal = self.calendar_for(region).await?;
+        let due = cal
+            .add_working_days(
+                self.now(),
+                tongban_domain::calendar::WorkingDays::new(days).map_err(crate::error::invalid)?,
+                tongban_domain::calendar::Counting::NextWorkingDay,
+            )
+            .map_err(crate::error::invalid)?;
+        Ok((days, due))
+    }
+
+    /// What a 督办 on a case would be, checked as issuing it is but written nowhere: the
+    /// confirmation a supervisor reads before the order goes out.
+    pub async fn preview_order(
+        &self,
+        actor: &Actor,
+        case_number: &str,
+        instruction: &str,
+        reply_days: Option<u32>,
+    ) -> Result<OrderPreview> {
+        if actor.role != Role::Supervisor {
+            return Err(AppError::forbidden());
+        }
+        let view = self.case_view(actor, case_number).await?;
+        let item = &view.case.item;
+        let (days, due) = self
+            .order_terms(item.region.as_str(), instruction, reply_days)
+            .await?;
+        let department = self
+            .store
+            .department(item.department_id)
+            .await?
+            .map_or_else(|| "主办部门".to_string(), |d| d.name);
+        Ok(OrderPreview {
+            case_number: view.case.number.to_string(),
+            item_name: item.name.clone(),
+            department,
+            instruction: instruction.trim().to_string(),
+            days,
+            due,
+        })
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn issue_on(
         &self,
@@ -358,13 +430,7 @@ impl App {
         reply_days: Option<u32>,
     ) -> Result<OrderRow> {
         let instruction = instruction.trim();
-        if instruction.is_empty() || instruction.chars().count() > 2000 {
-            return Err(AppError::of(codes::Order::Instruction));
-        }
-        let days = reply_days.unwrap_or(self.settings().order_reply_days);
-        if !(1..=30).contains(&days) {
-            return Err(AppError::of(codes::Order::Days));
-        }
+        let (days, due) = self.order_terms(region, instruction, reply_days).await?;
         let department_id = match finding_id {
             Some(fid) => {
                 let f = self
@@ -382,15 +448,6 @@ impl App {
         if department_id == tongban_domain::hotline::CENTRE {
             return Err(AppError::of(codes::Order::NoUnit));
         }
-        let now = self.now();
-        let cal = self.calendar_for(region).await?;
-        let due = cal
-            .add_working_days(
-                now,
-                tongban_domain::calendar::WorkingDays::new(days).map_err(crate::error::invalid)?,
-                tongban_domain::calendar::Counting::NextWorkingDay,
-            )
-            .map_err(crate::error::invalid)?;
         // A case is named by its number alone in the audit record, as it always was.
         let shown = subject.display();
         let named = match subject.kind {
@@ -415,7 +472,7 @@ impl App {
                 format!("督办 {named}：{instruction}（{days} 个工作日内回复）"),
             )
             .in_region_str(Some(region));
-        let id = self.store.issue_order(&order, now, entry).await?;
+        let id = self.store.issue_order(&order, self.now(), entry).await?;
         self.crossing_written_at(order.due_at);
         self.notify_department_head(
             department_id,

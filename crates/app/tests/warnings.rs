@@ -697,3 +697,52 @@ async fn the_sweeper_wakes_at_the_crossing_instead_of_waiting_for_its_poll() {
         assert!(fired.light >= 1, "a light was lit");
     }
 }
+
+#[tokio::test]
+async fn the_drill_down_names_who_answers_and_a_closed_case_leaves_the_latest_warnings() {
+    for app in apps().await {
+        let admin = who(&app, "admin").await;
+        let sup = who(&app, "jiancha").await;
+        let user = who(&app, "user12").await;
+        let (n, id) = accepted_case(&app, "user12").await;
+        // Thursday 12 March: the committed deadline (Monday 9th) is two working days past.
+        app.advance_clock(&admin, Duration::days(10)).await.unwrap();
+        let red: Vec<_> = app
+            .board_cases(&sup, None, LitFilter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.subject_number == n && l.clock == "committed")
+            .collect();
+        assert_eq!(red.len(), 1);
+        let marks = app.lit_marks(&red).await.unwrap();
+        let left = marks[0].left.expect("time past the deadline");
+        assert!(left.overdue);
+        assert_eq!(left.working_days, 2, "{}", left.text());
+        // Nobody is assigned the case's committed deadline: its department's heads answer.
+        assert!(
+            marks[0].responsible.ends_with("（部门负责人）"),
+            "{}",
+            marks[0].responsible
+        );
+        let board = app.board(&sup, &BoardFilter::default()).await.unwrap();
+        assert!(board.warnings.iter().any(|w| w.subject_number == n));
+
+        // Withdrawn, the case leaves 最新预警; its warnings stay on record.
+        act(
+            &app,
+            &user,
+            &n,
+            Command::Withdraw {
+                reason: "不再办理".into(),
+            },
+        )
+        .await;
+        let board = app.board(&sup, &BoardFilter::default()).await.unwrap();
+        assert!(
+            !board.warnings.iter().any(|w| w.subject_number == n),
+            "a closed case is not among the latest warnings"
+        );
+        assert!(!app.store.warnings_of_case(id).await.unwrap().is_empty());
+    }
+}

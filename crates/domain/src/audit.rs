@@ -1,6 +1,10 @@
 //! The tamper-evident audit chain: every record's hash covers its content and the previous
 //! record's hash, so altering, removing or reordering any record breaks every hash after it.
 
+pub mod action;
+
+pub use action::{AuditAction, AuditObject, AuditObjectKind, UNKNOWN_ACTION};
+
 use crate::codes;
 use crate::error::ErrorCode;
 use crate::region::RegionCode;

@@ -60,6 +60,12 @@ impl Role {
             || self.is_departmental()
             || matches!(self, Role::Supervisor | Role::Leader | Role::Admin)
     }
+
+    /// Who watches the supervision centre (`/supervision`) over their region: supervisors,
+    /// leaders and administrators.
+    pub fn watches_board(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Leader | Role::Admin)
+    }
 }
 
 crate::closed_set! {

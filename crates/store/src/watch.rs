@@ -439,6 +439,23 @@ impl Store {
         })
     }
 
+    /// The newest `limit` warnings in a region subtree whose subject is still open, that is
+    /// still has a deadline in the index: a case closed (decided, delivered, withdrawn) leaves
+    /// the index and so leaves the board's 最新预警, while its warnings stay on record.
+    pub async fn open_warnings(&self, region_prefix: &str, limit: i64) -> Result<Vec<WarningRow>> {
+        let like = format!("{region_prefix}%");
+        let sql = format!(
+            "{WARNING} WHERE region LIKE $1 AND EXISTS (SELECT 1 FROM clock_watch c
+                WHERE c.subject_kind = warnings.subject_kind AND c.subject_id = warnings.subject_id)
+             ORDER BY id DESC LIMIT $2"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(&like)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
     pub async fn warnings_of_case(&self, case_id: i64) -> Result<Vec<WarningRow>> {
         self.warnings_of_subject(SubjectKind::Case, case_id).await
     }

@@ -15,6 +15,7 @@ mod case_input;
 mod disclosure_input;
 mod error;
 mod headers;
+mod item_form;
 mod json;
 mod pages;
 mod session;

@@ -17,6 +17,8 @@ pub struct Base {
     /// May open the 12345 desk (`/hotline`): the centre, units' staff and supervision.
     pub hotline: bool,
     pub admin: bool,
+    /// May open the supervision centre (`/supervision`): supervisors, leaders, administrators.
+    pub supervision: bool,
     pub csrf: String,
     pub large: bool,
 }
@@ -30,6 +32,7 @@ impl Base {
             catalog: false,
             hotline: false,
             admin: false,
+            supervision: false,
             csrf: String::new(),
             large: false,
         }
@@ -43,6 +46,7 @@ impl Base {
             catalog: who.is_some_and(|s| tongban_domain::catalog::sees_drafts(s.user.role)),
             hotline: who.is_some_and(|s| s.user.role.uses_hotline()),
             admin: who.is_some_and(|s| matches!(s.user.role, Role::Admin | Role::Supervisor)),
+            supervision: who.is_some_and(|s| s.user.role.watches_board()),
             csrf: who.map(|s| s.csrf.clone()).unwrap_or_default(),
             large,
         }
@@ -319,4 +323,27 @@ impl Field {
             hint: String::new(),
         }
     }
+}
+
+/// The audit log in words: each action's label, each object named and linked.
+#[derive(Template)]
+#[template(path = "admin_audit.html")]
+pub struct AdminAudit {
+    pub base: Base,
+    pub nav: Vec<(String, String)>,
+    pub lines: Vec<AuditRow>,
+    /// The `before=` of the next (older) page, when there is one.
+    pub older: Option<i64>,
+}
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub object: Option<(String, Option<String>)>,
+    pub region: String,
+    pub summary: String,
+    pub hash: String,
 }

@@ -850,8 +850,30 @@ async fn a_window_refusal_is_filed_with_supervision() {
     let clerk = t.sign_in("zrzy.clerk").await;
     let blank = t.get("/cases/new", Some(&clerk)).await;
     assert!(
-        blank.body.contains("name=\"item\""),
-        "asks for the item first"
+        blank.body.contains("name=\"q\"") && !blank.body.contains("name=\"item\""),
+        "asks what the matter is, by name, not for a code"
+    );
+    assert!(
+        blank.body.contains(&format!("/cases/new?item={ITEM}")),
+        "the desk's own department's items are offered before any search"
+    );
+    // Issue 17 item 13: intake starts from a search by name, the public site's search.
+    let found = t
+        .get(
+            "/cases/new?q=%E6%88%BF%E5%B1%8B%E8%BD%AC%E7%A7%BB%E7%99%BB%E8%AE%B0",
+            Some(&clerk),
+        )
+        .await;
+    assert!(
+        found
+            .body
+            .contains(&format!("href=\"/cases/new?item={ITEM}")),
+        "房屋转移登记 finds the item"
+    );
+    let by_code = t.get(&format!("/cases/new?q={ITEM}"), Some(&clerk)).await;
+    assert!(
+        by_code.status.is_redirection(),
+        "a code still opens its form at once"
     );
     let form = t
         .get(&format!("/cases/new?item={ITEM}"), Some(&clerk))
@@ -1161,20 +1183,33 @@ async fn a_supervision_order_goes_from_the_case_page_to_the_heads_reply_and_is_c
         !page.body.contains("data-action=\"order\""),
         "clerks may not"
     );
+    let order_form = [
+        ("csrf", supervisor.csrf.as_str()),
+        ("case_number", number.as_str()),
+        ("instruction", "收件后未及时审查，请说明原因并整改"),
+        ("days", "3"),
+    ];
+    // The first post only asks for confirmation: to whom, and the day to reply by.
     let r = t
-        .post_form(
-            "/supervision/orders",
-            Some(&supervisor),
-            &[
-                ("csrf", &supervisor.csrf),
-                ("case_number", &number),
-                ("instruction", "收件后未及时审查，请说明原因并整改"),
-                ("days", "3"),
-            ],
-        )
+        .post_form("/supervision/orders", Some(&supervisor), &order_form)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("确认发出督办") && r.body.contains("3 个工作日"));
+    let head = t.sign_in("zrzy.head").await;
+    let bench = t.get("/workbench", Some(&head)).await;
+    assert!(
+        !bench.body.contains("请说明原因并整改"),
+        "nothing is issued before the supervisor confirms"
+    );
+    let confirmed: Vec<(&str, &str)> = order_form
+        .iter()
+        .copied()
+        .chain([("confirmed", "1")])
+        .collect();
+    let r = t
+        .post_form("/supervision/orders", Some(&supervisor), &confirmed)
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let head = t.sign_in("zrzy.head").await;
     let bench = t.get("/workbench", Some(&head)).await;
     assert!(bench.body.contains("督办待回复") && bench.body.contains("请说明原因并整改"));
     let marker = "data-order=\"";

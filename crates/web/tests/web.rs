@@ -1471,3 +1471,59 @@ async fn reviewers_see_their_queue_the_site_has_an_icon_and_regions_get_their_ow
     .await;
     assert!(r.body.contains("不能按地区设置"), "{}", r.body);
 }
+
+/// Issue 17 item 21: the audit log speaks Chinese, on the page and in the API.
+#[tokio::test]
+async fn the_audit_log_names_actions_and_objects_in_words_with_links() {
+    let t = TestApp::with_catalog().await;
+    let sup = t.sign_in("jiancha").await;
+    let jiancha = t.app.store.user_by_login("jiancha").await.unwrap().unwrap();
+    let admin = t.sign_in("admin").await;
+    let page = t.get("/admin/audit", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains(">登录<"), "a sign-in reads 登录");
+    assert!(
+        body.contains(&format!(
+            "<a href=\"/admin/staff\">账号 {}（监察人员）</a>",
+            jiancha.name
+        )),
+        "an account is named by its holder, and linked"
+    );
+    assert!(!body.contains(&format!(">user:{}<", jiancha.id)));
+    assert!(!body.contains(">session.sign_in<"));
+
+    let api = t.get("/api/v1/audit", Some(&admin)).await.json();
+    let rows = api.as_array().unwrap();
+    let signed = rows
+        .iter()
+        .find(|r| r["action"] == "session.sign_in" && r["target"] == format!("user:{}", jiancha.id))
+        .expect("the supervisor's sign-in");
+    assert_eq!(signed["action_label"], "登录");
+    assert_eq!(signed["object"]["kind"], "user");
+    assert_eq!(
+        signed["object"]["name"],
+        format!("账号 {}（监察人员）", jiancha.name)
+    );
+    assert_eq!(signed["object"]["href"], "/admin/staff");
+    assert_eq!(signed["actor_name"], jiancha.name);
+    assert_eq!(signed["role_label"], "监察人员");
+
+    // The catalog's records: an item by its name, linked to its page; older pages page on.
+    let mut before = String::new();
+    let mut item_named = false;
+    for _ in 0..40 {
+        let page = t.get(&format!("/admin/audit{before}"), Some(&admin)).await;
+        if page.body.contains("<a href=\"/catalog/") && page.body.contains(">事项审核通过<") {
+            item_named = true;
+            break;
+        }
+        let Some(at) = page.body.find("/admin/audit?before=") else {
+            break;
+        };
+        let rest = &page.body[at + "/admin/audit".len()..];
+        before = rest[..rest.find('"').unwrap()].to_string();
+    }
+    assert!(item_named, "items are named and linked");
+    drop(sup);
+}

@@ -12,6 +12,7 @@ pub mod intake;
 pub mod model;
 mod number;
 mod process;
+pub mod supplied;
 
 pub use engine::{
     handle, next_timer, receive, CaseRules, Command, Ctx, Decided, Post, PostBook, Submission, Who,

@@ -286,10 +286,17 @@ pub struct LitCaseJson {
     pub region: String,
     /// When the subject was received or filed.
     pub received_at: Option<String>,
+    /// Who answers for the deadline: its assignee, or the department's heads.
+    pub responsible: String,
+    /// Working days fully past the deadline on the calendar of the subject's region (0 when
+    /// not yet due or due today).
+    pub overdue_working_days: u32,
+    /// Time left or past in words: 剩余 2 个工作日, 已超时 3 个工作日又 2 小时.
+    pub time_left: String,
 }
 
-impl From<&LitClock> for LitCaseJson {
-    fn from(c: &LitClock) -> Self {
+impl LitCaseJson {
+    fn new(c: &LitClock, mark: &tongban_app::board::LitMark) -> Self {
         let is_case = c.subject_kind == SubjectKind::Case;
         LitCaseJson {
             subject_kind: c.subject_kind,
@@ -308,6 +315,12 @@ impl From<&LitClock> for LitCaseJson {
             hall_id: c.hall_id,
             region: c.region.clone(),
             received_at: rfc3339(c.opened_at),
+            responsible: mark.responsible.clone(),
+            overdue_working_days: mark
+                .left
+                .filter(|l| l.overdue)
+                .map_or(0, |l| l.working_days),
+            time_left: mark.left.map(|l| l.text()).unwrap_or_default(),
         }
     }
 }
@@ -344,14 +357,18 @@ pub async fn cases(
         Ok(v) => v,
         Err(ApiError(e)) => return Err(bad_filter(&s, &who, e).await),
     };
-    let rows = s
+    let rows: Vec<LitClock> = s
         .app
         .board_cases(&who.actor, region.as_ref(), filter)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|c| light.keeps(Light::from_rank(c.light)))
+        .collect();
+    let marks = s.app.lit_marks(&rows).await?;
     Ok(Json(
         rows.iter()
-            .filter(|c| light.keeps(Light::from_rank(c.light)))
-            .map(LitCaseJson::from)
+            .zip(&marks)
+            .map(|(c, m)| LitCaseJson::new(c, m))
             .collect(),
     ))
 }

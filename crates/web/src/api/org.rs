@@ -397,14 +397,34 @@ pub struct AuditView {
     pub at: String,
     pub actor: String,
     pub role: String,
+    /// The action's key, as the chain holds it.
     pub action: String,
+    /// The action in words (其他操作 for a key older than the list of actions).
+    pub action_label: String,
+    /// The object's key, as the chain holds it (`case:…`, `user:42`).
     pub target: String,
+    /// The object named, with the page that shows it; absent when the record is about none.
+    pub object: Option<AuditObjectView>,
+    /// Who acted, by name, and the role in words.
+    pub actor_name: String,
+    pub role_label: String,
     pub summary: String,
     /// The region of the object acted on; absent for a deployment-level record.
     pub region: Option<String>,
+    /// The region's name (全市 for a deployment-level record).
+    pub region_name: String,
     pub algo: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditObjectView {
+    pub kind: tongban_domain::audit::AuditObjectKind,
+    /// The object in words: 办件 2026… · 个体工商户设立登记, 账号 张三（窗口人员）.
+    pub name: String,
+    /// The page that shows it, when there is one.
+    pub href: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -422,21 +442,33 @@ pub async fn audit(
     ApiAuth(who): ApiAuth,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditView>>> {
-    let page = s.app.audit_page(&who.actor, q.before).await?;
+    let page = s.app.audit_lines(&who.actor, q.before).await?;
     Ok(Json(
         page.into_iter()
-            .map(|r| AuditView {
-                seq: r.seq,
-                at: r.entry.at.to_rfc3339(),
-                actor: r.entry.actor,
-                role: r.entry.role,
-                action: r.entry.action,
-                target: r.entry.target,
-                summary: r.entry.summary,
-                region: r.entry.region.map(String::from),
-                algo: r.algo.as_str().into(),
-                prev_hash: r.prev_hash,
-                hash: r.hash,
+            .map(|l| {
+                let r = l.record;
+                AuditView {
+                    seq: r.seq,
+                    at: r.entry.at.to_rfc3339(),
+                    actor: r.entry.actor,
+                    role: r.entry.role,
+                    action: r.entry.action,
+                    action_label: l.action_label.to_string(),
+                    target: r.entry.target,
+                    object: l.object.map(|o| AuditObjectView {
+                        kind: o.kind,
+                        name: o.name,
+                        href: o.href,
+                    }),
+                    actor_name: l.actor_name,
+                    role_label: l.role_label,
+                    summary: r.entry.summary,
+                    region: r.entry.region.map(String::from),
+                    region_name: l.region_name,
+                    algo: r.algo.as_str().into(),
+                    prev_hash: r.prev_hash,
+                    hash: r.hash,
+                }
             })
             .collect(),
     ))

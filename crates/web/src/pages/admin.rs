@@ -898,43 +898,33 @@ async fn audit(
     PageQuery(q): PageQuery<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let before = q.get("before").and_then(|s| s.parse().ok());
-    let rows = state
-        .app
-        .audit_page(&who.actor, before)
-        .await?
+    let lines = state.app.audit_lines(&who.actor, before).await?;
+    let older = if lines.len() == 50 {
+        lines.last().map(|l| l.record.seq)
+    } else {
+        None
+    };
+    let lines = lines
         .into_iter()
-        .map(|r| {
-            row(vec![
-                r.seq.to_string(),
-                format_local(r.entry.at),
-                r.entry.actor,
-                r.entry.action,
-                r.entry.target,
-                r.entry
-                    .region
-                    .map_or_else(|| "全市".to_string(), String::from),
-                r.entry.summary,
-                r.hash[..16].to_string(),
-            ])
+        .map(|l| views::AuditRow {
+            seq: l.record.seq,
+            at: format_local(l.record.entry.at),
+            actor: l.actor_name,
+            role: l.role_label,
+            action: l.action_label.to_string(),
+            object: l.object.map(|o| (o.name, o.href)),
+            region: l.region_name,
+            summary: l.record.entry.summary,
+            hash: l.record.hash[..16].to_string(),
         })
         .collect();
-    let page = Page {
-        heading: "审计日志",
-        intro: "每条记录的哈希（默认 SM3）覆盖上一条记录的哈希，任何篡改、删除、重排都可由 `tongban audit verify` 查出。".into(),
-        headers: &[
-            "序号",
-            "时间",
-            "操作人",
-            "操作",
-            "对象",
-            "区划",
-            "摘要",
-            "哈希（前16位）",
-        ],
-        rows,
-        form: None,
+    let page = views::AdminAudit {
+        base: Base::new("审计日志", Some(&who), large),
+        nav: nav(&who, state.app.clock.is_simulated()),
+        lines,
+        older,
     };
-    Ok(respond(&state, &who, large, page, Outcome::from_query(&q)))
+    Ok(views::render(&page))
 }
 
 // ---- settings

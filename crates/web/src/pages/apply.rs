@@ -24,6 +24,7 @@ use tongban_domain::case::{FileRef, PartyKind};
 use tongban_domain::catalog::Item;
 use tongban_domain::codes;
 use tongban_domain::org::{HallKind, Role};
+use tongban_store::catalog::ItemFilter;
 
 use crate::case_input::{parse_delivery, plain};
 use crate::error::{PageError, PageResult};
@@ -85,6 +86,18 @@ pub struct ApplyPage {
     pub idempotency_key: String,
     /// (code, message)
     pub error: Option<(String, String)>,
+    /// Window intake before an item is chosen: what was searched for, and the items to pick
+    /// from (the search's hits, or the desk's own department's items).
+    pub q: String,
+    pub choices: Vec<ItemChoice>,
+}
+
+/// An item a clerk may open the intake form of.
+pub struct ItemChoice {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub snippet: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -258,6 +271,8 @@ async fn form_page(
             .filter(|k| !k.is_empty())
             .unwrap_or_else(idempotency_key),
         error: posted.and_then(|p| p.error.clone()),
+        q: String::new(),
+        choices: vec![],
     };
     let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(page);
@@ -576,6 +591,9 @@ pub async fn confirm(
 pub struct NewQuery {
     #[serde(default)]
     item: String,
+    /// A search by name (or a code) before an item is chosen.
+    #[serde(default)]
+    q: String,
     #[serde(default)]
     draft: String,
 }
@@ -611,7 +629,16 @@ pub async fn new_page(
         .as_ref()
         .map_or_else(|| q.item.clone(), |d| d.item_code.clone());
     let id = draft.as_ref().map(|_| q.draft.as_str());
-    let page = form_page(
+    let wanted = q.q.trim();
+    // A code typed into the search box opens its form at once, as the old code box did.
+    if code.trim().is_empty() && !wanted.is_empty() && state.app.public_item(wanted).await.is_ok() {
+        return Ok(Redirect::to(&format!(
+            "/cases/new?item={}",
+            super::items::percent(wanted)
+        ))
+        .into_response());
+    }
+    let mut page = form_page(
         &state,
         &who,
         large,
@@ -621,7 +648,50 @@ pub async fn new_page(
         id,
     )
     .await?;
+    if page.item.is_none() {
+        page.q = wanted.to_string();
+        page.choices = intake_choices(&state, &who, wanted).await?;
+    }
     Ok(views::render(&page))
+}
+
+/// The items window intake offers before one is chosen: the search's hits for `q` (the same
+/// search as the public catalog), or with no query the items of the desk's own department.
+async fn intake_choices(state: &AppState, who: &SignedIn, q: &str) -> PageResult<Vec<ItemChoice>> {
+    let filter = if q.is_empty() {
+        match who.actor.department_id {
+            Some(d) => ItemFilter {
+                department_id: Some(d),
+                ..ItemFilter::default()
+            },
+            None => return Ok(vec![]),
+        }
+    } else {
+        ItemFilter::default()
+    };
+    let found = state.app.find_items(q, filter).await?;
+    let departments: std::collections::HashMap<i64, String> = state
+        .app
+        .store
+        .departments(None)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    Ok(found
+        .into_iter()
+        .take(30)
+        .map(|f| ItemChoice {
+            department: departments
+                .get(&f.summary.department_id)
+                .cloned()
+                .unwrap_or_default(),
+            code: f.summary.implementation_code,
+            name: f.summary.name,
+            snippet: f.snippet,
+        })
+        .collect())
 }
 
 /// `POST /cases/new`: stores the files and files the case at once; on a refusal, the form

@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 use tongban_app::accounts::SignedIn;
-use tongban_app::board::{Board, BoardFilter, Figures};
+use tongban_app::board::{Board, BoardFilter, Figures, LitMark};
 use tongban_app::{AppError, Kind};
 use tongban_domain::supervision::{Light, SubjectKind};
 use tongban_domain::time::format_local;
@@ -524,10 +524,14 @@ pub struct LitLine {
     pub department: String,
     pub hall: String,
     pub received: String,
+    /// Who answers for the deadline.
+    pub responsible: String,
+    /// Time left or past in working days: 已超时 3 个工作日.
+    pub left: String,
 }
 
 impl LitLine {
-    fn new(c: &LitClock, names: &Names) -> LitLine {
+    fn new(c: &LitClock, mark: &LitMark, names: &Names) -> LitLine {
         let light = Light::from_rank(c.light);
         LitLine {
             href: subject_href(c.subject_kind, &c.subject_number),
@@ -543,6 +547,8 @@ impl LitLine {
             department: names.department(c.department_id),
             hall: names.hall(c.hall_id),
             received: at(c.opened_at),
+            responsible: mark.responsible.clone(),
+            left: mark.left.map(|l| l.text()).unwrap_or_default(),
         }
     }
 }
@@ -562,11 +568,16 @@ async fn lit_lines(
         .board_cases(&who.actor, region.as_ref(), filter)
         .await?;
     let names = Names::load(state).await?;
-    Ok(rows
-        .iter()
+    let rows: Vec<LitClock> = rows
+        .into_iter()
         .filter(|c| light.keeps(Light::from_rank(c.light)))
         .take(LIST_LIMIT)
-        .map(|c| LitLine::new(c, &names))
+        .collect();
+    let marks = state.app.lit_marks(&rows).await?;
+    Ok(rows
+        .iter()
+        .zip(&marks)
+        .map(|(c, m)| LitLine::new(c, m, &names))
         .collect())
 }
 
@@ -700,6 +711,8 @@ pub async fn cases_xlsx(
                 l.department.into(),
                 l.hall.into(),
                 l.received.into(),
+                l.responsible.into(),
+                l.left.into(),
             ]
         })
         .collect();
@@ -715,6 +728,8 @@ pub async fn cases_xlsx(
             "部门",
             "大厅",
             "收件时间",
+            "责任人",
+            "剩余或超时",
         ],
         &rows,
     )?;

@@ -32,12 +32,27 @@ pub struct MaterialLine {
     pub key: String,
     pub name: String,
     pub mark: &'static str,
-    /// (download href, file name, size)
-    pub files: Vec<(String, String, String)>,
+    pub files: Vec<FileLine>,
     pub present: bool,
     pub deferred: bool,
     /// Pre-ticked in the supplement notice: required and missing.
     pub lacking: bool,
+}
+
+/// One file of a material on the case page.
+pub struct FileLine {
+    pub href: String,
+    pub name: String,
+    /// Its size, or what it is (an e-licence used instead of a copy).
+    pub note: String,
+    /// 新补交 with its day, for a file handed in after the filing; empty for the filing's own.
+    pub new_mark: String,
+    /// 原提交 beside newer files of the same material.
+    pub old_mark: bool,
+    /// How the page previews it in place: `pdf`, `image`, or empty (none).
+    pub preview: &'static str,
+    /// The same file served for viewing in the page (same checks as the download).
+    pub inline_href: String,
 }
 
 pub struct StepLine {
@@ -209,6 +224,19 @@ fn at_millis(ms: i64) -> String {
     DateTime::from_timestamp_millis(ms)
         .map(format_local)
         .unwrap_or_default()
+}
+
+/// How a file can be previewed in the page, by its name: the browser's own PDF viewer in a
+/// frame, or an image. The server decides again by what the file really is when serving it.
+fn preview_kind(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".pdf") {
+        "pdf"
+    } else if [".jpg", ".jpeg", ".png"].iter().any(|e| lower.ends_with(e)) {
+        "image"
+    } else {
+        ""
+    }
 }
 
 fn size_text(bytes: u64) -> String {
@@ -396,6 +424,16 @@ pub(super) async fn case_page(
     }
 
     let lacking: Vec<String> = tongban_domain::case::engine::missing_materials(c, item);
+    // Files handed in after the filing, marked new beside those they answer.
+    let parsed: Vec<(CaseEvent, DateTime<Utc>)> = events
+        .iter()
+        .filter(|e| e.kind == "materials_added")
+        .filter_map(|e| {
+            let ev = serde_json::from_str::<CaseEvent>(&e.payload).ok()?;
+            Some((ev, DateTime::<Utc>::from_timestamp_millis(e.at)?))
+        })
+        .collect();
+    let later = tongban_domain::case::supplied::later_files(parsed.iter().map(|(e, at)| (e, *at)));
     let materials = item
         .materials
         .iter()
@@ -411,21 +449,38 @@ pub(super) async fn case_page(
                 .materials
                 .get(&m.key)
                 .map(|files| {
+                    let renewed = files.iter().any(|f| later.contains_key(&f.hash));
                     files
                         .iter()
                         .map(|f| {
+                            let new_mark =
+                                later.get(&f.hash).map_or_else(String::new, |(at, _)| {
+                                    format!("新补交 · {}", at_millis(at.timestamp_millis()))
+                                });
+                            let old_mark = renewed && new_mark.is_empty();
                             match f.hash.strip_prefix(tongban_app::licences::REFERENCE_PREFIX) {
                                 // 免提交: the licence itself, checked live on its page.
-                                Some(licence) => (
-                                    format!("/licences/{}", segment(licence)),
-                                    f.name.clone(),
-                                    "电子证照·免提交".to_string(),
-                                ),
-                                None => (
-                                    format!("/cases/{number}/files/{}", f.hash),
-                                    f.name.clone(),
-                                    size_text(f.size),
-                                ),
+                                Some(licence) => FileLine {
+                                    href: format!("/licences/{}", segment(licence)),
+                                    name: f.name.clone(),
+                                    note: "电子证照·免提交".to_string(),
+                                    new_mark,
+                                    old_mark,
+                                    preview: "",
+                                    inline_href: String::new(),
+                                },
+                                None => {
+                                    let href = format!("/cases/{number}/files/{}", f.hash);
+                                    FileLine {
+                                        inline_href: format!("{href}?view=inline"),
+                                        href,
+                                        name: f.name.clone(),
+                                        note: size_text(f.size),
+                                        new_mark,
+                                        old_mark,
+                                        preview: preview_kind(&f.name),
+                                    }
+                                }
                             }
                         })
                         .collect()
@@ -1032,10 +1087,18 @@ pub async fn act(
 }
 
 /// `GET /cases/{number}/files/{hash}`: a material, only to those who see the case.
+#[derive(Deserialize, Default)]
+pub struct FileQuery {
+    /// `inline` to view the file in the page (PDF and images only); a download otherwise.
+    #[serde(default)]
+    view: String,
+}
+
 pub async fn file(
     State(state): State<AppState>,
     Auth(who): Auth,
     Path((number, hash)): Path<(String, String)>,
+    PageQuery(q): PageQuery<FileQuery>,
 ) -> PageResult<Response> {
     let app = &state.app;
     let view = app.case_view(&who.actor, &number).await?;
@@ -1048,11 +1111,19 @@ pub async fn file(
         .map(|f| f.name.clone())
         .ok_or_else(|| PageError(AppError::not_found("该材料")))?;
     let f = app.case_file(&who.actor, &number, &hash).await?;
+    // Only what the browser shows by itself is served for viewing: a PDF (its own viewer) or
+    // a JPEG or PNG. An OFD, or anything else, is always a download.
+    let viewable = matches!(
+        f.content_type.as_str(),
+        "application/pdf" | "image/jpeg" | "image/png"
+    );
+    let inline = q.view == "inline" && viewable;
     let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
+        "{}; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
         super::items::percent(&name)
     );
-    Ok((
+    let mut res = (
         [
             (header::CONTENT_TYPE, f.content_type),
             (header::CONTENT_DISPOSITION, disposition),
@@ -1062,7 +1133,20 @@ pub async fn file(
         ],
         f.content,
     )
-        .into_response())
+        .into_response();
+    if inline {
+        // Framed by the case page of this site only; nothing in the file may load or run.
+        let h = res.headers_mut();
+        h.insert(
+            header::X_FRAME_OPTIONS,
+            header::HeaderValue::from_static("SAMEORIGIN"),
+        );
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static("frame-ancestors 'self'"),
+        );
+    }
+    Ok(res)
 }
 
 #[derive(askama::Template)]

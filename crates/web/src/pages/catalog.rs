@@ -14,6 +14,7 @@ use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
 
 use crate::error::{status, PageError, PageResult};
+use crate::item_form;
 use crate::json::PageForm;
 use crate::json::PageQuery;
 use crate::session::{Auth, LargeText};
@@ -350,12 +351,90 @@ pub struct CatalogEdit {
     pub title: String,
     pub item_id: Option<i64>,
     pub action: String,
+    /// The form, element by element, each message beside its field.
+    pub sections: Vec<item_form::SectionView>,
+    /// Messages with no field on the form, and the one-line summary of a refusal.
+    pub summary: Option<String>,
+    pub unplaced: Vec<String>,
+    /// The whole document as JSON, for bulk work (copy out, paste in).
     pub document: String,
-    pub error: Option<(String, Vec<Detail>)>,
+    /// The JSON box's own refusal, when the JSON was what was posted.
+    pub json_error: Option<(String, Vec<Detail>)>,
 }
 
 fn pretty(item: &Item) -> String {
     serde_json::to_string_pretty(item).unwrap_or_default()
+}
+
+/// Where an editor form posts, and what it is called.
+struct Target {
+    heading: String,
+    title: String,
+    item_id: Option<i64>,
+    action: String,
+}
+
+async fn departments(state: &AppState) -> PageResult<Vec<(i64, String)>> {
+    Ok(state
+        .app
+        .store
+        .departments(None)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect())
+}
+
+/// The editor page: the form from `fields`, messages placed beside their fields.
+#[allow(clippy::too_many_arguments)]
+async fn editor(
+    state: &AppState,
+    who: &SignedIn,
+    large: bool,
+    t: Target,
+    fields: &item_form::Fields,
+    issues: &[(String, String)],
+    summary: Option<String>,
+    document: String,
+    json_error: Option<(String, Vec<Detail>)>,
+) -> PageResult<CatalogEdit> {
+    let depts = departments(state).await?;
+    let sections = item_form::view(fields, &depts, issues);
+    let unplaced = item_form::unplaced(&sections, issues)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    Ok(CatalogEdit {
+        base: Base::new(&t.heading, Some(who), large),
+        heading: t.heading,
+        title: t.title,
+        item_id: t.item_id,
+        action: t.action,
+        sections,
+        summary,
+        unplaced,
+        document,
+        json_error,
+    })
+}
+
+fn edit_target(id: i64, version: i64, name: &str) -> Target {
+    Target {
+        heading: format!("编辑 {name} 第{version}版"),
+        title: name.to_string(),
+        item_id: Some(id),
+        action: format!("/catalog/{id}/v/{version}/edit"),
+    }
+}
+
+fn new_target() -> Target {
+    Target {
+        heading: "新建事项".into(),
+        title: String::new(),
+        item_id: None,
+        action: "/catalog/new".into(),
+    }
 }
 
 pub async fn edit(
@@ -373,21 +452,20 @@ pub async fn edit(
     if !v.status.editable() {
         return Err(PageError(AppError::of(codes::Catalog::NotDraft)));
     }
-    let page = CatalogEdit {
-        base: Base::new("编辑事项", Some(&who), large),
-        heading: format!("编辑 {} 第{version}版", v.item.name),
-        title: v.item.name.clone(),
-        item_id: Some(id),
-        action: format!("/catalog/{id}/v/{version}/edit"),
-        document: pretty(&v.item),
-        error: None,
-    };
+    let fields = item_form::Fields::of(&v.item);
+    let page = editor(
+        &state,
+        &who,
+        large,
+        edit_target(id, version, &v.item.name),
+        &fields,
+        &[],
+        None,
+        pretty(&v.item),
+        None,
+    )
+    .await?;
     Ok(views::render(&page))
-}
-
-#[derive(Deserialize)]
-pub struct DocumentForm {
-    document: String,
 }
 
 fn parse_document(text: &str) -> Result<Item, AppError> {
@@ -399,36 +477,148 @@ fn parse_document(text: &str) -> Result<Item, AppError> {
     })
 }
 
+/// What an editor post asks: save the form, add a row to a list, or save the JSON document.
+enum Posted {
+    Json(String),
+    AddRow(item_form::Fields),
+    Form(item_form::Fields),
+}
+
+fn posted(pairs: &[(String, String)]) -> Posted {
+    if let Some((_, doc)) = pairs.iter().find(|(k, _)| k == "document") {
+        return Posted::Json(doc.clone());
+    }
+    let op = pairs
+        .iter()
+        .find(|(k, _)| k == "op")
+        .map_or("", |(_, v)| v.as_str());
+    match op.strip_prefix("add:") {
+        Some(list) => Posted::AddRow(item_form::Fields::posted(pairs, Some(list))),
+        None => Posted::Form(item_form::Fields::posted(pairs, None)),
+    }
+}
+
+/// Saves an editor post through `save` (the app's save or create), or shows the form again:
+/// with a row more, or with each refusal beside its field.
+async fn save_posted<F, Fut>(
+    state: &AppState,
+    who: &SignedIn,
+    large: bool,
+    target: Target,
+    pairs: Vec<(String, String)>,
+    save: F,
+) -> PageResult<Response>
+where
+    F: FnOnce(Item) -> Fut,
+    Fut: std::future::Future<Output = Result<i64, AppError>>,
+{
+    if !may_draft(who.actor.role) {
+        return Err(PageError(AppError::forbidden()));
+    }
+    let (fields, item, from_json) = match posted(&pairs) {
+        Posted::AddRow(fields) => {
+            let document = fields.item().map(|i| pretty(&i)).unwrap_or_default();
+            let page = editor(
+                state,
+                who,
+                large,
+                target,
+                &fields,
+                &[],
+                None,
+                document,
+                None,
+            )
+            .await?;
+            return Ok(views::render(&page));
+        }
+        Posted::Json(doc) => match parse_document(&doc) {
+            Ok(item) => (item_form::Fields::of(&item), Ok(item), Some(doc)),
+            Err(e) => {
+                let page = editor(
+                    state,
+                    who,
+                    large,
+                    target,
+                    &item_form::Fields::default(),
+                    &[],
+                    None,
+                    doc,
+                    Some((e.message.clone(), e.details.clone())),
+                )
+                .await?;
+                return Ok((status(e.kind), views::render(&page)).into_response());
+            }
+        },
+        Posted::Form(fields) => {
+            let item = fields.item();
+            (fields, item, None)
+        }
+    };
+    let (e, issues): (AppError, Vec<(String, String)>) = match item {
+        Err(unread) => (
+            AppError::new(codes::Catalog::Document, "有字段填写有误，请按提示修改"),
+            unread,
+        ),
+        Ok(item) => match save(item).await {
+            Ok(id) => return Ok(back(id)),
+            Err(e) if e.kind == Kind::Forbidden => return Err(PageError(e)),
+            Err(e) => {
+                let placed = e
+                    .details
+                    .iter()
+                    .map(|d| (d.field.clone(), d.message.clone()))
+                    .collect();
+                (e, placed)
+            }
+        },
+    };
+    let document =
+        from_json.unwrap_or_else(|| fields.item().map(|i| pretty(&i)).unwrap_or_default());
+    let summary = Some(if issues.is_empty() {
+        e.message.clone()
+    } else {
+        format!(
+            "未保存：有 {} 处需要修改，已在对应字段旁标出。",
+            issues.len()
+        )
+    });
+    let page = editor(
+        state, who, large, target, &fields, &issues, summary, document, None,
+    )
+    .await?;
+    Ok((status(e.kind), views::render(&page)).into_response())
+}
+
 pub async fn save(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
     Path((id, version)): Path<(i64, i64)>,
-    PageForm(f): PageForm<DocumentForm>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    let result = match parse_document(&f.document) {
-        Ok(item) => state.app.save_item(&who.actor, id, version, &item).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Ok(back(id)),
-        Err(e) if e.kind == Kind::Forbidden => Err(PageError(e)),
-        Err(e) => {
-            let page = CatalogEdit {
-                base: Base::new("编辑事项", Some(&who), large),
-                heading: format!("编辑第{version}版"),
-                title: String::new(),
-                item_id: Some(id),
-                action: format!("/catalog/{id}/v/{version}/edit"),
-                document: f.document,
-                error: Some((e.message.clone(), e.details.clone())),
-            };
-            Ok((status(e.kind), views::render(&page)).into_response())
-        }
-    }
+    let app = state.app.clone();
+    let actor = who.actor.clone();
+    let name = pairs
+        .iter()
+        .find(|(k, _)| k == "name")
+        .map_or_else(String::new, |(_, v)| v.clone());
+    save_posted(
+        &state,
+        &who,
+        large,
+        edit_target(id, version, &name),
+        pairs,
+        |item| async move { app.save_item(&actor, id, version, &item).await.map(|()| id) },
+    )
+    .await
 }
 
-pub async fn new_page(Auth(who): Auth, LargeText(large): LargeText) -> PageResult<Response> {
+pub async fn new_page(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+) -> PageResult<Response> {
     if !may_draft(who.actor.role) {
         return Err(PageError(AppError::forbidden()));
     }
@@ -440,15 +630,19 @@ pub async fn new_page(Auth(who): Auth, LargeText(large): LargeText) -> PageResul
         }
     }
     skeleton.name = "（新事项名称）".into();
-    let page = CatalogEdit {
-        base: Base::new("新建事项", Some(&who), large),
-        heading: "新建事项".into(),
-        title: String::new(),
-        item_id: None,
-        action: "/catalog/new".into(),
-        document: pretty(&skeleton),
-        error: None,
-    };
+    let fields = item_form::Fields::of(&skeleton);
+    let page = editor(
+        &state,
+        &who,
+        large,
+        new_target(),
+        &fields,
+        &[],
+        None,
+        pretty(&skeleton),
+        None,
+    )
+    .await?;
     Ok(views::render(&page))
 }
 
@@ -456,28 +650,76 @@ pub async fn create(
     State(state): State<AppState>,
     Auth(who): Auth,
     LargeText(large): LargeText,
-    PageForm(f): PageForm<DocumentForm>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    let result = match parse_document(&f.document) {
-        Ok(item) => state.app.create_item(&who.actor, &item).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(id) => Ok(back(id)),
-        Err(e) if e.kind == Kind::Forbidden => Err(PageError(e)),
-        Err(e) => {
-            let page = CatalogEdit {
-                base: Base::new("新建事项", Some(&who), large),
-                heading: "新建事项".into(),
-                title: String::new(),
-                item_id: None,
-                action: "/catalog/new".into(),
-                document: f.document,
-                error: Some((e.message.clone(), e.details.clone())),
-            };
-            Ok((status(e.kind), views::render(&page)).into_response())
-        }
+    let app = state.app.clone();
+    let actor = who.actor.clone();
+    save_posted(
+        &state,
+        &who,
+        large,
+        new_target(),
+        pairs,
+        |item| async move { app.create_item(&actor, &item).await },
+    )
+    .await
+}
+
+/// `POST /catalog/preview`: the guide the editor's form would publish, rendered by the
+/// server into the editor's preview frame, with the catalog's rules' findings above it.
+pub async fn preview_form(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    if !may_draft(who.actor.role) {
+        return Err(PageError(AppError::forbidden()));
     }
+    let fields = item_form::Fields::posted(&pairs, None);
+    let mut res = match fields.item() {
+        // The guide as it stands; the rules' messages come beside the fields on saving.
+        Ok(item) => {
+            let code = item.implementation_code.to_string();
+            let v = tongban_store::catalog::ItemVersion {
+                item_id: 0,
+                version: 0,
+                status: ItemStatus::Draft,
+                item,
+                created_at: state.app.now(),
+                created_by: who.user.name.clone(),
+                published_at: None,
+            };
+            super::items::render_guide(&state, Some(&who), large, &code, v, false).await?
+        }
+        Err(unread) => views::render(&EditorPreviewIssues {
+            base: Base::new("预览", Some(&who), large),
+            issues: unread.into_iter().map(|(_, m)| m).collect(),
+        }),
+    };
+    // Shown in the editor's own frame only.
+    let h = res.headers_mut();
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("SAMEORIGIN"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_str(
+            &crate::headers::CONTENT_SECURITY_POLICY
+                .replace("frame-ancestors 'none'", "frame-ancestors 'self'"),
+        )
+        .map_err(|_| PageError(AppError::internal("csp")))?,
+    );
+    Ok(res)
+}
+
+/// The preview while the form breaks a rule: what to fix before the guide can be shown.
+#[derive(askama::Template)]
+#[template(path = "catalog_preview_issues.html")]
+pub struct EditorPreviewIssues {
+    pub base: Base,
+    pub issues: Vec<String>,
 }
 
 #[derive(askama::Template)]

@@ -150,8 +150,19 @@ pub async fn workbench(
         links.insert(0, ("/admin".into(), "组织与人员管理".into()));
         links.insert(1, ("/admin/audit".into(), "审计日志".into()));
     }
-    if matches!(actor.role, Role::Supervisor | Role::Leader | Role::Admin) {
+    if actor.role.watches_board() {
         links.insert(0, ("/supervision".into(), "监察中心".into()));
+    }
+    if matches!(
+        actor.role,
+        Role::Supervisor
+            | Role::Leader
+            | Role::Admin
+            | Role::DeptHead
+            | Role::Clerk
+            | Role::Approver
+    ) {
+        links.push(("/supervision/admonitions".into(), "效能告诫".into()));
     }
     if actor.role == Role::DeptHead {
         links.insert(0, ("/admin/staff".into(), "本部门人员与在岗状态".into()));
@@ -441,6 +452,19 @@ pub struct OrderForm {
     pub instruction: String,
     #[serde(default)]
     pub days: String,
+    /// `1` once the supervisor has read the confirmation; anything else shows it first.
+    #[serde(default)]
+    pub confirmed: String,
+}
+
+/// The confirmation a supervisor reads before a 督办 goes out.
+#[derive(askama::Template)]
+#[template(path = "order_confirm.html")]
+pub struct OrderConfirm {
+    pub base: Base,
+    pub p: tongban_app::supervision::OrderPreview,
+    pub due: String,
+    pub case_href: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -461,16 +485,36 @@ fn see_other(to: String) -> Response {
 pub async fn issue_order(
     State(state): State<AppState>,
     Auth(who): Auth,
+    LargeText(large): LargeText,
     PageForm(f): PageForm<OrderForm>,
 ) -> PageResult<Response> {
     let days = f.days.trim().parse::<u32>().ok();
     let number = crate::pages::cases::segment(f.case_number.trim());
-    match state
-        .app
-        .issue_order(&who.actor, &f.case_number, None, &f.instruction, days)
-        .await
-    {
-        Ok(_) => Ok(see_other(format!("/cases/{number}?ok=order#orders"))),
+    let done = if f.confirmed == "1" {
+        state
+            .app
+            .issue_order(&who.actor, &f.case_number, None, &f.instruction, days)
+            .await
+            .map(|_| None)
+    } else {
+        // Nothing is written before the supervisor confirms what will go out, to whom.
+        state
+            .app
+            .preview_order(&who.actor, &f.case_number, &f.instruction, days)
+            .await
+            .map(Some)
+    };
+    match done {
+        Ok(Some(p)) => {
+            let page = OrderConfirm {
+                base: Base::new("确认督办", Some(&who), large),
+                due: p.due.format("%Y年%-m月%-d日").to_string(),
+                case_href: format!("/cases/{number}"),
+                p,
+            };
+            Ok(views::render(&page))
+        }
+        Ok(None) => Ok(see_other(format!("/cases/{number}?ok=order#orders"))),
         Err(e)
             if matches!(
                 e.kind,

@@ -17,6 +17,7 @@ use tongban_app::AppError;
 use tongban_domain::codes;
 
 mod admin;
+mod admonitions;
 mod apply;
 pub(crate) mod auth;
 mod board;
@@ -159,6 +160,10 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/warnings.xlsx", get(board::warnings_xlsx))
         .route("/supervision/findings/{id}", post(home::decide_finding))
         .route("/supervision/orders", post(home::issue_order))
+        .route(
+            "/supervision/admonitions",
+            get(admonitions::list).post(admonitions::issue),
+        )
         .route("/supervision/orders/{id}/reply", post(home::reply_order))
         .route("/supervision/orders/{id}/close", post(home::close_order))
         .route("/disclosure", get(disclosure::home).post(disclosure::file))
@@ -218,6 +223,7 @@ pub fn router() -> Router<AppState> {
         .route("/licences/{number}", get(documents::licence))
         .route("/catalog", get(catalog::list))
         .route("/catalog/new", get(catalog::new_page).post(catalog::create))
+        .route("/catalog/preview", post(catalog::preview_form))
         .route(
             "/catalog/import",
             get(catalog::import_page)
