@@ -77,7 +77,8 @@ async fn decide(app: &App, n: &str) {
 
 #[tokio::test]
 async fn a_quarter_is_scored_from_the_facts_published_frozen_corrected_with_a_reason_and_drilled() {
-    for app in apps().await {
+    // One connection: the first publication and a correction share their statements' cache.
+    for app in apps_on_one_connection().await {
         let sup = who(&app, "jiancha").await;
         let fazhi = who(&app, "fazhi").await;
         let leader = who(&app, "lingdao").await;

@@ -30,11 +30,7 @@ pub fn places() -> Vec<(String, Options)> {
     ));
     let mut out = vec![(dir.to_str().unwrap().to_string(), Options::default())];
     if let Ok(url) = std::env::var("TONGBAN_TEST_DATABASE_URL") {
-        // One connection: every statement shares one statement cache, so two calls binding
-        // different wire types to the same SQL fail every run, not only when the pool happens
-        // to hand both the same connection.
         let opts = Options {
-            max_connections: 1,
             pg_schema: Some(format!(
                 "a_{}_{}",
                 std::process::id(),
@@ -58,8 +54,23 @@ pub async fn open(place: &(String, Options)) -> App {
 
 /// The demo city with its catalog, once per backend.
 pub async fn apps() -> Vec<App> {
+    demo_apps(places()).await
+}
+
+/// The demo city with PostgreSQL on one pooled connection: every statement shares one statement
+/// cache, so two calls binding different wire types to the same SQL fail every run, not only when
+/// the pool happens to hand both the same connection. (Not for tests that race two writers.)
+pub async fn apps_on_one_connection() -> Vec<App> {
+    let mut places = places();
+    for place in places.iter_mut().skip(1) {
+        place.1.max_connections = 1;
+    }
+    demo_apps(places).await
+}
+
+async fn demo_apps(places: Vec<(String, Options)>) -> Vec<App> {
     let mut out = Vec::new();
-    for place in places() {
+    for place in places {
         let app = open(&place).await;
         app.load_demo().await.unwrap();
         app.load_demo_catalog().await.unwrap();
