@@ -38,7 +38,7 @@ test('an open board receives a backdated acceptance as 体外循环 live, and it
   try {
     // The supervisor opens the board from the workbench and leaves it open.
     await signIn(board, 'jiancha');
-    await submit(board, board.locator('a[href="/supervision"]'));
+    await submit(board, board.locator('main a[href="/supervision"]'));
     assert.equal(pathOf(board), '/supervision');
     assert.match(await board.locator('h1').innerText(), /监察中心/);
     assert.match(await board.locator('[data-testid=rate]').innerText(), /现场办结率（目标 ≥ 90%）/);

@@ -152,6 +152,9 @@ test('the supervisor finds the overdue case from the top navigation, confirms a 
     assert.ok(responsible.length > 0 && !/^\d+$/.test(responsible), `responsible: ${responsible}`);
     await screenshot(page, 'staff-drilldown.png');
     await signIn(phone, 'jiancha');
+    // On a phone the header's links sit behind 菜单.
+    const menu = phone.locator('[data-testid=menu-button]');
+    if (await menu.isVisible()) await menu.click();
     assert.ok(await phone.locator('header [data-testid=nav-supervision]').isVisible(), 'in the phone header too');
     await phone.goto('/supervision/cases?light=red');
     await fitsScreen(phone);
