@@ -24,7 +24,9 @@ fn week_of(day: chrono::NaiveDate) -> String {
     format!("{}-W{:02}", w.year(), w.week())
 }
 
-/// A query as it is counted: trimmed, inner spaces collapsed, ASCII lower-cased.
+/// A query as it is counted: trimmed, inner spaces collapsed, ASCII lower-cased. A query that
+/// may carry someone's details is never counted, since hot searches are shown to everyone: four
+/// or more digits (a phone, an ID or a case number) or an `@` (an e-mail address).
 pub fn normalize_query(q: &str) -> Option<String> {
     let q = q
         .split_whitespace()
@@ -32,7 +34,9 @@ pub fn normalize_query(q: &str) -> Option<String> {
         .join(" ")
         .to_lowercase();
     let n = q.chars().count();
-    (n > 0 && n <= MAX_HOT_QUERY_CHARS).then_some(q)
+    let digits = q.chars().filter(char::is_ascii_digit).count()
+        + q.chars().filter(|c| ('０'..='９').contains(c)).count();
+    (n > 0 && n <= MAX_HOT_QUERY_CHARS && digits < 4 && !q.contains(['@', '＠'])).then_some(q)
 }
 
 impl App {
@@ -59,24 +63,32 @@ impl App {
             .collect())
     }
 
-    /// Counts a search someone made on the public site that found something.
-    pub async fn record_search(&self, q: &str) -> Result<()> {
+    /// Counts a search someone made on the public site that found something. A statistic, not
+    /// a record: when it cannot be written the search still answers, and the miss is logged.
+    pub async fn record_search(&self, q: &str) {
         if let Some(q) = normalize_query(q) {
             let week = week_of(tongban_domain::time::local_date(self.now()));
-            self.store.count_search(&week, &q).await?;
+            if let Err(e) = self.store.count_search(&week, &q).await {
+                tracing::warn!(error = %e, "a search was not counted");
+            }
         }
-        Ok(())
     }
 
-    /// This week's most searched queries; early in a week with none yet, last week's.
+    /// This week's most searched queries; early in a week with none yet, last week's. A query
+    /// shows only once enough people searched it (setting `portal.hot_min_searches`), so what
+    /// one person typed is never put on the home page.
     pub async fn hot_searches(&self, limit: i64) -> Result<Vec<(String, i64)>> {
+        let min = self.settings().hot_min_searches;
         let today = tongban_domain::time::local_date(self.now());
-        let hot = self.store.top_searches(&week_of(today), limit).await?;
+        let hot = self.store.top_searches(&week_of(today), min, limit).await?;
         if !hot.is_empty() {
             return Ok(hot);
         }
         let last_week = today - chrono::Duration::days(7);
-        Ok(self.store.top_searches(&week_of(last_week), limit).await?)
+        Ok(self
+            .store
+            .top_searches(&week_of(last_week), min, limit)
+            .await?)
     }
 }
 
@@ -90,6 +102,24 @@ mod tests {
         assert_eq!(week_of(d), "2026-W50");
         let d = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         assert_eq!(week_of(d), "2026-W53");
+    }
+
+    #[test]
+    fn queries_that_may_name_someone_are_not_counted() {
+        assert_eq!(
+            normalize_query("  营业执照   办理 "),
+            Some("营业执照 办理".into())
+        );
+        assert_eq!(normalize_query("ABC"), Some("abc".into()));
+        // A phone number, an ID number, a case number, an e-mail address: never shown.
+        assert_eq!(normalize_query("营业执照13800138000"), None);
+        assert_eq!(normalize_query("张三 1101"), None);
+        assert_eq!(normalize_query("张三 １１０１"), None);
+        assert_eq!(normalize_query("a@b.cn"), None);
+        // A year or a count of three digits is fine.
+        assert_eq!(normalize_query("2号线"), Some("2号线".into()));
+        assert_eq!(normalize_query(""), None);
+        assert_eq!(normalize_query(&"长".repeat(21)), None);
     }
 
     /// Every life event links to real items of the demo catalog, each of its audience.

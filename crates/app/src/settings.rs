@@ -285,6 +285,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "每个账号上传材料的总量上限（MB）",
     },
     SettingDef {
+        key: "portal.hot_min_searches",
+        default: "3",
+        min: 1,
+        max: 1000,
+        label: "首页热门搜索：一周内至少被搜索多少次才展示",
+    },
+    SettingDef {
         key: "upload.orphan_days",
         default: "30",
         min: 1,
@@ -445,6 +452,8 @@ pub struct Settings {
     pub upload_quota_bytes: i64,
     /// Days an upload no case took up is kept before the sweeper removes it.
     pub upload_orphan_days: i64,
+    /// How many searches a query needs in a week before the home page shows it as hot.
+    pub hot_min_searches: i64,
     pub warnings: tongban_domain::supervision::WarningRules,
     pub backdate_limit: Duration,
     pub order_reply_days: u32,
@@ -644,6 +653,7 @@ impl Settings {
             max_upload_bytes: get("case.max_upload_mb")? as usize * 1024 * 1024,
             upload_quota_bytes: get("upload.quota_mb")? * 1024 * 1024,
             upload_orphan_days: get("upload.orphan_days")?,
+            hot_min_searches: get("portal.hot_min_searches")?,
             warnings: tongban_domain::supervision::WarningRules {
                 yellow_percent: get("supervision.yellow_percent")? as u32,
                 yellow_days_left: get("supervision.yellow_days_left")? as u32,

@@ -19,14 +19,21 @@ impl Store {
         Ok(())
     }
 
-    /// The most searched queries of `week`, most first (ties by query), with their counts.
-    pub async fn top_searches(&self, week: &str, limit: i64) -> Result<Vec<(String, i64)>> {
+    /// The most searched queries of `week` searched at least `min` times, most first (ties by
+    /// query), with their counts.
+    pub async fn top_searches(
+        &self,
+        week: &str,
+        min: i64,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>> {
         Ok(read!(self, |db| {
             sqlx::query_as(
-                "SELECT query, n FROM search_counts WHERE week = $1
-                 ORDER BY n DESC, query LIMIT $2",
+                "SELECT query, n FROM search_counts WHERE week = $1 AND n >= $2
+                 ORDER BY n DESC, query LIMIT $3",
             )
             .bind(week)
+            .bind(min)
             .bind(limit)
             .fetch_all(db)
             .await?

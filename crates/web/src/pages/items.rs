@@ -87,7 +87,7 @@ pub async fn browse(
     let found = app.find_items(&b.q, filter).await?;
     // A search that found something counts towards the home page's hot searches.
     if !found.is_empty() && !b.q.trim().is_empty() {
-        app.record_search(&b.q).await?;
+        app.record_search(&b.q).await;
     }
     let departments: HashMap<i64, String> = app
         .store
