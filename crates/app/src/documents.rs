@@ -209,7 +209,8 @@ impl App {
                 format!("document:{}", doc.number),
                 summary,
             ),
-        };
+        }
+        .in_region_str(self.region_of_department(doc.department_id).await?);
         self.store
             .issue_documents(std::slice::from_ref(&row), entry)
             .await?;
@@ -297,6 +298,16 @@ impl App {
         ca::to_pem(&root.0).map_err(internal)
     }
 
+    /// The region of a department, which a document it issues (and every record about that
+    /// document) belongs to: that region's supervisors read them, whoever acted.
+    async fn region_of_department(&self, department_id: i64) -> Result<Option<String>> {
+        Ok(self
+            .store
+            .department(department_id)
+            .await?
+            .map(|d| d.region_code.as_str().to_string()))
+    }
+
     /// Makes a new key for a department, certified by the root; the key before it is retired.
     async fn new_seal_key(
         &self,
@@ -349,7 +360,8 @@ impl App {
         let entry = match actor {
             Some(a) => self.entry(a, "document.key_rotate", target, summary),
             None => self.system_entry("document.key_create", target, summary),
-        };
+        }
+        .in_region(&dept.region_code);
         let id = self
             .store
             .activate_seal_key(&row, only_if_none, self.now(), entry)
@@ -527,15 +539,17 @@ impl App {
             signed_sm3,
             revisions: 1,
         };
-        let entry = self.system_entry(
-            "document.seal",
-            format!("document:{}", rec.number),
-            format!(
-                "加盖电子印章（{}，SM3 {}）",
-                format.as_str(),
-                &row.sm3[..16]
-            ),
-        );
+        let entry = self
+            .system_entry(
+                "document.seal",
+                format!("document:{}", rec.number),
+                format!(
+                    "加盖电子印章（{}，SM3 {}）",
+                    format.as_str(),
+                    &row.sm3[..16]
+                ),
+            )
+            .in_region_str(self.region_of_department(rec.department_id).await?);
         Ok(self.store.keep_document_file(&row, at, entry).await?)
     }
 
@@ -591,12 +605,14 @@ impl App {
                 "请写明撤销理由",
             ));
         }
-        let entry = self.entry(
-            actor,
-            "document.revoke",
-            format!("document:{}", rec.number),
-            format!("撤销文书：{reason}"),
-        );
+        let entry = self
+            .entry(
+                actor,
+                "document.revoke",
+                format!("document:{}", rec.number),
+                format!("撤销文书：{reason}"),
+            )
+            .in_region_str(self.region_of_department(rec.department_id).await?);
         if !self
             .store
             .revoke_document(rec.id, reason.trim(), self.now(), entry)
@@ -640,11 +656,13 @@ impl App {
             )
             .map_err(internal)?;
             let sm3 = hex::encode(tongban_documents::cms::sm3(&[&marked]));
-            let entry = self.system_entry(
-                "document.mark",
-                format!("document:{}", rec.number),
-                text.chars().take(80).collect(),
-            );
+            let entry = self
+                .system_entry(
+                    "document.mark",
+                    format!("document:{}", rec.number),
+                    text.chars().take(80).collect(),
+                )
+                .in_region_str(self.region_of_department(rec.department_id).await?);
             if self
                 .store
                 .append_document_revision(

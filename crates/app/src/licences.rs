@@ -172,11 +172,13 @@ impl App {
             issued_at: decision.at.timestamp_millis(),
             reminded_at: None,
         };
-        let entry = self.system_entry(
-            "licence.register",
-            format!("case:{}", c.number),
-            format!("{type_name} {number} 入库"),
-        );
+        let entry = self
+            .system_entry(
+                "licence.register",
+                format!("case:{}", c.number),
+                format!("{type_name} {number} 入库"),
+            )
+            .in_region_str(Some(&row.region));
         let Some(id) = self.store.register_licence(&row, entry).await? else {
             return Ok(None);
         };
@@ -338,12 +340,14 @@ impl App {
             }
             LicenceAct::Expire => "有效期届满".into(),
         };
-        let entry = self.entry(
-            actor,
-            &format!("licence.{}", act.as_str()),
-            format!("licence:{}", l.number),
-            reason.clone(),
-        );
+        let entry = self
+            .entry(
+                actor,
+                &format!("licence.{}", act.as_str()),
+                format!("licence:{}", l.number),
+                reason.clone(),
+            )
+            .in_region_str(Some(&l.region));
         self.store
             .licence_act(
                 l.id,
@@ -371,11 +375,13 @@ impl App {
             .format("%Y-%m-%d")
             .to_string();
         for l in self.store.licences_due(&yesterday, false, 200).await? {
-            let entry = self.system_entry(
-                "licence.expire",
-                format!("licence:{}", l.number),
-                "有效期届满".into(),
-            );
+            let entry = self
+                .system_entry(
+                    "licence.expire",
+                    format!("licence:{}", l.number),
+                    "有效期届满".into(),
+                )
+                .in_region_str(Some(&l.region));
             if self
                 .store
                 .licence_act(

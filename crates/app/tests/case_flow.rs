@@ -235,6 +235,34 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
             app.audit_verify().await.unwrap(),
             tongban_store::audit::Verified::Intact { .. }
         ));
+        // The records about the licence and its certificate belong to the case's region, so its
+        // supervisors read them, whoever acted (the register and the issuing are the system's).
+        let region = state.item.region.as_str().to_string();
+        let about: Vec<_> = app
+            .store
+            .audit_page(None, 500)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| {
+                r.entry.action.starts_with("licence.")
+                    || (r.entry.action.starts_with("document.") && r.entry.target.contains(&*n))
+            })
+            .collect();
+        for action in ["licence.register", "document.issue"] {
+            assert!(
+                about.iter().any(|r| r.entry.action == action),
+                "{action} recorded"
+            );
+        }
+        for r in &about {
+            assert_eq!(
+                r.entry.region.as_ref().map(|x| x.as_str()),
+                Some(region.as_str()),
+                "{}",
+                r.entry.action
+            );
+        }
 
         // Supervision saw one thing only: the deemed approval (办理超时); nothing else fired.
         let sup = who(&app, "jiancha").await;
