@@ -15,6 +15,8 @@ crate::closed_set! {
         Rating = "rating" => "差评整改",
         Consultation = "consultation" => "公开征求意见",
         Proposal = "proposal" => "建议提案办理",
+        Publicity = "publicity" => "公示",
+        Meeting = "meeting" => "公开会议",
     }
 }
 
@@ -31,6 +33,8 @@ impl SubjectKind {
             SubjectKind::Rating => "/ratings/",
             SubjectKind::Consultation => "/opengov/consultations/",
             SubjectKind::Proposal => "/opengov/proposals/",
+            SubjectKind::Publicity => "/opengov/notices/",
+            SubjectKind::Meeting => "/opengov/meetings/",
         };
         let mut out = String::with_capacity(base.len() + number.len());
         out.push_str(base);
