@@ -265,7 +265,7 @@ impl App {
     }
 
     /// The unit of a department's staff member.
-    async fn unit_of(&self, actor: &Actor) -> Result<Unit> {
+    pub(crate) async fn unit_of(&self, actor: &Actor) -> Result<Unit> {
         let dept = match (actor.role, actor.department_id) {
             (Role::Clerk | Role::Approver | Role::DeptHead, Some(d)) => d,
             _ => return Err(AppError::of(codes::Opengov::NotUnit)),

@@ -588,3 +588,22 @@ async fn a_follower_is_told_of_the_report_and_the_comments_export_as_xlsx() {
         );
     }
 }
+
+/// The demo: 20 notices across the eight areas (four 预公开 linked to their results), four
+/// meetings (one minuted), commitments and a visiting schedule.
+#[tokio::test]
+async fn the_demo_has_notices_in_every_area_meetings_commitments_and_visits() {
+    for app in apps().await {
+        app.load_demo_opengov().await.unwrap();
+        let (notices, meetings) = app.load_demo_opengov_public().await.unwrap();
+        assert_eq!(notices.len(), 20);
+        assert_eq!(meetings.len(), 4);
+        for area in PublicityArea::ALL {
+            assert!(!app.publicities(None, Some(area)).await.unwrap().is_empty());
+        }
+        let minuted = app.meeting_view(None, &meetings[2]).await.unwrap();
+        assert_eq!(minuted.status, MeetingStatus::Minuted);
+        assert_eq!(app.commitments(None).await.unwrap().len(), 3);
+        assert_eq!(app.visit_week(None).await.unwrap().visits.len(), 2);
+    }
+}

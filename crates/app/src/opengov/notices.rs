@@ -595,6 +595,10 @@ impl App {
                 });
             }
         }
+        if let MeetingEvent::Minuted { .. } = &event {
+            let news = Some(format!("您关注的“{}”会议纪要已公布", m.title));
+            notifications.extend(self.follower_notices(row.id, &row.number, &news).await?);
+        }
         let by = actor.map(by_of).unwrap_or(By {
             user_id: None,
             name: "公众".into(),
