@@ -486,7 +486,8 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /api/v1/session", "*"),
     ("POST /api/v1/staff", "signed"),
     ("POST /api/v1/supervision/admonitions", ""),
-    // Finding 1 is the demo's overdue consultation's late adoption report (采纳情况逾期未公布).
+    // Finding 1 now exists: the sweeper records the demo's overdue open-government matters
+    // (the late adoption report, a late proposal reply) as findings.
     ("POST /api/v1/supervision/findings/{id}/decision", "supervisor"),
     ("POST /api/v1/supervision/orders", "supervisor"),
     ("POST /api/v1/supervision/orders/{id}/close", ""),
