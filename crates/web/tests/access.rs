@@ -488,7 +488,10 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /api/v1/supervision/admonitions", ""),
     // Finding 1 now exists: the sweeper records the demo's overdue open-government matters
     // (the late adoption report, a late proposal reply) as findings.
-    ("POST /api/v1/supervision/findings/{id}/decision", "supervisor"),
+    (
+        "POST /api/v1/supervision/findings/{id}/decision",
+        "supervisor",
+    ),
     ("POST /api/v1/supervision/orders", "supervisor"),
     ("POST /api/v1/supervision/orders/{id}/close", ""),
     ("POST /api/v1/supervision/orders/{id}/reply", ""),

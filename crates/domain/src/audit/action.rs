@@ -219,6 +219,8 @@ crate::closed_set! {
         Rating = "rating" => "差评整改",
         Consultation = "consultation" => "公开征求意见",
         Proposal = "proposal" => "建议提案",
+        Publicity = "publicity" => "公示",
+        Meeting = "meeting" => "公开会议",
         User = "user" => "账号",
         Item = "item" => "事项",
         Bundle = "bundle" => "一件事",
