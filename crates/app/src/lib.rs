@@ -28,6 +28,7 @@ pub mod demo_disclosure;
 pub mod demo_documents;
 pub mod demo_hotline;
 pub mod demo_opengov;
+pub mod demo_opengov_public;
 pub mod demo_performance;
 pub mod demo_ratings;
 pub mod disclosure;

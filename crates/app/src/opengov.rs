@@ -30,9 +30,10 @@ use tongban_domain::opengov::{
 };
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
-use tongban_domain::supervision::{SubjectKind, Watch};
+use tongban_domain::supervision::{SubjectKind, SubjectRef, Watch};
 use tongban_domain::time::local_date;
 use tongban_store::cases::NotificationRow;
+use tongban_store::findings::NewFinding;
 use tongban_store::opengov::{
     NewOpengovEvent, OpengovLine, OpengovProjection, OpengovRow, OpengovWrite,
 };
@@ -40,6 +41,12 @@ use tongban_store::outbox::{EMAIL, SMS};
 use tongban_store::StoreError;
 
 use crate::{App, AppError, Result};
+
+mod notices;
+mod public;
+
+pub use notices::{MeetingView, ObjectionView, PublicityView};
+pub use public::{CommitmentLogLine, CommitmentView, VisitView, VisitWeek};
 
 fn corrupt(e: impl std::fmt::Display) -> AppError {
     AppError::internal(StoreError::Corrupt(e.to_string()))
@@ -258,7 +265,7 @@ impl App {
     }
 
     /// The unit of a department's staff member.
-    async fn unit_of(&self, actor: &Actor) -> Result<Unit> {
+    pub(crate) async fn unit_of(&self, actor: &Actor) -> Result<Unit> {
         let dept = match (actor.role, actor.department_id) {
             (Role::Clerk | Role::Approver | Role::DeptHead, Some(d)) => d,
             _ => return Err(AppError::of(codes::Opengov::NotUnit)),
@@ -327,6 +334,56 @@ impl App {
             actor_name: by.name.clone(),
             at,
         })
+    }
+
+    /// Records a matter's passed deadlines as findings when its red light fires (the late
+    /// adoption report, each unit's late reply); each once, by its fingerprint.
+    pub(crate) async fn detect_on_opengov(&self, kind: SubjectKind, number: &str) -> Result<usize> {
+        let now = self.now();
+        let (row, late) = match kind {
+            SubjectKind::Consultation => {
+                let (row, c): (OpengovRow, Consultation) = self.load_matter(kind, number).await?;
+                let region = c.unit.region.clone();
+                (
+                    row,
+                    c.late(now)
+                        .into_iter()
+                        .map(|l| (l, region.clone()))
+                        .collect::<Vec<_>>(),
+                )
+            }
+            SubjectKind::Proposal => {
+                let (row, p): (OpengovRow, Proposal) = self.load_matter(kind, number).await?;
+                let region = p.office.region.clone();
+                (
+                    row,
+                    p.late(now)
+                        .into_iter()
+                        .map(|l| (l, region.clone()))
+                        .collect(),
+                )
+            }
+            _ => return Ok(0),
+        };
+        let rows: Vec<NewFinding> = late
+            .into_iter()
+            .map(|(l, region)| NewFinding {
+                rule: l.rule.as_str().to_string(),
+                subject: SubjectRef::new(kind, row.id, row.number.clone()),
+                step: None,
+                person_id: None,
+                department_id: l.department_id,
+                hall_id: None,
+                region,
+                detail: l.detail,
+                evidence: "[]".into(),
+                fingerprint: format!("{}:{}:{}", row.id, l.rule.as_str(), l.anchor),
+            })
+            .collect();
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        Ok(self.store.record_findings(&rows, now).await?)
     }
 
     // ------------------------------------------------------------------ consultations
@@ -444,10 +501,26 @@ impl App {
                 region: None,
             },
         };
-        let notifications = match &event {
+        let mut notifications = match &event {
             ConsultationEvent::Reported { .. } => self.answer_notices(&row.number, &c),
             _ => Vec::new(),
         };
+        let news = match &event {
+            ConsultationEvent::Reported { .. } => {
+                Some(format!("您关注的《{}》已公布意见采纳情况", c.title))
+            }
+            ConsultationEvent::Revised {
+                new_version: true,
+                version,
+            } => Some(format!(
+                "您关注的《{}》发布了第{}版：{}",
+                c.title,
+                version.no,
+                version.change_note.clone().unwrap_or_default()
+            )),
+            _ => None,
+        };
+        notifications.extend(self.follower_notices(row.id, &row.number, &news).await?);
         let ev = Self::event_row(event.kind(), &event, &by, now)?;
         let w = self.consultation_write(&c, vec![ev], notifications, entry, &cal, now)?;
         self.commit(&row, expected, &w).await?;
@@ -807,7 +880,15 @@ impl App {
             format!("建议提案 {}：{}", row.number, event.label()),
         );
         let ev = Self::event_row(event.kind(), &event, &by_of(actor), at)?;
-        let w = self.proposal_write(&p, vec![ev], entry, &cal, now)?;
+        let mut w = self.proposal_write(&p, vec![ev], entry, &cal, now)?;
+        if let ProposalEvent::Published { .. } = &event {
+            let news = Some(format!(
+                "您关注的{}《{}》的办理答复已公开",
+                p.kind.label(),
+                p.title
+            ));
+            w.notifications = self.follower_notices(row.id, &row.number, &news).await?;
+        }
         self.commit(&row, expected, &w).await?;
         Ok(p)
     }

@@ -271,6 +271,90 @@ pub const DEFS: &[SettingDef] = &[
         label: "建议提案自交办之日起的答复期限（月）",
     },
     SettingDef {
+        key: "opengov.publicity_days.licensing",
+        default: "5",
+        min: 1,
+        max: 90,
+        label: "行政许可事项结果公示的最短公示期（工作日）",
+    },
+    SettingDef {
+        key: "opengov.publicity_days.procurement",
+        default: "1",
+        min: 1,
+        max: 90,
+        label: "政府采购结果公告的最短期限（工作日）",
+    },
+    SettingDef {
+        key: "opengov.publicity_days.tendering",
+        default: "3",
+        min: 1,
+        max: 90,
+        label: "建设工程中标候选人的最短公示期（自然日）",
+    },
+    SettingDef {
+        key: "opengov.publicity_days.land",
+        default: "10",
+        min: 1,
+        max: 90,
+        label: "经营性土地使用权出让公示的最短期限（自然日）",
+    },
+    SettingDef {
+        key: "opengov.publicity_days.funds",
+        default: "5",
+        min: 1,
+        max: 90,
+        label: "专项资金分配公示的最短期限（工作日）",
+    },
+    SettingDef {
+        key: "opengov.publicity_days.property",
+        default: "20",
+        min: 1,
+        max: 90,
+        label: "产权交易信息披露的最短期限（工作日）",
+    },
+    SettingDef {
+        key: "opengov.publicity_days.hiring",
+        default: "7",
+        min: 1,
+        max: 90,
+        label: "人员录用拟聘名单的最短公示期（工作日）",
+    },
+    SettingDef {
+        key: "opengov.publicity_days.planning",
+        default: "30",
+        min: 1,
+        max: 90,
+        label: "城市规划和建设批前公示的最短期限（自然日）",
+    },
+    SettingDef {
+        key: "opengov.objection_days",
+        default: "5",
+        min: 1,
+        max: 30,
+        label: "公示异议的答复期限（工作日）",
+    },
+    SettingDef {
+        key: "opengov.publicity_outcome_days",
+        default: "5",
+        min: 1,
+        max: 30,
+        label: "公示期满后公布结果的期限（工作日）",
+    },
+    SettingDef {
+        key: "opengov.agenda_days",
+        default: "3",
+        min: 0,
+        max: 30,
+        label: "公开会议会前公示议题的最短天数（自然日）",
+    },
+    SettingDef {
+        key: "opengov.minutes_days",
+        default: "7",
+        min: 1,
+        max: 60,
+        label: "公开会议会后公布会议纪要的期限（工作日）",
+    },
+    SettingDef {
         key: "disclosure.reasons_days",
         default: "15",
         min: 1,
@@ -487,10 +571,14 @@ pub struct Settings {
 /// Open government's local values: a consultation's default and shortest period (natural
 /// days; 重大行政决策程序暂行条例 第十五条: 一般不少于30日), the working days after it for the
 /// adoption report, and the months a unit has to reply to a proposal from its 交办.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpengovRules {
     pub consultation: tongban_domain::opengov::ConsultationRules,
     pub proposal_reply_months: u32,
+    /// Publicity notices: each area's shortest period, the objection and outcome deadlines.
+    pub publicity: tongban_domain::opengov::PublicityRules,
+    /// Open meetings: the agenda's days before, the minutes' working days after.
+    pub meeting: tongban_domain::opengov::MeetingRules,
 }
 
 /// SMS codes: how long one is valid, how soon another may be asked for the same phone, how
@@ -699,6 +787,21 @@ impl Settings {
                     report_days: get("opengov.report_days")? as u32,
                 },
                 proposal_reply_months: get("opengov.proposal_reply_months")? as u32,
+                publicity: tongban_domain::opengov::PublicityRules {
+                    min_days: tongban_domain::opengov::PublicityArea::ALL
+                        .into_iter()
+                        .map(|a| {
+                            get(&format!("opengov.publicity_days.{}", a.as_str()))
+                                .map(|d| (a, d as u32))
+                        })
+                        .collect::<Result<Vec<_>>>()?,
+                    objection_days: get("opengov.objection_days")? as u32,
+                    outcome_days: get("opengov.publicity_outcome_days")? as u32,
+                },
+                meeting: tongban_domain::opengov::MeetingRules {
+                    agenda_days: get("opengov.agenda_days")? as u32,
+                    minutes_days: get("opengov.minutes_days")? as u32,
+                },
             },
         })
     }

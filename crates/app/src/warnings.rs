@@ -165,13 +165,16 @@ impl App {
             let detected = match subject.kind {
                 SubjectKind::Case => self.detect_on_case(subject.id).await,
                 SubjectKind::Ticket => self.detect_on_ticket(&subject.number).await,
+                // A late adoption report and a unit's late reply to a proposal.
+                SubjectKind::Consultation | SubjectKind::Proposal => {
+                    self.detect_on_opengov(subject.kind, &subject.number).await
+                }
                 // A disclosure request's and a rectification's lateness is judged when it
-                // is answered (their modules record it then); a consultation's report and a
-                // proposal's replies are lit, not yet found.
-                SubjectKind::Disclosure
-                | SubjectKind::Rating
-                | SubjectKind::Consultation
-                | SubjectKind::Proposal => Ok(0),
+                // is answered (their modules record it then).
+                SubjectKind::Disclosure | SubjectKind::Rating => Ok(0),
+                // A notice's late objection reply and a meeting's late minutes are lit on the
+                // board; no finding rule names them yet.
+                SubjectKind::Publicity | SubjectKind::Meeting => Ok(0),
             };
             if let Err(e) = detected {
                 tracing::warn!(subject = %subject.number, error = %e, "supervision detectors failed");

@@ -566,6 +566,10 @@ async fn load_demo_city(app: &App) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     accounts.extend(offices);
     let (units, matters) = app.load_demo_opengov().await.map_err(|e| e.to_string())?;
+    let (notices, meetings) = app
+        .load_demo_opengov_public()
+        .await
+        .map_err(|e| e.to_string())?;
     accounts.extend(units);
     let decided = app.load_demo_documents().await.map_err(|e| e.to_string())?;
     let hotline = app.load_demo_hotline().await.map_err(|e| e.to_string())?;
@@ -593,6 +597,11 @@ async fn load_demo_city(app: &App) -> Result<(), String> {
         requests.join("、")
     );
     println!("演示政务公开（征求意见、建议提案）：{}", matters.join("、"));
+    println!(
+        "演示公示 {} 件、公开会议：{}",
+        notices.len(),
+        meetings.join("、")
+    );
     Ok(())
 }
 

@@ -155,6 +155,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0035_sign_in_codes.sql"),
         include_str!("../migrations/postgres/0035_sign_in_codes.sql"),
     ),
+    (
+        37,
+        "opengov_followers_commitments",
+        include_str!("../migrations/sqlite/0037_opengov_followers_commitments.sql"),
+        include_str!("../migrations/postgres/0037_opengov_followers_commitments.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -109,10 +109,13 @@ fn iso_day(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-/// The public number of a matter: `ZQ` (征求意见) or `TA` (建议提案), the year, a sequence.
+/// The public number of a matter: `ZQ` (征求意见), `TA` (建议提案), `GS` (公示) or `HY` (公开会议),
+/// the year, a sequence.
 pub fn matter_number(kind: SubjectKind, year: i32, seq: i64) -> String {
     let prefix = match kind {
         SubjectKind::Proposal => "TA",
+        SubjectKind::Publicity => "GS",
+        SubjectKind::Meeting => "HY",
         _ => "ZQ",
     };
     format!("{prefix}{year}{seq:04}")
@@ -362,5 +365,301 @@ impl Store {
             .bind(limit)
             .fetch_all(db)
             .await?))
+    }
+}
+
+/// A follower of a matter, with where they are told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct FollowerRow {
+    pub user_id: i64,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A public commitment (公开承诺).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CommitmentRow {
+    pub id: i64,
+    pub department_id: i64,
+    pub region: String,
+    pub title: String,
+    pub time_limit: String,
+    pub standard: String,
+    pub status: String,
+    pub note: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One change of a commitment's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CommitmentLogRow {
+    pub commitment_id: i64,
+    pub seq: i64,
+    pub status: String,
+    pub note: String,
+    pub actor_name: String,
+    pub at: i64,
+}
+
+/// A commitment to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCommitment {
+    pub department_id: i64,
+    pub region: String,
+    pub title: String,
+    pub time_limit: String,
+    pub standard: String,
+    pub status: String,
+    pub note: String,
+    pub actor_name: String,
+}
+
+/// A visiting session (领导接访).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct VisitRow {
+    pub id: i64,
+    pub department_id: i64,
+    pub region: String,
+    pub leader: String,
+    pub post: String,
+    pub day: String,
+    pub hours: String,
+    pub place: String,
+    pub topics: String,
+    pub created_at: i64,
+}
+
+/// A visiting session to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVisit {
+    pub department_id: i64,
+    pub region: String,
+    pub leader: String,
+    pub post: String,
+    pub day: NaiveDate,
+    pub hours: String,
+    pub place: String,
+    pub topics: String,
+}
+
+const COMMITMENT: &str = "SELECT id, department_id, region, title, time_limit, standard, status,
+    note, created_at, updated_at FROM opengov_commitments";
+
+impl Store {
+    /// Starts or stops following a matter, with the audit record. Following twice is one
+    /// follow. Returns whether the matter is followed afterwards.
+    pub async fn set_following(
+        &self,
+        matter_id: i64,
+        user_id: i64,
+        follow: bool,
+        audit: AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        write!(self, |tx| {
+            if follow {
+                sqlx::query(
+                    "INSERT INTO opengov_followers (matter_id, user_id, created_at)
+                     VALUES ($1, $2, $3) ON CONFLICT (matter_id, user_id) DO NOTHING",
+                )
+                .bind(matter_id)
+                .bind(user_id)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                sqlx::query("DELETE FROM opengov_followers WHERE matter_id = $1 AND user_id = $2")
+                    .bind(matter_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            audit!(self, tx, audit);
+        });
+        Ok(follow)
+    }
+
+    /// The followers of a matter with their contacts.
+    pub async fn opengov_followers(&self, matter_id: i64) -> Result<Vec<FollowerRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT u.id AS user_id, u.phone, u.email FROM opengov_followers f
+             JOIN users u ON u.id = f.user_id WHERE f.matter_id = $1 ORDER BY u.id"
+        )
+        .bind(matter_id)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Whether a person follows a matter.
+    pub async fn is_following(&self, matter_id: i64, user_id: i64) -> Result<bool> {
+        let n: i64 = read!(self, |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM opengov_followers WHERE matter_id = $1 AND user_id = $2"
+        )
+        .bind(matter_id)
+        .bind(user_id)
+        .fetch_one(db)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// Publishes a commitment with the first line of its log; returns its id.
+    pub async fn insert_commitment(
+        &self,
+        c: &NewCommitment,
+        audit: AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(write!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO opengov_commitments (department_id, region, title, time_limit,
+                    standard, status, note, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            )
+            .bind(c.department_id)
+            .bind(&c.region)
+            .bind(&c.title)
+            .bind(&c.time_limit)
+            .bind(&c.standard)
+            .bind(&c.status)
+            .bind(&c.note)
+            .bind(millis(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            let seq: i64 = 1;
+            sqlx::query(
+                "INSERT INTO opengov_commitment_log (commitment_id, seq, status, note, actor_name, at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(seq)
+            .bind(&c.status)
+            .bind(&c.note)
+            .bind(&c.actor_name)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            audit!(self, tx, audit);
+            id
+        }))
+    }
+
+    /// Changes a commitment's status with its note, logged.
+    pub async fn set_commitment_status(
+        &self,
+        id: i64,
+        status: &str,
+        note: &str,
+        actor_name: &str,
+        audit: AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            let updated = sqlx::query(
+                "UPDATE opengov_commitments SET status = $2, note = $3, updated_at = $4 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(status)
+            .bind(note)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::NotFound("commitment"));
+            }
+            let last: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(seq) FROM opengov_commitment_log WHERE commitment_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let seq: i64 = last.unwrap_or(0) + 1;
+            sqlx::query(
+                "INSERT INTO opengov_commitment_log (commitment_id, seq, status, note, actor_name, at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(seq)
+            .bind(status)
+            .bind(note)
+            .bind(actor_name)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            audit!(self, tx, audit);
+        });
+        Ok(())
+    }
+
+    pub async fn commitment(&self, id: i64) -> Result<Option<CommitmentRow>> {
+        let sql = format!("{COMMITMENT} WHERE id = $1");
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(db)
+            .await?))
+    }
+
+    /// Commitments, of one unit or all, by unit then age.
+    pub async fn commitments(&self, department_id: Option<i64>) -> Result<Vec<CommitmentRow>> {
+        let sql = format!(
+            "{COMMITMENT} WHERE ($1 IS NULL OR department_id = $1) ORDER BY department_id, id"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(department_id)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// The log of a commitment, in order.
+    pub async fn commitment_log(&self, id: i64) -> Result<Vec<CommitmentLogRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT commitment_id, seq, status, note, actor_name, at FROM opengov_commitment_log
+             WHERE commitment_id = $1 ORDER BY seq"
+        )
+        .bind(id)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Publishes a visiting session; returns its id.
+    pub async fn insert_visit(
+        &self,
+        v: &NewVisit,
+        audit: AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(write!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO opengov_visits (department_id, region, leader, post, day, hours,
+                    place, topics, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(v.department_id)
+            .bind(&v.region)
+            .bind(&v.leader)
+            .bind(&v.post)
+            .bind(v.day.format("%Y-%m-%d").to_string())
+            .bind(&v.hours)
+            .bind(&v.place)
+            .bind(&v.topics)
+            .bind(millis(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            audit!(self, tx, audit);
+            id
+        }))
+    }
+
+    /// The visiting sessions from `from` to `to` (inclusive), by day and hours.
+    pub async fn visits_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT id, department_id, region, leader, post, day, hours, place, topics, created_at
+             FROM opengov_visits WHERE day >= $1 AND day <= $2 ORDER BY day, hours, id"
+        )
+        .bind(from.format("%Y-%m-%d").to_string())
+        .bind(to.format("%Y-%m-%d").to_string())
+        .fetch_all(db)
+        .await?))
     }
 }

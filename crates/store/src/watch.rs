@@ -193,7 +193,9 @@ fn own_row_lock(kind: SubjectKind) -> Option<&'static str> {
         | SubjectKind::Disclosure
         | SubjectKind::Rating
         | SubjectKind::Consultation
-        | SubjectKind::Proposal => None,
+        | SubjectKind::Proposal
+        | SubjectKind::Publicity
+        | SubjectKind::Meeting => None,
     }
 }
 

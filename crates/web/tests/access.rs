@@ -207,6 +207,12 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /api/v1/opengov/consultations/{number}", "*"),
     ("GET /api/v1/opengov/proposals", "*"),
     ("GET /api/v1/opengov/proposals/{number}", "*"),
+    ("GET /api/v1/opengov/notices", "*"),
+    ("GET /api/v1/opengov/notices/{number}", "*"),
+    ("GET /api/v1/opengov/meetings", "*"),
+    ("GET /api/v1/opengov/meetings/{number}", "*"),
+    ("GET /api/v1/opengov/commitments", "*"),
+    ("GET /api/v1/opengov/visits", "*"),
     ("GET /api/v1/performance/periods/{id}/drill", "signed"),
     ("GET /api/v1/performance/preview", "signed"),
     (
@@ -352,6 +358,13 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /opengov/consultations/{number}/comments.csv", "*"),
     ("GET /opengov/proposals", "*"),
     ("GET /opengov/proposals/{number}", "*"),
+    ("GET /opengov/consultations/{number}/comments.xlsx", "*"),
+    ("GET /opengov/notices", "*"),
+    ("GET /opengov/notices/{number}", "*"),
+    ("GET /opengov/meetings", "*"),
+    ("GET /opengov/meetings/{number}", "*"),
+    ("GET /opengov/commitments", "*"),
+    ("GET /opengov/visits", "*"),
     ("GET /performance", "supervisor legal leader admin"),
     ("GET /performance/periods/{id}", "*"),
     ("GET /performance/periods/{id}/export.xlsx", "*"),
@@ -440,6 +453,19 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /api/v1/opengov/consultations/{number}/comments", "*"),
     ("POST /api/v1/opengov/proposals", "clerk approver dept_head"),
     ("POST /api/v1/opengov/proposals/{number}/actions", ""),
+    ("POST /api/v1/opengov/notices", "clerk approver dept_head"),
+    ("POST /api/v1/opengov/notices/{number}/objections", "*"),
+    ("POST /api/v1/opengov/notices/{number}/actions", ""),
+    ("POST /api/v1/opengov/meetings", "clerk approver dept_head"),
+    ("POST /api/v1/opengov/meetings/{number}/registrations", "*"),
+    ("POST /api/v1/opengov/meetings/{number}/minutes", ""),
+    (
+        "POST /api/v1/opengov/commitments",
+        "clerk approver dept_head",
+    ),
+    ("POST /api/v1/opengov/commitments/{id}/status", ""),
+    ("POST /api/v1/opengov/visits", "clerk approver dept_head"),
+    ("POST /api/v1/opengov/follows", "applicant"),
     ("POST /api/v1/performance/flags/{id}/actions", ""),
     (
         "POST /api/v1/performance/periods",
@@ -460,7 +486,12 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /api/v1/session", "*"),
     ("POST /api/v1/staff", "signed"),
     ("POST /api/v1/supervision/admonitions", ""),
-    ("POST /api/v1/supervision/findings/{id}/decision", ""),
+    // Finding 1 now exists: the sweeper records the demo's overdue open-government matters
+    // (the late adoption report, a late proposal reply) as findings.
+    (
+        "POST /api/v1/supervision/findings/{id}/decision",
+        "supervisor",
+    ),
     ("POST /api/v1/supervision/orders", "supervisor"),
     ("POST /api/v1/supervision/orders/{id}/close", ""),
     ("POST /api/v1/supervision/orders/{id}/reply", ""),
@@ -505,6 +536,15 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /opengov/consultations/{number}/comment", "*"),
     ("POST /opengov/proposals", "signed"),
     ("POST /opengov/proposals/{number}/act", "signed"),
+    ("POST /opengov/notices", "signed"),
+    ("POST /opengov/notices/{number}/object", "*"),
+    ("POST /opengov/notices/{number}/act", "signed"),
+    ("POST /opengov/meetings", "signed"),
+    ("POST /opengov/meetings/{number}/register", "*"),
+    ("POST /opengov/meetings/{number}/act", ""),
+    ("POST /opengov/commitments", "signed"),
+    ("POST /opengov/visits", "clerk approver dept_head"),
+    ("POST /opengov/follow", "signed"),
     ("POST /password/forgot", "*"),
     ("POST /password/forgot/send", "*"),
     ("POST /performance/flags/{id}/act", "signed"),
@@ -681,6 +721,8 @@ struct Ids {
     licence: String,
     consultation: String,
     proposal: String,
+    notice: String,
+    meeting: String,
     period: String,
     scheme: String,
     item_id: String,
@@ -742,6 +784,8 @@ fn fill(path: &str, ids: &Ids) -> String {
             "number" if about.ends_with("/licences") => &ids.licence,
             "number" if about.ends_with("/consultations") => &ids.consultation,
             "number" if about.ends_with("/proposals") => &ids.proposal,
+            "number" if about.ends_with("/notices") => &ids.notice,
+            "number" if about.ends_with("/meetings") => &ids.meeting,
             "doc" => &ids.document,
             "file" => "pdf",
             "hash" => &ids.file,
@@ -860,6 +904,7 @@ async fn every_route_answers_every_role_as_the_table_says() {
     let decided = app.load_demo_documents().await.unwrap();
     let (_, requests) = app.load_demo_disclosure().await.unwrap();
     let (_, matters) = app.load_demo_opengov().await.unwrap();
+    let (notices, meetings) = app.load_demo_opengov_public().await.unwrap();
     app.load_demo_hotline().await.unwrap();
     let raters: Vec<(String, String)> = ["corp01", "corp02"]
         .iter()
@@ -897,6 +942,8 @@ async fn every_route_answers_every_role_as_the_table_says() {
         licence: lookup(&t, &admin, "/api/v1/licences", "number").await,
         consultation: matters[0].clone(),
         proposal: matters.last().unwrap().clone(),
+        notice: notices[0].clone(),
+        meeting: meetings[0].clone(),
         period: lookup(&t, &admin, "/api/v1/public/performance/periods", "id").await,
         scheme: lookup(&t, &admin, "/api/v1/performance/schemes", "id").await,
         item_id: "1".into(),

@@ -604,6 +604,21 @@ impl Consultation {
     }
 
     /// The report deadline while the report is not out.
+    /// The adoption report not published by the end of its due day, as of `now`.
+    pub fn late(&self, now: DateTime<Utc>) -> Option<super::Lateness> {
+        (self.report.is_none() && crate::time::local_date(now) > self.report_due).then(|| {
+            super::Lateness {
+                rule: crate::supervision::detect::Rule::ReportLate,
+                department_id: self.unit.department_id,
+                detail: format!(
+                    "《{}》征求意见已于{}截止，采纳情况应于{}前公布，逾期未公布",
+                    self.title, self.closes_on, self.report_due
+                ),
+                anchor: format!("report:{}", self.report_due),
+            }
+        })
+    }
+
     pub fn watches(
         &self,
         cal: &Calendar,
@@ -627,8 +642,21 @@ impl Consultation {
     /// The comments as CSV (UTF-8 with a byte-order mark, for spreadsheet programs): all of
     /// them for the unit, only the published ones for the public. Names are masked.
     pub fn comments_csv(&self, public: bool) -> String {
-        let mut out =
-            String::from("\u{feff}编号,版本,段落,提出人,提交时间,意见内容,审核,采纳情况,理由\r\n");
+        let mut out = String::from("\u{feff}");
+        out.push_str(&COMMENT_HEADERS.join(","));
+        out.push_str("\r\n");
+        for row in self.comment_rows(public) {
+            let cells: Vec<String> = row.iter().map(|v| csv_cell(v)).collect();
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    /// The comments as rows under [`COMMENT_HEADERS`] (the CSV and the workbook): all of them
+    /// for the unit, only the published ones for the public. Names are masked.
+    pub fn comment_rows(&self, public: bool) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
         for c in &self.comments {
             if public && !Self::is_public(c) {
                 continue;
@@ -639,7 +667,7 @@ impl Consultation {
                     .map(crate::mask::name)
                     .unwrap_or_else(|| "匿名".into());
             let answer = self.answer_of(c.no);
-            let row = [
+            out.push(vec![
                 c.no.to_string(),
                 c.version.to_string(),
                 c.paragraph
@@ -653,14 +681,24 @@ impl Consultation {
                     .map(|a| a.adoption.label().to_string())
                     .unwrap_or_default(),
                 answer.map(|a| a.reason.clone()).unwrap_or_default(),
-            ];
-            let cells: Vec<String> = row.iter().map(|v| csv_cell(v)).collect();
-            out.push_str(&cells.join(","));
-            out.push_str("\r\n");
+            ]);
         }
         out
     }
 }
+
+/// The columns of the comments' export.
+pub const COMMENT_HEADERS: [&str; 9] = [
+    "编号",
+    "版本",
+    "段落",
+    "提出人",
+    "提交时间",
+    "意见内容",
+    "审核",
+    "采纳情况",
+    "理由",
+];
 
 /// One CSV cell: quoted when it holds a comma, a quote or a line break; a leading `=`, `+`,
 /// `-` or `@` is prefixed with `'` so a spreadsheet does not run it as a formula.

@@ -7,14 +7,20 @@
 //! [`Proposal::apply`] fold the event in. Every deadline is computed on the one calendar
 //! ([`period`]) and handed to the one deadline index as [`Watch`](crate::supervision::Watch)es.
 
+pub mod commitment;
 pub mod consultation;
+pub mod meeting;
 pub mod period;
 pub mod proposal;
+pub mod publicity;
 
 use serde::{Deserialize, Serialize};
 
+pub use commitment::*;
 pub use consultation::*;
+pub use meeting::*;
 pub use proposal::*;
+pub use publicity::*;
 
 /// The unit (a department of the org model) that runs a matter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +35,16 @@ pub struct Unit {
 pub struct By {
     pub user_id: Option<i64>,
     pub name: String,
+}
+
+/// A deadline of a matter that has passed unmet: the rule it breaks, the unit answerable, what
+/// to say and the anchor that makes it one finding however often it is looked at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lateness {
+    pub rule: crate::supervision::detect::Rule,
+    pub department_id: i64,
+    pub detail: String,
+    pub anchor: String,
 }
 
 /// Trims `s` and checks it has between 1 and `max` characters.

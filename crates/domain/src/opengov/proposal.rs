@@ -346,6 +346,40 @@ impl Proposal {
     }
 
     /// One reply deadline per unit that has not replied.
+    /// Each unit given the proposal that has not replied by the end of the reply deadline, as
+    /// of `now`: one lateness per unit.
+    pub fn late(&self, now: DateTime<Utc>) -> Vec<super::Lateness> {
+        let Some(a) = &self.assignment else {
+            return Vec::new();
+        };
+        if local_date(now) <= a.due {
+            return Vec::new();
+        }
+        a.units
+            .iter()
+            .filter(|u| {
+                !self
+                    .replies
+                    .iter()
+                    .any(|r| r.department_id == u.department_id)
+            })
+            .map(|u| super::Lateness {
+                rule: crate::supervision::detect::Rule::ReplyLate,
+                department_id: u.department_id,
+                detail: format!(
+                    "{}（{}第{}号）交由{}（{}）办理，应于{}前答复，逾期未答复",
+                    self.title,
+                    self.session,
+                    self.number,
+                    u.name,
+                    u.role.label(),
+                    a.due
+                ),
+                anchor: format!("reply:{}:{}", u.department_id, a.due),
+            })
+            .collect()
+    }
+
     pub fn watches(
         &self,
         cal: &Calendar,

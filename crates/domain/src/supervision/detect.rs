@@ -48,6 +48,12 @@ crate::closed_set! {
         /// 答复缺少法律依据: a disclosure reply whose type lacks the grounds its legal basis
         /// rests on ([`crate::disclosure::detect`]).
         NoLegalBasis = "no_legal_basis" => "答复缺少法律依据",
+        /// A consultation's adoption report not published by its due day
+        /// ([`crate::opengov::Consultation::late`]).
+        ReportLate = "report_late" => "采纳情况逾期未公布",
+        /// A unit given a proposal that has not replied by the reply deadline
+        /// ([`crate::opengov::Proposal::late`]).
+        ReplyLate = "reply_late" => "建议提案逾期未答复",
     }
 }
 

@@ -15,6 +15,8 @@ crate::closed_set! {
         Rating = "rating" => "差评整改",
         Consultation = "consultation" => "公开征求意见",
         Proposal = "proposal" => "建议提案办理",
+        Publicity = "publicity" => "公示",
+        Meeting = "meeting" => "公开会议",
     }
 }
 
@@ -31,6 +33,8 @@ impl SubjectKind {
             SubjectKind::Rating => "/ratings/",
             SubjectKind::Consultation => "/opengov/consultations/",
             SubjectKind::Proposal => "/opengov/proposals/",
+            SubjectKind::Publicity => "/opengov/notices/",
+            SubjectKind::Meeting => "/opengov/meetings/",
         };
         let mut out = String::with_capacity(base.len() + number.len());
         out.push_str(base);
@@ -109,6 +113,14 @@ mod tests {
             SubjectKind::Proposal.path("TA20260001"),
             "/opengov/proposals/TA20260001"
         );
+        assert_eq!(
+            SubjectKind::Publicity.path("GS20260001"),
+            "/opengov/notices/GS20260001"
+        );
+        assert_eq!(
+            SubjectKind::Meeting.path("HY20260001"),
+            "/opengov/meetings/HY20260001"
+        );
         assert_eq!(SubjectKind::Case.path("a/b?c"), "/cases/a%2Fb%3Fc");
     }
 
@@ -116,7 +128,7 @@ mod tests {
     fn kinds_keep_their_wire_names_and_labels() {
         assert_eq!(SubjectKind::parse("ticket"), Some(SubjectKind::Ticket));
         assert_eq!(SubjectKind::Disclosure.label(), "依申请公开");
-        assert_eq!(SubjectKind::ALL.len(), 6);
+        assert_eq!(SubjectKind::ALL.len(), 8);
         let s = SubjectRef::case(3, "N-3");
         assert_eq!(s.audit_target(), "case:N-3");
         assert_eq!(

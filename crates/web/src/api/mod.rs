@@ -20,6 +20,7 @@ mod documents;
 mod hotline;
 mod items;
 mod opengov;
+mod opengov_more;
 mod org;
 mod performance;
 mod ratings;
@@ -40,7 +41,7 @@ mod supervision;
         (name = "hotline", description = "12345热线：受理、派单、签收、退单、延期、答复、回访、知识库、来电弹屏、无账号提交与查询"),
         (name = "ratings", description = "好差评：办件评价（一事一评）、窗口评价器（一次一评）、差评回访核实整改反馈、申诉复核、月度公示"),
         (name = "disclosure", description = "政府信息公开申请：提交、确认收到、补正、征求意见、收费、延期与答复"),
-        (name = "opengov", description = "政务公开：公开征求意见（意见、审核、版本、采纳情况说明）与人大建议、政协提案办理（交办、答复、满意度、公开）"),
+        (name = "opengov", description = "政务公开：公开征求意见（意见、审核、版本、采纳情况说明）、人大建议和政协提案办理（交办、答复、满意度、公开）、重点领域公示（异议、结果）、公开会议（旁听报名、会议纪要）、公开承诺、领导接访、关注"),
         (name = "performance", description = "绩效考评：指标体系（起草、审核、发布）、考评期发布与更正、排名、计算说明与下钻、处理提示")
     )
 )]
@@ -153,5 +154,20 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(opengov::proposals, opengov::register))
         .routes(routes!(opengov::proposal))
         .routes(routes!(opengov::proposal_act))
+        .routes(routes!(opengov_more::notices, opengov_more::publish_notice))
+        .routes(routes!(opengov_more::notice))
+        .routes(routes!(opengov_more::object))
+        .routes(routes!(opengov_more::notice_act))
+        .routes(routes!(opengov_more::meetings, opengov_more::announce))
+        .routes(routes!(opengov_more::meeting))
+        .routes(routes!(opengov_more::attend))
+        .routes(routes!(opengov_more::minutes))
+        .routes(routes!(
+            opengov_more::commitments,
+            opengov_more::publish_commitment
+        ))
+        .routes(routes!(opengov_more::commitment_status))
+        .routes(routes!(opengov_more::visits, opengov_more::publish_visit))
+        .routes(routes!(opengov_more::follow))
         .routes(routes!(disclosure::report))
 }

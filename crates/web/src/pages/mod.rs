@@ -33,6 +33,7 @@ mod home;
 mod hotline;
 mod items;
 mod opengov;
+mod opengov_more;
 mod performance;
 mod phone_sign_in;
 mod public;
@@ -199,6 +200,45 @@ pub fn router() -> Router<AppState> {
             "/opengov/proposals/{number}/act",
             post(opengov::proposal_act),
         )
+        .route(
+            "/opengov/consultations/{number}/comments.xlsx",
+            get(opengov_more::comments_xlsx),
+        )
+        .route(
+            "/opengov/notices",
+            get(opengov_more::notices).post(opengov_more::publish_notice),
+        )
+        .route("/opengov/notices/{number}", get(opengov_more::notice))
+        .route(
+            "/opengov/notices/{number}/object",
+            post(opengov_more::object),
+        )
+        .route(
+            "/opengov/notices/{number}/act",
+            post(opengov_more::notice_act),
+        )
+        .route(
+            "/opengov/meetings",
+            get(opengov_more::meetings).post(opengov_more::announce),
+        )
+        .route("/opengov/meetings/{number}", get(opengov_more::meeting))
+        .route(
+            "/opengov/meetings/{number}/register",
+            post(opengov_more::attend),
+        )
+        .route(
+            "/opengov/meetings/{number}/act",
+            post(opengov_more::meeting_act),
+        )
+        .route(
+            "/opengov/commitments",
+            get(opengov_more::commitments).post(opengov_more::commitment_act),
+        )
+        .route(
+            "/opengov/visits",
+            get(opengov_more::visits).post(opengov_more::publish_visit),
+        )
+        .route("/opengov/follow", post(opengov_more::follow))
         .route(
             "/disclosure/report",
             get(disclosure_report::show).post(disclosure_report::save),

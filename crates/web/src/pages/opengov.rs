@@ -191,6 +191,8 @@ pub struct ConsultationPage {
     pub history: Vec<(String, String, String)>,
     pub notice: Option<String>,
     pub error: Option<(String, String)>,
+    /// Whether the citizen reading follows it (none for others).
+    pub following: Option<bool>,
 }
 
 pub struct CommentLine {
@@ -269,7 +271,21 @@ async fn consultation_page(
         })
         .collect();
     use tongban_domain::opengov::ConsultationStatus as S;
+    let following = match viewer.signed_in().map(|s| &s.actor) {
+        Some(a) if a.role == Role::Applicant => Some(
+            state
+                .app
+                .follows(
+                    Some(a),
+                    tongban_domain::supervision::SubjectKind::Consultation,
+                    &v.number,
+                )
+                .await?,
+        ),
+        _ => None,
+    };
     Ok(ConsultationPage {
+        following,
         base: Base::new(&v.title, viewer.signed_in(), large),
         current,
         current_no,
@@ -585,6 +601,8 @@ pub struct ProposalPage {
     pub satisfactions: Vec<(&'static str, &'static str)>,
     pub notice: Option<String>,
     pub error: Option<(String, String)>,
+    /// Whether the citizen reading follows it (none for others).
+    pub following: Option<bool>,
 }
 
 async fn proposal_page(
@@ -597,7 +615,21 @@ async fn proposal_page(
 ) -> PageResult<ProposalPage> {
     let actor = viewer.signed_in().map(|s| &s.actor);
     let v = state.app.proposal_view(actor, number).await?;
+    let following = match viewer.signed_in().map(|s| &s.actor) {
+        Some(a) if a.role == Role::Applicant => Some(
+            state
+                .app
+                .follows(
+                    Some(a),
+                    tongban_domain::supervision::SubjectKind::Proposal,
+                    &v.number,
+                )
+                .await?,
+        ),
+        _ => None,
+    };
     Ok(ProposalPage {
+        following,
         base: Base::new(&v.title, viewer.signed_in(), large),
         registered: format_local(v.registered_at),
         assigned: v.assigned_at.map(format_local).unwrap_or_default(),
