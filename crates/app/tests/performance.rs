@@ -770,3 +770,62 @@ async fn the_hotlines_three_rates_and_disclosure_on_time_are_indicators_with_the
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_quarters_hold_cases_and_ratings_so_units_do_not_all_tie() {
+    for app in apps().await {
+        let started = std::time::Instant::now();
+        let published = app.load_demo_performance().await.unwrap();
+        assert_eq!(published.len(), 2);
+        let loaded = started.elapsed();
+        let sup = who(&app, "jiancha").await;
+        let jyj = department_of(&app, "jyj.clerk").await;
+        let periods = app.published_periods("").await.unwrap();
+        assert_eq!(periods.len(), 2);
+        for p in &periods {
+            let view = app.period_view(p.id, None).await.unwrap();
+            let departments: Vec<_> = view
+                .scores
+                .iter()
+                .filter(|u| u.unit_kind == UnitKind::Department)
+                .collect();
+            assert!(
+                departments.iter().any(|u| u.total < 10_000),
+                "{}: someone loses points",
+                p.period
+            );
+            assert!(
+                departments.iter().any(|u| u.is_last()),
+                "{}: the departments do not all tie",
+                p.period
+            );
+        }
+        // The earlier quarter: 教育局 decided one of its two cases late, and it was rated 不满意.
+        let earlier = periods.iter().min_by_key(|p| p.period.clone()).unwrap();
+        let view = app.period_view(earlier.id, None).await.unwrap();
+        let unit = view
+            .scores
+            .iter()
+            .find(|u| u.unit_kind == UnitKind::Department && u.unit_id == jyj)
+            .unwrap();
+        let fact = |i: Indicator| {
+            let f = unit.lines.iter().find(|l| l.indicator == i).unwrap().fact;
+            (f.num, f.den)
+        };
+        assert_eq!(fact(Indicator::OnTime), (1, 2));
+        assert_eq!(fact(Indicator::GoodRate), (1, 2));
+        let late = app
+            .drill(
+                &sup,
+                earlier.id,
+                UnitKind::Department,
+                &jyj,
+                Indicator::Overdue,
+            )
+            .await
+            .unwrap();
+        assert_eq!(late.len(), 1);
+        // Loading stays quick: the suite loads the demo many times.
+        assert!(loaded < std::time::Duration::from_secs(20), "{loaded:?}");
+    }
+}
