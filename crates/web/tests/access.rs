@@ -357,6 +357,14 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /performance/periods/{id}/export.xlsx", "*"),
     ("GET /performance/periods/{id}/units/{kind}/{unit}", "*"),
     (
+        "GET /performance/periods/{id}/members/{group}",
+        "clerk approver dept_head supervisor legal leader admin",
+    ),
+    (
+        "GET /performance/periods/{id}/members/{group}/{member}/{indicator}",
+        "clerk approver dept_head supervisor legal leader admin",
+    ),
+    (
         "GET /performance/periods/{id}/units/{kind}/{unit}/{indicator}",
         "clerk approver dept_head supervisor legal leader admin",
     ),
@@ -460,7 +468,11 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /api/v1/session", "*"),
     ("POST /api/v1/staff", "signed"),
     ("POST /api/v1/supervision/admonitions", ""),
-    ("POST /api/v1/supervision/findings/{id}/decision", ""),
+    // The demo history's late case has finding 1: a supervisor decides it.
+    (
+        "POST /api/v1/supervision/findings/{id}/decision",
+        "supervisor",
+    ),
     ("POST /api/v1/supervision/orders", "supervisor"),
     ("POST /api/v1/supervision/orders/{id}/close", ""),
     ("POST /api/v1/supervision/orders/{id}/reply", ""),
@@ -750,6 +762,7 @@ fn fill(path: &str, ids: &Ids) -> String {
             "key" => "m1",
             "version" => "1",
             "kind" => "department",
+            "group" => "staff",
             "unit" => &ids.department,
             "indicator" => "on_time",
             "*path" => "app.css",
