@@ -51,6 +51,7 @@ pub mod retime;
 pub mod sessions;
 pub mod settings;
 pub mod supervision;
+pub mod survey;
 pub mod wake;
 pub mod warnings;
 

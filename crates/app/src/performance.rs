@@ -102,7 +102,7 @@ pub fn may_score(role: Role) -> bool {
 }
 
 /// A store conflict named after a code (`performance.stage`) as that code.
-fn conflict(e: StoreError) -> AppError {
+pub(crate) fn conflict(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(c) => match ErrorCode::parse(&c) {
             Some(code) => AppError::of(code),
@@ -123,6 +123,7 @@ fn range_of(p: Period) -> Range {
         to,
         months: p.month_range(),
         days: p.day_range(),
+        year: (p.kind == PeriodKind::Year).then_some(i64::from(p.year)),
     }
 }
 
@@ -754,6 +755,20 @@ impl App {
             if r.kind == "rating" {
                 if let Ok(n) = r.number.parse::<i64>() {
                     r.number = tongban_store::ratings::number_of(n);
+                }
+            }
+            if r.kind == "survey" {
+                use tongban_domain::performance::survey::{Choice, Topic};
+                for t in Topic::ALL {
+                    r.note = r
+                        .note
+                        .replace(&format!(" {}：", t.as_str()), &format!(" {}：", t.label()));
+                }
+                for c in Choice::ALL {
+                    r.note = r.note.replace(
+                        &format!("：{}（", c.as_str()),
+                        &format!("：{}（", c.label()),
+                    );
                 }
             }
         }

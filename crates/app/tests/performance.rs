@@ -829,3 +829,147 @@ async fn the_demo_quarters_hold_cases_and_ratings_so_units_do_not_all_tie() {
         assert!(loaded < std::time::Duration::from_secs(20), "{loaded:?}");
     }
 }
+
+#[tokio::test]
+async fn a_survey_round_is_answered_once_per_link_published_and_counted_in_the_year() {
+    use tongban_app::survey::NewSurvey;
+    use tongban_domain::performance::survey::{Answer, Choice, Post, RepKind, Topic};
+    let answers = |posts: usize, choice: &dyn Fn(usize) -> Choice| -> Vec<Answer> {
+        (0..posts)
+            .flat_map(|post| Topic::ALL.iter().map(move |topic| (post, *topic)))
+            .map(|(post, topic)| Answer {
+                post,
+                topic,
+                choice: choice(post),
+            })
+            .collect()
+    };
+    for app in apps().await {
+        let sup = who(&app, "jiancha").await;
+        standard_scheme(&app).await;
+        let zrzy = department_of(&app, "zrzy.clerk").await;
+        let jyj = department_of(&app, "jyj.clerk").await;
+        let round = NewSurvey {
+            name: "2026年度重点岗位社会评议".into(),
+            year: 2026,
+            posts: vec![
+                Post {
+                    department_id: zrzy.parse().unwrap(),
+                    name: "不动产登记科科长".into(),
+                },
+                Post {
+                    department_id: jyj.parse().unwrap(),
+                    name: "教师资格审批科科长".into(),
+                },
+            ],
+            representatives: vec![
+                ("清江建材有限公司".into(), RepKind::Enterprise),
+                ("临江街道代表".into(), RepKind::Township),
+            ],
+        };
+        // Only those who score open a round; a round without representatives is refused.
+        let clerk = who(&app, "zrzy.clerk").await;
+        assert_eq!(
+            app.open_survey(&clerk, &round).await.unwrap_err().code,
+            codes::Auth::Forbidden
+        );
+        let mut empty = round.clone();
+        empty.representatives.clear();
+        assert_eq!(
+            app.open_survey(&sup, &empty).await.unwrap_err().code,
+            codes::Performance::Survey
+        );
+        let opened = app.open_survey(&sup, &round).await.unwrap();
+        assert_eq!(opened.links.len(), 2);
+        let (first, second) = (&opened.links[0].1, &opened.links[1].1);
+        let form = app.survey_form(first).await.unwrap();
+        assert_eq!(form.posts.len(), 2);
+
+        // The first representative is satisfied with both; their link works once.
+        app.answer_survey(first, &answers(2, &|_| Choice::Satisfied))
+            .await
+            .unwrap();
+        let before = app.store.audit_head().await.unwrap();
+        assert_eq!(
+            app.answer_survey(first, &answers(2, &|_| Choice::Unsatisfied))
+                .await
+                .unwrap_err()
+                .code,
+            codes::Performance::SurveyUsed
+        );
+        // An incomplete answer and an unknown link are refused; nothing is written.
+        let mut short = answers(2, &|_| Choice::Basic);
+        short.pop();
+        assert_eq!(
+            app.answer_survey(second, &short).await.unwrap_err().code,
+            codes::Performance::SurveyAnswers
+        );
+        assert_eq!(
+            app.survey_form("nope").await.unwrap_err().code,
+            codes::Performance::SurveyLink
+        );
+        assert_eq!(app.store.audit_head().await.unwrap(), before);
+        // Results are not public before publication.
+        assert_eq!(
+            app.survey_results(None, opened.id).await.unwrap_err().code,
+            codes::Performance::NotFound
+        );
+        // The second is not satisfied with 教育局's post.
+        app.answer_survey(
+            second,
+            &answers(2, &|p| {
+                if p == 1 {
+                    Choice::Unsatisfied
+                } else {
+                    Choice::Satisfied
+                }
+            }),
+        )
+        .await
+        .unwrap();
+        let results = app.publish_survey(&sup, opened.id).await.unwrap();
+        assert_eq!(results.turnout, (2, 2));
+        assert_eq!(results.posts[1].1[0], ("依法办事".to_string(), 2, 5000));
+        assert!(app.survey_results(None, opened.id).await.unwrap().published);
+        assert_eq!(
+            app.publish_survey(&sup, opened.id).await.unwrap_err().code,
+            codes::Performance::SurveyClosed
+        );
+
+        // The year's score counts it: 教育局 50 %, 自然资源局 100 %; a quarter does not.
+        app.clock.set(shanghai(2027, 1, 5, 9));
+        let year = app.publish_period(&sup, "2026").await.unwrap();
+        let fact = |dept: &str| {
+            let u = year
+                .scores
+                .iter()
+                .find(|u| u.unit_kind == UnitKind::Department && u.unit_id == dept)
+                .unwrap();
+            let l = u
+                .lines
+                .iter()
+                .find(|l| l.indicator == Indicator::Survey)
+                .unwrap();
+            (l.fact.num, l.fact.den, l.points)
+        };
+        // 5 × min(400 ÷ 800 ÷ 90 %, 1) = 2.77
+        assert_eq!(fact(&jyj), (400, 800, 277));
+        assert_eq!(fact(&zrzy), (800, 800, 500));
+        let id = year.row.as_ref().unwrap().id;
+        let rows = app
+            .drill(&sup, id, UnitKind::Department, &jyj, Indicator::Survey)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 8);
+        assert!(
+            rows.iter()
+                .any(|r| r.note.contains("依法办事：不满意（0分）")),
+            "{rows:?}"
+        );
+        let q4 = app.publish_period(&sup, "2026-Q4").await.unwrap();
+        assert!(q4.scores.iter().all(|u| u
+            .lines
+            .iter()
+            .any(|l| l.indicator == Indicator::Survey && l.fact.den == 0)));
+    }
+}

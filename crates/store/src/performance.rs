@@ -157,6 +157,8 @@ pub struct Range {
     pub months: (String, String),
     /// `YYYYMMDD` first and last (the board's daily tallies).
     pub days: (String, String),
+    /// The year of a year's period (社会评议 counts only there).
+    pub year: Option<i64>,
 }
 
 /// Which unit a drill-down is for.
@@ -481,6 +483,29 @@ impl Store {
                 t.add(d, &tw, I::Overdue, Fact { num: n, den: 0 });
             }
         }
+        if let (true, Some(year)) = (wants(&[I::Survey]), r.year) {
+            // The answers about each department's posts in the year's published rounds.
+            let rows: Vec<(i64, i64, i64)> = read!(self, |db| sqlx::query_as(
+                "SELECT a.department_id, CAST(SUM(a.points) AS BIGINT), COUNT(*)
+                 FROM survey_answers a JOIN survey_rounds s ON s.id = a.round_id
+                 WHERE s.status = 'published' AND s.year = $1
+                 GROUP BY a.department_id"
+            )
+            .bind(year)
+            .fetch_all(db)
+            .await?);
+            for (d, points, n) in rows {
+                t.add(
+                    d,
+                    "",
+                    I::Survey,
+                    Fact {
+                        num: points,
+                        den: n * 100,
+                    },
+                );
+            }
+        }
         if wants(&[I::DisclosureOnTime]) {
             let sql = format!(
                 "SELECT d.department_id, {DISCLOSURE_TOWNSHIP} AS township, COUNT(*),
@@ -742,6 +767,30 @@ impl Store {
                 ),
                 false,
             ),
+            I::Survey => {
+                let (Some(year), UnitFilter::Department(dept)) = (r.year, unit) else {
+                    return Ok(Vec::new());
+                };
+                // One row per answer: the round, the post and topic, the points.
+                let rows: Vec<DrillRow> = read!(self, |db| sqlx::query_as(
+                    "SELECT 'survey' AS kind, CAST(s.id AS TEXT) AS number, s.name AS title,
+                        COALESCE(s.published_at, s.created_at) AS at,
+                        CAST(NULL AS BIGINT) AS due_at, i.used_at AS done_at,
+                        CAST(a.post + 1 AS TEXT) || '号岗位 ' || a.topic || '：' || a.choice
+                            || '（' || CAST(a.points AS TEXT) || '分）' AS note,
+                        CAST(CASE WHEN a.points > 0 THEN 1 ELSE 0 END AS BIGINT) AS counted
+                     FROM survey_answers a JOIN survey_rounds s ON s.id = a.round_id
+                     JOIN survey_invitations i ON i.id = a.invitation_id
+                     WHERE s.status = 'published' AND s.year = $1 AND a.department_id = $2
+                     ORDER BY s.id, a.post, a.topic, a.invitation_id LIMIT $3"
+                )
+                .bind(year)
+                .bind(*dept)
+                .bind(limit)
+                .fetch_all(db)
+                .await?);
+                return Ok(rows);
+            }
             I::HotlineResponse | I::HotlineSolution | I::HotlineSatisfaction => {
                 // Folded from the tickets' logs by the application, not by one query.
                 return Ok(Vec::new());

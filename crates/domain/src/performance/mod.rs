@@ -15,6 +15,7 @@
 pub mod period;
 pub mod scheme;
 pub mod score;
+pub mod survey;
 
 pub use period::{Period, PeriodKind};
 pub use scheme::{Indicator, IndicatorSpec, Scheme, SchemeStatus, Shape};

@@ -48,6 +48,10 @@ crate::closed_set! {
         /// 依申请公开按时答复率: disclosure requests replied in the period without a 办理超时
         /// (逾期答复) finding standing against them ÷ requests replied.
         DisclosureOnTime = "disclosure_on_time" => "依申请公开按时答复率",
+        /// 社会评议满意度: the points of the answers about the unit's key posts in the year's
+        /// published 社会评议 rounds (满意 100, 基本满意 60, 不满意 0) ÷ (answers × 100); a year's
+        /// indicator (other periods have nothing to count).
+        Survey = "survey" => "社会评议满意度",
     }
 }
 
@@ -87,6 +91,7 @@ impl Indicator {
             Indicator::HotlineSolution => ("问题解决后办结的工单数", "办结的工单数"),
             Indicator::HotlineSatisfaction => ("满意和基本满意的回访数", "回访数"),
             Indicator::DisclosureOnTime => ("按时答复的申请数", "答复的申请数"),
+            Indicator::Survey => ("评议得分之和", "评议项数 × 100"),
         }
     }
 
@@ -108,7 +113,7 @@ impl Indicator {
             | Indicator::Rectified
             | Indicator::DisclosureOnTime => 1000,
             Indicator::HotlineResponse | Indicator::HotlineSolution => 950,
-            Indicator::HotlineSatisfaction => 900,
+            Indicator::HotlineSatisfaction | Indicator::Survey => 900,
             Indicator::GoodRate => 950,
             Indicator::Early => 500,
             Indicator::Instant => 300,
@@ -191,7 +196,7 @@ impl Scheme {
         let weights = [
             (Indicator::OnTime, 15),
             (Indicator::Early, 5),
-            (Indicator::OnTheSpot, 10),
+            (Indicator::OnTheSpot, 5),
             (Indicator::Overdue, 10),
             (Indicator::Findings, 5),
             (Indicator::Orders, 5),
@@ -204,6 +209,7 @@ impl Scheme {
             (Indicator::HotlineSolution, 5),
             (Indicator::HotlineSatisfaction, 5),
             (Indicator::DisclosureOnTime, 5),
+            (Indicator::Survey, 5),
         ];
         Scheme {
             name: "清江市政务服务绩效考评指标体系".into(),
