@@ -41,6 +41,9 @@ pub struct SurveyForm {
     pub posts: Vec<Post>,
 }
 
+/// One topic's result for a post: (topic label, answers, average points × 100).
+pub type TopicResult = (String, i64, i64);
+
 /// A round's published results: per post, per topic, the answers and the average points.
 #[derive(Debug, Clone, Serialize)]
 pub struct SurveyResults {
@@ -51,7 +54,7 @@ pub struct SurveyResults {
     /// Links used, links sent.
     pub turnout: (i64, i64),
     /// (post, [(topic label, answers, average points × 100)])
-    pub posts: Vec<(Post, Vec<(String, i64, i64)>)>,
+    pub posts: Vec<(Post, Vec<TopicResult>)>,
 }
 
 fn new_token() -> String {

@@ -159,8 +159,8 @@ mod tests {
             name: "审批科科长".into(),
         };
         let reps = vec![("清江建材有限公司".to_string(), RepKind::Enterprise)];
-        assert!(check_round("2026年度社会评议", &[post.clone()], &reps).is_ok());
-        assert!(check_round(" ", &[post.clone()], &reps).is_err());
+        assert!(check_round("2026年度社会评议", std::slice::from_ref(&post), &reps).is_ok());
+        assert!(check_round(" ", std::slice::from_ref(&post), &reps).is_err());
         assert!(check_round("x", &[], &reps).is_err());
         assert!(check_round("x", &[post], &[]).is_err());
     }
