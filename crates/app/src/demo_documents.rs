@@ -51,6 +51,17 @@ impl App {
     /// Files, accepts, decides (every step approved by whoever holds it), pays and delivers
     /// one demo application; answers the case number.
     pub async fn demo_decided_case(&self, login: &str, basic_code: &str) -> Result<String> {
+        self.demo_case_decided_after(login, basic_code, None).await
+    }
+
+    /// [`App::demo_decided_case`], the decision given `wait` after acceptance on a simulated
+    /// clock (the demo's history decides some cases late).
+    pub(crate) async fn demo_case_decided_after(
+        &self,
+        login: &str,
+        basic_code: &str,
+        wait: Option<chrono::Duration>,
+    ) -> Result<String> {
         let applicant = self.demo_actor(login).await?;
         let (summary, version) = self.public_item(basic_code).await?;
         let item = version.item;
@@ -92,6 +103,9 @@ impl App {
             },
         )
         .await?;
+        if let Some(wait) = wait {
+            self.clock.advance(wait);
+        }
         for _ in 0..20 {
             let case = self.case_view(&clerk, &number).await?.case;
             if case.status != CaseStatus::InProgress {

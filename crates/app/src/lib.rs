@@ -52,6 +52,7 @@ pub mod retime;
 pub mod sessions;
 pub mod settings;
 pub mod supervision;
+pub mod survey;
 pub mod wake;
 pub mod warnings;
 

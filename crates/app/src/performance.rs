@@ -17,8 +17,8 @@ use tongban_domain::codes;
 use tongban_domain::error::ErrorCode;
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::performance::{
-    consequence, rank, score_unit, Fact, Indicator, IndicatorSpec, Period, PeriodKind, Scheme,
-    SchemeStatus, UnitKind, UnitScore,
+    consequence, rank, score_member, score_unit, Fact, Indicator, IndicatorSpec, MemberKind,
+    MemberScore, Period, PeriodKind, Scheme, SchemeStatus, UnitKind, UnitScore,
 };
 use tongban_domain::region::{Level, RegionCode};
 use tongban_store::performance::{
@@ -31,6 +31,26 @@ use crate::App;
 
 /// The most rows a drill-down page lists.
 pub const DRILL_LIMIT: i64 = 500;
+
+/// The hotline's 三率 as indicators: folded from the tickets' logs by the hotline's own rules.
+const HOTLINE: [Indicator; 3] = [
+    Indicator::HotlineResponse,
+    Indicator::HotlineSolution,
+    Indicator::HotlineSatisfaction,
+];
+
+/// One of the 三率 as a fact.
+fn hotline_fact(i: Indicator, r: &tongban_domain::hotline::rates::UnitRates) -> Fact {
+    let (num, den) = match i {
+        Indicator::HotlineResponse => (r.signed_on_time, r.dispatched),
+        Indicator::HotlineSolution => (r.solved, r.closed),
+        _ => (r.satisfied, r.called_back),
+    };
+    Fact {
+        num: i64::from(num),
+        den: i64::from(den),
+    }
+}
 
 /// A scheme version with its indicators read.
 #[derive(Debug, Clone, Serialize)]
@@ -82,7 +102,7 @@ pub fn may_score(role: Role) -> bool {
 }
 
 /// A store conflict named after a code (`performance.stage`) as that code.
-fn conflict(e: StoreError) -> AppError {
+pub(crate) fn conflict(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(c) => match ErrorCode::parse(&c) {
             Some(code) => AppError::of(code),
@@ -103,6 +123,7 @@ fn range_of(p: Period) -> Range {
         to,
         months: p.month_range(),
         days: p.day_range(),
+        year: (p.kind == PeriodKind::Year).then_some(i64::from(p.year)),
     }
 }
 
@@ -305,10 +326,15 @@ impl App {
         adjust: Option<(&Adjustment, &str)>,
     ) -> Result<Vec<UnitScore>> {
         let indicators: Vec<Indicator> = specs.iter().map(|s| s.indicator).collect();
-        let facts: FactTable = self
-            .store
-            .period_facts(&indicators, &range_of(period))
-            .await?;
+        let range = range_of(period);
+        let mut facts: FactTable = self.store.period_facts(&indicators, &range).await?;
+        if indicators.iter().any(|i| HOTLINE.contains(i)) {
+            for (unit, r) in self.hotline_fold(&range).await? {
+                for i in HOTLINE {
+                    facts.add_department(unit, i, hotline_fact(i, &r));
+                }
+            }
+        }
         let mut scores = Vec::new();
         for (kind, id, name, level) in self.units(region).await? {
             let fixed = adjust.filter(|(a, _)| a.unit_kind == kind && a.unit_id == id);
@@ -329,6 +355,82 @@ impl App {
             scores.push(s);
         }
         Ok(rank(scores))
+    }
+
+    /// The 三率 counts of a range per unit (the centre left out: it is not a scored unit).
+    async fn hotline_fold(
+        &self,
+        range: &Range,
+    ) -> Result<Vec<(i64, tongban_domain::hotline::rates::UnitRates)>> {
+        let logs = self
+            .store
+            .ticket_logs_open_between("", range.from, range.to)
+            .await?;
+        let sign_within = chrono::Duration::hours(i64::from(self.settings().hotline.sign_hours));
+        let by_unit = tongban_domain::hotline::rates::fold(
+            logs.iter()
+                .map(|l| l.events.iter().map(|e| (&e.event, e.at, e.by.as_ref()))),
+            range.from,
+            range.to,
+            sign_within,
+        );
+        Ok(by_unit
+            .into_iter()
+            .filter(|(unit, _)| *unit != tongban_domain::hotline::CENTRE)
+            .collect())
+    }
+
+    /// The tickets behind one of the 三率 of a department in a range, by the same fold: each
+    /// ticket with what it added to the numerator and the denominator.
+    async fn hotline_drill(
+        &self,
+        range: &Range,
+        department: i64,
+        indicator: Indicator,
+    ) -> Result<Vec<DrillRow>> {
+        let logs = self
+            .store
+            .ticket_logs_open_between("", range.from, range.to)
+            .await?;
+        let heads = self
+            .store
+            .ticket_heads_between(range.from, range.to)
+            .await?;
+        let sign_within = chrono::Duration::hours(i64::from(self.settings().hotline.sign_hours));
+        let mut rows = Vec::new();
+        for l in &logs {
+            let mut one = std::collections::BTreeMap::new();
+            tongban_domain::hotline::rates::fold_one(
+                l.events.iter().map(|e| (&e.event, e.at, e.by.as_ref())),
+                range.from,
+                range.to,
+                sign_within,
+                &mut one,
+            );
+            let Some(r) = one.get(&department) else {
+                continue;
+            };
+            let f = hotline_fact(indicator, r);
+            if f.den == 0 {
+                continue;
+            }
+            let Some((number, summary, received, closed)) = heads.get(&l.id) else {
+                continue;
+            };
+            rows.push(DrillRow {
+                kind: "ticket".into(),
+                number: number.clone(),
+                title: summary.chars().take(60).collect(),
+                at: *received,
+                due_at: None,
+                done_at: *closed,
+                note: format!("计入分子{}、分母{}", f.num, f.den),
+                counted: i64::from(f.num == f.den),
+            });
+        }
+        rows.sort_by(|a, b| (a.counted, a.at, &a.number).cmp(&(b.counted, b.at, &b.number)));
+        rows.truncate(usize::try_from(DRILL_LIMIT).unwrap_or(500));
+        Ok(rows)
     }
 
     /// A period's scores as they would be published now, from the facts (not stored).
@@ -639,14 +741,34 @@ impl App {
             }
         };
         let period = Period::parse(&row.period)?;
-        let mut rows = self
-            .store
-            .drill(indicator, &range_of(period), &filter, DRILL_LIMIT)
-            .await?;
+        let mut rows = match (indicator, &filter) {
+            (i, UnitFilter::Department(d)) if HOTLINE.contains(&i) => {
+                self.hotline_drill(&range_of(period), *d, i).await?
+            }
+            _ => {
+                self.store
+                    .drill(indicator, &range_of(period), &filter, DRILL_LIMIT)
+                    .await?
+            }
+        };
         for r in &mut rows {
             if r.kind == "rating" {
                 if let Ok(n) = r.number.parse::<i64>() {
                     r.number = tongban_store::ratings::number_of(n);
+                }
+            }
+            if r.kind == "survey" {
+                use tongban_domain::performance::survey::{Choice, Topic};
+                for t in Topic::ALL {
+                    r.note = r
+                        .note
+                        .replace(&format!(" {}：", t.as_str()), &format!(" {}：", t.label()));
+                }
+                for c in Choice::ALL {
+                    r.note = r.note.replace(
+                        &format!("：{}（", c.as_str()),
+                        &format!("：{}（", c.label()),
+                    );
                 }
             }
         }
@@ -757,5 +879,150 @@ impl App {
             .perf_flag(flag_id)
             .await?
             .ok_or_else(|| AppError::of(codes::Performance::NotFound))
+    }
+}
+
+/// A published period's halls, windows or staff scored (live from the facts, under the
+/// period's scheme; not frozen and not ranked with the units).
+#[derive(Debug, Clone, Serialize)]
+pub struct MembersView {
+    pub period: Period,
+    pub period_id: i64,
+    pub kind: MemberKind,
+    /// Best first.
+    pub scores: Vec<MemberScore>,
+}
+
+impl App {
+    /// Who a member listing shows the actor: the centre's supervisors, leaders, legal staff and
+    /// administrators every member of their region; a department's staff their department's
+    /// windows and staff and the halls of their region; nobody else.
+    async fn members_in_view(&self, actor: &Actor, kind: MemberKind) -> Result<Vec<(i64, String)>> {
+        if !(actor.role.is_departmental()
+            || matches!(
+                actor.role,
+                Role::Supervisor | Role::Leader | Role::Legal | Role::Admin
+            ))
+        {
+            return Err(AppError::forbidden());
+        }
+        let region = region_of(actor)?;
+        let own = actor
+            .role
+            .is_departmental()
+            .then_some(actor.department_id)
+            .flatten();
+        if actor.role.is_departmental() && own.is_none() {
+            return Err(AppError::forbidden());
+        }
+        Ok(match kind {
+            MemberKind::Hall => self
+                .store
+                .halls(Some(&region))
+                .await?
+                .into_iter()
+                .map(|h| (h.id, h.name))
+                .collect(),
+            MemberKind::Window => self
+                .store
+                .windows(Some(&region), own)
+                .await?
+                .into_iter()
+                .map(|w| {
+                    (
+                        w.id,
+                        format!("{} {}号窗口（{}）", w.hall_name, w.number, w.name),
+                    )
+                })
+                .collect(),
+            MemberKind::Staff => self
+                .store
+                .users(&tongban_store::users::UserFilter {
+                    region: Some(region),
+                    department_id: own,
+                    role: None,
+                    staff_only: true,
+                })
+                .await?
+                .into_iter()
+                .filter(|u| u.role.is_departmental())
+                .map(|u| (u.id, u.name))
+                .collect(),
+        })
+    }
+
+    /// The halls, windows or staff of the actor's view scored for a published period: each on
+    /// the period's scheme indicators that name them, best first.
+    pub async fn member_scores(
+        &self,
+        actor: &Actor,
+        period_id: i64,
+        kind: MemberKind,
+    ) -> Result<MembersView> {
+        let members = self.members_in_view(actor, kind).await?;
+        let row = self.period_in_scope(actor, period_id).await?;
+        let period = Period::parse(&row.period)?;
+        let scheme = scheme_view(
+            self.store
+                .scheme(row.scheme_id)
+                .await?
+                .ok_or_else(|| AppError::internal("period without its scheme"))?,
+        )?;
+        let facts = self.store.member_facts(kind, &range_of(period)).await?;
+        let mut scores: Vec<MemberScore> = members
+            .into_iter()
+            .map(|(id, name)| {
+                score_member(kind, id, name, &scheme.indicators, |i| {
+                    facts
+                        .get(&id)
+                        .and_then(|f| f.get(&i).copied())
+                        .unwrap_or_default()
+                })
+            })
+            .collect();
+        scores.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name)));
+        Ok(MembersView {
+            period,
+            period_id,
+            kind,
+            scores,
+        })
+    }
+
+    /// The cases, findings or ratings behind one member's value, for a member in the actor's
+    /// view.
+    pub async fn member_drill(
+        &self,
+        actor: &Actor,
+        period_id: i64,
+        kind: MemberKind,
+        member: i64,
+        indicator: Indicator,
+    ) -> Result<Vec<DrillRow>> {
+        if !self
+            .members_in_view(actor, kind)
+            .await?
+            .iter()
+            .any(|(id, _)| *id == member)
+        {
+            return Err(AppError::of(codes::Performance::Unit));
+        }
+        let row = self.period_in_scope(actor, period_id).await?;
+        if !kind.counts(indicator) {
+            return Err(AppError::of(codes::Performance::Indicator));
+        }
+        let period = Period::parse(&row.period)?;
+        let mut rows = self
+            .store
+            .member_drill(kind, member, indicator, &range_of(period), DRILL_LIMIT)
+            .await?;
+        for r in &mut rows {
+            if r.kind == "rating" {
+                if let Ok(n) = r.number.parse::<i64>() {
+                    r.number = tongban_store::ratings::number_of(n);
+                }
+            }
+        }
+        Ok(rows)
     }
 }

@@ -158,6 +158,7 @@ macro_rules! insert_item {
             .bind(json(item)?)
             .bind(millis($now))
             .bind(&$event.actor)
+            .bind(item.handling.as_str())
             .execute(&mut *$tx)
             .await?;
         insert_event!($tx, id, 1i64, None::<&str>, "draft", $event, $now);
@@ -170,9 +171,9 @@ const INSERT_ITEM: &str = "INSERT INTO items (implementation_code, basic_code, n
         published_version, latest_version, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', NULL, 1, $11) RETURNING id";
 
-const INSERT_VERSION: &str =
-    "INSERT INTO item_versions (item_id, version, status, document, created_at, created_by)
-    VALUES ($1, $2, 'draft', $3, $4, $5)";
+const INSERT_VERSION: &str = "INSERT INTO item_versions (item_id, version, status, document,
+        created_at, created_by, handling)
+    VALUES ($1, $2, 'draft', $3, $4, $5, $6)";
 
 const OPEN_VERSIONS: &str = "SELECT COUNT(*) FROM item_versions WHERE item_id = $1
     AND status IN ('draft', 'first_review', 'second_review', 'final_review')";
@@ -249,11 +250,13 @@ impl Store {
         let doc = json(item)?;
         write!(self, |tx| {
             let done = sqlx::query(
-                "UPDATE item_versions SET document = $1 WHERE item_id = $2 AND version = $3 AND status = 'draft'",
+                "UPDATE item_versions SET document = $1, handling = $4
+                 WHERE item_id = $2 AND version = $3 AND status = 'draft'",
             )
             .bind(&doc)
             .bind(item_id)
             .bind(version)
+            .bind(item.handling.as_str())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -412,8 +415,9 @@ impl Store {
                 .await?;
             let version = latest + 1;
             let done = sqlx::query(
-                "INSERT INTO item_versions (item_id, version, status, document, created_at, created_by)
-                 SELECT item_id, $1, 'draft', document, $2, $3 FROM item_versions
+                "INSERT INTO item_versions (item_id, version, status, document, created_at, created_by,
+                    handling)
+                 SELECT item_id, $1, 'draft', document, $2, $3, handling FROM item_versions
                  WHERE item_id = $4 AND version = $5",
             )
             .bind(version)
@@ -494,6 +498,7 @@ impl Store {
                             .bind(json(item)?)
                             .bind(millis(now))
                             .bind(&event.actor)
+                            .bind(item.handling.as_str())
                             .execute(&mut *tx)
                             .await?;
                         insert_event!(tx, *item_id, version, None::<&str>, "draft", event, now);

@@ -239,6 +239,7 @@ pub mod retime;
 pub mod search_counts;
 pub mod settings;
 pub mod sign_in_codes;
+pub mod survey;
 pub mod users;
 pub mod watch;
 

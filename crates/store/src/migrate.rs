@@ -156,6 +156,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0035_sign_in_codes.sql"),
     ),
     (
+        36,
+        "performance_kinds",
+        include_str!("../migrations/sqlite/0036_performance_kinds.sql"),
+        include_str!("../migrations/postgres/0036_performance_kinds.sql"),
+    ),
+    (
         37,
         "opengov_followers_commitments",
         include_str!("../migrations/sqlite/0037_opengov_followers_commitments.sql"),

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::performance::{
-    Consequence, Fact, Indicator, Line, PeriodKind, SchemeStatus, UnitKind, UnitScore,
+    Consequence, Fact, Indicator, Line, MemberKind, PeriodKind, SchemeStatus, UnitKind, UnitScore,
 };
 use tongban_domain::region::Level;
 
@@ -124,6 +124,12 @@ impl FactTable {
             .unwrap_or_default()
     }
 
+    /// Adds a department's fact counted outside the grouped queries (the hotline's 三率,
+    /// folded from the tickets' logs).
+    pub fn add_department(&mut self, dept: i64, indicator: Indicator, fact: Fact) {
+        self.add(dept, "", indicator, fact);
+    }
+
     fn add(&mut self, dept: i64, township: &str, indicator: Indicator, fact: Fact) {
         self.departments
             .entry(dept)
@@ -151,6 +157,8 @@ pub struct Range {
     pub months: (String, String),
     /// `YYYYMMDD` first and last (the board's daily tallies).
     pub days: (String, String),
+    /// The year of a year's period (社会评议 counts only there).
+    pub year: Option<i64>,
 }
 
 /// Which unit a drill-down is for.
@@ -192,6 +200,26 @@ const LATE: &str = "(c.due_at IS NOT NULL AND c.decided_at > c.due_at)";
 /// 受理当日办结: decided on the Shanghai day it was received.
 const SAME_DAY: &str =
     "((c.decided_at + 28800000) / 86400000 = (c.received_at + 28800000) / 86400000)";
+/// 即办件: the item version the case was filed under is a 即办件 by the catalog's handling kind.
+const INSTANT_ITEM: &str = "(iv.handling = 'instant')";
+/// The item version a case was filed under (`iv`), for its handling kind.
+const ITEM_VERSION: &str =
+    "LEFT JOIN item_versions iv ON iv.item_id = c.item_id AND iv.version = c.item_version";
+/// Still open at the period's end (the parameter `end`) and past its due time by then:
+/// received before the end, neither decided nor closed before it, due before it.
+fn open_late(end: &str) -> String {
+    format!(
+        "(c.due_at IS NOT NULL AND c.due_at < {end} AND c.received_at < {end}
+          AND (c.decided_at IS NULL OR c.decided_at >= {end})
+          AND (c.closed_at IS NULL OR c.closed_at >= {end}))"
+    )
+}
+/// A disclosure reply is late when a 办理超时 finding (逾期答复) stands against its request.
+const DISCLOSURE_LATE: &str = "EXISTS (SELECT 1 FROM findings f WHERE f.subject_kind = 'disclosure'
+    AND f.subject_id = d.id AND f.rule = 'overdue' AND f.status <> 'dismissed')";
+/// The township of a disclosure request's region: its 9-digit prefix, or ''.
+const DISCLOSURE_TOWNSHIP: &str =
+    "CASE WHEN length(d.region) = 12 THEN substr(d.region, 1, 9) ELSE '' END";
 /// 网办深度 三级 or 四级.
 const DEEP_ONLINE: &str = "(i.online_depth >= 3)";
 /// A supervision order replied by its deadline.
@@ -404,8 +432,8 @@ impl Store {
                     CAST(SUM(CASE WHEN {ON_TIME} THEN 1 ELSE 0 END) AS BIGINT) AS on_time,
                     CAST(SUM(CASE WHEN {EARLY} THEN 1 ELSE 0 END) AS BIGINT) AS early,
                     CAST(SUM(CASE WHEN {LATE} THEN 1 ELSE 0 END) AS BIGINT) AS late,
-                    CAST(SUM(CASE WHEN {SAME_DAY} THEN 1 ELSE 0 END) AS BIGINT) AS same_day
-                 FROM cases c LEFT JOIN halls h ON h.id = c.intake_hall_id
+                    CAST(SUM(CASE WHEN {INSTANT_ITEM} THEN 1 ELSE 0 END) AS BIGINT) AS instant
+                 FROM cases c LEFT JOIN halls h ON h.id = c.intake_hall_id {ITEM_VERSION}
                  WHERE c.decided_at >= $1 AND c.decided_at < $2
                  GROUP BY c.department_id, {TOWNSHIP}"
             );
@@ -414,7 +442,7 @@ impl Store {
                 .bind(to)
                 .fetch_all(db)
                 .await?);
-            for (d, tw, n, on_time, early, late, same_day) in rows {
+            for (d, tw, n, on_time, early, late, instant) in rows {
                 t.add(
                     d,
                     &tw,
@@ -431,7 +459,74 @@ impl Store {
                     &tw,
                     I::Instant,
                     Fact {
-                        num: same_day,
+                        num: instant,
+                        den: n,
+                    },
+                );
+            }
+        }
+        if wants(&[I::Overdue]) {
+            // 超时件数 also counts the cases still open past their due time at the period's end.
+            let sql = format!(
+                "SELECT c.department_id, {TOWNSHIP} AS township, COUNT(*),
+                    CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT)
+                 FROM cases c LEFT JOIN halls h ON h.id = c.intake_hall_id
+                 WHERE {}
+                 GROUP BY c.department_id, {TOWNSHIP}",
+                open_late("$1")
+            );
+            let rows: Vec<FamilyRow> = read!(self, |db| sqlx::query_as(&sql)
+                .bind(to)
+                .fetch_all(db)
+                .await?);
+            for (d, tw, n, ..) in rows {
+                t.add(d, &tw, I::Overdue, Fact { num: n, den: 0 });
+            }
+        }
+        if let (true, Some(year)) = (wants(&[I::Survey]), r.year) {
+            // The answers about each department's posts in the year's published rounds.
+            let rows: Vec<(i64, i64, i64)> = read!(self, |db| sqlx::query_as(
+                "SELECT a.department_id, CAST(SUM(a.points) AS BIGINT), COUNT(*)
+                 FROM survey_answers a JOIN survey_rounds s ON s.id = a.round_id
+                 WHERE s.status = 'published' AND s.year = $1
+                 GROUP BY a.department_id"
+            )
+            .bind(year)
+            .fetch_all(db)
+            .await?);
+            for (d, points, n) in rows {
+                t.add(
+                    d,
+                    "",
+                    I::Survey,
+                    Fact {
+                        num: points,
+                        den: n * 100,
+                    },
+                );
+            }
+        }
+        if wants(&[I::DisclosureOnTime]) {
+            let sql = format!(
+                "SELECT d.department_id, {DISCLOSURE_TOWNSHIP} AS township, COUNT(*),
+                    CAST(SUM(CASE WHEN {DISCLOSURE_LATE} THEN 0 ELSE 1 END) AS BIGINT),
+                    CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT)
+                 FROM disclosure_requests d
+                 WHERE d.replied_at >= $1 AND d.replied_at < $2
+                 GROUP BY d.department_id, {DISCLOSURE_TOWNSHIP}"
+            );
+            let rows: Vec<FamilyRow> = read!(self, |db| sqlx::query_as(&sql)
+                .bind(from)
+                .bind(to)
+                .fetch_all(db)
+                .await?);
+            for (d, tw, n, on_time, ..) in rows {
+                t.add(
+                    d,
+                    &tw,
+                    I::DisclosureOnTime,
+                    Fact {
+                        num: on_time,
                         den: n,
                     },
                 );
@@ -564,6 +659,27 @@ impl Store {
         Ok(t)
     }
 
+    /// The tickets open at some time in `[from, to)` (the ones whose logs the 三率 fold reads):
+    /// id → (number, summary, received at, closed at).
+    pub async fn ticket_heads_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<HashMap<i64, (String, String, i64, Option<i64>)>> {
+        let rows: Vec<(i64, String, String, i64, Option<i64>)> = read!(self, |db| sqlx::query_as(
+            "SELECT id, number, summary, received_at, closed_at FROM tickets
+             WHERE received_at < $1 AND (closed_at IS NULL OR closed_at >= $2)"
+        )
+        .bind(millis(to))
+        .bind(millis(from))
+        .fetch_all(db)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(id, n, s, r, c)| (id, (n, s, r, c)))
+            .collect())
+    }
+
     /// The rows behind one indicator's value for one unit (at most `limit`), those counted in
     /// the numerator first. The conditions are the facts query's own.
     pub async fn drill(
@@ -583,27 +699,48 @@ impl Store {
         };
         let limit = limit.clamp(1, 2000);
         let (sql, text_range) = match indicator {
-            I::OnTime | I::Early | I::Overdue | I::Instant => {
+            I::Overdue => (
+                // The late decisions of the period, then the cases still open past their due
+                // time at its end.
+                format!(
+                    "SELECT * FROM (
+                        SELECT 'case' AS kind, c.number, c.item_name AS title,
+                            c.received_at AS at, c.due_at, c.decided_at AS done_at,
+                            '超时办结' AS note, CAST(1 AS BIGINT) AS counted
+                        FROM cases c LEFT JOIN halls h ON h.id = c.intake_hall_id
+                        WHERE c.decided_at >= $1 AND c.decided_at < $2 AND {LATE} AND {unit}
+                        UNION ALL
+                        SELECT 'case' AS kind, c.number, c.item_name AS title,
+                            c.received_at AS at, c.due_at, CAST(NULL AS BIGINT) AS done_at,
+                            '期末超期未办结' AS note, CAST(1 AS BIGINT) AS counted
+                        FROM cases c LEFT JOIN halls h ON h.id = c.intake_hall_id
+                        WHERE {open} AND {unit}
+                     ) x ORDER BY x.due_at, x.number LIMIT $5",
+                    unit = unit_sql("c.department_id"),
+                    open = open_late("$2"),
+                ),
+                false,
+            ),
+            I::OnTime | I::Early | I::Instant => {
                 let cond = match indicator {
                     I::OnTime => ON_TIME,
                     I::Early => EARLY,
-                    I::Overdue => LATE,
-                    _ => SAME_DAY,
+                    _ => INSTANT_ITEM,
                 };
-                // 超时件数 lists the late cases only; a rate lists its whole denominator.
-                let only = if indicator == I::Overdue {
-                    format!("AND {LATE}")
+                // 即办件占比 names each case's handling kind; the others its status.
+                let note = if indicator == I::Instant {
+                    format!("CASE WHEN {INSTANT_ITEM} THEN '即办件' ELSE '承诺件' END")
                 } else {
-                    String::new()
+                    "c.status".to_string()
                 };
                 (
                     format!(
                         "SELECT 'case' AS kind, c.number, c.item_name AS title,
                             c.received_at AS at, c.due_at, c.decided_at AS done_at,
-                            c.status AS note,
+                            {note} AS note,
                             CAST(CASE WHEN {cond} THEN 1 ELSE 0 END AS BIGINT) AS counted
-                         FROM cases c LEFT JOIN halls h ON h.id = c.intake_hall_id
-                         WHERE c.decided_at >= $1 AND c.decided_at < $2 AND {} {only}
+                         FROM cases c LEFT JOIN halls h ON h.id = c.intake_hall_id {ITEM_VERSION}
+                         WHERE c.decided_at >= $1 AND c.decided_at < $2 AND {}
                          ORDER BY counted {}, c.decided_at, c.id LIMIT $5",
                         unit_sql("c.department_id"),
                         if indicator == I::OnTime {
@@ -614,6 +751,49 @@ impl Store {
                     ),
                     false,
                 )
+            }
+            I::DisclosureOnTime => (
+                format!(
+                    "SELECT 'disclosure' AS kind, d.number, d.applicant_name AS title,
+                        d.received_at AS at, CAST(NULL AS BIGINT) AS due_at,
+                        d.replied_at AS done_at,
+                        CASE WHEN {DISCLOSURE_LATE} THEN '逾期答复' ELSE '按时答复' END AS note,
+                        CAST(CASE WHEN {DISCLOSURE_LATE} THEN 0 ELSE 1 END AS BIGINT) AS counted
+                     FROM disclosure_requests d
+                     WHERE d.replied_at >= $1 AND d.replied_at < $2
+                       AND ($3 = 0 OR d.department_id = $3)
+                       AND ($4 = '' OR {DISCLOSURE_TOWNSHIP} = $4)
+                     ORDER BY counted, d.replied_at, d.id LIMIT $5"
+                ),
+                false,
+            ),
+            I::Survey => {
+                let (Some(year), UnitFilter::Department(dept)) = (r.year, unit) else {
+                    return Ok(Vec::new());
+                };
+                // One row per answer: the round, the post and topic, the points.
+                let rows: Vec<DrillRow> = read!(self, |db| sqlx::query_as(
+                    "SELECT 'survey' AS kind, CAST(s.id AS TEXT) AS number, s.name AS title,
+                        COALESCE(s.published_at, s.created_at) AS at,
+                        CAST(NULL AS BIGINT) AS due_at, i.used_at AS done_at,
+                        CAST(a.post + 1 AS TEXT) || '号岗位 ' || a.topic || '：' || a.choice
+                            || '（' || CAST(a.points AS TEXT) || '分）' AS note,
+                        CAST(CASE WHEN a.points > 0 THEN 1 ELSE 0 END AS BIGINT) AS counted
+                     FROM survey_answers a JOIN survey_rounds s ON s.id = a.round_id
+                     JOIN survey_invitations i ON i.id = a.invitation_id
+                     WHERE s.status = 'published' AND s.year = $1 AND a.department_id = $2
+                     ORDER BY s.id, a.post, a.topic, a.invitation_id LIMIT $3"
+                )
+                .bind(year)
+                .bind(*dept)
+                .bind(limit)
+                .fetch_all(db)
+                .await?);
+                return Ok(rows);
+            }
+            I::HotlineResponse | I::HotlineSolution | I::HotlineSatisfaction => {
+                // Folded from the tickets' logs by the application, not by one query.
+                return Ok(Vec::new());
             }
             I::OnTheSpot => (
                 format!(
@@ -944,5 +1124,245 @@ impl Store {
             audit!(self, tx, audit);
         });
         Ok(())
+    }
+}
+
+/// The columns that name a member in each fact family: a case's 首问责任人 or intake hall, a
+/// finding's person or hall, a rating's staff member, hall or window (`None`: not counted).
+fn member_columns(kind: MemberKind) -> (Option<&'static str>, Option<&'static str>, &'static str) {
+    match kind {
+        MemberKind::Staff => (
+            Some("c.first_responder_id"),
+            Some("f.person_id"),
+            "r.staff_id",
+        ),
+        MemberKind::Hall => (Some("c.intake_hall_id"), Some("f.hall_id"), "r.hall_id"),
+        MemberKind::Window => (None, None, "r.window_id"),
+    }
+}
+
+type MemberRow = (i64, i64, i64, i64, i64, i64);
+
+impl Store {
+    /// The facts of halls, windows or staff over a range, by the units' own conditions: one
+    /// grouped query per fact family that names the kind.
+    pub async fn member_facts(
+        &self,
+        kind: MemberKind,
+        r: &Range,
+    ) -> Result<HashMap<i64, HashMap<Indicator, Fact>>> {
+        use Indicator as I;
+        let mut t: HashMap<i64, HashMap<Indicator, Fact>> = HashMap::new();
+        let mut add = |m: i64, i: Indicator, f: Fact| {
+            t.entry(m).or_default().entry(i).or_default().add(f);
+        };
+        let (from, to) = (millis(r.from), millis(r.to));
+        let (case_col, finding_col, rating_col) = member_columns(kind);
+        if let Some(col) = case_col {
+            let sql = format!(
+                "SELECT {col}, COUNT(*),
+                    CAST(SUM(CASE WHEN {ON_TIME} THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(SUM(CASE WHEN {EARLY} THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(SUM(CASE WHEN {LATE} THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(SUM(CASE WHEN {INSTANT_ITEM} THEN 1 ELSE 0 END) AS BIGINT)
+                 FROM cases c {ITEM_VERSION}
+                 WHERE c.decided_at >= $1 AND c.decided_at < $2 AND {col} IS NOT NULL
+                 GROUP BY {col}"
+            );
+            let rows: Vec<MemberRow> = read!(self, |db| sqlx::query_as(&sql)
+                .bind(from)
+                .bind(to)
+                .fetch_all(db)
+                .await?);
+            for (m, n, on_time, early, late, instant) in rows {
+                add(
+                    m,
+                    I::OnTime,
+                    Fact {
+                        num: on_time,
+                        den: n,
+                    },
+                );
+                add(m, I::Early, Fact { num: early, den: n });
+                add(m, I::Overdue, Fact { num: late, den: 0 });
+                add(
+                    m,
+                    I::Instant,
+                    Fact {
+                        num: instant,
+                        den: n,
+                    },
+                );
+            }
+            let sql = format!(
+                "SELECT {col}, COUNT(*), CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT),
+                    CAST(0 AS BIGINT)
+                 FROM cases c WHERE {} AND {col} IS NOT NULL GROUP BY {col}",
+                open_late("$1")
+            );
+            let rows: Vec<MemberRow> = read!(self, |db| sqlx::query_as(&sql)
+                .bind(to)
+                .fetch_all(db)
+                .await?);
+            for (m, n, ..) in rows {
+                add(m, I::Overdue, Fact { num: n, den: 0 });
+            }
+        }
+        if let Some(col) = finding_col {
+            let sql = format!(
+                "SELECT {col}, COUNT(*), CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT),
+                    CAST(0 AS BIGINT)
+                 FROM findings f
+                 WHERE f.status = 'confirmed' AND f.created_at >= $1 AND f.created_at < $2
+                   AND {col} IS NOT NULL
+                 GROUP BY {col}"
+            );
+            let rows: Vec<MemberRow> = read!(self, |db| sqlx::query_as(&sql)
+                .bind(from)
+                .bind(to)
+                .fetch_all(db)
+                .await?);
+            for (m, n, ..) in rows {
+                add(m, I::Findings, Fact { num: n, den: 0 });
+            }
+        }
+        let sql = format!(
+            "SELECT {rating_col}, COUNT(*),
+                CAST(SUM(CASE WHEN r.bad = 0 THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN r.bad = 1 THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN r.bad = 1 AND r.rect_stage = 'closed' THEN 1 ELSE 0 END)
+                    AS BIGINT),
+                CAST(0 AS BIGINT)
+             FROM ratings r
+             WHERE r.removed = 0 AND r.month >= $1 AND r.month <= $2 AND {rating_col} IS NOT NULL
+             GROUP BY {rating_col}"
+        );
+        let rows: Vec<MemberRow> = read!(self, |db| sqlx::query_as(&sql)
+            .bind(&r.months.0)
+            .bind(&r.months.1)
+            .fetch_all(db)
+            .await?);
+        for (m, n, good, bad, fixed, _) in rows {
+            add(m, I::GoodRate, Fact { num: good, den: n });
+            add(
+                m,
+                I::Rectified,
+                Fact {
+                    num: fixed,
+                    den: bad,
+                },
+            );
+        }
+        Ok(t)
+    }
+
+    /// The rows behind one member's value (at most `limit`), by the member facts' conditions.
+    pub async fn member_drill(
+        &self,
+        kind: MemberKind,
+        member: i64,
+        indicator: Indicator,
+        r: &Range,
+        limit: i64,
+    ) -> Result<Vec<DrillRow>> {
+        use Indicator as I;
+        if !kind.counts(indicator) {
+            return Ok(Vec::new());
+        }
+        let limit = limit.clamp(1, 2000);
+        let (case_col, finding_col, rating_col) = member_columns(kind);
+        let (sql, text_range) = match indicator {
+            I::Overdue => (
+                format!(
+                    "SELECT * FROM (
+                        SELECT 'case' AS kind, c.number, c.item_name AS title,
+                            c.received_at AS at, c.due_at, c.decided_at AS done_at,
+                            '超时办结' AS note, CAST(1 AS BIGINT) AS counted
+                        FROM cases c
+                        WHERE c.decided_at >= $1 AND c.decided_at < $2 AND {LATE} AND {col} = $3
+                        UNION ALL
+                        SELECT 'case' AS kind, c.number, c.item_name AS title,
+                            c.received_at AS at, c.due_at, CAST(NULL AS BIGINT) AS done_at,
+                            '期末超期未办结' AS note, CAST(1 AS BIGINT) AS counted
+                        FROM cases c WHERE {open} AND {col} = $3
+                     ) x ORDER BY x.due_at, x.number LIMIT $4",
+                    col = case_col.unwrap_or("NULL"),
+                    open = open_late("$2"),
+                ),
+                false,
+            ),
+            I::OnTime | I::Early | I::Instant => {
+                let cond = match indicator {
+                    I::OnTime => ON_TIME,
+                    I::Early => EARLY,
+                    _ => INSTANT_ITEM,
+                };
+                (
+                    format!(
+                        "SELECT 'case' AS kind, c.number, c.item_name AS title,
+                            c.received_at AS at, c.due_at, c.decided_at AS done_at,
+                            CASE WHEN {INSTANT_ITEM} THEN '即办件' ELSE '承诺件' END AS note,
+                            CAST(CASE WHEN {cond} THEN 1 ELSE 0 END AS BIGINT) AS counted
+                         FROM cases c {ITEM_VERSION}
+                         WHERE c.decided_at >= $1 AND c.decided_at < $2 AND {} = $3
+                         ORDER BY counted, c.decided_at, c.id LIMIT $4",
+                        case_col.unwrap_or("NULL")
+                    ),
+                    false,
+                )
+            }
+            I::Findings => (
+                format!(
+                    "SELECT 'finding' AS kind, f.subject_number AS number, f.rule AS title,
+                        f.created_at AS at, CAST(NULL AS BIGINT) AS due_at,
+                        f.decided_at AS done_at, f.detail AS note, CAST(1 AS BIGINT) AS counted
+                     FROM findings f
+                     WHERE f.status = 'confirmed' AND f.created_at >= $1 AND f.created_at < $2
+                       AND {} = $3 ORDER BY f.created_at, f.id LIMIT $4",
+                    finding_col.unwrap_or("NULL")
+                ),
+                false,
+            ),
+            _ => (
+                format!(
+                    "SELECT 'rating' AS kind, CAST(r.id AS TEXT) AS number,
+                        r.service_number AS title, r.rated_at AS at,
+                        CAST(NULL AS BIGINT) AS due_at, r.rect_closed_at AS done_at,
+                        r.level AS note,
+                        CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS counted
+                     FROM ratings r
+                     WHERE r.removed = 0 AND r.month >= $1 AND r.month <= $2 {} AND {rating_col} = $3
+                     ORDER BY counted, r.rated_at, r.id LIMIT $4",
+                    if indicator == I::GoodRate {
+                        "r.bad = 0"
+                    } else {
+                        "r.rect_stage = 'closed'"
+                    },
+                    if indicator == I::Rectified {
+                        "AND r.bad = 1"
+                    } else {
+                        ""
+                    },
+                ),
+                true,
+            ),
+        };
+        Ok(if text_range {
+            read!(self, |db| sqlx::query_as(&sql)
+                .bind(&r.months.0)
+                .bind(&r.months.1)
+                .bind(member)
+                .bind(limit)
+                .fetch_all(db)
+                .await?)
+        } else {
+            read!(self, |db| sqlx::query_as(&sql)
+                .bind(millis(r.from))
+                .bind(millis(r.to))
+                .bind(member)
+                .bind(limit)
+                .fetch_all(db)
+                .await?)
+        })
     }
 }

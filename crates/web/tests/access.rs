@@ -370,6 +370,14 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /performance/periods/{id}/export.xlsx", "*"),
     ("GET /performance/periods/{id}/units/{kind}/{unit}", "*"),
     (
+        "GET /performance/periods/{id}/members/{group}",
+        "clerk approver dept_head supervisor legal leader admin",
+    ),
+    (
+        "GET /performance/periods/{id}/members/{group}/{member}/{indicator}",
+        "clerk approver dept_head supervisor legal leader admin",
+    ),
+    (
         "GET /performance/periods/{id}/units/{kind}/{unit}/{indicator}",
         "clerk approver dept_head supervisor legal leader admin",
     ),
@@ -486,8 +494,8 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /api/v1/session", "*"),
     ("POST /api/v1/staff", "signed"),
     ("POST /api/v1/supervision/admonitions", ""),
-    // Finding 1 now exists: the sweeper records the demo's overdue open-government matters
-    // (the late adoption report, a late proposal reply) as findings.
+    // Finding 1 exists in the demo (the history's late case, the overdue open-government
+    // matters): a supervisor decides it.
     (
         "POST /api/v1/supervision/findings/{id}/decision",
         "supervisor",
@@ -794,6 +802,7 @@ fn fill(path: &str, ids: &Ids) -> String {
             "key" => "m1",
             "version" => "1",
             "kind" => "department",
+            "group" => "staff",
             "unit" => &ids.department,
             "indicator" => "on_time",
             "*path" => "app.css",

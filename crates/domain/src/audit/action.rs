@@ -196,6 +196,9 @@ crate::closed_set! {
         PerformancePeriodPublish = "performance.period_publish" => "发布考评结果",
         PerformancePeriodCorrect = "performance.period_correct" => "更正考评结果",
         PerformanceFlagAct = "performance.flag_act" => "处理考评异常",
+        PerformanceSurveyOpen = "performance.survey_open" => "发起社会评议",
+        PerformanceSurveyAnswer = "performance.survey_answer" => "提交社会评议",
+        PerformanceSurveyPublish = "performance.survey_publish" => "公布社会评议结果",
     }
 }
 

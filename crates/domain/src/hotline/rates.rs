@@ -81,8 +81,25 @@ where
     L: IntoIterator<Item = (&'a TicketEvent, DateTime<Utc>, Option<&'a By>)>,
 {
     let mut out: BTreeMap<i64, UnitRates> = BTreeMap::new();
-    let within = |at: DateTime<Utc>| from <= at && at < to;
     for log in logs {
+        fold_one(log, from, to, sign_within, &mut out);
+    }
+    out
+}
+
+/// Folds one ticket's log into each unit's counts for the period: what [`fold`] adds for this
+/// ticket, so a figure's drill-down lists the tickets behind it by the same rules.
+pub fn fold_one<'a, L>(
+    log: L,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    sign_within: Duration,
+    out: &mut BTreeMap<i64, UnitRates>,
+) where
+    L: IntoIterator<Item = (&'a TicketEvent, DateTime<Utc>, Option<&'a By>)>,
+{
+    let within = |at: DateTime<Utc>| from <= at && at < to;
+    {
         let mut ticket: Option<Ticket> = None;
         // The dispatch waiting to be signed: (unit, when).
         let mut pending: Option<(i64, DateTime<Utc>)> = None;
@@ -98,7 +115,7 @@ where
                     pending = Some((lead.department_id, at));
                 }
                 TicketEvent::Transferred { to: unit, .. } => {
-                    settle_unsigned(&mut out, pending.take(), &within, at, sign_within);
+                    settle_unsigned(out, pending.take(), &within, at, sign_within);
                     pending = Some((unit.department_id, at));
                 }
                 TicketEvent::Signed => {
@@ -111,7 +128,7 @@ where
                     }
                 }
                 TicketEvent::Returned { .. } => {
-                    settle_unsigned(&mut out, pending.take(), &within, at, sign_within);
+                    settle_unsigned(out, pending.take(), &within, at, sign_within);
                 }
                 TicketEvent::CalledBack { result, .. } if within(at) => {
                     let r = out.entry(replier).or_default();
@@ -138,7 +155,6 @@ where
             }
         }
     }
-    out
 }
 
 /// A dispatch that ended unsigned (returned, or transferred on) counts as one not signed on

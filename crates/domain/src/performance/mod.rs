@@ -15,7 +15,11 @@
 pub mod period;
 pub mod scheme;
 pub mod score;
+pub mod survey;
 
 pub use period::{Period, PeriodKind};
 pub use scheme::{Indicator, IndicatorSpec, Scheme, SchemeStatus, Shape};
-pub use score::{consequence, rank, score_unit, Consequence, Fact, Line, UnitKind, UnitScore};
+pub use score::{
+    consequence, rank, score_member, score_unit, Consequence, Fact, Line, MemberKind, MemberScore,
+    UnitKind, UnitScore,
+};

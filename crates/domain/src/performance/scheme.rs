@@ -30,11 +30,28 @@ crate::closed_set! {
         GoodRate = "good_rate" => "好评率",
         /// 差评整改率: 差评 of the period's months rectified and answered ÷ 差评.
         Rectified = "rectified" => "差评整改率",
-        /// 即办件占比: cases decided on the day they were received ÷ cases decided.
+        /// 即办件占比: cases decided in the period whose item (the version they were filed
+        /// under) is a 即办件 by the catalog's handling kind ÷ cases decided; measured by the
+        /// item's type, not by how fast the case happened to go.
         Instant = "instant" => "即办件占比",
         /// 网办深度: cases received in the period whose item is 三级 or 四级 online (网上受理 or
         /// 全程网办) ÷ cases received.
         OnlineDepth = "online_depth" => "网办深度",
+        /// 12345响应率: dispatches to the unit in the period signed for in time ÷ dispatches
+        /// (the hotline's published 三率, [`crate::hotline::rates`]).
+        HotlineResponse = "hotline_response" => "12345响应率",
+        /// 12345解决率: tickets the unit's reply closed in the period as solved ÷ closed.
+        HotlineSolution = "hotline_solution" => "12345解决率",
+        /// 12345满意率: call-backs in the period 满意 or 基本满意 ÷ call-backs on the unit's
+        /// replies.
+        HotlineSatisfaction = "hotline_satisfaction" => "12345满意率",
+        /// 依申请公开按时答复率: disclosure requests replied in the period without a 办理超时
+        /// (逾期答复) finding standing against them ÷ requests replied.
+        DisclosureOnTime = "disclosure_on_time" => "依申请公开按时答复率",
+        /// 社会评议满意度: the points of the answers about the unit's key posts in the year's
+        /// published 社会评议 rounds (满意 100, 基本满意 60, 不满意 0) ÷ (answers × 100); a year's
+        /// indicator (other periods have nothing to count).
+        Survey = "survey" => "社会评议满意度",
     }
 }
 
@@ -62,14 +79,19 @@ impl Indicator {
             Indicator::OnTime => ("按时办结件数", "办结件数"),
             Indicator::Early => ("提前1日以上办结件数", "办结件数"),
             Indicator::OnTheSpot => ("现场当日办结件数", "现场受理并办结件数"),
-            Indicator::Overdue => ("超时办结件数", ""),
+            Indicator::Overdue => ("超时办结件数 + 期末超期未办结件数", ""),
             Indicator::Findings => ("确认的监察问题数", ""),
             Indicator::Orders => ("督办件数", ""),
             Indicator::OrdersOnTime => ("按时回复的督办件数", "督办件数"),
             Indicator::GoodRate => ("好评数", "评价数"),
             Indicator::Rectified => ("已整改反馈的差评数", "差评数"),
-            Indicator::Instant => ("受理当日办结件数", "办结件数"),
+            Indicator::Instant => ("即办件事项的办结件数", "办结件数"),
             Indicator::OnlineDepth => ("网办深度三级以上事项的收件数", "收件数"),
+            Indicator::HotlineResponse => ("按时签收的派单数", "派单数"),
+            Indicator::HotlineSolution => ("问题解决后办结的工单数", "办结的工单数"),
+            Indicator::HotlineSatisfaction => ("满意和基本满意的回访数", "回访数"),
+            Indicator::DisclosureOnTime => ("按时答复的申请数", "答复的申请数"),
+            Indicator::Survey => ("评议得分之和", "评议项数 × 100"),
         }
     }
 
@@ -86,7 +108,12 @@ impl Indicator {
     pub fn default_target(self) -> i64 {
         match self {
             Indicator::OnTheSpot => 900,
-            Indicator::OnTime | Indicator::OrdersOnTime | Indicator::Rectified => 1000,
+            Indicator::OnTime
+            | Indicator::OrdersOnTime
+            | Indicator::Rectified
+            | Indicator::DisclosureOnTime => 1000,
+            Indicator::HotlineResponse | Indicator::HotlineSolution => 950,
+            Indicator::HotlineSatisfaction | Indicator::Survey => 900,
             Indicator::GoodRate => 950,
             Indicator::Early => 500,
             Indicator::Instant => 300,
@@ -167,17 +194,22 @@ impl Scheme {
     /// The demo city's and a new scheme's starting point: every indicator, weights summing to 100.
     pub fn standard() -> Scheme {
         let weights = [
-            (Indicator::OnTime, 20),
+            (Indicator::OnTime, 15),
             (Indicator::Early, 5),
-            (Indicator::OnTheSpot, 15),
+            (Indicator::OnTheSpot, 5),
             (Indicator::Overdue, 10),
-            (Indicator::Findings, 10),
+            (Indicator::Findings, 5),
             (Indicator::Orders, 5),
             (Indicator::OrdersOnTime, 5),
-            (Indicator::GoodRate, 15),
+            (Indicator::GoodRate, 10),
             (Indicator::Rectified, 5),
             (Indicator::Instant, 5),
             (Indicator::OnlineDepth, 5),
+            (Indicator::HotlineResponse, 5),
+            (Indicator::HotlineSolution, 5),
+            (Indicator::HotlineSatisfaction, 5),
+            (Indicator::DisclosureOnTime, 5),
+            (Indicator::Survey, 5),
         ];
         Scheme {
             name: "清江市政务服务绩效考评指标体系".into(),

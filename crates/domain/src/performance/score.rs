@@ -15,6 +15,88 @@ crate::closed_set! {
 }
 
 crate::closed_set! {
+    /// Who else is scored from the facts they did, beside the units: a hall (the cases filed
+    /// and the ratings given there), a window (the ratings given on its device), a member of
+    /// staff (the cases they were 首问责任人 of, the findings on them, the ratings of their
+    /// service). Not ranked against the units and not frozen with a period: shown beside it.
+    pub enum MemberKind {
+        Hall = "hall" => "大厅",
+        Window = "window" => "窗口",
+        Staff = "staff" => "工作人员",
+    }
+}
+
+impl MemberKind {
+    /// Whether an indicator has facts that name this kind of member.
+    pub fn counts(self, i: Indicator) -> bool {
+        use Indicator as I;
+        match self {
+            MemberKind::Window => matches!(i, I::GoodRate | I::Rectified),
+            MemberKind::Hall | MemberKind::Staff => matches!(
+                i,
+                I::OnTime
+                    | I::Early
+                    | I::Overdue
+                    | I::Instant
+                    | I::Findings
+                    | I::GoodRate
+                    | I::Rectified
+            ),
+        }
+    }
+}
+
+/// A hall's, a window's or a staff member's score: the lines of the scheme's indicators that
+/// name them, and a total out of 100 scaled from the weights those lines carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberScore {
+    pub kind: MemberKind,
+    pub id: i64,
+    pub name: String,
+    /// Points in hundredths out of 10000: the lines' points × 100 ÷ their weights.
+    pub total: i64,
+    pub lines: Vec<Line>,
+    /// How the total was scaled, with its numbers.
+    pub formula: String,
+}
+
+/// Scores one member on the indicators of `specs` that name its kind.
+pub fn score_member(
+    kind: MemberKind,
+    id: i64,
+    name: String,
+    specs: &[IndicatorSpec],
+    fact_of: impl Fn(Indicator) -> Fact,
+) -> MemberScore {
+    let lines: Vec<Line> = specs
+        .iter()
+        .filter(|s| kind.counts(s.indicator))
+        .map(|s| score_line(s, fact_of(s.indicator)))
+        .collect();
+    let points: i64 = lines.iter().map(|l| l.points).sum();
+    let weights: i64 = lines.iter().map(|l| l.weight).sum();
+    let total = if weights > 0 {
+        points * 100 / weights
+    } else {
+        10_000
+    };
+    MemberScore {
+        kind,
+        id,
+        name,
+        total,
+        formula: format!(
+            "得分 = 各项得分之和 {} ÷ 适用指标权重之和 {} × 100 = {}",
+            points_text(points),
+            weights,
+            points_text(total)
+        ),
+        lines,
+    }
+}
+
+crate::closed_set! {
     /// What ranking last brings (seed 004). The system records the flag and who acted on it;
     /// it never acts itself.
     pub enum Consequence {
@@ -298,7 +380,7 @@ mod tests {
         assert_eq!(l.points, 500);
         assert_eq!(
             l.formula,
-            "超时件数 = 超时办结件数 3；得分 = max(0, 10 − 每件2.50 × (实际3 − 允许1)) = 5.00"
+            "超时件数 = 超时办结件数 + 期末超期未办结件数 3；得分 = max(0, 10 − 每件2.50 × (实际3 − 允许1)) = 5.00"
         );
         assert_eq!(score_line(&s, Fact { num: 0, den: 0 }).points, 1000);
         assert_eq!(score_line(&s, Fact { num: 40, den: 0 }).points, 0);
@@ -342,6 +424,38 @@ mod tests {
         assert!(!ranked[3].is_last(), "alone in its level is not last");
         let tied = rank(vec![make("p", Level::City, 1), make("q", Level::City, 1)]);
         assert!(tied.iter().all(|u| u.rank == 1 && !u.is_last()));
+    }
+
+    #[test]
+    fn a_member_is_scored_on_the_indicators_that_name_it_scaled_to_100() {
+        let scheme = Scheme::standard();
+        let w = score_member(
+            MemberKind::Window,
+            7,
+            "1号窗口".into(),
+            &scheme.indicators,
+            |i| match i {
+                Indicator::GoodRate => Fact { num: 1, den: 2 },
+                _ => Fact::default(),
+            },
+        );
+        // 好评率 10 × (1/2) ÷ 95 % = 5.26; 差评整改率 nothing to count: 5.00. (10.26 ÷ 15) × 100.
+        let kinds: Vec<Indicator> = w.lines.iter().map(|l| l.indicator).collect();
+        assert_eq!(kinds, vec![Indicator::GoodRate, Indicator::Rectified]);
+        assert_eq!(w.total, 1026 * 100 / 15);
+        assert_eq!(
+            w.formula,
+            "得分 = 各项得分之和 10.26 ÷ 适用指标权重之和 15 × 100 = 68.40"
+        );
+        let s = score_member(MemberKind::Staff, 1, "x".into(), &scheme.indicators, |_| {
+            Fact::default()
+        });
+        assert_eq!(s.total, 10_000);
+        assert!(s.lines.iter().any(|l| l.indicator == Indicator::Findings));
+        assert!(!s
+            .lines
+            .iter()
+            .any(|l| l.indicator == Indicator::HotlineResponse));
     }
 
     #[test]

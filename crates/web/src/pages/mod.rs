@@ -146,6 +146,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/performance/flags/{id}/act", post(performance::flag_act))
         .route(
+            "/performance/periods/{id}/members/{group}",
+            get(performance::members),
+        )
+        .route(
+            "/performance/periods/{id}/members/{group}/{member}/{indicator}",
+            get(performance::member_drill),
+        )
+        .route(
             "/performance/periods/{id}/units/{kind}/{unit}",
             get(performance::unit),
         )

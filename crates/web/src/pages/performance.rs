@@ -19,7 +19,7 @@ use tongban_domain::codes;
 use tongban_domain::org::Role;
 use tongban_domain::performance::score::{permille_text, points_text};
 use tongban_domain::performance::{
-    Indicator, IndicatorSpec, Period, PeriodKind, Scheme, SchemeStatus, Shape, UnitKind,
+    Indicator, IndicatorSpec, MemberKind, Period, PeriodKind, Scheme, SchemeStatus, Shape, UnitKind,
 };
 use tongban_domain::time::format_local;
 
@@ -379,6 +379,8 @@ pub struct PeriodPage {
     pub units: Vec<(String, String)>,
     pub indicators: Vec<(String, String)>,
     pub xlsx: String,
+    /// Staff see the halls, windows and staff scored: (href, label).
+    pub members: Vec<(String, String)>,
     pub notice: Option<String>,
     pub error: Option<(String, String)>,
 }
@@ -462,6 +464,19 @@ pub async fn period(
             })
             .collect(),
         can_score,
+        members: if who.is_some_and(|w| w.actor.role.is_staff()) {
+            MemberKind::ALL
+                .iter()
+                .map(|k| {
+                    (
+                        format!("/performance/periods/{id}/members/{}", k.as_str()),
+                        format!("{}得分", k.label()),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         units: v
             .scores
             .iter()
@@ -685,6 +700,25 @@ pub struct DrillPage {
     pub rows: Vec<DrillLine>,
 }
 
+fn drill_line(r: tongban_store::performance::DrillRow) -> DrillLine {
+    DrillLine {
+        href: match r.kind.as_str() {
+            "case" => format!("/cases/{}", r.number),
+            "rating" => format!("/ratings/{}", r.number),
+            "ticket" => format!("/hotline/tickets/{}", r.number),
+            "disclosure" => format!("/disclosure/requests/{}", r.number),
+            _ => format!("/cases/{}", r.number),
+        },
+        number: r.number,
+        title: r.title,
+        at: at(r.at),
+        due: r.due_at.map(at).unwrap_or_default(),
+        done: r.done_at.map(at).unwrap_or_default(),
+        note: r.note,
+        counted: r.counted == 1,
+    }
+}
+
 /// `GET /performance/periods/{id}/units/{kind}/{unit}/{indicator}`: what is behind a value.
 pub async fn drill(
     State(state): State<AppState>,
@@ -700,23 +734,7 @@ pub async fn drill(
         .drill(&who.actor, id, kind, &unit_id, indicator)
         .await?;
     let (v, s) = state.app.unit_score(id, None, kind, &unit_id).await?;
-    let lines: Vec<DrillLine> = rows
-        .into_iter()
-        .map(|r| DrillLine {
-            href: match r.kind.as_str() {
-                "case" => format!("/cases/{}", r.number),
-                "rating" => format!("/ratings/{}", r.number),
-                _ => format!("/cases/{}", r.number),
-            },
-            number: r.number,
-            title: r.title,
-            at: at(r.at),
-            due: r.due_at.map(at).unwrap_or_default(),
-            done: r.done_at.map(at).unwrap_or_default(),
-            note: r.note,
-            counted: r.counted == 1,
-        })
-        .collect();
+    let lines: Vec<DrillLine> = rows.into_iter().map(drill_line).collect();
     let page = DrillPage {
         base: Base::new(
             &format!("{} {}", s.unit_name, indicator.label()),
@@ -730,6 +748,129 @@ pub async fn drill(
         ),
         label: v.period.label(),
         name: s.unit_name,
+        indicator: indicator.label().into(),
+        definition: indicator.definition(),
+        counted: lines.iter().filter(|l| l.counted).count(),
+        total: lines.len(),
+        limit: tongban_app::performance::DRILL_LIMIT,
+        rows: lines,
+    };
+    Ok(views::render(&page))
+}
+
+pub struct MemberRow {
+    pub name: String,
+    pub total: String,
+    pub formula: String,
+    /// (indicator, value, points, formula, drill href)
+    pub lines: Vec<(String, String, String, String, String)>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "performance_members.html")]
+pub struct MembersPage {
+    pub base: Base,
+    pub id: i64,
+    pub label: String,
+    pub kind: String,
+    /// (href, label, current) of the three kinds.
+    pub kinds: Vec<(String, String, bool)>,
+    pub rows: Vec<MemberRow>,
+}
+
+fn member_kind(kind: &str) -> Result<MemberKind, AppError> {
+    MemberKind::parse(kind).ok_or_else(|| AppError::of(codes::Performance::Unit))
+}
+
+/// `GET /performance/periods/{id}/members/{group}`: halls, windows or staff scored from the facts
+/// they did under the period's scheme (staff; a department's staff see their own).
+pub async fn members(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path((id, kind)): Path<(i64, String)>,
+) -> PageResult<Response> {
+    let kind = member_kind(&kind)?;
+    let v = state.app.member_scores(&who.actor, id, kind).await?;
+    let rows = v
+        .scores
+        .iter()
+        .map(|m| MemberRow {
+            name: m.name.clone(),
+            total: points_text(m.total),
+            formula: m.formula.clone(),
+            lines: m
+                .lines
+                .iter()
+                .map(|l| {
+                    (
+                        l.indicator.label().to_string(),
+                        value_text(l.indicator, l.value),
+                        points_text(l.points),
+                        l.formula.clone(),
+                        format!(
+                            "/performance/periods/{id}/members/{}/{}/{}",
+                            kind.as_str(),
+                            m.id,
+                            l.indicator.as_str()
+                        ),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let page = MembersPage {
+        base: Base::new(
+            &format!("{}{}得分", v.period.label(), kind.label()),
+            Some(&who),
+            large,
+        ),
+        id,
+        label: v.period.label(),
+        kind: kind.label().into(),
+        kinds: MemberKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    format!("/performance/periods/{id}/members/{}", k.as_str()),
+                    k.label().to_string(),
+                    *k == kind,
+                )
+            })
+            .collect(),
+        rows,
+    };
+    Ok(views::render(&page))
+}
+
+/// `GET /performance/periods/{id}/members/{group}/{member}/{indicator}`: what is behind a
+/// member's value.
+pub async fn member_drill(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    Path((id, kind, member, indicator)): Path<(i64, String, i64, String)>,
+) -> PageResult<Response> {
+    let kind = member_kind(&kind)?;
+    let indicator =
+        Indicator::parse(&indicator).ok_or_else(|| AppError::of(codes::Performance::Indicator))?;
+    let rows = state
+        .app
+        .member_drill(&who.actor, id, kind, member, indicator)
+        .await?;
+    let v = state.app.member_scores(&who.actor, id, kind).await?;
+    let name = v
+        .scores
+        .iter()
+        .find(|m| m.id == member)
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    let lines: Vec<DrillLine> = rows.into_iter().map(drill_line).collect();
+    let page = DrillPage {
+        base: Base::new(&format!("{name} {}", indicator.label()), Some(&who), large),
+        back: format!("/performance/periods/{id}/members/{}", kind.as_str()),
+        label: v.period.label(),
+        name,
         indicator: indicator.label().into(),
         definition: indicator.definition(),
         counted: lines.iter().filter(|l| l.counted).count(),
