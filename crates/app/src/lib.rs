@@ -36,6 +36,7 @@ pub mod documents;
 pub mod drafts;
 pub mod error;
 pub mod hotline;
+pub mod hotline_report;
 pub mod licences;
 pub mod masking;
 mod memo;

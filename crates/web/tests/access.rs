@@ -101,6 +101,7 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /", "*"),
     ("GET /12345", "*"),
     ("GET /12345/rates", "*"),
+    ("GET /12345/report", "*"),
     ("GET /account/password", "signed"),
     (
         "GET /admin",
@@ -221,6 +222,7 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /api/v1/public/documents/root.pem", "*"),
     ("GET /api/v1/public/documents/{doc}", ""),
     ("GET /api/v1/public/hotline/rates", "*"),
+    ("GET /api/v1/public/hotline/report", "*"),
     ("GET /api/v1/public/hotline/tickets/{number}", "*"),
     ("GET /api/v1/public/performance/periods", "*"),
     ("GET /api/v1/public/performance/periods/{id}", "*"),
@@ -326,6 +328,14 @@ const ACCESS: &[(&str, &str)] = &[
     ),
     (
         "GET /hotline/tickets/{number}",
+        "supervisor leader admin operator hotline_centre",
+    ),
+    (
+        "GET /hotline/list",
+        "supervisor leader admin operator hotline_centre",
+    ),
+    (
+        "GET /hotline/list.xlsx",
         "supervisor leader admin operator hotline_centre",
     ),
     ("GET /items", "*"),

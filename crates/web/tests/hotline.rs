@@ -373,3 +373,143 @@ async fn the_nav_links_the_desk_only_for_those_who_may_open_it() {
         .unwrap()
         .ends_with("error=request.form"));
 }
+
+/// The monthly report over HTTP (public JSON and page, drill-down links for staff only), the
+/// staff list and its workbook, and a merge through the API — on every backend.
+#[tokio::test]
+async fn the_report_the_list_its_workbook_and_a_merge() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    use tower::ServiceExt;
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        t.app.load_demo_hotline().await.unwrap();
+        let op = t.sign_in("huawu").await;
+        let a = t
+            .post_json("/api/v1/hotline/tickets", Some(&op), complaint())
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{backend} {}", a.body);
+        let a = a.json()["number"].as_str().unwrap().to_string();
+        let b = t
+            .post_json("/api/v1/hotline/tickets", Some(&op), complaint())
+            .await;
+        let b = b.json();
+        assert_eq!(b["duplicates"][0]["number"], a.as_str(), "{backend} {b}");
+        assert_eq!(b["duplicates"][0]["reason"], "same_caller", "{backend}");
+        let b = b["number"].as_str().unwrap().to_string();
+        let r = t
+            .post_json(
+                &format!("/api/v1/hotline/tickets/{b}/actions"),
+                Some(&op),
+                json!({"action": "merge", "into": a, "reason": "同一事项"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        assert_eq!(r.json()["merged_into"], a.as_str(), "{backend}");
+        let r = t
+            .post_json(
+                &format!("/api/v1/hotline/tickets/{a}/actions"),
+                Some(&op),
+                json!({"action": "merge", "into": a, "reason": "同一事项"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "hotline.merge_target"),
+            "{backend}"
+        );
+
+        let month = tongban_domain::time::local_date(t.app.now())
+            .format("%Y-%m")
+            .to_string();
+        let r = t
+            .get(
+                &format!("/api/v1/public/hotline/report?month={month}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        let j = r.json();
+        assert_eq!(j["hot"][0]["subject"], "urban.stall", "{backend} {j}");
+        assert!(j["total"].as_u64().unwrap() >= 8, "{backend} {j}");
+        assert!(!r.body.contains("13800001234"), "{backend}");
+        let r = t
+            .get("/api/v1/public/hotline/report?month=2026-13", None)
+            .await;
+        assert_eq!(r.code(), "request.query", "{backend}");
+        // The page: drill-down links for staff, plain numbers for the public.
+        let public = t.get(&format!("/12345/report?month={month}"), None).await;
+        assert_eq!(public.status, StatusCode::OK, "{backend}");
+        assert!(public.body.contains("热点诉求"), "{backend}");
+        assert!(!public.body.contains("/hotline/list?"), "{backend}");
+        let staff = t
+            .get(&format!("/12345/report?month={month}"), Some(&op))
+            .await;
+        assert!(
+            staff.body.contains(&format!(
+                "/hotline/list?month={month}&amp;subject=urban.stall"
+            )),
+            "{backend}"
+        );
+        let list = t
+            .get(
+                &format!("/hotline/list?month={month}&subject=urban.stall"),
+                Some(&op),
+            )
+            .await;
+        assert_eq!(list.status, StatusCode::OK, "{backend}");
+        assert!(
+            list.body.contains(&a) && list.body.contains(&b),
+            "{backend}"
+        );
+
+        // The workbook of the same list: every ticket listed, no caller data.
+        let req = Request::builder()
+            .uri(format!(
+                "/hotline/list.xlsx?month={month}&subject=urban.stall"
+            ))
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &op.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let res = t.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{backend}");
+        let bytes = axum::body::to_bytes(res.into_body(), 10 * 1024 * 1024)
+            .await
+            .unwrap()
+            .to_vec();
+        let mut wb: Xlsx<_> =
+            open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx workbook");
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|c| match c {
+                        Data::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(rows[0][0], "工单号", "{backend}");
+        assert!(rows.iter().any(|r| r[0] == a), "{backend}");
+        assert!(
+            rows.iter().any(|r| r[0] == b && r[4] == "已办结"),
+            "{backend}"
+        );
+        assert!(
+            rows.iter()
+                .flatten()
+                .all(|c| !c.contains("1234") || c.starts_with('H')),
+            "{backend}: no caller number"
+        );
+        // Not for a unit, nor for the public; a bad region is refused with its code.
+        let unit = t.sign_in("linjiang.clerk").await;
+        let r = t.get("/hotline/list.xlsx", Some(&unit)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
+        let r = t.get("/hotline/list?region=12", Some(&op)).await;
+        assert!(r.body.contains("hotline.region"), "{backend}");
+    }
+}

@@ -118,6 +118,7 @@ crate::closed_set! {
         TicketTransfer = "ticket.transfer" => "转办",
         TicketDecideExtension = "ticket.decide_extension" => "延期审批",
         TicketCallBack = "ticket.call_back" => "回访",
+        TicketMerge = "ticket.merge" => "合并重复工单",
         TicketSign = "ticket.sign" => "签收",
         TicketReturn = "ticket.return" => "退单",
         TicketAskExtension = "ticket.ask_extension" => "申请延期",

@@ -124,6 +124,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(hotline::public_create))
         .routes(routes!(hotline::track))
         .routes(routes!(hotline::rates))
+        .routes(routes!(hotline::report))
         .routes(routes!(ratings::rate_case))
         .routes(routes!(ratings::list))
         .routes(routes!(ratings::get))
