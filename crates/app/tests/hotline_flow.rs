@@ -1291,9 +1291,15 @@ async fn the_monthly_report_counts_subjects_and_townships_and_staff_drill_down()
             codes::Auth::Forbidden
         );
         for (bad, code) in [
-            (q("2026-4", None, None), codes::Request::Query),
-            (q("2026-04", Some("nope"), None), codes::Hotline::Subject),
-            (q("2026-04", None, Some("12")), codes::Hotline::Region),
+            (q("2026-4", None, None), codes::Request::Query.code()),
+            (
+                q("2026-04", Some("nope"), None),
+                codes::Hotline::Subject.code(),
+            ),
+            (
+                q("2026-04", None, Some("12")),
+                codes::Hotline::Region.code(),
+            ),
         ] {
             assert_eq!(
                 app.hotline_ticket_list(&op, &bad).await.unwrap_err().code,
