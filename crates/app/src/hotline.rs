@@ -328,7 +328,7 @@ impl App {
         Ok(t.number)
     }
 
-    async fn take_ticket(
+    pub(crate) async fn take_ticket(
         &self,
         actor: Option<&Actor>,
         channel: Channel,

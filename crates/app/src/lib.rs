@@ -41,6 +41,7 @@ pub mod licences;
 pub mod masking;
 mod memo;
 pub mod notify;
+pub mod open311;
 pub mod opengov;
 pub mod org;
 pub mod password;

@@ -896,3 +896,49 @@ impl Store {
         }))
     }
 }
+
+// ---- Open311 GeoReport v2 keys ----
+
+impl Store {
+    /// Keeps a new Open311 key (its SHA-256 only) issued by `by`; returns its id.
+    pub async fn add_open311_key(
+        &self,
+        key_hash: &str,
+        name: &str,
+        by: i64,
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<i64> {
+        Ok(write!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO open311_keys (key_hash, name, created_by, created_at)
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(key_hash)
+            .bind(name)
+            .bind(by)
+            .bind(millis(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("open311_key:{id}"),
+                    ..audit
+                }
+            );
+            id
+        }))
+    }
+
+    /// The name of the unrevoked key with this SHA-256, if any.
+    pub async fn open311_key(&self, key_hash: &str) -> Result<Option<String>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT name FROM open311_keys WHERE key_hash = $1 AND revoked_at IS NULL"
+        )
+        .bind(key_hash)
+        .fetch_optional(db)
+        .await?))
+    }
+}

@@ -513,3 +513,172 @@ async fn the_report_the_list_its_workbook_and_a_merge() {
         assert!(r.body.contains("hotline.region"), "{backend}");
     }
 }
+
+/// Open311 GeoReport v2 with the specification's example requests: services, a request
+/// posted with a key (form-encoded, as the specification sends it) becomes a ticket, read
+/// back by id and in the list; without a valid key nothing is written — on every backend.
+#[tokio::test]
+async fn open311_georeport_v2_maps_onto_tickets() {
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        t.app.load_demo_hotline().await.unwrap();
+        let r = t.get("/open311/v2/services.json", None).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        let services = r.json();
+        let stall = services
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["service_code"] == "urban.stall")
+            .unwrap_or_else(|| panic!("{backend} {services}"));
+        assert_eq!(stall["type"], "realtime", "{backend}");
+        assert_eq!(stall["metadata"], false, "{backend}");
+        assert!(
+            stall["group"].as_str().is_some_and(|g| !g.is_empty()),
+            "{backend}"
+        );
+
+        // The specification's POST example, with a region for address_id: no key, then a bad
+        // key, write nothing.
+        let form = |key: &str| {
+            format!(
+                "api_key={key}&service_code=urban.stall&lat=37.76524078&long=-122.4212043\
+                 &address_string=1234+5th+street&address_id=361202001000&email=smit222%40sfgov.edu\
+                 &device_id=tt222111&account_id=123456&first_name=john&last_name=smith\
+                 &phone=13811112222&description=A+large+sinkhole+is+destroying+the+street\
+                 &media_url=http%3A%2F%2Fexample.com%2Fphoto.jpg"
+            )
+        };
+        let post = |body: String| {
+            t.send(
+                axum::http::Method::POST,
+                "/open311/v2/requests.json",
+                None,
+                Some("application/x-www-form-urlencoded"),
+                body,
+                &[],
+            )
+        };
+        let all = tongban_store::hotline::TicketFilter {
+            limit: 5000,
+            ..Default::default()
+        };
+        let before = t.app.store.tickets(&all).await.unwrap().len();
+        let r = post(form("")).await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::UNAUTHORIZED, "hotline.open311_key"),
+            "{backend}"
+        );
+        let r = post(form("0123456789abcdef0123456789abcdef")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}");
+        let admin = t.sign_in("admin").await;
+        let r = t
+            .post_json(
+                "/api/v1/admin/open311/keys",
+                Some(&admin),
+                json!({"name": "城管通"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend} {}", r.body);
+        let key = r.json()["api_key"].as_str().unwrap().to_string();
+        let op = t.sign_in("huawu").await;
+        let r = t
+            .post_json(
+                "/api/v1/admin/open311/keys",
+                Some(&op),
+                json!({"name": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
+        assert_eq!(
+            t.app.store.tickets(&all).await.unwrap().len(),
+            before,
+            "{backend}: nothing written"
+        );
+
+        let r = post(form(&key)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend} {}", r.body);
+        let id = r.json()[0]["service_request_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(id.starts_with('H'), "{backend}");
+        // An unknown service is the hotline's own code.
+        let r = post(form(&key).replace("urban.stall", "nope")).await;
+        assert_eq!(r.code(), "hotline.subject", "{backend}");
+
+        // GET requests/{id}.json: the specification's fields.
+        let r = t
+            .get(&format!("/open311/v2/requests/{id}.json"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        let one = &r.json()[0];
+        assert_eq!(one["service_request_id"], id.as_str(), "{backend}");
+        assert_eq!(one["status"], "open", "{backend}");
+        assert_eq!(one["service_code"], "urban.stall", "{backend}");
+        assert_eq!(one["address_id"], "361202001000", "{backend}");
+        assert_eq!(
+            one["description"], "A large sinkhole is destroying the street",
+            "{backend}"
+        );
+        for field in [
+            "requested_datetime",
+            "updated_datetime",
+            "agency_responsible",
+        ] {
+            assert!(one[field].is_string(), "{backend} {field}");
+        }
+        assert!(!r.body.contains("13811112222"), "{backend}: no caller data");
+        // The ticket took the request: the web channel's sibling (移动端/API), the caller.
+        let v = t
+            .app
+            .ticket(
+                &tongban_app::accounts::actor_of(
+                    &t.app.store.user_by_login("huawu").await.unwrap().unwrap(),
+                ),
+                &id,
+            )
+            .await
+            .unwrap();
+        assert_eq!(v.channel.as_str(), "app", "{backend}");
+        assert_eq!(v.caller_phone.as_deref(), Some("138****2222"), "{backend}");
+        assert_eq!(v.place.as_deref(), Some("1234 5th street"), "{backend}");
+
+        // GET requests.json with the specification's filters.
+        let r = t
+            .get(
+                "/open311/v2/requests.json?service_code=urban.stall&status=open",
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        assert!(
+            r.json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["service_request_id"] == id.as_str()),
+            "{backend}"
+        );
+        let r = t
+            .get(
+                "/open311/v2/requests.json?status=closed&service_code=urban.stall",
+                None,
+            )
+            .await;
+        assert!(
+            r.json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["status"] == "closed"),
+            "{backend}"
+        );
+        let r = t.get("/open311/v2/requests.json?status=maybe", None).await;
+        assert_eq!(r.code(), "request.query", "{backend}");
+        let r = t
+            .get("/open311/v2/requests/H20000101000001.json", None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}");
+    }
+}

@@ -18,6 +18,7 @@ error_codes! {
         ExtensionPending = "hotline.extension_pending", Conflict => "已有延期申请待审批",
         ExtensionUrgent = "hotline.extension_urgent", Invalid => "紧急工单按小时计时，不能申请延期",
         MergeTarget = "hotline.merge_target", Invalid => "只能合并到另一张未办结的工单",
+        Open311Key = "hotline.open311_key", Unauthenticated => "缺少有效的 Open311 接口密钥（api_key）",
         NotCentre = "hotline.not_centre", Forbidden => "须由12345中心人员办理",
         NotHolder = "hotline.not_holder", Forbidden => "该工单不在本单位办理，不能进行此操作",
         NotFound = "hotline.not_found", NotFound => "未找到该工单，或工单号与电话尾号不符",
