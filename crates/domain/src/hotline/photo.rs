@@ -222,7 +222,7 @@ mod tests {
             &FLOWER[..100],
             &[0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF][..],
             &[0xFF, 0xD8, 0xFF, 0xD9][..],
-            &PNG_SIGNATURE[..],
+            PNG_SIGNATURE,
         ] {
             assert_eq!(strip_metadata(bad).unwrap_err().code, H::Photo);
         }
