@@ -153,3 +153,70 @@ test('(b) a citizen files on a phone without an account and tracks it', async ()
     await closePage(phone);
   }
 });
+
+// (c) Duplicates: a second call about the same stall at the same address is flagged, the
+//     operator merges it into the first, and its caller follows the first under the own number.
+async function fileComplaint(phone, place, text) {
+  await page.goto(`/hotline?phone=${phone}`);
+  const form = '[data-testid=new-ticket]';
+  await page.selectOption(`${form} select[name=category]`, 'complaint');
+  await page.selectOption(`${form} select[name=subject]`, 'urban.stall');
+  await page.selectOption(`${form} select[name=region]`, '361202001000');
+  await page.fill(`${form} input[name=caller_name]`, '重复来电');
+  await page.fill(`${form} input[name=place]`, place);
+  await page.fill(`${form} textarea[name=text]`, text);
+  await submit(form, '受理');
+  return pathOf(page).split('/').pop();
+}
+
+test('(c) a second call about the same place is flagged and merged into the first', async () => {
+  await signIn(page, 'huawu');
+  const first = await fileComplaint('13800007771', '临江街道望江路8号', '望江路8号门口占道卖水果。');
+  assert.equal(await page.locator('[data-testid=duplicates]').count(), 0);
+  const second = await fileComplaint('13800007772', '临江街道 望江路 8 号', '望江路8号水果摊占了人行道。');
+  const dups = page.locator('[data-testid=duplicates]');
+  assert.match(await dups.innerText(), new RegExp(first));
+  assert.match(await dups.innerText(), /同一事项、同一地址/);
+  await screenshot(page, 'hotline-duplicate.png');
+  await page.selectOption('[data-testid=merge] select[name=to]', first);
+  await submit('[data-testid=merge]', '合并');
+  assert.equal(await status(), '已办结');
+  assert.equal((await page.locator('[data-testid=merged-into]').innerText()).trim(), first);
+  const history = await page.locator('[data-testid=history] li').allInnerTexts();
+  assert.ok(history.some((l) => l.includes(`与工单${first}为同一诉求`)), history.join('\n'));
+  assertNoServerErrors(page);
+  await signOut(page);
+  // The second caller tracks the own number and is shown the first ticket's progress.
+  await page.goto(`/12345?number=${second}&tail=7772`);
+  assert.match(await page.locator('[data-testid=tracked] [data-testid=merged-into]').innerText(), new RegExp(first));
+  assert.match(await page.locator('[data-testid=tracked] [data-testid=status]').innerText(), /已并入工单/);
+});
+
+// (d) The public monthly report, and a supervisor's drill-down from it to the tickets and
+//     their workbook.
+test('(d) the monthly report is public; staff drill down from a count to the tickets', async () => {
+  await page.goto('/12345/report');
+  const report = page.locator('[data-testid=report]');
+  assert.match(await report.locator('h1').innerText(), /12345热线月度报告 \d{4}-\d{2}/);
+  const hot = await page.locator('[data-testid=hot] li').allInnerTexts();
+  assert.ok(hot.length > 0, 'hot subjects listed');
+  assert.match(hot[0], /占道经营/);
+  assert.ok(await page.locator('[data-testid=by-township] tbody tr').count() > 0);
+  assert.ok(await page.locator('[data-testid=rates] tbody tr').count() > 0);
+  assert.equal(await page.locator('[data-testid=by-subject] a').count(), 0, 'no drill-down for the public');
+  await screenshot(page, 'hotline-report.png');
+  await signIn(page, 'jiancha');
+  await page.goto('/12345/report');
+  const link = page.locator('[data-testid=by-subject] a[href*="subject=urban.stall"]');
+  const count = Number((await link.innerText()).trim());
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+  assert.equal(pathOf(page), '/hotline/list');
+  assert.equal(await page.locator('[data-testid=ticket-list] tbody tr').count(), count);
+  const xlsx = await page.locator('[data-testid=xlsx]').getAttribute('href');
+  assert.match(xlsx, /^\/hotline\/list\.xlsx\?.*subject=urban\.stall/);
+  const res = await page.request.get(xlsx);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-type'], /spreadsheetml/);
+  assertNoServerErrors(page);
+  await signOut(page);
+});

@@ -29,6 +29,7 @@ use tongban_domain::region::RegionCode;
 use tongban_store::hotline::{
     AnswerRow, Outbound, RouteRow, TicketFilter, TicketLog, TicketOversight, TicketRow,
 };
+use tongban_store::users::User;
 use tongban_store::StoreError;
 
 use crate::error::{AppError, Result};
@@ -124,6 +125,8 @@ pub enum TicketAction {
         #[serde(default)]
         note: String,
     },
+    /// 合并 (centre): the same matter as the open ticket `into`, which carries it on.
+    Merge { into: String, reason: String },
     /// 签收 (holding unit).
     Sign,
     /// 退单 (holding unit).
@@ -148,6 +151,7 @@ impl TicketAction {
             TicketAction::Transfer { .. } => A::Transfer,
             TicketAction::DecideExtension { .. } => A::DecideExtension,
             TicketAction::CallBack { .. } => A::CallBack,
+            TicketAction::Merge { .. } => A::Merge,
             TicketAction::Sign => A::Sign,
             TicketAction::Return { .. } => A::Return,
             TicketAction::AskExtension { .. } => A::AskExtension,
@@ -165,6 +169,18 @@ pub struct HistoryLine {
     pub kind: String,
     pub at: DateTime<Utc>,
     pub by: Option<String>,
+    pub summary: String,
+}
+
+/// An open ticket a new one is likely a duplicate of, as the operator is shown it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateLine {
+    pub number: String,
+    pub reason: hl::duplicate::DuplicateReason,
+    pub reason_label: String,
+    pub subject_name: String,
+    pub status_label: String,
+    pub received_at: DateTime<Utc>,
     pub summary: String,
 }
 
@@ -201,6 +217,11 @@ pub struct TicketView {
     pub close_reason: Option<String>,
     pub first_responder: Option<String>,
     pub history: Vec<HistoryLine>,
+    /// The open ticket this one was merged into.
+    pub merged_into: Option<String>,
+    /// Open tickets this one is likely a duplicate of (the centre's view of a ticket it still
+    /// holds; `hotline.duplicate_days`).
+    pub duplicates: Vec<DuplicateLine>,
 }
 
 /// What a caller sees when tracking a ticket: no names of staff, the reply once given.
@@ -218,6 +239,8 @@ pub struct PublicTicketView {
     pub closed_at: Option<DateTime<Utc>>,
     /// Each state and when it was entered.
     pub progress: Vec<(String, DateTime<Utc>)>,
+    /// The ticket it was merged into, whose state and reply the caller follows.
+    pub merged_into: Option<String>,
 }
 
 /// A ticket's stored log followed by the events a command is about to append, numbered on.
@@ -305,7 +328,7 @@ impl App {
         Ok(t.number)
     }
 
-    async fn take_ticket(
+    pub(crate) async fn take_ticket(
         &self,
         actor: Option<&Actor>,
         channel: Channel,
@@ -397,7 +420,11 @@ impl App {
                 })
                 .collect()
         };
-        let oversight = self.oversight(&draft, [(1, &first, now, who.as_ref())], &cal, now);
+        let (oversight, people) = self
+            .oversight(&draft, [(1, &first, now, who.as_ref())], &cal, now)
+            .await?;
+        let found = oversight.findings.clone();
+        let alerts = |n: &TicketNumber| self.finding_alerts(n, &found, &people, now);
         let entry = match actor {
             Some(a) => self.entry(a, "ticket.receive", String::new(), first.summary()),
             None => self.system_entry(
@@ -416,6 +443,7 @@ impl App {
                 due_at,
                 outbound,
                 &oversight,
+                alerts,
                 entry,
             )
             .await?;
@@ -461,7 +489,77 @@ impl App {
             .viewer(actor, &t)
             .ok_or_else(|| AppError::of(codes::Hotline::NotFound))?;
         let cal = self.calendar_for(&t.region).await?;
-        Ok(view(&log, &t, viewer, t.due_at(&cal, self.now())))
+        let duplicates = self.duplicates_of(actor, &t).await?;
+        Ok(view(
+            &log,
+            &t,
+            viewer,
+            t.due_at(&cal, self.now()),
+            duplicates,
+        ))
+    }
+
+    /// Open tickets `t` is likely a duplicate of, for the centre while it holds `t`: the same
+    /// caller's phone, or the same subject at the same place, within `hotline.duplicate_days`
+    /// ([`hl::duplicate`]), in the actor's region.
+    pub async fn duplicates_of(&self, actor: &Actor, t: &Ticket) -> Result<Vec<DuplicateLine>> {
+        let days = self.settings().hotline.duplicate_days;
+        let at_centre = matches!(t.status, TicketStatus::Received | TicketStatus::Returned);
+        if days == 0 || !at_centre || !is_centre(actor, t) {
+            return Ok(Vec::new());
+        }
+        let window = chrono::Duration::days(i64::from(days));
+        let key = t.place.as_deref().and_then(hl::duplicate::place_key);
+        let phone = t.caller.phone.as_ref().map(|p| p.as_str());
+        let rows = self
+            .store
+            .duplicate_candidates(
+                t.number.as_str(),
+                phone,
+                &t.subject,
+                key.as_deref(),
+                t.received_at - window,
+                t.received_at + window,
+                20,
+            )
+            .await?;
+        let me = hl::duplicate::Probe {
+            number: t.number.as_str(),
+            status: t.status,
+            received_at: t.received_at,
+            caller_phone: phone,
+            subject: &t.subject,
+            place_key: key.as_deref(),
+        };
+        let mut out = Vec::new();
+        for r in rows {
+            if !crate::supervision::in_region(actor, &r.region) {
+                continue;
+            }
+            let Some(received_at) = DateTime::from_timestamp_millis(r.received_at) else {
+                continue;
+            };
+            let other = hl::duplicate::Probe {
+                number: &r.number,
+                status: r.status,
+                received_at,
+                caller_phone: r.caller_phone.as_deref(),
+                subject: &r.subject,
+                place_key: r.place_key.as_deref(),
+            };
+            if let Some(reason) = hl::duplicate::likely_duplicate(&me, &other, days) {
+                out.push(DuplicateLine {
+                    number: r.number.clone(),
+                    reason,
+                    reason_label: reason.label().into(),
+                    subject_name: r.subject_name.clone(),
+                    status_label: r.status.label().into(),
+                    received_at,
+                    summary: r.summary.chars().take(60).collect(),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Applies one action to a ticket, after checking the actor may send it.
@@ -489,7 +587,7 @@ impl App {
             return Err(AppError::of(codes::Hotline::NotHolder));
         }
         let name = kind.as_str();
-        let command = self.command(&t, action).await?;
+        let command = self.command(actor, &t, action).await?;
         let settings = self.settings();
         let cal = self.calendar_for(&t.region).await?;
         let now = self.now();
@@ -499,8 +597,10 @@ impl App {
         for e in &events {
             after.apply(e, now, Some(&who));
         }
-        let outbound = self.outbound(&after, &events, now);
-        let oversight = self.oversight(&after, logged(&log, &events, now, Some(&who)), &cal, now);
+        let outbound = self.outbound(&after, &events, now).await?;
+        let (oversight, _) = self
+            .oversight(&after, logged(&log, &events, now, Some(&who)), &cal, now)
+            .await?;
         let summary: Vec<String> = events.iter().map(TicketEvent::summary).collect();
         let entry = self
             .entry(
@@ -529,12 +629,25 @@ impl App {
         // Shown as the actor saw it before acting: a unit that returned the ticket no longer
         // holds it, but sees what it did.
         let (log, t) = self.ticket_log(number).await?;
-        Ok(view(&log, &t, viewer, t.due_at(&cal, now)))
+        let duplicates = self.duplicates_of(actor, &t).await?;
+        Ok(view(&log, &t, viewer, t.due_at(&cal, now), duplicates))
     }
 
     /// Turns an action into the domain's command, resolving units and parsing values.
-    async fn command(&self, t: &Ticket, action: TicketAction) -> Result<Command> {
+    async fn command(&self, actor: &Actor, t: &Ticket, action: TicketAction) -> Result<Command> {
         Ok(match action {
+            TicketAction::Merge { into, reason } => {
+                let into = TicketNumber::parse(&into)
+                    .map_err(|_| AppError::of(codes::Hotline::MergeTarget))?;
+                let target = match self.store.ticket_log(into.as_str()).await? {
+                    Some(log) => log.ticket()?,
+                    None => return Err(AppError::of(codes::Hotline::MergeTarget)),
+                };
+                if !target.status.is_open() || !is_centre(actor, &target) {
+                    return Err(AppError::of(codes::Hotline::MergeTarget));
+                }
+                Command::Merge { into, reason }
+            }
             TicketAction::Dispatch { lead, co, note } => {
                 let (lead, co) = match lead {
                     Some(l) => {
@@ -633,30 +746,67 @@ impl App {
         Ok(self.store.hotline_route(subject, r.as_str()).await?)
     }
 
-    /// Messages the events cause: the caller is told of a reply.
-    fn outbound(&self, t: &Ticket, events: &[TicketEvent], now: DateTime<Utc>) -> Vec<Outbound> {
-        let Some(phone) = t.caller.phone.as_ref() else {
-            return Vec::new();
-        };
+    /// Messages the events cause: the caller is told of a reply, and so is every caller of a
+    /// ticket merged into this one (its subscribers); a merged ticket's caller is told where
+    /// the matter went.
+    async fn outbound(
+        &self,
+        t: &Ticket,
+        events: &[TicketEvent],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Outbound>> {
         let send_at = self.settings().quiet_hours.release(now);
-        events
-            .iter()
-            .filter_map(|e| match e {
+        let sms = |recipient: &str, subject: &str, body: String| Outbound {
+            channel: tongban_store::outbox::SMS,
+            recipient: recipient.to_string(),
+            subject: subject.into(),
+            body,
+            send_at,
+        };
+        let own = t.caller.phone.as_ref().map(|p| p.as_str().to_string());
+        let mut out = Vec::new();
+        for e in events {
+            match e {
                 TicketEvent::Replied { .. } | TicketEvent::AnsweredOnSpot { .. } => {
-                    Some(Outbound {
-                        channel: tongban_store::outbox::SMS,
-                        recipient: phone.as_str().to_string(),
-                        subject: "12345答复".into(),
-                        body: format!(
-                            "您的诉求（工单号 {}）已有答复，可凭工单号和来电号码后四位查看。",
-                            t.number
-                        ),
-                        send_at,
-                    })
+                    if let Some(phone) = &own {
+                        out.push(sms(
+                            phone,
+                            "12345答复",
+                            format!(
+                                "您的诉求（工单号 {}）已有答复，可凭工单号和来电号码后四位查看。",
+                                t.number
+                            ),
+                        ));
+                    }
+                    for phone in self.store.merged_callers(t.number.as_str()).await? {
+                        if own.as_deref() != Some(phone.as_str()) {
+                            out.push(sms(
+                                &phone,
+                                "12345答复",
+                                format!(
+                                    "您反映的诉求已并入工单 {}，该工单已有答复，可凭您的工单号和来电号码后四位查看。",
+                                    t.number
+                                ),
+                            ));
+                        }
+                    }
                 }
-                _ => None,
-            })
-            .collect()
+                TicketEvent::Merged { into, .. } => {
+                    if let Some(phone) = &own {
+                        out.push(sms(
+                            phone,
+                            "12345合并办理",
+                            format!(
+                                "您的诉求（工单号 {}）与工单 {into} 反映的是同一事项，已合并办理，答复将同时告知您。可凭您的工单号和来电号码后四位查询进度。",
+                                t.number
+                            ),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
     }
 
     /// Tickets for the actor's desk: the centre's region (optionally by status), a unit's own.
@@ -776,6 +926,41 @@ impl App {
             return Err(AppError::of(codes::Hotline::NotFound));
         }
         let cal = self.calendar_for(&t.region).await?;
+        // A merged ticket is followed on the one it joined: its state and its reply.
+        if let Some(into) = &t.merged_into {
+            if let Some(log) = self.store.ticket_log(into.as_str()).await? {
+                let o = log.ticket()?;
+                let mut progress: Vec<(String, DateTime<Utc>)> = t
+                    .entered
+                    .iter()
+                    .filter(|(s, _)| *s != TicketStatus::Closed)
+                    .map(|(s, at)| (s.label().to_string(), *at))
+                    .collect();
+                if let Some(at) = t.closed_at {
+                    progress.push((format!("并入工单 {into}"), at));
+                }
+                progress.extend(
+                    o.entered
+                        .iter()
+                        .filter(|(_, at)| t.closed_at.is_none_or(|c| *at > c))
+                        .map(|(s, at)| (s.label().to_string(), *at)),
+                );
+                return Ok(PublicTicketView {
+                    number: t.number.to_string(),
+                    category_label: t.category.label().into(),
+                    subject_name: t.subject_name.clone(),
+                    status_label: format!("已并入工单 {into}（{}）", o.status.label()),
+                    received_at: t.received_at,
+                    due_at: o.due_at(&cal, self.now()),
+                    text: t.text.clone(),
+                    reply: o.reply.clone(),
+                    replied_at: o.replied_at,
+                    closed_at: o.closed_at,
+                    progress,
+                    merged_into: Some(into.to_string()),
+                });
+            }
+        }
         Ok(PublicTicketView {
             number: t.number.to_string(),
             category_label: t.category.label().into(),
@@ -792,6 +977,7 @@ impl App {
                 .iter()
                 .map(|(s, at)| (s.label().to_string(), *at))
                 .collect(),
+            merged_into: None,
         })
     }
 
@@ -820,7 +1006,9 @@ impl App {
                     "回访期满未回访，自动办结".into(),
                 )
                 .in_region_str(Some(&t.region));
-            let oversight = self.oversight(&after, logged(&log, &events, now, None), &cal, now);
+            let (oversight, _) = self
+                .oversight(&after, logged(&log, &events, now, None), &cal, now)
+                .await?;
             match self
                 .store
                 .append_ticket(
@@ -847,19 +1035,92 @@ impl App {
 
     /// What supervision keeps of `after`, the ticket whose whole log is `log`: its deadlines
     /// on the region's warning rules and what the detectors find in the log at `now`.
-    fn oversight<'a>(
+    async fn oversight<'a>(
         &self,
         after: &Ticket,
         log: impl IntoIterator<Item = (i64, &'a TicketEvent, DateTime<Utc>, Option<&'a By>)>,
         cal: &Calendar,
         now: DateTime<Utc>,
-    ) -> TicketOversight {
+    ) -> Result<(TicketOversight, Vec<User>)> {
         let settings = self.settings();
         let warn = settings.warnings_for(&after.region);
-        TicketOversight {
-            watches: after.watches(cal, now, &warn, &settings.hotline),
-            findings: hl::detect::detect(log, cal, now),
+        let findings = hl::detect::detect(log, cal, now);
+        let people = if findings.is_empty() {
+            Vec::new()
+        } else {
+            self.finding_recipients(&after.region).await?
+        };
+        let alerts = self.finding_alerts(&after.number, &findings, &people, now);
+        Ok((
+            TicketOversight {
+                watches: after.watches(cal, now, &warn, &settings.hotline),
+                findings,
+                alerts,
+            },
+            people,
+        ))
+    }
+
+    /// Who is told when a ticket gets a new finding: the supervisors and the 12345 centre
+    /// staff (中心人员) whose region holds the ticket's.
+    async fn finding_recipients(&self, region: &str) -> Result<Vec<User>> {
+        let Ok(region) = RegionCode::parse(region) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for role in [Role::Supervisor, Role::HotlineCentre] {
+            let users = self
+                .store
+                .users(&tongban_store::users::UserFilter {
+                    role: Some(role),
+                    ..Default::default()
+                })
+                .await?;
+            out.extend(users.into_iter().filter(|u| {
+                u.region_code
+                    .as_deref()
+                    .and_then(|r| RegionCode::parse(r).ok())
+                    .is_some_and(|r| r.contains(&region))
+            }));
         }
+        Ok(out)
+    }
+
+    /// One message per finding and recipient, through the outbox (after quiet hours); the
+    /// store queues those of the findings that are new.
+    fn finding_alerts(
+        &self,
+        number: &TicketNumber,
+        findings: &[hl::detect::TicketFinding],
+        people: &[User],
+        now: DateTime<Utc>,
+    ) -> Vec<(usize, Outbound)> {
+        let mut out = Vec::new();
+        for (i, f) in findings.iter().enumerate() {
+            let body = format!(
+                "【通办】12345工单 {number} 发现监察问题：{}。{}。请在监察中心核查。",
+                f.rule.label(),
+                f.detail.chars().take(60).collect::<String>()
+            );
+            for m in self.messages_to(people, "12345工单监察发现", &body, now) {
+                let channel = if m.channel == tongban_store::outbox::SMS {
+                    tongban_store::outbox::SMS
+                } else {
+                    tongban_store::outbox::EMAIL
+                };
+                out.push((
+                    i,
+                    Outbound {
+                        channel,
+                        recipient: m.recipient,
+                        subject: m.subject,
+                        body: m.body,
+                        send_at: m.send_at,
+                    },
+                ));
+            }
+        }
+        out
     }
 
     /// Re-times every open ticket on the calendar in force (after a calendar change): its due
@@ -907,25 +1168,21 @@ impl App {
     pub(crate) async fn detect_on_ticket(&self, number: &str) -> Result<usize> {
         let (log, t) = self.ticket_log(number).await?;
         let cal = self.calendar_for(&t.region).await?;
-        let found = hl::detect::detect(logged(&log, &[], self.now(), None), &cal, self.now());
-        let rows = tongban_store::hotline::ticket_findings(log.id, &t, &found);
-        Ok(self.store.record_findings(&rows, self.now()).await?)
+        let now = self.now();
+        let (o, _) = self
+            .oversight(&t, logged(&log, &[], now, None), &cal, now)
+            .await?;
+        let rows = tongban_store::hotline::ticket_findings(log.id, &t, &o.findings);
+        Ok(self
+            .store
+            .record_ticket_findings(t.number.as_str(), &rows, &o.alerts, now)
+            .await?)
     }
 
     /// 三率 of a month (`YYYY-MM`, Beijing time) for every unit of the city, with the
     /// published formulas: public figures, as the monthly report shows them.
     pub async fn hotline_rates(&self, month: &str) -> Result<HotlineRates> {
-        let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-            .ok()
-            .filter(|_| month.len() == 7)
-            .ok_or_else(|| AppError::new(codes::Request::Query, "月份格式应为 YYYY-MM"))?;
-        let next = first
-            .checked_add_months(chrono::Months::new(1))
-            .ok_or_else(|| AppError::new(codes::Request::Query, "月份超出范围"))?;
-        let (from, to) = (
-            tongban_domain::time::start_of_day(first),
-            tongban_domain::time::start_of_day(next),
-        );
+        let (from, to) = month_bounds(month)?;
         let logs = self.store.ticket_logs_open_between("", from, to).await?;
         let sign_within = chrono::Duration::hours(i64::from(self.settings().hotline.sign_hours));
         let by_unit = hl::rates::fold(
@@ -1101,7 +1358,28 @@ impl App {
     }
 }
 
-fn view(log: &TicketLog, t: &Ticket, viewer: Viewer, due_at: Option<DateTime<Utc>>) -> TicketView {
+/// The instants a month (`YYYY-MM`, Beijing time) runs between: `[first day, next month)`.
+pub fn month_bounds(month: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| month.len() == 7)
+        .ok_or_else(|| AppError::new(codes::Request::Query, "月份格式应为 YYYY-MM"))?;
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(|| AppError::new(codes::Request::Query, "月份超出范围"))?;
+    Ok((
+        tongban_domain::time::start_of_day(first),
+        tongban_domain::time::start_of_day(next),
+    ))
+}
+
+fn view(
+    log: &TicketLog,
+    t: &Ticket,
+    viewer: Viewer,
+    due_at: Option<DateTime<Utc>>,
+    duplicates: Vec<DuplicateLine>,
+) -> TicketView {
     let history = log
         .events
         .iter()
@@ -1147,5 +1425,7 @@ fn view(log: &TicketLog, t: &Ticket, viewer: Viewer, due_at: Option<DateTime<Utc
             .as_ref()
             .map(|b| tongban_domain::mask::name(&b.name)),
         history,
+        merged_into: t.merged_into.as_ref().map(|n| n.to_string()),
+        duplicates,
     }
 }

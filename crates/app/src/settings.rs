@@ -467,6 +467,13 @@ pub const DEFS: &[SettingDef] = &[
         label: "回访不满意可重办的次数",
     },
     SettingDef {
+        key: "hotline.duplicate_days",
+        default: "7",
+        min: 0,
+        max: 90,
+        label: "疑似重复诉求的比对天数（同一来电号码，或同一事项分类和地址），0为不提示",
+    },
+    SettingDef {
         key: "rating.default_days",
         default: "7",
         min: 1,
@@ -768,6 +775,7 @@ impl Settings {
                 callback_days: get("hotline.callback_days")? as u32,
                 max_reworks: get("hotline.max_reworks")? as u32,
                 sign_hours: get("hotline.sign_hours")? as u32,
+                duplicate_days: get("hotline.duplicate_days")? as u32,
             },
             ratings: tongban_domain::rating::RatingRules {
                 default_after_days: get("rating.default_days")? as u32,

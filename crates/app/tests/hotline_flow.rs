@@ -919,3 +919,404 @@ async fn a_months_three_rates_count_each_units_acts() {
         assert_eq!(err.code, codes::Request::Query);
     }
 }
+
+/// 重复诉求: a new ticket from the same phone, or of the same subject at the same address, as
+/// an open one within `hotline.duplicate_days` is flagged to the operator, who merges it; the
+/// merged ticket closes pointing to the other, its caller is told by SMS and later gets the
+/// other's reply, and tracks it under the own number. Bad merges are refused and write nothing.
+#[tokio::test]
+async fn duplicates_are_flagged_merged_and_their_callers_follow_the_original() {
+    for app in hotline_apps().await {
+        let op = who(&app, "huawu").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let a = app
+            .file_ticket(&op, complaint("滨江路夜市占道经营，堵塞消防通道。"))
+            .await
+            .unwrap();
+        assert!(a.duplicates.is_empty(), "{:?}", a.duplicates);
+        // The same caller two days later: flagged, by phone.
+        app.clock.set(monday() + Duration::days(2)).unwrap();
+        let b = app
+            .file_ticket(&op, complaint("夜市还在占道。"))
+            .await
+            .unwrap();
+        let flagged: Vec<(&str, &str)> = b
+            .duplicates
+            .iter()
+            .map(|d| (d.number.as_str(), d.reason.as_str()))
+            .collect();
+        assert_eq!(flagged, [(a.number.as_str(), "same_caller")]);
+        // Another caller, the same subject at the same address written differently: flagged by
+        // place (against both open tickets).
+        let c = app
+            .file_ticket(
+                &op,
+                TicketInput {
+                    caller_name: Some("李四".into()),
+                    caller_phone: Some("13900005678".into()),
+                    place: Some("临江街道 滨江路。".into()),
+                    ..complaint("滨江路有人占道摆摊。")
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            c.duplicates
+                .iter()
+                .any(|d| d.number == a.number && d.reason.as_str() == "same_place"),
+            "{:?}",
+            c.duplicates
+        );
+        // Another subject at another address from another phone is another matter.
+        let other = app
+            .file_ticket(
+                &op,
+                TicketInput {
+                    subject: "urban.road".into(),
+                    caller_phone: Some("13700000001".into()),
+                    place: Some("北山镇".into()),
+                    ..complaint("北山路面塌陷。")
+                },
+            )
+            .await
+            .unwrap();
+        assert!(other.duplicates.is_empty());
+        // Eight days after A: outside the seven-day window.
+        app.clock.set(monday() + Duration::days(8)).unwrap();
+        let late = app
+            .file_ticket(&op, complaint("夜市又来了。"))
+            .await
+            .unwrap();
+        assert!(
+            late.duplicates.iter().all(|d| d.number != a.number),
+            "{:?}",
+            late.duplicates
+        );
+
+        // Bad merges write nothing: into itself, into a ticket that does not exist, by a unit,
+        // without a reason.
+        let before = records(&app).await;
+        let merge = |into: &str| TicketAction::Merge {
+            into: into.into(),
+            reason: "与该工单反映同一事项".into(),
+        };
+        let err = app
+            .ticket_act(&op, &c.number, merge(&c.number))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::MergeTarget);
+        let err = app
+            .ticket_act(&op, &c.number, merge("H20260101999999"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::MergeTarget);
+        let err = app
+            .ticket_act(
+                &op,
+                &c.number,
+                TicketAction::Merge {
+                    into: a.number.clone(),
+                    reason: " ".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::Reason);
+        assert_eq!(records(&app).await, before);
+
+        // C merged into A: closed with its reason, pointing to A; its caller told by SMS.
+        let month = tongban_domain::time::local_date(app.now())
+            .format("%Y-%m")
+            .to_string();
+        let closed_before = app.hotline_rates(&month).await.unwrap().total.counts.closed;
+        act(&app, &op, &c.number, merge(&a.number)).await;
+        let v = app.ticket(&op, &c.number).await.unwrap();
+        assert_eq!(v.status, TicketStatus::Closed);
+        assert_eq!(v.merged_into.as_deref(), Some(a.number.as_str()));
+        assert_eq!(v.close_reason.as_deref(), Some("重复诉求，合并办理"));
+        assert!(v.duplicates.is_empty(), "a closed ticket flags nothing");
+        let sms = app.store.outbox_for_case(&c.number).await.unwrap();
+        let told: Vec<_> = sms
+            .iter()
+            .filter(|m| m.recipient == "13900005678" && m.body.contains(&a.number))
+            .collect();
+        assert_eq!(told.len(), 1, "{sms:?}");
+        // A closed ticket takes nothing in.
+        let err = app
+            .ticket_act(&op, &b.number, merge(&c.number))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::MergeTarget);
+
+        // A runs its course; C's caller is told of its reply and reads it under C's number.
+        act(&app, &op, &a.number, dispatch_by_route()).await;
+        // A ticket a unit holds is not merged away under it.
+        let err = app
+            .ticket_act(&op, &a.number, merge(&b.number))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, codes::Hotline::Status);
+        act(&app, &linjiang, &a.number, TicketAction::Sign).await;
+        act(
+            &app,
+            &linjiang,
+            &a.number,
+            TicketAction::Reply {
+                text: "已清理占道摊位。".into(),
+            },
+        )
+        .await;
+        let to_c: Vec<_> = app
+            .store
+            .outbox_for_case(&a.number)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.recipient == "13900005678")
+            .collect();
+        assert_eq!(to_c.len(), 1, "{to_c:?}");
+        let tracked = app
+            .track_ticket(&c.number, "5678", "198.51.100.7")
+            .await
+            .unwrap();
+        assert_eq!(tracked.merged_into.as_deref(), Some(a.number.as_str()));
+        assert_eq!(tracked.reply.as_deref(), Some("已清理占道摊位。"));
+        // The merged ticket is not counted as closed in the 三率.
+        let r = app.hotline_rates(&month).await.unwrap();
+        assert_eq!(r.total.counts.closed, closed_before, "{:?}", r.total.counts);
+        assert!(matches!(
+            app.store.audit_verify().await.unwrap(),
+            Verified::Intact { .. }
+        ));
+    }
+}
+
+/// A ticket's new finding is told to the supervisors and the 12345 centre over its region,
+/// through the outbox, once: a firing seen again at a later write tells nobody twice.
+#[tokio::test]
+async fn supervisors_are_told_of_a_tickets_new_finding_once() {
+    for app in hotline_apps().await {
+        let op = who(&app, "huawu").await;
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let office = linjiang.department_id.unwrap();
+        let t = app
+            .file_ticket(
+                &op,
+                TicketInput {
+                    efficiency_department_id: Some(office),
+                    ..complaint("窗口人员推诿，不予受理。")
+                },
+            )
+            .await
+            .unwrap();
+        let alerts = |m: &[tongban_store::outbox::OutboxMessage]| {
+            m.iter()
+                .filter(|m| m.subject == "12345工单监察发现")
+                .map(|m| m.recipient.clone())
+                .collect::<Vec<_>>()
+        };
+        let sent = alerts(&app.store.outbox_for_case(&t.number).await.unwrap());
+        assert!(!sent.is_empty(), "the supervisors are told");
+        assert!(!sent.iter().any(|r| r == "13800001234"), "never the caller");
+        // Every recipient is a supervisor or the centre's staff of the region.
+        let staff = app
+            .store
+            .users(&tongban_store::users::UserFilter::default())
+            .await
+            .unwrap();
+        for r in &sent {
+            let u = staff
+                .iter()
+                .find(|u| u.phone.as_deref() == Some(r) || u.email.as_deref() == Some(r))
+                .unwrap_or_else(|| panic!("{r} is nobody's"));
+            assert!(
+                matches!(
+                    u.role,
+                    tongban_domain::org::Role::Supervisor
+                        | tongban_domain::org::Role::HotlineCentre
+                ),
+                "{}",
+                u.login
+            );
+        }
+        let body = app
+            .store
+            .outbox_for_case(&t.number)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.subject == "12345工单监察发现")
+            .unwrap()
+            .body;
+        assert!(
+            body.contains(&t.number) && body.contains("效能投诉"),
+            "{body}"
+        );
+        // The next write re-detects the same finding: nobody is told again.
+        act(&app, &op, &t.number, dispatch_by_route()).await;
+        let again = alerts(&app.store.outbox_for_case(&t.number).await.unwrap());
+        assert_eq!(again.len(), sent.len());
+        // A new finding is told: the second return (反复退单) of this one.
+        act(
+            &app,
+            &linjiang,
+            &t.number,
+            TicketAction::Return {
+                reason: "非本单位职责".into(),
+            },
+        )
+        .await;
+        act(
+            &app,
+            &op,
+            &t.number,
+            TicketAction::Dispatch {
+                lead: Some(office),
+                co: Vec::new(),
+                note: String::new(),
+            },
+        )
+        .await;
+        act(
+            &app,
+            &linjiang,
+            &t.number,
+            TicketAction::Return {
+                reason: "仍非本单位职责".into(),
+            },
+        )
+        .await;
+        let after = alerts(&app.store.outbox_for_case(&t.number).await.unwrap());
+        assert_eq!(after.len(), 2 * sent.len(), "{after:?}");
+    }
+}
+
+/// The monthly report: tickets of the month by subject (with the month before and the trend)
+/// and by township (a village's under its township); the staff list drills down by month,
+/// subject and region within the viewer's scope; bad filters are refused with their codes.
+#[tokio::test]
+async fn the_monthly_report_counts_subjects_and_townships_and_staff_drill_down() {
+    for app in hotline_apps().await {
+        // The demo's six tickets are March's; April gets four.
+        app.clock.set(monday() + Duration::days(35)).unwrap();
+        let op = who(&app, "huawu").await;
+        for (region, phone) in [
+            ("361202001000", "13800000001"),
+            ("361202001000", "13800000002"),
+            ("361202001001", "13800000003"),
+        ] {
+            app.file_ticket(
+                &op,
+                TicketInput {
+                    region: region.into(),
+                    caller_phone: Some(phone.into()),
+                    place: None,
+                    ..complaint("占道经营")
+                },
+            )
+            .await
+            .unwrap();
+        }
+        app.file_ticket(
+            &op,
+            TicketInput {
+                subject: "env.noise".into(),
+                region: "361203001000".into(),
+                caller_phone: Some("13800000004".into()),
+                ..complaint("夜间施工噪声")
+            },
+        )
+        .await
+        .unwrap();
+        let r = app.hotline_report("2026-04").await.unwrap();
+        assert_eq!((r.total, r.previous_total), (4, 6));
+        assert_eq!(r.previous_month, "2026-03");
+        let s: Vec<(&str, u32, u32, &str)> = r
+            .by_subject
+            .iter()
+            .map(|x| (x.subject.as_str(), x.count, x.previous, x.trend()))
+            .collect();
+        assert_eq!(s, [("urban.stall", 3, 2, "↑"), ("env.noise", 1, 2, "↓")]);
+        assert_eq!(r.hot[0].subject, "urban.stall");
+        let t: Vec<(&str, u32)> = r
+            .by_township
+            .iter()
+            .map(|x| (x.region.as_str(), x.count))
+            .collect();
+        assert_eq!(t, [("361202001000", 3), ("361203001000", 1)]);
+        assert!(
+            r.by_township[0].name.contains("临江"),
+            "{:?}",
+            r.by_township
+        );
+        assert_eq!(r.rates.month, "2026-04");
+
+        // Drill-down: by subject, by township, by both; March holds the demo's.
+        use tongban_app::hotline_report::TicketQuery;
+        let q = |month: &str, subject: Option<&str>, region: Option<&str>| TicketQuery {
+            month: Some(month.into()),
+            subject: subject.map(Into::into),
+            region: region.map(Into::into),
+            status: None,
+        };
+        let n = |rows: Vec<tongban_store::hotline::TicketRow>| rows.len();
+        assert_eq!(
+            n(app
+                .hotline_ticket_list(&op, &q("2026-04", Some("urban.stall"), None))
+                .await
+                .unwrap()),
+            3
+        );
+        assert_eq!(
+            n(app
+                .hotline_ticket_list(&op, &q("2026-04", None, Some("361202001000")))
+                .await
+                .unwrap()),
+            3
+        );
+        assert_eq!(
+            n(app
+                .hotline_ticket_list(&op, &q("2026-03", None, None))
+                .await
+                .unwrap()),
+            6
+        );
+        // Wrong hands and bad filters.
+        let clerk = who(&app, "linjiang.clerk").await;
+        assert_eq!(
+            app.hotline_ticket_list(&clerk, &q("2026-04", None, None))
+                .await
+                .unwrap_err()
+                .code,
+            codes::Auth::Forbidden
+        );
+        for (bad, code) in [
+            (q("2026-4", None, None), codes::Request::Query.code()),
+            (
+                q("2026-04", Some("nope"), None),
+                codes::Hotline::Subject.code(),
+            ),
+            (
+                q("2026-04", None, Some("12")),
+                codes::Hotline::Region.code(),
+            ),
+        ] {
+            assert_eq!(
+                app.hotline_ticket_list(&op, &bad).await.unwrap_err().code,
+                code
+            );
+        }
+        // A county's supervisor sees only the county's.
+        let jiangbei = who(&app, "jiangbei.jiancha").await;
+        let outside = app
+            .hotline_ticket_list(&jiangbei, &q("2026-04", None, Some("361203001000")))
+            .await
+            .unwrap_err();
+        assert_eq!(outside.code, codes::Hotline::Region);
+        let inside = app
+            .hotline_ticket_list(&jiangbei, &q("2026-04", None, None))
+            .await
+            .unwrap();
+        assert_eq!(inside.len(), 3, "the county's three, not 南湖's");
+    }
+}

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::hotline::detect::TicketFinding;
+use tongban_domain::hotline::duplicate::place_key;
 use tongban_domain::hotline::{
     By, Category, Channel, Ticket, TicketEvent, TicketNumber, TicketStatus, CENTRE,
 };
@@ -55,12 +56,17 @@ pub struct TicketRow {
     pub reworks: i64,
     pub callback: Option<String>,
     pub version: i64,
+    /// The address reduced by `hotline::duplicate::place_key`.
+    #[serde(skip)]
+    pub place_key: Option<String>,
+    /// The open ticket this one was merged into.
+    pub merged_into: Option<String>,
 }
 
 const TICKET: &str = "SELECT id, number, category, channel, subject, subject_name, region, status,
     holder_department_id, caller_phone, caller_tail, confidential, urgent,
     efficiency_department_id, summary, received_at, due_at, replied_at, closed_at, returns,
-    reworks, callback, version FROM tickets";
+    reworks, callback, version, place_key, merged_into FROM tickets";
 
 /// One stored event with when and by whom.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +135,12 @@ pub struct TicketFilter {
     pub holder: Option<i64>,
     pub status: Option<TicketStatus>,
     pub caller_phone: Option<String>,
+    /// A subject code (exactly).
+    pub subject: Option<String>,
+    /// Received at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Received before.
+    pub to: Option<DateTime<Utc>>,
     pub limit: i64,
 }
 
@@ -176,6 +188,10 @@ pub struct TicketOversight {
     /// What the detectors found over its whole log (`hotline::detect`). A firing already
     /// recorded is kept once, by its fingerprint `{ticket_id}:{rule}:{anchor}`.
     pub findings: Vec<TicketFinding>,
+    /// Messages to supervisors, each queued only when the finding it names (by its index in
+    /// `findings`) is new: a firing seen again tells nobody twice. (A new ticket's are built
+    /// from its number inside the write instead.)
+    pub alerts: Vec<(usize, Outbound)>,
 }
 
 /// What the board's drill-down shows of a ticket. A 保密 caller and a 举报's reporter are never
@@ -227,7 +243,7 @@ pub fn ticket_findings(id: i64, t: &Ticket, found: &[TicketFinding]) -> Vec<NewF
 /// records its findings, in the lock order of [`crate::subjects`] (the ticket's row is already
 /// locked by the caller's insert or update; the audit head comes after).
 macro_rules! oversee_ticket {
-    ($store:expr, $tx:ident, $id:expr, $t:expr, $oversight:expr, $now:expr) => {{
+    ($store:expr, $tx:ident, $id:expr, $t:expr, $oversight:expr, $alerts:expr, $now:expr) => {{
         let id: i64 = $id;
         let t: &Ticket = $t;
         let o: &TicketOversight = $oversight;
@@ -244,7 +260,45 @@ macro_rules! oversee_ticket {
             &o.watches
         );
         apply_tally!($tx, tally);
-        insert_findings!($tx, &ticket_findings(id, t, &o.findings), $now);
+        let alerts: &[(usize, Outbound)] = $alerts;
+        insert_ticket_findings!(
+            $tx,
+            &ticket_findings(id, t, &o.findings),
+            alerts,
+            t.number.as_str(),
+            $now
+        );
+    }};
+}
+
+/// Records a ticket's findings inside `$tx`, each kept once, and queues the alerts of those
+/// that were new (`(index into the findings, message)`); evaluates to how many were new.
+macro_rules! insert_ticket_findings {
+    ($tx:ident, $rows:expr, $alerts:expr, $number:expr, $now:expr) => {{
+        let rows: &[NewFinding] = $rows;
+        let alerts: &[(usize, Outbound)] = $alerts;
+        let number: &str = $number;
+        let now: DateTime<Utc> = $now;
+        let mut new = 0usize;
+        for (i, row) in rows.iter().enumerate() {
+            let added = insert_findings!($tx, std::slice::from_ref(row), now);
+            if added > 0 {
+                new += added;
+                for (_, m) in alerts.iter().filter(|(k, _)| *k == i) {
+                    enqueue!(
+                        $tx,
+                        m.channel,
+                        &m.recipient,
+                        &m.subject,
+                        &m.body,
+                        Some(number),
+                        millis(now),
+                        millis(m.send_at)
+                    );
+                }
+            }
+        }
+        new
     }};
 }
 
@@ -285,6 +339,7 @@ impl Store {
         due_at: Option<DateTime<Utc>>,
         outbound: impl Fn(&TicketNumber) -> Vec<Outbound> + Send,
         oversight: &TicketOversight,
+        alerts: impl Fn(&TicketNumber) -> Vec<(usize, Outbound)> + Send,
         audit: AuditEntry,
     ) -> Result<(i64, Ticket)> {
         let day = tongban_domain::time::local_date(at);
@@ -308,9 +363,9 @@ impl Store {
                 "INSERT INTO tickets (number, category, channel, subject, subject_name, region,
                     status, holder_department_id, caller_phone, caller_tail, confidential, urgent,
                     efficiency_department_id, summary, received_at, due_at, replied_at, closed_at,
-                    returns, reworks, callback, version)
+                    returns, reworks, callback, version, place_key)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11, $12, $13, $14, $15,
-                    NULL, NULL, 0, 0, NULL, $16)
+                    NULL, NULL, 0, 0, NULL, $16, $17)
                  RETURNING id",
             )
             .bind(number.as_str())
@@ -329,10 +384,11 @@ impl Store {
             .bind(millis(at))
             .bind(due_at.map(millis))
             .bind(i64::from(t.version))
+            .bind(t.place.as_deref().and_then(place_key))
             .fetch_one(&mut *tx)
             .await?;
             insert_events!(tx, id, 1i64, [&event], at, by);
-            oversee_ticket!(self, tx, id, &t, oversight, at);
+            oversee_ticket!(self, tx, id, &t, oversight, &alerts(&number), at);
             for m in outbound(&number) {
                 enqueue!(
                     tx,
@@ -378,7 +434,7 @@ impl Store {
             let n = sqlx::query(
                 "UPDATE tickets SET status = $3, holder_department_id = $4, due_at = $5,
                     replied_at = $6, closed_at = $7, returns = $8, reworks = $9, callback = $10,
-                    version = $11
+                    version = $11, merged_into = $12
                  WHERE id = $1 AND version = $2",
             )
             .bind(id)
@@ -392,6 +448,7 @@ impl Store {
             .bind(i64::from(after.reworks))
             .bind(after.callback.map(|c| c.as_str()))
             .bind(i64::from(after.version))
+            .bind(after.merged_into.as_ref().map(|n| n.as_str().to_string()))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -399,7 +456,7 @@ impl Store {
                 return Err(StoreError::Conflict("ticket.version".into()));
             }
             insert_events!(tx, id, i64::from(before) + 1, events, at, by);
-            oversee_ticket!(self, tx, id, after, oversight, at);
+            oversee_ticket!(self, tx, id, after, oversight, &oversight.alerts, at);
             for m in outbound {
                 enqueue!(
                     tx,
@@ -488,6 +545,68 @@ impl Store {
             .await?))
     }
 
+    /// Open tickets received in `[from, to]` from the same caller's phone, or of `subject` at
+    /// the same place (`place_key`), other than `number`: the candidates the duplicate rule
+    /// (`hotline::duplicate`) judges. Oldest first.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn duplicate_candidates(
+        &self,
+        number: &str,
+        caller_phone: Option<&str>,
+        subject: &str,
+        place_key: Option<&str>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<TicketRow>> {
+        let sql = format!(
+            "{TICKET} WHERE number <> $1 AND status <> $2 AND received_at >= $3
+               AND received_at <= $4
+               AND ((caller_phone IS NOT NULL AND caller_phone = $5)
+                 OR (subject = $6 AND place_key IS NOT NULL AND place_key = $7))
+             ORDER BY received_at, id LIMIT $8"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(number)
+            .bind(TicketStatus::Closed.as_str())
+            .bind(millis(from))
+            .bind(millis(to))
+            .bind(caller_phone)
+            .bind(subject)
+            .bind(place_key)
+            .bind(limit)
+            .fetch_all(db)
+            .await?))
+    }
+
+    /// The phones of the callers of tickets merged into `number` (its subscribers).
+    pub async fn merged_callers(&self, number: &str) -> Result<Vec<String>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT DISTINCT caller_phone FROM tickets
+             WHERE merged_into = $1 AND caller_phone IS NOT NULL ORDER BY caller_phone"
+        )
+        .bind(number)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Records findings the sweeper found on a ticket, queueing the alerts of the new ones
+    /// (as a ticket's own write does); returns how many were new.
+    pub async fn record_ticket_findings(
+        &self,
+        number: &str,
+        rows: &[NewFinding],
+        alerts: &[(usize, Outbound)],
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        Ok(write!(self, |tx| insert_ticket_findings!(
+            tx, rows, alerts, number, now
+        )))
+    }
+
     /// Tickets matching a filter, newest first.
     pub async fn tickets(&self, f: &TicketFilter) -> Result<Vec<TicketRow>> {
         let sql = format!(
@@ -495,6 +614,9 @@ impl Store {
                AND ($2 IS NULL OR holder_department_id = $2)
                AND ($3 IS NULL OR status = $3)
                AND ($4 IS NULL OR caller_phone = $4)
+               AND ($6 IS NULL OR subject = $6)
+               AND ($7 IS NULL OR received_at >= $7)
+               AND ($8 IS NULL OR received_at < $8)
              ORDER BY received_at DESC, id DESC LIMIT $5"
         );
         Ok(read!(self, |db| sqlx::query_as(&sql)
@@ -502,9 +624,32 @@ impl Store {
             .bind(f.holder)
             .bind(f.status.map(|s| s.as_str()))
             .bind(f.caller_phone.as_deref())
-            .bind(f.limit.clamp(1, 500))
+            .bind(f.limit.clamp(1, 5000))
+            .bind(f.subject.as_deref())
+            .bind(f.from.map(millis))
+            .bind(f.to.map(millis))
             .fetch_all(db)
             .await?))
+    }
+
+    /// Tickets received in `[from, to)` in a region subtree, counted by subject and region:
+    /// `(subject, subject name, region, count)`, for the monthly report.
+    pub async fn ticket_counts(
+        &self,
+        region_prefix: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, String, String, i64)>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT subject, subject_name, region, CAST(COUNT(*) AS BIGINT) FROM tickets
+             WHERE region LIKE $1 AND received_at >= $2 AND received_at < $3
+             GROUP BY subject, subject_name, region ORDER BY subject, region"
+        )
+        .bind(format!("{region_prefix}%"))
+        .bind(millis(from))
+        .bind(millis(to))
+        .fetch_all(db)
+        .await?))
     }
 
     /// Replied tickets whose call-back may be overdue (replied before `before`), oldest first.
@@ -749,5 +894,51 @@ impl Store {
             }
             query.fetch_all(db).await?
         }))
+    }
+}
+
+// ---- Open311 GeoReport v2 keys ----
+
+impl Store {
+    /// Keeps a new Open311 key (its SHA-256 only) issued by `by`; returns its id.
+    pub async fn add_open311_key(
+        &self,
+        key_hash: &str,
+        name: &str,
+        by: i64,
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<i64> {
+        Ok(write!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO open311_keys (key_hash, name, created_by, created_at)
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(key_hash)
+            .bind(name)
+            .bind(by)
+            .bind(millis(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("open311_key:{id}"),
+                    ..audit
+                }
+            );
+            id
+        }))
+    }
+
+    /// The name of the unrevoked key with this SHA-256, if any.
+    pub async fn open311_key(&self, key_hash: &str) -> Result<Option<String>> {
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT name FROM open311_keys WHERE key_hash = $1 AND revoked_at IS NULL"
+        )
+        .bind(key_hash)
+        .fetch_optional(db)
+        .await?))
     }
 }

@@ -167,6 +167,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0037_opengov_followers_commitments.sql"),
         include_str!("../migrations/postgres/0037_opengov_followers_commitments.sql"),
     ),
+    (
+        38,
+        "hotline_duplicates",
+        include_str!("../migrations/sqlite/0038_hotline_duplicates.sql"),
+        include_str!("../migrations/postgres/0038_hotline_duplicates.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

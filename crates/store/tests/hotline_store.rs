@@ -122,6 +122,7 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
                 Some(t0() + Duration::days(21)),
                 sms,
                 &TicketOversight::default(),
+                |_| Vec::new(),
                 entry("ticket.receive"),
             )
             .await
@@ -134,6 +135,7 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
                 None,
                 |_| Vec::new(),
                 &TicketOversight::default(),
+                |_| Vec::new(),
                 entry("ticket.receive"),
             )
             .await
@@ -148,6 +150,7 @@ async fn tickets_are_numbered_by_day_and_logged_with_their_projection() {
                 None,
                 |_| Vec::new(),
                 &TicketOversight::default(),
+                |_| Vec::new(),
                 entry("ticket.receive"),
             )
             .await

@@ -101,6 +101,7 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /", "*"),
     ("GET /12345", "*"),
     ("GET /12345/rates", "*"),
+    ("GET /12345/report", "*"),
     ("GET /account/password", "signed"),
     (
         "GET /admin",
@@ -227,6 +228,12 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /api/v1/public/documents/root.pem", "*"),
     ("GET /api/v1/public/documents/{doc}", ""),
     ("GET /api/v1/public/hotline/rates", "*"),
+    ("GET /api/v1/public/hotline/report", "*"),
+    ("GET /open311/v2/services.json", "*"),
+    ("GET /open311/v2/requests.json", "*"),
+    ("GET /open311/v2/requests/{service_request_id}", "*"),
+    ("POST /open311/v2/requests.json", ""),
+    ("POST /api/v1/admin/open311/keys", "admin"),
     ("GET /api/v1/public/hotline/tickets/{number}", "*"),
     ("GET /api/v1/public/performance/periods", "*"),
     ("GET /api/v1/public/performance/periods/{id}", "*"),
@@ -332,6 +339,14 @@ const ACCESS: &[(&str, &str)] = &[
     ),
     (
         "GET /hotline/tickets/{number}",
+        "supervisor leader admin operator hotline_centre",
+    ),
+    (
+        "GET /hotline/list",
+        "supervisor leader admin operator hotline_centre",
+    ),
+    (
+        "GET /hotline/list.xlsx",
         "supervisor leader admin operator hotline_centre",
     ),
     ("GET /items", "*"),
@@ -787,6 +802,7 @@ fn fill(path: &str, ids: &Ids) -> String {
             "number" if about.ends_with("/bundle-cases") => &ids.bundle_case,
             "number" if about.ends_with("/cases") => &ids.case,
             "number" if about.ends_with("/tickets") => &ids.ticket,
+            "service_request_id" => &ids.ticket,
             "number" if about.ends_with("/requests") => &ids.disclosure,
             "number" if about.ends_with("/ratings") => &ids.rating,
             "number" if about.ends_with("/licences") => &ids.licence,

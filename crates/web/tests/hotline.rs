@@ -373,3 +373,312 @@ async fn the_nav_links_the_desk_only_for_those_who_may_open_it() {
         .unwrap()
         .ends_with("error=request.form"));
 }
+
+/// The monthly report over HTTP (public JSON and page, drill-down links for staff only), the
+/// staff list and its workbook, and a merge through the API — on every backend.
+#[tokio::test]
+async fn the_report_the_list_its_workbook_and_a_merge() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    use tower::ServiceExt;
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        t.app.load_demo_hotline().await.unwrap();
+        let op = t.sign_in("huawu").await;
+        let a = t
+            .post_json("/api/v1/hotline/tickets", Some(&op), complaint())
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{backend} {}", a.body);
+        let a = a.json()["number"].as_str().unwrap().to_string();
+        let b = t
+            .post_json("/api/v1/hotline/tickets", Some(&op), complaint())
+            .await;
+        let b = b.json();
+        assert_eq!(b["duplicates"][0]["number"], a.as_str(), "{backend} {b}");
+        assert_eq!(b["duplicates"][0]["reason"], "same_caller", "{backend}");
+        let b = b["number"].as_str().unwrap().to_string();
+        let r = t
+            .post_json(
+                &format!("/api/v1/hotline/tickets/{b}/actions"),
+                Some(&op),
+                json!({"action": "merge", "into": a, "reason": "同一事项"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        assert_eq!(r.json()["merged_into"], a.as_str(), "{backend}");
+        let r = t
+            .post_json(
+                &format!("/api/v1/hotline/tickets/{a}/actions"),
+                Some(&op),
+                json!({"action": "merge", "into": a, "reason": "同一事项"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "hotline.merge_target"),
+            "{backend}"
+        );
+
+        let month = tongban_domain::time::local_date(t.app.now())
+            .format("%Y-%m")
+            .to_string();
+        let r = t
+            .get(
+                &format!("/api/v1/public/hotline/report?month={month}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        let j = r.json();
+        assert_eq!(j["hot"][0]["subject"], "urban.stall", "{backend} {j}");
+        assert!(j["total"].as_u64().unwrap() >= 8, "{backend} {j}");
+        assert!(!r.body.contains("13800001234"), "{backend}");
+        let r = t
+            .get("/api/v1/public/hotline/report?month=2026-13", None)
+            .await;
+        assert_eq!(r.code(), "request.query", "{backend}");
+        // The page: drill-down links for staff, plain numbers for the public.
+        let public = t.get(&format!("/12345/report?month={month}"), None).await;
+        assert_eq!(public.status, StatusCode::OK, "{backend}");
+        assert!(public.body.contains("热点诉求"), "{backend}");
+        assert!(!public.body.contains("/hotline/list?"), "{backend}");
+        let staff = t
+            .get(&format!("/12345/report?month={month}"), Some(&op))
+            .await;
+        assert!(
+            staff.body.contains(&format!(
+                "/hotline/list?month={month}&amp;subject=urban.stall"
+            )),
+            "{backend}"
+        );
+        let list = t
+            .get(
+                &format!("/hotline/list?month={month}&subject=urban.stall"),
+                Some(&op),
+            )
+            .await;
+        assert_eq!(list.status, StatusCode::OK, "{backend}");
+        assert!(
+            list.body.contains(&a) && list.body.contains(&b),
+            "{backend}"
+        );
+
+        // The workbook of the same list: every ticket listed, no caller data.
+        let req = Request::builder()
+            .uri(format!(
+                "/hotline/list.xlsx?month={month}&subject=urban.stall"
+            ))
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, &op.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let res = t.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{backend}");
+        let bytes = axum::body::to_bytes(res.into_body(), 10 * 1024 * 1024)
+            .await
+            .unwrap()
+            .to_vec();
+        let mut wb: Xlsx<_> =
+            open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx workbook");
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|c| match c {
+                        Data::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(rows[0][0], "工单号", "{backend}");
+        assert!(rows.iter().any(|r| r[0] == a), "{backend}");
+        assert!(
+            rows.iter().any(|r| r[0] == b && r[4] == "已办结"),
+            "{backend}"
+        );
+        assert!(
+            rows.iter()
+                .flatten()
+                .all(|c| !c.contains("1234") || c.starts_with('H')),
+            "{backend}: no caller number"
+        );
+        // Not for a unit, nor for the public; a bad region is refused with its code.
+        let unit = t.sign_in("linjiang.clerk").await;
+        let r = t.get("/hotline/list.xlsx", Some(&unit)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
+        let r = t.get("/hotline/list?region=12", Some(&op)).await;
+        assert!(r.body.contains("hotline.region"), "{backend}");
+    }
+}
+
+/// Open311 GeoReport v2 with the specification's example requests: services, a request
+/// posted with a key (form-encoded, as the specification sends it) becomes a ticket, read
+/// back by id and in the list; without a valid key nothing is written — on every backend.
+#[tokio::test]
+async fn open311_georeport_v2_maps_onto_tickets() {
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        t.app.load_demo_hotline().await.unwrap();
+        let r = t.get("/open311/v2/services.json", None).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        let services = r.json();
+        let stall = services
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["service_code"] == "urban.stall")
+            .unwrap_or_else(|| panic!("{backend} {services}"));
+        assert_eq!(stall["type"], "realtime", "{backend}");
+        assert_eq!(stall["metadata"], false, "{backend}");
+        assert!(
+            stall["group"].as_str().is_some_and(|g| !g.is_empty()),
+            "{backend}"
+        );
+
+        // The specification's POST example, with a region for address_id: no key, then a bad
+        // key, write nothing.
+        let form = |key: &str| {
+            format!(
+                "api_key={key}&service_code=urban.stall&lat=37.76524078&long=-122.4212043\
+                 &address_string=1234+5th+street&address_id=361202001000&email=smit222%40sfgov.edu\
+                 &device_id=tt222111&account_id=123456&first_name=john&last_name=smith\
+                 &phone=13811112222&description=A+large+sinkhole+is+destroying+the+street\
+                 &media_url=http%3A%2F%2Fexample.com%2Fphoto.jpg"
+            )
+        };
+        let post = |body: String| {
+            t.send(
+                axum::http::Method::POST,
+                "/open311/v2/requests.json",
+                None,
+                Some("application/x-www-form-urlencoded"),
+                body,
+                &[],
+            )
+        };
+        let all = tongban_store::hotline::TicketFilter {
+            limit: 5000,
+            ..Default::default()
+        };
+        let before = t.app.store.tickets(&all).await.unwrap().len();
+        let r = post(form("")).await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::UNAUTHORIZED, "hotline.open311_key"),
+            "{backend}"
+        );
+        let r = post(form("0123456789abcdef0123456789abcdef")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}");
+        let admin = t.sign_in("admin").await;
+        let r = t
+            .post_json(
+                "/api/v1/admin/open311/keys",
+                Some(&admin),
+                json!({"name": "城管通"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend} {}", r.body);
+        let key = r.json()["api_key"].as_str().unwrap().to_string();
+        let op = t.sign_in("huawu").await;
+        let r = t
+            .post_json(
+                "/api/v1/admin/open311/keys",
+                Some(&op),
+                json!({"name": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
+        assert_eq!(
+            t.app.store.tickets(&all).await.unwrap().len(),
+            before,
+            "{backend}: nothing written"
+        );
+
+        let r = post(form(&key)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend} {}", r.body);
+        let id = r.json()[0]["service_request_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(id.starts_with('H'), "{backend}");
+        // An unknown service is the hotline's own code.
+        let r = post(form(&key).replace("urban.stall", "nope")).await;
+        assert_eq!(r.code(), "hotline.subject", "{backend}");
+
+        // GET requests/{id}.json: the specification's fields.
+        let r = t
+            .get(&format!("/open311/v2/requests/{id}.json"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        let one = &r.json()[0];
+        assert_eq!(one["service_request_id"], id.as_str(), "{backend}");
+        assert_eq!(one["status"], "open", "{backend}");
+        assert_eq!(one["service_code"], "urban.stall", "{backend}");
+        assert_eq!(one["address_id"], "361202001000", "{backend}");
+        assert_eq!(
+            one["description"], "A large sinkhole is destroying the street",
+            "{backend}"
+        );
+        for field in [
+            "requested_datetime",
+            "updated_datetime",
+            "agency_responsible",
+        ] {
+            assert!(one[field].is_string(), "{backend} {field}");
+        }
+        assert!(!r.body.contains("13811112222"), "{backend}: no caller data");
+        // The ticket took the request: the web channel's sibling (移动端/API), the caller.
+        let v = t
+            .app
+            .ticket(
+                &tongban_app::accounts::actor_of(
+                    &t.app.store.user_by_login("huawu").await.unwrap().unwrap(),
+                ),
+                &id,
+            )
+            .await
+            .unwrap();
+        assert_eq!(v.channel.as_str(), "app", "{backend}");
+        assert_eq!(v.caller_phone.as_deref(), Some("138****2222"), "{backend}");
+        assert_eq!(v.place.as_deref(), Some("1234 5th street"), "{backend}");
+
+        // GET requests.json with the specification's filters.
+        let r = t
+            .get(
+                "/open311/v2/requests.json?service_code=urban.stall&status=open",
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        assert!(
+            r.json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["service_request_id"] == id.as_str()),
+            "{backend}"
+        );
+        let r = t
+            .get(
+                "/open311/v2/requests.json?status=closed&service_code=urban.stall",
+                None,
+            )
+            .await;
+        assert!(
+            r.json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["status"] == "closed"),
+            "{backend}"
+        );
+        let r = t.get("/open311/v2/requests.json?status=maybe", None).await;
+        assert_eq!(r.code(), "request.query", "{backend}");
+        let r = t
+            .get("/open311/v2/requests/H20000101000001.json", None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}");
+    }
+}

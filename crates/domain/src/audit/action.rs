@@ -118,6 +118,7 @@ crate::closed_set! {
         TicketTransfer = "ticket.transfer" => "转办",
         TicketDecideExtension = "ticket.decide_extension" => "延期审批",
         TicketCallBack = "ticket.call_back" => "回访",
+        TicketMerge = "ticket.merge" => "合并重复工单",
         TicketSign = "ticket.sign" => "签收",
         TicketReturn = "ticket.return" => "退单",
         TicketAskExtension = "ticket.ask_extension" => "申请延期",
@@ -128,6 +129,7 @@ crate::closed_set! {
         HotlineSubjectAdd = "hotline.subject.add" => "新增诉求分类",
         HotlineRouteSet = "hotline.route.set" => "设置派单规则",
         HotlineAnswerAdd = "hotline.answer.add" => "新增知识库答案",
+        Open311KeyIssue = "open311.key.issue" => "签发Open311接口密钥",
         // 依申请公开
         DisclosureFile = "disclosure.file" => "提交公开申请",
         DisclosureConfirm = "disclosure.confirm" => "确认收到公开申请",
@@ -250,6 +252,7 @@ crate::closed_set! {
         HotlineSubject = "hotline_subject" => "诉求分类",
         HotlineRoute = "hotline_route" => "派单规则",
         HotlineAnswer = "hotline_answer" => "知识库答案",
+        Open311Key = "open311_key" => "Open311接口密钥",
     }
 }
 

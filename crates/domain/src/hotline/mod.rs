@@ -8,8 +8,11 @@
 //! approved extension is its extension. Nothing here reads a clock or a database.
 
 pub mod detect;
+pub mod duplicate;
 mod model;
+pub mod photo;
 pub mod rates;
+pub mod report;
 mod sla;
 mod ticket;
 mod watch;

@@ -135,6 +135,10 @@ pub fn fold_one<'a, L>(
                     r.called_back += 1;
                     r.satisfied += u32::from(*result != CallbackResult::Unsatisfied);
                 }
+                // A merged ticket is carried on by the one it joined: that one is counted.
+                TicketEvent::Closed {
+                    reason: CloseReason::Merged,
+                } => {}
                 TicketEvent::Closed { reason } if within(at) => {
                     let unit = match reason {
                         CloseReason::AnsweredOnSpot => CENTRE,

@@ -69,6 +69,9 @@ pub struct HotlineRules {
     /// A unit signs for a dispatched ticket within this many hours; the 响应率 counts those
     /// that do ([`super::rates`]).
     pub sign_hours: u32,
+    /// A new ticket is flagged as a likely duplicate of an open one received within this many
+    /// days ([`super::duplicate`]); 0 flags none.
+    pub duplicate_days: u32,
 }
 
 impl Default for HotlineRules {
@@ -80,6 +83,7 @@ impl Default for HotlineRules {
             callback_days: 3,
             max_reworks: 1,
             sign_hours: 24,
+            duplicate_days: 7,
         }
     }
 }

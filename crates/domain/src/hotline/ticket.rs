@@ -42,6 +42,8 @@ crate::closed_set! {
         ReworkExhausted = "rework_exhausted" => "重办次数用尽，按不满意办结",
         /// The call-back window passed without a call-back.
         CallbackTimeout = "callback_timeout" => "回访期满办结",
+        /// 合并: the same matter as another open ticket, which carries it on.
+        Merged = "merged" => "重复诉求，合并办理",
     }
 }
 
@@ -62,6 +64,7 @@ crate::closed_set! {
         Replied = "replied" => "答复",
         CalledBack = "called_back" => "回访",
         Reopened = "reopened" => "重办",
+        Merged = "merged" => "合并",
         Closed = "closed" => "办结",
     }
 }
@@ -75,6 +78,7 @@ crate::closed_set! {
         Transfer = "transfer" => "转办",
         DecideExtension = "decide_extension" => "延期审批",
         CallBack = "call_back" => "回访",
+        Merge = "merge" => "合并重复工单",
         Sign = "sign" => "签收",
         Return = "return" => "退单",
         AskExtension = "ask_extension" => "申请延期",
@@ -90,7 +94,12 @@ impl TicketActionKind {
         use TicketActionKind as A;
         matches!(
             self,
-            A::Dispatch | A::AnswerOnSpot | A::Transfer | A::DecideExtension | A::CallBack
+            A::Dispatch
+                | A::AnswerOnSpot
+                | A::Transfer
+                | A::DecideExtension
+                | A::CallBack
+                | A::Merge
         )
     }
 }
@@ -163,6 +172,12 @@ pub enum TicketEvent {
     },
     /// 重办 after a 不满意 call-back: back to the unit that replied, on a fresh clock.
     Reopened,
+    /// 合并: the operator found it the same matter as the open ticket `into`, which carries
+    /// it on (the caller follows that one and is told its reply).
+    Merged {
+        into: TicketNumber,
+        reason: String,
+    },
     Closed {
         reason: CloseReason,
     },
@@ -186,6 +201,7 @@ impl TicketEvent {
             TicketEvent::Replied { .. } => K::Replied,
             TicketEvent::CalledBack { .. } => K::CalledBack,
             TicketEvent::Reopened => K::Reopened,
+            TicketEvent::Merged { .. } => K::Merged,
             TicketEvent::Closed { .. } => K::Closed,
         }
     }
@@ -219,6 +235,9 @@ impl TicketEvent {
             TicketEvent::Replied { .. } => "答复来电人".into(),
             TicketEvent::CalledBack { result, .. } => format!("回访：{}", result.label()),
             TicketEvent::Reopened => "重办".into(),
+            TicketEvent::Merged { into, reason } => {
+                format!("与工单{into}为同一诉求，合并办理：{reason}")
+            }
             TicketEvent::Closed { reason } => format!("办结（{}）", reason.label()),
         }
     }
@@ -266,6 +285,11 @@ pub enum Command {
     },
     /// The system closes a replied ticket whose call-back window has passed.
     CloseUnvisited,
+    /// 合并 into `into`, an open ticket of the same matter (the use case checks it is one).
+    Merge {
+        into: TicketNumber,
+        reason: String,
+    },
 }
 
 /// A pending extension request.
@@ -327,6 +351,9 @@ pub struct Ticket {
     pub reworks: u32,
     pub closed_at: Option<DateTime<Utc>>,
     pub close_reason: Option<CloseReason>,
+    /// The open ticket this one was merged into (it carries the matter on).
+    #[serde(default)]
+    pub merged_into: Option<TicketNumber>,
     /// The time the ticket entered each state, in order (an honest clock: nothing is edited).
     pub entered: Vec<(TicketStatus, DateTime<Utc>)>,
     /// Events applied so far.
@@ -388,6 +415,7 @@ impl Ticket {
             reworks: 0,
             closed_at: None,
             close_reason: None,
+            merged_into: None,
             entered: vec![(TicketStatus::Received, at)],
             version: 1,
         })
@@ -519,6 +547,9 @@ impl Ticket {
                 }
                 self.signed_at = Some(at);
                 self.enter(TicketStatus::Handling, at);
+            }
+            TicketEvent::Merged { into, .. } => {
+                self.merged_into = Some(into.clone());
             }
             TicketEvent::Closed { reason } => {
                 self.closed_at = Some(at);
@@ -742,6 +773,22 @@ impl Ticket {
                     }),
                 }
                 Ok(out)
+            }
+            Command::Merge { into, reason } => {
+                // Only while the centre holds it: a ticket a unit works on is handled there.
+                if !matches!(status, S::Received | S::Returned) {
+                    return refuse();
+                }
+                if into == self.number {
+                    return Err(H::MergeTarget.err());
+                }
+                let reason = text(&reason, 500, H::Reason)?;
+                Ok(vec![
+                    TicketEvent::Merged { into, reason },
+                    TicketEvent::Closed {
+                        reason: CloseReason::Merged,
+                    },
+                ])
             }
             Command::CloseUnvisited => {
                 let due = self
@@ -1310,6 +1357,61 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_is_merged_only_while_at_the_centre_and_never_into_itself() {
+        let other = TicketNumber::new(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), 7);
+        let merge = |into: &TicketNumber| Command::Merge {
+            into: into.clone(),
+            reason: "同一占道问题".into(),
+        };
+        let mut r = Run::new(Category::Complaint, false, at(2026, 3, 2, 9));
+        let own = r.t.number.clone();
+        assert_eq!(
+            r.go(merge(&own), at(2026, 3, 2, 9)).unwrap_err().code,
+            H::MergeTarget
+        );
+        assert_eq!(
+            r.go(
+                Command::Merge {
+                    into: other.clone(),
+                    reason: " ".into()
+                },
+                at(2026, 3, 2, 9)
+            )
+            .unwrap_err()
+            .code,
+            H::Reason
+        );
+        r.go(merge(&other), at(2026, 3, 2, 10)).unwrap();
+        assert_eq!(r.t.status, TicketStatus::Closed);
+        assert_eq!(r.t.close_reason, Some(CloseReason::Merged));
+        assert_eq!(r.t.merged_into.as_ref(), Some(&other));
+        // A ticket a unit holds is not merged away under it.
+        let mut r = Run::new(Category::Complaint, false, at(2026, 3, 2, 9));
+        r.go(dispatch(7), at(2026, 3, 2, 10)).unwrap();
+        assert_eq!(
+            r.go(merge(&other), at(2026, 3, 2, 11)).unwrap_err().code,
+            H::Status
+        );
+        // Nor does a merged ticket count as closed in the 三率: the one it joined does.
+        let mut r = Run::new(Category::Complaint, false, at(2026, 3, 2, 9));
+        let mut log = vec![(received(Category::Complaint, false), at(2026, 3, 2, 9))];
+        for e in
+            r.t.decide(merge(&other), &r.cal, &r.rules, at(2026, 3, 2, 10))
+                .unwrap()
+        {
+            r.t.apply(&e, at(2026, 3, 2, 10), None);
+            log.push((e, at(2026, 3, 2, 10)));
+        }
+        let folded = super::super::rates::fold(
+            [log.iter().map(|(e, a)| (e, *a, None))],
+            at(2026, 3, 1, 0),
+            at(2026, 4, 1, 0),
+            Duration::hours(24),
+        );
+        assert!(folded.values().all(|u| u.closed == 0), "{folded:?}");
+    }
+
+    #[test]
     fn only_a_consultation_is_answered_on_the_spot() {
         let mut r = Run::new(Category::Consult, false, at(2026, 3, 2, 9));
         r.go(
@@ -1470,6 +1572,10 @@ mod tests {
                 note: String::new(),
             },
             TicketEvent::Reopened,
+            TicketEvent::Merged {
+                into: TicketNumber::new(NaiveDate::from_ymd_opt(2026, 9, 24).unwrap(), 2),
+                reason: "同一事项".into(),
+            },
             TicketEvent::Closed {
                 reason: CloseReason::CalledBack,
             },

@@ -136,6 +136,23 @@ pub struct TicketJson {
     pub close_reason: Option<String>,
     pub first_responder: Option<String>,
     pub history: Vec<TicketHistoryJson>,
+    /// The open ticket this one was merged into.
+    pub merged_into: Option<String>,
+    /// Open tickets this one is likely a duplicate of (shown to the centre while it holds the
+    /// ticket; `hotline.duplicate_days`).
+    pub duplicates: Vec<DuplicateJson>,
+}
+
+/// An open ticket a ticket is likely a duplicate of.
+#[derive(Serialize, ToSchema)]
+pub struct DuplicateJson {
+    pub number: String,
+    pub reason: tongban_domain::hotline::duplicate::DuplicateReason,
+    pub reason_label: String,
+    pub subject_name: String,
+    pub status_label: String,
+    pub received_at: String,
+    pub summary: String,
 }
 
 impl From<TicketView> for TicketJson {
@@ -183,6 +200,20 @@ impl From<TicketView> for TicketJson {
                     at: rfc3339(h.at),
                     by: h.by,
                     summary: h.summary,
+                })
+                .collect(),
+            merged_into: v.merged_into,
+            duplicates: v
+                .duplicates
+                .into_iter()
+                .map(|d| DuplicateJson {
+                    number: d.number,
+                    reason: d.reason,
+                    reason_label: d.reason_label,
+                    subject_name: d.subject_name,
+                    status_label: d.status_label,
+                    received_at: rfc3339(d.received_at),
+                    summary: d.summary,
                 })
                 .collect(),
         }
@@ -304,6 +335,9 @@ pub enum TicketActionBody {
         #[serde(default)]
         note: String,
     },
+    /// 合并 (centre): this ticket is the same matter as the open ticket `into`; it closes and
+    /// its caller follows that one.
+    Merge { into: String, reason: String },
     /// 签收 (holding unit).
     Sign,
     /// 退单 (holding unit).
@@ -336,6 +370,7 @@ impl From<TicketActionBody> for TicketAction {
                 TicketAction::DecideExtension { approve, note }
             }
             TicketActionBody::CallBack { result, note } => TicketAction::CallBack { result, note },
+            TicketActionBody::Merge { into, reason } => TicketAction::Merge { into, reason },
             TicketActionBody::Sign => TicketAction::Sign,
             TicketActionBody::Return { reason } => TicketAction::Return { reason },
             TicketActionBody::AskExtension { days, reason } => {
@@ -556,6 +591,8 @@ pub struct PublicTicketJson {
     pub replied_at: Option<String>,
     pub closed_at: Option<String>,
     pub progress: Vec<ProgressJson>,
+    /// The ticket it was merged into: status, due date and reply are that one's.
+    pub merged_into: Option<String>,
 }
 
 impl From<PublicTicketView> for PublicTicketJson {
@@ -579,6 +616,7 @@ impl From<PublicTicketView> for PublicTicketJson {
                     at: rfc3339(at),
                 })
                 .collect(),
+            merged_into: v.merged_into,
         }
     }
 }
@@ -679,5 +717,89 @@ pub async fn rates(
             .collect(),
         total: r.total.into(),
         units: r.units.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// A subject's count in the month and the month before.
+#[derive(Serialize, ToSchema)]
+pub struct SubjectCountJson {
+    pub subject: String,
+    pub name: String,
+    pub count: u32,
+    pub previous: u32,
+    /// ↑, ↓, = or 新 (none the month before).
+    pub trend: String,
+}
+
+impl From<&tongban_domain::hotline::report::SubjectCount> for SubjectCountJson {
+    fn from(s: &tongban_domain::hotline::report::SubjectCount) -> Self {
+        Self {
+            subject: s.subject.clone(),
+            name: s.name.clone(),
+            count: s.count,
+            previous: s.previous,
+            trend: s.trend().into(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TownshipCountJson {
+    pub region: String,
+    pub name: String,
+    pub count: u32,
+}
+
+/// A month's public report: counts by subject and township, hot subjects, 三率.
+#[derive(Serialize, ToSchema)]
+pub struct ReportJson {
+    pub month: String,
+    pub previous_month: String,
+    pub total: u32,
+    pub previous_total: u32,
+    pub hot: Vec<SubjectCountJson>,
+    pub by_subject: Vec<SubjectCountJson>,
+    pub by_township: Vec<TownshipCountJson>,
+    pub rates: RatesJson,
+}
+
+/// The public monthly report of a month: tickets received by subject and township (merged
+/// duplicates included), the hot subjects with their trend, and the month's 三率.
+#[utoipa::path(get, path = "/api/v1/public/hotline/report", tag = "hotline",
+    params(MonthQuery),
+    responses((status = 200, body = ReportJson), (status = 422, body = ErrorBody)))]
+pub async fn report(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<MonthQuery>,
+) -> ApiResult<Json<ReportJson>> {
+    let r = s.app.hotline_report(q.month.trim()).await?;
+    Ok(Json(ReportJson {
+        month: r.month,
+        previous_month: r.previous_month,
+        total: r.total,
+        previous_total: r.previous_total,
+        hot: r.hot.iter().map(Into::into).collect(),
+        by_subject: r.by_subject.iter().map(Into::into).collect(),
+        by_township: r
+            .by_township
+            .into_iter()
+            .map(|t| TownshipCountJson {
+                region: t.region,
+                name: t.name,
+                count: t.count,
+            })
+            .collect(),
+        rates: RatesJson {
+            month: r.rates.month,
+            sign_hours: r.rates.sign_hours,
+            formulas: r
+                .rates
+                .formulas
+                .into_iter()
+                .map(|(name, formula)| FormulaJson { name, formula })
+                .collect(),
+            total: r.rates.total.into(),
+            units: r.rates.units.into_iter().map(Into::into).collect(),
+        },
     }))
 }

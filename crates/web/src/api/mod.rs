@@ -19,6 +19,7 @@ mod disclosure;
 mod documents;
 mod hotline;
 mod items;
+mod open311;
 mod opengov;
 mod opengov_more;
 mod org;
@@ -42,6 +43,7 @@ mod supervision;
         (name = "ratings", description = "好差评：办件评价（一事一评）、窗口评价器（一次一评）、差评回访核实整改反馈、申诉复核、月度公示"),
         (name = "disclosure", description = "政府信息公开申请：提交、确认收到、补正、征求意见、收费、延期与答复"),
         (name = "opengov", description = "政务公开：公开征求意见（意见、审核、版本、采纳情况说明）、人大建议和政协提案办理（交办、答复、满意度、公开）、重点领域公示（异议、结果）、公开会议（旁听报名、会议纪要）、公开承诺、领导接访、关注"),
+        (name = "open311", description = "Open311 GeoReport v2：服务（诉求分类）、服务请求（12345工单）的查询与提交（需管理员签发的 api_key）"),
         (name = "performance", description = "绩效考评：指标体系（起草、审核、发布）、考评期发布与更正、排名、计算说明与下钻、处理提示")
     )
 )]
@@ -125,6 +127,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(hotline::public_create))
         .routes(routes!(hotline::track))
         .routes(routes!(hotline::rates))
+        .routes(routes!(hotline::report))
+        .routes(routes!(open311::services))
+        .routes(routes!(open311::requests, open311::post_request))
+        .routes(routes!(open311::request))
+        .routes(routes!(open311::issue_key))
         .routes(routes!(ratings::rate_case))
         .routes(routes!(ratings::list))
         .routes(routes!(ratings::get))

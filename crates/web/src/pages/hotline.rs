@@ -273,6 +273,8 @@ pub struct TicketPage {
     pub holder: bool,
     /// (department id, name) of the units a dispatch or transfer may name.
     pub units: Options,
+    /// Likely duplicates: (number, why, subject, status, received, summary).
+    pub dups: Vec<(String, String, String, String, String, String)>,
     pub error: Option<(String, String)>,
     pub ok: bool,
 }
@@ -331,6 +333,20 @@ pub async fn show(
         head_of_centre: actor.role == Role::HotlineCentre,
         holder,
         units,
+        dups: t
+            .duplicates
+            .iter()
+            .map(|d| {
+                (
+                    d.number.clone(),
+                    d.reason_label.clone(),
+                    d.subject_name.clone(),
+                    d.status_label.clone(),
+                    format_local(d.received_at),
+                    d.summary.clone(),
+                )
+            })
+            .collect(),
         error: coded(&q.error),
         ok: !q.ok.is_empty(),
         t,
@@ -396,6 +412,10 @@ fn action(f: ActForm) -> Result<TicketAction, AppError> {
         A::CallBack => TicketAction::CallBack {
             result: f.result,
             note: f.note,
+        },
+        A::Merge => TicketAction::Merge {
+            into: f.to,
+            reason: f.reason,
         },
         A::Sign => TicketAction::Sign,
         A::Return => TicketAction::Return { reason: f.reason },
@@ -653,4 +673,262 @@ pub async fn rates(
         }
     };
     Ok((code, views::render(&page)).into_response())
+}
+
+/// `/12345/report`: a month's public report — counts by subject and township, hot subjects
+/// with their trend, 三率 — with drill-down links for staff.
+#[derive(askama::Template)]
+#[template(path = "hotline_report.html")]
+pub struct ReportPage {
+    pub base: Base,
+    pub month: String,
+    pub staff: bool,
+    pub total: u32,
+    pub previous_total: u32,
+    /// (code, name, count, previous, trend).
+    pub hot: Vec<(String, String, u32, u32, String)>,
+    pub subjects: Vec<(String, String, u32, u32, String)>,
+    /// (code, name, count).
+    pub townships: Vec<(String, String, u32)>,
+    pub formulas: Vec<(String, String)>,
+    pub sign_hours: u32,
+    pub rates: Vec<[String; 10]>,
+    pub error: Option<(String, String)>,
+}
+
+fn is_report_staff(role: Role) -> bool {
+    role.is_hotline() || matches!(role, Role::Supervisor | Role::Leader | Role::Admin)
+}
+
+/// `GET /12345/report?month=YYYY-MM` (this month by default).
+pub async fn report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    PageQuery(q): PageQuery<RatesQuery>,
+) -> PageResult<Response> {
+    let month = match q.month.trim() {
+        "" => tongban_domain::time::local_date(state.app.now())
+            .format("%Y-%m")
+            .to_string(),
+        m => m.to_string(),
+    };
+    let staff = viewer
+        .signed_in()
+        .is_some_and(|w| is_report_staff(w.actor.role));
+    let mut page = ReportPage {
+        base: Base::new("12345热线月度报告", viewer.signed_in(), large),
+        month: month.clone(),
+        staff,
+        total: 0,
+        previous_total: 0,
+        hot: Vec::new(),
+        subjects: Vec::new(),
+        townships: Vec::new(),
+        formulas: Vec::new(),
+        sign_hours: state.app.settings().hotline.sign_hours,
+        rates: Vec::new(),
+        error: None,
+    };
+    let line = |s: &tongban_domain::hotline::report::SubjectCount| {
+        (
+            s.subject.clone(),
+            s.name.clone(),
+            s.count,
+            s.previous,
+            s.trend().to_string(),
+        )
+    };
+    let code = match state.app.hotline_report(&month).await {
+        Ok(r) => {
+            page.total = r.total;
+            page.previous_total = r.previous_total;
+            page.hot = r.hot.iter().map(line).collect();
+            page.subjects = r.by_subject.iter().map(line).collect();
+            page.townships = r
+                .by_township
+                .iter()
+                .map(|t| (t.region.clone(), t.name.clone(), t.count))
+                .collect();
+            page.formulas = r.rates.formulas.clone();
+            page.rates = std::iter::once(&r.rates.total)
+                .chain(&r.rates.units)
+                .map(rates_row)
+                .collect();
+            axum::http::StatusCode::OK
+        }
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable) => return Err(PageError(e)),
+        Err(e) => {
+            let code = status(e.kind);
+            page.error = Some((e.code.as_str().into(), e.message));
+            code
+        }
+    };
+    Ok((code, views::render(&page)).into_response())
+}
+
+/// The staff list's filters, as the page and the workbook read them.
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    status: String,
+}
+
+impl ListQuery {
+    fn query(&self) -> tongban_app::hotline_report::TicketQuery {
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        tongban_app::hotline_report::TicketQuery {
+            month: some(&self.month),
+            subject: some(&self.subject),
+            region: some(&self.region),
+            status: some(&self.status),
+        }
+    }
+
+    fn href(&self, path: &str) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("month", self.month.trim()),
+            ("subject", self.subject.trim()),
+            ("region", self.region.trim()),
+            ("status", self.status.trim()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        match serde_urlencoded::to_string(&pairs) {
+            Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+            _ => path.to_string(),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "hotline_list.html")]
+pub struct ListPage {
+    pub base: Base,
+    pub month: String,
+    pub subject: String,
+    pub region: String,
+    pub status: String,
+    pub subjects: Options,
+    pub statuses: Options,
+    /// (number, category, subject, region, status, received, summary).
+    pub lines: Vec<(String, String, String, String, String, String, String)>,
+    pub xlsx_href: String,
+    pub error: Option<(String, String)>,
+}
+
+fn list_line(
+    r: tongban_store::hotline::TicketRow,
+) -> (String, String, String, String, String, String, String) {
+    (
+        r.number,
+        r.category.label().into(),
+        r.subject_name,
+        r.region,
+        r.status.label().into(),
+        at(r.received_at),
+        r.summary.chars().take(60).collect(),
+    )
+}
+
+/// `GET /hotline/list`: tickets by month, subject, region and status (the report's
+/// drill-down), for the centre, supervision and leadership within their region.
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult<Response> {
+    if !is_report_staff(who.actor.role) {
+        return Err(PageError(AppError::forbidden()));
+    }
+    let mut page = ListPage {
+        base: Base::new("12345工单查询", Some(&who), large),
+        month: q.month.trim().to_string(),
+        subject: q.subject.trim().to_string(),
+        region: q.region.trim().to_string(),
+        status: q.status.trim().to_string(),
+        subjects: state
+            .app
+            .hotline_subjects()
+            .await?
+            .into_iter()
+            .filter(|s| s.parent.is_some())
+            .map(|s| (s.code, s.name))
+            .collect(),
+        statuses: closed_options::<TicketStatus>(),
+        lines: Vec::new(),
+        xlsx_href: q.href("/hotline/list.xlsx"),
+        error: None,
+    };
+    let code = match state.app.hotline_ticket_list(&who.actor, &q.query()).await {
+        Ok(rows) => {
+            page.lines = rows.into_iter().map(list_line).collect();
+            axum::http::StatusCode::OK
+        }
+        Err(e) if matches!(e.kind, Kind::Internal | Kind::Unavailable | Kind::Forbidden) => {
+            return Err(PageError(e))
+        }
+        Err(e) => {
+            let code = status(e.kind);
+            page.error = Some((e.code.as_str().into(), e.message));
+            code
+        }
+    };
+    Ok((code, views::render(&page)).into_response())
+}
+
+/// `GET /hotline/list.xlsx`: the same list as a workbook (no caller data).
+pub async fn list_xlsx(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult<Response> {
+    if !is_report_staff(who.actor.role) {
+        return Err(PageError(AppError::forbidden()));
+    }
+    let rows = state
+        .app
+        .hotline_ticket_list(&who.actor, &q.query())
+        .await?;
+    let lines: Vec<Vec<tongban_exchange::table::Value>> = rows
+        .into_iter()
+        .map(|r| {
+            let due = r.due_at.map(at).unwrap_or_default();
+            let (n, cat, subj, region, st, received, summary) = list_line(r);
+            vec![
+                n.into(),
+                cat.into(),
+                subj.into(),
+                region.into(),
+                st.into(),
+                received.into(),
+                due.into(),
+                summary.into(),
+            ]
+        })
+        .collect();
+    let bytes = tongban_exchange::table::workbook(
+        "12345工单",
+        &[
+            "工单号",
+            "类别",
+            "诉求事项",
+            "地区",
+            "状态",
+            "受理时间",
+            "办理期限",
+            "摘要",
+        ],
+        &lines,
+    )
+    .map_err(|e| PageError(AppError::internal(e)))?;
+    Ok(super::board::xlsx(bytes, "12345工单.xlsx"))
 }

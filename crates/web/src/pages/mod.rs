@@ -118,6 +118,9 @@ pub fn router() -> Router<AppState> {
         .route("/hotline/tickets/{number}/act", post(hotline::act))
         .route("/12345", get(hotline::public).post(hotline::public_file))
         .route("/12345/rates", get(hotline::rates))
+        .route("/12345/report", get(hotline::report))
+        .route("/hotline/list", get(hotline::list))
+        .route("/hotline/list.xlsx", get(hotline::list_xlsx))
         .route("/cases/{number}/rating", post(ratings::rate_case))
         .route(
             "/rate/window/{id}",
