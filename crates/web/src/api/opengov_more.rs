@@ -106,7 +106,7 @@ pub struct NoticeQuery {
 
 /// Notices of the eight key areas (the permanent archive); the unit's own for its staff.
 #[utoipa::path(get, path = "/api/v1/opengov/notices", tag = "opengov", params(NoticeQuery),
-    responses((status = 200, body = [MatterLineJson]), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = [MatterLineJson]), (status = 422, body = ErrorBody)))]
 pub async fn notices(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -490,7 +490,7 @@ pub struct WeekQuery {
 
 /// The leaders' visiting schedule of a week.
 #[utoipa::path(get, path = "/api/v1/opengov/visits", tag = "opengov", params(WeekQuery),
-    responses((status = 200, body = VisitWeekJson), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = VisitWeekJson), (status = 422, body = ErrorBody)))]
 pub async fn visits(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<WeekQuery>,
