@@ -12,6 +12,8 @@
 //! - staff read the scores of their region; a department's own staff drill into their own
 //!   department only; published scores and the scheme's text are public.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use tongban_domain::codes;
 use tongban_domain::error::ErrorCode;
@@ -50,6 +52,38 @@ fn hotline_fact(i: Indicator, r: &tongban_domain::hotline::rates::UnitRates) -> 
         num: i64::from(num),
         den: i64::from(den),
     }
+}
+
+type DeptRates = BTreeMap<i64, tongban_domain::hotline::rates::UnitRates>;
+type TownshipRates = BTreeMap<String, tongban_domain::hotline::rates::UnitRates>;
+
+/// What one ticket's log adds to each unit's 三率 counts in a range.
+fn fold_ticket(
+    l: &tongban_store::hotline::TicketLog,
+    range: &Range,
+    sign_within: chrono::Duration,
+) -> DeptRates {
+    let mut one = BTreeMap::new();
+    tongban_domain::hotline::rates::fold_one(
+        l.events.iter().map(|e| (&e.event, e.at, e.by.as_ref())),
+        range.from,
+        range.to,
+        sign_within,
+        &mut one,
+    );
+    one
+}
+
+fn add_rates(
+    to: &mut tongban_domain::hotline::rates::UnitRates,
+    r: &tongban_domain::hotline::rates::UnitRates,
+) {
+    to.dispatched += r.dispatched;
+    to.signed_on_time += r.signed_on_time;
+    to.solved += r.solved;
+    to.closed += r.closed;
+    to.satisfied += r.satisfied;
+    to.called_back += r.called_back;
 }
 
 /// A scheme version with its indicators read.
@@ -329,9 +363,15 @@ impl App {
         let range = range_of(period);
         let mut facts: FactTable = self.store.period_facts(&indicators, &range).await?;
         if indicators.iter().any(|i| HOTLINE.contains(i)) {
-            for (unit, r) in self.hotline_fold(&range).await? {
+            let (departments, townships) = self.hotline_fold(&range).await?;
+            for (unit, r) in departments {
                 for i in HOTLINE {
                     facts.add_department(unit, i, hotline_fact(i, &r));
+                }
+            }
+            for (township, r) in townships {
+                for i in HOTLINE {
+                    facts.add_township(&township, i, hotline_fact(i, &r));
                 }
             }
         }
@@ -357,35 +397,42 @@ impl App {
         Ok(rank(scores))
     }
 
-    /// The 三率 counts of a range per unit (the centre left out: it is not a scored unit).
-    async fn hotline_fold(
-        &self,
-        range: &Range,
-    ) -> Result<Vec<(i64, tongban_domain::hotline::rates::UnitRates)>> {
+    /// The 三率 counts of a range per department (the centre left out: it is not a scored
+    /// unit) and per township (by 9-digit prefix): a township counts every ticket whose address
+    /// falls in it, whoever handled it (the centre too), by the same fold.
+    async fn hotline_fold(&self, range: &Range) -> Result<(DeptRates, TownshipRates)> {
         let logs = self
             .store
             .ticket_logs_open_between("", range.from, range.to)
             .await?;
+        let heads = self
+            .store
+            .ticket_heads_between(range.from, range.to)
+            .await?;
         let sign_within = chrono::Duration::hours(i64::from(self.settings().hotline.sign_hours));
-        let by_unit = tongban_domain::hotline::rates::fold(
-            logs.iter()
-                .map(|l| l.events.iter().map(|e| (&e.event, e.at, e.by.as_ref()))),
-            range.from,
-            range.to,
-            sign_within,
-        );
-        Ok(by_unit
-            .into_iter()
-            .filter(|(unit, _)| *unit != tongban_domain::hotline::CENTRE)
-            .collect())
+        let mut departments: DeptRates = BTreeMap::new();
+        let mut townships: TownshipRates = BTreeMap::new();
+        for l in &logs {
+            let one = fold_ticket(l, range, sign_within);
+            let township = heads.get(&l.id).and_then(|h| h.township());
+            for (unit, r) in one {
+                if let Some(t) = township {
+                    add_rates(townships.entry(t.to_string()).or_default(), &r);
+                }
+                if unit != tongban_domain::hotline::CENTRE {
+                    add_rates(departments.entry(unit).or_default(), &r);
+                }
+            }
+        }
+        Ok((departments, townships))
     }
 
-    /// The tickets behind one of the 三率 of a department in a range, by the same fold: each
-    /// ticket with what it added to the numerator and the denominator.
+    /// The tickets behind one of the 三率 of a department or a township in a range, by the same
+    /// fold: each ticket with what it added to the numerator and the denominator.
     async fn hotline_drill(
         &self,
         range: &Range,
-        department: i64,
+        unit: &UnitFilter,
         indicator: Indicator,
     ) -> Result<Vec<DrillRow>> {
         let logs = self
@@ -399,31 +446,37 @@ impl App {
         let sign_within = chrono::Duration::hours(i64::from(self.settings().hotline.sign_hours));
         let mut rows = Vec::new();
         for l in &logs {
-            let mut one = std::collections::BTreeMap::new();
-            tongban_domain::hotline::rates::fold_one(
-                l.events.iter().map(|e| (&e.event, e.at, e.by.as_ref())),
-                range.from,
-                range.to,
-                sign_within,
-                &mut one,
-            );
-            let Some(r) = one.get(&department) else {
+            let Some(head) = heads.get(&l.id) else {
                 continue;
             };
-            let f = hotline_fact(indicator, r);
+            let one = fold_ticket(l, range, sign_within);
+            let r = match unit {
+                UnitFilter::Department(d) => match one.get(d) {
+                    Some(r) => *r,
+                    None => continue,
+                },
+                UnitFilter::Township(prefix) => {
+                    if head.township() != Some(prefix.as_str()) {
+                        continue;
+                    }
+                    let mut sum = tongban_domain::hotline::rates::UnitRates::default();
+                    for r in one.values() {
+                        add_rates(&mut sum, r);
+                    }
+                    sum
+                }
+            };
+            let f = hotline_fact(indicator, &r);
             if f.den == 0 {
                 continue;
             }
-            let Some((number, summary, received, closed)) = heads.get(&l.id) else {
-                continue;
-            };
             rows.push(DrillRow {
                 kind: "ticket".into(),
-                number: number.clone(),
-                title: summary.chars().take(60).collect(),
-                at: *received,
+                number: head.number.clone(),
+                title: head.summary.chars().take(60).collect(),
+                at: head.received_at,
                 due_at: None,
-                done_at: *closed,
+                done_at: head.closed_at,
                 note: format!("计入分子{}、分母{}", f.num, f.den),
                 counted: i64::from(f.num == f.den),
             });
@@ -742,8 +795,8 @@ impl App {
         };
         let period = Period::parse(&row.period)?;
         let mut rows = match (indicator, &filter) {
-            (i, UnitFilter::Department(d)) if HOTLINE.contains(&i) => {
-                self.hotline_drill(&range_of(period), *d, i).await?
+            (i, unit) if HOTLINE.contains(&i) => {
+                self.hotline_drill(&range_of(period), unit, i).await?
             }
             _ => {
                 self.store

@@ -39,6 +39,8 @@ pub struct SurveyForm {
     pub round: String,
     pub representative: String,
     pub posts: Vec<Post>,
+    /// Each post's department, by name, in the order of `posts`.
+    pub departments: Vec<String>,
 }
 
 /// One topic's result for a post: (topic label, answers, average points × 100).
@@ -53,8 +55,34 @@ pub struct SurveyResults {
     pub published: bool,
     /// Links used, links sent.
     pub turnout: (i64, i64),
+    /// Each post's department, by name, in the order of `posts`.
+    pub departments: Vec<String>,
     /// (post, [(topic label, answers, average points × 100)])
     pub posts: Vec<(Post, Vec<TopicResult>)>,
+}
+
+/// Whether the actor runs rounds of `region`: one who scores, of that very region.
+fn in_charge(actor: &Actor, region: &str) -> bool {
+    may_score(actor.role) && actor.region.as_ref().map(|r| r.as_str()) == Some(region)
+}
+
+/// The rows to store (token hash, representative, kind) and the links to hand out
+/// (representative, token) for a list of representatives.
+type Invitations = (Vec<(String, String, String)>, Vec<(String, String)>);
+
+fn invitations(reps: &[(String, RepKind)]) -> Invitations {
+    let mut links = Vec::new();
+    let mut rows = Vec::new();
+    for (rep, kind) in reps {
+        let token = new_token();
+        rows.push((
+            token_hash(&token),
+            rep.trim().to_string(),
+            kind.as_str().to_string(),
+        ));
+        links.push((rep.trim().to_string(), token));
+    }
+    (rows, links)
 }
 
 fn new_token() -> String {
@@ -65,6 +93,19 @@ fn new_token() -> String {
 }
 
 impl App {
+    /// The names of the posts' departments, in order.
+    async fn post_departments(&self, posts: &[Post]) -> Result<Vec<String>> {
+        let all = self.store.departments(None).await?;
+        Ok(posts
+            .iter()
+            .map(|p| {
+                all.iter()
+                    .find(|d| d.id == p.department_id)
+                    .map_or_else(String::new, |d| d.name.clone())
+            })
+            .collect())
+    }
+
     /// Opens a round in the actor's region; answers the links to hand to each representative.
     pub async fn open_survey(&self, actor: &Actor, s: &NewSurvey) -> Result<OpenedSurvey> {
         if !may_score(actor.role) {
@@ -85,17 +126,7 @@ impl App {
         if s.posts.iter().any(|p| !known.contains(&p.department_id)) {
             return Err(AppError::of(codes::Performance::Unit));
         }
-        let mut links = Vec::new();
-        let mut rows = Vec::new();
-        for (rep, kind) in &s.representatives {
-            let token = new_token();
-            rows.push((
-                token_hash(&token),
-                rep.trim().to_string(),
-                kind.as_str().to_string(),
-            ));
-            links.push((rep.trim().to_string(), token));
-        }
+        let (rows, links) = invitations(&s.representatives);
         let posts = serde_json::to_string(&s.posts).map_err(AppError::internal)?;
         let entry = self.entry(
             actor,
@@ -155,10 +186,12 @@ impl App {
         if round.status != "open" {
             return Err(AppError::of(codes::Performance::SurveyClosed));
         }
+        let departments = self.post_departments(&posts).await?;
         Ok(SurveyForm {
             round: round.name,
             representative: inv.representative,
             posts,
+            departments,
         })
     }
 
@@ -203,7 +236,7 @@ impl App {
             .survey(id)
             .await?
             .ok_or_else(|| AppError::of(codes::Performance::NotFound))?;
-        if actor.region.as_ref().map(|r| r.as_str()) != Some(round.region.as_str()) {
+        if !in_charge(actor, &round.region) {
             return Err(AppError::of(codes::Performance::NotFound));
         }
         let entry = self.entry(
@@ -227,7 +260,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::of(codes::Performance::NotFound))?;
         let published = round.status == "published";
-        if !published && !actor.is_some_and(|a| may_score(a.role)) {
+        if !published && !actor.is_some_and(|a| in_charge(a, &round.region)) {
             return Err(AppError::of(codes::Performance::NotFound));
         }
         let posts: Vec<Post> = serde_json::from_str(&round.posts).map_err(AppError::internal)?;
@@ -255,14 +288,116 @@ impl App {
                 (p.clone(), lines)
             })
             .collect();
+        let departments = self.post_departments(&posts).await?;
         Ok(SurveyResults {
             id,
+            departments,
             name: round.name,
             year: round.year,
             published,
             turnout: self.store.survey_turnout(id).await?,
             posts: out,
         })
+    }
+}
+
+/// A round in a list, with its links used and sent.
+pub type SurveySummary = tongban_store::survey::RoundSummary;
+
+/// One invitation's progress: who, what kind, when their link was used (`None`: not yet).
+#[derive(Debug, Clone, Serialize)]
+pub struct InvitationProgress {
+    pub representative: String,
+    pub kind: RepKind,
+    pub used_at: Option<i64>,
+}
+
+/// A round as its staff see it: its results so far and each invitation's progress.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurveyDesk {
+    pub results: SurveyResults,
+    pub status: String,
+    pub invitations: Vec<InvitationProgress>,
+}
+
+impl App {
+    /// The rounds of the actor's region (those who score), newest first.
+    pub async fn surveys(&self, actor: &Actor) -> Result<Vec<SurveySummary>> {
+        if !may_score(actor.role) {
+            return Err(AppError::forbidden());
+        }
+        let region = actor.region.clone().ok_or_else(AppError::forbidden)?;
+        Ok(self.store.survey_list(region.as_str(), false).await?)
+    }
+
+    /// The published rounds (public), newest first.
+    pub async fn published_surveys(&self) -> Result<Vec<SurveySummary>> {
+        Ok(self.store.survey_list("", true).await?)
+    }
+
+    /// A round of the actor's region with its results so far and who has answered.
+    pub async fn survey_desk(&self, actor: &Actor, id: i64) -> Result<SurveyDesk> {
+        let round = self
+            .store
+            .survey(id)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NotFound))?;
+        if !in_charge(actor, &round.region) {
+            return Err(AppError::of(codes::Performance::NotFound));
+        }
+        let results = self.survey_results(Some(actor), id).await?;
+        let invitations = self
+            .store
+            .survey_invitations(id)
+            .await?
+            .into_iter()
+            .map(|i| InvitationProgress {
+                kind: RepKind::parse(&i.rep_kind).unwrap_or(RepKind::Enterprise),
+                representative: i.representative,
+                used_at: i.used_at,
+            })
+            .collect();
+        Ok(SurveyDesk {
+            results,
+            status: round.status,
+            invitations,
+        })
+    }
+
+    /// Issues more one-time links for an open round of the actor's region (a representative
+    /// added, or a link lost: the old one stays valid until used). The new links, shown once.
+    pub async fn invite_to_survey(
+        &self,
+        actor: &Actor,
+        id: i64,
+        representatives: &[(String, RepKind)],
+    ) -> Result<OpenedSurvey> {
+        let round = self
+            .store
+            .survey(id)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Performance::NotFound))?;
+        if !in_charge(actor, &round.region) {
+            return Err(AppError::of(codes::Performance::NotFound));
+        }
+        let posts: Vec<Post> = serde_json::from_str(&round.posts).map_err(AppError::internal)?;
+        check_round(&round.name, &posts, representatives)?;
+        let (rows, links) = invitations(representatives);
+        let entry = self.entry(
+            actor,
+            "performance.survey_invite",
+            format!("survey:{id}"),
+            format!(
+                "社会评议追加邀请：{}（{}名代表）",
+                round.name,
+                representatives.len()
+            ),
+        );
+        self.store
+            .add_survey_invitations(id, &rows, entry)
+            .await
+            .map_err(crate::performance::conflict)?;
+        Ok(OpenedSurvey { id, links })
     }
 }
 

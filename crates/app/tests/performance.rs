@@ -701,6 +701,55 @@ async fn the_hotlines_three_rates_and_disclosure_on_time_are_indicators_with_the
         let gkb_dept = department_of(&app, "gkb.clerk").await;
         assert_eq!(fact(&gkb_dept, Indicator::DisclosureOnTime), (1, 2));
 
+        // The township the tickets' address falls in (临江街道) gets the same 三率, and drills
+        // to the same tickets; a township with no ticket has nothing to count.
+        let township = |code: &str, i: Indicator| {
+            let u = view
+                .scores
+                .iter()
+                .find(|u| u.unit_kind == UnitKind::Township && u.unit_id == code)
+                .unwrap();
+            let f = u.lines.iter().find(|l| l.indicator == i).unwrap().fact;
+            (f.num, f.den)
+        };
+        let linjiang_town = "361202001000";
+        assert_eq!(
+            township(linjiang_town, Indicator::HotlineResponse),
+            (1, 2)
+        );
+        assert_eq!(
+            township(linjiang_town, Indicator::HotlineSolution),
+            (1, 1)
+        );
+        assert_eq!(
+            township(linjiang_town, Indicator::HotlineSatisfaction),
+            (1, 1)
+        );
+        assert!(view
+            .scores
+            .iter()
+            .filter(|u| u.unit_kind == UnitKind::Township && u.unit_id != linjiang_town)
+            .all(|u| u
+                .lines
+                .iter()
+                .filter(|l| l.indicator == Indicator::HotlineResponse)
+                .all(|l| l.fact.den == 0)));
+        let rows = app
+            .drill(
+                &sup,
+                id,
+                UnitKind::Township,
+                linjiang_town,
+                Indicator::HotlineResponse,
+            )
+            .await
+            .unwrap();
+        let got: Vec<(&str, i64)> = rows
+            .iter()
+            .map(|r| (r.number.as_str(), r.counted))
+            .collect();
+        assert_eq!(got, vec![(unsigned.as_str(), 0), (served.as_str(), 1)]);
+
         // Each drills to the tickets or requests behind it, the ones not counted first.
         let rows = app
             .drill(
@@ -914,6 +963,44 @@ async fn a_survey_round_is_answered_once_per_link_published_and_counted_in_the_y
             app.survey_results(None, opened.id).await.unwrap_err().code,
             codes::Performance::NotFound
         );
+        // Its staff see the round's progress: one of two links used, by whom.
+        let listed = app.surveys(&sup).await.unwrap();
+        assert_eq!(
+            listed
+                .iter()
+                .find(|r| r.id == opened.id)
+                .map(|r| (r.used, r.sent, r.status.as_str())),
+            Some((1, 2, "open"))
+        );
+        assert!(app.published_surveys().await.unwrap().is_empty());
+        let desk = app.survey_desk(&sup, opened.id).await.unwrap();
+        let used: Vec<(&str, bool)> = desk
+            .invitations
+            .iter()
+            .map(|i| (i.representative.as_str(), i.used_at.is_some()))
+            .collect();
+        assert_eq!(
+            used,
+            vec![("清江建材有限公司", true), ("临江街道代表", false)]
+        );
+        assert_eq!(
+            app.survey_desk(&clerk, opened.id).await.unwrap_err().code,
+            codes::Performance::NotFound
+        );
+        // A link issued later works like the first ones; it is written with its own record.
+        let more = app
+            .invite_to_survey(
+                &sup,
+                opened.id,
+                &[("北山镇代表".to_string(), RepKind::Township)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(more.links.len(), 1);
+        assert_eq!(
+            app.survey_form(&more.links[0].1).await.unwrap().representative,
+            "北山镇代表"
+        );
         // The second is not satisfied with 教育局's post.
         app.answer_survey(
             second,
@@ -928,7 +1015,35 @@ async fn a_survey_round_is_answered_once_per_link_published_and_counted_in_the_y
         .await
         .unwrap();
         let results = app.publish_survey(&sup, opened.id).await.unwrap();
-        assert_eq!(results.turnout, (2, 2));
+        assert_eq!(results.turnout, (2, 3));
+        // Once published, a link not yet used is refused, and no link can be added.
+        assert_eq!(
+            app.survey_form(&more.links[0].1).await.unwrap_err().code,
+            codes::Performance::SurveyClosed
+        );
+        assert_eq!(
+            app.answer_survey(&more.links[0].1, &answers(2, &|_| Choice::Basic))
+                .await
+                .unwrap_err()
+                .code,
+            codes::Performance::SurveyClosed
+        );
+        assert_eq!(
+            app.invite_to_survey(&sup, opened.id, &[("x".to_string(), RepKind::Township)])
+                .await
+                .unwrap_err()
+                .code,
+            codes::Performance::SurveyClosed
+        );
+        assert_eq!(
+            app.published_surveys()
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>(),
+            vec![opened.id]
+        );
         assert_eq!(results.posts[1].1[0], ("依法办事".to_string(), 2, 5000));
         assert!(app.survey_results(None, opened.id).await.unwrap().published);
         assert_eq!(

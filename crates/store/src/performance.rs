@@ -104,6 +104,26 @@ pub struct NewFlag {
     pub consequence: Consequence,
 }
 
+/// What the 三率's drill-down and the townships' fold read of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketHead {
+    pub number: String,
+    pub summary: String,
+    /// The region the ticket's address falls in (a county's 6 digits or 12 digits below).
+    pub region: String,
+    pub received_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+impl TicketHead {
+    /// The township (9-digit prefix) the ticket falls in; `None` above the township level.
+    pub fn township(&self) -> Option<&str> {
+        (self.region.len() == 12)
+            .then(|| self.region.get(..9))
+            .flatten()
+    }
+}
+
 /// The facts of a period per unit: departments by id, townships by 9-digit region prefix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FactTable {
@@ -128,6 +148,16 @@ impl FactTable {
     /// folded from the tickets' logs).
     pub fn add_department(&mut self, dept: i64, indicator: Indicator, fact: Fact) {
         self.add(dept, "", indicator, fact);
+    }
+
+    /// Adds a township's fact counted outside the grouped queries (by its 9-digit prefix).
+    pub fn add_township(&mut self, prefix: &str, indicator: Indicator, fact: Fact) {
+        self.townships
+            .entry(prefix.to_string())
+            .or_default()
+            .entry(indicator)
+            .or_default()
+            .add(fact);
     }
 
     fn add(&mut self, dept: i64, township: &str, indicator: Indicator, fact: Fact) {
@@ -660,23 +690,35 @@ impl Store {
     }
 
     /// The tickets open at some time in `[from, to)` (the ones whose logs the 三率 fold reads):
-    /// id → (number, summary, received at, closed at).
+    /// id → the ticket's head (number, summary, region, received at, closed at).
     pub async fn ticket_heads_between(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<HashMap<i64, (String, String, i64, Option<i64>)>> {
-        let rows: Vec<(i64, String, String, i64, Option<i64>)> = read!(self, |db| sqlx::query_as(
-            "SELECT id, number, summary, received_at, closed_at FROM tickets
-             WHERE received_at < $1 AND (closed_at IS NULL OR closed_at >= $2)"
-        )
-        .bind(millis(to))
-        .bind(millis(from))
-        .fetch_all(db)
-        .await?);
+    ) -> Result<HashMap<i64, TicketHead>> {
+        let rows: Vec<(i64, String, String, String, i64, Option<i64>)> =
+            read!(self, |db| sqlx::query_as(
+                "SELECT id, number, summary, region, received_at, closed_at FROM tickets
+                 WHERE received_at < $1 AND (closed_at IS NULL OR closed_at >= $2)"
+            )
+            .bind(millis(to))
+            .bind(millis(from))
+            .fetch_all(db)
+            .await?);
         Ok(rows
             .into_iter()
-            .map(|(id, n, s, r, c)| (id, (n, s, r, c)))
+            .map(|(id, number, summary, region, received_at, closed_at)| {
+                (
+                    id,
+                    TicketHead {
+                        number,
+                        summary,
+                        region,
+                        received_at,
+                        closed_at,
+                    },
+                )
+            })
             .collect())
     }
 

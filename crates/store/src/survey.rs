@@ -35,6 +35,21 @@ pub struct InvitationRow {
     pub used_at: Option<i64>,
 }
 
+/// A round in a list: its links used and sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RoundSummary {
+    pub id: i64,
+    pub name: String,
+    pub year: i64,
+    pub region: String,
+    /// `open` or `published`.
+    pub status: String,
+    pub created_at: i64,
+    pub published_at: Option<i64>,
+    pub used: i64,
+    pub sent: i64,
+}
+
 /// One answer to write: (post index, department, topic, choice, points).
 pub type AnswerRow = (i64, i64, String, String, i64);
 
@@ -99,6 +114,74 @@ impl Store {
     pub async fn surveys(&self) -> Result<Vec<RoundRow>> {
         let sql = format!("{ROUND} ORDER BY id DESC LIMIT 200");
         Ok(read!(self, |db| sqlx::query_as(&sql).fetch_all(db).await?))
+    }
+
+    /// The rounds of a region subtree (`region_prefix`, empty for all), only the published ones
+    /// when `published_only`, newest first, each with its links used and sent: one query.
+    pub async fn survey_list(
+        &self,
+        region_prefix: &str,
+        published_only: bool,
+    ) -> Result<Vec<RoundSummary>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT r.id, r.name, r.year, r.region, r.status, r.created_at, r.published_at,
+                CAST(COALESCE(SUM(CASE WHEN i.used_at IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT)
+                    AS used,
+                CAST(COUNT(i.id) AS BIGINT) AS sent
+             FROM survey_rounds r LEFT JOIN survey_invitations i ON i.round_id = r.id
+             WHERE r.region LIKE $1 AND (CAST($2 AS BIGINT) = 0 OR r.status = 'published')
+             GROUP BY r.id, r.name, r.year, r.region, r.status, r.created_at, r.published_at
+             ORDER BY r.id DESC LIMIT 200"
+        )
+        .bind(format!("{region_prefix}%"))
+        .bind(i64::from(published_only))
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// A round's invitations in the order they were sent: who, and when each link was used.
+    pub async fn survey_invitations(&self, round: i64) -> Result<Vec<InvitationRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT id, round_id, representative, rep_kind, used_at FROM survey_invitations
+             WHERE round_id = $1 ORDER BY id"
+        )
+        .bind(round)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Adds invitations (token hashes) to an open round. `Conflict("performance.survey_closed")`
+    /// unless it is open: nothing is written.
+    pub async fn add_survey_invitations(
+        &self,
+        round: i64,
+        invitations: &[(String, String, String)],
+        audit: AuditEntry,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            let open: Option<String> =
+                sqlx::query_scalar("SELECT status FROM survey_rounds WHERE id = $1")
+                    .bind(round)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if open.as_deref() != Some("open") {
+                return Err(StoreError::Conflict("performance.survey_closed".into()));
+            }
+            for (hash, rep, kind) in invitations {
+                sqlx::query(
+                    "INSERT INTO survey_invitations (round_id, token_hash, representative,
+                        rep_kind) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(round)
+                .bind(hash)
+                .bind(rep)
+                .bind(kind)
+                .execute(&mut *tx)
+                .await?;
+            }
+            audit!(self, tx, audit);
+        });
+        Ok(())
     }
 
     /// The invitation a token's hash opens.

@@ -7,7 +7,8 @@
 //! API answers carry personal data.
 //!
 //! Logs see a request's path and the names of its query parameters, never their values: a public
-//! lookup's `tail=` and a CSRF token in a form's action URL are secrets.
+//! lookup's `tail=` and a CSRF token in a form's action URL are secrets. A 社会评议 link's token
+//! is in its path, and is shown as `…` too.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -42,8 +43,9 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 /// The request target as logs may show it: the path, and each query parameter's name with its
 /// value replaced by `…`.
 pub fn redacted_target(uri: &axum::http::Uri) -> String {
+    let path = redacted_path(uri.path());
     match uri.query() {
-        None => uri.path().to_string(),
+        None => path,
         Some(q) => {
             let names: Vec<String> = q
                 .split('&')
@@ -53,9 +55,21 @@ pub fn redacted_target(uri: &axum::http::Uri) -> String {
                     None => p.to_string(),
                 })
                 .collect();
-            format!("{}?{}", uri.path(), names.join("&"))
+            format!("{path}?{}", names.join("&"))
         }
     }
+}
+
+/// Paths whose last segment is a secret: the one-time 社会评议 links.
+const SECRET_PATHS: [&str; 2] = ["/survey/", "/api/v1/public/survey-links/"];
+
+fn redacted_path(path: &str) -> String {
+    for prefix in SECRET_PATHS {
+        if path.starts_with(prefix) && path.len() > prefix.len() {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_string()
 }
 
 /// The span each request is logged in: method and redacted target, never the query's values
@@ -82,5 +96,9 @@ mod tests {
         assert!(!shown.contains("5678") && !shown.contains("abc"));
         let plain: axum::http::Uri = "/items".parse().unwrap();
         assert_eq!(redacted_target(&plain), "/items");
+        let link: axum::http::Uri = "/survey/0a1b2c?x=1".parse().unwrap();
+        assert_eq!(redacted_target(&link), "/survey/…?x=…");
+        let api: axum::http::Uri = "/api/v1/public/survey-links/0a1b2c".parse().unwrap();
+        assert_eq!(redacted_target(&api), "/api/v1/public/survey-links/…");
     }
 }

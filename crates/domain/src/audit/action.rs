@@ -201,6 +201,7 @@ crate::closed_set! {
         PerformanceSurveyOpen = "performance.survey_open" => "发起社会评议",
         PerformanceSurveyAnswer = "performance.survey_answer" => "提交社会评议",
         PerformanceSurveyPublish = "performance.survey_publish" => "公布社会评议结果",
+        PerformanceSurveyInvite = "performance.survey_invite" => "追加社会评议邀请",
     }
 }
 

@@ -26,6 +26,7 @@ mod org;
 mod performance;
 mod ratings;
 mod supervision;
+mod survey;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,7 +45,7 @@ mod supervision;
         (name = "disclosure", description = "政府信息公开申请：提交、确认收到、补正、征求意见、收费、延期与答复"),
         (name = "opengov", description = "政务公开：公开征求意见（意见、审核、版本、采纳情况说明）、人大建议和政协提案办理（交办、答复、满意度、公开）、重点领域公示（异议、结果）、公开会议（旁听报名、会议纪要）、公开承诺、领导接访、关注"),
         (name = "open311", description = "Open311 GeoReport v2：服务（诉求分类）、服务请求（12345工单）的查询与提交（需管理员签发的 api_key）"),
-        (name = "performance", description = "绩效考评：指标体系（起草、审核、发布）、考评期发布与更正、排名、计算说明与下钻、处理提示")
+        (name = "performance", description = "绩效考评：指标体系（起草、审核、发布）、考评期发布与更正、排名、计算说明与下钻、处理提示、大厅窗口人员得分、社会评议（评议轮次、一次性链接作答、结果公布）")
     )
 )]
 struct ApiDoc;
@@ -151,6 +152,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(performance::period))
         .routes(routes!(performance::drill))
         .routes(routes!(performance::act_on_flag))
+        .routes(routes!(survey::surveys, survey::open))
+        .routes(routes!(survey::desk))
+        .routes(routes!(survey::invite))
+        .routes(routes!(survey::publish))
+        .routes(routes!(survey::published))
+        .routes(routes!(survey::results))
+        .routes(routes!(survey::form, survey::answer))
+        .routes(routes!(survey::members))
+        .routes(routes!(survey::member_drill))
         .routes(routes!(disclosure::list, disclosure::create))
         .routes(routes!(disclosure::get))
         .routes(routes!(disclosure::act))

@@ -35,6 +35,7 @@ mod items;
 mod opengov;
 mod opengov_more;
 mod performance;
+mod survey;
 mod phone_sign_in;
 mod public;
 mod ratings;
@@ -132,6 +133,14 @@ pub fn router() -> Router<AppState> {
         .route("/ratings/{number}/act", post(ratings::act))
         .route("/performance", get(performance::desk))
         .route("/performance/public", get(performance::public))
+        .route(
+            "/performance/surveys",
+            get(survey::rounds).post(survey::open),
+        )
+        .route("/performance/surveys/{id}", get(survey::round))
+        .route("/performance/surveys/{id}/links", post(survey::invite))
+        .route("/performance/surveys/{id}/publish", post(survey::publish))
+        .route("/survey/{token}", get(survey::form).post(survey::answer))
         .route("/performance/schemes", post(performance::draft))
         .route(
             "/performance/schemes/{id}/act",

@@ -901,6 +901,8 @@ pub struct PublicPage {
     pub schemes: Vec<(String, Vec<Formula>)>,
     /// (id, label, version)
     pub periods: Vec<(i64, String, i64)>,
+    /// Published 社会评议 rounds: (id, name, year).
+    pub surveys: Vec<(i64, String, i64)>,
 }
 
 /// `GET /performance/public`: published periods and the formulas in force (public).
@@ -931,10 +933,18 @@ pub async fn public(
             (p.id, label, p.version)
         })
         .collect();
+    let surveys = state
+        .app
+        .published_surveys()
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name, r.year))
+        .collect();
     let page = PublicPage {
         base: Base::new("绩效考评公示", viewer.signed_in(), large),
         schemes,
         periods,
+        surveys,
     };
     Ok(views::render(&page))
 }
