@@ -7,6 +7,9 @@
 //! or as 即办件, some rated well and some badly), on the same store, so units do not all tie at
 //! full marks and every score drills down to real cases. The current quarter is published once
 //! it is over (the browser journey moves the simulated clock past it).
+//!
+//! A 社会评议 round of the year is run and published too (two posts, three representatives,
+//! two answers), so the public page has results to show.
 
 use chrono::Duration;
 use tongban_domain::performance::{Period, PeriodKind, Scheme};
@@ -55,7 +58,63 @@ impl App {
             self.publish_period(&sup, &p.to_string()).await?;
             out.push(p.label());
         }
+        self.load_demo_survey(&sup).await?;
         Ok(out)
+    }
+
+    /// A 社会评议 round of this year run and published: two key posts, three representatives,
+    /// two of whom answered (the third link left unused).
+    async fn load_demo_survey(&self, sup: &tongban_domain::org::Actor) -> Result<()> {
+        use tongban_domain::performance::survey::{Answer, Choice, Post, RepKind, Topic};
+        let departments = self.store.departments(sup.region.as_ref()).await?;
+        let find = |name: &str| departments.iter().find(|d| d.name.contains(name));
+        let (Some(zrzy), Some(scjg)) = (find("自然资源"), find("市场监")) else {
+            return Ok(());
+        };
+        let year = i64::from(chrono::Datelike::year(&tongban_domain::time::local_date(
+            self.now(),
+        )));
+        let opened = self
+            .open_survey(
+                sup,
+                &crate::survey::NewSurvey {
+                    name: format!("{year}年度重点岗位社会评议"),
+                    year,
+                    posts: vec![
+                        Post {
+                            department_id: zrzy.id,
+                            name: "不动产登记科科长".into(),
+                        },
+                        Post {
+                            department_id: scjg.id,
+                            name: "登记注册科科长".into(),
+                        },
+                    ],
+                    representatives: vec![
+                        ("清江建材有限公司".into(), RepKind::Enterprise),
+                        ("江北物流有限公司".into(), RepKind::Enterprise),
+                        ("临江街道代表".into(), RepKind::Township),
+                    ],
+                },
+            )
+            .await?;
+        for (i, (_, token)) in opened.links.iter().take(2).enumerate() {
+            let answers: Vec<Answer> = (0..2)
+                .flat_map(|post| Topic::ALL.iter().map(move |topic| (post, *topic)))
+                .map(|(post, topic)| Answer {
+                    post,
+                    topic,
+                    choice: match (i, post, topic) {
+                        (1, 1, Topic::Efficiency) => Choice::Unsatisfied,
+                        (1, _, _) => Choice::Basic,
+                        _ => Choice::Satisfied,
+                    },
+                })
+                .collect();
+            self.answer_survey(token, &answers).await?;
+        }
+        self.publish_survey(sup, opened.id).await?;
+        Ok(())
     }
 
     /// Runs each quarter's history on an application over the same store whose simulated clock

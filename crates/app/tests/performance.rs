@@ -713,14 +713,8 @@ async fn the_hotlines_three_rates_and_disclosure_on_time_are_indicators_with_the
             (f.num, f.den)
         };
         let linjiang_town = "361202001000";
-        assert_eq!(
-            township(linjiang_town, Indicator::HotlineResponse),
-            (1, 2)
-        );
-        assert_eq!(
-            township(linjiang_town, Indicator::HotlineSolution),
-            (1, 1)
-        );
+        assert_eq!(township(linjiang_town, Indicator::HotlineResponse), (1, 2));
+        assert_eq!(township(linjiang_town, Indicator::HotlineSolution), (1, 1));
         assert_eq!(
             township(linjiang_town, Indicator::HotlineSatisfaction),
             (1, 1)
@@ -998,7 +992,10 @@ async fn a_survey_round_is_answered_once_per_link_published_and_counted_in_the_y
             .unwrap();
         assert_eq!(more.links.len(), 1);
         assert_eq!(
-            app.survey_form(&more.links[0].1).await.unwrap().representative,
+            app.survey_form(&more.links[0].1)
+                .await
+                .unwrap()
+                .representative,
             "北山镇代表"
         );
         // The second is not satisfied with 教育局's post.

@@ -237,6 +237,44 @@ const ACCESS: &[(&str, &str)] = &[
     ("GET /api/v1/public/hotline/tickets/{number}", "*"),
     ("GET /api/v1/public/performance/periods", "*"),
     ("GET /api/v1/public/performance/periods/{id}", "*"),
+    // 社会评议 and the members' scores (issue 20).
+    ("GET /api/v1/performance/surveys", "supervisor leader admin"),
+    (
+        "GET /api/v1/performance/surveys/{id}",
+        "supervisor leader admin",
+    ),
+    (
+        "POST /api/v1/performance/surveys",
+        "supervisor leader admin",
+    ),
+    (
+        "POST /api/v1/performance/surveys/{id}/invitations",
+        "supervisor leader admin",
+    ),
+    (
+        "POST /api/v1/performance/surveys/{id}/publish",
+        "supervisor leader admin",
+    ),
+    ("GET /api/v1/public/surveys", "*"),
+    ("GET /api/v1/public/surveys/{id}", "*"),
+    ("GET /api/v1/public/survey-links/{token}", "*"),
+    ("POST /api/v1/public/survey-links/{token}", "*"),
+    (
+        "GET /api/v1/performance/periods/{id}/members/{group}",
+        "clerk approver dept_head supervisor legal leader admin",
+    ),
+    // The query is read first (a drill without its indicator is 422 for anyone signed in).
+    (
+        "GET /api/v1/performance/periods/{id}/members/{group}/{member}/drill",
+        "signed",
+    ),
+    ("GET /performance/surveys", "supervisor leader admin"),
+    ("POST /performance/surveys", "signed"),
+    ("GET /performance/surveys/{id}", "*"),
+    ("POST /performance/surveys/{id}/links", "signed"),
+    ("POST /performance/surveys/{id}/publish", "signed"),
+    ("GET /survey/{token}", "*"),
+    ("POST /survey/{token}", "*"),
     ("GET /api/v1/public/ratings", "*"),
     ("GET /api/v1/public/windows/{id}/device", "*"),
     (
@@ -748,6 +786,7 @@ struct Ids {
     meeting: String,
     period: String,
     scheme: String,
+    survey: String,
     item_id: String,
     item_code: String,
     bundle_case: String,
@@ -824,6 +863,7 @@ fn fill(path: &str, ids: &Ids) -> String {
             "*path" => "app.css",
             "id" if about.ends_with("/periods") => &ids.period,
             "id" if about.ends_with("/schemes") => &ids.scheme,
+            "id" if about.ends_with("/surveys") => &ids.survey,
             "id" if about.ends_with("/catalog") => &ids.item_id,
             "id" if about.ends_with("/windows") || about.ends_with("/window") => &ids.window,
             "id" if about.ends_with("/departments") => &ids.department,
@@ -971,6 +1011,7 @@ async fn every_route_answers_every_role_as_the_table_says() {
         meeting: meetings[0].clone(),
         period: lookup(&t, &admin, "/api/v1/public/performance/periods", "id").await,
         scheme: lookup(&t, &admin, "/api/v1/performance/schemes", "id").await,
+        survey: lookup(&t, &admin, "/api/v1/public/surveys", "id").await,
         item_id: "1".into(),
         item_code: lookup(&t, &admin, "/api/v1/items", "basic_code").await,
         bundle_case: bundle_case(app).await,

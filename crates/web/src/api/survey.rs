@@ -4,7 +4,7 @@
 //! an account, once; anyone reads a published round's results. The halls, windows and staff of
 //! a published period are read with their formulas and drill-downs.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::performance::DrillJson;
 use crate::error::{ApiResult, ErrorBody};
-use crate::json::{ApiJson, ApiQuery};
+use crate::json::{ApiJson, ApiPath, ApiQuery};
 use crate::session::ApiAuth;
 use crate::AppState;
 
@@ -210,7 +210,9 @@ pub async fn surveys(
     ApiAuth(who): ApiAuth,
 ) -> ApiResult<Json<Vec<SurveySummaryJson>>> {
     let rows = s.app.surveys(&who.actor).await?;
-    Ok(Json(rows.into_iter().map(SurveySummaryJson::from).collect()))
+    Ok(Json(
+        rows.into_iter().map(SurveySummaryJson::from).collect(),
+    ))
 }
 
 /// Opens a round of the caller's region and issues each representative a one-time link
@@ -241,7 +243,7 @@ pub async fn open(
 pub async fn desk(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<SurveyDeskJson>> {
     Ok(Json(s.app.survey_desk(&who.actor, id).await?.into()))
 }
@@ -259,7 +261,7 @@ pub struct InviteBody {
 pub async fn invite(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<InviteBody>,
 ) -> ApiResult<(StatusCode, Json<OpenedJson>)> {
     let opened = s
@@ -277,7 +279,7 @@ pub async fn invite(
 pub async fn publish(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<SurveyResultsJson>> {
     Ok(Json(s.app.publish_survey(&who.actor, id).await?.into()))
 }
@@ -287,7 +289,9 @@ pub async fn publish(
     responses((status = 200, body = [SurveySummaryJson])))]
 pub async fn published(State(s): State<AppState>) -> ApiResult<Json<Vec<SurveySummaryJson>>> {
     let rows = s.app.published_surveys().await?;
-    Ok(Json(rows.into_iter().map(SurveySummaryJson::from).collect()))
+    Ok(Json(
+        rows.into_iter().map(SurveySummaryJson::from).collect(),
+    ))
 }
 
 /// A published round's results (public; 404 before it is published).
@@ -296,7 +300,7 @@ pub async fn published(State(s): State<AppState>) -> ApiResult<Json<Vec<SurveySu
     responses((status = 200, body = SurveyResultsJson), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn results(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<SurveyResultsJson>> {
     Ok(Json(s.app.survey_results(None, id).await?.into()))
 }
@@ -318,7 +322,7 @@ pub struct SurveyFormJson {
     responses((status = 200, body = SurveyFormJson), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn form(
     State(s): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> ApiResult<Json<SurveyFormJson>> {
     let f = s.app.survey_form(&token).await?;
     Ok(Json(SurveyFormJson {
@@ -342,7 +346,7 @@ pub struct AnswersBody {
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn answer(
     State(s): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     ApiJson(b): ApiJson<AnswersBody>,
 ) -> ApiResult<StatusCode> {
     s.app.answer_survey(&token, &b.answers).await?;
@@ -358,9 +362,11 @@ pub async fn answer(
 pub async fn members(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path((id, group)): Path<(i64, MemberKind)>,
+    ApiPath((id, group)): ApiPath<(i64, MemberKind)>,
 ) -> ApiResult<Json<Vec<MemberScore>>> {
-    Ok(Json(s.app.member_scores(&who.actor, id, group).await?.scores))
+    Ok(Json(
+        s.app.member_scores(&who.actor, id, group).await?.scores,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -375,7 +381,7 @@ pub struct MemberDrillQuery {
 pub async fn member_drill(
     State(s): State<AppState>,
     ApiAuth(who): ApiAuth,
-    Path((id, group, member)): Path<(i64, MemberKind, i64)>,
+    ApiPath((id, group, member)): ApiPath<(i64, MemberKind, i64)>,
     ApiQuery(q): ApiQuery<MemberDrillQuery>,
 ) -> ApiResult<Json<Vec<DrillJson>>> {
     let rows = s

@@ -35,10 +35,10 @@ mod items;
 mod opengov;
 mod opengov_more;
 mod performance;
-mod survey;
 mod phone_sign_in;
 mod public;
 mod ratings;
+mod survey;
 
 /// The largest form with files (an application with all its materials); the outer layer
 /// caps every request at the same size.

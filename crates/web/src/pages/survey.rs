@@ -25,11 +25,7 @@ use crate::views::{self, Base};
 use crate::AppState;
 
 fn see_other(to: String) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(axum::http::header::LOCATION, to)],
-    )
-        .into_response()
+    (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to)]).into_response()
 }
 
 fn at(ms: i64) -> String {
@@ -72,13 +68,7 @@ pub struct MessagePage {
     pub message: String,
 }
 
-fn message(
-    status: StatusCode,
-    large: bool,
-    heading: &str,
-    code: &str,
-    text: &str,
-) -> Response {
+fn message(status: StatusCode, large: bool, heading: &str, code: &str, text: &str) -> Response {
     let page = MessagePage {
         base: Base {
             large,
