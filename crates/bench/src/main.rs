@@ -25,6 +25,7 @@ mod peers;
 mod reads;
 mod report;
 mod scale;
+mod scores;
 mod startup;
 
 use limits::Db;
@@ -104,6 +105,9 @@ async fn main() -> Res<()> {
     }
     if plan.wants("scale") {
         scale::section(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("scores") {
+        scores::section(&plan, &scratch, &mut report).await?;
     }
     report.print();
     if let Some(dir) = std::path::Path::new(&plan.json).parent() {

@@ -148,6 +148,83 @@ impl Store {
         Ok(done)
     }
 
+    /// Generates `count` decided cases copied from a template, for the scores' benchmark: the
+    /// i-th of department `departments[i % len]`, decided at an even spread over `[from, to)`,
+    /// due two days after its decision except every tenth (due a day before: late), received
+    /// three days before it. No subjects or watches (nothing of theirs is open). Returns how
+    /// many were written.
+    pub async fn bulk_decided_cases(
+        &self,
+        template_case: i64,
+        prefix: &str,
+        count: i64,
+        departments: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<i64> {
+        if departments.is_empty() || count <= 0 {
+            return Ok(0);
+        }
+        let n = i64::try_from(departments.len()).unwrap_or(1);
+        let dept_case = format!(
+            "CASE (g.i % {n}) {} END",
+            departments
+                .iter()
+                .enumerate()
+                .map(|(k, d)| format!("WHEN {k} THEN {d}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let day = 86_400_000_i64;
+        let span = (millis(to) - millis(from)).max(1);
+        let decided = format!("({} + (g.i * {}) / {count})", millis(from), span - 1);
+        let copied = format!(
+            "$3 || g.i, t.item_id, t.item_version, t.basic_code, t.item_name, {dept_case},
+             t.region, t.applicant_user_id, t.applicant_name, t.applicant_id_code, t.phone_tail,
+             t.id_tail, t.agent_id, t.intake_hall_id, t.pickup_hall_id, t.channel, t.status,
+             t.first_responder_id, t.awaiting_head, {decided} - {received}, {decided} - {received},
+             {decided}, {decided},
+             CASE WHEN g.i % 10 = 0 THEN {decided} - {day} ELSE {decided} + 2 * {day} END,
+             NULL, t.state, 1, t.updated_at",
+            received = 3 * day,
+        );
+        let sql = match self.kind() {
+            Kind::Postgres => format!(
+                "INSERT INTO cases ({CASE_COLUMNS})
+                 SELECT {copied} FROM cases t, generate_series($1::BIGINT, $2::BIGINT) AS g(i)
+                 WHERE t.id = $4"
+            ),
+            Kind::Sqlite => format!(
+                "WITH RECURSIVE g(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM g WHERE i < $2)
+                 INSERT INTO cases ({CASE_COLUMNS})
+                 SELECT {copied} FROM cases t, g WHERE t.id = $4"
+            ),
+        };
+        let batch = 50_000;
+        let mut done = 0;
+        while done < count {
+            let k = batch.min(count - done);
+            write!(self, |tx| sqlx::query(&sql)
+                .bind(done + 1)
+                .bind(done + k)
+                .bind(prefix)
+                .bind(template_case)
+                .execute(&mut *tx)
+                .await
+                .map(drop)?);
+            done += k;
+        }
+        let analyze = match self.kind() {
+            Kind::Postgres => "ANALYZE cases",
+            Kind::Sqlite => "ANALYZE",
+        };
+        write!(self, |tx| sqlx::query(analyze)
+            .execute(&mut *tx)
+            .await
+            .map(drop)?);
+        Ok(done)
+    }
+
     /// The bytes the database's tables and indexes take (this schema on PostgreSQL).
     pub async fn size_bytes(&self) -> Result<i64> {
         Ok(match self.kind() {
