@@ -49,8 +49,11 @@ test('a 社会评议 round is opened, answered once by link on a phone, and publ
 
     // The representative opens their link on a phone, in large text.
     await rep.goto(links[0]);
-    await rep.locator('a.size').first().evaluate((a) => a.click());
-    await rep.waitForLoadState('load');
+    // 大字模式 sits behind 菜单 on a phone: followed as its link.
+    await Promise.all([
+      rep.waitForNavigation({ waitUntil: 'load' }),
+      rep.locator('a.size').first().evaluate((a) => a.click()),
+    ]);
     assert.equal(pathOf(rep), links[0], 'large text keeps the page');
     assert.equal(await rep.locator('html.large').count(), 1);
     assert.match(await rep.locator('[data-testid=survey-rep]').innerText(), /清江建材有限公司/);
