@@ -16,7 +16,9 @@ use crate::{demo_app, Plan, Res};
 const UNITS: usize = 300;
 
 pub async fn section(plan: &Plan, scratch: &std::path::Path, report: &mut Report) -> Res<()> {
-    let size = plan.cases.unwrap_or(if plan.full { 10_000_000 } else { 100_000 });
+    let size = plan
+        .cases
+        .unwrap_or(if plan.full { 10_000_000 } else { 100_000 });
     let dir = scratch.join(format!("scores_{size}"));
     let store = Store::open(dir.to_str().ok_or("scratch path")?, &Options::default()).await?;
     let outcome = run(store, "SQLite", size, report).await;
