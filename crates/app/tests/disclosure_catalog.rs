@@ -292,8 +292,13 @@ async fn bad_catalog_input_is_refused_and_writes_nothing() {
         let head = audit_head(&app).await;
         assert_eq!(
             code(
-                app.publish_gazette(&clerk, 3, "再来一期", &[pending.index_no.clone()])
-                    .await
+                app.publish_gazette(
+                    &clerk,
+                    3,
+                    "再来一期",
+                    std::slice::from_ref(&pending.index_no)
+                )
+                .await
             ),
             codes::Disclosure::GazetteSecond
         );
