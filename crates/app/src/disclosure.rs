@@ -812,6 +812,7 @@ impl App {
     pub async fn sweep_disclosures(&self) -> Result<usize> {
         self.remind_disclosures().await?;
         self.remind_disclosure_reports().await?;
+        self.remind_region_disclosure_reports().await?;
         let mut closed = 0;
         for status in [Status::AwaitingSupplement, Status::AwaitingFee] {
             for number in self.store.open_disclosure_numbers(status, 500).await? {

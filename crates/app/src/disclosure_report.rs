@@ -19,7 +19,7 @@ use tongban_domain::disclosure::report::{
 };
 use tongban_domain::disclosure::{ReportColumn, Request};
 use tongban_domain::org::{Actor, Role};
-use tongban_domain::region::RegionCode;
+use tongban_domain::region::{Level, RegionCode};
 use tongban_domain::time::{local_date, start_of_day};
 use tongban_store::cases::NotificationRow;
 use tongban_store::disclosure::ReportScope;
@@ -54,6 +54,8 @@ pub struct ReportView {
     pub scope: String,
     /// The agency's or the region's name.
     pub title: String,
+    /// Table 二 (主动公开), counted from the catalog.
+    pub proactive: Vec<crate::disclosure_catalog::ProactiveLine>,
     pub requests: Vec<ReportLine>,
     pub remedies: Vec<RemedyLine>,
     /// The narrative sections, in order, with their text ("" when not written yet).
@@ -66,7 +68,7 @@ pub struct ReportView {
     /// The publication deadline (31 January of the next year).
     pub due: Option<NaiveDate>,
     #[serde(skip)]
-    report: AnnualReport,
+    report: std::sync::Arc<AnnualReport>,
 }
 
 /// A cell of the report, for its drill-down.
@@ -94,7 +96,11 @@ fn parse_sections(json: &str) -> BTreeMap<String, String> {
 
 impl App {
     /// Checks who may read (and whether they may write) `scope`'s report; returns its title.
-    async fn report_access(&self, actor: &Actor, scope: &ReportScope) -> Result<(String, bool)> {
+    pub(crate) async fn report_access(
+        &self,
+        actor: &Actor,
+        scope: &ReportScope,
+    ) -> Result<(String, bool)> {
         let denied = || AppError::of(codes::Disclosure::NotHolder);
         match scope {
             ReportScope::Department(id) => {
@@ -150,24 +156,7 @@ impl App {
     ) -> Result<ReportView> {
         let (title, may_write) = self.report_access(actor, scope).await?;
         let (from, to) = self.report_year(year)?;
-        // A 复议 or 诉讼 filed in the year may be against a reply of the year before.
-        let rows = self
-            .store
-            .disclosure_report_requests(scope, to, from - Duration::days(400))
-            .await?;
-        let reqs = rows
-            .into_iter()
-            .map(|(n, state)| {
-                serde_json::from_str::<Request>(&state)
-                    .map(|r| (n, r))
-                    .map_err(|e| AppError::internal(StoreError::Corrupt(e.to_string())))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let counted: Vec<Counted<'_>> = reqs
-            .iter()
-            .map(|(n, r)| Counted { number: n, req: r })
-            .collect();
-        let report = AnnualReport::compute(year, &counted);
+        let report = self.computed_report(scope, year, from, to).await?;
         let requests = ReportRow::ALL
             .iter()
             .map(|&row| ReportLine {
@@ -192,6 +181,7 @@ impl App {
                     .collect(),
             })
             .collect();
+        let proactive = self.proactive_table(scope, year).await?;
         let kept = self.store.disclosure_report(scope, year).await?;
         let texts = kept
             .as_ref()
@@ -205,6 +195,7 @@ impl App {
             year,
             scope: scope.key(),
             title,
+            proactive,
             requests,
             remedies,
             sections: NarrativeSection::ALL
@@ -217,6 +208,44 @@ impl App {
             due: NaiveDate::from_ymd_opt(year + 1, 1, 31),
             report,
         })
+    }
+
+    /// Tables 三 and 四 of `year` for `scope`: computed from the requests' state documents, and
+    /// kept in memory under the requests' fingerprint (how many, and the sum of their versions:
+    /// every write to a request bumps its version), so a read after no write costs one
+    /// aggregate query, and a read after any write recomputes.
+    async fn computed_report(
+        &self,
+        scope: &ReportScope,
+        year: i32,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<std::sync::Arc<AnnualReport>> {
+        let (count, versions) = self.store.disclosure_fingerprint(scope).await?;
+        let key = (scope.key(), year, count, versions);
+        if let Some(r) = self.disclosure_reports.get(&key) {
+            return Ok(r);
+        }
+        // A 复议 or 诉讼 filed in the year may be against a reply of the year before.
+        let rows = self
+            .store
+            .disclosure_report_requests(scope, to, from - Duration::days(400))
+            .await?;
+        let reqs = rows
+            .into_iter()
+            .map(|(n, state)| {
+                serde_json::from_str::<Request>(&state)
+                    .map(|r| (n, r))
+                    .map_err(|e| AppError::internal(StoreError::Corrupt(e.to_string())))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let counted: Vec<Counted<'_>> = reqs
+            .iter()
+            .map(|(n, r)| Counted { number: n, req: r })
+            .collect();
+        let report = std::sync::Arc::new(AnnualReport::compute(year, &counted));
+        self.disclosure_reports.put(key, report.clone());
+        Ok(report)
     }
 
     /// Saves the narrative sections of a report (its writers only; not once published).
@@ -344,6 +373,96 @@ impl App {
                 format!("disclosure_report:{}:{year}", scope.key()),
                 format!("提醒公布 {name} {year} 年度政府信息公开工作年度报告"),
             );
+            if self
+                .store
+                .remind_disclosure_report(&scope, year, &notes, now, entry)
+                .await?
+            {
+                reminded += 1;
+            }
+        }
+        Ok(reminded)
+    }
+
+    /// The region's own report (第四十九条: 县级以上地方人民政府的政府信息公开工作主管部门 publishes
+    /// the roll-up by 31 March): from 1 January to 31 March, the supervisors and leaders of
+    /// every city or county region over an agency with requests, whose roll-up of last year is
+    /// not published, get one reminder (SMS and e-mail) through the outbox, recorded with the
+    /// report and audited. Returns how many regions were reminded.
+    pub async fn remind_region_disclosure_reports(&self) -> Result<usize> {
+        let now = self.now();
+        let today = local_date(now);
+        let year = today.year() - 1;
+        if today.month() > 3 {
+            return Ok(0);
+        }
+        let mut regions = std::collections::BTreeSet::new();
+        for dept in self.store.disclosure_departments().await? {
+            let Some(d) = self.store.department(dept).await? else {
+                continue;
+            };
+            let mut r = Some(d.region_code);
+            while let Some(code) = r {
+                if matches!(code.level(), Level::City | Level::County) {
+                    regions.insert(code.clone());
+                }
+                r = code.parent();
+            }
+        }
+        let mut staff = Vec::new();
+        for role in [Role::Supervisor, Role::Leader] {
+            staff.extend(
+                self.store
+                    .users(&UserFilter {
+                        role: Some(role),
+                        ..Default::default()
+                    })
+                    .await?,
+            );
+        }
+        let mut reminded = 0;
+        for region in regions {
+            let scope = ReportScope::Region(region.as_str().to_string());
+            if self
+                .store
+                .disclosure_report(&scope, year)
+                .await?
+                .is_some_and(|k| k.published_at.is_some() || k.reminded_at.is_some())
+            {
+                continue;
+            }
+            let name = self
+                .store
+                .region(&region)
+                .await?
+                .map_or_else(|| region.as_str().to_string(), |r| r.name);
+            let body = format!(
+                "【通办】{name}{year}年度政府信息公开工作年度报告（本级汇总）须于{}年3月31日前向社会公布（《中华人民共和国政府信息公开条例》第四十九条），请及时审定公布。",
+                year + 1
+            );
+            let mut notes = Vec::new();
+            for u in staff
+                .iter()
+                .filter(|u| u.region_code.as_deref() == Some(region.as_str()))
+            {
+                for (channel, to) in [(SMS, u.phone.as_deref()), (EMAIL, u.email.as_deref())] {
+                    if let Some(to) = to {
+                        notes.push(NotificationRow {
+                            channel: channel.into(),
+                            recipient: to.to_string(),
+                            subject: "政府信息公开工作年度报告（本级汇总）公布提醒".into(),
+                            body: body.clone(),
+                        });
+                    }
+                }
+            }
+            let entry = self
+                .system_entry(
+                    "disclosure.report_remind",
+                    format!("disclosure_report:{}:{year}", scope.key()),
+                    format!("提醒公布 {name} {year} 年度政府信息公开工作年度报告（汇总）"),
+                )
+                .in_region_str(Some(region.as_str()));
             if self
                 .store
                 .remind_disclosure_report(&scope, year, &notes, now, entry)

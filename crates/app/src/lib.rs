@@ -25,6 +25,7 @@ pub mod clock;
 pub mod demo;
 pub mod demo_catalog;
 pub mod demo_disclosure;
+pub mod demo_disclosure_catalog;
 pub mod demo_documents;
 pub mod demo_hotline;
 pub mod demo_opengov;
@@ -32,6 +33,7 @@ pub mod demo_opengov_public;
 pub mod demo_performance;
 pub mod demo_ratings;
 pub mod disclosure;
+pub mod disclosure_catalog;
 pub mod disclosure_report;
 pub mod documents;
 pub mod drafts;
@@ -71,6 +73,15 @@ pub struct App {
     /// Full-text index of the published catalog. The database is the truth; the index follows
     /// every publish and is rebuilt from the database at start.
     search: tongban_search::CatalogIndex,
+    /// Full-text index of the proactive-disclosure catalog's published entries (主动公开目录),
+    /// by the same crate; it follows every write and is rebuilt from the database at start.
+    catalog_search: tongban_search::CatalogIndex,
+    /// Computed annual disclosure reports by (scope, year, the requests' fingerprint): a write
+    /// to any request of the scope changes the fingerprint, so a stale report is never read.
+    disclosure_reports: memo::Memo<
+        (String, i32, i64, i64),
+        std::sync::Arc<tongban_domain::disclosure::report::AnnualReport>,
+    >,
     /// The calendar in force with the generation it was read at (see `App::calendar`).
     /// (generation, the Shanghai year it was extended for, the calendar).
     calendar_cache: RwLock<Option<(u64, i32, std::sync::Arc<tongban_domain::calendar::Calendar>)>>,
@@ -98,6 +109,8 @@ pub struct App {
 const CASE_STATES: usize = 4_096;
 /// Public lookups kept in memory.
 const PUBLIC_CASES: usize = 16_384;
+/// Computed annual disclosure reports kept in memory.
+const DISCLOSURE_REPORTS: usize = 64;
 
 impl App {
     /// Builds the application over a migrated store, loads its settings and indexes the
@@ -105,11 +118,15 @@ impl App {
     pub async fn new(store: Store, clock: Clock) -> Result<App> {
         let settings = Settings::from_pairs(&store.settings().await?)?;
         let search = tongban_search::CatalogIndex::in_memory().map_err(AppError::internal)?;
+        let catalog_search =
+            tongban_search::CatalogIndex::in_memory().map_err(AppError::internal)?;
         let app = App {
             store,
             clock,
             settings: RwLock::new(std::sync::Arc::new(settings)),
             search,
+            catalog_search,
+            disclosure_reports: memo::Memo::new(DISCLOSURE_REPORTS),
             calendar_cache: RwLock::new(None),
             calendar_generation: std::sync::atomic::AtomicU64::new(0),
             attempts: Mutex::new(HashMap::new()),
@@ -122,6 +139,7 @@ impl App {
             public_cases: memo::Memo::new(PUBLIC_CASES),
         };
         app.rebuild_search_index().await?;
+        app.rebuild_catalog_search().await?;
         if app.store.watch_rebuild_pending().await? {
             let n = app.rewatch("").await?;
             app.store.watch_rebuild_done().await?;

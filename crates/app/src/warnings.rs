@@ -175,6 +175,9 @@ impl App {
                 // A notice's late objection reply and a meeting's late minutes are lit on the
                 // board; no finding rule names them yet.
                 SubjectKind::Publicity | SubjectKind::Meeting => Ok(0),
+                // 第二十六条: information still unpublished 20 working days after it was
+                // formed or changed.
+                SubjectKind::CatalogEntry => self.detect_on_catalog_entry(subject.id).await,
             };
             if let Err(e) = detected {
                 tracing::warn!(subject = %subject.number, error = %e, "supervision detectors failed");

@@ -9,7 +9,7 @@
 //!
 //! PostgreSQL is measured when `--pg URL` or `TONGBAN_BENCH_DATABASE_URL` is given; the suite
 //! works in its own schemas and drops nothing else. The JSON goes to `--json PATH`
-//! (default `target/bench.json`); `--cases N` sets the scale section's size.
+//! (default `target/bench.json`); `--cases N` sets the scale and disclosure sections' size.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +18,7 @@ use chrono::{TimeZone, Utc};
 use tongban_app::{App, Clock};
 use tongban_store::{Options, Store};
 
+mod disclosure;
 mod http_cases;
 mod lifecycle;
 mod limits;
@@ -108,6 +109,9 @@ async fn main() -> Res<()> {
     }
     if plan.wants("scores") {
         scores::section(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("disclosure") {
+        disclosure::section(&plan, &scratch, &mut report).await?;
     }
     report.print();
     if let Some(dir) = std::path::Path::new(&plan.json).parent() {

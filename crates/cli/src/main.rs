@@ -565,6 +565,9 @@ async fn load_demo_city(app: &App) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     accounts.extend(offices);
+    app.load_demo_disclosure_catalog()
+        .await
+        .map_err(|e| e.to_string())?;
     let (units, matters) = app.load_demo_opengov().await.map_err(|e| e.to_string())?;
     let (notices, meetings) = app
         .load_demo_opengov_public()

@@ -225,6 +225,105 @@ impl Store {
         Ok(done)
     }
 
+    /// Copies each of the disclosure requests numbered `templates` `count / templates.len()`
+    /// times (numbers `{prefix}{i}`), row and state document, in batches of `batch`: the
+    /// annual report's load at scale. The copies have no event log (the report reads the
+    /// state documents only).
+    pub async fn bulk_disclosure_copies(
+        &self,
+        templates: &[String],
+        prefix: &str,
+        count: i64,
+        batch: i64,
+    ) -> Result<i64> {
+        const COLUMNS: &str = "number, department_id, region, applicant_kind, applicant_name,
+            applicant_id_code, applicant_user_id, channel, status, filed_at, received_at,
+            due_date, reply_kind, replied_at, closed_at, state, version, updated_at";
+        const FROM: &str = "t.department_id, t.region, t.applicant_kind, t.applicant_name,
+            t.applicant_id_code, NULL, t.channel, t.status, t.filed_at, t.received_at,
+            t.due_date, t.reply_kind, t.replied_at, t.closed_at, t.state, 1, t.updated_at";
+        let sql = match self.kind() {
+            Kind::Postgres => format!(
+                "INSERT INTO disclosure_requests ({COLUMNS})
+                 SELECT $3 || g.i, {FROM}
+                 FROM disclosure_requests t, generate_series($1::BIGINT, $2::BIGINT) AS g(i)
+                 WHERE t.number = $4"
+            ),
+            Kind::Sqlite => format!(
+                "WITH RECURSIVE g(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM g WHERE i < $2)
+                 INSERT INTO disclosure_requests ({COLUMNS})
+                 SELECT $3 || g.i, {FROM} FROM disclosure_requests t, g WHERE t.number = $4"
+            ),
+        };
+        if templates.is_empty() {
+            return Ok(0);
+        }
+        let per = count / templates.len() as i64;
+        let mut done = 0;
+        for (k, t) in templates.iter().enumerate() {
+            let mut made = 0;
+            while made < per {
+                let n = batch.min(per - made);
+                let first = (k as i64) * per + made + 1;
+                write!(self, |tx| sqlx::query(&sql)
+                    .bind(first)
+                    .bind(first + n - 1)
+                    .bind(prefix)
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await
+                    .map(drop)?);
+                made += n;
+            }
+            done += made;
+        }
+        Ok(done)
+    }
+
+    /// Copies the catalog entry `template` `count` times (索引号 `{prefix}{i}`), in batches:
+    /// table 二's load at scale.
+    pub async fn bulk_catalog_copies(
+        &self,
+        template: i64,
+        prefix: &str,
+        count: i64,
+        batch: i64,
+    ) -> Result<i64> {
+        const COLUMNS: &str = "index_no, department_id, region, heading, title, doc_number, body,
+            amount_fen, formed_on, due_on, published_on, abolished_on, status, created_by,
+            created_at, updated_at";
+        const FROM: &str = "t.department_id, t.region, t.heading, t.title, t.doc_number, t.body,
+            t.amount_fen, t.formed_on, t.due_on, t.published_on, t.abolished_on, t.status,
+            t.created_by, t.created_at, t.updated_at";
+        let sql = match self.kind() {
+            Kind::Postgres => format!(
+                "INSERT INTO disclosure_catalog ({COLUMNS})
+                 SELECT $3 || g.i, {FROM}
+                 FROM disclosure_catalog t, generate_series($1::BIGINT, $2::BIGINT) AS g(i)
+                 WHERE t.id = $4"
+            ),
+            Kind::Sqlite => format!(
+                "WITH RECURSIVE g(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM g WHERE i < $2)
+                 INSERT INTO disclosure_catalog ({COLUMNS})
+                 SELECT $3 || g.i, {FROM} FROM disclosure_catalog t, g WHERE t.id = $4"
+            ),
+        };
+        let mut done = 0;
+        while done < count {
+            let n = batch.min(count - done);
+            write!(self, |tx| sqlx::query(&sql)
+                .bind(done + 1)
+                .bind(done + n)
+                .bind(prefix)
+                .bind(template)
+                .execute(&mut *tx)
+                .await
+                .map(drop)?);
+            done += n;
+        }
+        Ok(done)
+    }
+
     /// The bytes the database's tables and indexes take (this schema on PostgreSQL).
     pub async fn size_bytes(&self) -> Result<i64> {
         Ok(match self.kind() {

@@ -500,6 +500,29 @@ impl Store {
             .await?))
     }
 
+    /// The fingerprint of a scope's requests: how many there are and the sum of their
+    /// versions. Any write to one of them changes it (a write bumps the version; a new request
+    /// adds one), so a report computed under it is current while it is unchanged.
+    pub async fn disclosure_fingerprint(&self, scope: &ReportScope) -> Result<(i64, i64)> {
+        let (filter, dept, prefix) = match scope {
+            ReportScope::Department(id) => ("department_id = $1 AND $2 = $2", *id, String::new()),
+            ReportScope::Region(code) => {
+                let prefix = tongban_domain::region::RegionCode::parse(code)
+                    .map_or_else(|_| code.clone(), |r| r.prefix().to_string());
+                ("region LIKE $2 AND $1 = $1", 0, format!("{prefix}%"))
+            }
+        };
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(version), 0) AS BIGINT)
+             FROM disclosure_requests WHERE {filter}"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(dept)
+            .bind(&prefix)
+            .fetch_one(db)
+            .await?))
+    }
+
     /// The kept part of a year's report, if anything was kept.
     pub async fn disclosure_report(
         &self,

@@ -220,6 +220,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod disclosure;
+pub mod disclosure_catalog;
 pub mod documents;
 pub mod drafts;
 pub mod fault;

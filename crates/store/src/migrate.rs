@@ -173,6 +173,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0038_hotline_duplicates.sql"),
         include_str!("../migrations/postgres/0038_hotline_duplicates.sql"),
     ),
+    (
+        42,
+        "disclosure_catalog",
+        include_str!("../migrations/sqlite/0042_disclosure_catalog.sql"),
+        include_str!("../migrations/postgres/0042_disclosure_catalog.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

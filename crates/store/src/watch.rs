@@ -195,7 +195,8 @@ fn own_row_lock(kind: SubjectKind) -> Option<&'static str> {
         | SubjectKind::Consultation
         | SubjectKind::Proposal
         | SubjectKind::Publicity
-        | SubjectKind::Meeting => None,
+        | SubjectKind::Meeting
+        | SubjectKind::CatalogEntry => None,
     }
 }
 

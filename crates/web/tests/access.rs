@@ -164,6 +164,10 @@ const ACCESS: &[(&str, &str)] = &[
         "GET /api/v1/departments",
         "agent clerk approver dept_head supervisor legal leader admin operator hotline_centre",
     ),
+    ("GET /api/v1/disclosure/catalog", "*"),
+    ("GET /api/v1/disclosure/catalog/{entry}", "*"),
+    ("GET /api/v1/disclosure/gazettes", "*"),
+    ("GET /api/v1/disclosure/gazettes/{issue}", "*"),
     (
         "GET /api/v1/disclosure/report",
         "applicant clerk approver dept_head supervisor leader admin",
@@ -354,6 +358,10 @@ const ACCESS: &[(&str, &str)] = &[
         "clerk approver dept_head supervisor legal leader admin",
     ),
     ("GET /disclosure", "signed"),
+    ("GET /disclosure/catalog", "*"),
+    ("GET /disclosure/catalog/{entry}", "*"),
+    ("GET /disclosure/gazettes", "*"),
+    ("GET /disclosure/gazettes/{issue}", "*"),
     (
         "GET /disclosure/report",
         "applicant clerk approver dept_head supervisor leader admin",
@@ -362,6 +370,7 @@ const ACCESS: &[(&str, &str)] = &[
         "GET /disclosure/report.xlsx",
         "applicant clerk approver dept_head supervisor leader admin",
     ),
+    ("GET /disclosure/report/entries", "signed"),
     ("GET /disclosure/report/requests", "signed"),
     (
         "GET /disclosure/requests/{number}",
@@ -494,6 +503,15 @@ const ACCESS: &[(&str, &str)] = &[
     ("POST /api/v1/cases/{number}/actions", "signed"),
     ("POST /api/v1/cases/{number}/rating", ""),
     ("POST /api/v1/departments", "signed"),
+    (
+        "POST /api/v1/disclosure/catalog",
+        "clerk approver dept_head",
+    ),
+    ("POST /api/v1/disclosure/catalog/{entry}/actions", ""),
+    (
+        "POST /api/v1/disclosure/gazettes",
+        "clerk approver dept_head",
+    ),
     ("POST /api/v1/disclosure/requests", ""),
     ("POST /api/v1/disclosure/requests/{number}/actions", ""),
     ("POST /api/v1/documents/{doc}/revoke", "dept_head admin"),
@@ -576,6 +594,9 @@ const ACCESS: &[(&str, &str)] = &[
         "approver dept_head admin",
     ),
     ("POST /disclosure", ""),
+    ("POST /disclosure/catalog", "signed"),
+    ("POST /disclosure/catalog/{entry}/act", "signed"),
+    ("POST /disclosure/gazettes", "clerk approver dept_head"),
     (
         "POST /disclosure/report",
         "applicant dept_head supervisor leader admin",
@@ -778,6 +799,8 @@ struct Ids {
     document: String,
     ticket: String,
     disclosure: String,
+    catalog_entry: String,
+    gazette: String,
     rating: String,
     licence: String,
     consultation: String,
@@ -843,6 +866,8 @@ fn fill(path: &str, ids: &Ids) -> String {
             "number" if about.ends_with("/tickets") => &ids.ticket,
             "service_request_id" => &ids.ticket,
             "number" if about.ends_with("/requests") => &ids.disclosure,
+            "entry" => &ids.catalog_entry,
+            "issue" => &ids.gazette,
             "number" if about.ends_with("/ratings") => &ids.rating,
             "number" if about.ends_with("/licences") => &ids.licence,
             "number" if about.ends_with("/consultations") => &ids.consultation,
@@ -968,6 +993,7 @@ async fn every_route_answers_every_role_as_the_table_says() {
     let app = &t.app;
     let decided = app.load_demo_documents().await.unwrap();
     let (_, requests) = app.load_demo_disclosure().await.unwrap();
+    let entries = app.load_demo_disclosure_catalog().await.unwrap();
     let (_, matters) = app.load_demo_opengov().await.unwrap();
     let (notices, meetings) = app.load_demo_opengov_public().await.unwrap();
     app.load_demo_hotline().await.unwrap();
@@ -1003,6 +1029,8 @@ async fn every_route_answers_every_role_as_the_table_says() {
         document: first(&docs.json(), "number").unwrap_or_else(|| panic!("{}", docs.body)),
         ticket: lookup(&t, &admin, "/api/v1/hotline/tickets", "number").await,
         disclosure: requests[0].clone(),
+        catalog_entry: entries[0].clone(),
+        gazette: lookup(&t, &admin, "/api/v1/disclosure/gazettes", "id").await,
         rating: lookup(&t, &admin, "/api/v1/ratings", "number").await,
         licence: lookup(&t, &admin, "/api/v1/licences", "number").await,
         consultation: matters[0].clone(),

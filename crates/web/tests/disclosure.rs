@@ -412,3 +412,103 @@ async fn the_annual_report_as_a_page_a_workbook_and_json_with_drill_downs() {
     assert!(page.body.contains("2025年，本机关认真贯彻落实条例。"));
     assert!(!page.body.contains("data-testid=\"report-text\""));
 }
+
+#[tokio::test]
+async fn the_catalog_pages_and_api_publish_search_and_fill_table_two() {
+    let t = with_offices().await;
+    let entries = t.app.load_demo_disclosure_catalog().await.unwrap();
+    let office = office_id(&t).await.to_string();
+    // Public: the catalog, an entry, the 公报, each in Chinese, without signing in.
+    let page = t.get("/disclosure/catalog", None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("主动公开目录") && page.body.contains("★ 重点领域"));
+    let first = &entries[0];
+    let e = t.get(&format!("/disclosure/catalog/{first}"), None).await;
+    assert_eq!(e.status, StatusCode::OK, "{}", e.body);
+    assert!(e.body.contains("data-testid=\"entry-index\""));
+    let g = t.get("/disclosure/gazettes", None).await;
+    assert!(g.body.contains("清江市人民政府公报"), "{}", g.body);
+    // The API searches and reads; a pending entry is not public.
+    let r = t
+        .get(
+            "/api/v1/disclosure/catalog?q=%E7%AE%A1%E7%90%86%E5%8A%9E%E6%B3%95",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(!r.json().as_array().unwrap().is_empty());
+    let pending = entries.last().unwrap();
+    let r = t
+        .get(&format!("/api/v1/disclosure/catalog/{pending}"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(r.json()["code"], "disclosure.catalog_not_found");
+    // Its office publishes it; a second time is refused with the stable code.
+    let clerk = t.sign_in("gkb.clerk").await;
+    let other = t.sign_in("jbgkb.clerk").await;
+    let mine = t
+        .app
+        .store
+        .catalog_entry_by_index(pending)
+        .await
+        .unwrap()
+        .unwrap();
+    let who = if mine.department_id.to_string() == office {
+        &clerk
+    } else {
+        &other
+    };
+    let body = json!({"action": "publish"});
+    let r = t
+        .post_json(
+            &format!("/api/v1/disclosure/catalog/{pending}/actions"),
+            Some(who),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = t
+        .post_json(
+            &format!("/api/v1/disclosure/catalog/{pending}/actions"),
+            Some(who),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["code"], "disclosure.catalog_state");
+    // Table 二 on the report page has figures linked to their entries.
+    let head = t.sign_in("gkb.head").await;
+    let report = t.get("/disclosure/report", Some(&head)).await;
+    assert!(
+        report.body.contains("/disclosure/report/entries?"),
+        "{}",
+        report.body
+    );
+    let j = t
+        .get(
+            &format!("/api/v1/disclosure/report?year=2025&department={office}"),
+            Some(&head),
+        )
+        .await
+        .json();
+    let made = j["proactive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["heading"] == "normative" && f["figure"] == "made")
+        .unwrap()["entries"]
+        .as_i64()
+        .unwrap();
+    let d = t
+        .get(
+            &format!(
+                "/disclosure/report/entries?year=2025&department={office}&heading=normative&figure=made"
+            ),
+            Some(&head),
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.body);
+    assert!(d.body.contains(&format!(
+        "<strong data-testid=\"drill-count\">{made}</strong>"
+    )));
+}

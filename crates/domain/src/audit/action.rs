@@ -155,6 +155,11 @@ crate::closed_set! {
         DisclosureReportSave = "disclosure.report_save" => "保存年度报告",
         DisclosureReportPublish = "disclosure.report_publish" => "发布年度报告",
         DisclosureReportRemind = "disclosure.report_remind" => "提醒发布年度报告",
+        DisclosureCatalogRegister = "disclosure.catalog_register" => "登记主动公开信息",
+        DisclosureCatalogPublish = "disclosure.catalog_publish" => "主动公开信息",
+        DisclosureCatalogAbolish = "disclosure.catalog_abolish" => "废止主动公开信息",
+        DisclosureGazettePublish = "disclosure.gazette_publish" => "发布政府公报",
+        DisclosureGuideSave = "disclosure.guide_save" => "保存政府信息公开指南",
         // 好差评
         RatingCreate = "rating.create" => "提交评价",
         RatingDefault = "rating.default" => "逾期未评视为基本满意",

@@ -26,6 +26,7 @@
 //! * Findings for supervision ([`detect`]): a late reply, a reply without legal basis, a second
 //!   补正 notice.
 
+pub mod catalog;
 pub mod detect;
 pub mod fee;
 mod letter;

@@ -54,6 +54,9 @@ crate::closed_set! {
         /// A unit given a proposal that has not replied by the reply deadline
         /// ([`crate::opengov::Proposal::late`]).
         ReplyLate = "reply_late" => "建议提案逾期未答复",
+        /// Proactively disclosed information not published within 20 working days of being
+        /// formed or changed (条例第二十六条, [`crate::disclosure::catalog`]).
+        PublishLate = "publish_late" => "主动公开逾期",
     }
 }
 

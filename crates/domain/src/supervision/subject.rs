@@ -17,6 +17,7 @@ crate::closed_set! {
         Proposal = "proposal" => "建议提案办理",
         Publicity = "publicity" => "公示",
         Meeting = "meeting" => "公开会议",
+        CatalogEntry = "catalog_entry" => "主动公开",
     }
 }
 
@@ -35,6 +36,7 @@ impl SubjectKind {
             SubjectKind::Proposal => "/opengov/proposals/",
             SubjectKind::Publicity => "/opengov/notices/",
             SubjectKind::Meeting => "/opengov/meetings/",
+            SubjectKind::CatalogEntry => "/disclosure/catalog/",
         };
         let mut out = String::with_capacity(base.len() + number.len());
         out.push_str(base);

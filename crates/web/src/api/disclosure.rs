@@ -334,12 +334,31 @@ pub struct ReportRowJson {
     pub requests: Vec<Vec<String>>,
 }
 
-/// The annual report (国办公开办函〔2021〕30号): table 三 and table 四.
+/// One figure of table 二 (主动公开), counted from the catalog's published entries.
+#[derive(Serialize, ToSchema)]
+pub struct ProactiveJson {
+    /// The article of 条例 第二十条.
+    pub article: String,
+    /// The catalog heading's wire name and label.
+    pub heading: String,
+    pub label: String,
+    /// The figure's wire name and label.
+    pub figure: String,
+    pub figure_label: String,
+    /// A count, or an amount in 万元.
+    pub value: String,
+    /// How many entries it counts (the page `/disclosure/report/entries` lists them).
+    pub entries: i64,
+}
+
+/// The annual report (国办公开办函〔2021〕30号): tables 二, 三 and 四.
 #[derive(Serialize, ToSchema)]
 pub struct ReportJson {
     pub year: i32,
     pub scope: String,
     pub title: String,
+    /// Table 二, a figure a line.
+    pub proactive: Vec<ProactiveJson>,
     /// Table 三's columns: the applicant columns, then `total`.
     pub columns: Vec<String>,
     pub requests: Vec<ReportRowJson>,
@@ -421,5 +440,20 @@ pub async fn report(
             .collect(),
         published_at: v.published_at,
         balanced: v.balanced,
+        proactive: v
+            .proactive
+            .iter()
+            .flat_map(|l| {
+                l.figures.iter().map(|f| ProactiveJson {
+                    article: l.article.into(),
+                    heading: l.heading.as_str().into(),
+                    label: l.label.into(),
+                    figure: f.figure.as_str().into(),
+                    figure_label: f.label.into(),
+                    value: f.value.clone(),
+                    entries: f.entries,
+                })
+            })
+            .collect(),
     }))
 }

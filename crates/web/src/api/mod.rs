@@ -16,6 +16,7 @@ pub(crate) use bundles::{bundle_of, BundleBody};
 mod calendar;
 mod cases;
 mod disclosure;
+mod disclosure_catalog;
 mod documents;
 mod hotline;
 mod items;
@@ -42,7 +43,7 @@ mod survey;
         (name = "supervision", description = "电子监察：监察中心、预警、监察发现的认定、督办与效能告诫"),
         (name = "hotline", description = "12345热线：受理、派单、签收、退单、延期、答复、回访、知识库、来电弹屏、无账号提交与查询"),
         (name = "ratings", description = "好差评：办件评价（一事一评）、窗口评价器（一次一评）、差评回访核实整改反馈、申诉复核、月度公示"),
-        (name = "disclosure", description = "政府信息公开申请：提交、确认收到、补正、征求意见、收费、延期与答复"),
+        (name = "disclosure", description = "政府信息公开：依申请公开（提交、确认收到、补正、征求意见、收费、延期与答复）、年度报告、主动公开目录与政府公报"),
         (name = "opengov", description = "政务公开：公开征求意见（意见、审核、版本、采纳情况说明）、人大建议和政协提案办理（交办、答复、满意度、公开）、重点领域公示（异议、结果）、公开会议（旁听报名、会议纪要）、公开承诺、领导接访、关注"),
         (name = "open311", description = "Open311 GeoReport v2：服务（诉求分类）、服务请求（12345工单）的查询与提交（需管理员签发的 api_key）"),
         (name = "performance", description = "绩效考评：指标体系（起草、审核、发布）、考评期发布与更正、排名、计算说明与下钻、处理提示、大厅窗口人员得分、社会评议（评议轮次、一次性链接作答、结果公布）")
@@ -187,4 +188,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(opengov_more::visits, opengov_more::publish_visit))
         .routes(routes!(opengov_more::follow))
         .routes(routes!(disclosure::report))
+        .routes(routes!(
+            disclosure_catalog::list,
+            disclosure_catalog::create
+        ))
+        .routes(routes!(disclosure_catalog::get))
+        .routes(routes!(disclosure_catalog::act))
+        .routes(routes!(
+            disclosure_catalog::gazettes,
+            disclosure_catalog::publish_gazette
+        ))
+        .routes(routes!(disclosure_catalog::gazette))
 }

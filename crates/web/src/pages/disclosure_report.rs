@@ -10,9 +10,8 @@ use tongban_app::accounts::SignedIn;
 use tongban_app::disclosure_report::{ReportCell, ReportView};
 use tongban_app::{AppError, Kind};
 use tongban_domain::codes;
-use tongban_domain::disclosure::report::{
-    NarrativeSection, RemedyColumn, RemedyGroup, ReportRow, PROACTIVE_ROWS,
-};
+use tongban_domain::disclosure::catalog::{Heading, ProactiveFigure};
+use tongban_domain::disclosure::report::{NarrativeSection, RemedyColumn, RemedyGroup, ReportRow};
 use tongban_domain::disclosure::ReportColumn;
 use tongban_domain::org::Role;
 use tongban_domain::time::{format_local, local_date};
@@ -42,6 +41,11 @@ pub struct ReportQuery {
     /// … or a group of table 四 and its column.
     #[serde(default)]
     pub group: Option<String>,
+    /// Table 二's drill-down: a catalog heading and a figure.
+    #[serde(default)]
+    pub heading: Option<String>,
+    #[serde(default)]
+    pub figure: Option<String>,
 }
 
 fn blank(s: &Option<String>) -> Option<&str> {
@@ -108,7 +112,14 @@ pub struct ReportPage {
     pub requests: Vec<Row>,
     pub remedy_columns: Vec<&'static str>,
     pub remedies: Vec<Row>,
-    pub proactive: Vec<(&'static str, &'static str, String)>,
+    /// (article, content, figure, value, link to the entries behind it).
+    pub proactive: Vec<(
+        &'static str,
+        &'static str,
+        &'static str,
+        String,
+        Option<String>,
+    )>,
     pub sections: Vec<(&'static str, &'static str, String)>,
     pub published: Option<String>,
     pub scope_field: (&'static str, String),
@@ -176,9 +187,26 @@ fn page_of(
                 .collect(),
         })
         .collect();
-    let proactive = PROACTIVE_ROWS
+    let proactive = v
+        .proactive
         .iter()
-        .map(|(art, what, figures)| (*art, *what, figures.join("、")))
+        .flat_map(|l| {
+            l.figures.iter().map(|f| {
+                (
+                    l.article,
+                    l.label,
+                    f.label,
+                    f.value.clone(),
+                    (f.entries > 0).then(|| {
+                        format!(
+                            "/disclosure/report/entries?{addr}&heading={}&figure={}",
+                            l.heading.as_str(),
+                            f.figure.as_str()
+                        )
+                    }),
+                )
+            })
+        })
         .collect();
     let sections = v
         .sections
@@ -371,6 +399,51 @@ pub async fn requests(
     Ok(views::render(&page))
 }
 
+#[derive(askama::Template)]
+#[template(path = "disclosure_report_entries.html")]
+pub struct EntriesPage {
+    pub base: Base,
+    pub title: String,
+    pub what: String,
+    pub back: String,
+    pub entries: Vec<tongban_app::disclosure_catalog::CatalogEntryView>,
+}
+
+/// `GET /disclosure/report/entries`: the catalog entries behind one figure of table 二.
+pub async fn entries(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    LargeText(large): LargeText,
+    PageQuery(q): PageQuery<ReportQuery>,
+) -> PageResult<Response> {
+    let (scope, year) = scope_of(&who, &q, this_year(&state))?;
+    let bad = || AppError::of(codes::Request::Query);
+    let heading = blank(&q.heading).and_then(Heading::parse).ok_or_else(bad)?;
+    let figure = blank(&q.figure)
+        .and_then(ProactiveFigure::parse)
+        .ok_or_else(bad)?;
+    let v = state
+        .app
+        .disclosure_report(&who.actor, &scope, year)
+        .await?;
+    let entries = state
+        .app
+        .proactive_entries(&who.actor, &scope, year, heading, figure)
+        .await?;
+    let page = EntriesPage {
+        base: Base::new(
+            &format!("{} {} 年度报告 · 主动公开明细", v.title, year),
+            Some(&who),
+            large,
+        ),
+        title: format!("{} {} 年度", v.title, year),
+        what: format!("{} · {}", heading.label(), figure.label()),
+        back: format!("/disclosure/report?{}", address(&scope, year)),
+        entries,
+    };
+    Ok(views::render(&page))
+}
+
 /// `GET /disclosure/report.xlsx`: the report as a workbook, one sheet per table and one for
 /// the text.
 pub async fn xlsx(
@@ -404,17 +477,21 @@ pub async fn xlsx(
 
 /// The workbook of a report: 二、主动公开, 三、依申请公开, 四、复议诉讼, and the text.
 pub fn report_workbook(v: &ReportView) -> Result<Vec<u8>, AppError> {
-    let proactive: Vec<Vec<Value>> = PROACTIVE_ROWS
+    let proactive: Vec<Vec<Value>> = v
+        .proactive
         .iter()
-        .flat_map(|(art, what, figures)| {
-            figures
+        .flat_map(|l| {
+            l.figures
                 .iter()
                 .map(|f| {
                     vec![
-                        Value::from(*art),
-                        Value::from(*what),
-                        Value::from(*f),
-                        Value::Int(0),
+                        Value::from(l.article),
+                        Value::from(l.label),
+                        Value::from(f.label),
+                        match f.figure {
+                            ProactiveFigure::Amount => Value::from(f.value.as_str()),
+                            _ => Value::Int(f.entries),
+                        },
                     ]
                 })
                 .collect::<Vec<_>>()

@@ -26,6 +26,7 @@ mod calendar;
 mod cases;
 mod catalog;
 mod disclosure;
+mod disclosure_catalog;
 mod disclosure_report;
 mod documents;
 pub(crate) use documents::sealed_response;
@@ -190,6 +191,26 @@ pub fn router() -> Router<AppState> {
         .route("/disclosure", get(disclosure::home).post(disclosure::file))
         .route("/disclosure/requests/{number}", get(disclosure::show))
         .route("/disclosure/requests/{number}/act", post(disclosure::act))
+        .route(
+            "/disclosure/catalog",
+            get(disclosure_catalog::catalog).post(disclosure_catalog::catalog_act),
+        )
+        .route(
+            "/disclosure/catalog/{entry}",
+            get(disclosure_catalog::entry),
+        )
+        .route(
+            "/disclosure/catalog/{entry}/act",
+            post(disclosure_catalog::entry_act),
+        )
+        .route(
+            "/disclosure/gazettes",
+            get(disclosure_catalog::gazettes).post(disclosure_catalog::gazette_publish),
+        )
+        .route(
+            "/disclosure/gazettes/{issue}",
+            get(disclosure_catalog::gazette),
+        )
         .route("/opengov", get(opengov::index))
         .route(
             "/opengov/consultations",
@@ -267,6 +288,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/disclosure/report/requests",
             get(disclosure_report::requests),
+        )
+        .route(
+            "/disclosure/report/entries",
+            get(disclosure_report::entries),
         )
         .route("/track", get(public::track))
         .route("/verify", get(public::verify_form))
