@@ -794,6 +794,13 @@ impl App {
             self.register_licence_quietly(view.id, &decided.case, &view.item)
                 .await;
         }
+        if decided
+            .events
+            .iter()
+            .any(|e| matches!(e, CaseEvent::Delivered { .. }))
+        {
+            self.stamp_delivery_quietly(view.id, &decided.case).await;
+        }
         Ok(decided)
     }
 

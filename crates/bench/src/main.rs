@@ -18,6 +18,7 @@ use chrono::{TimeZone, Utc};
 use tongban_app::{App, Clock};
 use tongban_store::{Options, Store};
 
+mod documents;
 mod http_cases;
 mod lifecycle;
 mod limits;
@@ -101,6 +102,9 @@ async fn main() -> Res<()> {
     }
     if plan.wants("peers") {
         peers::section(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("documents") {
+        documents::section(&plan, &mut report).await?;
     }
     if plan.wants("scale") {
         scale::section(&plan, &scratch, &mut report).await?;
