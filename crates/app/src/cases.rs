@@ -13,8 +13,8 @@ use tongban_domain::calendar::{Calendar, PROVISIONAL_NOTE};
 use tongban_domain::case::document::Document;
 use tongban_domain::case::engine::step_due;
 use tongban_domain::case::{
-    self, Case, CaseEvent, CaseNumber, CaseStatus, Channel, Command, Ctx, Decided, FileRef, Party,
-    PartyKind, Post, PostBook, StaffRef, Submission, Who,
+    self, Case, CaseEvent, CaseNumber, CaseStatus, Channel, Command, Ctx, Decided, FileRef, Offer,
+    Party, PartyKind, Post, PostBook, StaffRef, Submission, Who,
 };
 use tongban_domain::catalog::{Delivery, Item};
 use tongban_domain::codes;
@@ -738,6 +738,23 @@ impl App {
         }
     }
 
+    /// What `actor` may do to the case now, by the engine's own guards: the forms a page
+    /// offers, never one the engine would refuse for who is acting.
+    pub async fn case_offers(&self, actor: &Actor, view: &CaseView) -> Result<Vec<Offer>> {
+        let cal = self.calendar_for(view.case.item.region.as_str()).await?;
+        let posts = self.post_book(&view.item).await?;
+        let rules = self.settings().case_rules.clone();
+        let ctx = Ctx {
+            item: &view.item,
+            cal: &cal,
+            now: self.case_now(),
+            who: Who::Person(actor),
+            posts: &posts,
+            rules: &rules,
+        };
+        Ok(case::offers(&view.case, &ctx))
+    }
+
     async fn run_command(
         &self,
         view: &CaseView,
@@ -793,6 +810,13 @@ impl App {
         }) {
             self.register_licence_quietly(view.id, &decided.case, &view.item)
                 .await;
+        }
+        if decided
+            .events
+            .iter()
+            .any(|e| matches!(e, CaseEvent::Delivered { .. }))
+        {
+            self.stamp_delivery_quietly(view.id, &decided.case).await;
         }
         Ok(decided)
     }

@@ -25,6 +25,16 @@ use tongban_store::documents::{DocumentRecord, FileRow, NewDocument, SealKeyRow,
 
 use crate::error::{invalid, AppError, Result};
 use crate::App;
+use tongban_domain::case::document::DocKind;
+use tongban_domain::case::{Case, CaseStatus};
+
+/// The documents a delivery stamps: the decision, whichever way it went.
+const RESULT_KINDS: [DocKind; 2] = [DocKind::Approval, DocKind::Refusal];
+
+/// The register's kind of a case document (`case.approval`).
+fn result_kind(k: DocKind) -> String {
+    format!("case.{}", k.as_str())
+}
 
 /// The document service's configuration: the master key that keeps the seal keys, and the
 /// address the QR codes lead to.
@@ -154,6 +164,13 @@ impl App {
     pub fn set_external_seal(&self, department_id: i64, service: Arc<dyn SealService>) {
         if let Ok(mut m) = self.docs.external.write() {
             m.insert(department_id, service);
+        }
+    }
+
+    /// Back to the agency's built-in key (its own signing service retired or down for good).
+    pub fn clear_external_seal(&self, department_id: i64) {
+        if let Ok(mut m) = self.docs.external.write() {
+            m.remove(&department_id);
         }
     }
 
@@ -478,7 +495,28 @@ impl App {
             })?;
         let key = keys::from_secret(&secret).map_err(internal)?;
         let cert = ca::from_der(&row.cert).map_err(internal)?;
-        let seal: Arc<dyn SealService> = Arc::new(LocalSeal::new(key, vec![cert, root.0.clone()]));
+        // The electronic seal (GB/T 38540) the CA, as seal maker, makes for this key: the
+        // agency's name, the seal's picture, and this key's certificate as the one that may
+        // apply it. Made again when the process starts (the key and certificate are the lasting
+        // part; any copy of the seal verifies against the root).
+        let agency = ca::common_name(&cert)
+            .trim_end_matches(" 电子印章")
+            .to_string();
+        let eseal = tongban_documents::ses::make_seal(
+            &tongban_documents::ses::SealOrder {
+                id: &format!("ES-{department_id}-{}", row.id),
+                name: &agency,
+                svg: &seal_design::design(&agency, "电子印章", "").svg(),
+                size_mm: 42,
+                signer: &cert,
+                made_at: self.now(),
+            },
+            &root.1,
+            &root.0,
+        )
+        .map_err(internal)?;
+        let seal: Arc<dyn SealService> =
+            Arc::new(LocalSeal::new(key, vec![cert, root.0.clone()]).with_eseal(eseal));
         if let Ok(mut m) = self.docs.seals.lock() {
             m.insert(department_id, (row.id, seal.clone()));
         }
@@ -634,48 +672,11 @@ impl App {
         .await
     }
 
-    /// Appends a signed, visible mark to a document's sealed PDF (delivery, revocation). The
+    /// Appends a signed, visible mark to a document's sealed PDF (a revocation note). The
     /// first signature stays valid; the new one covers the whole file.
     pub async fn mark_document(&self, rec: &DocumentRecord, text: &str) -> Result<()> {
         for _ in 0..3 {
-            let file = self.sealed_file(rec, Format::Pdf).await?;
-            let doc = self.document_of(rec).await?;
-            let (_, seal) = self.seal_for(rec.department_id).await?;
-            let id = file_id(rec);
-            let signing = sign::Signing {
-                at: self.now(),
-                name: &doc.agency,
-                reason: text,
-                document_id: &id,
-            };
-            let marked = sign::sign(
-                &file.content,
-                seal.as_ref(),
-                &signing,
-                Some(&sign::Mark { text: text.into() }),
-            )
-            .map_err(internal)?;
-            let sm3 = hex::encode(tongban_documents::cms::sm3(&[&marked]));
-            let entry = self
-                .system_entry(
-                    "document.mark",
-                    format!("document:{}", rec.number),
-                    text.chars().take(80).collect(),
-                )
-                .in_region_str(self.region_of_department(rec.department_id).await?);
-            if self
-                .store
-                .append_document_revision(
-                    rec.id,
-                    "pdf",
-                    file.revisions,
-                    &marked,
-                    &sm3,
-                    self.now(),
-                    entry,
-                )
-                .await?
-            {
+            if self.append_mark(rec, text, false).await? {
                 return Ok(());
             }
         }
@@ -683,6 +684,115 @@ impl App {
             tongban_domain::codes::Document::Busy,
             "文书正被他人更新，请稍后再试",
         ))
+    }
+
+    /// Signs `text` onto the document's PDF as one more revision, unless another writer
+    /// appended one meanwhile (answers false). With `first_only`, only onto a file that has
+    /// no later mark yet: a delivery stamp goes on once, whoever gets there first.
+    async fn append_mark(
+        &self,
+        rec: &DocumentRecord,
+        text: &str,
+        first_only: bool,
+    ) -> Result<bool> {
+        let file = self.sealed_file(rec, Format::Pdf).await?;
+        if first_only && file.revisions > 1 {
+            return Ok(false);
+        }
+        let doc = self.document_of(rec).await?;
+        let (_, seal) = self.seal_for(rec.department_id).await?;
+        let id = file_id(rec);
+        let signing = sign::Signing {
+            at: self.now(),
+            name: &doc.agency,
+            reason: text,
+            document_id: &id,
+        };
+        let marked = sign::sign(
+            &file.content,
+            seal.as_ref(),
+            &signing,
+            Some(&sign::Mark { text: text.into() }),
+        )
+        .map_err(internal)?;
+        let sm3 = hex::encode(tongban_documents::cms::sm3(&[&marked]));
+        let entry = self
+            .system_entry(
+                "document.mark",
+                format!("document:{}", rec.number),
+                text.chars().take(80).collect(),
+            )
+            .in_region_str(self.region_of_department(rec.department_id).await?);
+        Ok(self
+            .store
+            .append_document_revision(
+                rec.id,
+                "pdf",
+                file.revisions,
+                &marked,
+                &sm3,
+                self.now(),
+                entry,
+            )
+            .await?)
+    }
+
+    /// The 送达 stamp: once a case's result is delivered, its decision (准予 or 不予行政许可决定书)
+    /// carries a signed mark saying when and how, appended after the first signature so that
+    /// signature stays valid. Once per document; answers how many were stamped now.
+    pub async fn stamp_delivery(&self, case_id: i64, c: &Case) -> Result<usize> {
+        let Some(d) = &c.delivered else {
+            return Ok(0);
+        };
+        let text = format!(
+            "本文书已于{}送达（{}）",
+            tongban_domain::time::format_local(d.at),
+            d.method.label()
+        );
+        let mut stamped = 0;
+        for rec in self
+            .store
+            .documents_of(SubjectKind::Case.as_str(), case_id)
+            .await?
+        {
+            if rec.revoked_at.is_none()
+                && RESULT_KINDS.iter().any(|k| rec.kind == result_kind(*k))
+                && self.append_mark(&rec, &text, true).await?
+            {
+                stamped += 1;
+            }
+        }
+        Ok(stamped)
+    }
+
+    /// [`App::stamp_delivery`] after a delivery is written: a failure is logged, and the
+    /// background worker's [`App::stamp_deliveries`] puts the stamp on later.
+    pub(crate) async fn stamp_delivery_quietly(&self, case_id: i64, c: &Case) {
+        if let Err(e) = self.stamp_delivery(case_id, c).await {
+            tracing::warn!(case = case_id, error = %e, "delivery stamp not added");
+        }
+    }
+
+    /// Stamps the delivered results that have no stamp yet (one missed when the process
+    /// stopped between the delivery and its stamp, or whose stamp failed). Returns how many.
+    pub async fn stamp_deliveries(&self, limit: i64) -> Result<usize> {
+        let kinds: Vec<String> = RESULT_KINDS.iter().map(|k| result_kind(*k)).collect();
+        let ids = self
+            .store
+            .unstamped_deliveries(&kinds, CaseStatus::Closed.as_str(), limit)
+            .await?;
+        let mut stamped = 0;
+        for id in ids {
+            let Some(stored) = self.store.case_by_id(id).await? else {
+                continue;
+            };
+            let view = self.load(stored).await?;
+            match self.stamp_delivery(id, &view.case).await {
+                Ok(n) => stamped += n,
+                Err(e) => tracing::warn!(case = id, error = %e, "delivery stamp not added"),
+            }
+        }
+        Ok(stamped)
     }
 
     /// Checks a file anyone brings: valid, altered, revoked or unknown, with signer and time.

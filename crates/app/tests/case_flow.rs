@@ -184,6 +184,31 @@ async fn an_online_case_goes_from_missing_material_to_a_verified_result_on_every
         .await;
         assert_eq!(case.status, CaseStatus::Closed);
 
+        // The decision carries the 送达 stamp: a second signature appended after the first,
+        // which stays valid; the stamp goes on once, whoever tries again.
+        let decided = case.decision.as_ref().unwrap().document.clone();
+        let rec = app.store.document(&decided).await.unwrap().unwrap();
+        let file = app
+            .store
+            .document_file(rec.id, "pdf")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(file.revisions, 2, "sealed, then stamped");
+        let checked = app
+            .verify_file(&file.content, "test", "test")
+            .await
+            .unwrap();
+        assert_eq!(checked.verdict, tongban_domain::document::Verdict::Valid);
+        assert_eq!(checked.signatures, 2);
+        assert_eq!(
+            app.stamp_delivery(stored_id(&app, &n).await, &case)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(app.stamp_deliveries(10).await.unwrap(), 0);
+
         // The result verifies; the public lookup works with the phone's last four digits.
         let doc = case.decision.as_ref().unwrap().document.clone();
         let code = app
@@ -775,5 +800,73 @@ async fn the_public_lookup_follows_every_change_of_the_case() {
                 .code,
             codes::General::NotFound
         );
+    }
+}
+
+async fn stored_id(app: &App, number: &str) -> i64 {
+    app.store.case_by_number(number).await.unwrap().unwrap().id
+}
+
+/// A signer that is down: every signature fails.
+struct Down;
+
+impl tongban_documents::seal::SealService for Down {
+    fn chain(&self) -> Vec<tongban_documents::ca::Cert> {
+        Vec::new()
+    }
+
+    fn sign(&self, _: &[u8]) -> Result<Vec<u8>, tongban_documents::Error> {
+        Err(tongban_documents::Error::Signature(
+            "签章服务器无响应".into(),
+        ))
+    }
+}
+
+/// The decision's PDF as kept: (revisions, signatures found by the public check).
+async fn decision_file(app: &App, number: &str) -> (i64, usize) {
+    let case = app.store.case_by_number(number).await.unwrap().unwrap();
+    let rec = app
+        .store
+        .documents_of("case", case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.number.starts_with('准'))
+        .expect("a decision");
+    let file = app
+        .store
+        .document_file(rec.id, "pdf")
+        .await
+        .unwrap()
+        .expect("sealed");
+    let v = app
+        .verify_file(&file.content, "test", "test")
+        .await
+        .unwrap();
+    assert_eq!(v.verdict, tongban_domain::document::Verdict::Valid);
+    (file.revisions, v.signatures)
+}
+
+#[tokio::test]
+async fn a_delivered_decision_is_stamped_at_once_or_by_the_worker_when_signing_failed() {
+    for app in apps().await {
+        // At once: the delivery's own request puts the stamp on.
+        let first = app.demo_decided_case("corp01", "XK00101001").await.unwrap();
+        assert_eq!(decision_file(&app, &first).await, (2, 2));
+        // The signer is down when the next result is delivered: the delivery stands, the stamp
+        // waits, and the worker puts it on once the signer is back — once.
+        let case = app.store.case_by_number(&first).await.unwrap().unwrap();
+        let department = serde_json::from_str::<Case>(&case.state)
+            .unwrap()
+            .item
+            .department_id;
+        app.set_external_seal(department, std::sync::Arc::new(Down));
+        let second = app.demo_decided_case("corp02", "XK00101001").await.unwrap();
+        assert_eq!(app.stamp_deliveries(10).await.unwrap(), 0);
+        app.clear_external_seal(department);
+        assert_eq!(app.stamp_deliveries(10).await.unwrap(), 1);
+        assert_eq!(decision_file(&app, &second).await, (2, 2));
+        assert_eq!(app.stamp_deliveries(10).await.unwrap(), 0);
+        assert_eq!(decision_file(&app, &first).await, (2, 2));
     }
 }

@@ -19,6 +19,7 @@ use tongban_app::{App, Clock};
 use tongban_store::{Options, Store};
 
 mod disclosure;
+mod documents;
 mod http_cases;
 mod lifecycle;
 mod limits;
@@ -103,6 +104,9 @@ async fn main() -> Res<()> {
     }
     if plan.wants("peers") {
         peers::section(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("documents") {
+        documents::section(&plan, &mut report).await?;
     }
     if plan.wants("scale") {
         scale::section(&plan, &scratch, &mut report).await?;

@@ -408,8 +408,14 @@ async fn run(command: Command, cfg: Config) -> Result<ExitCode, String> {
                                 tracing::warn!(error = %e, "licence sweep failed");
                             }
                         }
-                        // Uploads no case took up within `upload.orphan_days`: once an hour.
+                        // Uploads no case took up within `upload.orphan_days`, and delivery
+                        // stamps a stop or a failure left out: at start, then once an hour.
                         if rounds.is_multiple_of(1800) {
+                            match app.stamp_deliveries(200).await {
+                                Ok(0) => {}
+                                Ok(n) => tracing::info!(documents = n, "delivery stamps added"),
+                                Err(e) => tracing::warn!(error = %e, "delivery stamp sweep failed"),
+                            }
                             match app.remove_orphan_uploads().await {
                                 Ok(0) => {}
                                 Ok(n) => tracing::info!(files = n, "orphan uploads removed"),

@@ -7,6 +7,7 @@
 //! - [`cms`] writes and reads the SM2/SM3 CMS signatures;
 //! - [`sign`] seals a PDF (an incremental update whose signature covers the whole file) and
 //!   appends later marks the same way; [`verify`] reads them back;
+//! - [`ses`] is the electronic seal of GB/T 38540 (`SESeal`, `SES_Signature`) for OFD;
 //! - [`seal`] is the pluggable seal service: the built-in keys, or an agency's own signer.
 
 pub mod ca;
@@ -17,6 +18,7 @@ pub mod keys;
 pub mod ofd;
 pub mod pdf;
 pub mod seal;
+pub mod ses;
 pub mod sign;
 pub mod verify;
 

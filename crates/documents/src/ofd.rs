@@ -1,8 +1,10 @@
 //! OFD (GB/T 33190-2016), the national fixed-layout format: XML in a zip. The pages carry the
 //! same layout as the PDF (positions in millimetres), the seal is drawn as paths and text, and
 //! the signature entry (Doc_0/Signs) lists the SM3 digest of every file in the package and holds
-//! a CMS SM2/SM3 signature over that list (a `Sign` signature of §18). The text refers to the
-//! font by name (Noto Serif CJK SC, 宋体 as fallback) rather than embedding it.
+//! a signature over that list: with the agency's electronic seal, a seal signature of GB/T 38540
+//! (`Type="Seal"`, an `SES_Signature`, the `SESeal` kept beside it as `Seal.esl`); without one,
+//! a CMS SM2/SM3 signature (`Type="Sign"`). The font is embedded as a subset of the glyphs the
+//! document prints (Noto Serif CJK SC, 宋体 named as the fallback family).
 
 use std::io::{Cursor, Read, Write};
 
@@ -24,6 +26,7 @@ use crate::Error;
 const NS: &str = "http://www.ofdspec.org/2016";
 const SIGNATURE_XML: &str = "Doc_0/Signs/Sign_0/Signature.xml";
 const SIGNED_VALUE: &str = "Doc_0/Signs/Sign_0/SignedValue.dat";
+const SEAL_FILE: &str = "Doc_0/Signs/Sign_0/Seal.esl";
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -36,6 +39,51 @@ fn mm(pt: f32) -> f32 {
     pt * 25.4 / 72.0
 }
 
+/// The embedded font's file, under the document's resources (`Doc_0/Res`).
+const FONT_FILE: &str = "font_2.otf";
+
+/// The glyphs a package prints, numbered anew for the subset of the font it embeds. The subset
+/// has no character map, so every text code says its glyphs itself (`CGTransform`, §11.4).
+struct Glyphs {
+    face: Face,
+    remap: subsetter::GlyphRemapper,
+}
+
+impl Glyphs {
+    fn new() -> Glyphs {
+        Glyphs {
+            face: Face::serif(),
+            remap: subsetter::GlyphRemapper::new(),
+        }
+    }
+
+    /// The `CGTransform` from each character of `text` to its glyph in the subset (a missing
+    /// character to glyph 0, as the PDF shows it).
+    fn transform(&mut self, text: &str) -> String {
+        let ids: Vec<String> = text
+            .chars()
+            .map(|c| {
+                let old = self
+                    .face
+                    .glyph(c)
+                    .and_then(|g| u16::try_from(g).ok())
+                    .unwrap_or(0);
+                self.remap.remap(old).to_string()
+            })
+            .collect();
+        format!(
+            r#"<ofd:CGTransform CodePosition="0" CodeCount="{n}" GlyphCount="{n}"><ofd:Glyphs>{}</ofd:Glyphs></ofd:CGTransform>"#,
+            ids.join(" "),
+            n = ids.len()
+        )
+    }
+
+    /// The font reduced to these glyphs.
+    fn subset(&self) -> Result<Vec<u8>, Error> {
+        subsetter::subset(crate::font::SERIF, 0, &self.remap).map_err(|_| Error::Font)
+    }
+}
+
 struct Ids(u32);
 impl Ids {
     fn next(&mut self) -> u32 {
@@ -46,7 +94,7 @@ impl Ids {
 
 fn text_object(
     ids: &mut Ids,
-    face: &Face,
+    glyphs: &mut Glyphs,
     x: f32,
     y: f32,
     size: f32,
@@ -55,6 +103,7 @@ fn text_object(
 ) -> String {
     // Positions in millimetres; y is the baseline, as in the PDF.
     let (x, y, size) = (mm(x), mm(y), mm(size));
+    let face = &glyphs.face;
     let chars: Vec<char> = text.chars().collect();
     // The advance from each character to the next.
     let deltas = chars
@@ -71,20 +120,21 @@ fn text_object(
         ""
     };
     format!(
-        r#"<ofd:TextObject ID="{}" Boundary="{:.3} {:.3} {:.3} {:.3}" Font="2" Size="{:.3}">{color}<ofd:TextCode X="0" Y="{:.3}" DeltaX="{}">{}</ofd:TextCode></ofd:TextObject>"#,
+        r#"<ofd:TextObject ID="{}" Boundary="{:.3} {:.3} {:.3} {:.3}" Font="2" Size="{:.3}">{color}{}<ofd:TextCode X="0" Y="{:.3}" DeltaX="{}">{}</ofd:TextCode></ofd:TextObject>"#,
         ids.next(),
         x,
         y - size,
         width.max(size),
         size * 1.3,
         size,
+        glyphs.transform(text),
         size,
         deltas,
         esc(text)
     )
 }
 
-fn seal_objects(ids: &mut Ids, face: &Face, seal: &Seal, cx: f32, cy: f32) -> String {
+fn seal_objects(ids: &mut Ids, glyphs: &mut Glyphs, seal: &Seal, cx: f32, cy: f32) -> String {
     let (cx, cy) = (mm(cx), mm(cy));
     let r = seal.diameter / 2.0;
     let mut out = String::new();
@@ -113,30 +163,36 @@ fn seal_objects(ids: &mut Ids, face: &Face, seal: &Seal, cx: f32, cy: f32) -> St
     ));
     for g in seal.name.iter().chain(&seal.purpose).chain(&seal.time) {
         let size = g.size;
-        let adv = face.char_advance(g.ch) * size;
+        let adv = glyphs.face.char_advance(g.ch) * size;
         // Each character in a box of its own, turned about the box's origin by a CTM.
         let (s, c) = (-g.rotation).sin_cos();
         let (ox, oy) = (cx + g.x, cy - g.y);
         out.push_str(&format!(
-            r#"<ofd:TextObject ID="{}" Boundary="{:.3} {:.3} {:.3} {:.3}" Font="2" Size="{:.3}" CTM="{:.4} {:.4} {:.4} {:.4} {:.3} {:.3}"><ofd:FillColor Value="208 2 27"/><ofd:TextCode X="{:.3}" Y="{:.3}">{}</ofd:TextCode></ofd:TextObject>"#,
+            r#"<ofd:TextObject ID="{}" Boundary="{:.3} {:.3} {:.3} {:.3}" Font="2" Size="{:.3}" CTM="{:.4} {:.4} {:.4} {:.4} {:.3} {:.3}"><ofd:FillColor Value="208 2 27"/>{}<ofd:TextCode X="{:.3}" Y="{:.3}">{}</ofd:TextCode></ofd:TextObject>"#,
             ids.next(), ox - size, oy - size, size * 2.0, size * 2.0, size,
             c, s, -s, c, size - c * size + s * size, size - s * size - c * size,
-            size - adv / 2.0, size + size * 0.38, esc(&g.ch.to_string())
+            glyphs.transform(&g.ch.to_string()), size - adv / 2.0, size + size * 0.38, esc(&g.ch.to_string())
         ));
     }
     out
 }
 
-fn files(doc: &Document, look: &Look, document_id: &str) -> Vec<(String, Vec<u8>)> {
-    let face = Face::serif();
-    let sheets = compose(doc, &face, &A4);
+fn files(doc: &Document, look: &Look, document_id: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut glyphs = Glyphs::new();
+    let sheets = compose(doc, &glyphs.face, &A4);
     let mut ids = Ids(10);
     let mut pages = Vec::new();
     for (i, sheet) in sheets.iter().enumerate() {
         let mut body = String::new();
         for run in &sheet.runs {
             body.push_str(&text_object(
-                &mut ids, &face, run.x, run.y, run.size, &run.text, run.red,
+                &mut ids,
+                &mut glyphs,
+                run.x,
+                run.y,
+                run.size,
+                &run.text,
+                run.red,
             ));
         }
         if let Some((x0, x1, y)) = sheet.rule {
@@ -146,7 +202,7 @@ fn files(doc: &Document, look: &Look, document_id: &str) -> Vec<(String, Vec<u8>
             ));
         }
         if let (Some(seal), Some((cx, cy))) = (&look.seal, sheet.seal_at) {
-            body.push_str(&seal_objects(&mut ids, &face, seal, cx, cy));
+            body.push_str(&seal_objects(&mut ids, &mut glyphs, seal, cx, cy));
         }
         let layer = ids.next();
         pages.push((
@@ -182,12 +238,13 @@ fn files(doc: &Document, look: &Look, document_id: &str) -> Vec<(String, Vec<u8>
         ),
         (
             "Doc_0/PublicRes.xml".to_string(),
-            format!(r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:Fonts><ofd:Font ID="2" FontName="Noto Serif CJK SC" FamilyName="宋体"/></ofd:Fonts></ofd:Res>"#).into_bytes(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:Fonts><ofd:Font ID="2" FontName="Noto Serif CJK SC" FamilyName="宋体"><ofd:FontFile>{FONT_FILE}</ofd:FontFile></ofd:Font></ofd:Fonts></ofd:Res>"#).into_bytes(),
         ),
+        (format!("Doc_0/Res/{FONT_FILE}"), glyphs.subset()?),
     ];
     out.extend(pages);
     let _ = layout::BODY_SIZE;
-    out
+    Ok(out)
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -202,7 +259,7 @@ pub fn render_signed(
     document_id: &str,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<u8>, Error> {
-    let mut files = files(doc, look, document_id);
+    let mut files = files(doc, look, document_id)?;
     let seal_box = format!("{:.1} {:.1} 42 42", 120.0, 200.0);
     let refs: String = files
         .iter()
@@ -213,18 +270,35 @@ pub fn render_signed(
         .first()
         .map(crate::ca::common_name)
         .unwrap_or_default();
+    let eseal = seal.eseal();
+    // With an electronic seal, the signature is a seal signature (GB/T 38540) and the seal
+    // itself is kept beside it; otherwise a plain CMS signature.
+    let (kind, seal_ref) = match &eseal {
+        Some(_) => (
+            "Seal",
+            format!("<ofd:Seal><ofd:BaseLoc>/{SEAL_FILE}</ofd:BaseLoc></ofd:Seal>"),
+        ),
+        None => ("Sign", String::new()),
+    };
     let signature_xml = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Signature xmlns:ofd="{NS}"><ofd:SignedInfo><ofd:Provider ProviderName="Tongban" Version="1.0" Company="{}"/><ofd:SignatureMethod>{}</ofd:SignatureMethod><ofd:SignatureDateTime>{}</ofd:SignatureDateTime><ofd:References CheckMethod="{}">{refs}</ofd:References><ofd:StampAnnot ID="1" PageRef="3" Boundary="{seal_box}"/></ofd:SignedInfo><ofd:SignedValue>/{SIGNED_VALUE}</ofd:SignedValue></ofd:Signature>"#,
+        r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Signature xmlns:ofd="{NS}"><ofd:SignedInfo><ofd:Provider ProviderName="Tongban" Version="1.0" Company="{}"/><ofd:SignatureMethod>{}</ofd:SignatureMethod><ofd:SignatureDateTime>{}</ofd:SignatureDateTime><ofd:References CheckMethod="{}">{refs}</ofd:References><ofd:StampAnnot ID="1" PageRef="3" Boundary="{seal_box}"/>{seal_ref}</ofd:SignedInfo><ofd:SignedValue>/{SIGNED_VALUE}</ofd:SignedValue></ofd:Signature>"#,
         esc(&signer),
         cms::OID_SM2_SM3,
         at.format("%Y%m%d%H%M%SZ"),
         cms::OID_SM3,
     );
-    let value = cms::sign(seal, &cms::sm3(&[signature_xml.as_bytes()]), at)?;
+    let digest = cms::sm3(&[signature_xml.as_bytes()]);
+    let value = match &eseal {
+        Some(eseal) => crate::ses::sign(seal, eseal, &digest, &format!("/{SIGNATURE_XML}"), at)?,
+        None => cms::sign(seal, &digest, at)?,
+    };
     files.push((
         "Doc_0/Signs/Signatures.xml".into(),
-        format!(r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Signatures xmlns:ofd="{NS}"><ofd:MaxSignId>1</ofd:MaxSignId><ofd:Signature ID="1" Type="Sign" BaseLoc="/{SIGNATURE_XML}"/></ofd:Signatures>"#).into_bytes(),
+        format!(r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Signatures xmlns:ofd="{NS}"><ofd:MaxSignId>1</ofd:MaxSignId><ofd:Signature ID="1" Type="{kind}" BaseLoc="/{SIGNATURE_XML}"/></ofd:Signatures>"#).into_bytes(),
     ));
+    if let Some(eseal) = eseal {
+        files.push((SEAL_FILE.into(), eseal));
+    }
     files.push((SIGNATURE_XML.into(), signature_xml.into_bytes()));
     files.push((SIGNED_VALUE.into(), value));
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
@@ -306,8 +380,18 @@ pub(crate) fn read(
         if listed < unsigned {
             return Err(VerifyError::PartialSignature);
         }
-        let parsed = cms::parse(&value).ok();
-        let signature_ok = parsed.as_ref().is_some_and(cms::Parsed::signature_ok);
+        // A seal signature (GB/T 38540) counts only when its seal holds too.
+        // Its maker must be this deployment's CA, as the signer's certificate must chain to it.
+        let (parsed, seal_ok) = match crate::ses::parse(&value) {
+            Ok(s) => {
+                if s.seal_ok && s.signature.others.first() != Some(root) {
+                    return Err(VerifyError::ForeignCertificate);
+                }
+                (Some(s.signature), s.seal_ok)
+            }
+            Err(_) => (cms::parse(&value).ok(), true),
+        };
+        let signature_ok = seal_ok && parsed.as_ref().is_some_and(cms::Parsed::signature_ok);
         if let Some(p) = &parsed {
             if signature_ok && !crate::ca::issued_by(&p.signer, root) {
                 return Err(VerifyError::ForeignCertificate);

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use tongban_documents::pdf::{self, Look};
-use tongban_documents::seal::LocalSeal;
+use tongban_documents::seal::{LocalSeal, SealService};
 use tongban_documents::sign::{self, Mark, Signing};
-use tongban_documents::{ca, keys, verify};
+use tongban_documents::{ca, keys, ses, verify};
 use tongban_domain::document::seal;
 use tongban_domain::document::{Document, Subject, SubjectKind, VerifyError};
 
@@ -37,7 +37,12 @@ fn decision(paragraphs: usize) -> Document {
 
 struct Pki {
     root: ca::Cert,
+    ca_key: sm2::dsa::SigningKey,
+    key: sm2::dsa::SigningKey,
+    /// The agency's key with its electronic seal (GB/T 38540), as the app makes it.
     seal: LocalSeal,
+    /// The same key without one (an agency's own signing service may have none).
+    plain: LocalSeal,
 }
 
 fn pki() -> Pki {
@@ -54,9 +59,32 @@ fn pki() -> Pki {
         5,
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    let eseal = ses::make_seal(
+        &ses::SealOrder {
+            id: "ES-2-1",
+            name: "清江市市场监督管理局",
+            svg: &seal::design("清江市市场监督管理局", "电子印章", "").svg(),
+            size_mm: 42,
+            signer: &cert,
+            made_at: at(),
+        },
+        &ca_key,
+        &root,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     Pki {
-        seal: LocalSeal::new(key, vec![cert, root.clone()]),
+        plain: LocalSeal::new(key.clone(), vec![cert.clone(), root.clone()]),
+        seal: LocalSeal::new(key.clone(), vec![cert, root.clone()]).with_eseal(eseal),
         root,
+        ca_key,
+        key,
+    }
+}
+
+impl Pki {
+    /// The agency's key and certificate applying another electronic seal.
+    fn sealed_with(&self, eseal: Vec<u8>) -> LocalSeal {
+        LocalSeal::new(self.key.clone(), self.plain.chain()).with_eseal(eseal)
     }
 }
 
@@ -206,4 +234,82 @@ fn an_ofd_is_signed_over_every_file_it_holds() {
     assert!(r.intact());
     assert_eq!(r.document_id.as_deref(), Some("D1-7K3P9Q"));
     assert_eq!(r.signatures[0].signing_time(), Some(at()));
+}
+
+fn ofd_of(seal: &LocalSeal) -> Vec<u8> {
+    let doc = decision(3);
+    let look = Look {
+        seal: Some(seal::design(&doc.agency, "电子印章", "2026.11.21 10:32")),
+        ..Look::default()
+    };
+    tongban_documents::ofd::render_signed(&doc, &look, seal, "D1-7K3P9Q", at())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Whether the OFD package holds an entry of this name.
+fn holds(ofd: &[u8], name: &str) -> bool {
+    zip::ZipArchive::new(std::io::Cursor::new(ofd))
+        .map(|z| z.file_names().any(|n| n.is_ok_and(|n| n == name)))
+        .unwrap_or(false)
+}
+
+#[test]
+fn an_ofd_carries_a_gbt_38540_seal_signature_and_the_seal_beside_it() {
+    let p = pki();
+    let ofd = ofd_of(&p.seal);
+    assert!(holds(&ofd, "Doc_0/Signs/Sign_0/Seal.esl"));
+    let r = verify::read(&ofd, &p.root).unwrap_or_else(|e| panic!("{e}"));
+    assert!(r.intact());
+    assert_eq!(
+        r.signatures[0].signer().map(ca::common_name).as_deref(),
+        Some("清江市市场监督管理局 电子印章")
+    );
+    // Without an electronic seal (an agency's own signer may have none): a CMS signature.
+    let plain = ofd_of(&p.plain);
+    assert!(!holds(&plain, "Doc_0/Signs/Sign_0/Seal.esl"));
+    assert!(verify::read(&plain, &p.root)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .intact());
+}
+
+#[test]
+fn a_seal_that_does_not_list_the_signer_or_was_made_elsewhere_does_not_hold() {
+    let p = pki();
+    let other_key = keys::generate().unwrap_or_else(|e| panic!("{e}"));
+    let other_root = ca::root(&other_key, "别处的平台", at(), 20).unwrap_or_else(|e| panic!("{e}"));
+    let signer = p.seal.chain().remove(0);
+    let stranger = ca::issue(
+        &other_key,
+        &other_root,
+        "别处的机关",
+        keys::generate()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .verifying_key(),
+        9,
+        at(),
+        5,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let svg = seal::design("清江市市场监督管理局", "电子印章", "").svg();
+    let order = |cert| ses::SealOrder {
+        id: "ES-2-9",
+        name: "清江市市场监督管理局",
+        svg: &svg,
+        size_mm: 42,
+        signer: cert,
+        made_at: at(),
+    };
+    // A seal from this maker that names another certificate: the signature does not hold.
+    let not_listed =
+        ses::make_seal(&order(&stranger), &p.ca_key, &p.root).unwrap_or_else(|e| panic!("{e}"));
+    let r = verify::read(&ofd_of(&p.sealed_with(not_listed)), &p.root)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!r.intact());
+    // A seal made by another maker (its certificate not this deployment's root).
+    let foreign =
+        ses::make_seal(&order(&signer), &other_key, &other_root).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        verify::read(&ofd_of(&p.sealed_with(foreign)), &p.root).err(),
+        Some(VerifyError::ForeignCertificate)
+    );
 }

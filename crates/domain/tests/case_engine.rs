@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use tongban_domain::calendar::{SpanCounting, SuspensionKind};
 use tongban_domain::case::document::DocKind;
 use tongban_domain::case::engine::missing_materials;
+use tongban_domain::case::offers::Action;
 use tongban_domain::case::*;
 use tongban_domain::catalog::{Delivery, Fee, HandlingKind};
 use tongban_domain::codes;
@@ -1235,4 +1236,171 @@ fn notices_name_the_day_to_supply_the_real_due_date_and_how_to_reach_the_office(
         "{text}"
     );
     assert!(text.contains(&format!("联系电话：{}", w.item.consult_phone)));
+}
+
+/// The refusals that are about who is acting, not about what the command says.
+const WHO_CODES: [codes::Case; 6] = [
+    codes::Case::NotYourWindow,
+    codes::Case::HeadOnly,
+    codes::Case::NotApplicant,
+    codes::Case::NotYourStep,
+    codes::Case::NotFirstResponder,
+    codes::Case::SystemOnly,
+];
+
+/// A plausible command for an offered action: its content may still be refused, never its actor.
+fn sample(w: &World, case: &Case, offer: &Offer) -> Command {
+    let step = offer.step.clone().unwrap_or_default();
+    let reason = || "依据有关规定办理".to_string();
+    match offer.action {
+        Action::HandOver => Command::HandOver { to: staff(11) },
+        Action::NoticeSupplement => Command::NoticeSupplement {
+            items: vec![("m3".into(), "请补充该材料".into())],
+        },
+        Action::AddMaterials => Command::AddMaterials {
+            materials: files(&["m3"]),
+        },
+        Action::Accept => Command::Accept {
+            check: check(&["m1", "m2", "m3"]),
+        },
+        Action::AcceptAndDecide => Command::AcceptAndDecide {
+            check: check(&["m1", "m2", "m3"]),
+        },
+        Action::NotAccept => Command::NotAccept { reason: reason() },
+        Action::Decide => Command::Decide {
+            step,
+            approve: true,
+            opinion: "同意".into(),
+        },
+        Action::ReturnTo => Command::ReturnTo {
+            to: w
+                .item
+                .steps
+                .first()
+                .map(|s| s.key.clone())
+                .unwrap_or_default(),
+            step,
+            reason: reason(),
+        },
+        Action::Reassign => Command::Reassign {
+            to_department: case.step(&step).map(|s| s.department_id),
+            step,
+            to: staff(13),
+            reason: reason(),
+        },
+        Action::Meeting => Command::Meeting {
+            approve: true,
+            minutes: "会审同意".into(),
+        },
+        Action::StartSpecial => Command::StartSpecial {
+            kind: w.item.special_procedures[0].kind,
+            reason: reason(),
+            days: 1,
+        },
+        Action::EndSpecial => Command::EndSpecial { note: reason() },
+        Action::RequestExtension => Command::RequestExtension { reason: reason() },
+        Action::DecideExtension => Command::DecideExtension {
+            approve: true,
+            reason: reason(),
+        },
+        Action::AssessFees => Command::AssessFees {
+            fees: w.item.fees.clone(),
+        },
+        Action::PayFee => Command::PayFee {
+            reference: "FS0001".into(),
+            amount_fen: case.fees.total_fen(),
+        },
+        Action::RequestWaiver => Command::RequestWaiver { reason: reason() },
+        Action::DecideWaiver => Command::DecideWaiver {
+            approve: true,
+            reason: reason(),
+        },
+        Action::Deliver => Command::Deliver {
+            method: Delivery::Window,
+            note: String::new(),
+        },
+        Action::Withdraw => Command::Withdraw { reason: reason() },
+    }
+}
+
+/// Everyone who might stand before a case: the applicant, a stranger, the agency's staff, the
+/// other department's, a supervisor.
+fn cast() -> Vec<Actor> {
+    vec![
+        applicant(),
+        person(101, Role::Applicant, None),
+        clerk(),
+        approver(),
+        head(),
+        person(13, Role::Approver, Some(SCJG)),
+        wjw_approver(),
+        person(22, Role::DeptHead, Some(WJW)),
+        person(30, Role::Supervisor, None),
+    ]
+}
+
+/// Every action, and every action on each step the item has (offered or not).
+fn every_action(w: &World) -> Vec<Offer> {
+    let mut out = Vec::new();
+    for action in Action::ALL {
+        if action.on_a_step() {
+            for s in &w.item.steps {
+                out.push(Offer {
+                    action,
+                    step: Some(s.key.clone()),
+                });
+            }
+        } else {
+            out.push(Offer { action, step: None });
+        }
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Along random walks of the case (each step an action someone was offered, taken), for
+    /// everyone and every action: what is offered is never refused because of who is acting, and
+    /// what is not offered is refused.
+    #[test]
+    fn what_is_offered_is_what_the_engine_takes(
+        walk in proptest::collection::vec((0usize..9, 0usize..64), 1..14),
+        materials in proptest::sample::subsequence(vec!["m1", "m2", "m3"], 0..=3),
+    ) {
+        let w = World::new();
+        let mut case = w.submit(&materials).case;
+        let people = cast();
+        for (who, pick) in walk {
+            for a in &people {
+                let ctx = w.ctx(Who::Person(a));
+                let offered = offers(&case, &ctx);
+                for o in every_action(&w) {
+                    let taken = handle(&case, sample(&w, &case, &o), &ctx);
+                    if offered.contains(&o) {
+                        if let Err(e) = &taken {
+                            proptest::prop_assert!(
+                                !WHO_CODES.iter().any(|c| e.code == *c),
+                                "{:?} offered to {} but refused: {:?}", o, a.name, e.code
+                            );
+                        }
+                    } else {
+                        proptest::prop_assert!(
+                            taken.is_err(),
+                            "{:?} not offered to {} but taken", o, a.name
+                        );
+                    }
+                }
+            }
+            let a = &people[who];
+            let offered = offers(&case, &w.ctx(Who::Person(a)));
+            if offered.is_empty() {
+                continue;
+            }
+            let o = &offered[pick % offered.len()];
+            if let Ok(d) = handle(&case, sample(&w, &case, o), &w.ctx(Who::Person(a))) {
+                case = d.case;
+            }
+        }
+    }
 }

@@ -182,6 +182,33 @@ impl Store {
             .await?))
     }
 
+    /// Cases in `status` (closed: delivered) with a document of one of `kinds`, not revoked,
+    /// whose PDF has no later mark yet: the delivery stamps still to put on.
+    pub async fn unstamped_deliveries(
+        &self,
+        kinds: &[String],
+        status: &str,
+        limit: i64,
+    ) -> Result<Vec<i64>> {
+        let [approval, refusal] = kinds else {
+            return Ok(Vec::new());
+        };
+        Ok(read!(self, |db| sqlx::query_scalar(
+            "SELECT DISTINCT d.subject_id FROM documents d JOIN cases c ON c.id = d.subject_id
+             WHERE d.subject_kind = 'case' AND d.kind IN ($1, $2) AND d.revoked_at IS NULL
+               AND c.status = $3
+               AND NOT EXISTS (SELECT 1 FROM document_files f WHERE f.document_id = d.id
+                   AND f.format = 'pdf' AND f.revisions > 1)
+             ORDER BY d.subject_id LIMIT $4"
+        )
+        .bind(approval)
+        .bind(refusal)
+        .bind(status)
+        .bind(limit)
+        .fetch_all(db)
+        .await?))
+    }
+
     pub async fn document_file(&self, document_id: i64, format: &str) -> Result<Option<FileRow>> {
         Ok(read!(self, |db| sqlx::query_as(
             "SELECT document_id, format, content, sm3, signed_at, key_id, signed_sm3, revisions

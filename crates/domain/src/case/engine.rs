@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::calendar::{Calendar, Counting, SpanCounting, SuspensionKind, WorkingDays};
-use crate::catalog::{Delivery, Fee, HandlingKind, Item, ServiceObject, StepKind};
+use crate::catalog::{Delivery, Fee, Item, ServiceObject, StepKind};
 use crate::error::{coded, DomainError};
 use crate::org::{Actor, PostHolders, Role};
 use crate::time::end_of_day;
@@ -17,6 +17,7 @@ use super::document::{self, DocKind, Document, Extra};
 use super::event::{CaseEvent, OpenedStep};
 use super::intake::{check_second_notice, left_out_of_notice, IntakeVerdict, MaterialCheck};
 use super::model::*;
+use super::offers::{permits, Action};
 use super::{CaseNumber, ProcessRun, RunEnd, StepOutcome};
 use crate::codes;
 
@@ -371,7 +372,7 @@ impl<'a, 'c> Builder<'a, 'c> {
     }
 }
 
-fn actor<'a>(ctx: &Ctx<'a>) -> Result<&'a Actor, DomainError> {
+pub(super) fn actor<'a>(ctx: &Ctx<'a>) -> Result<&'a Actor, DomainError> {
     match ctx.who {
         Who::Person(a) => Ok(a),
         Who::System => Err(codes::Case::SystemOnly.with("该操作须由办理人员完成")),
@@ -379,7 +380,7 @@ fn actor<'a>(ctx: &Ctx<'a>) -> Result<&'a Actor, DomainError> {
 }
 
 /// A clerk (or head) of the item's department within its region: intake, fees, delivery.
-fn require_window<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainError> {
+pub(super) fn require_window<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainError> {
     let a = actor(ctx)?;
     let role_fits = matches!(a.role, Role::Clerk | Role::DeptHead);
     if role_fits && a.acts_for_department(case.item.department_id, &case.item.region) {
@@ -389,7 +390,7 @@ fn require_window<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainErr
     }
 }
 
-fn require_head<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainError> {
+pub(super) fn require_head<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainError> {
     let a = actor(ctx)?;
     if a.role == Role::DeptHead && a.acts_for_department(case.lead_department(), &case.item.region)
     {
@@ -400,7 +401,10 @@ fn require_head<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainError
 }
 
 /// The applicant themself, the agent who filed, or a window clerk on their behalf.
-fn require_applicant_side<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, DomainError> {
+pub(super) fn require_applicant_side<'a>(
+    ctx: &Ctx<'a>,
+    case: &Case,
+) -> Result<&'a Actor, DomainError> {
     let a = actor(ctx)?;
     let own = case.applicant.user_id.is_some_and(|id| id == a.user_id);
     let agent = case
@@ -416,7 +420,11 @@ fn require_applicant_side<'a>(ctx: &Ctx<'a>, case: &Case) -> Result<&'a Actor, D
 
 /// The member of staff who has the step: its assignee, or whoever acts on its post now
 /// (同岗替代), within the step's department.
-fn require_step<'a>(ctx: &Ctx<'a>, case: &Case, key: &str) -> Result<&'a Actor, DomainError> {
+pub(super) fn require_step<'a>(
+    ctx: &Ctx<'a>,
+    case: &Case,
+    key: &str,
+) -> Result<&'a Actor, DomainError> {
     let a = actor(ctx)?;
     let step = case
         .step(key)
@@ -444,7 +452,11 @@ fn require_step<'a>(ctx: &Ctx<'a>, case: &Case, key: &str) -> Result<&'a Actor, 
     }
 }
 
-fn require_status(case: &Case, allowed: &[CaseStatus], what: &str) -> Result<(), DomainError> {
+pub(super) fn require_status(
+    case: &Case,
+    allowed: &[CaseStatus],
+    what: &str,
+) -> Result<(), DomainError> {
     if allowed.contains(&case.status) {
         Ok(())
     } else {
@@ -615,19 +627,11 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
     let item = ctx.item;
     match command {
         Command::HandOver { to } => {
-            let a = actor(ctx)?;
-            let holder = case.first_responder.as_ref().map(|s| s.user_id);
-            if holder != Some(a.user_id) && require_head(ctx, case).is_err() {
-                return Err(codes::Case::NotFirstResponder.err());
-            }
-            if !case.status.is_open() {
-                return Err(codes::Case::Closed.err());
-            }
+            permits(Action::HandOver, None, case, ctx)?;
             b.push(CaseEvent::FirstResponder { to });
         }
         Command::NoticeSupplement { items } => {
-            require_window(ctx, case)?;
-            require_status(case, &[CaseStatus::Received], "发出补正通知")?;
+            permits(Action::NoticeSupplement, None, case, ctx)?;
             if items.is_empty() {
                 return Err(codes::Case::NoticeEmpty.err());
             }
@@ -674,7 +678,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             b.push(CaseEvent::SupplementNoticed { items, document });
         }
         Command::AddMaterials { materials } => {
-            require_applicant_side(ctx, case)?;
+            permits(Action::AddMaterials, None, case, ctx)?;
             if materials.is_empty() {
                 return Err(codes::Case::MaterialsEmpty.err());
             }
@@ -685,16 +689,6 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
                     );
                 }
             }
-            require_status(
-                case,
-                &[
-                    CaseStatus::Received,
-                    CaseStatus::AwaitingSupplement,
-                    CaseStatus::InProgress,
-                    CaseStatus::Suspended,
-                ],
-                "补交材料",
-            )?;
             if case.accepted.is_some() {
                 let extra: Vec<&String> = materials
                     .keys()
@@ -710,18 +704,11 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             accept(&mut b, check, false)?;
         }
         Command::AcceptAndDecide { check } => {
-            if item.handling != HandlingKind::Instant {
-                return Err(codes::Case::NotInstant.err());
-            }
+            permits(Action::AcceptAndDecide, None, case, ctx)?;
             accept(&mut b, check, true)?;
         }
         Command::NotAccept { reason } => {
-            require_window(ctx, case)?;
-            require_status(
-                case,
-                &[CaseStatus::Received, CaseStatus::AwaitingSupplement],
-                "作出不予受理决定",
-            )?;
+            permits(Action::NotAccept, None, case, ctx)?;
             let reason = nonempty(&reason, "不予受理的理由")?;
             b.first_responder();
             let document = b.doc(
@@ -745,13 +732,11 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             approve,
             opinion,
         } => {
-            require_status(case, &[CaseStatus::InProgress], "办理环节")?;
-            require_step(ctx, case, &step)?;
+            permits(Action::Decide, Some(&step), case, ctx)?;
             decide_step(&mut b, &step, approve, opinion, false)?;
         }
         Command::ReturnTo { step, to, reason } => {
-            require_status(case, &[CaseStatus::InProgress], "退回")?;
-            require_step(ctx, case, &step)?;
+            permits(Action::ReturnTo, Some(&step), case, ctx)?;
             let reason = nonempty(&reason, "退回理由")?;
             let mut run = case
                 .run
@@ -774,23 +759,10 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             to_department,
             reason,
         } => {
-            require_status(
-                case,
-                &[CaseStatus::InProgress, CaseStatus::Suspended],
-                "转办",
-            )?;
+            permits(Action::Reassign, Some(&step), case, ctx)?;
             let track = case.step(&step).ok_or_else(|| {
                 codes::Case::StepUnknown.with(format!("该事项版本没有环节“{step}”"))
             })?;
-            if track.outcome.is_some() || track.opened_at.is_none() {
-                return Err(codes::Case::StepNotOpen.with("只能转办正在办理的环节"));
-            }
-            let a = actor(ctx)?;
-            let head = a.role == Role::DeptHead
-                && a.acts_for_department(track.department_id, &case.item.region);
-            if !head {
-                require_step(ctx, case, &step)?;
-            }
             if to_department != Some(track.department_id) {
                 return Err(codes::Case::ReassignScope.err());
             }
@@ -798,8 +770,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             b.push(CaseEvent::StepReassigned { step, to, reason });
         }
         Command::Meeting { approve, minutes } => {
-            require_status(case, &[CaseStatus::InProgress], "会审")?;
-            require_head(ctx, case)?;
+            permits(Action::Meeting, None, case, ctx)?;
             let minutes = nonempty(&minutes, "会审纪要")?;
             let open: Vec<String> = case.open_steps().iter().map(|s| s.key.clone()).collect();
             let group = open
@@ -831,16 +802,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             b.settle(&minutes)?;
         }
         Command::StartSpecial { kind, reason, days } => {
-            require_status(case, &[CaseStatus::InProgress], "启动特殊程序")?;
-            let a = actor(ctx)?;
-            let on_step = case
-                .open_steps()
-                .iter()
-                .any(|s| require_step(ctx, case, &s.key).is_ok());
-            if !on_step && require_head(ctx, case).is_err() {
-                return Err(codes::Case::NotYourStep.with("只有当前环节的办理人可以启动特殊程序"));
-            }
-            let _ = a;
+            permits(Action::StartSpecial, None, case, ctx)?;
             let allowed = item
                 .special_procedures
                 .iter()
@@ -880,39 +842,13 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             });
         }
         Command::EndSpecial { note } => {
-            if case.special.is_none() {
-                return Err(codes::Case::NoSpecial.err());
-            }
-            let a = actor(ctx)?;
-            let started_by = case.special.as_ref().map(|s| s.by.user_id);
-            if started_by != Some(a.user_id) && require_head(ctx, case).is_err() {
-                return Err(
-                    codes::Case::NotYourStep.with("只有启动人或主办部门负责人可以结束特殊程序")
-                );
-            }
+            permits(Action::EndSpecial, None, case, ctx)?;
             b.push(CaseEvent::SpecialEnded {
                 note: note.trim().to_string(),
             });
         }
         Command::RequestExtension { reason } => {
-            require_status(
-                case,
-                &[CaseStatus::InProgress, CaseStatus::Suspended],
-                "申请延期",
-            )?;
-            let on_step = case
-                .open_steps()
-                .iter()
-                .any(|s| require_step(ctx, case, &s.key).is_ok());
-            if !on_step {
-                return Err(codes::Case::NotYourStep.with("只有当前环节的办理人可以申请延期"));
-            }
-            if case.extension_request.is_some() {
-                return Err(codes::Case::ExtensionPending.err());
-            }
-            if case.extensions_granted > 0 {
-                return Err(codes::Case::ExtensionUsed.err());
-            }
+            permits(Action::RequestExtension, None, case, ctx)?;
             let reason = nonempty(&reason, "延期理由")?;
             let joint = item.statutory_limit_days == 45
                 && item
@@ -928,7 +864,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             b.push(CaseEvent::ExtensionRequested { days, reason });
         }
         Command::DecideExtension { approve, reason } => {
-            require_head(ctx, case)?;
+            permits(Action::DecideExtension, None, case, ctx)?;
             let req = case
                 .extension_request
                 .clone()
@@ -958,10 +894,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             });
         }
         Command::AssessFees { fees } => {
-            require_window(ctx, case)?;
-            if case.fees.paid.is_some() {
-                return Err(codes::Case::FeePaid.err());
-            }
+            permits(Action::AssessFees, None, case, ctx)?;
             for fee in &fees {
                 let listed = item
                     .fees
@@ -991,16 +924,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             reference,
             amount_fen,
         } => {
-            require_window(ctx, case)?;
-            if case.accepted.is_none() || !case.status.is_open() {
-                return Err(codes::Case::WrongStatus.with("办件当前不能缴费"));
-            }
-            if case.fees.total_fen() == 0 {
-                return Err(codes::Case::NoFee.with("本件无需缴费"));
-            }
-            if case.fees.paid.is_some() || case.fees.waived.is_some() {
-                return Err(codes::Case::FeeSettled.err());
-            }
+            permits(Action::PayFee, None, case, ctx)?;
             if amount_fen != case.fees.total_fen() {
                 return Err(codes::Case::FeeAmount.with(format!(
                     "应缴金额为{}，与录入金额{}不符",
@@ -1018,21 +942,12 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             });
         }
         Command::RequestWaiver { reason } => {
-            require_window(ctx, case)?;
-            if case.fees.total_fen() == 0 || case.fees.paid.is_some() {
-                return Err(codes::Case::NoFee.err());
-            }
-            if case.fees.waiver_requested.is_some() || case.fees.waived.is_some() {
-                return Err(codes::Case::WaiverPending.err());
-            }
+            permits(Action::RequestWaiver, None, case, ctx)?;
             let reason = nonempty(&reason, "减免理由")?;
             b.push(CaseEvent::WaiverRequested { reason });
         }
         Command::DecideWaiver { approve, reason } => {
-            require_head(ctx, case)?;
-            if case.fees.waiver_requested.is_none() {
-                return Err(codes::Case::NoWaiver.err());
-            }
+            permits(Action::DecideWaiver, None, case, ctx)?;
             let reason = if approve {
                 reason.trim().to_string()
             } else {
@@ -1044,8 +959,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             });
         }
         Command::Deliver { method, note } => {
-            require_window(ctx, case)?;
-            require_status(case, &[CaseStatus::Decided], "送达结果")?;
+            permits(Action::Deliver, None, case, ctx)?;
             let approved = case
                 .decision
                 .as_ref()
@@ -1065,10 +979,7 @@ pub fn handle(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Decided, D
             });
         }
         Command::Withdraw { reason } => {
-            require_applicant_side(ctx, case)?;
-            if !case.status.before_decision() {
-                return Err(codes::Case::WrongStatus.with("已作出决定的办件不能撤回"));
-            }
+            permits(Action::Withdraw, None, case, ctx)?;
             let reason = if reason.trim().is_empty() {
                 "申请人主动撤回".to_string()
             } else {
@@ -1091,8 +1002,7 @@ fn accept(
 ) -> Result<(), DomainError> {
     let ctx = b.ctx;
     let case = b.case.clone();
-    require_window(ctx, &case)?;
-    require_status(&case, &[CaseStatus::Received], "受理")?;
+    permits(Action::Accept, None, &case, ctx)?;
     let item = ctx.item;
     // A clerk can only tick what the applicant actually handed in.
     for key in &check.present {

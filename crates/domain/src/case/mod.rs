@@ -11,6 +11,7 @@ pub mod event;
 pub mod intake;
 pub mod model;
 mod number;
+pub mod offers;
 mod process;
 pub mod supplied;
 
@@ -20,4 +21,5 @@ pub use engine::{
 pub use event::CaseEvent;
 pub use model::*;
 pub use number::CaseNumber;
+pub use offers::{offers, permits, Offer};
 pub use process::{ProcessRun, RunEnd, StepOutcome, StepState};

@@ -15,8 +15,9 @@ use tongban_app::accounts::SignedIn;
 use tongban_app::cases::CaseDetail;
 use tongban_app::{AppError, Kind};
 use tongban_domain::case::document::DocKind;
-use tongban_domain::case::{CaseEvent, CaseStatus, Post, StepTrack};
-use tongban_domain::catalog::{yuan, HandlingKind, StepKind};
+use tongban_domain::case::offers::Action;
+use tongban_domain::case::{CaseEvent, CaseStatus, StepTrack};
+use tongban_domain::catalog::{yuan, StepKind};
 use tongban_domain::codes;
 use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
@@ -311,12 +312,7 @@ pub(super) async fn case_page(
     let number = c.number.to_string();
 
     // Who the viewer is to this case.
-    let region = &c.item.region;
     let own = c.applicant.user_id == Some(me) || c.agent.as_ref().is_some_and(|a| a.user_id == me);
-    let window = matches!(actor.role, Role::Clerk | Role::DeptHead)
-        && actor.acts_for_department(c.item.department_id, region);
-    let head =
-        actor.role == Role::DeptHead && actor.acts_for_department(c.lead_department(), region);
     let staff_view = actor.role.is_staff() && !own;
 
     // Facts, with personal data masked for everyone: a hall screen is shared.
@@ -601,24 +597,25 @@ pub(super) async fn case_page(
         })
         .collect();
 
-    // The forms on offer.
+    // The forms on offer: exactly the actions the engine would take from this viewer now
+    // (`offers`, the engine's own guards), filled with what each form needs.
+    let offered = app.case_offers(actor, &view).await?;
+    let may = |action: Action| offered.iter().any(|o| o.action == action);
+    let may_on = |action: Action, key: &str| {
+        offered
+            .iter()
+            .any(|o| o.action == action && o.step.as_deref() == Some(key))
+    };
     let mut forms = Forms::default();
     let status_now = c.status;
-    if window && status_now == CaseStatus::Received {
+    if may(Action::Accept) {
         forms.intake = true;
-        forms.instant = item.handling == HandlingKind::Instant;
+        forms.instant = may(Action::AcceptAndDecide);
         forms.noticed_before = !c.notices.is_empty();
     }
-    if window
-        && matches!(
-            status_now,
-            CaseStatus::Received | CaseStatus::AwaitingSupplement
-        )
-    {
-        forms.not_accept = true;
-    }
+    forms.not_accept = may(Action::NotAccept);
     // 补交: what the supplement notice asked for, or the 容缺 materials still to come.
-    if own || window {
+    if may(Action::AddMaterials) {
         forms.supplement = if status_now == CaseStatus::AwaitingSupplement {
             let asked: Vec<&String> = c
                 .notices
@@ -630,7 +627,7 @@ pub(super) async fn case_page(
                 .filter(|m| asked.contains(&&m.key))
                 .map(|m| (m.key.clone(), m.name.clone()))
                 .collect()
-        } else if c.accepted.is_some() && status_now.is_open() && !c.deferred.is_empty() {
+        } else if c.accepted.is_some() && !c.deferred.is_empty() {
             item.materials
                 .iter()
                 .filter(|m| c.deferred.contains(&m.key))
@@ -640,103 +637,92 @@ pub(super) async fn case_page(
             vec![]
         };
     }
-    forms.withdraw = own && status_now.before_decision();
+    // A clerk may withdraw for the applicant too; the form is on the applicant's own page.
+    forms.withdraw = own && may(Action::Withdraw);
 
-    if actor.role.is_departmental() {
-        // The same post book the engine checks against, to tell whether the viewer holds a step.
-        let book = app.post_book(item).await?;
-        let holds = |s: &StepTrack| {
-            s.assignee.as_ref().is_some_and(|a| a.user_id == me)
-                || (actor.acts_for_department(s.department_id, region)
-                    && book
-                        .find(s.department_id, &s.post, s.kind)
-                        .and_then(Post::acting)
-                        .is_some_and(|p| p.user_id == me))
-        };
-        let mut on_any_step = false;
-        let running = matches!(status_now, CaseStatus::InProgress | CaseStatus::Suspended);
-        for key in &open_keys {
-            let Some(s) = c.step(key) else { continue };
-            if s.kind == StepKind::Delivery || !running {
-                continue;
-            }
-            let mine = holds(s);
-            let head_of_step =
-                actor.role == Role::DeptHead && actor.acts_for_department(s.department_id, region);
-            on_any_step |= mine;
-            if !(mine || head_of_step) {
-                continue;
-            }
-            let returns = if mine && status_now == CaseStatus::InProgress {
-                earlier_steps(item, key)
-            } else {
-                vec![]
-            };
-            let staff = app
-                .department_staff(actor, s.department_id)
+    for key in &open_keys {
+        let Some(s) = c.step(key) else { continue };
+        if s.kind == StepKind::Delivery {
+            continue;
+        }
+        let (decide, returns, reassign) = (
+            may_on(Action::Decide, key),
+            may_on(Action::ReturnTo, key),
+            may_on(Action::Reassign, key),
+        );
+        if !(decide || returns || reassign) {
+            continue;
+        }
+        let staff = if reassign {
+            app.department_staff(actor, s.department_id)
                 .await?
                 .into_iter()
                 .filter(|p| Some(p.user_id) != s.assignee.as_ref().map(|a| a.user_id))
                 .map(|p| (p.user_id, p.name))
-                .collect();
-            forms.steps.push(StepForms {
-                key: s.key.clone(),
-                name: s.name.clone(),
-                decide: mine && status_now == CaseStatus::InProgress,
-                returns,
-                staff,
-            });
-        }
-        if status_now == CaseStatus::InProgress && (on_any_step || head) {
-            forms.specials = item
-                .special_procedures
-                .iter()
-                .map(|p| (plain(&p.kind), p.kind.label(), p.max_days))
-                .collect();
-        }
-        forms.special_end = c
-            .special
+                .collect()
+        } else {
+            vec![]
+        };
+        forms.steps.push(StepForms {
+            key: s.key.clone(),
+            name: s.name.clone(),
+            decide,
+            returns: if returns {
+                earlier_steps(item, key)
+            } else {
+                vec![]
+            },
+            staff,
+        });
+    }
+    if may(Action::StartSpecial) {
+        forms.specials = item
+            .special_procedures
+            .iter()
+            .map(|p| (plain(&p.kind), p.kind.label(), p.max_days))
+            .collect();
+    }
+    forms.special_end = may(Action::EndSpecial);
+    forms.extension_request = may(Action::RequestExtension);
+    if may(Action::DecideExtension) {
+        forms.extension_decide = c
+            .extension_request
             .as_ref()
-            .is_some_and(|s| s.by.user_id == me || head);
-        forms.extension_request =
-            running && on_any_step && c.extension_request.is_none() && c.extensions_granted == 0;
-        if head {
-            forms.extension_decide = c
-                .extension_request
-                .as_ref()
-                .map(|r| (r.days, r.reason.clone()));
-            forms.waiver_decide = c.fees.waiver_requested.clone();
-            let group_open = open_keys
-                .first()
-                .and_then(|k| item.steps.iter().find(|s| &s.key == k))
-                .is_some_and(|s| s.parallel_group.is_some());
-            forms.meeting = status_now == CaseStatus::InProgress && group_open;
+            .map(|r| (r.days, r.reason.clone()));
+    }
+    if may(Action::DecideWaiver) {
+        forms.waiver_decide = c.fees.waiver_requested.clone();
+    }
+    // 会审 closes a parallel group: offered while one is open.
+    let group_open = open_keys
+        .first()
+        .and_then(|k| item.steps.iter().find(|s| &s.key == k))
+        .is_some_and(|s| s.parallel_group.is_some());
+    forms.meeting = may(Action::Meeting) && group_open;
+    // The window takes the fee when it hands over the result.
+    if status_now == CaseStatus::Decided {
+        if may(Action::PayFee) {
+            forms.pay = Some(yuan(c.fees.total_fen()));
         }
-        if window && status_now == CaseStatus::Decided {
-            let fees = &c.fees;
-            let unsettled = !fees.settled();
-            if unsettled && fees.waiver_requested.is_none() {
-                forms.pay = Some(yuan(fees.total_fen()));
-                forms.waiver_request = true;
-            }
-            forms.deliver = item
-                .delivery
-                .iter()
-                .map(|d| (plain(d), d.label(), *d == c.delivery))
-                .collect();
-        }
-        let first = c.first_responder.as_ref().map(|s| s.user_id) == Some(me);
-        if status_now.is_open() && (first || head) {
-            // Handed over within one's own department.
-            forms.handover = app
-                .department_staff(actor, actor.department_id.unwrap_or_default())
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|p| p.user_id != me)
-                .map(|p| (p.user_id, p.name))
-                .collect();
-        }
+        forms.waiver_request = may(Action::RequestWaiver);
+    }
+    if may(Action::Deliver) {
+        forms.deliver = item
+            .delivery
+            .iter()
+            .map(|d| (plain(d), d.label(), *d == c.delivery))
+            .collect();
+    }
+    if may(Action::HandOver) {
+        // Handed over within one's own department.
+        forms.handover = app
+            .department_staff(actor, actor.department_id.unwrap_or_default())
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.user_id != me)
+            .map(|p| (p.user_id, p.name))
+            .collect();
     }
 
     let now = app.now();
