@@ -1236,7 +1236,11 @@ impl Store {
                         .fetch_one(&mut *tx)
                         .await?;
                 if left == 0 {
-                    sqlx::query("DELETE FROM case_files WHERE hash = $1")
+                    // A ticket's photo of the same bytes keeps the file.
+                    sqlx::query(
+                        "DELETE FROM case_files WHERE hash = $1
+                         AND NOT EXISTS (SELECT 1 FROM ticket_photos WHERE hash = $1)",
+                    )
                         .bind(&hash)
                         .execute(&mut *tx)
                         .await?;
