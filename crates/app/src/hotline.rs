@@ -27,8 +27,7 @@ use tongban_domain::hotline::{
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
 use tongban_store::hotline::{
-    AnswerRow, Outbound, RouteRow, TicketFilter, TicketLog, TicketOversight, TicketPhoto,
-    TicketRow,
+    AnswerRow, Outbound, RouteRow, TicketFilter, TicketLog, TicketOversight, TicketPhoto, TicketRow,
 };
 use tongban_store::users::User;
 use tongban_store::StoreError;
@@ -504,13 +503,7 @@ impl App {
             .ok_or_else(|| AppError::of(codes::Hotline::NotFound))?;
         let cal = self.calendar_for(&t.region).await?;
         let duplicates = self.duplicates_of(actor, &t).await?;
-        let mut v = view(
-            &log,
-            &t,
-            viewer,
-            t.due_at(&cal, self.now()),
-            duplicates,
-        );
+        let mut v = view(&log, &t, viewer, t.due_at(&cal, self.now()), duplicates);
         v.photos = self.store.ticket_photos(log.id).await?;
         Ok(v)
     }

@@ -366,8 +366,7 @@ impl App {
             .strip_suffix(".json")
             .or_else(|| id.strip_suffix(".xml"))
             .unwrap_or(id);
-        let number = TicketNumber::parse(id)
-            .map_err(|_| AppError::of(codes::Hotline::NotFound))?;
+        let number = TicketNumber::parse(id).map_err(|_| AppError::of(codes::Hotline::NotFound))?;
         let row = self
             .store
             .ticket_row(number.as_str())

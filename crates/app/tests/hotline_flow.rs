@@ -1396,7 +1396,9 @@ async fn photos_are_stripped_kept_with_the_ticket_and_shown_only_to_those_who_ma
         };
         // Refused, nothing written: too many, a kind not taken, a broken file.
         let before = records(&app).await;
-        let five = (0..5).map(|i| (format!("{i}.jpg"), PHOTO.to_vec())).collect();
+        let five = (0..5)
+            .map(|i| (format!("{i}.jpg"), PHOTO.to_vec()))
+            .collect();
         for (files, code) in [
             (five, codes::Hotline::PhotoCount),
             (
@@ -1435,12 +1437,12 @@ async fn photos_are_stripped_kept_with_the_ticket_and_shown_only_to_those_who_ma
         assert_eq!(bytes.len() as i64, v.photos[0].size);
         assert!(bytes.len() < PHOTO.len());
         assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF stripped");
-        assert!(!bytes.windows(9).any(|w| w == b"Photoshop"), "IPTC stripped");
+        assert!(
+            !bytes.windows(9).any(|w| w == b"Photoshop"),
+            "IPTC stripped"
+        );
         assert_eq!(
-            app.ticket_photo(&op, n.as_str(), 2)
-                .await
-                .unwrap_err()
-                .code,
+            app.ticket_photo(&op, n.as_str(), 2).await.unwrap_err().code,
             codes::Hotline::NotFound
         );
         // A unit sees it once the ticket is dispatched to it; another unit never.
@@ -1465,10 +1467,7 @@ async fn photos_are_stripped_kept_with_the_ticket_and_shown_only_to_those_who_ma
         // The caller, by number and tail; a wrong tail is not found.
         let tracked = app.track_ticket(n.as_str(), "2468", "t").await.unwrap();
         assert_eq!(tracked.photos.len(), 1);
-        let (_, mine) = app
-            .tracked_photo(n.as_str(), "2468", 1, "t")
-            .await
-            .unwrap();
+        let (_, mine) = app.tracked_photo(n.as_str(), "2468", 1, "t").await.unwrap();
         assert_eq!(mine, bytes);
         assert_eq!(
             app.tracked_photo(n.as_str(), "0000", 1, "t")
@@ -1503,15 +1502,13 @@ async fn open311_keys_are_listed_and_revoked_and_services_are_defined() {
             ..Default::default()
         };
         let posted = app.open311_post(post(&key)).await.unwrap();
-        let t = app
-            .ticket(&op, &posted.service_request_id)
-            .await
-            .unwrap();
-        assert_eq!(t.category.as_str(), "complaint", "attribute[category] taken");
-        let token = app
-            .open311_token(&posted.service_request_id)
-            .await
-            .unwrap();
+        let t = app.ticket(&op, &posted.service_request_id).await.unwrap();
+        assert_eq!(
+            t.category.as_str(),
+            "complaint",
+            "attribute[category] taken"
+        );
+        let token = app.open311_token(&posted.service_request_id).await.unwrap();
         assert_eq!(token.service_request_id, posted.service_request_id);
         assert!(app.open311_token("H20260101999999").await.is_err());
 

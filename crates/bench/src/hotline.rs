@@ -16,7 +16,9 @@ use crate::report::{quantile, Report};
 use crate::{demo_app, Plan, Res};
 
 pub async fn section(plan: &Plan, scratch: &std::path::Path, report: &mut Report) -> Res<()> {
-    let size = plan.tickets.unwrap_or(if plan.full { 999_999 } else { 100_000 });
+    let size = plan
+        .tickets
+        .unwrap_or(if plan.full { 999_999 } else { 100_000 });
     let dir = scratch.join("hotline_sqlite");
     let store = Store::open(dir.to_str().ok_or("scratch path")?, &Options::default()).await?;
     let outcome = run(store, "SQLite", size, plan.dur(), report).await;
@@ -107,7 +109,13 @@ async fn intake(
     Ok((lat, filed))
 }
 
-async fn run(store: Store, backend: &str, size: i64, dur: Duration, report: &mut Report) -> Res<()> {
+async fn run(
+    store: Store,
+    backend: &str,
+    size: i64,
+    dur: Duration,
+    report: &mut Report,
+) -> Res<()> {
     let app = demo_app(store).await?;
     app.load_demo_hotline().await?;
     let mut offset = 0;
@@ -231,7 +239,10 @@ async fn run(store: Store, backend: &str, size: i64, dur: Duration, report: &mut
     report.add(
         format!("{backend} {at}: 12345 caller-history pop-up, p50"),
         quantile(&samples, 0.5),
-        &format!("ms (p99 {:.2} ms; goal p99 ≤ 5 ms)", quantile(&samples, 0.99)),
+        &format!(
+            "ms (p99 {:.2} ms; goal p99 ≤ 5 ms)",
+            quantile(&samples, 0.99)
+        ),
     );
 
     // A month's 三率 for every unit, and the monthly report, over the month's tickets.

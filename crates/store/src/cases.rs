@@ -1241,9 +1241,9 @@ impl Store {
                         "DELETE FROM case_files WHERE hash = $1
                          AND NOT EXISTS (SELECT 1 FROM ticket_photos WHERE hash = $1)",
                     )
-                        .bind(&hash)
-                        .execute(&mut *tx)
-                        .await?;
+                    .bind(&hash)
+                    .execute(&mut *tx)
+                    .await?;
                     audit!(self, tx, entry);
                 }
                 left == 0

@@ -598,7 +598,11 @@ impl Store {
     }
 
     /// One photo of a ticket with its bytes: (content type, bytes).
-    pub async fn ticket_photo(&self, ticket_id: i64, seq: i64) -> Result<Option<(String, Vec<u8>)>> {
+    pub async fn ticket_photo(
+        &self,
+        ticket_id: i64,
+        seq: i64,
+    ) -> Result<Option<(String, Vec<u8>)>> {
         Ok(read!(self, |db| sqlx::query_as(
             "SELECT p.content_type, f.content FROM ticket_photos p
              JOIN case_files f ON f.hash = p.hash

@@ -168,10 +168,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let marks: Vec<String> = (1..=roles.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "{USERS} WHERE role IN ({}) ORDER BY id",
-            marks.join(", ")
-        );
+        let sql = format!("{USERS} WHERE role IN ({}) ORDER BY id", marks.join(", "));
         Ok(read!(self, |db| {
             let mut q = sqlx::query_as(&sql);
             for r in roles {

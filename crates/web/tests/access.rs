@@ -199,7 +199,10 @@ const ACCESS: &[(&str, &str)] = &[
         "GET /api/v1/hotline/tickets/{number}/photos/{seq}",
         "supervisor leader admin operator hotline_centre",
     ),
-    ("GET /api/v1/public/hotline/tickets/{number}/photos/{seq}", "*"),
+    (
+        "GET /api/v1/public/hotline/tickets/{number}/photos/{seq}",
+        "*",
+    ),
     ("GET /api/v1/items", "*"),
     ("GET /api/v1/items/{code}", "*"),
     ("GET /api/v1/licences", "signed"),

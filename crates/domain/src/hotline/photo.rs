@@ -73,14 +73,12 @@ pub fn take_photos(
     for (name, bytes) in files {
         let name = plain_name(name);
         if bytes.len() as u64 > u64::from(rules.photo_max_kb) * 1024 {
-            return Err(H::PhotoSize.with(format!(
-                "照片“{name}”超过{}KB的上限",
-                rules.photo_max_kb
-            )));
+            return Err(
+                H::PhotoSize.with(format!("照片“{name}”超过{}KB的上限", rules.photo_max_kb))
+            );
         }
-        let kind = sniff(bytes).ok_or_else(|| {
-            H::PhotoType.with(format!("“{name}”不是 JPEG 或 PNG 图片"))
-        })?;
+        let kind = sniff(bytes)
+            .ok_or_else(|| H::PhotoType.with(format!("“{name}”不是 JPEG 或 PNG 图片")))?;
         let taken = match kind {
             PhotoKind::Jpeg => rules.photo_jpeg,
             PhotoKind::Png => rules.photo_png,
@@ -343,7 +341,9 @@ mod tests {
             take_photos(files, r).unwrap_err().code
         };
         // Too many.
-        let five: Vec<_> = (0..5).map(|i| (format!("{i}.jpg"), FLOWER.to_vec())).collect();
+        let five: Vec<_> = (0..5)
+            .map(|i| (format!("{i}.jpg"), FLOWER.to_vec()))
+            .collect();
         assert_eq!(code(&five, &rules), H::PhotoCount);
         let none = crate::hotline::HotlineRules {
             photo_max_count: 0,

@@ -208,10 +208,7 @@ pub async fn public_photo(
     ApiQuery(q): ApiQuery<TailQuery>,
     ClientAddr(client): ClientAddr,
 ) -> ApiResult<Response> {
-    let (ct, bytes) = s
-        .app
-        .tracked_photo(&number, &q.tail, seq, &client)
-        .await?;
+    let (ct, bytes) = s.app.tracked_photo(&number, &q.tail, seq, &client).await?;
     Ok(photo_response(ct, bytes))
 }
 

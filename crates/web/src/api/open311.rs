@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use quick_xml::events::BytesText;
 use quick_xml::Writer;
-use serde_json::Value;
 use serde::{Deserialize, Serialize};
 use tongban_app::open311::{NewRequest, RequestQuery};
 use tongban_app::AppError;
@@ -52,12 +51,73 @@ fn xml_item(parent: &str) -> &'static str {
     }
 }
 
-fn write_xml(w: &mut Writer<Vec<u8>>, name: &str, v: &Value) -> std::io::Result<()> {
+/// A JSON value with its object members in the order they were written (a struct's field
+/// order), which `serde_json::Value` does not keep: XML elements follow the specification's
+/// order.
+enum Node {
+    Null,
+    Text(String),
+    List(Vec<Node>),
+    Members(Vec<(String, Node)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+                Ok(Node::Text(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+                Ok(Node::Text(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+                Ok(Node::Text(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+                Ok(Node::Text(v.to_string()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+                Ok(Node::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Node, E> {
+                Ok(Node::Text(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut out = Vec::new();
+                while let Some(n) = a.next_element()? {
+                    out.push(n);
+                }
+                Ok(Node::List(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = a.next_entry::<String, Node>()? {
+                    out.push((k, v));
+                }
+                Ok(Node::Members(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn write_xml(w: &mut Writer<Vec<u8>>, name: &str, v: &Node) -> std::io::Result<()> {
     match v {
-        Value::Null => {
+        Node::Null => {
             w.create_element(name).write_empty()?;
         }
-        Value::Object(o) => {
+        Node::Members(o) => {
             w.create_element(name).write_inner_content(|w| {
                 for (k, v) in o {
                     write_xml(w, k, v)?;
@@ -65,7 +125,7 @@ fn write_xml(w: &mut Writer<Vec<u8>>, name: &str, v: &Value) -> std::io::Result<
                 Ok(())
             })?;
         }
-        Value::Array(a) => {
+        Node::List(a) => {
             let item = xml_item(name);
             w.create_element(name).write_inner_content(|w| {
                 for v in a {
@@ -74,31 +134,28 @@ fn write_xml(w: &mut Writer<Vec<u8>>, name: &str, v: &Value) -> std::io::Result<
                 Ok(())
             })?;
         }
-        Value::String(t) => {
+        Node::Text(t) => {
             w.create_element(name)
                 .write_text_content(BytesText::new(t))?;
-        }
-        other => {
-            w.create_element(name)
-                .write_text_content(BytesText::new(&other.to_string()))?;
         }
     }
     Ok(())
 }
 
-/// `v` (as its JSON would be) as the specification's XML document under `root`.
+/// `v` (as its JSON would be, members in order) as the specification's XML document under
+/// `root`.
 fn xml(status: StatusCode, root: &str, v: &impl Serialize) -> Response {
-    let value = serde_json::to_value(v).unwrap_or(Value::Null);
+    let node = serde_json::to_string(v).and_then(|j| serde_json::from_str::<Node>(&j));
     let mut w = Writer::new(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".to_vec());
-    if write_xml(&mut w, root, &value).is_err() {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    match node {
+        Ok(node) if write_xml(&mut w, root, &node).is_ok() => (
+            status,
+            [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+            w.into_inner(),
+        )
+            .into_response(),
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        w.into_inner(),
-    )
-        .into_response()
 }
 
 /// A refusal as the specification's XML error document: the HTTP status as `code`, the
@@ -207,8 +264,11 @@ pub async fn service_definition(
     ApiPath(code): ApiPath<String>,
 ) -> Response {
     let (as_xml, code) = format_of(&code);
-    let found = s.app.open311_service_definition(code).await.map(|d| {
-        ServiceDefinitionJson {
+    let found = s
+        .app
+        .open311_service_definition(code)
+        .await
+        .map(|d| ServiceDefinitionJson {
             service_code: d.service_code,
             attributes: d
                 .attributes
@@ -228,8 +288,7 @@ pub async fn service_definition(
                         .collect(),
                 })
                 .collect(),
-        }
-    });
+        });
     match (found, as_xml) {
         (Ok(d), true) => xml(StatusCode::OK, "service_definition", &d),
         (Ok(d), false) => Json(d).into_response(),

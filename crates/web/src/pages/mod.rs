@@ -116,7 +116,10 @@ pub fn router() -> Router<AppState> {
         .route("/hotline/tickets", post(hotline::create))
         .route("/hotline/tickets/{number}", get(hotline::show))
         .route("/hotline/tickets/{number}/act", post(hotline::act))
-        .route("/hotline/tickets/{number}/photos/{seq}", get(hotline::photo))
+        .route(
+            "/hotline/tickets/{number}/photos/{seq}",
+            get(hotline::photo),
+        )
         .route(
             "/12345",
             get(hotline::public)
