@@ -223,10 +223,10 @@ async fn run(
     );
 
     // The incoming-call pop-up: a caller's history by phone.
-    let mut rng = rand::rng();
+    let mut rng = rand::thread_rng();
     let mut samples = Vec::new();
     for _ in 0..2000 {
-        let i: i64 = rng.random_range(1..=n.max(1));
+        let i: i64 = rng.gen_range(1..=n.max(1));
         let phone = format!("139{:08}", i % 50_000_000);
         let t = Instant::now();
         let h = app.caller_history(&op, &phone).await?;
