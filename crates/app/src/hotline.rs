@@ -906,16 +906,10 @@ impl App {
             .ok_or_else(AppError::forbidden)?
             .prefix()
             .to_string();
-        let rows = self
+        Ok(self
             .store
-            .tickets(&TicketFilter {
-                caller_phone: Some(phone.as_str().to_string()),
-                region: Some(prefix),
-                limit: 20,
-                ..Default::default()
-            })
-            .await?;
-        Ok(rows)
+            .tickets_of_caller(phone.as_str(), &prefix, 20)
+            .await?)
     }
 
     /// Searches the knowledge base (centre only).

@@ -748,6 +748,27 @@ impl Store {
     }
 
     /// Tickets matching a filter, newest first.
+    /// The incoming-call pop-up: a caller's newest tickets within a region prefix, by the
+    /// `tickets_caller` index (phone, received) rather than the general filter, whose
+    /// `$n IS NULL OR …` terms keep the planner from using it.
+    pub async fn tickets_of_caller(
+        &self,
+        phone: &str,
+        region_prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<TicketRow>> {
+        let sql = format!(
+            "{TICKET} WHERE caller_phone = $1 AND region LIKE $2
+             ORDER BY received_at DESC, id DESC LIMIT $3"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(phone)
+            .bind(format!("{region_prefix}%"))
+            .bind(limit.clamp(1, 5000))
+            .fetch_all(db)
+            .await?))
+    }
+
     pub async fn tickets(&self, f: &TicketFilter) -> Result<Vec<TicketRow>> {
         let sql = format!(
             "{TICKET} WHERE ($1 IS NULL OR region LIKE $1)
