@@ -27,7 +27,7 @@ use tongban_domain::hotline::{
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::region::RegionCode;
 use tongban_store::hotline::{
-    AnswerRow, Outbound, RouteRow, TicketFilter, TicketLog, TicketOversight, TicketRow,
+    AnswerRow, Outbound, RouteRow, TicketFilter, TicketLog, TicketOversight, TicketPhoto, TicketRow,
 };
 use tongban_store::users::User;
 use tongban_store::StoreError;
@@ -90,6 +90,10 @@ pub struct TicketInput {
     pub efficiency_staff_id: Option<i64>,
     #[serde(default)]
     pub efficiency_case_number: Option<String>,
+    /// Photos as sent (file name, bytes): taken under `hotline.photo_*` with their metadata
+    /// stripped, or the whole request refused. Multipart forms fill it; JSON never does.
+    #[serde(skip)]
+    pub photos: Vec<(String, Vec<u8>)>,
 }
 
 /// A change to a ticket, as the pages and the API send it.
@@ -222,6 +226,8 @@ pub struct TicketView {
     /// Open tickets this one is likely a duplicate of (the centre's view of a ticket it still
     /// holds; `hotline.duplicate_days`).
     pub duplicates: Vec<DuplicateLine>,
+    /// The photos taken with the request (metadata stripped), in order.
+    pub photos: Vec<TicketPhoto>,
 }
 
 /// What a caller sees when tracking a ticket: no names of staff, the reply once given.
@@ -241,6 +247,8 @@ pub struct PublicTicketView {
     pub progress: Vec<(String, DateTime<Utc>)>,
     /// The ticket it was merged into, whose state and reply the caller follows.
     pub merged_into: Option<String>,
+    /// The photos the caller sent with this request.
+    pub photos: Vec<TicketPhoto>,
 }
 
 /// A ticket's stored log followed by the events a command is about to append, numbered on.
@@ -282,6 +290,9 @@ fn region(actor: Option<&Actor>, input: &str) -> Result<RegionCode> {
 
 fn stale(e: StoreError) -> AppError {
     match e {
+        StoreError::Conflict(c) if c == tongban_store::hotline::MERGE_TARGET => {
+            AppError::of(codes::Hotline::MergeTarget)
+        }
         StoreError::Conflict(_) => AppError::of(codes::Hotline::Stale),
         other => other.into(),
     }
@@ -349,6 +360,7 @@ impl App {
             input.confidential,
         )?;
         let text = hl::text(&input.text, 4000, codes::Hotline::Text)?;
+        let photos = hl::photo::take_photos(&input.photos, &self.settings().hotline)?;
         let place = match input
             .place
             .as_deref()
@@ -436,7 +448,7 @@ impl App {
         .in_region_str(Some(&draft.region));
         let created = self
             .store
-            .create_ticket(
+            .create_ticket_with_photos(
                 &first,
                 now,
                 who.as_ref(),
@@ -445,6 +457,7 @@ impl App {
                 &oversight,
                 alerts,
                 entry,
+                &photos,
             )
             .await?;
         self.crossings_written(&oversight.watches);
@@ -490,13 +503,43 @@ impl App {
             .ok_or_else(|| AppError::of(codes::Hotline::NotFound))?;
         let cal = self.calendar_for(&t.region).await?;
         let duplicates = self.duplicates_of(actor, &t).await?;
-        Ok(view(
-            &log,
-            &t,
-            viewer,
-            t.due_at(&cal, self.now()),
-            duplicates,
-        ))
+        let mut v = view(&log, &t, viewer, t.due_at(&cal, self.now()), duplicates);
+        v.photos = self.store.ticket_photos(log.id).await?;
+        Ok(v)
+    }
+
+    /// One photo of a ticket for staff who may read the ticket: (content type, bytes). Anyone
+    /// else, or a photo that is not there, is `hotline.not_found`.
+    pub async fn ticket_photo(
+        &self,
+        actor: &Actor,
+        number: &str,
+        seq: i64,
+    ) -> Result<(String, Vec<u8>)> {
+        let (log, t) = self.ticket_log(number).await?;
+        self.viewer(actor, &t)
+            .ok_or_else(|| AppError::of(codes::Hotline::NotFound))?;
+        self.store
+            .ticket_photo(log.id, seq)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Hotline::NotFound))
+    }
+
+    /// One photo of a ticket for its caller, by the number and the phone's last four digits
+    /// (throttled with tracking): (content type, bytes).
+    pub async fn tracked_photo(
+        &self,
+        number: &str,
+        tail: &str,
+        seq: i64,
+        client: &str,
+    ) -> Result<(String, Vec<u8>)> {
+        self.track_ticket(number, tail, client).await?;
+        let (log, _) = self.ticket_log(number).await?;
+        self.store
+            .ticket_photo(log.id, seq)
+            .await?
+            .ok_or_else(|| AppError::of(codes::Hotline::NotFound))
     }
 
     /// Open tickets `t` is likely a duplicate of, for the centre while it holds `t`: the same
@@ -630,7 +673,9 @@ impl App {
         // holds it, but sees what it did.
         let (log, t) = self.ticket_log(number).await?;
         let duplicates = self.duplicates_of(actor, &t).await?;
-        Ok(view(&log, &t, viewer, t.due_at(&cal, now), duplicates))
+        let mut v = view(&log, &t, viewer, t.due_at(&cal, now), duplicates);
+        v.photos = self.store.ticket_photos(log.id).await?;
+        Ok(v)
     }
 
     /// Turns an action into the domain's command, resolving units and parsing values.
@@ -861,16 +906,10 @@ impl App {
             .ok_or_else(AppError::forbidden)?
             .prefix()
             .to_string();
-        let rows = self
+        Ok(self
             .store
-            .tickets(&TicketFilter {
-                caller_phone: Some(phone.as_str().to_string()),
-                region: Some(prefix),
-                limit: 20,
-                ..Default::default()
-            })
-            .await?;
-        Ok(rows)
+            .tickets_of_caller(phone.as_str(), &prefix, 20)
+            .await?)
     }
 
     /// Searches the knowledge base (centre only).
@@ -921,10 +960,11 @@ impl App {
         if tail.len() != 4 || !tail.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AppError::of(codes::Hotline::Tail));
         }
-        let (_, t) = self.ticket_log(number).await?;
+        let (log, t) = self.ticket_log(number).await?;
         if t.caller.phone.as_ref().map(|p| p.tail()) != Some(tail) {
             return Err(AppError::of(codes::Hotline::NotFound));
         }
+        let photos = self.store.ticket_photos(log.id).await?;
         let cal = self.calendar_for(&t.region).await?;
         // A merged ticket is followed on the one it joined: its state and its reply.
         if let Some(into) = &t.merged_into {
@@ -958,6 +998,7 @@ impl App {
                     closed_at: o.closed_at,
                     progress,
                     merged_into: Some(into.to_string()),
+                    photos,
                 });
             }
         }
@@ -978,6 +1019,7 @@ impl App {
                 .map(|(s, at)| (s.label().to_string(), *at))
                 .collect(),
             merged_into: None,
+            photos,
         })
     }
 
@@ -1062,28 +1104,24 @@ impl App {
     }
 
     /// Who is told when a ticket gets a new finding: the supervisors and the 12345 centre
-    /// staff (中心人员) whose region holds the ticket's.
+    /// staff (中心人员) whose region holds the ticket's, found in one read of the accounts.
     async fn finding_recipients(&self, region: &str) -> Result<Vec<User>> {
         let Ok(region) = RegionCode::parse(region) else {
             return Ok(Vec::new());
         };
-        let mut out = Vec::new();
-        for role in [Role::Supervisor, Role::HotlineCentre] {
-            let users = self
-                .store
-                .users(&tongban_store::users::UserFilter {
-                    role: Some(role),
-                    ..Default::default()
-                })
-                .await?;
-            out.extend(users.into_iter().filter(|u| {
+        let users = self
+            .store
+            .users_with_roles(&[Role::Supervisor, Role::HotlineCentre])
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| {
                 u.region_code
                     .as_deref()
                     .and_then(|r| RegionCode::parse(r).ok())
                     .is_some_and(|r| r.contains(&region))
-            }));
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// One message per finding and recipient, through the outbox (after quiet hours); the
@@ -1427,5 +1465,6 @@ fn view(
         history,
         merged_into: t.merged_into.as_ref().map(|n| n.to_string()),
         duplicates,
+        photos: Vec::new(),
     }
 }

@@ -92,6 +92,39 @@ pub struct NewRequest {
     /// Extension: consult, help, complaint, report or suggestion (help when absent).
     #[serde(default)]
     pub category: Option<String>,
+    /// The same as the service definition's attribute (`attribute[category]`), which wins.
+    #[serde(default, rename = "attribute[category]")]
+    pub attribute_category: Option<String>,
+}
+
+/// A service definition (`services/{service_code}`): the attributes a request may carry.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceDefinition {
+    pub service_code: String,
+    pub attributes: Vec<Attribute>,
+}
+
+/// One attribute of a service definition, as GeoReport v2 defines it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attribute {
+    /// Whether a value is asked for (false: text shown only).
+    pub variable: bool,
+    pub code: String,
+    /// string, number, datetime, text, singlevaluelist or multivaluelist.
+    pub datatype: String,
+    pub required: bool,
+    pub datatype_description: String,
+    pub order: u32,
+    pub description: String,
+    /// (key, name) for the list datatypes.
+    pub values: Vec<(String, String)>,
+}
+
+/// What `tokens/{token}` answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenAnswer {
+    pub service_request_id: String,
+    pub token: String,
 }
 
 /// The answer to a posted request.
@@ -158,6 +191,88 @@ impl App {
         Ok(key)
     }
 
+    /// The keys issued, newest first (administrators only).
+    pub async fn open311_keys(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<tongban_store::hotline::Open311KeyRow>> {
+        if actor.role != Role::Admin {
+            return Err(AppError::forbidden());
+        }
+        Ok(self.store.open311_keys().await?)
+    }
+
+    /// An administrator revokes a key: posts with it are refused from now on
+    /// (`hotline.open311_key`). Audited; an unknown or revoked key is
+    /// `hotline.open311_key_unknown`.
+    pub async fn revoke_open311_key(&self, actor: &Actor, id: i64) -> Result<()> {
+        if actor.role != Role::Admin {
+            return Err(AppError::forbidden());
+        }
+        let name = self
+            .store
+            .open311_keys()
+            .await?
+            .into_iter()
+            .find(|k| k.id == id && k.revoked_at.is_none())
+            .map(|k| k.name)
+            .ok_or_else(|| AppError::of(codes::Hotline::Open311KeyUnknown))?;
+        let entry = self.entry(
+            actor,
+            "open311.key.revoke",
+            format!("open311_key:{id}"),
+            format!("吊销 Open311 接口密钥：{name}"),
+        );
+        match self.store.revoke_open311_key(id, self.now(), entry).await {
+            Ok(()) => Ok(()),
+            Err(tongban_store::StoreError::NotFound(_)) => {
+                Err(AppError::of(codes::Hotline::Open311KeyUnknown))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A service's definition: every service takes the extension attribute `category` (the
+    /// request's 诉求类别, 求助 when absent). An unknown code is `hotline.open311_service`.
+    pub async fn open311_service_definition(&self, code: &str) -> Result<ServiceDefinition> {
+        let code = code.trim();
+        if !self
+            .open311_services()
+            .await?
+            .iter()
+            .any(|s| s.service_code == code)
+        {
+            return Err(AppError::of(codes::Hotline::Open311Service));
+        }
+        Ok(ServiceDefinition {
+            service_code: code.to_string(),
+            attributes: vec![Attribute {
+                variable: true,
+                code: "category".into(),
+                datatype: "singlevaluelist".into(),
+                required: false,
+                datatype_description: "诉求类别，不填为求助".into(),
+                order: 1,
+                description: "诉求类别".into(),
+                values: Category::ALL
+                    .iter()
+                    .map(|c| (c.as_str().to_string(), c.label().to_string()))
+                    .collect(),
+            }],
+        })
+    }
+
+    /// `tokens/{token}`: every request is taken at once (`type` realtime), so the token a
+    /// request is known by is its `service_request_id`; a token of no listed request is
+    /// `hotline.not_found`.
+    pub async fn open311_token(&self, token: &str) -> Result<TokenAnswer> {
+        let r = self.open311_request(token).await?;
+        Ok(TokenAnswer {
+            token: r.service_request_id.clone(),
+            service_request_id: r.service_request_id,
+        })
+    }
+
     /// The services: every leaf of the subject tree, grouped by its parent.
     pub async fn open311_services(&self) -> Result<Vec<Service>> {
         let all = self.store.hotline_subjects().await?;
@@ -176,7 +291,7 @@ impl App {
                 service_code: s.code.clone(),
                 service_name: s.name.clone(),
                 description: format!("12345热线诉求：{}", s.name),
-                metadata: false,
+                metadata: true,
                 kind: "realtime".into(),
                 keywords: s.name.clone(),
                 group: s.parent.as_deref().map(name_of).unwrap_or_default(),
@@ -246,8 +361,12 @@ impl App {
 
     /// One request by its id (the ticket number); hidden ones are not found.
     pub async fn open311_request(&self, id: &str) -> Result<Request> {
-        let number = TicketNumber::parse(id.trim().trim_end_matches(".json"))
-            .map_err(|_| AppError::of(codes::Hotline::NotFound))?;
+        let id = id.trim();
+        let id = id
+            .strip_suffix(".json")
+            .or_else(|| id.strip_suffix(".xml"))
+            .unwrap_or(id);
+        let number = TicketNumber::parse(id).map_err(|_| AppError::of(codes::Hotline::NotFound))?;
         let row = self
             .store
             .ticket_row(number.as_str())
@@ -297,7 +416,9 @@ impl App {
             });
         let phone = trimmed(&r.phone);
         let input = TicketInput {
-            category: trimmed(&r.category).unwrap_or_else(|| "help".into()),
+            category: trimmed(&r.attribute_category)
+                .or_else(|| trimmed(&r.category))
+                .unwrap_or_else(|| "help".into()),
             channel: None,
             subject: r.service_code.clone(),
             region: trimmed(&r.address_id).unwrap_or_default(),

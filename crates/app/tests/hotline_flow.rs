@@ -1320,3 +1320,235 @@ async fn the_monthly_report_counts_subjects_and_townships_and_staff_drill_down()
         assert_eq!(inside.len(), 3, "the county's three, not 南湖's");
     }
 }
+
+/// Two operators merge two tickets into each other at the same moment: exactly one merge
+/// wins, the other is refused with `hotline.merge_target`, and the two never end closed and
+/// pointing at each other. (Both decisions are taken before either is written, since the two
+/// calls run interleaved on one task; only the store's lock and re-check can tell them apart.)
+#[tokio::test]
+async fn two_crossed_merges_at_once_leave_exactly_one_winner() {
+    for app in hotline_apps().await {
+        let op1 = who(&app, "huawu").await;
+        let op2 = who(&app, "huawu2").await;
+        let merge = |into: &str| TicketAction::Merge {
+            into: into.into(),
+            reason: "与该工单反映同一事项".into(),
+        };
+        for round in 0..4 {
+            let a = app
+                .file_ticket(&op1, complaint("滨江路夜市占道经营。"))
+                .await
+                .unwrap();
+            let b = app
+                .file_ticket(
+                    &op2,
+                    TicketInput {
+                        caller_phone: Some(format!("1390000{round:04}")),
+                        ..complaint("滨江路夜市占道。")
+                    },
+                )
+                .await
+                .unwrap();
+            let (ra, rb) = tokio::join!(
+                app.ticket_act(&op1, &a.number, merge(&b.number)),
+                app.ticket_act(&op2, &b.number, merge(&a.number)),
+            );
+            assert_eq!(
+                u8::from(ra.is_ok()) + u8::from(rb.is_ok()),
+                1,
+                "round {round}: exactly one merge wins ({:?} / {:?})",
+                ra.as_ref().map(|v| &v.status).map_err(|e| e.code),
+                rb.as_ref().map(|v| &v.status).map_err(|e| e.code),
+            );
+            let (winner, loser, refused) = match (ra, rb) {
+                (Ok(_), Err(e)) => (&a, &b, e),
+                (Err(e), Ok(_)) => (&b, &a, e),
+                _ => unreachable!(),
+            };
+            assert_eq!(refused.code, codes::Hotline::MergeTarget);
+            let w = app.ticket(&op1, &winner.number).await.unwrap();
+            let l = app.ticket(&op1, &loser.number).await.unwrap();
+            assert_eq!(w.status, TicketStatus::Closed);
+            assert_eq!(w.merged_into.as_deref(), Some(loser.number.as_str()));
+            assert_eq!(l.status, TicketStatus::Received, "the other carries it on");
+            assert_eq!(l.merged_into, None);
+        }
+    }
+}
+
+/// The photo the `requests` project ships (EXIF and IPTC inside).
+const PHOTO: &[u8] = include_bytes!("../../domain/tests/data/exif-flower.jpg");
+
+/// Photos come in with a web request, metadata stripped, kept with the ticket on both
+/// backends, and are shown to staff who may read the ticket and to its caller (by number and
+/// tail), never to anyone else. Bad photos refuse the whole request: nothing is written.
+#[tokio::test]
+async fn photos_are_stripped_kept_with_the_ticket_and_shown_only_to_those_who_may_see_it() {
+    for app in hotline_apps().await {
+        let input = |photos: Vec<(String, Vec<u8>)>| TicketInput {
+            category: "complaint".into(),
+            subject: "urban.stall".into(),
+            region: "361202001000".into(),
+            caller_phone: Some("13900002468".into()),
+            text: "滨江路夜市占道，附现场照片。".into(),
+            photos,
+            ..TicketInput::default()
+        };
+        // Refused, nothing written: too many, a kind not taken, a broken file.
+        let before = records(&app).await;
+        let five = (0..5)
+            .map(|i| (format!("{i}.jpg"), PHOTO.to_vec()))
+            .collect();
+        for (files, code) in [
+            (five, codes::Hotline::PhotoCount),
+            (
+                vec![("x.gif".to_string(), b"GIF89a\x01\x00".to_vec())],
+                codes::Hotline::PhotoType,
+            ),
+            (
+                vec![("cut.jpg".to_string(), PHOTO[..300].to_vec())],
+                codes::Hotline::Photo,
+            ),
+        ] {
+            let err = app.file_public_ticket(input(files)).await.unwrap_err();
+            assert_eq!(err.code, code);
+        }
+        assert_eq!(records(&app).await, before, "nothing written");
+        let op = who(&app, "huawu").await;
+        assert!(app
+            .caller_history(&op, "13900002468")
+            .await
+            .unwrap()
+            .is_empty());
+
+        let n = app
+            .file_public_ticket(input(vec![
+                ("C:\\相册\\现场.jpg".into(), PHOTO.to_vec()),
+                ("empty".into(), Vec::new()),
+            ]))
+            .await
+            .unwrap();
+        let v = app.ticket(&op, n.as_str()).await.unwrap();
+        assert_eq!(v.photos.len(), 1);
+        assert_eq!(v.photos[0].name, "现场.jpg");
+        assert_eq!(v.photos[0].content_type, "image/jpeg");
+        let (ct, bytes) = app.ticket_photo(&op, n.as_str(), 1).await.unwrap();
+        assert_eq!(ct, "image/jpeg");
+        assert_eq!(bytes.len() as i64, v.photos[0].size);
+        assert!(bytes.len() < PHOTO.len());
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF stripped");
+        assert!(
+            !bytes.windows(9).any(|w| w == b"Photoshop"),
+            "IPTC stripped"
+        );
+        assert_eq!(
+            app.ticket_photo(&op, n.as_str(), 2).await.unwrap_err().code,
+            codes::Hotline::NotFound
+        );
+        // A unit sees it once the ticket is dispatched to it; another unit never.
+        let linjiang = who(&app, "linjiang.clerk").await;
+        let beishan = who(&app, "beishan.clerk").await;
+        assert_eq!(
+            app.ticket_photo(&linjiang, n.as_str(), 1)
+                .await
+                .unwrap_err()
+                .code,
+            codes::Hotline::NotFound
+        );
+        act(&app, &op, n.as_str(), dispatch_by_route()).await;
+        assert!(app.ticket_photo(&linjiang, n.as_str(), 1).await.is_ok());
+        assert_eq!(
+            app.ticket_photo(&beishan, n.as_str(), 1)
+                .await
+                .unwrap_err()
+                .code,
+            codes::Hotline::NotFound
+        );
+        // The caller, by number and tail; a wrong tail is not found.
+        let tracked = app.track_ticket(n.as_str(), "2468", "t").await.unwrap();
+        assert_eq!(tracked.photos.len(), 1);
+        let (_, mine) = app.tracked_photo(n.as_str(), "2468", 1, "t").await.unwrap();
+        assert_eq!(mine, bytes);
+        assert_eq!(
+            app.tracked_photo(n.as_str(), "0000", 1, "t")
+                .await
+                .unwrap_err()
+                .code,
+            codes::Hotline::NotFound
+        );
+    }
+}
+
+/// Open311 keys: an administrator lists and revokes them (audited); a revoked key posts
+/// nothing. Every service has a definition (the `category` attribute), which a post may use;
+/// a request's token is its id.
+#[tokio::test]
+async fn open311_keys_are_listed_and_revoked_and_services_are_defined() {
+    for app in hotline_apps().await {
+        let admin = who(&app, "admin").await;
+        let op = who(&app, "huawu").await;
+        let key = app.issue_open311_key(&admin, "市民通App").await.unwrap();
+        let keys = app.open311_keys(&admin).await.unwrap();
+        assert_eq!(keys[0].name, "市民通App");
+        assert!(keys[0].revoked_at.is_none());
+        assert!(app.open311_keys(&op).await.is_err());
+        let post = |key: &str| tongban_app::open311::NewRequest {
+            api_key: key.into(),
+            service_code: "urban.stall".into(),
+            address_id: Some("361202001000".into()),
+            description: "占道经营".into(),
+            phone: Some("13900001357".into()),
+            attribute_category: Some("complaint".into()),
+            ..Default::default()
+        };
+        let posted = app.open311_post(post(&key)).await.unwrap();
+        let t = app.ticket(&op, &posted.service_request_id).await.unwrap();
+        assert_eq!(
+            t.category.as_str(),
+            "complaint",
+            "attribute[category] taken"
+        );
+        let token = app.open311_token(&posted.service_request_id).await.unwrap();
+        assert_eq!(token.service_request_id, posted.service_request_id);
+        assert!(app.open311_token("H20260101999999").await.is_err());
+
+        let def = app.open311_service_definition("urban.stall").await.unwrap();
+        assert_eq!(def.attributes[0].code, "category");
+        assert_eq!(def.attributes[0].values.len(), 5);
+        assert_eq!(
+            app.open311_service_definition("nope")
+                .await
+                .unwrap_err()
+                .code,
+            codes::Hotline::Open311Service
+        );
+        assert!(app
+            .open311_services()
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.metadata));
+
+        // Revoked: audited once, refused again, and the key posts nothing.
+        assert!(app.revoke_open311_key(&op, keys[0].id).await.is_err());
+        let before = records(&app).await;
+        app.revoke_open311_key(&admin, keys[0].id).await.unwrap();
+        assert_eq!(records(&app).await, before + 1);
+        assert_eq!(
+            app.revoke_open311_key(&admin, keys[0].id)
+                .await
+                .unwrap_err()
+                .code,
+            codes::Hotline::Open311KeyUnknown
+        );
+        assert!(app.open311_keys(&admin).await.unwrap()[0]
+            .revoked_at
+            .is_some());
+        let before = records(&app).await;
+        assert_eq!(
+            app.open311_post(post(&key)).await.unwrap_err().code,
+            codes::Hotline::Open311Key
+        );
+        assert_eq!(records(&app).await, before);
+    }
+}

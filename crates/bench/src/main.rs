@@ -20,6 +20,7 @@ use tongban_store::{Options, Store};
 
 mod disclosure;
 mod documents;
+mod hotline;
 mod http_cases;
 mod lifecycle;
 mod limits;
@@ -42,6 +43,8 @@ struct Plan {
     json: String,
     /// `--cases N`: the scale section's size instead of its mode's.
     cases: Option<i64>,
+    /// `--tickets N`: the hotline section's volume instead of its mode's.
+    tickets: Option<i64>,
 }
 
 impl Plan {
@@ -61,6 +64,7 @@ fn plan() -> Res<Plan> {
         pg: std::env::var("TONGBAN_BENCH_DATABASE_URL").ok(),
         json: "target/bench.json".into(),
         cases: None,
+        tickets: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -75,6 +79,13 @@ fn plan() -> Res<Plan> {
                 plan.cases = Some(
                     n.parse()
                         .map_err(|_| format!("--cases {n}: not a number"))?,
+                );
+            }
+            "--tickets" => {
+                let n = args.next().ok_or("--tickets needs a number")?;
+                plan.tickets = Some(
+                    n.parse()
+                        .map_err(|_| format!("--tickets {n}: not a number"))?,
                 );
             }
             other => return Err(format!("unknown argument {other}").into()),
@@ -116,6 +127,9 @@ async fn main() -> Res<()> {
     }
     if plan.wants("disclosure") {
         disclosure::section(&plan, &scratch, &mut report).await?;
+    }
+    if plan.wants("hotline") {
+        hotline::section(&plan, &scratch, &mut report).await?;
     }
     report.print();
     if let Some(dir) = std::path::Path::new(&plan.json).parent() {

@@ -324,6 +324,93 @@ impl Store {
         Ok(done)
     }
 
+    /// Copies the tickets `templates` (rows and whole event logs) until `count` more exist, for
+    /// the hotline's benchmarks: the copies cycle through the templates, numbered
+    /// `{day_prefix}{i:06}` (`day_prefix` is `H` and a date no real ticket of the run has), with
+    /// a caller phone of their own (`139` and eight digits) so the incoming-call pop-up finds a
+    /// few each. Not registered as supervised subjects: the benchmarks read tickets, not the
+    /// board. At most 999 999 per prefix. Returns how many were written.
+    pub async fn bulk_tickets(
+        &self,
+        templates: &[i64],
+        day_prefix: &str,
+        count: i64,
+        batch: i64,
+    ) -> Result<i64> {
+        if templates.is_empty() || count <= 0 {
+            return Ok(0);
+        }
+        let count = count.min(999_999);
+        let (series, pad, phone) = match self.kind() {
+            Kind::Postgres => (
+                "generate_series($1::BIGINT, $2::BIGINT) AS g(i)",
+                "lpad(g.i::TEXT, 6, '0')",
+                "'139' || lpad((g.i % 50000000)::TEXT, 8, '0')",
+            ),
+            Kind::Sqlite => (
+                "(WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i < $2)
+                  SELECT i FROM s) AS g",
+                "printf('%06d', g.i)",
+                "'139' || printf('%08d', g.i % 50000000)",
+            ),
+        };
+        let insert = format!(
+            "INSERT INTO tickets (number, category, channel, subject, subject_name, region, status,
+                holder_department_id, caller_phone, caller_tail, confidential, urgent,
+                efficiency_department_id, summary, received_at, due_at, replied_at, closed_at,
+                returns, reworks, callback, version, place_key, merged_into)
+             SELECT $3 || {pad}, t.category, t.channel, t.subject, t.subject_name, t.region,
+                t.status, t.holder_department_id, {phone}, substr({phone}, 8, 4),
+                t.confidential, t.urgent, t.efficiency_department_id, t.summary, t.received_at,
+                t.due_at, t.replied_at, t.closed_at, t.returns, t.reworks, t.callback, t.version,
+                t.place_key, NULL
+             FROM tickets t, {series} WHERE t.id = $4"
+        );
+        let events = "INSERT INTO ticket_events (ticket_id, seq, kind, at, actor_id, actor,
+                department_id, body)
+             SELECT n.id, e.seq, e.kind, e.at, e.actor_id, e.actor, e.department_id, e.body
+             FROM tickets n, ticket_events e WHERE n.id > $1 AND n.id <= $2 AND e.ticket_id = $3";
+        let per = batch.max(1);
+        let mut done = 0;
+        let mut k = 0usize;
+        while done < count {
+            let n = per.min(count - done);
+            let template = templates[k % templates.len()];
+            k += 1;
+            write!(self, |tx| {
+                let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM tickets")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(&insert)
+                    .bind(done + 1)
+                    .bind(done + n)
+                    .bind(day_prefix)
+                    .bind(template)
+                    .execute(&mut *tx)
+                    .await?;
+                let after: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM tickets")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(events)
+                    .bind(before)
+                    .bind(after)
+                    .bind(template)
+                    .execute(&mut *tx)
+                    .await?;
+            });
+            done += n;
+        }
+        let analyze = match self.kind() {
+            Kind::Postgres => "ANALYZE tickets, ticket_events",
+            Kind::Sqlite => "ANALYZE",
+        };
+        write!(self, |tx| sqlx::query(analyze)
+            .execute(&mut *tx)
+            .await
+            .map(drop)?);
+        Ok(done)
+    }
+
     /// The bytes the database's tables and indexes take (this schema on PostgreSQL).
     pub async fn size_bytes(&self) -> Result<i64> {
         Ok(match self.kind() {

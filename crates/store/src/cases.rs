@@ -1236,10 +1236,14 @@ impl Store {
                         .fetch_one(&mut *tx)
                         .await?;
                 if left == 0 {
-                    sqlx::query("DELETE FROM case_files WHERE hash = $1")
-                        .bind(&hash)
-                        .execute(&mut *tx)
-                        .await?;
+                    // A ticket's photo of the same bytes keeps the file.
+                    sqlx::query(
+                        "DELETE FROM case_files WHERE hash = $1
+                         AND NOT EXISTS (SELECT 1 FROM ticket_photos WHERE hash = $1)",
+                    )
+                    .bind(&hash)
+                    .execute(&mut *tx)
+                    .await?;
                     audit!(self, tx, entry);
                 }
                 left == 0

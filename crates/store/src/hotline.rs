@@ -12,9 +12,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use tongban_domain::audit::AuditEntry;
 use tongban_domain::hotline::detect::TicketFinding;
 use tongban_domain::hotline::duplicate::place_key;
+use tongban_domain::hotline::photo::TakenPhoto;
 use tongban_domain::hotline::{
     By, Category, Channel, Ticket, TicketEvent, TicketNumber, TicketStatus, CENTRE,
 };
@@ -239,6 +241,16 @@ pub fn ticket_findings(id: i64, t: &Ticket, found: &[TicketFinding]) -> Vec<NewF
         .collect()
 }
 
+/// A photo of a ticket, as its page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct TicketPhoto {
+    /// Its place in the ticket's photos, from 1.
+    pub seq: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
 /// Registers the ticket `$id` (now `$t`) as a subject inside `$tx`, replaces its deadlines and
 /// records its findings, in the lock order of [`crate::subjects`] (the ticket's row is already
 /// locked by the caller's insert or update; the audit head comes after).
@@ -302,6 +314,39 @@ macro_rules! insert_ticket_findings {
     }};
 }
 
+/// Before a merge of the ticket `$id` into the ticket numbered `$into` is written: locks both
+/// rows in id order (PostgreSQL; SQLite's one writer serialises the writes already) and refuses
+/// the merge (`hotline.merge_target`) unless the target is still open and merged into nothing.
+/// Two operators merging two tickets into each other at once thus queue on the lower id, and
+/// the second finds its target closed: exactly one of them wins.
+macro_rules! merge_guard {
+    ($store:expr, $tx:ident, $id:expr, $into:expr) => {{
+        let (id, into): (i64, &str) = ($id, $into);
+        let sql = format!(
+            "SELECT id, number, status, merged_into FROM tickets
+             WHERE id = $1 OR number = $2 ORDER BY id{}",
+            $store.for_update()
+        );
+        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(&sql)
+            .bind(id)
+            .bind(into)
+            .fetch_all(&mut *$tx)
+            .await?;
+        let open = rows.iter().any(|(rid, number, status, merged)| {
+            *rid != id
+                && number == into
+                && merged.is_none()
+                && TicketStatus::parse(status).is_some_and(TicketStatus::is_open)
+        });
+        if !open {
+            return Err(StoreError::Conflict(MERGE_TARGET.into()));
+        }
+    }};
+}
+
+/// The conflict a refused merge reports (its target closed or merged meanwhile).
+pub const MERGE_TARGET: &str = "hotline.merge_target";
+
 macro_rules! insert_events {
     ($tx:ident, $id:expr, $from_seq:expr, $events:expr, $at:expr, $by:expr) => {{
         let by: Option<&By> = $by;
@@ -342,6 +387,40 @@ impl Store {
         alerts: impl Fn(&TicketNumber) -> Vec<(usize, Outbound)> + Send,
         audit: AuditEntry,
     ) -> Result<(i64, Ticket)> {
+        self.create_ticket_with_photos(
+            first,
+            at,
+            by,
+            due_at,
+            outbound,
+            oversight,
+            alerts,
+            audit,
+            &[],
+        )
+        .await
+    }
+
+    /// [`Store::create_ticket`] with the request's photos (their metadata already stripped):
+    /// their bytes go once into the upload store (`case_files`, by SHA-256) and the ticket's
+    /// `ticket_photos` rows say which it shows, in order, all in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_ticket_with_photos(
+        &self,
+        first: &TicketEvent,
+        at: DateTime<Utc>,
+        by: Option<&By>,
+        due_at: Option<DateTime<Utc>>,
+        outbound: impl Fn(&TicketNumber) -> Vec<Outbound> + Send,
+        oversight: &TicketOversight,
+        alerts: impl Fn(&TicketNumber) -> Vec<(usize, Outbound)> + Send,
+        audit: AuditEntry,
+        photos: &[TakenPhoto],
+    ) -> Result<(i64, Ticket)> {
+        let hashes: Vec<String> = photos
+            .iter()
+            .map(|p| hex::encode(Sha256::digest(&p.bytes)))
+            .collect();
         let day = tongban_domain::time::local_date(at);
         Ok(write!(self, |tx| {
             let n: i64 = sqlx::query_scalar(
@@ -388,6 +467,32 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             insert_events!(tx, id, 1i64, [&event], at, by);
+            for (seq, (p, hash)) in photos.iter().zip(&hashes).enumerate() {
+                let size = p.bytes.len() as i64;
+                sqlx::query(
+                    "INSERT INTO case_files (hash, content_type, size, content, created_at)
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING",
+                )
+                .bind(hash)
+                .bind(p.kind.content_type())
+                .bind(size)
+                .bind(&p.bytes)
+                .bind(millis(at))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO ticket_photos (ticket_id, seq, hash, name, content_type, size)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(seq as i64 + 1)
+                .bind(hash)
+                .bind(&p.name)
+                .bind(p.kind.content_type())
+                .bind(size)
+                .execute(&mut *tx)
+                .await?;
+            }
             oversee_ticket!(self, tx, id, &t, oversight, &alerts(&number), at);
             for m in outbound(&number) {
                 enqueue!(
@@ -430,7 +535,14 @@ impl Store {
         oversight: &TicketOversight,
         audit: AuditEntry,
     ) -> Result<()> {
+        let merge_into = events.iter().find_map(|e| match e {
+            TicketEvent::Merged { into, .. } => Some(into.as_str().to_string()),
+            _ => None,
+        });
         write!(self, |tx| {
+            if let Some(into) = &merge_into {
+                merge_guard!(self, tx, id, into);
+            }
             let n = sqlx::query(
                 "UPDATE tickets SET status = $3, holder_department_id = $4, due_at = $5,
                     replied_at = $6, closed_at = $7, returns = $8, reworks = $9, callback = $10,
@@ -472,6 +584,34 @@ impl Store {
             audit!(self, tx, audit);
         });
         Ok(())
+    }
+
+    /// The photos of a ticket by its row id, in order (without their bytes).
+    pub async fn ticket_photos(&self, ticket_id: i64) -> Result<Vec<TicketPhoto>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT seq, name, content_type, size FROM ticket_photos WHERE ticket_id = $1
+             ORDER BY seq"
+        )
+        .bind(ticket_id)
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// One photo of a ticket with its bytes: (content type, bytes).
+    pub async fn ticket_photo(
+        &self,
+        ticket_id: i64,
+        seq: i64,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT p.content_type, f.content FROM ticket_photos p
+             JOIN case_files f ON f.hash = p.hash
+             WHERE p.ticket_id = $1 AND p.seq = $2"
+        )
+        .bind(ticket_id)
+        .bind(seq)
+        .fetch_optional(db)
+        .await?))
     }
 
     /// A ticket's whole log by its number.
@@ -608,6 +748,27 @@ impl Store {
     }
 
     /// Tickets matching a filter, newest first.
+    /// The incoming-call pop-up: a caller's newest tickets within a region prefix, by the
+    /// `tickets_caller` index (phone, received) rather than the general filter, whose
+    /// `$n IS NULL OR …` terms keep the planner from using it.
+    pub async fn tickets_of_caller(
+        &self,
+        phone: &str,
+        region_prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<TicketRow>> {
+        let sql = format!(
+            "{TICKET} WHERE caller_phone = $1 AND region LIKE $2
+             ORDER BY received_at DESC, id DESC LIMIT $3"
+        );
+        Ok(read!(self, |db| sqlx::query_as(&sql)
+            .bind(phone)
+            .bind(format!("{region_prefix}%"))
+            .bind(limit.clamp(1, 5000))
+            .fetch_all(db)
+            .await?))
+    }
+
     pub async fn tickets(&self, f: &TicketFilter) -> Result<Vec<TicketRow>> {
         let sql = format!(
             "{TICKET} WHERE ($1 IS NULL OR region LIKE $1)
@@ -941,4 +1102,60 @@ impl Store {
         .fetch_optional(db)
         .await?))
     }
+
+    /// Every Open311 key issued, newest first: what an administrator reviews (never the key,
+    /// which is not kept).
+    pub async fn open311_keys(&self) -> Result<Vec<Open311KeyRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT k.id, k.name, k.created_by, u.name AS created_by_name, k.created_at,
+                    k.revoked_at
+             FROM open311_keys k LEFT JOIN users u ON u.id = k.created_by
+             ORDER BY k.id DESC"
+        )
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// Revokes a key with its audit record; a key not found or already revoked is
+    /// `NotFound("open311_key")` and nothing is written.
+    pub async fn revoke_open311_key(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> Result<()> {
+        write!(self, |tx| {
+            let n = sqlx::query(
+                "UPDATE open311_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Err(StoreError::NotFound("open311_key"));
+            }
+            audit!(
+                self,
+                tx,
+                AuditEntry {
+                    target: format!("open311_key:{id}"),
+                    ..audit
+                }
+            );
+        });
+        Ok(())
+    }
+}
+
+/// An Open311 key as administrators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Open311KeyRow {
+    pub id: i64,
+    pub name: String,
+    pub created_by: i64,
+    pub created_by_name: Option<String>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
 }

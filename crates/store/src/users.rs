@@ -162,6 +162,22 @@ impl Store {
         }))
     }
 
+    /// The accounts holding any of `roles`, in one read (ordered by id).
+    pub async fn users_with_roles(&self, roles: &[Role]) -> Result<Vec<User>> {
+        if roles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=roles.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{USERS} WHERE role IN ({}) ORDER BY id", marks.join(", "));
+        Ok(read!(self, |db| {
+            let mut q = sqlx::query_as(&sql);
+            for r in roles {
+                q = q.bind(r.as_str());
+            }
+            q.fetch_all(db).await?
+        }))
+    }
+
     /// Records the outcome of a sign-in attempt. A lock starting or ending is audited.
     pub async fn set_login_state(
         &self,

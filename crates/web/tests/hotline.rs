@@ -531,7 +531,10 @@ async fn open311_georeport_v2_maps_onto_tickets() {
             .find(|s| s["service_code"] == "urban.stall")
             .unwrap_or_else(|| panic!("{backend} {services}"));
         assert_eq!(stall["type"], "realtime", "{backend}");
-        assert_eq!(stall["metadata"], false, "{backend}");
+        assert_eq!(
+            stall["metadata"], true,
+            "{backend}: every service has a definition"
+        );
         assert!(
             stall["group"].as_str().is_some_and(|g| !g.is_empty()),
             "{backend}"
@@ -680,5 +683,385 @@ async fn open311_georeport_v2_maps_onto_tickets() {
             .get("/open311/v2/requests/H20000101000001.json", None)
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}");
+    }
+}
+
+/// An anonymous multipart post of the public form: text fields and `photos` files.
+fn public_multipart(fields: &[(&str, &str)], photos: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "tongbanHotlineBoundary3";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (file, bytes) in photos {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"{file}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_public(t: &TestApp, fields: &[(&str, &str)], photos: &[(&str, &[u8])]) -> Reply {
+    let (ct, body) = public_multipart(fields, photos);
+    t.send_bytes(
+        axum::http::Method::POST,
+        "/12345",
+        None,
+        &[("content-type", ct.as_str())],
+        body,
+    )
+    .await
+}
+
+async fn delete_key(t: &TestApp, s: &Session, id: i64) -> Reply {
+    t.send(
+        axum::http::Method::DELETE,
+        &format!("/api/v1/admin/open311/keys/{id}"),
+        Some(s),
+        None,
+        String::new(),
+        &[("x-csrf-token", s.csrf.as_str())],
+    )
+    .await
+}
+
+const PHOTO: &[u8] = include_bytes!("../../domain/tests/data/exif-flower.jpg");
+
+/// The public form takes photos (multipart), strips them and keeps them with the ticket; the
+/// caller sees them by number and tail, staff who may see the ticket on its page, nobody
+/// else. A bad file is a 4xx with its stable code and nothing is filed.
+#[tokio::test]
+async fn the_public_form_takes_photos_and_shows_them_only_to_those_who_may_see_them() {
+    let t = hotline().await;
+    let fields = [
+        ("category", "complaint"),
+        ("subject", "urban.stall"),
+        ("region", "361202001000"),
+        ("caller_phone", "13900007777"),
+        ("text", "滨江路夜市占道，附照片。"),
+    ];
+    let page = t.get("/12345", None).await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    assert!(page.body.contains("name=\"photos\""));
+    let all = tongban_store::hotline::TicketFilter {
+        limit: 5000,
+        ..Default::default()
+    };
+    let before = t.app.store.tickets(&all).await.unwrap().len();
+    for (photos, code) in [
+        (
+            vec![("a.gif", &b"GIF89a\x01\x00"[..])],
+            "hotline.photo_type",
+        ),
+        (vec![("cut.jpg", &PHOTO[..300])], "hotline.photo"),
+        (vec![("a.jpg", PHOTO); 5], "hotline.photo_count"),
+    ] {
+        let r = post_public(&t, &fields, &photos).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{code}");
+        assert!(r.body.contains(code), "{code}: {}", r.body);
+    }
+    assert_eq!(t.app.store.tickets(&all).await.unwrap().len(), before);
+
+    let r = post_public(&t, &fields, &[("现场.jpg", PHOTO)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.headers["location"].to_str().unwrap().to_string();
+    let n = to.trim_start_matches("/12345?filed=").to_string();
+
+    // The caller: listed on the tracking page, the bytes by number and tail, stripped.
+    let page = t.get(&format!("/12345?number={n}&tail=7777"), None).await;
+    let src = format!("/12345/tickets/{n}/photos/1?tail=7777");
+    assert!(page.body.contains(&src), "{}", page.body);
+    let r = t.get(&src, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/jpeg");
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+    assert!(r.headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("no-store"));
+    assert!(!r.body.contains("Exif"), "metadata stripped");
+    let r = t
+        .get(&format!("/12345/tickets/{n}/photos/1?tail=0000"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = t
+        .get(
+            &format!("/api/v1/public/hotline/tickets/{n}/photos/1?tail=7777"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = t
+        .get(
+            &format!("/api/v1/public/hotline/tickets/{n}?tail=7777"),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["photos"][0]["name"], "现场.jpg");
+
+    // Staff who may see the ticket; a unit it was not sent to, and anyone anonymous, not.
+    let op = t.sign_in("huawu").await;
+    let page = t.get(&format!("/hotline/tickets/{n}"), Some(&op)).await;
+    assert!(page
+        .body
+        .contains(&format!("/hotline/tickets/{n}/photos/1")));
+    let r = t
+        .get(&format!("/hotline/tickets/{n}/photos/1"), Some(&op))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = t
+        .get(&format!("/api/v1/hotline/tickets/{n}/photos/1"), Some(&op))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/jpeg");
+    let r = t
+        .get(&format!("/api/v1/hotline/tickets/{n}"), Some(&op))
+        .await;
+    assert_eq!(r.json()["photos"][0]["content_type"], "image/jpeg");
+    let unit = t.sign_in("beishan.clerk").await;
+    let r = t
+        .get(
+            &format!("/api/v1/hotline/tickets/{n}/photos/1"),
+            Some(&unit),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::NOT_FOUND, "hotline.not_found")
+    );
+    let r = t
+        .get(&format!("/api/v1/hotline/tickets/{n}/photos/1"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The element texts of `tag` in an XML document, in order.
+fn xml_texts(doc: &str, tag: &str) -> Vec<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    doc.split(&open)
+        .skip(1)
+        .filter_map(|s| s.split(&close).next().map(str::to_string))
+        .collect()
+}
+
+/// GeoReport v2 in XML, service definitions, tokens and key administration, with the
+/// specification's example requests: the same fields as the JSON answers, under the
+/// specification's element names.
+#[tokio::test]
+async fn open311_answers_in_xml_defines_services_and_keys_are_revoked() {
+    for (backend, t) in TestApp::backends_with_catalog().await {
+        t.app.load_demo_hotline().await.unwrap();
+        // GET services.xml: <services><service>… with the JSON's fields.
+        let r = t.get("/open311/v2/services.xml", None).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend}");
+        assert!(r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/xml"));
+        assert!(r.body.starts_with("<?xml"), "{backend}");
+        assert!(
+            r.body.contains("<services><service>"),
+            "{backend} {}",
+            r.body
+        );
+        let json = t.get("/open311/v2/services.json", None).await.json();
+        let codes: Vec<String> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["service_code"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(xml_texts(&r.body, "service_code"), codes, "{backend}");
+        for field in [
+            "service_name",
+            "description",
+            "metadata",
+            "type",
+            "keywords",
+            "group",
+        ] {
+            assert_eq!(
+                xml_texts(&r.body, field).len(),
+                codes.len(),
+                "{backend} {field}"
+            );
+        }
+
+        // GET services/{code}.json and .xml: the definition (the spec's shape).
+        let r = t.get("/open311/v2/services/urban.stall.json", None).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        let d = r.json();
+        assert_eq!(d["service_code"], "urban.stall");
+        let a = &d["attributes"][0];
+        assert_eq!(a["code"], "category");
+        assert_eq!(a["datatype"], "singlevaluelist");
+        assert_eq!(a["variable"], true);
+        assert_eq!(a["required"], false);
+        assert_eq!(a["order"], 1);
+        assert_eq!(a["values"][2]["key"], "complaint");
+        let r = t.get("/open311/v2/services/urban.stall.xml", None).await;
+        assert!(
+            r.body.contains("<service_definition><service_code>urban.stall</service_code><attributes><attribute><variable>true</variable><code>category</code>"),
+            "{backend} {}",
+            r.body
+        );
+        assert_eq!(xml_texts(&r.body, "key").len(), 5, "{backend}");
+        let r = t.get("/open311/v2/services/nope.xml", None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}");
+        assert!(
+            r.body.contains("<errors><error><code>404</code>"),
+            "{backend} {}",
+            r.body
+        );
+        assert!(r.body.contains("hotline.open311_service"), "{backend}");
+        let r = t.get("/open311/v2/services/nope.json", None).await;
+        assert_eq!(r.code(), "hotline.open311_service", "{backend}");
+
+        // Keys: issued, listed, used; the spec's POST example answered in XML.
+        let admin = t.sign_in("admin").await;
+        let r = t
+            .post_json(
+                "/api/v1/admin/open311/keys",
+                Some(&admin),
+                json!({"name": "城管通"}),
+            )
+            .await;
+        let key = r.json()["api_key"].as_str().unwrap().to_string();
+        let r = t.get("/api/v1/admin/open311/keys", Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend}");
+        let listed = r.json();
+        assert_eq!(listed[0]["name"], "城管通", "{backend}");
+        assert!(listed[0]["revoked_at"].is_null());
+        assert!(
+            !r.body.contains(&key),
+            "the key itself is never shown again"
+        );
+        let key_id = listed[0]["id"].as_i64().unwrap();
+        let form = |key: &str| {
+            format!(
+                "api_key={key}&service_code=urban.stall&lat=37.76524078&long=-122.4212043\
+                 &address_string=1234+5th+street&address_id=361202001000&email=smit222%40sfgov.edu\
+                 &device_id=tt222111&account_id=123456&first_name=john&last_name=smith\
+                 &phone=13811112222&description=A+large+sinkhole+is+destroying+the+street\
+                 &media_url=http%3A%2F%2Fexample.com%2Fphoto.jpg&attribute%5Bcategory%5D=complaint"
+            )
+        };
+        let post = |body: String| {
+            t.send(
+                axum::http::Method::POST,
+                "/open311/v2/requests.xml",
+                None,
+                Some("application/x-www-form-urlencoded"),
+                body,
+                &[],
+            )
+        };
+        let r = post(form("0123456789abcdef0123456789abcdef")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}");
+        assert!(
+            r.body.contains("<errors><error><code>401</code>"),
+            "{backend}"
+        );
+        let r = post(form(&key)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{backend} {}", r.body);
+        assert!(
+            r.body
+                .contains("<service_requests><request><service_request_id>"),
+            "{backend} {}",
+            r.body
+        );
+        let id = xml_texts(&r.body, "service_request_id")[0].clone();
+        assert_eq!(xml_texts(&r.body, "service_notice").len(), 1);
+        assert!(r.body.contains("<account_id/>"), "{backend} {}", r.body);
+
+        // GET requests/{id}.xml and requests.xml: the JSON's fields, by name.
+        let json = t
+            .get(&format!("/open311/v2/requests/{id}.json"), None)
+            .await
+            .json();
+        let r = t.get(&format!("/open311/v2/requests/{id}.xml"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend}");
+        for (field, v) in json[0].as_object().unwrap() {
+            match v {
+                Value::Null => assert!(r.body.contains(&format!("<{field}/>")), "{field}"),
+                Value::String(s) => assert_eq!(
+                    xml_texts(&r.body, field),
+                    vec![s.clone()],
+                    "{backend} {field}"
+                ),
+                other => assert_eq!(
+                    xml_texts(&r.body, field),
+                    vec![other.to_string()],
+                    "{backend} {field}"
+                ),
+            }
+        }
+        let r = t
+            .get(
+                "/open311/v2/requests.xml?service_code=urban.stall&status=open",
+                None,
+            )
+            .await;
+        assert!(
+            xml_texts(&r.body, "service_request_id").contains(&id),
+            "{backend}"
+        );
+        let r = t
+            .get("/open311/v2/requests/H20000101000001.xml", None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.body.contains("<errors>"));
+
+        // tokens/{token}: the request a token stands for (its own id: realtime).
+        let r = t.get(&format!("/open311/v2/tokens/{id}.json"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend} {}", r.body);
+        assert_eq!(r.json()[0]["service_request_id"], id.as_str());
+        assert_eq!(r.json()[0]["token"], id.as_str());
+        let r = t.get(&format!("/open311/v2/tokens/{id}.xml"), None).await;
+        assert_eq!(xml_texts(&r.body, "token"), vec![id.clone()]);
+        let r = t.get("/open311/v2/tokens/nope", None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        // The complaint category came in as the definition's attribute.
+        let op = tongban_app::accounts::actor_of(
+            &t.app.store.user_by_login("huawu").await.unwrap().unwrap(),
+        );
+        let v = t.app.ticket(&op, &id).await.unwrap();
+        assert_eq!(v.category.as_str(), "complaint", "{backend}");
+
+        // Revoked by an administrator only; then the key posts nothing.
+        let opsess = t.sign_in("huawu").await;
+        let del = |s| delete_key(&t, s, key_id);
+        assert_eq!(
+            del(&opsess).await.status,
+            StatusCode::FORBIDDEN,
+            "{backend}"
+        );
+        assert_eq!(
+            del(&admin).await.status,
+            StatusCode::NO_CONTENT,
+            "{backend}"
+        );
+        let r = del(&admin).await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::NOT_FOUND, "hotline.open311_key_unknown")
+        );
+        let r = post(form(&key)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: revoked");
+        let r = t.get("/api/v1/admin/open311/keys", Some(&admin)).await;
+        assert!(r.json()[0]["revoked_at"].is_string());
     }
 }

@@ -43,6 +43,88 @@ pub fn strip_metadata(bytes: &[u8]) -> Result<(Vec<u8>, PhotoKind), DomainError>
     }
 }
 
+/// A photo taken in: its bytes with the metadata stripped, its kind and the name it came with
+/// (reduced to a plain file name of at most 100 characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakenPhoto {
+    pub name: String,
+    pub kind: PhotoKind,
+    pub bytes: Vec<u8>,
+}
+
+/// Takes the photos of one request under the local rules, all or none: more than
+/// `photo_max_count` is `hotline.photo_count`, one over `photo_max_kb` is
+/// `hotline.photo_size`, a kind the rules do not take is `hotline.photo_type`, and one that is
+/// neither JPEG nor PNG or is cut short is `hotline.photo`. Empty parts (a file input left
+/// blank) are skipped. Each message names the file.
+pub fn take_photos(
+    files: &[(String, Vec<u8>)],
+    rules: &super::HotlineRules,
+) -> Result<Vec<TakenPhoto>, DomainError> {
+    let files: Vec<&(String, Vec<u8>)> = files.iter().filter(|(_, b)| !b.is_empty()).collect();
+    if files.len() > rules.photo_max_count as usize {
+        return Err(H::PhotoCount.with(format!(
+            "每件诉求最多上传{}张照片，本次为{}张",
+            rules.photo_max_count,
+            files.len()
+        )));
+    }
+    let mut out = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let name = plain_name(name);
+        if bytes.len() as u64 > u64::from(rules.photo_max_kb) * 1024 {
+            return Err(
+                H::PhotoSize.with(format!("照片“{name}”超过{}KB的上限", rules.photo_max_kb))
+            );
+        }
+        let kind = sniff(bytes)
+            .ok_or_else(|| H::PhotoType.with(format!("“{name}”不是 JPEG 或 PNG 图片")))?;
+        let taken = match kind {
+            PhotoKind::Jpeg => rules.photo_jpeg,
+            PhotoKind::Png => rules.photo_png,
+        };
+        if !taken {
+            return Err(H::PhotoType.with(format!(
+                "本地不接受 {} 格式的照片（“{name}”）",
+                kind.content_type()
+            )));
+        }
+        let (bytes, kind) = strip_metadata(bytes)
+            .map_err(|_| H::Photo.with(format!("照片“{name}”已损坏或不完整")))?;
+        out.push(TakenPhoto { name, kind, bytes });
+    }
+    Ok(out)
+}
+
+/// The kind a file says it is by its first bytes.
+fn sniff(bytes: &[u8]) -> Option<PhotoKind> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(PhotoKind::Jpeg)
+    } else if bytes.starts_with(PNG_SIGNATURE) {
+        Some(PhotoKind::Png)
+    } else {
+        None
+    }
+}
+
+/// A file name as sent, without any folder, control characters or more than 100 characters;
+/// `照片` when nothing is left.
+fn plain_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if clean.is_empty() {
+        "照片".into()
+    } else {
+        clean
+    }
+}
+
 /// Whether a JPEG marker's segment is kept.
 fn keep_jpeg_segment(marker: u8) -> bool {
     !matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE)
@@ -226,5 +308,69 @@ mod tests {
         ] {
             assert_eq!(strip_metadata(bad).unwrap_err().code, H::Photo);
         }
+    }
+
+    #[test]
+    fn photos_are_taken_under_the_local_rules_all_or_none() {
+        let rules = crate::hotline::HotlineRules::default();
+        let png = {
+            // The PNG signature, an IHDR and an IEND: enough for the chunk walk.
+            let mut b = PNG_SIGNATURE.to_vec();
+            for (kind, data) in [(&b"IHDR"[..], &[0u8; 13][..]), (&b"IEND"[..], &[][..])] {
+                b.extend_from_slice(&(data.len() as u32).to_be_bytes());
+                b.extend_from_slice(kind);
+                b.extend_from_slice(data);
+                b.extend_from_slice(&[0, 0, 0, 0]);
+            }
+            b
+        };
+        let files = vec![
+            ("C:\\相册\\现场.jpg".to_string(), FLOWER.to_vec()),
+            ("empty".to_string(), Vec::new()),
+            ("b.png".to_string(), png.clone()),
+        ];
+        let taken = take_photos(&files, &rules).unwrap();
+        assert_eq!(taken.len(), 2, "the blank input is skipped");
+        assert_eq!(taken[0].name, "现场.jpg");
+        assert_eq!(taken[0].kind, PhotoKind::Jpeg);
+        assert!(!contains(&taken[0].bytes, b"Exif"), "metadata stripped");
+        assert_eq!(taken[1].kind, PhotoKind::Png);
+
+        let one = |name: &str, b: &[u8]| vec![(name.to_string(), b.to_vec())];
+        let code = |files: &[(String, Vec<u8>)], r: &crate::hotline::HotlineRules| {
+            take_photos(files, r).unwrap_err().code
+        };
+        // Too many.
+        let five: Vec<_> = (0..5)
+            .map(|i| (format!("{i}.jpg"), FLOWER.to_vec()))
+            .collect();
+        assert_eq!(code(&five, &rules), H::PhotoCount);
+        let none = crate::hotline::HotlineRules {
+            photo_max_count: 0,
+            ..rules
+        };
+        assert_eq!(code(&one("a.jpg", FLOWER), &none), H::PhotoCount);
+        // Too large: the limit is in KiB, before stripping.
+        let small = crate::hotline::HotlineRules {
+            photo_max_kb: (FLOWER.len() / 1024) as u32,
+            ..rules
+        };
+        assert_eq!(code(&one("a.jpg", FLOWER), &small), H::PhotoSize);
+        // Not a picture, or a kind the rules do not take.
+        assert_eq!(code(&one("a.gif", b"GIF89a...."), &rules), H::PhotoType);
+        assert_eq!(code(&one("x.jpg", b"%PDF-1.7"), &rules), H::PhotoType);
+        let no_png = crate::hotline::HotlineRules {
+            photo_png: false,
+            ..rules
+        };
+        assert_eq!(code(&one("b.png", &png), &no_png), H::PhotoType);
+        // Cut short.
+        assert_eq!(code(&one("cut.jpg", &FLOWER[..200]), &rules), H::Photo);
+        // One bad file refuses the lot.
+        let mixed = vec![
+            ("a.jpg".to_string(), FLOWER.to_vec()),
+            ("b.gif".to_string(), b"GIF89a".to_vec()),
+        ];
+        assert!(take_photos(&mixed, &rules).is_err());
     }
 }

@@ -72,6 +72,31 @@ pub struct HotlineRules {
     /// A new ticket is flagged as a likely duplicate of an open one received within this many
     /// days ([`super::duplicate`]); 0 flags none.
     pub duplicate_days: u32,
+    /// Photos one request may carry (0 takes none); `hotline.photo_max_count`.
+    #[serde(default = "default_photo_max_count")]
+    pub photo_max_count: u32,
+    /// The largest photo taken, in KiB, before its metadata is stripped;
+    /// `hotline.photo_max_kb`.
+    #[serde(default = "default_photo_max_kb")]
+    pub photo_max_kb: u32,
+    /// Whether JPEG photos are taken (`hotline.photo_jpeg`).
+    #[serde(default = "yes")]
+    pub photo_jpeg: bool,
+    /// Whether PNG photos are taken (`hotline.photo_png`).
+    #[serde(default = "yes")]
+    pub photo_png: bool,
+}
+
+fn default_photo_max_count() -> u32 {
+    4
+}
+
+fn default_photo_max_kb() -> u32 {
+    5120
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for HotlineRules {
@@ -84,6 +109,10 @@ impl Default for HotlineRules {
             max_reworks: 1,
             sign_hours: 24,
             duplicate_days: 7,
+            photo_max_count: default_photo_max_count(),
+            photo_max_kb: default_photo_max_kb(),
+            photo_jpeg: true,
+            photo_png: true,
         }
     }
 }

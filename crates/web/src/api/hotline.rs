@@ -4,7 +4,8 @@
 //! masked everywhere, and hidden from units where the rules say so.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use tongban_store::hotline::{AnswerRow, RouteRow, SubjectRow, TicketRow};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::json::{ApiJson, ApiQuery};
+use crate::json::{ApiJson, ApiPath, ApiQuery};
 use crate::session::{ApiAuth, ClientAddr};
 use crate::AppState;
 
@@ -80,6 +81,7 @@ impl From<TicketBody> for TicketInput {
             efficiency_department_id: b.efficiency_department_id,
             efficiency_staff_id: b.efficiency_staff_id,
             efficiency_case_number: b.efficiency_case_number,
+            photos: Vec::new(),
         }
     }
 }
@@ -141,6 +143,73 @@ pub struct TicketJson {
     /// Open tickets this one is likely a duplicate of (shown to the centre while it holds the
     /// ticket; `hotline.duplicate_days`).
     pub duplicates: Vec<DuplicateJson>,
+    /// The photos taken with the request (metadata stripped):
+    /// `GET /api/v1/hotline/tickets/{number}/photos/{seq}`.
+    pub photos: Vec<PhotoJson>,
+}
+
+/// A photo of a ticket (its bytes at its own address).
+#[derive(Serialize, ToSchema)]
+pub struct PhotoJson {
+    /// Its place among the ticket's photos, from 1.
+    pub seq: i64,
+    pub name: String,
+    /// `image/jpeg` or `image/png`.
+    pub content_type: String,
+    /// Bytes, after the metadata was stripped.
+    pub size: i64,
+}
+
+impl From<tongban_store::hotline::TicketPhoto> for PhotoJson {
+    fn from(p: tongban_store::hotline::TicketPhoto) -> Self {
+        PhotoJson {
+            seq: p.seq,
+            name: p.name,
+            content_type: p.content_type,
+            size: p.size,
+        }
+    }
+}
+
+/// A photo's bytes, never cached by a shared cache and never sniffed as another type.
+pub(crate) fn photo_response(content_type: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CONTENT_DISPOSITION, "inline".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// One photo of a ticket, for staff who may read the ticket (anyone else: 404).
+#[utoipa::path(get, path = "/api/v1/hotline/tickets/{number}/photos/{seq}", tag = "hotline",
+    params(("number" = String, Path, description = "工单号"), ("seq" = i64, Path, description = "照片序号，从1起")),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn photo(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiPath((number, seq)): ApiPath<(String, i64)>,
+) -> ApiResult<Response> {
+    let (ct, bytes) = s.app.ticket_photo(&who.actor, &number, seq).await?;
+    Ok(photo_response(ct, bytes))
+}
+
+/// One photo of a ticket for its caller, by number and phone tail (throttled with tracking).
+#[utoipa::path(get, path = "/api/v1/public/hotline/tickets/{number}/photos/{seq}", tag = "hotline",
+    params(("number" = String, Path, description = "工单号"), ("seq" = i64, Path, description = "照片序号，从1起"), TailQuery),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn public_photo(
+    State(s): State<AppState>,
+    ApiPath((number, seq)): ApiPath<(String, i64)>,
+    ApiQuery(q): ApiQuery<TailQuery>,
+    ClientAddr(client): ClientAddr,
+) -> ApiResult<Response> {
+    let (ct, bytes) = s.app.tracked_photo(&number, &q.tail, seq, &client).await?;
+    Ok(photo_response(ct, bytes))
 }
 
 /// An open ticket a ticket is likely a duplicate of.
@@ -216,6 +285,7 @@ impl From<TicketView> for TicketJson {
                     summary: d.summary,
                 })
                 .collect(),
+            photos: v.photos.into_iter().map(PhotoJson::from).collect(),
         }
     }
 }
@@ -593,6 +663,9 @@ pub struct PublicTicketJson {
     pub progress: Vec<ProgressJson>,
     /// The ticket it was merged into: status, due date and reply are that one's.
     pub merged_into: Option<String>,
+    /// The photos sent with this request:
+    /// `GET /api/v1/public/hotline/tickets/{number}/photos/{seq}?tail=`.
+    pub photos: Vec<PhotoJson>,
 }
 
 impl From<PublicTicketView> for PublicTicketJson {
@@ -617,6 +690,7 @@ impl From<PublicTicketView> for PublicTicketJson {
                 })
                 .collect(),
             merged_into: v.merged_into,
+            photos: v.photos.into_iter().map(PhotoJson::from).collect(),
         }
     }
 }

@@ -19,6 +19,7 @@ mod disclosure;
 mod disclosure_catalog;
 mod documents;
 mod hotline;
+pub(crate) use hotline::photo_response as hotline_photo_response;
 mod items;
 mod open311;
 mod opengov;
@@ -121,6 +122,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(board::warnings))
         .routes(routes!(hotline::list, hotline::create))
         .routes(routes!(hotline::get))
+        .routes(routes!(hotline::photo))
+        .routes(routes!(hotline::public_photo))
         .routes(routes!(hotline::act))
         .routes(routes!(hotline::call))
         .routes(routes!(hotline::knowledge))
@@ -131,9 +134,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(hotline::rates))
         .routes(routes!(hotline::report))
         .routes(routes!(open311::services))
+        .routes(routes!(open311::services_xml))
+        .routes(routes!(open311::service_definition))
         .routes(routes!(open311::requests, open311::post_request))
+        .routes(routes!(open311::requests_xml, open311::post_request_xml))
         .routes(routes!(open311::request))
-        .routes(routes!(open311::issue_key))
+        .routes(routes!(open311::token))
+        .routes(routes!(open311::issue_key, open311::list_keys))
+        .routes(routes!(open311::revoke_key))
         .routes(routes!(ratings::rate_case))
         .routes(routes!(ratings::list))
         .routes(routes!(ratings::get))

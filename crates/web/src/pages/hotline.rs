@@ -6,7 +6,8 @@
 //! - `/12345`: the public side — file a 诉求 without an account, track it by number and
 //!   phone tail.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tongban_app::hotline::{TicketAction, TicketInput, TicketView};
@@ -354,6 +355,44 @@ pub async fn show(
     Ok(views::render(&page))
 }
 
+/// `GET /hotline/tickets/{number}/photos/{seq}`: a photo of a ticket, for staff who may read
+/// the ticket.
+pub async fn photo(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path((number, seq)): Path<(String, String)>,
+) -> PageResult<Response> {
+    let seq: i64 = seq
+        .parse()
+        .map_err(|_| PageError(AppError::of(codes::Hotline::NotFound)))?;
+    let (ct, bytes) = state.app.ticket_photo(&who.actor, &number, seq).await?;
+    Ok(crate::api::hotline_photo_response(ct, bytes))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PhotoQuery {
+    #[serde(default)]
+    tail: String,
+}
+
+/// `GET /12345/tickets/{number}/photos/{seq}?tail=`: a photo of a ticket for its caller (by
+/// number and phone tail, throttled with tracking).
+pub async fn public_photo(
+    State(state): State<AppState>,
+    Path((number, seq)): Path<(String, String)>,
+    PageQuery(q): PageQuery<PhotoQuery>,
+    ClientAddr(client): ClientAddr,
+) -> PageResult<Response> {
+    let seq: i64 = seq
+        .parse()
+        .map_err(|_| PageError(AppError::of(codes::Hotline::NotFound)))?;
+    let (ct, bytes) = state
+        .app
+        .tracked_photo(&number, &q.tail, seq, &client)
+        .await?;
+    Ok(crate::api::hotline_photo_response(ct, bytes))
+}
+
 /// Every action's fields in one flat form; `action` says which.
 #[derive(Deserialize)]
 pub struct ActForm {
@@ -473,6 +512,11 @@ pub struct PublicPage {
     pub found_due: String,
     pub progress: Vec<(String, String)>,
     pub error: Option<(String, String)>,
+    /// `hotline.photo_max_count` (0: the form has no photo input).
+    pub photo_max_count: u32,
+    pub photo_max_kb: u32,
+    /// The `accept` of the photo input: the kinds the settings take.
+    pub photo_accept: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -486,6 +530,7 @@ pub struct PublicQuery {
 }
 
 async fn public_page(state: &AppState, viewer: &Viewer, large: bool) -> PageResult<PublicPage> {
+    let rules = state.app.settings().hotline;
     Ok(PublicPage {
         base: Base::new("12345 网上诉求", viewer.signed_in(), large),
         categories: closed_options::<Category>(),
@@ -505,6 +550,17 @@ async fn public_page(state: &AppState, viewer: &Viewer, large: bool) -> PageResu
         found_due: String::new(),
         progress: Vec::new(),
         error: None,
+        photo_max_count: rules.photo_max_count,
+        photo_max_kb: rules.photo_max_kb,
+        photo_accept: [
+            (rules.photo_jpeg, "image/jpeg"),
+            (rules.photo_png, "image/png"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, t)| *t)
+        .collect::<Vec<_>>()
+        .join(","),
     })
 }
 
@@ -564,15 +620,81 @@ pub struct PublicForm {
     text: String,
 }
 
-/// `POST /12345`: files without an account, then shows the number.
+/// Reads the public form: multipart with its `photos` files (what the page sends), or plain
+/// URL-encoded fields. A multipart body cut short or over the upload limit is
+/// `hotline.photo_size`; fields that cannot be read are `request.form`.
+async fn read_public_form(
+    state: &AppState,
+    req: Request,
+) -> Result<(PublicForm, Vec<(String, Vec<u8>)>), AppError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut photos = Vec::new();
+    if multipart {
+        let too_big = || {
+            AppError::new(
+                codes::Hotline::PhotoSize,
+                format!(
+                    "照片上传不完整或总大小超过{}MB，请减少照片后重试",
+                    super::UPLOAD_LIMIT / 1024 / 1024
+                ),
+            )
+        };
+        let mut form = Multipart::from_request(req, state)
+            .await
+            .map_err(|_| AppError::of(codes::Request::Form))?;
+        while let Some(field) = form.next_field().await.map_err(|_| too_big())? {
+            let name = field.name().unwrap_or_default().to_string();
+            if name == "photos" {
+                let file = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map_err(|_| too_big())?;
+                photos.push((file, bytes.to_vec()));
+            } else {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::of(codes::Request::Form))?;
+                pairs.push((name, text));
+            }
+        }
+    } else {
+        let bytes = axum::body::to_bytes(req.into_body(), 1024 * 1024)
+            .await
+            .map_err(|_| AppError::of(codes::Request::Form))?;
+        pairs =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::of(codes::Request::Form))?;
+    }
+    let encoded =
+        serde_urlencoded::to_string(&pairs).map_err(|_| AppError::of(codes::Request::Form))?;
+    let form: PublicForm =
+        serde_urlencoded::from_str(&encoded).map_err(|_| AppError::of(codes::Request::Form))?;
+    Ok((form, photos))
+}
+
+/// `POST /12345`: files without an account (with photos, metadata stripped), then shows the
+/// number. A refused photo refuses the request: nothing is written.
 pub async fn public_file(
     State(state): State<AppState>,
     viewer: Viewer,
     LargeText(large): LargeText,
-    PageForm(f): PageForm<PublicForm>,
+    req: Request,
 ) -> PageResult<Response> {
+    let (f, photos) = match read_public_form(&state, req).await {
+        Ok(read) => read,
+        Err(e) => {
+            let mut page = public_page(&state, &viewer, large).await?;
+            let code = status(e.kind);
+            page.error = Some((e.code.to_string(), e.message));
+            return Ok((code, views::render(&page)).into_response());
+        }
+    };
     let some = |s: String| (!s.trim().is_empty()).then_some(s);
     let input = TicketInput {
+        photos,
         category: f.category,
         subject: f.subject,
         region: f.region,

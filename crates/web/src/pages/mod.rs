@@ -118,7 +118,20 @@ pub fn router() -> Router<AppState> {
         .route("/hotline/tickets", post(hotline::create))
         .route("/hotline/tickets/{number}", get(hotline::show))
         .route("/hotline/tickets/{number}/act", post(hotline::act))
-        .route("/12345", get(hotline::public).post(hotline::public_file))
+        .route(
+            "/hotline/tickets/{number}/photos/{seq}",
+            get(hotline::photo),
+        )
+        .route(
+            "/12345",
+            get(hotline::public)
+                .post(hotline::public_file)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/12345/tickets/{number}/photos/{seq}",
+            get(hotline::public_photo),
+        )
         .route("/12345/rates", get(hotline::rates))
         .route("/12345/report", get(hotline::report))
         .route("/hotline/list", get(hotline::list))
