@@ -173,6 +173,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0038_hotline_duplicates.sql"),
         include_str!("../migrations/postgres/0038_hotline_duplicates.sql"),
     ),
+    (
+        40,
+        "opengov_commitment_breaches",
+        include_str!("../migrations/sqlite/0040_opengov_commitment_breaches.sql"),
+        include_str!("../migrations/postgres/0040_opengov_commitment_breaches.sql"),
+    ),
 ];
 
 const TRACK: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -54,6 +54,12 @@ crate::closed_set! {
         /// A unit given a proposal that has not replied by the reply deadline
         /// ([`crate::opengov::Proposal::late`]).
         ReplyLate = "reply_late" => "建议提案逾期未答复",
+        /// An objection to a publicity notice not answered by its reply day
+        /// ([`crate::opengov::Publicity::late`]).
+        ObjectionLate = "objection_late" => "公示异议逾期未答复",
+        /// A meeting's minutes not published by their due day
+        /// ([`crate::opengov::Meeting::late`]).
+        MinutesLate = "minutes_late" => "会议纪要逾期未公布",
     }
 }
 

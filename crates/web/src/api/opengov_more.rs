@@ -11,8 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_app::opengov::{CommitmentView, MeetingView, PublicityView, VisitWeek};
 use tongban_domain::opengov::{
-    AttendInput, CommitmentInput, CommitmentStatus, MeetingInput, MeetingKind, MeetingStatus,
-    ObjectionInput, PublicityArea, PublicityInput, PublicityStage, PublicityStatus, VisitInput,
+    AttendInput, CommitmentInput, CommitmentScope, CommitmentStatus, MeetingInput, MeetingKind,
+    MeetingStatus, ObjectionInput, PublicityArea, PublicityInput, PublicityStage, PublicityStatus,
+    VisitInput,
 };
 use tongban_domain::supervision::SubjectKind;
 use utoipa::{IntoParams, ToSchema};
@@ -349,6 +350,8 @@ pub struct CommitmentJson {
     pub time_limit: String,
     pub standard: String,
     pub status: CommitmentStatus,
+    /// What it covers: `cases` and `tickets` are broken automatically by the unit's late ones.
+    pub covers: CommitmentScope,
     pub note: String,
     pub log: Vec<CommitmentLogJson>,
 }
@@ -363,6 +366,7 @@ impl From<CommitmentView> for CommitmentJson {
             time_limit: c.time_limit,
             standard: c.standard,
             status: c.status,
+            covers: c.covers,
             note: c.note,
             log: c
                 .log

@@ -13,8 +13,8 @@ use tongban_app::opengov::{CommitmentView, MatterLine, MeetingView, PublicityVie
 use tongban_app::{AppError, Kind};
 use tongban_domain::codes;
 use tongban_domain::opengov::{
-    AttendInput, CommitmentInput, CommitmentStatus, MeetingInput, MeetingKind, ObjectionInput,
-    PublicityArea, PublicityInput, PublicityStage, VisitInput,
+    AttendInput, CommitmentInput, CommitmentScope, CommitmentStatus, MeetingInput, MeetingKind,
+    ObjectionInput, PublicityArea, PublicityInput, PublicityStage, VisitInput,
 };
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::supervision::SubjectKind;
@@ -496,6 +496,7 @@ pub struct CommitmentsPage {
     pub staff: bool,
     pub own: Option<i64>,
     pub statuses: Vec<(&'static str, &'static str)>,
+    pub scopes: Vec<(&'static str, &'static str)>,
     pub commitments: Vec<CommitmentView>,
     pub error: Option<(String, String)>,
 }
@@ -523,6 +524,7 @@ async fn commitments_page(
         staff,
         own: actor.filter(|_| staff).and_then(|a| a.department_id),
         statuses: options::<CommitmentStatus>(),
+        scopes: options::<CommitmentScope>(),
         commitments: state.app.commitments(None).await?,
         error: err_pair(error),
     })
@@ -557,6 +559,10 @@ pub async fn commitment_act(
                     title: field(&pairs, "title").into(),
                     time_limit: field(&pairs, "time_limit").into(),
                     standard: field(&pairs, "standard").into(),
+                    covers: match opt(&pairs, "covers") {
+                        Some(_) => Some(parse(&pairs, "covers")?),
+                        None => None,
+                    },
                 },
             )
             .await
