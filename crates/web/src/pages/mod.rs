@@ -33,6 +33,7 @@ mod home;
 mod hotline;
 mod items;
 mod opengov;
+mod opengov_form;
 mod opengov_more;
 mod performance;
 mod phone_sign_in;
