@@ -42,9 +42,11 @@ use tongban_store::StoreError;
 
 use crate::{App, AppError, Result};
 
+mod hall;
 mod notices;
 mod public;
 
+pub use hall::HallView;
 pub use notices::{MeetingView, ObjectionView, PublicityView, QuestionView};
 pub use public::{CommitmentLogLine, CommitmentView, LicensingLine, VisitView, VisitWeek};
 

@@ -11,7 +11,7 @@ use tongban_app::opengov::{CommitmentView, MatterLine, MeetingView, PublicityVie
 use tongban_app::AppError;
 use tongban_domain::opengov::{
     AttendInput, CommitmentInput, CommitmentScope, CommitmentStatus, MeetingInput, MeetingKind,
-    ObjectionInput, PublicityArea, PublicityInput, PublicityStage, VisitInput,
+    ObjectionInput, PublicityArea, PublicityInput, PublicityStage, QuestionInput, VisitInput,
 };
 use tongban_domain::org::Role;
 use tongban_domain::supervision::SubjectKind;
@@ -374,7 +374,30 @@ pub async fn attend(
     .await
 }
 
-/// `POST /opengov/meetings/{number}/act`: the unit publishes the minutes.
+/// `POST /opengov/meetings/{number}/ask`: anyone asks a 公开述职 or 公开问询 a question.
+pub async fn ask(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    Path(number): Path<String>,
+    PageForm(pairs): PageForm<Pairs>,
+) -> PageResult<Response> {
+    let actor = viewer.signed_in().map(|s| &s.actor);
+    let input = QuestionInput {
+        text: field(&pairs, "text").into(),
+        name: opt(&pairs, "name"),
+        contact: opt(&pairs, "contact"),
+    };
+    settle(
+        state.app.ask_question(actor, &number, input).await,
+        |_| format!("/opengov/meetings/{number}?ok=1"),
+        |e| meeting_page(&state, &viewer, large, &number, false, Some(e)),
+    )
+    .await
+}
+
+/// `POST /opengov/meetings/{number}/act`: the unit publishes the minutes (`action=minutes`,
+/// the default) or answers a question (`action=answer`).
 pub async fn meeting_act(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -383,16 +406,28 @@ pub async fn meeting_act(
     PageForm(pairs): PageForm<Pairs>,
 ) -> PageResult<Response> {
     let actor = signed_in(&viewer)?;
-    let r = state
-        .app
-        .publish_minutes(
-            actor,
-            &number,
-            field(&pairs, "minutes"),
-            num(&pairs, "attendance")?.unwrap_or(0),
-            field(&pairs, "decisions"),
-        )
-        .await;
+    let r = match field(&pairs, "action") {
+        "answer" => {
+            let no = num::<u32>(&pairs, "no")?.ok_or_else(form_error)?;
+            state
+                .app
+                .answer_question(actor, &number, no, field(&pairs, "reply"))
+                .await
+        }
+        "" | "minutes" => {
+            state
+                .app
+                .publish_minutes(
+                    actor,
+                    &number,
+                    field(&pairs, "minutes"),
+                    num(&pairs, "attendance")?.unwrap_or(0),
+                    field(&pairs, "decisions"),
+                )
+                .await
+        }
+        _ => return Err(form_error().into()),
+    };
     settle(
         r,
         |()| format!("/opengov/meetings/{number}?ok=1"),
