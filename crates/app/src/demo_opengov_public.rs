@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use tongban_domain::opengov::{
-    AttendInput, CommitmentInput, CommitmentStatus, MeetingInput, MeetingKind, ObjectionInput,
-    PublicityArea, PublicityInput, PublicityStage, VisitInput,
+    AttendInput, CommitmentInput, CommitmentScope, CommitmentStatus, MeetingInput, MeetingKind,
+    ObjectionInput, PublicityArea, PublicityInput, PublicityStage, VisitInput,
 };
 use tongban_domain::time::local_date;
 
@@ -250,6 +250,12 @@ impl App {
                         title: title.into(),
                         time_limit: limit.into(),
                         standard: standard.into(),
+                        // The first one is broken by the unit's late cases by itself.
+                        covers: Some(if title == "建筑工程施工许可" {
+                            CommitmentScope::Cases
+                        } else {
+                            CommitmentScope::Manual
+                        }),
                     },
                 )
                 .await?;

@@ -42,11 +42,13 @@ use tongban_store::StoreError;
 
 use crate::{App, AppError, Result};
 
+mod hall;
 mod notices;
 mod public;
 
-pub use notices::{MeetingView, ObjectionView, PublicityView};
-pub use public::{CommitmentLogLine, CommitmentView, VisitView, VisitWeek};
+pub use hall::HallView;
+pub use notices::{MeetingView, ObjectionView, PublicityView, QuestionView};
+pub use public::{CommitmentLogLine, CommitmentView, LicensingLine, VisitView, VisitWeek};
 
 fn corrupt(e: impl std::fmt::Display) -> AppError {
     AppError::internal(StoreError::Corrupt(e.to_string()))
@@ -337,7 +339,8 @@ impl App {
     }
 
     /// Records a matter's passed deadlines as findings when its red light fires (the late
-    /// adoption report, each unit's late reply); each once, by its fingerprint.
+    /// adoption report, each unit's late reply, each late objection reply, late minutes); each
+    /// once, by its fingerprint.
     pub(crate) async fn detect_on_opengov(&self, kind: SubjectKind, number: &str) -> Result<usize> {
         let now = self.now();
         let (row, late) = match kind {
@@ -358,6 +361,30 @@ impl App {
                 (
                     row,
                     p.late(now)
+                        .into_iter()
+                        .map(|l| (l, region.clone()))
+                        .collect(),
+                )
+            }
+            SubjectKind::Publicity => {
+                let (row, n): (OpengovRow, tongban_domain::opengov::Publicity) =
+                    self.load_matter(kind, number).await?;
+                let region = n.unit.region.clone();
+                (
+                    row,
+                    n.late(now)
+                        .into_iter()
+                        .map(|l| (l, region.clone()))
+                        .collect(),
+                )
+            }
+            SubjectKind::Meeting => {
+                let (row, m): (OpengovRow, tongban_domain::opengov::Meeting) =
+                    self.load_matter(kind, number).await?;
+                let region = m.unit.region.clone();
+                (
+                    row,
+                    m.late(now)
                         .into_iter()
                         .map(|l| (l, region.clone()))
                         .collect(),

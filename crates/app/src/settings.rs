@@ -355,6 +355,20 @@ pub const DEFS: &[SettingDef] = &[
         label: "公开会议会后公布会议纪要的期限（工作日）",
     },
     SettingDef {
+        key: "opengov.hall_seconds",
+        default: "20",
+        min: 5,
+        max: 600,
+        label: "大厅电子显示屏每屏停留的秒数",
+    },
+    SettingDef {
+        key: "opengov.kiosk_idle_seconds",
+        default: "90",
+        min: 15,
+        max: 1800,
+        label: "触摸屏无操作返回首页的秒数",
+    },
+    SettingDef {
         key: "disclosure.reasons_days",
         default: "15",
         min: 1,
@@ -614,6 +628,10 @@ pub struct OpengovRules {
     pub publicity: tongban_domain::opengov::PublicityRules,
     /// Open meetings: the agenda's days before, the minutes' working days after.
     pub meeting: tongban_domain::opengov::MeetingRules,
+    /// Seconds each screen of the hall display stays.
+    pub hall_seconds: u32,
+    /// Seconds without a touch before the kiosk goes back to its home.
+    pub kiosk_idle_seconds: u32,
 }
 
 /// SMS codes: how long one is valid, how soon another may be asked for the same phone, how
@@ -842,6 +860,8 @@ impl Settings {
                     agenda_days: get("opengov.agenda_days")? as u32,
                     minutes_days: get("opengov.minutes_days")? as u32,
                 },
+                hall_seconds: get("opengov.hall_seconds")? as u32,
+                kiosk_idle_seconds: get("opengov.kiosk_idle_seconds")? as u32,
             },
         })
     }

@@ -150,6 +150,7 @@ impl App {
             )
             .in_region_str(Some(&c.region));
         let subject = c.subject();
+        let (clock, department_id, region) = (c.clock.clone(), c.department_id, c.region.clone());
         let firing = Firing {
             crossing: c,
             light,
@@ -165,22 +166,36 @@ impl App {
             let detected = match subject.kind {
                 SubjectKind::Case => self.detect_on_case(subject.id).await,
                 SubjectKind::Ticket => self.detect_on_ticket(&subject.number).await,
-                // A late adoption report and a unit's late reply to a proposal.
-                SubjectKind::Consultation | SubjectKind::Proposal => {
+                // A late adoption report, a unit's late reply to a proposal, a late reply to an
+                // objection to a notice, a meeting's late minutes.
+                SubjectKind::Consultation
+                | SubjectKind::Proposal
+                | SubjectKind::Publicity
+                | SubjectKind::Meeting => {
                     self.detect_on_opengov(subject.kind, &subject.number).await
                 }
                 // A disclosure request's and a rectification's lateness is judged when it
                 // is answered (their modules record it then).
                 SubjectKind::Disclosure | SubjectKind::Rating => Ok(0),
-                // A notice's late objection reply and a meeting's late minutes are lit on the
-                // board; no finding rule names them yet.
-                SubjectKind::Publicity | SubjectKind::Meeting => Ok(0),
                 // 第二十六条: information still unpublished 20 working days after it was
                 // formed or changed.
                 SubjectKind::CatalogEntry => self.detect_on_catalog_entry(subject.id).await,
             };
             if let Err(e) = detected {
                 tracing::warn!(subject = %subject.number, error = %e, "supervision detectors failed");
+            }
+            // A late case or ticket breaks its unit's commitments that cover it (公开承诺).
+            if let Err(e) = self
+                .breach_commitments(
+                    subject.kind,
+                    &clock,
+                    department_id,
+                    &region,
+                    &subject.number,
+                )
+                .await
+            {
+                tracing::warn!(subject = %subject.number, error = %e, "commitment breach failed");
             }
         }
         Ok(fired)

@@ -450,6 +450,7 @@ async fn a_commitment_is_published_and_its_status_tracked_in_public() {
             title: "建筑工程施工许可".into(),
             time_limit: "3个工作日内办结".into(),
             standard: "材料齐全当场受理，一次告知".into(),
+            covers: None,
         };
         assert_eq!(
             code_of(app.publish_commitment(&resident, input.clone()).await),

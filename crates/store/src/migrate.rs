@@ -174,6 +174,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0038_hotline_duplicates.sql"),
     ),
     (
+        40,
+        "opengov_commitment_breaches",
+        include_str!("../migrations/sqlite/0040_opengov_commitment_breaches.sql"),
+        include_str!("../migrations/postgres/0040_opengov_commitment_breaches.sql"),
+    ),
+    (
         42,
         "disclosure_catalog",
         include_str!("../migrations/sqlite/0042_disclosure_catalog.sql"),

@@ -389,6 +389,8 @@ pub struct CommitmentRow {
     pub note: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// What it covers: `manual`, `cases` or `tickets`.
+    pub covers: String,
 }
 
 /// One change of a commitment's status.
@@ -413,6 +415,31 @@ pub struct NewCommitment {
     pub status: String,
     pub note: String,
     pub actor_name: String,
+    pub covers: String,
+}
+
+/// A case or ticket breaking the covering commitments of its unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach<'a> {
+    pub department_id: i64,
+    /// The scope of the commitments it breaks (`cases`, `tickets`).
+    pub covers: &'a str,
+    pub subject_kind: &'a str,
+    pub subject_number: &'a str,
+    /// The status the commitments take and the note their logs get.
+    pub status: &'a str,
+    pub note: &'a str,
+    pub actor_name: &'a str,
+}
+
+/// A decided case as the 行政许可结果公示 reads it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DecidedCaseRow {
+    pub id: i64,
+    pub number: String,
+    pub department_id: i64,
+    pub decided_at: i64,
+    pub state: String,
 }
 
 /// A visiting session (领导接访).
@@ -443,8 +470,35 @@ pub struct NewVisit {
     pub topics: String,
 }
 
+/// Appends a line to a commitment's log inside the write `$tx`, numbered after the last (a
+/// macro, as the two backends' writers are different types).
+macro_rules! log_commitment {
+    ($tx:ident, $id:expr, $status:expr, $note:expr, $actor:expr, $now:expr) => {{
+        let (id, status, note, actor): (i64, &str, &str, &str) = ($id, $status, $note, $actor);
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(seq) FROM opengov_commitment_log WHERE commitment_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let seq: i64 = last.unwrap_or(0) + 1;
+        sqlx::query(
+            "INSERT INTO opengov_commitment_log (commitment_id, seq, status, note, actor_name, at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(status)
+        .bind(note)
+        .bind(actor)
+        .bind(millis($now))
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
 const COMMITMENT: &str = "SELECT id, department_id, region, title, time_limit, standard, status,
-    note, created_at, updated_at FROM opengov_commitments";
+    note, created_at, updated_at, covers FROM opengov_commitments";
 
 impl Store {
     /// Starts or stops following a matter, with the audit record. Following twice is one
@@ -513,8 +567,8 @@ impl Store {
         Ok(write!(self, |tx| {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO opengov_commitments (department_id, region, title, time_limit,
-                    standard, status, note, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                    standard, status, note, created_at, updated_at, covers)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
             )
             .bind(c.department_id)
             .bind(&c.region)
@@ -524,6 +578,7 @@ impl Store {
             .bind(&c.status)
             .bind(&c.note)
             .bind(millis(now))
+            .bind(&c.covers)
             .fetch_one(&mut *tx)
             .await?;
             let seq: i64 = 1;
@@ -568,28 +623,66 @@ impl Store {
             if updated == 0 {
                 return Err(StoreError::NotFound("commitment"));
             }
-            let last: Option<i64> = sqlx::query_scalar(
-                "SELECT MAX(seq) FROM opengov_commitment_log WHERE commitment_id = $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let seq: i64 = last.unwrap_or(0) + 1;
-            sqlx::query(
-                "INSERT INTO opengov_commitment_log (commitment_id, seq, status, note, actor_name, at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(seq)
-            .bind(status)
-            .bind(note)
-            .bind(actor_name)
-            .bind(millis(now))
-            .execute(&mut *tx)
-            .await?;
+            log_commitment!(tx, id, status, note, actor_name, now);
             audit!(self, tx, audit);
         });
         Ok(())
+    }
+
+    /// A case or ticket breaks every commitment of its unit that covers it: each not yet
+    /// broken by this subject takes `status` and gets a log line, once (the breach is kept by
+    /// commitment and subject). Returns how many commitments it broke now; the audit entry is
+    /// written only when it broke one.
+    pub async fn breach_commitments(
+        &self,
+        b: &Breach<'_>,
+        audit: AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        Ok(write!(self, |tx| {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM opengov_commitments WHERE department_id = $1 AND covers = $2
+                 ORDER BY id",
+            )
+            .bind(b.department_id)
+            .bind(b.covers)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut broke = 0usize;
+            for id in ids {
+                let fresh = sqlx::query(
+                    "INSERT INTO opengov_commitment_breaches (commitment_id, subject_kind,
+                        subject_number, at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (commitment_id, subject_kind, subject_number) DO NOTHING",
+                )
+                .bind(id)
+                .bind(b.subject_kind)
+                .bind(b.subject_number)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if fresh == 0 {
+                    continue;
+                }
+                sqlx::query(
+                    "UPDATE opengov_commitments SET status = $2, note = $3, updated_at = $4
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(b.status)
+                .bind(b.note)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                log_commitment!(tx, id, b.status, b.note, b.actor_name, now);
+                broke += 1;
+            }
+            if broke > 0 {
+                audit!(self, tx, audit);
+            }
+            broke
+        }))
     }
 
     pub async fn commitment(&self, id: i64) -> Result<Option<CommitmentRow>> {
@@ -659,6 +752,27 @@ impl Store {
         )
         .bind(from.format("%Y-%m-%d").to_string())
         .bind(to.format("%Y-%m-%d").to_string())
+        .fetch_all(db)
+        .await?))
+    }
+
+    /// The decided cases of items whose basic code starts with `prefix` (`XK` for 行政许可),
+    /// of one unit or all, newest first.
+    pub async fn decided_cases(
+        &self,
+        prefix: &str,
+        department_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<DecidedCaseRow>> {
+        Ok(read!(self, |db| sqlx::query_as(
+            "SELECT id, number, department_id, decided_at, state FROM cases
+             WHERE decided_at IS NOT NULL AND basic_code LIKE $1
+               AND ($2 IS NULL OR department_id = $2)
+             ORDER BY decided_at DESC, id DESC LIMIT $3"
+        )
+        .bind(format!("{prefix}%"))
+        .bind(department_id)
+        .bind(limit)
         .fetch_all(db)
         .await?))
     }

@@ -16,7 +16,7 @@ use tongban_domain::mask;
 use tongban_domain::opengov::{
     AttendInput, By, Meeting, MeetingEvent, MeetingInput, MeetingKind, MeetingStatus,
     ObjectionInput, Publicity, PublicityArea, PublicityEvent, PublicityInput, PublicityStage,
-    PublicityStatus,
+    PublicityStatus, QuestionInput,
 };
 use tongban_domain::org::Actor;
 use tongban_domain::supervision::SubjectKind;
@@ -71,6 +71,18 @@ pub struct PublicityView {
     pub history: Vec<HistoryLine>,
 }
 
+/// A question to a 公开述职 or 公开问询 session as the reader may see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionView {
+    pub no: u32,
+    /// Masked name, or 匿名.
+    pub author: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+    pub answer: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
 /// A meeting as the reader may see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct MeetingView {
@@ -94,6 +106,9 @@ pub struct MeetingView {
     pub minutes: Option<String>,
     pub attendance: Option<u32>,
     pub decisions: Vec<String>,
+    /// Whether it takes questions from the public (公开述职、公开问询), and those asked.
+    pub takes_questions: bool,
+    pub questions: Vec<QuestionView>,
     pub staff: bool,
     pub history: Vec<HistoryLine>,
 }
@@ -595,6 +610,19 @@ impl App {
                 });
             }
         }
+        if let MeetingEvent::Answered { no, answer } = &event {
+            let asked = m.questions.iter().find(|q| q.no == *no);
+            notifications.extend(asked.and_then(|q| q.contact.as_deref()).and_then(|c| {
+                contact_rows(
+                    c,
+                    "您的提问已答复",
+                    &format!(
+                        "您就“{}”提出的问题（第{no}条）已有答复：{}。详见 /opengov/meetings/{}。",
+                        m.title, answer.text, row.number
+                    ),
+                )
+            }));
+        }
         if let MeetingEvent::Minuted { .. } = &event {
             let news = Some(format!("您关注的“{}”会议纪要已公布", m.title));
             notifications.extend(self.follower_notices(row.id, &row.number, &news).await?);
@@ -642,6 +670,38 @@ impl App {
         Ok(())
     }
 
+    /// Anyone asks a 公开述职 or 公开问询 session a question before it begins; returns its
+    /// number.
+    pub async fn ask_question(
+        &self,
+        actor: Option<&Actor>,
+        number: &str,
+        input: QuestionInput,
+    ) -> Result<u32> {
+        let user_id = actor.map(|a| a.user_id);
+        let m = self
+            .meeting_command(actor, number, false, |m, now| {
+                Ok(m.ask(&input, user_id, now)?)
+            })
+            .await?;
+        Ok(m.questions.len() as u32)
+    }
+
+    /// The unit answers a question, once; the asker who left a contact is told.
+    pub async fn answer_question(
+        &self,
+        actor: &Actor,
+        number: &str,
+        no: u32,
+        reply: &str,
+    ) -> Result<()> {
+        self.meeting_command(Some(actor), number, true, |m, now| {
+            Ok(m.answer(no, reply, by_of(actor), now)?)
+        })
+        .await?;
+        Ok(())
+    }
+
     /// A meeting as anyone may see it: who registered only for the unit.
     pub async fn meeting_view(&self, viewer: Option<&Actor>, number: &str) -> Result<MeetingView> {
         let now = self.now();
@@ -681,6 +741,23 @@ impl App {
                 .as_ref()
                 .map(|x| x.decisions.clone())
                 .unwrap_or_default(),
+            takes_questions: m.kind != MeetingKind::Meeting,
+            questions: m
+                .questions
+                .iter()
+                .map(|q| QuestionView {
+                    no: q.no,
+                    author: q
+                        .name
+                        .as_deref()
+                        .map(mask::name)
+                        .unwrap_or_else(|| "匿名".into()),
+                    text: q.text.clone(),
+                    at: q.at,
+                    answer: q.answer.as_ref().map(|a| a.text.clone()),
+                    answered_at: q.answer.as_ref().map(|a| a.at),
+                })
+                .collect(),
             staff,
             history: history::<MeetingEvent>(&events, MeetingEvent::label),
         })

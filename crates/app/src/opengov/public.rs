@@ -10,16 +10,17 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use tongban_domain::case::Case;
 use tongban_domain::codes;
 use tongban_domain::opengov::{
-    status_note, week_of, CommitmentInput, CommitmentStatus, Consultation, VisitInput,
-    COMMENT_HEADERS,
+    breach_of, licensing_result, status_note, week_of, CommitmentInput, CommitmentScope,
+    CommitmentStatus, Consultation, VisitInput, COMMENT_HEADERS, LICENSING_PREFIX,
 };
 use tongban_domain::org::{Actor, Role};
 use tongban_domain::supervision::SubjectKind;
 use tongban_domain::time::local_date;
 use tongban_store::cases::NotificationRow;
-use tongban_store::opengov::{NewCommitment, NewVisit, OpengovRow};
+use tongban_store::opengov::{Breach, NewCommitment, NewVisit, OpengovRow};
 use tongban_store::outbox::{EMAIL, SMS};
 
 use crate::{App, AppError, Result};
@@ -35,6 +36,9 @@ pub struct CommitmentView {
     pub standard: String,
     pub status: CommitmentStatus,
     pub status_label: &'static str,
+    /// What it covers, and so what breaks it automatically.
+    pub covers: CommitmentScope,
+    pub covers_label: &'static str,
     pub note: String,
     pub updated_at: DateTime<Utc>,
     pub log: Vec<CommitmentLogLine>,
@@ -47,6 +51,26 @@ pub struct CommitmentLogLine {
     pub by: String,
     pub at: DateTime<Utc>,
 }
+
+/// One 行政许可 decision on the public list (双公示), read from its decided case.
+#[derive(Debug, Clone, Serialize)]
+pub struct LicensingLine {
+    pub document: String,
+    /// Masked when a natural person.
+    pub holder: String,
+    pub holder_kind: &'static str,
+    pub holder_code: Option<String>,
+    pub item: String,
+    pub result_name: String,
+    pub department_id: i64,
+    pub unit: String,
+    pub decided_at: DateTime<Utc>,
+    /// The decision's day, Beijing time.
+    pub decided_on: NaiveDate,
+}
+
+/// How many decisions the public list shows.
+const LICENSING_LINES: i64 = 200;
 
 /// One visiting session.
 #[derive(Debug, Clone, Serialize)]
@@ -221,6 +245,7 @@ impl App {
                     status: CommitmentStatus::Keeping.as_str().into(),
                     note: "公开承诺".into(),
                     actor_name: actor.name.clone(),
+                    covers: t.covers.as_str().into(),
                 },
                 entry,
                 self.now(),
@@ -258,6 +283,45 @@ impl App {
         Ok(())
     }
 
+    /// The red light of a deadline has fired: when it is a case's 承诺办结期限 or the 办理时限 of
+    /// a ticket a unit holds, every commitment of that unit covering it is broken, its public
+    /// log naming the case or ticket, once each ([`breach_of`]). Returns how many it broke.
+    pub(crate) async fn breach_commitments(
+        &self,
+        kind: SubjectKind,
+        clock: &str,
+        department_id: i64,
+        region: &str,
+        number: &str,
+    ) -> Result<usize> {
+        let Some((scope, note)) = breach_of(kind, clock, department_id, number) else {
+            return Ok(0);
+        };
+        let audit = self
+            .system_entry(
+                "opengov.commitment.breach",
+                format!("department:{department_id}"),
+                format!("公开承诺（{}）未兑现：{note}", scope.label()),
+            )
+            .in_region_str(Some(region));
+        Ok(self
+            .store
+            .breach_commitments(
+                &Breach {
+                    department_id,
+                    covers: scope.as_str(),
+                    subject_kind: kind.as_str(),
+                    subject_number: number,
+                    status: CommitmentStatus::Broken.as_str(),
+                    note: &note,
+                    actor_name: "系统",
+                },
+                audit,
+                self.now(),
+            )
+            .await?)
+    }
+
     /// Commitments with their logs: one unit's, or every unit's.
     pub async fn commitments(&self, department_id: Option<i64>) -> Result<Vec<CommitmentView>> {
         let names: std::collections::HashMap<i64, String> = self
@@ -270,6 +334,7 @@ impl App {
         let mut out = Vec::new();
         for r in self.store.commitments(department_id).await? {
             let status = CommitmentStatus::parse(&r.status).unwrap_or(CommitmentStatus::Keeping);
+            let covers = CommitmentScope::parse(&r.covers).unwrap_or(CommitmentScope::Manual);
             let log = self
                 .store
                 .commitment_log(r.id)
@@ -293,9 +358,53 @@ impl App {
                 standard: r.standard,
                 status,
                 status_label: status.label(),
+                covers,
+                covers_label: covers.label(),
                 note: r.note,
                 updated_at: at_ms(r.updated_at),
                 log,
+            });
+        }
+        Ok(out)
+    }
+
+    // ------------------------------------------------------------------ 双公示
+
+    /// 行政许可结果公示: the latest 行政许可 decisions granted, of one unit or all, read from
+    /// the decided cases themselves (never a copy), each public from the moment it is
+    /// decided, a natural person's name masked ([`licensing_result`]).
+    pub async fn licensing_results(
+        &self,
+        department_id: Option<i64>,
+    ) -> Result<Vec<LicensingLine>> {
+        let names: std::collections::HashMap<i64, String> = self
+            .store
+            .departments(None)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
+        let mut out = Vec::new();
+        for row in self
+            .store
+            .decided_cases(LICENSING_PREFIX, department_id, LICENSING_LINES)
+            .await?
+        {
+            let case: Case = serde_json::from_str(&row.state).map_err(AppError::internal)?;
+            let Some(r) = licensing_result(&case) else {
+                continue;
+            };
+            out.push(LicensingLine {
+                holder_kind: r.holder_kind.label(),
+                unit: names.get(&r.department_id).cloned().unwrap_or_default(),
+                decided_on: local_date(r.decided_at),
+                document: r.document,
+                holder: r.holder,
+                holder_code: r.holder_code,
+                item: r.item,
+                result_name: r.result_name,
+                department_id: r.department_id,
+                decided_at: r.decided_at,
             });
         }
         Ok(out)

@@ -3,6 +3,11 @@
 //! * A unit publishes its commitments: what it promises, the time limit (承诺时限) and the
 //!   standard of service (服务标准); each has a status kept in public, every change with a
 //!   note (`opengov.commitment_note` without one).
+//! * A commitment may cover the unit's cases (办件按承诺时限办结) or its 12345 tickets (工单按时
+//!   办结). Then it is broken automatically: when a case of the unit passes its 承诺办结期限
+//!   undecided, or a ticket held by the unit passes its 办理时限 unanswered (the red light of that
+//!   deadline in the one deadline index), the commitment becomes 未兑现 and its public log names
+//!   the case or ticket, once each ([`breach_of`]).
 //! * The visiting schedule is published per week: a leader, the day, the hours, the place and
 //!   the topics; the hours must read `HH:MM-HH:MM` with the start before the end.
 
@@ -22,6 +27,41 @@ crate::closed_set! {
     }
 }
 
+crate::closed_set! {
+    /// What a commitment covers, and so what breaks it automatically.
+    pub enum CommitmentScope {
+        /// Kept by hand: only the unit's notes change its status.
+        Manual = "manual" => "人工记录",
+        /// Every case of the unit decided within its 承诺时限.
+        Cases = "cases" => "办件按承诺时限办结",
+        /// Every 12345 ticket held by the unit answered within its 办理时限.
+        Tickets = "tickets" => "12345工单按时办结",
+    }
+}
+
+/// A deadline of the one deadline index whose red light breaks the commitments of a scope: a
+/// case's 承诺办结期限 (`committed`) and a ticket's 办理时限 (`handling`) while a unit holds it
+/// (not the 12345 centre, department 0). Returns the scope and the public note naming it.
+pub fn breach_of(
+    kind: crate::supervision::SubjectKind,
+    clock: &str,
+    department_id: i64,
+    number: &str,
+) -> Option<(CommitmentScope, String)> {
+    use crate::supervision::SubjectKind as K;
+    match (kind, clock) {
+        (K::Case, "committed") => Some((
+            CommitmentScope::Cases,
+            format!("办件 {number} 超过承诺办结期限未办结（系统自动记录）"),
+        )),
+        (K::Ticket, "handling") if department_id != crate::hotline::CENTRE => Some((
+            CommitmentScope::Tickets,
+            format!("12345工单 {number} 超过办理时限未答复（系统自动记录）"),
+        )),
+        _ => None,
+    }
+}
+
 /// A commitment as a form or API body gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -31,6 +71,9 @@ pub struct CommitmentInput {
     pub time_limit: String,
     /// 服务标准.
     pub standard: String,
+    /// What it covers; `manual` when not given.
+    #[serde(default)]
+    pub covers: Option<CommitmentScope>,
 }
 
 /// A checked commitment.
@@ -39,6 +82,7 @@ pub struct CommitmentText {
     pub title: String,
     pub time_limit: String,
     pub standard: String,
+    pub covers: CommitmentScope,
 }
 
 impl CommitmentInput {
@@ -52,6 +96,7 @@ impl CommitmentInput {
                 title,
                 time_limit,
                 standard,
+                covers: self.covers.unwrap_or(CommitmentScope::Manual),
             }),
             _ => Err(C::CommitmentField.err()),
         }

@@ -603,7 +603,6 @@ impl Consultation {
         s
     }
 
-    /// The report deadline while the report is not out.
     /// The adoption report not published by the end of its due day, as of `now`.
     pub fn late(&self, now: DateTime<Utc>) -> Option<super::Lateness> {
         (self.report.is_none() && crate::time::local_date(now) > self.report_due).then(|| {
@@ -619,6 +618,7 @@ impl Consultation {
         })
     }
 
+    /// The report deadline while the report is not out.
     pub fn watches(
         &self,
         cal: &Calendar,

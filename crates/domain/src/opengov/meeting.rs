@@ -8,6 +8,10 @@
 //! * A registration past capacity is refused (`opengov.meeting_full`), as is one once the
 //!   meeting has begun (`opengov.registration_closed`) or a second one by the same phone.
 //! * Minutes before the meeting are refused (`opengov.meeting_not_held`).
+//! * Anyone submits questions (群众提问) to a 公开述职 or 公开问询 session until it begins
+//!   (`opengov.questions_kind` for a plain meeting, `opengov.questions_closed` after the start);
+//!   the unit answers each once (`opengov.question_answered`), in public, the asker's name
+//!   masked, and the asker who left a contact is told.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -92,6 +96,40 @@ pub struct Minutes {
     pub by: By,
 }
 
+/// A question from the public for a 公开述职 or 公开问询 session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub no: u32,
+    pub name: Option<String>,
+    pub user_id: Option<i64>,
+    /// A phone or e-mail to tell of the answer; never public.
+    pub contact: Option<String>,
+    pub text: String,
+    pub at: DateTime<Utc>,
+    pub answer: Option<QuestionAnswer>,
+}
+
+/// The unit's answer to a question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionAnswer {
+    pub text: String,
+    pub at: DateTime<Utc>,
+    pub by: By,
+}
+
+/// A question as a form or API body gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionInput {
+    pub text: String,
+    /// The asker's name; anonymous when none.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A phone or e-mail to tell of the answer; never public.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
 /// An open meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meeting {
@@ -106,6 +144,9 @@ pub struct Meeting {
     pub minutes_due: NaiveDate,
     pub attendees: Vec<Attendee>,
     pub minutes: Option<Minutes>,
+    /// Questions from the public (公开述职、公开问询 only).
+    #[serde(default)]
+    pub questions: Vec<Question>,
 }
 
 /// What happened to a meeting.
@@ -115,6 +156,8 @@ pub enum MeetingEvent {
     Announced { meeting: Box<Meeting> },
     Registered { attendee: Attendee },
     Minuted { minutes: Minutes },
+    Asked { question: Question },
+    Answered { no: u32, answer: QuestionAnswer },
 }
 
 impl MeetingEvent {
@@ -123,6 +166,8 @@ impl MeetingEvent {
             MeetingEvent::Announced { .. } => "announced",
             MeetingEvent::Registered { .. } => "registered",
             MeetingEvent::Minuted { .. } => "minuted",
+            MeetingEvent::Asked { .. } => "asked",
+            MeetingEvent::Answered { .. } => "answered",
         }
     }
 
@@ -131,6 +176,8 @@ impl MeetingEvent {
             MeetingEvent::Announced { .. } => "会前公示会议议题",
             MeetingEvent::Registered { .. } => "旁听报名",
             MeetingEvent::Minuted { .. } => "会后公布会议纪要",
+            MeetingEvent::Asked { .. } => "群众提问",
+            MeetingEvent::Answered { .. } => "答复群众提问",
         }
     }
 }
@@ -182,6 +229,7 @@ impl Meeting {
             minutes_due,
             attendees: Vec::new(),
             minutes: None,
+            questions: Vec::new(),
         })
     }
 
@@ -262,12 +310,90 @@ impl Meeting {
         })
     }
 
+    /// Someone asks the session a question, before it begins; only 公开述职 and 公开问询 take
+    /// questions.
+    pub fn ask(
+        &self,
+        input: &QuestionInput,
+        user_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<MeetingEvent, DomainError> {
+        if self.kind == MeetingKind::Meeting {
+            return Err(C::QuestionsKind.err());
+        }
+        if now >= self.starts_at {
+            return Err(C::QuestionsClosed.err());
+        }
+        let body = text(&input.text, 2000).ok_or_else(|| C::QuestionText.err())?;
+        let name = input.name.as_deref().and_then(|n| text(n, 50));
+        let contact = input.contact.as_deref().and_then(|c| text(c, 100));
+        Ok(MeetingEvent::Asked {
+            question: Question {
+                no: self.questions.len() as u32 + 1,
+                name,
+                user_id,
+                contact,
+                text: body,
+                at: now,
+                answer: None,
+            },
+        })
+    }
+
+    /// The unit answers question `no`, once.
+    pub fn answer(
+        &self,
+        no: u32,
+        reply: &str,
+        by: By,
+        now: DateTime<Utc>,
+    ) -> Result<MeetingEvent, DomainError> {
+        let q = self
+            .questions
+            .iter()
+            .find(|q| q.no == no)
+            .ok_or_else(|| C::QuestionNotFound.err())?;
+        if q.answer.is_some() {
+            return Err(C::QuestionAnswered.err());
+        }
+        let text_ = text(reply, 20_000).ok_or_else(|| C::ReplyText.err())?;
+        Ok(MeetingEvent::Answered {
+            no,
+            answer: QuestionAnswer {
+                text: text_,
+                at: now,
+                by,
+            },
+        })
+    }
+
     pub fn apply(&mut self, e: &MeetingEvent) {
         match e {
             MeetingEvent::Announced { meeting } => *self = (**meeting).clone(),
             MeetingEvent::Registered { attendee } => self.attendees.push(attendee.clone()),
             MeetingEvent::Minuted { minutes } => self.minutes = Some(minutes.clone()),
+            MeetingEvent::Asked { question } => self.questions.push(question.clone()),
+            MeetingEvent::Answered { no, answer } => {
+                if let Some(q) = self.questions.iter_mut().find(|q| q.no == *no) {
+                    q.answer = Some(answer.clone());
+                }
+            }
         }
+    }
+
+    /// The minutes not published by the end of their due day, as of `now` (会议纪要逾期未公布).
+    pub fn late(&self, now: DateTime<Utc>) -> Option<super::Lateness> {
+        (self.minutes.is_none() && local_date(now) > self.minutes_due).then(|| super::Lateness {
+            rule: crate::supervision::detect::Rule::MinutesLate,
+            department_id: self.unit.department_id,
+            detail: format!(
+                "{}（{}）纪要应于{}前公布，逾期未公布",
+                self.title,
+                self.kind.label(),
+                self.minutes_due
+            ),
+            anchor: format!("minutes:{}", self.minutes_due),
+        })
     }
 
     /// The minutes' deadline until they are published.

@@ -9,6 +9,7 @@
 
 pub mod commitment;
 pub mod consultation;
+pub mod licensing;
 pub mod meeting;
 pub mod period;
 pub mod proposal;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use commitment::*;
 pub use consultation::*;
+pub use licensing::*;
 pub use meeting::*;
 pub use proposal::*;
 pub use publicity::*;

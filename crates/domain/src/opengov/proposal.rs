@@ -345,7 +345,6 @@ impl Proposal {
             .is_some_and(|a| a.units.iter().any(|u| u.department_id == department_id))
     }
 
-    /// One reply deadline per unit that has not replied.
     /// Each unit given the proposal that has not replied by the end of the reply deadline, as
     /// of `now`: one lateness per unit.
     pub fn late(&self, now: DateTime<Utc>) -> Vec<super::Lateness> {
@@ -380,6 +379,7 @@ impl Proposal {
             .collect()
     }
 
+    /// One reply deadline per unit that has not replied.
     pub fn watches(
         &self,
         cal: &Calendar,

@@ -366,6 +366,25 @@ impl Publicity {
         }
     }
 
+    /// Each objection not answered by the end of its reply day, as of `now`: one lateness
+    /// per objection (公示异议逾期未答复), on the unit that published the notice.
+    pub fn late(&self, now: DateTime<Utc>) -> Vec<super::Lateness> {
+        let today = local_date(now);
+        self.objections
+            .iter()
+            .filter(|o| o.reply.is_none() && today > o.reply_due)
+            .map(|o| super::Lateness {
+                rule: crate::supervision::detect::Rule::ObjectionLate,
+                department_id: self.unit.department_id,
+                detail: format!(
+                    "公示《{}》第{}条异议应于{}前答复，逾期未答复",
+                    self.title, o.no, o.reply_due
+                ),
+                anchor: format!("objection:{}:{}", o.no, o.reply_due),
+            })
+            .collect()
+    }
+
     /// The unit's deadlines: each unanswered objection's reply, and the outcome.
     pub fn watches(
         &self,

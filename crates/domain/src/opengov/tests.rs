@@ -472,3 +472,22 @@ fn three_months_ending_on_a_holiday_move_to_the_next_working_day() {
         d(2026, 2, 28)
     );
 }
+
+/// Which red lights break which commitments: a case's 承诺办结期限 the unit's case commitments,
+/// a ticket's 办理时限 the holding unit's ticket commitments, never the centre's or another clock.
+#[test]
+fn a_late_case_or_ticket_breaks_the_commitments_covering_it() {
+    use crate::opengov::{breach_of, CommitmentScope};
+    use crate::supervision::SubjectKind;
+    let (scope, note) = breach_of(SubjectKind::Case, "committed", 7, "QJ2026000001").unwrap();
+    assert_eq!(scope, CommitmentScope::Cases);
+    assert!(note.contains("QJ2026000001"));
+    assert_eq!(
+        breach_of(SubjectKind::Ticket, "handling", 7, "RX1").map(|b| b.0),
+        Some(CommitmentScope::Tickets)
+    );
+    assert_eq!(breach_of(SubjectKind::Ticket, "handling", 0, "RX1"), None);
+    assert_eq!(breach_of(SubjectKind::Case, "statutory", 7, "QJ1"), None);
+    assert_eq!(breach_of(SubjectKind::Ticket, "callback", 7, "RX1"), None);
+    assert_eq!(breach_of(SubjectKind::Meeting, "minutes", 7, "HY1"), None);
+}

@@ -57,6 +57,12 @@ crate::closed_set! {
         /// Proactively disclosed information not published within 20 working days of being
         /// formed or changed (条例第二十六条, [`crate::disclosure::catalog`]).
         PublishLate = "publish_late" => "主动公开逾期",
+        /// An objection to a publicity notice not answered by its reply day
+        /// ([`crate::opengov::Publicity::late`]).
+        ObjectionLate = "objection_late" => "公示异议逾期未答复",
+        /// A meeting's minutes not published by their due day
+        /// ([`crate::opengov::Meeting::late`]).
+        MinutesLate = "minutes_late" => "会议纪要逾期未公布",
     }
 }
 

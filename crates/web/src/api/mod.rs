@@ -188,6 +188,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(opengov_more::meeting))
         .routes(routes!(opengov_more::attend))
         .routes(routes!(opengov_more::minutes))
+        .routes(routes!(opengov_more::ask))
+        .routes(routes!(opengov_more::answer))
+        .routes(routes!(opengov_more::licensing))
         .routes(routes!(
             opengov_more::commitments,
             opengov_more::publish_commitment

@@ -11,8 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_app::opengov::{CommitmentView, MeetingView, PublicityView, VisitWeek};
 use tongban_domain::opengov::{
-    AttendInput, CommitmentInput, CommitmentStatus, MeetingInput, MeetingKind, MeetingStatus,
-    ObjectionInput, PublicityArea, PublicityInput, PublicityStage, PublicityStatus, VisitInput,
+    AttendInput, CommitmentInput, CommitmentScope, CommitmentStatus, MeetingInput, MeetingKind,
+    MeetingStatus, ObjectionInput, PublicityArea, PublicityInput, PublicityStage, PublicityStatus,
+    QuestionInput, VisitInput,
 };
 use tongban_domain::supervision::SubjectKind;
 use utoipa::{IntoParams, ToSchema};
@@ -216,6 +217,17 @@ pub struct MeetingJson {
     pub minutes: Option<String>,
     pub attendance: Option<u32>,
     pub decisions: Vec<String>,
+    /// Questions from the public (公开述职、公开问询), the askers' names masked.
+    pub questions: Vec<QuestionJson>,
+}
+
+/// A question to a 公开述职 or 公开问询 and its answer.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionJson {
+    pub no: u32,
+    pub author: String,
+    pub text: String,
+    pub answer: Option<String>,
 }
 
 impl From<MeetingView> for MeetingJson {
@@ -237,6 +249,16 @@ impl From<MeetingView> for MeetingJson {
             minutes: v.minutes,
             attendance: v.attendance,
             decisions: v.decisions,
+            questions: v
+                .questions
+                .into_iter()
+                .map(|q| QuestionJson {
+                    no: q.no,
+                    author: q.author,
+                    text: q.text,
+                    answer: q.answer,
+                })
+                .collect(),
         }
     }
 }
@@ -299,6 +321,45 @@ pub async fn attend(
     Ok((StatusCode::CREATED, Json(NoJson { no })))
 }
 
+/// Anyone asks a 公开述职 or 公开问询 a question before it begins.
+#[utoipa::path(post, path = "/api/v1/opengov/meetings/{number}/questions", tag = "opengov",
+    params(("number" = String, Path)), request_body = QuestionInput,
+    responses((status = 201, body = NoJson), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn ask(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    ApiPath(number): ApiPath<String>,
+    ApiJson(body): ApiJson<QuestionInput>,
+) -> ApiResult<(StatusCode, Json<NoJson>)> {
+    let actor = viewer.signed_in().map(|w| &w.actor);
+    let no = s.app.ask_question(actor, &number, body).await?;
+    Ok((StatusCode::CREATED, Json(NoJson { no })))
+}
+
+/// The unit's answer to a question.
+#[derive(Deserialize, ToSchema)]
+pub struct AnswerBody {
+    pub no: u32,
+    pub reply: String,
+}
+
+/// The unit answers a question, once (its staff); the asker who left a contact is told.
+#[utoipa::path(post, path = "/api/v1/opengov/meetings/{number}/answers", tag = "opengov",
+    params(("number" = String, Path)), request_body = AnswerBody,
+    responses((status = 200, body = MeetingJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn answer(
+    State(s): State<AppState>,
+    ApiAuth(who): ApiAuth,
+    ApiPath(number): ApiPath<String>,
+    ApiJson(body): ApiJson<AnswerBody>,
+) -> ApiResult<Json<MeetingJson>> {
+    let a = &who.actor;
+    s.app
+        .answer_question(a, &number, body.no, &body.reply)
+        .await?;
+    Ok(Json(s.app.meeting_view(Some(a), &number).await?.into()))
+}
+
 /// The minutes, with attendance and decisions.
 #[derive(Deserialize, ToSchema)]
 pub struct MinutesBody {
@@ -349,6 +410,8 @@ pub struct CommitmentJson {
     pub time_limit: String,
     pub standard: String,
     pub status: CommitmentStatus,
+    /// What it covers: `cases` and `tickets` are broken automatically by the unit's late ones.
+    pub covers: CommitmentScope,
     pub note: String,
     pub log: Vec<CommitmentLogJson>,
 }
@@ -363,6 +426,7 @@ impl From<CommitmentView> for CommitmentJson {
             time_limit: c.time_limit,
             standard: c.standard,
             status: c.status,
+            covers: c.covers,
             note: c.note,
             log: c
                 .log
@@ -508,6 +572,50 @@ pub async fn publish_visit(
 ) -> ApiResult<(StatusCode, Json<IdJson>)> {
     let id = s.app.publish_visit(&who.actor, body).await?;
     Ok((StatusCode::CREATED, Json(IdJson { id })))
+}
+
+// ---------------------------------------------------------------------------- 双公示
+
+/// One 行政许可 decision granted, read from its decided case (a natural person's name masked).
+#[derive(Serialize, ToSchema)]
+pub struct LicensingJson {
+    /// The decision's document number (许可决定文书号).
+    pub document: String,
+    pub holder: String,
+    /// 个人 or 法人.
+    pub holder_kind: String,
+    /// A legal person's unified social credit code; none for a natural person.
+    pub holder_code: Option<String>,
+    pub item: String,
+    pub result_name: String,
+    pub department_id: i64,
+    pub unit: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub decided_at: DateTime<Utc>,
+}
+
+/// 行政许可结果公示: the latest 行政许可 decisions granted, public from the moment each is made.
+#[utoipa::path(get, path = "/api/v1/opengov/licensing", tag = "opengov",
+    responses((status = 200, body = [LicensingJson])))]
+pub async fn licensing(State(s): State<AppState>) -> ApiResult<Json<Vec<LicensingJson>>> {
+    Ok(Json(
+        s.app
+            .licensing_results(None)
+            .await?
+            .into_iter()
+            .map(|l| LicensingJson {
+                document: l.document,
+                holder: l.holder,
+                holder_kind: l.holder_kind.into(),
+                holder_code: l.holder_code,
+                item: l.item,
+                result_name: l.result_name,
+                department_id: l.department_id,
+                unit: l.unit,
+                decided_at: l.decided_at,
+            })
+            .collect(),
+    ))
 }
 
 // ---------------------------------------------------------------------------- follow

@@ -34,6 +34,8 @@ mod home;
 mod hotline;
 mod items;
 mod opengov;
+mod opengov_form;
+mod opengov_hall;
 mod opengov_more;
 mod performance;
 mod phone_sign_in;
@@ -293,6 +295,10 @@ pub fn router() -> Router<AppState> {
             get(opengov_more::visits).post(opengov_more::publish_visit),
         )
         .route("/opengov/follow", post(opengov_more::follow))
+        .route("/opengov/hall", get(opengov_hall::hall))
+        .route("/opengov/kiosk", get(opengov_hall::kiosk))
+        .route("/opengov/licensing", get(opengov_hall::licensing))
+        .route("/opengov/meetings/{number}/ask", post(opengov_more::ask))
         .route(
             "/disclosure/report",
             get(disclosure_report::show).post(disclosure_report::save),

@@ -5,62 +5,25 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tongban_app::opengov::{ConsultationView, MatterLine, ProposalView};
-use tongban_app::{AppError, Kind};
+use tongban_app::AppError;
 use tongban_domain::codes;
 use tongban_domain::opengov::{
     Adoption, AnswerInput, CommentInput, DraftInput, ProposalInput, ProposalKind, ReplyClass,
     Satisfaction, UnitRole,
 };
-use tongban_domain::org::{Actor, Role};
+use tongban_domain::org::Role;
 use tongban_domain::time::format_local;
-use tongban_domain::ClosedSet;
 
-use crate::error::{status, PageError, PageResult};
+use crate::error::{PageError, PageResult};
 use crate::json::PageForm;
 use crate::session::{LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
 
-type Pairs = Vec<(String, String)>;
-
-fn options<T: ClosedSet>() -> Vec<(&'static str, &'static str)> {
-    T::all().iter().map(|v| (v.wire(), v.zh())).collect()
-}
-
-fn see_other(to: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
-}
-
-fn field<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-fn opt(pairs: &Pairs, key: &str) -> Option<String> {
-    Some(field(pairs, key).trim().to_string()).filter(|v| !v.is_empty())
-}
-
-fn unit_staff(actor: Option<&Actor>) -> bool {
-    actor.is_some_and(|a| matches!(a.role, Role::Clerk | Role::Approver | Role::DeptHead))
-}
-
-fn form_error() -> AppError {
-    AppError::of(codes::Request::Form)
-}
-
-/// A page error for refusals that cannot be shown on the page itself.
-fn fatal(e: &AppError) -> bool {
-    matches!(
-        e.kind,
-        Kind::NotFound | Kind::Internal | Kind::Unavailable | Kind::Unauthenticated
-    )
-}
+use super::opengov_form::{field, form_error, opt, options, settle, unit_staff, Pairs};
 
 // ---------------------------------------------------------------------------- index
 
@@ -157,15 +120,12 @@ pub async fn publish(
         draft: field(&pairs, "draft").into(),
         period_days,
     };
-    match state.app.publish_consultation(&who.actor, input).await {
-        Ok(n) => Ok(see_other(format!("/opengov/consultations/{n}?ok=1"))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = consultations_page(&state, &viewer, large, Some(e)).await?;
-            Ok((status(kind), views::render(&page)).into_response())
-        }
-    }
+    settle(
+        state.app.publish_consultation(&who.actor, input).await,
+        |n| format!("/opengov/consultations/{n}?ok=1"),
+        |e| consultations_page(&state, &viewer, large, Some(e)),
+    )
+    .await
 }
 
 /// One paragraph of the current version, with its published comments.
@@ -366,21 +326,15 @@ pub async fn comment(
         anonymous: !field(&pairs, "anonymous").is_empty(),
         contact: opt(&pairs, "contact"),
     };
-    match state
-        .app
-        .comment_on_consultation(actor, &number, input)
-        .await
-    {
-        Ok(_) => Ok(see_other(format!(
-            "/opengov/consultations/{number}?ok=comment"
-        ))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = consultation_page(&state, &viewer, large, &number, None, Some(e)).await?;
-            Ok((status(kind), views::render(&page)).into_response())
-        }
-    }
+    settle(
+        state
+            .app
+            .comment_on_consultation(actor, &number, input)
+            .await,
+        |_| format!("/opengov/consultations/{number}?ok=comment"),
+        |e| consultation_page(&state, &viewer, large, &number, None, Some(e)),
+    )
+    .await
 }
 
 /// The report form: per comment `a_{no}` (adoption), `r_{no}` (reason) and `g_{no}` (the
@@ -477,17 +431,12 @@ pub async fn consultation_act(
         },
         _ => Err(form_error()),
     };
-    match result {
-        Ok(()) => Ok(see_other(format!(
-            "/opengov/consultations/{number}?ok={action}"
-        ))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = consultation_page(&state, &viewer, large, &number, None, Some(e)).await?;
-            Ok((status(kind), views::render(&page)).into_response())
-        }
-    }
+    settle(
+        result,
+        |()| format!("/opengov/consultations/{number}?ok={action}"),
+        |e| consultation_page(&state, &viewer, large, &number, None, Some(e)),
+    )
+    .await
 }
 
 /// `GET /opengov/consultations/{number}/comments.csv`: the comments the reader may see.
@@ -575,15 +524,12 @@ pub async fn register(
         }
         None => Err(form_error()),
     };
-    match result {
-        Ok(n) => Ok(see_other(format!("/opengov/proposals/{n}?ok=1"))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = proposals_page(&state, &viewer, large, Some(e)).await?;
-            Ok((status(kind), views::render(&page)).into_response())
-        }
-    }
+    settle(
+        result,
+        |n| format!("/opengov/proposals/{n}?ok=1"),
+        |e| proposals_page(&state, &viewer, large, Some(e)),
+    )
+    .await
 }
 
 #[derive(askama::Template)]
@@ -742,15 +688,10 @@ pub async fn proposal_act(
         "publish" => app.publish_proposal(a, &number).await,
         _ => Err(form_error()),
     };
-    match result {
-        Ok(()) => Ok(see_other(format!(
-            "/opengov/proposals/{number}?ok={action}"
-        ))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = proposal_page(&state, &viewer, large, &number, None, Some(e)).await?;
-            Ok((status(kind), views::render(&page)).into_response())
-        }
-    }
+    settle(
+        result,
+        |()| format!("/opengov/proposals/{number}?ok={action}"),
+        |e| proposal_page(&state, &viewer, large, &number, None, Some(e)),
+    )
+    .await
 }

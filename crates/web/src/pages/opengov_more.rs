@@ -3,98 +3,30 @@
 //! visiting schedule (领导接访), following a matter, and the comments as xlsx. Each page calls
 //! the same use cases as the API; a refusal shows its code and message on the page.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use tongban_app::opengov::{CommitmentView, MatterLine, MeetingView, PublicityView, VisitWeek};
-use tongban_app::{AppError, Kind};
-use tongban_domain::codes;
+use tongban_app::AppError;
 use tongban_domain::opengov::{
-    AttendInput, CommitmentInput, CommitmentStatus, MeetingInput, MeetingKind, ObjectionInput,
-    PublicityArea, PublicityInput, PublicityStage, VisitInput,
+    AttendInput, CommitmentInput, CommitmentScope, CommitmentStatus, MeetingInput, MeetingKind,
+    ObjectionInput, PublicityArea, PublicityInput, PublicityStage, QuestionInput, VisitInput,
 };
-use tongban_domain::org::{Actor, Role};
+use tongban_domain::org::Role;
 use tongban_domain::supervision::SubjectKind;
 use tongban_domain::time::format_local;
-use tongban_domain::ClosedSet;
 
-use crate::error::{status, PageError, PageResult};
+use crate::error::PageResult;
 use crate::json::{PageForm, PageQuery};
 use crate::session::{LargeText, Viewer};
 use crate::views::{self, Base};
 use crate::AppState;
 
-type Pairs = Vec<(String, String)>;
-type Query = HashMap<String, String>;
-
-fn options<T: ClosedSet>() -> Vec<(&'static str, &'static str)> {
-    T::all().iter().map(|v| (v.wire(), v.zh())).collect()
-}
-
-fn see_other(to: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
-}
-
-fn field<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-fn opt(pairs: &Pairs, key: &str) -> Option<String> {
-    Some(field(pairs, key).trim().to_string()).filter(|v| !v.is_empty())
-}
-
-fn num<T: std::str::FromStr>(pairs: &Pairs, key: &str) -> Result<Option<T>, PageError> {
-    match opt(pairs, key) {
-        Some(v) => Ok(Some(v.parse().map_err(|_| form_error())?)),
-        None => Ok(None),
-    }
-}
-
-fn parse<T: ClosedSet + Copy>(pairs: &Pairs, key: &str) -> Result<T, PageError> {
-    T::all()
-        .iter()
-        .copied()
-        .find(|v| v.wire() == field(pairs, key))
-        .ok_or_else(form_error)
-}
-
-fn unit_staff(actor: Option<&Actor>) -> bool {
-    actor.is_some_and(|a| matches!(a.role, Role::Clerk | Role::Approver | Role::DeptHead))
-}
-
-fn form_error() -> PageError {
-    PageError(AppError::of(codes::Request::Form))
-}
-
-fn fatal(e: &AppError) -> bool {
-    matches!(
-        e.kind,
-        Kind::NotFound | Kind::Internal | Kind::Unavailable | Kind::Unauthenticated
-    )
-}
-
-fn signed_in(viewer: &Viewer) -> Result<&Actor, PageError> {
-    viewer
-        .signed_in()
-        .map(|s| &s.actor)
-        .ok_or_else(|| PageError(AppError::of(codes::Auth::Required)))
-}
-
-fn err_pair(e: Option<AppError>) -> Option<(String, String)> {
-    e.map(|e| (e.code.to_string(), e.message))
-}
-
-/// Renders `page` with the refusal's status.
-fn refused<T: askama::Template>(kind: Kind, page: &T) -> Response {
-    (status(kind), views::render(page)).into_response()
-}
+use super::opengov_form::{
+    err_pair, field, form_error, num, opt, options, parse, settle, signed_in, unit_staff, Pairs,
+    Query,
+};
 
 // ---------------------------------------------------------------------------- notices
 
@@ -175,15 +107,12 @@ pub async fn publish_notice(
         days: num(&pairs, "days")?,
         linked: opt(&pairs, "linked"),
     };
-    match state.app.publish_publicity(actor, input).await {
-        Ok(n) => Ok(see_other(format!("/opengov/notices/{n}?ok=1"))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = notices_page(&state, &viewer, large, None, Some(e)).await?;
-            Ok(refused(kind, &page))
-        }
-    }
+    settle(
+        state.app.publish_publicity(actor, input).await,
+        |n| format!("/opengov/notices/{n}?ok=1"),
+        |e| notices_page(&state, &viewer, large, None, Some(e)),
+    )
+    .await
 }
 
 #[derive(askama::Template)]
@@ -255,15 +184,12 @@ pub async fn object(
         name: opt(&pairs, "name"),
         contact: opt(&pairs, "contact"),
     };
-    match state.app.object_to_publicity(actor, &number, input).await {
-        Ok(_) => Ok(see_other(format!("/opengov/notices/{number}?ok=1"))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = notice_page(&state, &viewer, large, &number, false, Some(e)).await?;
-            Ok(refused(kind, &page))
-        }
-    }
+    settle(
+        state.app.object_to_publicity(actor, &number, input).await,
+        |_| format!("/opengov/notices/{number}?ok=1"),
+        |e| notice_page(&state, &viewer, large, &number, false, Some(e)),
+    )
+    .await
 }
 
 /// `POST /opengov/notices/{number}/act`: the unit answers an objection (`action=answer`) or
@@ -290,17 +216,14 @@ pub async fn notice_act(
                 .close_publicity(actor, &number, field(&pairs, "outcome"))
                 .await
         }
-        _ => return Err(form_error()),
+        _ => return Err(form_error().into()),
     };
-    match r {
-        Ok(()) => Ok(see_other(format!("/opengov/notices/{number}?ok=1"))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = notice_page(&state, &viewer, large, &number, false, Some(e)).await?;
-            Ok(refused(kind, &page))
-        }
-    }
+    settle(
+        r,
+        |()| format!("/opengov/notices/{number}?ok=1"),
+        |e| notice_page(&state, &viewer, large, &number, false, Some(e)),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------- meetings
@@ -371,15 +294,12 @@ pub async fn announce(
         starts_at,
         capacity: num(&pairs, "capacity")?.unwrap_or(0),
     };
-    match state.app.announce_meeting(actor, input).await {
-        Ok(n) => Ok(see_other(format!("/opengov/meetings/{n}?ok=1"))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = meetings_page(&state, &viewer, large, Some(e)).await?;
-            Ok(refused(kind, &page))
-        }
-    }
+    settle(
+        state.app.announce_meeting(actor, input).await,
+        |n| format!("/opengov/meetings/{n}?ok=1"),
+        |e| meetings_page(&state, &viewer, large, Some(e)),
+    )
+    .await
 }
 
 #[derive(askama::Template)]
@@ -446,18 +366,38 @@ pub async fn attend(
         name: field(&pairs, "name").into(),
         phone: field(&pairs, "phone").into(),
     };
-    match state.app.register_to_attend(actor, &number, input).await {
-        Ok(_) => Ok(see_other(format!("/opengov/meetings/{number}?ok=1"))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = meeting_page(&state, &viewer, large, &number, false, Some(e)).await?;
-            Ok(refused(kind, &page))
-        }
-    }
+    settle(
+        state.app.register_to_attend(actor, &number, input).await,
+        |_| format!("/opengov/meetings/{number}?ok=1"),
+        |e| meeting_page(&state, &viewer, large, &number, false, Some(e)),
+    )
+    .await
 }
 
-/// `POST /opengov/meetings/{number}/act`: the unit publishes the minutes.
+/// `POST /opengov/meetings/{number}/ask`: anyone asks a 公开述职 or 公开问询 a question.
+pub async fn ask(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    LargeText(large): LargeText,
+    Path(number): Path<String>,
+    PageForm(pairs): PageForm<Pairs>,
+) -> PageResult<Response> {
+    let actor = viewer.signed_in().map(|s| &s.actor);
+    let input = QuestionInput {
+        text: field(&pairs, "text").into(),
+        name: opt(&pairs, "name"),
+        contact: opt(&pairs, "contact"),
+    };
+    settle(
+        state.app.ask_question(actor, &number, input).await,
+        |_| format!("/opengov/meetings/{number}?ok=1"),
+        |e| meeting_page(&state, &viewer, large, &number, false, Some(e)),
+    )
+    .await
+}
+
+/// `POST /opengov/meetings/{number}/act`: the unit publishes the minutes (`action=minutes`,
+/// the default) or answers a question (`action=answer`).
 pub async fn meeting_act(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -466,25 +406,34 @@ pub async fn meeting_act(
     PageForm(pairs): PageForm<Pairs>,
 ) -> PageResult<Response> {
     let actor = signed_in(&viewer)?;
-    let r = state
-        .app
-        .publish_minutes(
-            actor,
-            &number,
-            field(&pairs, "minutes"),
-            num(&pairs, "attendance")?.unwrap_or(0),
-            field(&pairs, "decisions"),
-        )
-        .await;
-    match r {
-        Ok(()) => Ok(see_other(format!("/opengov/meetings/{number}?ok=1"))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = meeting_page(&state, &viewer, large, &number, false, Some(e)).await?;
-            Ok(refused(kind, &page))
+    let r = match field(&pairs, "action") {
+        "answer" => {
+            let no = num::<u32>(&pairs, "no")?.ok_or_else(form_error)?;
+            state
+                .app
+                .answer_question(actor, &number, no, field(&pairs, "reply"))
+                .await
         }
-    }
+        "" | "minutes" => {
+            state
+                .app
+                .publish_minutes(
+                    actor,
+                    &number,
+                    field(&pairs, "minutes"),
+                    num(&pairs, "attendance")?.unwrap_or(0),
+                    field(&pairs, "decisions"),
+                )
+                .await
+        }
+        _ => return Err(form_error().into()),
+    };
+    settle(
+        r,
+        |()| format!("/opengov/meetings/{number}?ok=1"),
+        |e| meeting_page(&state, &viewer, large, &number, false, Some(e)),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------- commitments
@@ -496,6 +445,7 @@ pub struct CommitmentsPage {
     pub staff: bool,
     pub own: Option<i64>,
     pub statuses: Vec<(&'static str, &'static str)>,
+    pub scopes: Vec<(&'static str, &'static str)>,
     pub commitments: Vec<CommitmentView>,
     pub error: Option<(String, String)>,
 }
@@ -523,6 +473,7 @@ async fn commitments_page(
         staff,
         own: actor.filter(|_| staff).and_then(|a| a.department_id),
         statuses: options::<CommitmentStatus>(),
+        scopes: options::<CommitmentScope>(),
         commitments: state.app.commitments(None).await?,
         error: err_pair(error),
     })
@@ -557,6 +508,10 @@ pub async fn commitment_act(
                     title: field(&pairs, "title").into(),
                     time_limit: field(&pairs, "time_limit").into(),
                     standard: field(&pairs, "standard").into(),
+                    covers: match opt(&pairs, "covers") {
+                        Some(_) => Some(parse(&pairs, "covers")?),
+                        None => None,
+                    },
                 },
             )
             .await
@@ -568,17 +523,14 @@ pub async fn commitment_act(
                 .set_commitment_status(actor, id, parse(&pairs, "status")?, field(&pairs, "note"))
                 .await
         }
-        _ => return Err(form_error()),
+        _ => return Err(form_error().into()),
     };
-    match r {
-        Ok(()) => Ok(see_other("/opengov/commitments?ok=1".into())),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = commitments_page(&state, &viewer, large, Some(e)).await?;
-            Ok(refused(kind, &page))
-        }
-    }
+    settle(
+        r,
+        |()| "/opengov/commitments?ok=1".into(),
+        |e| commitments_page(&state, &viewer, large, Some(e)),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------- visits
@@ -640,18 +592,17 @@ pub async fn publish_visit(
         topics: field(&pairs, "topics").into(),
     };
     let day = NaiveDate::parse_from_str(&input.day, "%Y-%m-%d").ok();
-    match state.app.publish_visit(actor, input).await {
-        Ok(_) => Ok(see_other(format!(
-            "/opengov/visits?week={}",
-            day.map(|d| d.to_string()).unwrap_or_default()
-        ))),
-        Err(e) if fatal(&e) => Err(PageError(e)),
-        Err(e) => {
-            let kind = e.kind;
-            let page = visits_page(&state, &viewer, large, day, Some(e)).await?;
-            Ok(refused(kind, &page))
-        }
-    }
+    settle(
+        state.app.publish_visit(actor, input).await,
+        |_| {
+            format!(
+                "/opengov/visits?week={}",
+                day.map(|d| d.to_string()).unwrap_or_default()
+            )
+        },
+        |e| visits_page(&state, &viewer, large, day, Some(e)),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------- follow, xlsx
@@ -670,7 +621,7 @@ pub async fn follow(
         .app
         .follow_matter(actor, kind, number, field(&pairs, "follow") == "1")
         .await?;
-    Ok(see_other(kind.path(number)))
+    Ok(super::opengov_form::see_other(kind.path(number)))
 }
 
 /// `GET /opengov/consultations/{number}/comments.xlsx`: the comments as a workbook.
