@@ -232,6 +232,7 @@ crate::closed_set! {
         Proposal = "proposal" => "建议提案",
         Publicity = "publicity" => "公示",
         Meeting = "meeting" => "公开会议",
+        CatalogEntry = "catalog_entry" => "主动公开信息",
         User = "user" => "账号",
         Item = "item" => "事项",
         Bundle = "bundle" => "一件事",

@@ -130,7 +130,7 @@ mod tests {
     fn kinds_keep_their_wire_names_and_labels() {
         assert_eq!(SubjectKind::parse("ticket"), Some(SubjectKind::Ticket));
         assert_eq!(SubjectKind::Disclosure.label(), "依申请公开");
-        assert_eq!(SubjectKind::ALL.len(), 8);
+        assert_eq!(SubjectKind::ALL.len(), 9);
         let s = SubjectRef::case(3, "N-3");
         assert_eq!(s.audit_target(), "case:N-3");
         assert_eq!(
